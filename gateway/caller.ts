@@ -1,0 +1,41 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { hashKey } from '../platform/access-key-format';
+import type { TenantContext } from '../platform/tenant-context';
+import { unauthenticated } from '../subgraphs/kit/errors';
+import type { KeyVerifier } from './key-verifier';
+
+export type Caller = Omit<TenantContext, 'requestId'>;
+
+const ANONYMOUS: Caller = { kind: 'ANONYMOUS', keyId: null, tenant: null, modules: [] };
+const OPERATOR: Caller = { kind: 'ADMIN', keyId: null, tenant: null, modules: [] };
+
+function presentedCredential(headers: IncomingHttpHeaders): string | null {
+  const authorization = headers.authorization;
+  if (authorization) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <access key>"');
+    return match[1]!;
+  }
+  const apiKey = headers['x-api-key'];
+  const value = Array.isArray(apiKey) ? apiKey[0] : apiKey;
+  return value ? value.trim() : null;
+}
+
+/**
+ * Who is calling: nobody (public operations only), the operator (admin token)
+ * or a company key. A credential that is present but not valid is refused
+ * outright rather than downgraded to anonymous.
+ */
+export async function identifyCaller(headers: IncomingHttpHeaders, keys: KeyVerifier, adminTokenHash: Buffer): Promise<Caller> {
+  const credential = presentedCredential(headers);
+  if (credential === null) return ANONYMOUS;
+  if (credential.startsWith('fluxo_admin_')) {
+    const presented = hashKey(credential);
+    if (timingSafeEqual(presented, adminTokenHash)) return OPERATOR;
+    throw unauthenticated('The access key is not valid');
+  }
+  const principal = await keys.verify(credential);
+  if (!principal) throw unauthenticated('The access key is not valid, or it was revoked');
+  return { kind: principal.kind, keyId: principal.keyId, tenant: principal.tenant, modules: principal.modules };
+}

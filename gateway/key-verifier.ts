@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import { sql } from 'kysely';
+import pg from 'pg';
+import type { ControlPlane } from '../platform/control-plane';
+import { keyMatches, keyPrefix } from '../platform/access-key-format';
+import type { Logger } from '../platform/logger';
+import { normalizeModules, type ModuleName } from '../platform/modules';
+import type { TenantRef } from '../platform/tenant-context';
+
+/** A verified company key and where its tenant lives. */
+export interface KeyPrincipal {
+  keyId: string;
+  kind: 'STANDARD' | 'PARTNER';
+  modules: ModuleName[];
+  tenant: TenantRef;
+}
+
+interface CacheEntry {
+  hash: Buffer;
+  principal: KeyPrincipal | null;
+  expiresAt: number;
+}
+
+export const KEY_CHANGED_CHANNEL = 'fluxo_access_key_changed';
+
+export interface KeyVerifierOptions {
+  /** How long a verified key is trusted without asking the control plane again. */
+  cacheTtlMillis: number;
+  /** How often `last used` timestamps are written, in one statement for all keys. */
+  lastUsedFlushMillis: number;
+  maxEntries: number;
+}
+
+/**
+ * Verifies access keys against the control plane. Verified keys are cached
+ * briefly; a LISTEN connection on the control plane drops a key from the cache
+ * the moment it is revoked, so revocation does not wait for the TTL.
+ * Emits `evicted` (keyId) when a notification removes a key.
+ */
+export class KeyVerifier extends EventEmitter {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly lastUsed = new Map<string, Date>();
+  private listener: pg.Client | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly db: ControlPlane,
+    private readonly controlPlaneUrl: string,
+    private readonly logger: Logger,
+    private readonly options: KeyVerifierOptions,
+  ) {
+    super();
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.flushTimer = setInterval(() => void this.flushLastUsed(), this.options.lastUsedFlushMillis);
+    this.flushTimer.unref();
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.controlPlaneUrl, application_name: 'fluxo-gateway-listener' });
+    client.on('notification', (msg) => {
+      if (msg.channel === KEY_CHANGED_CHANNEL && msg.payload) this.evict(msg.payload);
+    });
+    client.on('error', (error) => {
+      this.logger.warn({ err: error }, 'key revocation listener lost its connection; reconnecting');
+      // While disconnected no notification can arrive, so trust nothing cached.
+      this.cache.clear();
+      void client.end().catch(() => undefined);
+      if (!this.stopped) setTimeout(() => void this.listen().catch((e) => this.logger.error({ err: e }, 'listener reconnect failed')), 500).unref();
+    });
+    await client.connect();
+    await client.query(`LISTEN ${KEY_CHANGED_CHANNEL}`);
+    this.listener = client;
+  }
+
+  private evict(keyId: string): void {
+    for (const [prefix, entry] of this.cache) {
+      if (entry.principal?.keyId === keyId) this.cache.delete(prefix);
+    }
+    this.emit('evicted', keyId);
+  }
+
+  /** The key's principal, or null when the key is malformed, unknown, revoked or its tenant is not active. */
+  async verify(presented: string): Promise<KeyPrincipal | null> {
+    const prefix = keyPrefix(presented);
+    if (!prefix) return null;
+    const now = Date.now();
+    let entry = this.cache.get(prefix);
+    if (!entry || entry.expiresAt <= now) {
+      entry = await this.load(prefix, now);
+      if (!entry) return null;
+    }
+    if (!keyMatches(presented, entry.hash) || !entry.principal) return null;
+    this.lastUsed.set(entry.principal.keyId, new Date(now));
+    return entry.principal;
+  }
+
+  private async load(prefix: string, now: number): Promise<CacheEntry | undefined> {
+    const row = await this.db
+      .selectFrom('access_key as k')
+      .innerJoin('company as c', 'c.id', 'k.company_id')
+      .innerJoin('tenant as t', 't.company_id', 'c.id')
+      .select(['k.id as keyId', 'k.kind', 'k.modules as keyModules', 'k.secret_hash', 'k.revoked_at', 'c.id as companyId', 'c.slug', 'c.modules as companyModules', 't.id as tenantId', 't.database_name', 't.shard', 't.status'])
+      .where('k.prefix', '=', prefix)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    const usable = row.revoked_at === null && row.status === 'ACTIVE';
+    const entry: CacheEntry = {
+      hash: row.secret_hash,
+      expiresAt: now + this.options.cacheTtlMillis,
+      principal: usable
+        ? {
+            keyId: row.keyId,
+            kind: row.kind,
+            // A module the company has since dropped is no longer granted, whatever the key says.
+            modules: normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m))),
+            tenant: { id: row.tenantId, slug: row.slug, companyId: row.companyId, database: row.database_name, shard: row.shard },
+          }
+        : null,
+    };
+    if (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+    this.cache.set(prefix, entry);
+    return entry;
+  }
+
+  /** Writes the latest use of every key seen since the last flush, in one statement. */
+  async flushLastUsed(): Promise<number> {
+    if (this.lastUsed.size === 0) return 0;
+    const batch = [...this.lastUsed];
+    this.lastUsed.clear();
+    const ids = batch.map(([id]) => id);
+    const times = batch.map(([, at]) => at.toISOString());
+    try {
+      await sql`
+        UPDATE access_key SET last_used_at = u.at
+        FROM unnest(${ids}::uuid[], ${times}::timestamptz[]) AS u(id, at)
+        WHERE access_key.id = u.id AND (access_key.last_used_at IS NULL OR access_key.last_used_at < u.at)`.execute(this.db);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not record last use of keys');
+    }
+    return batch.length;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    await this.flushLastUsed();
+    await this.listener?.end().catch(() => undefined);
+  }
+}

@@ -1,0 +1,92 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { ErrorCode, unauthenticated } from '../subgraphs/kit/errors';
+import type { GatewayContext } from './context';
+
+export interface LimitOptions {
+  maxDepth: number;
+  maxAliases: number;
+  maxCost: number;
+  maxTokens: number;
+  /** Requests per minute for one access key (the operator is not limited). */
+  perKeyPerMinute: number;
+  /** Requests per minute from one client address without a key. */
+  anonymousPerMinute: number;
+  exposeSuggestions: boolean;
+}
+
+/** Query-shape limits (depth, aliases, cost, tokens) from graphql-armor. */
+export function queryLimits(options: LimitOptions) {
+  return new ApolloArmor({
+    maxDepth: { n: options.maxDepth },
+    maxAliases: { n: options.maxAliases },
+    costLimit: { maxCost: options.maxCost },
+    maxTokens: { n: options.maxTokens },
+    maxDirectives: { n: 50 },
+    blockFieldSuggestion: { enabled: !options.exposeSuggestions },
+  }).protect();
+}
+
+/** Per-key request rate, answered with RATE_LIMITED and HTTP 429 when exceeded. */
+export function rateLimitPlugin(options: LimitOptions): ApolloServerPlugin<GatewayContext> {
+  const perKey = new RateLimiterMemory({ keyPrefix: 'key', points: options.perKeyPerMinute, duration: 60 });
+  const anonymous = new RateLimiterMemory({ keyPrefix: 'anon', points: options.anonymousPerMinute, duration: 60 });
+  return {
+    async requestDidStart({ contextValue }) {
+      const { caller } = contextValue;
+      if (caller.kind === 'ADMIN') return;
+      const limiter = caller.keyId ? perKey : anonymous;
+      try {
+        await limiter.consume(caller.keyId ?? contextValue.clientAddress);
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        const retryAfter = Math.ceil(rejection.msBeforeNext / 1000);
+        throw new GraphQLError(`Rate limit exceeded; retry in ${retryAfter} s`, {
+          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+        });
+      }
+    },
+  };
+}
+
+/** Root fields anyone may call without a key. Introspection is allowed where Sandbox is on. */
+const PUBLIC_FIELDS = new Set(['plans', 'requestSubscription', '__typename']);
+const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/** Anonymous callers reach only the public operations; everything else needs a key. */
+export function anonymousAccessPlugin(allowIntrospection: boolean): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, operation, document }) {
+          if (contextValue.caller.kind !== 'ANONYMOUS' || !operation) return;
+          for (const field of rootFieldNames(operation, document)) {
+            if (PUBLIC_FIELDS.has(field) || (allowIntrospection && INTROSPECTION_FIELDS.has(field))) continue;
+            throw unauthenticated(`"${field}" needs an access key; anonymous callers may only use plans and requestSubscription`);
+          }
+        },
+      };
+    },
+  };
+}
+
+function rootFieldNames(operation: OperationDefinitionNode, document: DocumentNode): string[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const names: string[] = [];
+  const seen = new Set<string>();
+  const walk = (selections: readonly SelectionNode[]) => {
+    for (const s of selections) {
+      if (s.kind === Kind.FIELD) names.push(s.name.value);
+      else if (s.kind === Kind.INLINE_FRAGMENT) walk(s.selectionSet.selections);
+      else if (!seen.has(s.name.value)) {
+        seen.add(s.name.value);
+        walk(fragments.get(s.name.value)?.selectionSet.selections ?? []);
+      }
+    }
+  };
+  walk(operation.selectionSet.selections);
+  return names;
+}

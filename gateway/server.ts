@@ -1,0 +1,173 @@
+import { randomUUID, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import { sql } from 'kysely';
+import { hashKey } from '../platform/access-key-format';
+import type { ControlPlane } from '../platform/control-plane';
+import type { Logger } from '../platform/logger';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signTenantContext } from '../platform/tenant-context';
+import { formatErrorFor, listen, type RunningService } from '../subgraphs/kit/server';
+import { identifyCaller } from './caller';
+import type { GatewayContext } from './context';
+import { KeyVerifier } from './key-verifier';
+import { anonymousAccessPlugin, queryLimits, rateLimitPlugin, type LimitOptions } from './limits';
+import { createMetrics } from './metrics';
+import { keepAliveFetcher } from './subgraph-fetcher';
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  supergraphPath: string;
+  /** Subgraph name → URL; overrides the URLs written in the supergraph. */
+  subgraphUrls: Record<string, string>;
+  controlPlane: ControlPlane;
+  controlPlaneUrl: string;
+  contextPrivateKey: KeyObject;
+  adminToken: string;
+  sandbox: boolean;
+  limits: LimitOptions;
+  keyCacheTtlMillis: number;
+  logger: Logger;
+}
+
+export interface RunningGateway extends RunningService {
+  keys: KeyVerifier;
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent. */
+class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+    const headers = request.http!.headers;
+    if (!('signedContext' in context)) return; // health probes of the gateway itself
+    headers.set(CONTEXT_HEADER, await context.signedContext());
+    headers.set(REQUEST_ID_HEADER, context.requestId);
+    if (context.traceparent) headers.set('traceparent', context.traceparent);
+  }
+}
+
+export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger.child({ service: 'gateway' });
+  const keys = new KeyVerifier(options.controlPlane, options.controlPlaneUrl, logger, {
+    cacheTtlMillis: options.keyCacheTtlMillis,
+    lastUsedFlushMillis: 5_000,
+    maxEntries: 50_000,
+  });
+  await keys.start();
+  const adminTokenHash = hashKey(options.adminToken);
+  const subgraphFetch = keepAliveFetcher();
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: fs.readFileSync(options.supergraphPath, 'utf8'),
+    buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }),
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  httpServer.keepAliveTimeout = 65_000;
+  const metrics = createMetrics();
+  const armor = queryLimits(options.limits);
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway: gateway as never,
+    csrfPrevention: true,
+    introspection: options.sandbox,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    formatError: formatErrorFor(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      rateLimitPlugin(options.limits),
+      anonymousAccessPlugin(options.sandbox),
+      metrics.plugin,
+      {
+        async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
+          return {
+            async willSendResponse({ response, operationName, errors }) {
+              response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+              contextValue.logger.info({ operationName, errors: errors?.length ?? 0 }, 'operation served');
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok', service: 'gateway' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    await Promise.all([
+      sql`SELECT 1`.execute(options.controlPlane).then(
+        () => (checks.controlPlane = 'ok'),
+        () => (checks.controlPlane = 'unreachable'),
+      ),
+      ...Object.entries(options.subgraphUrls).map(async ([name, url]) => {
+        try {
+          const r = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) });
+          checks[name] = r.ok ? 'ok' : `status ${r.status}`;
+        } catch {
+          checks[name] = 'unreachable';
+        }
+      }),
+    ]);
+    const ready = Object.values(checks).every((v) => v === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const inbound = req.headers[REQUEST_ID_HEADER];
+        const requestId = typeof inbound === 'string' && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
+        const requestLogger = logger.child({ requestId });
+        const caller = await identifyCaller(req.headers, keys, adminTokenHash).catch((error: unknown) => {
+          requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
+          throw error;
+        });
+        let signed: Promise<string> | undefined;
+        const traceparent = req.headers.traceparent;
+        return {
+          requestId,
+          caller,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          traceparent: typeof traceparent === 'string' ? traceparent : null,
+          logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
+          signedContext: () => (signed ??= signTenantContext({ requestId, ...caller }, options.contextPrivateKey)),
+        };
+      },
+    }),
+  );
+
+  const port = await listen(httpServer, options.port, options.host ?? '127.0.0.1', 'PORT');
+  logger.info({ port }, 'gateway listening');
+  return {
+    name: 'gateway',
+    port,
+    url: `http://${options.host ?? '127.0.0.1'}:${port}/graphql`,
+    keys,
+    stop: async () => {
+      await apollo.stop();
+      await keys.stop();
+      await subgraphFetch.close();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ModuleName } from '../modules';
+
+export type AccessKeyKind = 'STANDARD' | 'PARTNER';
+
+export interface AccessKeyTable {
+  id: Generated<string>;
+  company_id: string;
+  name: string;
+  kind: AccessKeyKind;
+  modules: ModuleName[];
+  prefix: string;
+  secret_hash: Buffer;
+  created_at: ColumnType<Date, never, never>;
+  created_by: string;
+  last_used_at: Date | null;
+  revoked_at: Date | null;
+  revoked_by: string | null;
+}
+export type AccessKeyRow = Selectable<AccessKeyTable>;
+export type NewAccessKey = Insertable<AccessKeyTable>;

@@ -1,0 +1,14 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ModuleName } from '../modules';
+
+export interface CompanyTable {
+  id: Generated<string>;
+  name: string;
+  slug: string;
+  contact_email: string;
+  modules: ModuleName[];
+  subscription_request_id: string | null;
+  created_at: ColumnType<Date, never, never>;
+}
+export type CompanyRow = Selectable<CompanyTable>;
+export type NewCompany = Insertable<CompanyTable>;

@@ -1,0 +1,27 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { AccessKeyTable } from './access-key.table';
+import type { AuditLogTable } from './audit-log.table';
+import type { CompanyTable } from './company.table';
+import type { PlanTable } from './plan.table';
+import type { SubscriptionRequestTable } from './subscription-request.table';
+import type { TenantTable } from './tenant.table';
+
+export * from './access-key.table';
+export * from './audit-log.table';
+export * from './company.table';
+export * from './plan.table';
+export * from './subscription-request.table';
+export * from './tenant.table';
+
+/** The control-plane (global) database. */
+export interface ControlPlaneDB {
+  plan: PlanTable;
+  subscription_request: SubscriptionRequestTable;
+  company: CompanyTable;
+  tenant: TenantTable;
+  access_key: AccessKeyTable;
+  audit_log: AuditLogTable;
+}
+
+export type ControlPlane = Kysely<ControlPlaneDB>;
+export type ControlPlaneExecutor = Kysely<ControlPlaneDB> | Transaction<ControlPlaneDB>;

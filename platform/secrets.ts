@@ -1,0 +1,48 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateAdminToken } from './access-key-format';
+import { exportKeyPairPem, generateContextKeyPair, privateKeyFromPem, publicKeyFromPem, type ContextKeyPair } from './tenant-context';
+
+export interface LocalSecrets {
+  adminToken: string;
+  /** True when the admin token was generated now (print it once). */
+  adminTokenCreated: boolean;
+  contextKeys: ContextKeyPair;
+}
+
+function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
+  if (fs.existsSync(file)) return { value: fs.readFileSync(file, 'utf8').trim(), created: false };
+  const value = create();
+  fs.writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return { value, created: true };
+}
+
+/**
+ * Secrets of a single-machine install, kept in the data dir (mode 0600):
+ * the operator's admin token (unless FLUXO_ADMIN_TOKEN is set) and the
+ * gateway's Ed25519 key pair that signs tenant contexts.
+ */
+export function loadLocalSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): LocalSecrets {
+  const dir = path.join(dataDir, 'secrets');
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  let adminToken: string;
+  let adminTokenCreated = false;
+  if (env.FLUXO_ADMIN_TOKEN) adminToken = env.FLUXO_ADMIN_TOKEN;
+  else ({ value: adminToken, created: adminTokenCreated } = readOrCreate(path.join(dir, 'admin-token'), generateAdminToken));
+  let contextKeys: ContextKeyPair;
+  if (env.FLUXO_CONTEXT_PRIVATE_KEY && env.FLUXO_CONTEXT_PUBLIC_KEY) {
+    contextKeys = { privateKey: privateKeyFromPem(env.FLUXO_CONTEXT_PRIVATE_KEY), publicKey: publicKeyFromPem(env.FLUXO_CONTEXT_PUBLIC_KEY) };
+  } else {
+    const pemFile = path.join(dir, 'context-signing-key.pem');
+    const { value } = readOrCreate(pemFile, () => exportKeyPairPem(generateContextKeyPair()).privateKeyPem);
+    const privateKey = privateKeyFromPem(value);
+    contextKeys = { privateKey, publicKey: publicKeyFromPem(exportPublic(privateKey)) };
+  }
+  return { adminToken, adminTokenCreated, contextKeys };
+}
+
+// Deriving the public key from the private one keeps a single file to protect.
+function exportPublic(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
+}

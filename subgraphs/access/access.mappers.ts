@@ -1,0 +1,16 @@
+import type { AccessKeyRow, CompanyRow, PlanRow, SubscriptionRequestRow } from '../../platform/control-plane';
+import type { Connection } from '../kit/pagination';
+
+// Parent types of the access subgraph's resolvers: rows as the store returns them.
+export type PlanMapper = PlanRow;
+export type SubscriptionRequestMapper = SubscriptionRequestRow;
+export type CompanyMapper = CompanyRow;
+export type AccessKeyMapper = AccessKeyRow;
+export interface MeMapper {
+  companyId: string;
+  keyId: string;
+}
+export type SubscriptionRequestConnectionMapper = Connection<SubscriptionRequestRow>;
+export type SubscriptionRequestEdgeMapper = Connection<SubscriptionRequestRow>['edges'][number];
+export type CompanyConnectionMapper = Connection<CompanyRow>;
+export type CompanyEdgeMapper = Connection<CompanyRow>['edges'][number];

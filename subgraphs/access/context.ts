@@ -1,0 +1,35 @@
+import type DataLoader from 'dataloader';
+import type { AccessKeyRow, CompanyRow } from '../../platform/control-plane';
+import type { BaseContext } from '../kit/context';
+import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
+import type { AccessDeps, Actor } from './deps';
+import { findAccessKeysByCompanies, findAccessKeysByIds } from './store/access-keys';
+import { findCompaniesByIds, findCompaniesByRequests } from './store/companies';
+
+export interface AccessLoaders {
+  company: DataLoader<string, CompanyRow | null>;
+  companyOfRequest: DataLoader<string, CompanyRow | null>;
+  accessKey: DataLoader<string, AccessKeyRow | null>;
+  accessKeysOfCompany: DataLoader<string, AccessKeyRow[]>;
+}
+
+export interface AccessContext extends BaseContext {
+  deps: AccessDeps;
+  actor: Actor;
+  loaders: AccessLoaders;
+}
+
+export function createAccessContext(deps: AccessDeps, base: BaseContext): AccessContext {
+  const db = deps.controlPlane;
+  return {
+    ...base,
+    deps,
+    actor: { kind: base.caller.kind, id: base.caller.keyId, requestId: base.requestId },
+    loaders: {
+      company: mapLoader(async (ids) => indexBy(await findCompaniesByIds(db, ids), (c) => c.id)),
+      companyOfRequest: mapLoader(async (ids) => indexBy(await findCompaniesByRequests(db, ids), (c) => c.subscription_request_id ?? '')),
+      accessKey: mapLoader(async (ids) => indexBy(await findAccessKeysByIds(db, ids), (k) => k.id)),
+      accessKeysOfCompany: groupLoader(async (ids) => groupBy(await findAccessKeysByCompanies(db, ids), (k) => k.company_id)),
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import type { AccessKeyRow, CompanyRow, SubscriptionRequestRow, TenantRow } from '../../../platform/control-plane';
+import { generateAccessKey } from '../../../platform/access-key-format';
+import { failWith, UserErrorsException, userError } from '../../kit/errors';
+import { actorLabel, type AccessDeps, type Actor } from '../deps';
+import { auditViewOfKey } from '../domain/access-keys';
+import { nextFreeSlug, slugify, tenantDatabaseName } from '../domain/subscription';
+import { writeGlobalAudit } from '../store/audit';
+import { insertAccessKey } from '../store/access-keys';
+import { findCompanyByRequest, insertCompany, slugsLike } from '../store/companies';
+import { findSubscriptionRequest, markApproved } from '../store/subscription-requests';
+import { findTenantByCompany, insertTenant, recordTenantState } from '../store/tenants';
+import { withAdvisoryLock } from './locks';
+import { migrateTenantDatabase } from './tenant-schemas';
+
+export interface ApprovedSubscription {
+  request: SubscriptionRequestRow;
+  company: CompanyRow;
+  accessKey: AccessKeyRow;
+  secret: string;
+}
+
+function assertPending(request: SubscriptionRequestRow | undefined, requestId: string): SubscriptionRequestRow {
+  if (!request) failWith('input.requestId', `No subscription request ${requestId}`, 'NOT_FOUND');
+  if (request.status === 'APPROVED') failWith('input.requestId', 'This request is already approved', 'ALREADY_APPROVED');
+  if (request.status === 'REJECTED') failWith('input.requestId', 'A rejected request cannot be approved', 'REQUEST_REJECTED');
+  return request;
+}
+
+/** Step 1: company and tenant registry rows, committed so a retry finds them. */
+async function registerTenant(deps: AccessDeps, requestId: string): Promise<{ company: CompanyRow; tenant: TenantRow }> {
+  return deps.controlPlane.transaction().execute(async (trx) => {
+    const request = assertPending(await findSubscriptionRequest(trx, requestId, { forUpdate: true }), requestId);
+    let company = await findCompanyByRequest(trx, request.id);
+    if (!company) {
+      const base = slugify(request.company_name);
+      company = await insertCompany(trx, {
+        name: request.company_name,
+        slug: nextFreeSlug(base, await slugsLike(trx, base)),
+        contact_email: request.contact_email,
+        modules: request.modules,
+        subscription_request_id: request.id,
+      });
+    }
+    const tenant =
+      (await findTenantByCompany(trx, company.id)) ??
+      (await insertTenant(trx, {
+        company_id: company.id,
+        database_name: tenantDatabaseName(deps.tenantDatabasePrefix, company.slug, company.id),
+        shard: deps.defaultShard,
+      }));
+    return { company, tenant };
+  });
+}
+
+/** Step 3: the first key, the approval and the audit trail, all in one transaction. */
+async function completeApproval(
+  deps: AccessDeps,
+  requestId: string,
+  company: CompanyRow,
+  tenant: TenantRow,
+  versions: Record<string, string | null>,
+  actor: Actor,
+): Promise<ApprovedSubscription> {
+  return deps.controlPlane.transaction().execute(async (trx) => {
+    assertPending(await findSubscriptionRequest(trx, requestId, { forUpdate: true }), requestId);
+    const key = generateAccessKey();
+    const accessKey = await insertAccessKey(trx, {
+      company_id: company.id,
+      name: 'Primary key',
+      kind: 'STANDARD',
+      modules: company.modules,
+      prefix: key.prefix,
+      secret_hash: key.hash,
+      created_by: actorLabel(actor),
+    });
+    const request = await markApproved(trx, requestId, actorLabel(actor));
+    const activeTenant = await recordTenantState(trx, tenant.id, { status: 'ACTIVE', versions, lastError: null });
+    const common = { actorKind: actor.kind, actorId: actor.id, requestId: actor.requestId };
+    await writeGlobalAudit(trx, [
+      { ...common, operation: 'approveSubscriptionRequest', entity: 'subscription_request', entityId: request.id, before: { status: 'PENDING' }, after: { status: 'APPROVED' } },
+      { ...common, operation: 'createCompany', entity: 'company', entityId: company.id, after: { slug: company.slug, name: company.name, modules: company.modules } },
+      { ...common, operation: 'provisionTenant', entity: 'tenant', entityId: activeTenant.id, after: { database: activeTenant.database_name, shard: activeTenant.shard, versions } },
+      { ...common, operation: 'issueAccessKey', entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) },
+    ]);
+    return { request, company, accessKey, secret: key.secret };
+  });
+}
+
+/**
+ * Approves a pending request: registers the company and tenant, builds the
+ * tenant database, then issues the first key. A failure in the middle leaves
+ * the request PENDING with its company and tenant registered; approving again
+ * resumes and finishes without duplicates.
+ */
+export async function approveSubscriptionRequest(deps: AccessDeps, requestId: string, actor: Actor): Promise<ApprovedSubscription> {
+  return withAdvisoryLock(deps.controlPlane, `subscription-request:${requestId}`, async () => {
+    const { company, tenant } = await registerTenant(deps, requestId);
+    let versions: Record<string, string | null>;
+    try {
+      ({ versions } = await migrateTenantDatabase(deps.shards, tenant, company.modules, deps.tenantMigrations, { create: true }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.logger.error({ err: error, requestId, tenant: tenant.database_name }, 'tenant provisioning failed');
+      await recordTenantState(deps.controlPlane, tenant.id, { lastError: message }).catch(() => undefined);
+      throw new UserErrorsException([
+        userError(null, 'Provisioning the tenant database did not complete; the request is still pending and approving it again resumes the work', 'PROVISIONING_FAILED'),
+      ]);
+    }
+    return completeApproval(deps, requestId, company, tenant, versions, actor);
+  });
+}

@@ -1,0 +1,42 @@
+import { withUserErrors } from '../../kit/errors';
+import { paginate } from '../../kit/pagination';
+import { assertCan } from '../authz';
+import type { Resolvers } from '../generated/resolvers-types';
+import { addCompanyModules } from '../provisioning/add-modules';
+import { countCompanies, listCompanies } from '../store/companies';
+
+export const companyResolvers: Resolvers = {
+  Query: {
+    companies: (_parent, args, ctx) => {
+      assertCan(ctx.caller, 'company:list');
+      return paginate(args, {
+        cursorArity: 2,
+        fetch: (page) => listCompanies(ctx.deps.controlPlane, page),
+        cursorOf: (c) => [c.created_at.toISOString(), c.id],
+        count: () => countCompanies(ctx.deps.controlPlane),
+      });
+    },
+    company: (_parent, { id }, ctx) => {
+      assertCan(ctx.caller, 'company:read', id);
+      return ctx.loaders.company.load(id);
+    },
+  },
+  Mutation: {
+    addCompanyModules: (_parent, { input }, ctx) => {
+      assertCan(ctx.caller, 'company:addModules');
+      return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, ctx.actor) }));
+    },
+  },
+  Company: {
+    // Another subgraph referring to a company gets it only if this caller may read it.
+    __resolveReference: (ref, ctx) => {
+      const readable = ctx.caller.kind === 'ADMIN' || ctx.caller.tenant?.companyId === ref.id;
+      return readable ? ctx.loaders.company.load(ref.id) : null;
+    },
+    createdAt: (c) => c.created_at,
+    accessKeys: (c, _args, ctx) => {
+      assertCan(ctx.caller, 'keys:manage', c.id);
+      return ctx.loaders.accessKeysOfCompany.load(c.id);
+    },
+  },
+};

@@ -1,0 +1,47 @@
+import { withUserErrors } from '../../kit/errors';
+import { paginate } from '../../kit/pagination';
+import { assertCan } from '../authz';
+import type { Resolvers } from '../generated/resolvers-types';
+import { approveSubscriptionRequest } from '../provisioning/approve-subscription';
+import { rejectSubscriptionRequest, requestSubscription } from '../services/subscription-requests';
+import { countSubscriptionRequests, findSubscriptionRequest, listSubscriptionRequests } from '../store/subscription-requests';
+
+export const subscriptionRequestResolvers: Resolvers = {
+  Query: {
+    subscriptionRequests: (_parent, args, ctx) => {
+      assertCan(ctx.caller, 'subscription:review');
+      const filter = { status: args.status ?? null };
+      return paginate(args, {
+        cursorArity: 2,
+        fetch: (page) => listSubscriptionRequests(ctx.deps.controlPlane, filter, page),
+        cursorOf: (r) => [r.created_at.toISOString(), r.id],
+        count: () => countSubscriptionRequests(ctx.deps.controlPlane, filter),
+      });
+    },
+    subscriptionRequest: async (_parent, { id }, ctx) => {
+      assertCan(ctx.caller, 'subscription:review');
+      return (await findSubscriptionRequest(ctx.deps.controlPlane, id)) ?? null;
+    },
+  },
+  Mutation: {
+    requestSubscription: (_parent, { input }, ctx) =>
+      withUserErrors(async () => ({ request: await requestSubscription(ctx.deps, input, ctx.actor) })),
+    approveSubscriptionRequest: (_parent, { input }, ctx) => {
+      assertCan(ctx.caller, 'subscription:review');
+      return withUserErrors(() => approveSubscriptionRequest(ctx.deps, input.requestId, ctx.actor));
+    },
+    rejectSubscriptionRequest: (_parent, { input }, ctx) => {
+      assertCan(ctx.caller, 'subscription:review');
+      return withUserErrors(async () => ({ request: await rejectSubscriptionRequest(ctx.deps, input.requestId, input.reason ?? null, ctx.actor) }));
+    },
+  },
+  SubscriptionRequest: {
+    companyName: (r) => r.company_name,
+    contactEmail: (r) => r.contact_email,
+    planCode: (r) => r.plan_code,
+    createdAt: (r) => r.created_at,
+    decidedAt: (r) => r.decided_at,
+    rejectionReason: (r) => r.rejection_reason,
+    company: (r, _args, ctx) => (r.status === 'APPROVED' ? ctx.loaders.companyOfRequest.load(r.id) : null),
+  },
+};

@@ -1,0 +1,51 @@
+import type { CompanyRow, ControlPlaneExecutor, NewCompany } from '../../../platform/control-plane';
+import type { ModuleName } from '../../../platform/modules';
+import type { CursorValues } from '../../kit/pagination';
+
+export function insertCompany(db: ControlPlaneExecutor, values: NewCompany): Promise<CompanyRow> {
+  return db.insertInto('company').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findCompany(db: ControlPlaneExecutor, id: string): Promise<CompanyRow | undefined> {
+  return db.selectFrom('company').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function findCompanyBySlug(db: ControlPlaneExecutor, slug: string): Promise<CompanyRow | undefined> {
+  return db.selectFrom('company').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export function findCompanyByRequest(db: ControlPlaneExecutor, requestId: string): Promise<CompanyRow | undefined> {
+  return db.selectFrom('company').selectAll().where('subscription_request_id', '=', requestId).executeTakeFirst();
+}
+
+export function findCompaniesByIds(db: ControlPlaneExecutor, ids: readonly string[]): Promise<CompanyRow[]> {
+  return db.selectFrom('company').selectAll().where('id', 'in', ids).execute();
+}
+
+export function findCompaniesByRequests(db: ControlPlaneExecutor, requestIds: readonly string[]): Promise<CompanyRow[]> {
+  return db.selectFrom('company').selectAll().where('subscription_request_id', 'in', requestIds).execute();
+}
+
+/** Slugs already taken that start with `base`, to pick the next free one. */
+export async function slugsLike(db: ControlPlaneExecutor, base: string): Promise<string[]> {
+  const rows = await db.selectFrom('company').select('slug').where('slug', 'like', `${base}%`).execute();
+  return rows.map((r) => r.slug);
+}
+
+export function listCompanies(db: ControlPlaneExecutor, page: { after: CursorValues | null; limit: number }): Promise<CompanyRow[]> {
+  let query = db.selectFrom('company').selectAll();
+  if (page.after) {
+    const [createdAt, id] = page.after;
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(new Date(String(createdAt)), String(id))));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+}
+
+export async function countCompanies(db: ControlPlaneExecutor): Promise<number> {
+  const row = await db.selectFrom('company').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function setCompanyModules(db: ControlPlaneExecutor, id: string, modules: ModuleName[]): Promise<CompanyRow> {
+  return db.updateTable('company').set({ modules }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}

@@ -1,0 +1,54 @@
+import type { ControlPlaneExecutor, NewSubscriptionRequest, SubscriptionRequestRow, SubscriptionRequestStatus } from '../../../platform/control-plane';
+import type { CursorValues } from '../../kit/pagination';
+
+export function insertSubscriptionRequest(db: ControlPlaneExecutor, values: NewSubscriptionRequest): Promise<SubscriptionRequestRow> {
+  return db.insertInto('subscription_request').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findSubscriptionRequest(db: ControlPlaneExecutor, id: string, options: { forUpdate?: boolean } = {}): Promise<SubscriptionRequestRow | undefined> {
+  let query = db.selectFrom('subscription_request').selectAll().where('id', '=', id);
+  if (options.forUpdate) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** Keyset page ordered by (created_at, id). */
+export function listSubscriptionRequests(
+  db: ControlPlaneExecutor,
+  filter: { status: SubscriptionRequestStatus | null },
+  page: { after: CursorValues | null; limit: number },
+): Promise<SubscriptionRequestRow[]> {
+  let query = db.selectFrom('subscription_request').selectAll();
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (page.after) {
+    const [createdAt, id] = page.after;
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(new Date(String(createdAt)), String(id))));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
+}
+
+export async function countSubscriptionRequests(db: ControlPlaneExecutor, filter: { status: SubscriptionRequestStatus | null }): Promise<number> {
+  let query = db.selectFrom('subscription_request').select((eb) => eb.fn.countAll<string>().as('n'));
+  if (filter.status) query = query.where('status', '=', filter.status);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function markApproved(db: ControlPlaneExecutor, id: string, decidedBy: string): Promise<SubscriptionRequestRow> {
+  return db
+    .updateTable('subscription_request')
+    .set({ status: 'APPROVED', decided_at: new Date(), decided_by: decidedBy })
+    .where('id', '=', id)
+    .where('status', '=', 'PENDING')
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export function markRejected(db: ControlPlaneExecutor, id: string, decidedBy: string, reason: string | null): Promise<SubscriptionRequestRow> {
+  return db
+    .updateTable('subscription_request')
+    .set({ status: 'REJECTED', decided_at: new Date(), decided_by: decidedBy, rejection_reason: reason })
+    .where('id', '=', id)
+    .where('status', '=', 'PENDING')
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}

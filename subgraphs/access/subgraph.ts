@@ -1,0 +1,34 @@
+import { sql } from 'kysely';
+import gql from 'graphql-tag';
+import { subgraphSdl } from '../kit/manifest';
+import type { SubgraphRuntime } from '../kit/runtime';
+import type { SubgraphDefinition } from '../kit/server';
+import { createAccessContext, type AccessContext } from './context';
+import type { AccessDeps } from './deps';
+import { manifest } from './manifest';
+import { resolvers } from './resolvers';
+
+export function accessDeps(runtime: SubgraphRuntime): AccessDeps {
+  return {
+    controlPlane: runtime.controlPlane(),
+    shards: runtime.shards,
+    defaultShard: runtime.config.defaultShard,
+    tenantDatabasePrefix: runtime.config.tenantDatabasePrefix,
+    tenantMigrations: runtime.tenantMigrations,
+    logger: runtime.logger.child({ module: 'access' }),
+  };
+}
+
+/** The access subgraph: plans, subscriptions, companies, keys and `me`, served from the control plane. */
+export function createSubgraph(runtime: SubgraphRuntime): SubgraphDefinition<AccessContext> {
+  const deps = accessDeps(runtime);
+  return {
+    name: manifest.name,
+    typeDefs: gql(subgraphSdl(manifest.name)),
+    resolvers,
+    createContext: (base) => createAccessContext(deps, base),
+    checkReady: async () => {
+      await sql`SELECT 1`.execute(deps.controlPlane);
+    },
+  };
+}

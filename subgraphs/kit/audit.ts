@@ -1,0 +1,53 @@
+import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
+import type { BaseContext } from './context';
+
+export interface TenantAuditLogTable {
+  id: Generated<string>;
+  at: ColumnType<Date, never, never>;
+  module: string;
+  key_id: string | null;
+  operation: string;
+  entity: string;
+  entity_id: string | null;
+  before: ColumnType<unknown, string | null, never>;
+  after: ColumnType<unknown, string | null, never>;
+  request_id: string | null;
+}
+
+/** Every module's database type includes the platform's audit table. */
+export interface TenantAuditDB {
+  'audit.audit_log': TenantAuditLogTable;
+}
+
+export interface AuditEntry {
+  operation: string;
+  entity: string;
+  entityId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+const json = (value: unknown): string | null => (value === undefined || value === null ? null : JSON.stringify(value));
+
+/**
+ * Appends to the tenant's audit trail inside the caller's transaction, so a
+ * change and its audit row commit or roll back together.
+ */
+export async function writeTenantAudit(
+  trx: Kysely<TenantAuditDB> | Transaction<TenantAuditDB>,
+  ctx: BaseContext,
+  module: string,
+  entries: AuditEntry | AuditEntry[],
+): Promise<void> {
+  const rows = (Array.isArray(entries) ? entries : [entries]).map((e) => ({
+    module,
+    key_id: ctx.caller.keyId,
+    operation: e.operation,
+    entity: e.entity,
+    entity_id: e.entityId,
+    before: json(e.before),
+    after: json(e.after),
+    request_id: ctx.requestId,
+  }));
+  if (rows.length > 0) await trx.insertInto('audit.audit_log').values(rows).execute();
+}

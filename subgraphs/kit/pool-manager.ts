@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import { createDatabase } from '../../platform/db';
+import type { ShardDirectory } from '../../platform/shards';
+
+export interface PoolManagerOptions {
+  /** Connections one tenant's pool may hold. */
+  perTenant: number;
+  /** Connections all pools of this process may hold together. */
+  globalCap: number;
+  /** A pool idle this long is closed by `evictIdle`. */
+  idleMillis: number;
+  applicationName: string;
+  onQuery?: (sql: string, database: string) => void;
+}
+
+interface PoolEntry {
+  db: Kysely<any>;
+  lastUsed: number;
+}
+
+/**
+ * One kysely (one pg pool) per tenant database. Pools are bounded, the number of
+ * open pools is bounded so that perTenant × pools ≤ globalCap, and the least
+ * recently used pool is closed to make room. Map insertion order is the LRU order.
+ */
+export class TenantPoolManager {
+  private readonly pools = new Map<string, PoolEntry>();
+  private readonly closing = new Set<Promise<void>>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly shards: ShardDirectory, private readonly options: PoolManagerOptions) {
+    if (options.perTenant < 1 || options.globalCap < options.perTenant) throw new Error('pool sizes: need 1 ≤ perTenant ≤ globalCap');
+    this.sweeper = setInterval(() => this.evictIdle(), Math.max(1000, Math.floor(options.idleMillis / 2)));
+    this.sweeper.unref();
+  }
+
+  get maxPools(): number {
+    return Math.floor(this.options.globalCap / this.options.perTenant);
+  }
+
+  get openPools(): number {
+    return this.pools.size;
+  }
+
+  /** The tenant database's kysely; typed by the module that asks for it. */
+  get<DB>(shard: string, database: string): Kysely<DB> {
+    const key = `${shard}/${database}`;
+    const entry = this.pools.get(key);
+    if (entry) {
+      entry.lastUsed = Date.now();
+      this.pools.delete(key);
+      this.pools.set(key, entry);
+      return entry.db as Kysely<DB>;
+    }
+    while (this.pools.size >= this.maxPools) this.closeOldest();
+    const onQuery = this.options.onQuery;
+    const db = createDatabase<DB>(this.shards.databaseUrl(shard, database), {
+      max: this.options.perTenant,
+      idleTimeoutMillis: this.options.idleMillis,
+      applicationName: this.options.applicationName,
+      onQuery: onQuery ? (sql) => onQuery(sql, database) : undefined,
+    });
+    this.pools.set(key, { db, lastUsed: Date.now() });
+    return db;
+  }
+
+  /** Closes pools unused for longer than idleMillis. */
+  evictIdle(now = Date.now()): number {
+    let closed = 0;
+    for (const [key, entry] of this.pools) {
+      if (now - entry.lastUsed >= this.options.idleMillis) {
+        this.close(key, entry);
+        closed += 1;
+      }
+    }
+    return closed;
+  }
+
+  private closeOldest(): void {
+    const first = this.pools.entries().next();
+    if (!first.done) this.close(first.value[0], first.value[1]);
+  }
+
+  private close(key: string, entry: PoolEntry): void {
+    this.pools.delete(key);
+    // destroy() waits for checked-out connections, so in-flight queries finish.
+    const closing = entry.db.destroy().catch(() => undefined);
+    this.closing.add(closing);
+    void closing.finally(() => this.closing.delete(closing));
+  }
+
+  async shutdown(): Promise<void> {
+    clearInterval(this.sweeper);
+    for (const [key, entry] of [...this.pools]) this.close(key, entry);
+    await Promise.all([...this.closing]);
+  }
+}

@@ -1,0 +1,53 @@
+import type { FluxoConfig } from '../../platform/config';
+import { intFromEnv } from '../../platform/config';
+import type { ControlPlane, ControlPlaneDB } from '../../platform/control-plane';
+import { createDatabase } from '../../platform/db';
+import type { Logger } from '../../platform/logger';
+import { tenantMigrationsFromDisk, type TenantMigrationSource } from '../../platform/migrations';
+import { ShardDirectory } from '../../platform/shards';
+import { TenantPoolManager } from './pool-manager';
+
+/**
+ * What a subgraph is built from: configuration, logger, and lazily opened
+ * database handles, so a module subgraph never opens the control plane and the
+ * access subgraph never opens tenant pools.
+ */
+export class SubgraphRuntime {
+  readonly shards: ShardDirectory;
+  private controlPlaneDb?: ControlPlane;
+  private pools?: TenantPoolManager;
+
+  constructor(
+    readonly config: FluxoConfig,
+    readonly logger: Logger,
+    readonly tenantMigrations: TenantMigrationSource = tenantMigrationsFromDisk,
+    private readonly onQuery?: (sql: string, database: string) => void,
+  ) {
+    this.shards = new ShardDirectory(config.shards);
+  }
+
+  controlPlane(): ControlPlane {
+    this.controlPlaneDb ??= createDatabase<ControlPlaneDB>(this.config.databaseUrl, {
+      max: intFromEnv(process.env.FLUXO_CONTROL_PLANE_POOL, 10, 'FLUXO_CONTROL_PLANE_POOL'),
+      applicationName: 'fluxo-control-plane',
+      onQuery: this.onQuery ? (sql) => this.onQuery!(sql, 'control-plane') : undefined,
+    });
+    return this.controlPlaneDb;
+  }
+
+  tenantPools(): TenantPoolManager {
+    this.pools ??= new TenantPoolManager(this.shards, {
+      perTenant: intFromEnv(process.env.FLUXO_TENANT_POOL_SIZE, 5, 'FLUXO_TENANT_POOL_SIZE'),
+      globalCap: intFromEnv(process.env.FLUXO_TENANT_CONNECTIONS_MAX, 50, 'FLUXO_TENANT_CONNECTIONS_MAX'),
+      idleMillis: intFromEnv(process.env.FLUXO_TENANT_POOL_IDLE_MS, 60_000, 'FLUXO_TENANT_POOL_IDLE_MS'),
+      applicationName: 'fluxo-subgraph',
+      onQuery: this.onQuery,
+    });
+    return this.pools;
+  }
+
+  async close(): Promise<void> {
+    await this.pools?.shutdown();
+    await this.controlPlaneDb?.destroy();
+  }
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { parseShards, type FluxoConfig } from '../../platform/config';
+import type { ControlPlaneDB } from '../../platform/control-plane';
+import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests through jest (globalSetup prepares the database server)`);
+  return value;
+}
+
+export interface TestDatabase {
+  /** Control-plane database of this test file, cloned from the migrated template. */
+  url: string;
+  name: string;
+  db: Kysely<ControlPlaneDB>;
+  config: FluxoConfig;
+  drop: () => Promise<void>;
+}
+
+/** A fresh control-plane database for one test file: CREATE DATABASE ... TEMPLATE, so files run in parallel. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const serverUrl = required('FLUXO_TEST_SERVER_URL');
+  const runId = required('FLUXO_TEST_RUN_ID');
+  const fileId = randomBytes(3).toString('hex');
+  const name = `ft_${runId}_${fileId}`;
+  const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
+  try {
+    await sql.raw(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(required('FLUXO_TEST_TEMPLATE'))}`).execute(admin);
+  } finally {
+    await admin.destroy();
+  }
+  const url = withDatabase(serverUrl, name);
+  const db = createDatabase<ControlPlaneDB>(url, { max: 5 });
+  const config: FluxoConfig = {
+    databaseUrl: url,
+    shards: parseShards(undefined, serverUrl),
+    defaultShard: 'default',
+    tenantDatabasePrefix: `${name}_t_`,
+    dataDir: '/nonexistent',
+    logLevel: 'silent',
+    nodeEnv: 'test',
+  };
+  return {
+    url,
+    name,
+    db,
+    config,
+    drop: async () => {
+      await db.destroy();
+      const cleanup = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
+      try {
+        const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(cleanup);
+        for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(cleanup);
+      } finally {
+        await cleanup.destroy();
+      }
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
+import { migrateGlobal } from '../../platform/migrations';
+import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
+
+declare global {
+  // eslint-disable-next-line no-var
+  var __fluxoTestServerStop: (() => Promise<void>) | undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function dockerReachable(): boolean {
+  return Boolean(process.env.DOCKER_HOST) || fs.existsSync('/var/run/docker.sock');
+}
+
+/** The test PostgreSQL server: TEST_DATABASE_URL, else testcontainers, else embedded PostgreSQL. */
+async function testServer(): Promise<{ url: string; source: string; stop?: () => Promise<void> }> {
+  if (process.env.TEST_DATABASE_URL) return { url: process.env.TEST_DATABASE_URL, source: 'TEST_DATABASE_URL' };
+  if (dockerReachable()) {
+    try {
+      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+      const container = await new PostgreSqlContainer('postgres:16-alpine').start();
+      return { url: container.getConnectionUri(), source: 'testcontainers', stop: async () => void (await container.stop()) };
+    } catch (error) {
+      process.stderr.write(`testcontainers could not start PostgreSQL (${error instanceof Error ? error.message : error}); using embedded PostgreSQL\n`);
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxo-test-pg-'));
+  fs.chmodSync(dir, 0o777);
+  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), portVariable: 'TEST_DATABASE_URL', persistent: false });
+  return {
+    url: pg.url,
+    source: 'embedded-postgres',
+    stop: async () => {
+      await pg.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function globalSetup(): Promise<void> {
+  const server = await testServer();
+  globalThis.__fluxoTestServerStop = server.stop;
+  const runId = randomBytes(3).toString('hex');
+  const template = `ft_${runId}_template`;
+  const admin = createDatabase<any>(withDatabase(server.url, 'postgres'), { max: 1 });
+  try {
+    await sql.raw(`CREATE DATABASE ${quoteIdent(template)}`).execute(admin);
+  } finally {
+    await admin.destroy();
+  }
+  const db = createDatabase<any>(withDatabase(server.url, template), { max: 1 });
+  try {
+    await migrateGlobal(db);
+  } finally {
+    await db.destroy();
+  }
+  process.env.FLUXO_TEST_SERVER_URL = server.url;
+  process.env.FLUXO_TEST_SERVER_SOURCE = server.source;
+  process.env.FLUXO_TEST_RUN_ID = runId;
+  process.env.FLUXO_TEST_TEMPLATE = template;
+  process.env.NODE_ENV = 'test';
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  process.stdout.write(`\ntest databases: ${server.source}\n`);
+}
