@@ -85,7 +85,7 @@ export type RequestSubscriptionMutationVariables = Exact<{
 }>;
 
 
-export type RequestSubscriptionMutation = { requestSubscription: { request: { id: string, status: SubscriptionRequestStatus, companyName: string, contactEmail: string, modules: Array<ModuleName>, createdAt: Date | string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type RequestSubscriptionMutation = { requestSubscription: { request: { id: string, status: SubscriptionRequestStatus, companyName: string, contactEmail: string, modules: Array<ModuleName>, createdAt: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
 export type SubscriptionRequestsQueryVariables = Exact<{
   status?: SubscriptionRequestStatus | null | undefined;
@@ -94,14 +94,14 @@ export type SubscriptionRequestsQueryVariables = Exact<{
 }>;
 
 
-export type SubscriptionRequestsQuery = { subscriptionRequests: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: SubscriptionRequestStatus, companyName: string, contactEmail: string, modules: Array<ModuleName>, createdAt: Date | string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type SubscriptionRequestsQuery = { subscriptionRequests: { totalCount: number, edges: Array<{ cursor: string, node: { id: string, status: SubscriptionRequestStatus, companyName: string, contactEmail: string, modules: Array<ModuleName>, createdAt: string } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type ApproveSubscriptionRequestMutationVariables = Exact<{
   input: ApproveSubscriptionRequestInput;
 }>;
 
 
-export type ApproveSubscriptionRequestMutation = { approveSubscriptionRequest: { secret: string | null, company: { id: string, slug: string, name: string, modules: Array<ModuleName> } | null, accessKey: { id: string, name: string, kind: AccessKeyKind, modules: Array<ModuleName>, prefix: string, createdAt: Date | string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type ApproveSubscriptionRequestMutation = { approveSubscriptionRequest: { secret: string | null, company: { id: string, slug: string, name: string, modules: Array<ModuleName> } | null, accessKey: { id: string, name: string, kind: AccessKeyKind, modules: Array<ModuleName>, prefix: string, createdAt: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
 export type RejectSubscriptionRequestMutationVariables = Exact<{
   input: RejectSubscriptionRequestInput;
@@ -127,7 +127,7 @@ export type RevokeAccessKeyMutationVariables = Exact<{
 }>;
 
 
-export type RevokeAccessKeyMutation = { revokeAccessKey: { accessKey: { id: string, revokedAt: Date | string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type RevokeAccessKeyMutation = { revokeAccessKey: { accessKey: { id: string, revokedAt: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
 
 export const PlansDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Plans"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"plans"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"modules"}},{"kind":"Field","name":{"kind":"Name","value":"monthlyPrice"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"amount"}},{"kind":"Field","name":{"kind":"Name","value":"currency"}}]}}]}}]}}]} as unknown as DocumentNode<PlansQuery, PlansQueryVariables>;

@@ -179,6 +179,7 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type Mutation = {
   __typename?: 'Mutation';
   /** Subscribes a company to more modules: creates and migrates their schemas in its tenant database. Operator only. */
@@ -196,31 +197,37 @@ export type Mutation = {
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationAddCompanyModulesArgs = {
   input: AddCompanyModulesInput;
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationApproveSubscriptionRequestArgs = {
   input: ApproveSubscriptionRequestInput;
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationIssueAccessKeyArgs = {
   input: IssueAccessKeyInput;
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationRejectSubscriptionRequestArgs = {
   input: RejectSubscriptionRequestInput;
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationRequestSubscriptionArgs = {
   input: RequestSubscriptionInput;
 };
 
 
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationRevokeAccessKeyArgs = {
   input: RevokeAccessKeyInput;
 };
@@ -253,6 +260,7 @@ export type Plan = {
   name: Scalars['String']['output'];
 };
 
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type Query = {
   __typename?: 'Query';
   /** Subscribed companies, oldest first. Operator only. */
@@ -270,22 +278,26 @@ export type Query = {
 };
 
 
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type QueryCompaniesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type QueryCompanyArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type QuerySubscriptionRequestArgs = {
   id: Scalars['ID']['input'];
 };
 
 
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type QuerySubscriptionRequestsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;

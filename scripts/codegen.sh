@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs graphql-codegen for every subgraph's own config, then for the client operations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for config in subgraphs/*/codegen.yml; do
+  npx graphql-codegen --config "$config" --silent >/dev/null
+done
+npx graphql-codegen --config codegen.yml --silent >/dev/null

@@ -1,0 +1,64 @@
+import type { Kysely, Transaction } from 'kysely';
+import { sql } from 'kysely';
+import type { ModuleName } from '../../platform/modules';
+
+/** A fact a module announces to the others, e.g. EmployeeHired. */
+export interface DomainEvent<Payload = Record<string, unknown>> {
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Payload;
+}
+
+/** An outbox row as the relay hands it to consumers. */
+export interface DeliveredEvent<Payload = Record<string, unknown>> extends DomainEvent<Payload> {
+  id: string;
+  /** Module whose outbox held the event. */
+  source: ModuleName;
+  occurredAt: Date;
+  requestId: string | null;
+}
+
+/** Channel the relay LISTENs on in each tenant database; producers notify it on commit. */
+export const OUTBOX_CHANNEL = 'fluxo_outbox';
+
+/**
+ * Writes events to the module's outbox inside the caller's transaction, so the
+ * change and its events commit together or not at all. The NOTIFY is delivered
+ * only on commit, and wakes the relay at once.
+ */
+export async function publishEvents(
+  trx: Transaction<any> | Kysely<any>,
+  schema: string,
+  events: DomainEvent[],
+  requestId: string | null,
+): Promise<void> {
+  if (events.length === 0) return;
+  await trx
+    .withSchema(schema)
+    .insertInto('outbox')
+    .values(
+      events.map((e) => ({
+        event_type: e.type,
+        aggregate_type: e.aggregateType,
+        aggregate_id: e.aggregateId,
+        payload: JSON.stringify(e.payload),
+        request_id: requestId,
+      })),
+    )
+    .execute();
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${schema})`.execute(trx);
+}
+
+/**
+ * A module's handler for other modules' events. The relay runs `handle` in a
+ * transaction on the tenant database that also records the event in the
+ * consumer's inbox, so a redelivered event changes nothing.
+ */
+export interface EventConsumer {
+  /** The consuming module; its inbox is `<module schema>.inbox`. */
+  module: ModuleName;
+  /** Event types this consumer wants. */
+  eventTypes: readonly string[];
+  handle: (trx: Transaction<any>, event: DeliveredEvent) => Promise<void>;
+}

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import type { ModuleName } from '../../platform/modules';
+import type { TenantRef } from '../../platform/tenant-context';
+import { hasModule, requireModule, type BaseContext } from './context';
+import type { SubgraphRuntime } from './runtime';
+
+/**
+ * Context of a module subgraph. The tenant database is reached only through
+ * `db()`, which first checks that the caller's key grants the module, so no
+ * resolver can query a tenant without that check.
+ */
+export interface ModuleContext<DB, Loaders> extends BaseContext {
+  module: ModuleName;
+  /** The caller's tenant; throws MODULE_NOT_SUBSCRIBED / UNAUTHENTICATED when not allowed. */
+  tenant: () => TenantRef;
+  /** The tenant database, after the module check. */
+  db: () => Kysely<DB>;
+  /** Whether the key grants this module (for overview blocks that resolve to null). */
+  granted: boolean;
+  loaders: Loaders;
+}
+
+export function moduleContextFactory<DB, Loaders>(
+  runtime: SubgraphRuntime,
+  module: ModuleName,
+  createLoaders: (db: () => Kysely<DB>) => Loaders,
+): (base: BaseContext) => ModuleContext<DB, Loaders> {
+  return (base) => {
+    let database: Kysely<DB> | undefined;
+    const tenant = () => requireModule(base, module);
+    const db = () => {
+      if (!database) {
+        const t = tenant();
+        database = runtime.tenantPools().get<DB>(t.shard, t.database);
+      }
+      return database;
+    };
+    return { ...base, module, tenant, db, granted: hasModule(base, module), loaders: createLoaders(db) };
+  };
+}

@@ -1,0 +1,144 @@
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../platform/logger';
+import { moduleSchema, type ModuleName } from '../platform/modules';
+import type { DeliveredEvent, EventConsumer } from '../subgraphs/kit/events';
+
+export interface RelayOptions {
+  /** Rows read from one outbox per pass. */
+  batchSize: number;
+  /** Failed deliveries before an event is marked DEAD. */
+  maxAttempts: number;
+  /** Backoff of the n-th retry: base × 2^(n-1), capped. */
+  backoffBaseMillis: number;
+  backoffMaxMillis: number;
+  /** Fault injection for crash-safety tests: called at named points of a delivery. */
+  faultPoint?: (point: 'before-consumer-commit' | 'after-consumer-commit', event: DeliveredEvent) => void;
+}
+
+export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
+
+interface OutboxRow {
+  id: string;
+  seq: string;
+  event_type: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: Record<string, unknown>;
+  occurred_at: Date;
+  request_id: string | null;
+  attempts: number;
+  next_attempt_at: Date;
+}
+
+export interface DrainReport {
+  delivered: number;
+  failed: number;
+  dead: number;
+}
+
+export function backoffMillis(attempt: number, options: Pick<RelayOptions, 'backoffBaseMillis' | 'backoffMaxMillis'>): number {
+  return Math.min(options.backoffMaxMillis, options.backoffBaseMillis * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Delivers one event to one consumer: the consumer's effect and its inbox row
+ * commit in one transaction, so redelivery after a crash changes nothing.
+ */
+async function deliverTo(db: Kysely<any>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const inserted = await sql<{ event_id: string }>`
+      INSERT INTO ${sql.table(`${moduleSchema(consumer.module)}.inbox`)} (event_id, event_type, source)
+      VALUES (${event.id}, ${event.type}, ${event.source})
+      ON CONFLICT (event_id) DO NOTHING
+      RETURNING event_id`.execute(trx);
+    if (inserted.rows.length === 0) return; // handled before: at-least-once delivery, exactly-once effect
+    await consumer.handle(trx, event);
+    options.faultPoint?.('before-consumer-commit', event);
+  });
+  options.faultPoint?.('after-consumer-commit', event);
+}
+
+/**
+ * One pass over one module's outbox in one tenant database: pending events in
+ * sequence order, each to every interested consumer among the tenant's modules.
+ * An event that fails blocks later events of the same aggregate in this pass,
+ * which keeps per-aggregate order.
+ */
+export async function drainOutbox(
+  db: Kysely<any>,
+  source: ModuleName,
+  tenantModules: readonly ModuleName[],
+  consumers: readonly EventConsumer[],
+  logger: Logger,
+  options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+): Promise<DrainReport> {
+  const report: DrainReport = { delivered: 0, failed: 0, dead: 0 };
+  const outbox = sql.table(`${moduleSchema(source)}.outbox`);
+  const { rows } = await sql<OutboxRow>`
+    SELECT id, seq, event_type, aggregate_type, aggregate_id, payload, occurred_at, request_id, attempts, next_attempt_at
+    FROM ${outbox} WHERE status = 'PENDING' ORDER BY seq LIMIT ${options.batchSize}`.execute(db);
+  const blocked = new Set<string>();
+  const now = Date.now();
+  for (const row of rows) {
+    const aggregate = `${row.aggregate_type}:${row.aggregate_id}`;
+    if (blocked.has(aggregate)) continue;
+    if (row.next_attempt_at.getTime() > now) {
+      blocked.add(aggregate);
+      continue;
+    }
+    const event: DeliveredEvent = {
+      id: row.id,
+      type: row.event_type,
+      aggregateType: row.aggregate_type,
+      aggregateId: row.aggregate_id,
+      payload: row.payload,
+      source,
+      occurredAt: row.occurred_at,
+      requestId: row.request_id,
+    };
+    const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && c.eventTypes.includes(row.event_type));
+    try {
+      for (const consumer of interested) await deliverTo(db, consumer, event, options);
+      await sql`UPDATE ${outbox} SET status = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`.execute(db);
+      report.delivered += 1;
+    } catch (error) {
+      blocked.add(aggregate);
+      const attempts = row.attempts + 1;
+      const dead = attempts >= options.maxAttempts;
+      const message = error instanceof Error ? error.message : String(error);
+      logger.warn({ err: error, eventId: row.id, eventType: row.event_type, attempts, dead, requestId: row.request_id }, 'event delivery failed');
+      await sql`
+        UPDATE ${outbox} SET attempts = ${attempts}, last_error = ${message.slice(0, 2000)},
+          status = ${dead ? 'DEAD' : 'PENDING'},
+          next_attempt_at = now() + make_interval(secs => ${backoffMillis(attempts, options) / 1000})
+        WHERE id = ${row.id}`.execute(db);
+      if (dead) report.dead += 1;
+      else report.failed += 1;
+    }
+  }
+  return report;
+}
+
+/** Drains every module outbox of one tenant database until nothing is ready (bounded passes). */
+export async function drainTenant(
+  db: Kysely<any>,
+  tenantModules: readonly ModuleName[],
+  consumers: readonly EventConsumer[],
+  logger: Logger,
+  options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+): Promise<DrainReport> {
+  const total: DrainReport = { delivered: 0, failed: 0, dead: 0 };
+  for (let pass = 0; pass < 20; pass += 1) {
+    let progressed = 0;
+    for (const source of tenantModules) {
+      const r = await drainOutbox(db, source, tenantModules, consumers, logger, options);
+      total.delivered += r.delivered;
+      total.failed += r.failed;
+      total.dead += r.dead;
+      progressed += r.delivered;
+    }
+    // Consumers may publish events of their own; go round again while anything moved.
+    if (progressed === 0) break;
+  }
+  return total;
+}
