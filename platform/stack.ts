@@ -13,6 +13,8 @@ import { startSubgraph, type RunningService, type SubgraphDefinition } from '../
 import type { BaseContext } from '../subgraphs/kit/context';
 import { startGateway, type RunningGateway } from '../gateway/server';
 import type { LimitOptions } from '../gateway/limits';
+import { startWorker } from '../worker/main';
+import type { OutboxWorker } from '../worker/service';
 
 /** schema/supergraph.graphql, found from sources (tsx, jest) and from dist/. */
 export function supergraphPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -52,11 +54,14 @@ export interface StackOptions {
   tenantMigrations?: TenantMigrationSource;
   limits?: LimitOptions;
   onQuery?: (sql: string, database: string, subgraph: string) => void;
+  /** Also run the outbox worker in this process (npm start does; tests drive the relay themselves). */
+  worker?: boolean;
 }
 
 export interface RunningStack {
   gateway: RunningGateway;
   subgraphs: RunningService[];
+  worker: OutboxWorker | null;
   stop: () => Promise<void>;
 }
 
@@ -68,8 +73,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   const subgraphs: RunningService[] = [];
   const runtimes: SubgraphRuntime[] = [];
   const gatewayDb = createDatabase<ControlPlaneDB>(options.config.databaseUrl, { max: 5, applicationName: 'fluxo-gateway' });
+  let worker: OutboxWorker | null = null;
   const stopAll = async (gateway?: RunningGateway) => {
     await gateway?.stop();
+    await worker?.stop();
     for (const s of subgraphs.reverse()) await s.stop();
     for (const r of runtimes) await r.close();
     await gatewayDb.destroy();
@@ -102,7 +109,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? 30_000,
       logger: options.logger,
     });
-    return { gateway, subgraphs, stop: () => stopAll(gateway) };
+    if (options.worker) {
+      const runtime = new SubgraphRuntime(options.config, options.logger, options.tenantMigrations);
+      runtimes.push(runtime);
+      worker = await startWorker(runtime);
+    }
+    return { gateway, subgraphs, worker, stop: () => stopAll(gateway) };
   } catch (error) {
     await stopAll();
     throw error;

@@ -1,0 +1,140 @@
+import pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { ControlPlane } from '../platform/control-plane';
+import type { Logger } from '../platform/logger';
+import type { ModuleName } from '../platform/modules';
+import type { ShardDirectory } from '../platform/shards';
+import { OUTBOX_CHANNEL, type EventConsumer } from '../subgraphs/kit/events';
+import type { TenantPoolManager } from '../subgraphs/kit/pool-manager';
+import { DEFAULT_RELAY_OPTIONS, drainTenant, type RelayOptions } from './relay';
+
+interface TenantTarget {
+  id: string;
+  slug: string;
+  database: string;
+  shard: string;
+  modules: ModuleName[];
+}
+
+export interface OutboxWorkerOptions {
+  /** Fallback polling period when no notification arrives (and for tenants without a listener). */
+  pollMillis: number;
+  /** How often the list of active tenants is read again from the control plane. */
+  tenantRefreshMillis: number;
+  /** Tenant databases with a LISTEN connection; the rest are served by polling only. */
+  maxListeners: number;
+  relay: RelayOptions;
+}
+
+export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = { pollMillis: 1000, tenantRefreshMillis: 10_000, maxListeners: 100, relay: DEFAULT_RELAY_OPTIONS };
+
+/**
+ * The outbox relay of every tenant database. A NOTIFY from a producer's commit
+ * wakes the tenant's drain at once; polling is the fallback. Drains of one
+ * tenant never overlap, which keeps per-aggregate order.
+ */
+export class OutboxWorker {
+  private tenants = new Map<string, TenantTarget>();
+  private readonly listeners = new Map<string, pg.Client>();
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly controlPlane: ControlPlane,
+    private readonly shards: ShardDirectory,
+    private readonly pools: TenantPoolManager,
+    private readonly consumers: readonly EventConsumer[],
+    private readonly logger: Logger,
+    private readonly options: OutboxWorkerOptions = DEFAULT_WORKER_OPTIONS,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.refreshTenants();
+    this.timers.push(setInterval(() => void this.refreshTenants().catch((e) => this.logger.error({ err: e }, 'tenant refresh failed')), this.options.tenantRefreshMillis));
+    this.timers.push(setInterval(() => this.pollAll(), this.options.pollMillis));
+    for (const t of this.timers) t.unref();
+    this.pollAll();
+  }
+
+  private async refreshTenants(): Promise<void> {
+    const rows = await this.controlPlane
+      .selectFrom('tenant')
+      .innerJoin('company', 'company.id', 'tenant.company_id')
+      .select(['tenant.id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
+      .where('tenant.status', '=', 'ACTIVE')
+      .execute();
+    this.tenants = new Map(rows.map((r) => [r.id, { id: r.id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]));
+    for (const tenant of this.tenants.values()) {
+      if (!this.listeners.has(tenant.id) && this.listeners.size < this.options.maxListeners) await this.listen(tenant);
+    }
+    for (const [id, client] of this.listeners) {
+      if (!this.tenants.has(id)) {
+        this.listeners.delete(id);
+        void client.end().catch(() => undefined);
+      }
+    }
+  }
+
+  private async listen(tenant: TenantTarget): Promise<void> {
+    const client = new pg.Client({ connectionString: this.shards.databaseUrl(tenant.shard, tenant.database), application_name: 'fluxo-worker-listener' });
+    client.on('notification', () => this.schedule(tenant.id));
+    client.on('error', (error) => {
+      this.logger.warn({ err: error, tenant: tenant.slug }, 'outbox listener lost its connection; polling covers it');
+      this.listeners.delete(tenant.id);
+      void client.end().catch(() => undefined);
+    });
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      this.listeners.set(tenant.id, client);
+    } catch (error) {
+      this.logger.warn({ err: error, tenant: tenant.slug }, 'could not listen for outbox events; polling covers it');
+      void client.end().catch(() => undefined);
+    }
+  }
+
+  private pollAll(): void {
+    for (const id of this.tenants.keys()) this.schedule(id);
+  }
+
+  /** Starts a drain of the tenant, or asks the running one to go round once more. */
+  schedule(tenantId: string): void {
+    if (this.stopped) return;
+    if (this.running.has(tenantId)) {
+      this.again.add(tenantId);
+      return;
+    }
+    const tenant = this.tenants.get(tenantId);
+    if (!tenant) return;
+    const run = this.drain(tenant).finally(() => {
+      this.running.delete(tenantId);
+      if (this.again.delete(tenantId)) this.schedule(tenantId);
+    });
+    this.running.set(tenantId, run);
+  }
+
+  private async drain(tenant: TenantTarget): Promise<void> {
+    try {
+      const db: Kysely<any> = this.pools.get(tenant.shard, tenant.database);
+      const report = await drainTenant(db, tenant.modules, this.consumers, this.logger.child({ tenant: tenant.slug }), this.options.relay);
+      if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
+    } catch (error) {
+      this.logger.error({ err: error, tenant: tenant.slug }, 'outbox drain failed');
+    }
+  }
+
+  /** Resolves when no drain is running (used by graceful shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.all([...this.running.values()]);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    await this.idle();
+    await Promise.all([...this.listeners.values()].map((c) => c.end().catch(() => undefined)));
+    this.listeners.clear();
+  }
+}
