@@ -1,0 +1,67 @@
+import type { EmployeeStatus } from '../store/employee.table';
+import { WORKING_STATUSES } from './employment';
+import { email, InputProblems, optionalId, requiredId, requiredText, type Validated } from './validation';
+
+export interface HireInput {
+  firstName: string;
+  lastName: string;
+  email: string;
+  hireDate: string;
+  departmentId?: string | null;
+  positionId?: string | null;
+  managerId?: string | null;
+}
+
+export interface ValidHire {
+  firstName: string;
+  lastName: string;
+  email: string;
+  hireDate: string;
+  departmentId: string | null;
+  positionId: string | null;
+  managerId: string | null;
+}
+
+export function validateHire(input: HireInput): Validated<ValidHire> {
+  const p = new InputProblems();
+  return p.result({
+    firstName: requiredText(p, 'input.firstName', input.firstName, 'First name', 100),
+    lastName: requiredText(p, 'input.lastName', input.lastName, 'Last name', 100),
+    email: email(p, 'input.email', input.email),
+    hireDate: input.hireDate,
+    departmentId: optionalId(p, 'input.departmentId', input.departmentId, 'department'),
+    positionId: optionalId(p, 'input.positionId', input.positionId, 'position'),
+    managerId: optionalId(p, 'input.managerId', input.managerId, 'employee'),
+  });
+}
+
+export function validateManagerChange(input: { employeeId: string; managerId?: string | null }): Validated<{ employeeId: string; managerId: string | null }> {
+  const p = new InputProblems();
+  const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
+  const managerId = optionalId(p, 'input.managerId', input.managerId, 'employee');
+  if (managerId !== null && managerId === employeeId) p.add('input.managerId', 'An employee cannot manage themselves', 'MANAGER_CYCLE');
+  return p.result({ employeeId, managerId });
+}
+
+export function validatePositionChange(input: { employeeId: string; positionId: string; effectiveDate: string }): Validated<{ employeeId: string; positionId: string; effectiveDate: string }> {
+  const p = new InputProblems();
+  const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
+  const positionId = requiredId(p, 'input.positionId', input.positionId, 'position');
+  return p.result({ employeeId, positionId, effectiveDate: input.effectiveDate });
+}
+
+export function validateStatusChange(
+  input: { employeeId: string; status: EmployeeStatus; effectiveDate?: string | null },
+  today: string,
+): Validated<{ employeeId: string; status: EmployeeStatus; effectiveDate: string }> {
+  const p = new InputProblems();
+  const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
+  if (!WORKING_STATUSES.includes(input.status)) p.add('input.status', 'Use terminateEmployee to terminate an employee', 'INVALID_STATUS');
+  return p.result({ employeeId, status: input.status, effectiveDate: input.effectiveDate ?? today });
+}
+
+export function validateTermination(input: { employeeId: string; date: string }): Validated<{ employeeId: string; date: string }> {
+  const p = new InputProblems();
+  const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
+  return p.result({ employeeId, date: input.date });
+}

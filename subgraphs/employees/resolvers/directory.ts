@@ -1,0 +1,32 @@
+import { paginate } from '../../kit/pagination';
+import { isUuid } from '../domain/ids';
+import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
+import { countEmployees, listEmployees, type EmployeeFilter } from '../store/employees';
+
+/** The store's filter, or null when the filter cannot match anyone (a department id that is no id). */
+function directoryFilter(input: DirectoryFilterInput | null | undefined): EmployeeFilter | null {
+  const departmentId = input?.departmentId ?? null;
+  if (departmentId !== null && !isUuid(departmentId)) return null;
+  const search = input?.search?.trim() || null;
+  return { status: input?.status ?? null, departmentId, search };
+}
+
+export const directoryResolvers: Resolvers = {
+  Query: {
+    employees: (_parent, args, ctx) => {
+      const db = ctx.db();
+      const filter = directoryFilter(args.filter);
+      return paginate(args, {
+        // The directory order: last name, first name, id.
+        cursorShape: ['string', 'string', 'uuid'],
+        fetch: async (page) => (filter ? listEmployees(db, filter, page) : []),
+        cursorOf: (e) => [e.last_name, e.first_name, e.id],
+        count: async () => (filter ? countEmployees(db, filter) : 0),
+      });
+    },
+    employee: (_parent, { id }, ctx) => {
+      ctx.tenant();
+      return ctx.loaders.employee.load(id);
+    },
+  },
+};

@@ -1,0 +1,14 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { setEmployeeManager, changePosition, setEmployeeStatus } from '../services/employee-changes';
+import { hireEmployee } from '../services/hiring';
+import { terminateEmployee } from '../services/termination';
+
+export const employeeMutationResolvers: Resolvers = {
+  Mutation: {
+    hireEmployee: (_parent, { input }, ctx) => hireEmployee(ctx, input),
+    setEmployeeManager: (_parent, { input }, ctx) => setEmployeeManager(ctx, input),
+    changePosition: (_parent, { input }, ctx) => changePosition(ctx, input),
+    setEmployeeStatus: (_parent, { input }, ctx) => setEmployeeStatus(ctx, input),
+    terminateEmployee: (_parent, { input }, ctx) => terminateEmployee(ctx, input),
+  },
+};

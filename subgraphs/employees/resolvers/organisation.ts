@@ -1,0 +1,37 @@
+import { isUuid } from '../domain/ids';
+import type { Resolvers } from '../generated/resolvers-types';
+import { createDepartment, createPosition, moveDepartment } from '../services/organisation';
+import { listDepartments } from '../store/departments';
+import { listPositions } from '../store/positions';
+
+export const organisationResolvers: Resolvers = {
+  Query: {
+    departments: (_parent, _args, ctx) => listDepartments(ctx.db()),
+    department: (_parent, { id }, ctx) => {
+      ctx.tenant();
+      return ctx.loaders.department.load(id);
+    },
+    positions: async (_parent, { departmentId }, ctx) => {
+      const db = ctx.db();
+      if (departmentId && !isUuid(departmentId)) return [];
+      return listPositions(db, { departmentId: departmentId ?? null });
+    },
+  },
+  Mutation: {
+    createDepartment: (_parent, { input }, ctx) => createDepartment(ctx, input),
+    moveDepartment: (_parent, { input }, ctx) => moveDepartment(ctx, input),
+    createPosition: (_parent, { input }, ctx) => createPosition(ctx, input),
+  },
+  Department: {
+    parent: (d, _args, ctx) => (d.parent_id ? ctx.loaders.department.load(d.parent_id) : null),
+    children: (d, _args, ctx) => ctx.loaders.childDepartmentsOf.load(d.id),
+    positions: (d, _args, ctx) => ctx.loaders.positionsOfDepartment.load(d.id),
+  },
+  Position: {
+    department: async (p, _args, ctx) => {
+      const department = await ctx.loaders.department.load(p.department_id);
+      if (!department) throw new Error(`department ${p.department_id} of position ${p.id} is missing`);
+      return department;
+    },
+  },
+};

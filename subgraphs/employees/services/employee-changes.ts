@@ -1,0 +1,80 @@
+import { failWith } from '../../kit/errors';
+import type { EmployeesContext } from '../context';
+import { wouldCreateCycle } from '../domain/cycles';
+import { dayBefore } from '../domain/dates';
+import { validateManagerChange, validatePositionChange, validateStatusChange } from '../domain/employee-input';
+import { statusChangeRefusal } from '../domain/employment';
+import { employeesEvent } from '../events';
+import { findLatestAssignment, insertAssignment, setAssignmentEnd } from '../store/assignments';
+import type { EmployeeStatus } from '../store/employee.table';
+import { findEmployee, managerChainUp, updateEmployee } from '../store/employees';
+import { lockReportingLine } from '../store/locks';
+import { findPosition } from '../store/positions';
+import { assertNotTerminated, lockEmployee, mutate } from './mutate';
+
+/** Sets or clears the manager; the reporting-line lock makes the cycle check hold against concurrent changes. */
+export function setEmployeeManager(ctx: EmployeesContext, input: { employeeId: string; managerId?: string | null }) {
+  return mutate(ctx, 'setEmployeeManager', validateManagerChange(input), async (trx, record, v) => {
+    await lockReportingLine(trx);
+    const employee = await lockEmployee(trx, v.employeeId);
+    assertNotTerminated(employee);
+    if (v.managerId !== null) {
+      const manager = await findEmployee(trx, v.managerId);
+      if (!manager) failWith('input.managerId', `No employee ${v.managerId}`, 'NOT_FOUND');
+      if (manager.status === 'TERMINATED') failWith('input.managerId', `${manager.employee_number} has been terminated`, 'MANAGER_TERMINATED');
+      if (wouldCreateCycle(employee.id, manager.id, await managerChainUp(trx, manager.id))) {
+        failWith('input.managerId', `${manager.employee_number} already reports (directly or not) to ${employee.employee_number}`, 'MANAGER_CYCLE');
+      }
+    }
+    const updated = await updateEmployee(trx, employee.id, { manager_id: v.managerId });
+    record.audit({ entity: 'employee', entityId: employee.id, before: { managerId: employee.manager_id }, after: { managerId: updated.manager_id } });
+    return { employee: updated };
+  });
+}
+
+/** Moves an employee to a position from a date; the previous assignment ends the day before. */
+export function changePosition(ctx: EmployeesContext, input: { employeeId: string; positionId: string; effectiveDate: string }) {
+  return mutate(ctx, 'changePosition', validatePositionChange(input), async (trx, record, v) => {
+    const employee = await lockEmployee(trx, v.employeeId);
+    assertNotTerminated(employee);
+    const position = await findPosition(trx, v.positionId);
+    if (!position) failWith('input.positionId', `No position ${v.positionId}`, 'NOT_FOUND');
+    if (v.effectiveDate < employee.hire_date) failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
+    const latest = await findLatestAssignment(trx, employee.id);
+    if (latest && latest.end_date === null && latest.position_id === position.id) failWith('input.positionId', `${employee.employee_number} already holds this position`, 'POSITION_UNCHANGED');
+    if (latest && v.effectiveDate <= latest.start_date) {
+      failWith('input.effectiveDate', `The current position was taken on ${latest.start_date}; a change must come after it`, 'INVALID_DATE_RANGE');
+    }
+    if (latest && (latest.end_date === null || latest.end_date >= v.effectiveDate)) await setAssignmentEnd(trx, latest.id, dayBefore(v.effectiveDate));
+    await insertAssignment(trx, { employee_id: employee.id, position_id: position.id, start_date: v.effectiveDate });
+    const updated = await updateEmployee(trx, employee.id, { position_id: position.id, department_id: position.department_id });
+    record.audit({
+      entity: 'employee',
+      entityId: employee.id,
+      before: { positionId: employee.position_id, departmentId: employee.department_id },
+      after: { positionId: updated.position_id, departmentId: updated.department_id, effectiveDate: v.effectiveDate },
+    });
+    return { employee: updated };
+  });
+}
+
+const STATUS_REFUSALS = {
+  EMPLOYEE_TERMINATED: ['input.employeeId', 'A terminated employee has no working status to change'],
+  INVALID_STATUS: ['input.status', 'Use terminateEmployee to terminate an employee'],
+  STATUS_UNCHANGED: ['input.status', 'The employee already has this status'],
+} as const;
+
+/** ACTIVE ⇄ ON_LEAVE, announced to the other modules with its effective date. */
+export function setEmployeeStatus(ctx: EmployeesContext, input: { employeeId: string; status: EmployeeStatus; effectiveDate?: string | null }) {
+  return mutate(ctx, 'setEmployeeStatus', validateStatusChange(input, ctx.today), async (trx, record, v) => {
+    const employee = await lockEmployee(trx, v.employeeId);
+    const refusal = statusChangeRefusal(employee.status, v.status);
+    if (refusal) failWith(STATUS_REFUSALS[refusal][0], STATUS_REFUSALS[refusal][1], refusal);
+    if (v.effectiveDate < employee.hire_date) failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
+    const updated = await updateEmployee(trx, employee.id, { status: v.status });
+    record.audit({ entity: 'employee', entityId: employee.id, before: { status: employee.status }, after: { status: updated.status, effectiveDate: v.effectiveDate } });
+    // statusChangeRefusal admits only the working statuses here.
+    record.publish(employeesEvent('EmployeeStatusChanged', { employeeId: employee.id, status: v.status as 'ACTIVE' | 'ON_LEAVE', effectiveDate: v.effectiveDate }));
+    return { employee: updated };
+  });
+}

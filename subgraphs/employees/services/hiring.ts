@@ -1,0 +1,74 @@
+import type { Transaction } from 'kysely';
+import type { EmployeesContext } from '../context';
+import { validateHire, type HireInput, type ValidHire } from '../domain/employee-input';
+import { formatEmployeeNumber } from '../domain/employee-number';
+import { fullName } from '../domain/names';
+import { InputProblems } from '../domain/validation';
+import { employeesEvent } from '../events';
+import { insertAssignment } from '../store/assignments';
+import type { EmployeesDB } from '../store/db';
+import { findDepartment } from '../store/departments';
+import { emailTaken, findEmployee, insertEmployee, takeNextEmployeeNumber } from '../store/employees';
+import { findPosition } from '../store/positions';
+import { mutate, orUserError } from './mutate';
+
+/** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
+async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
+  const problems = new InputProblems();
+  let departmentId = v.departmentId;
+  if (v.departmentId !== null && !(await findDepartment(trx, v.departmentId))) problems.add('input.departmentId', `No department ${v.departmentId}`, 'NOT_FOUND');
+  if (v.positionId !== null) {
+    const position = await findPosition(trx, v.positionId);
+    if (!position) problems.add('input.positionId', `No position ${v.positionId}`, 'NOT_FOUND');
+    else if (v.departmentId !== null && position.department_id !== v.departmentId) {
+      problems.add('input.positionId', `Position "${position.title}" belongs to another department`, 'POSITION_NOT_IN_DEPARTMENT');
+    } else departmentId = position.department_id;
+  }
+  if (v.managerId !== null) {
+    const manager = await findEmployee(trx, v.managerId);
+    if (!manager) problems.add('input.managerId', `No employee ${v.managerId}`, 'NOT_FOUND');
+    else if (manager.status === 'TERMINATED') problems.add('input.managerId', `${manager.employee_number} has been terminated`, 'MANAGER_TERMINATED');
+  }
+  if (await emailTaken(trx, v.email)) problems.add('input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN');
+  problems.assertNone();
+  return departmentId;
+}
+
+/**
+ * Hires an employee. The number is taken last, right before the insert: the
+ * counter row stays locked until commit, so hires queue only for that short
+ * tail, and a hire that fails gives its number back (gap-free).
+ */
+export function hireEmployee(ctx: EmployeesContext, input: HireInput) {
+  return mutate(ctx, 'hireEmployee', validateHire(input), async (trx, record, v) => {
+    const departmentId = await checkReferences(trx, v);
+    const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
+    const employee = await orUserError(
+      insertEmployee(trx, {
+        employee_number: number,
+        first_name: v.firstName,
+        last_name: v.lastName,
+        email: v.email,
+        hire_date: v.hireDate,
+        department_id: departmentId,
+        position_id: v.positionId,
+        manager_id: v.managerId,
+      }),
+      { employee_email: ['input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN'] },
+    );
+    if (v.positionId !== null) await insertAssignment(trx, { employee_id: employee.id, position_id: v.positionId, start_date: v.hireDate });
+    record.audit({ entity: 'employee', entityId: employee.id, after: employee });
+    record.publish(
+      employeesEvent('EmployeeHired', {
+        employeeId: employee.id,
+        employeeNumber: employee.employee_number,
+        fullName: fullName(employee),
+        email: employee.email,
+        hireDate: employee.hire_date,
+        departmentId: employee.department_id,
+        status: 'ACTIVE',
+      }),
+    );
+    return { employee };
+  });
+}
