@@ -35,7 +35,10 @@ export interface KeyVerifierOptions {
  * Verifies access keys against the control plane. Verified keys are cached
  * briefly; a LISTEN connection on the control plane drops a key from the cache
  * the moment it is revoked, so revocation does not wait for the TTL.
- * Emits `evicted` (keyId) when a notification removes a key.
+ * While that connection is down no revocation can be heard, so the cache is
+ * neither read nor filled until it is back.
+ * Emits `evicted` (keyId) when a notification removes a key, `listener-lost`
+ * and `listening` as the LISTEN connection goes and comes back.
  */
 export class KeyVerifier extends EventEmitter {
   private readonly cache = new Map<string, CacheEntry>();
@@ -43,6 +46,14 @@ export class KeyVerifier extends EventEmitter {
   private listener: pg.Client | null = null;
   private flushTimer: NodeJS.Timeout | null = null;
   private stopped = false;
+  /** True while the LISTEN connection is up: only then can cached entries be trusted. */
+  private listening = false;
+  /**
+   * Bumped by every eviction and listener change. A lookup that began under an
+   * older generation may have read a row from before a revocation it then
+   * missed, so its result is used once but not cached.
+   */
+  private generation = 0;
 
   constructor(
     private readonly db: ControlPlane,
@@ -65,18 +76,49 @@ export class KeyVerifier extends EventEmitter {
       if (msg.channel === KEY_CHANGED_CHANNEL && msg.payload) this.evict(msg.payload);
     });
     client.on('error', (error) => {
+      if (this.listener !== client) return; // a failed connection attempt: listen() reports it
       this.logger.warn({ err: error }, 'key revocation listener lost its connection; reconnecting');
-      // While disconnected no notification can arrive, so trust nothing cached.
-      this.cache.clear();
+      this.listener = null;
+      this.forgetCache(false);
+      this.emit('listener-lost');
       void client.end().catch(() => undefined);
-      if (!this.stopped) setTimeout(() => void this.listen().catch((e) => this.logger.error({ err: e }, 'listener reconnect failed')), 500).unref();
+      this.reconnect();
     });
-    await client.connect();
-    await client.query(`LISTEN ${KEY_CHANGED_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${KEY_CHANGED_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
+    if (this.stopped) {
+      await client.end().catch(() => undefined);
+      return;
+    }
     this.listener = client;
+    // Anything cached before now may have missed a revocation.
+    this.forgetCache(true);
+    this.emit('listening');
+  }
+
+  private reconnect(): void {
+    if (this.stopped) return;
+    setTimeout(() => {
+      this.listen().catch((error: unknown) => {
+        this.logger.error({ err: error }, 'listener reconnect failed; retrying');
+        this.reconnect();
+      });
+    }, 500).unref();
+  }
+
+  private forgetCache(listening: boolean): void {
+    this.listening = listening;
+    this.generation += 1;
+    this.cache.clear();
   }
 
   private evict(keyId: string): void {
+    this.generation += 1;
     for (const [prefix, entry] of this.cache) {
       if (entry.principal?.keyId === keyId) this.cache.delete(prefix);
     }
@@ -88,7 +130,7 @@ export class KeyVerifier extends EventEmitter {
     const prefix = keyPrefix(presented);
     if (!prefix) return null;
     const now = Date.now();
-    let entry = this.cache.get(prefix);
+    let entry = this.listening ? this.cache.get(prefix) : undefined;
     if (!entry || entry.expiresAt <= now) {
       entry = await this.load(prefix, now);
       if (!entry) return null;
@@ -99,6 +141,7 @@ export class KeyVerifier extends EventEmitter {
   }
 
   private async load(prefix: string, now: number): Promise<CacheEntry | undefined> {
+    const generation = this.generation;
     const row = await this.db
       .selectFrom('access_key as k')
       .innerJoin('company as c', 'c.id', 'k.company_id')
@@ -117,10 +160,11 @@ export class KeyVerifier extends EventEmitter {
             kind: row.kind,
             // A module the company has since dropped is no longer granted, whatever the key says.
             modules: normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m))),
-            tenant: { id: row.tenantId, slug: row.slug, companyId: row.companyId, database: row.database_name, shard: row.shard },
+            tenant: { id: row.tenantId, slug: row.slug, companyId: row.companyId, database: row.database_name, shard: row.shard, companyModules: normalizeModules(row.companyModules) },
           }
         : null,
     };
+    if (!this.listening || generation !== this.generation) return entry;
     if (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(prefix, entry);
     return entry;
@@ -146,6 +190,7 @@ export class KeyVerifier extends EventEmitter {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.listening = false;
     if (this.flushTimer) clearInterval(this.flushTimer);
     await this.flushLastUsed();
     await this.listener?.end().catch(() => undefined);

@@ -17,16 +17,21 @@ export interface LimitOptions {
   exposeSuggestions: boolean;
 }
 
-/** Query-shape limits (depth, aliases, cost, tokens) from graphql-armor. */
+/**
+ * Query-shape limits: depth, aliases, cost and directives from graphql-armor;
+ * tokens through graphql's own parser option. (Armor's token plugin parses in a
+ * plugin hook, which Apollo answers with HTTP 500 — for every syntax error too.)
+ */
 export function queryLimits(options: LimitOptions) {
-  return new ApolloArmor({
+  const armor = new ApolloArmor({
     maxDepth: { n: options.maxDepth },
     maxAliases: { n: options.maxAliases },
     costLimit: { maxCost: options.maxCost },
-    maxTokens: { n: options.maxTokens },
+    maxTokens: { enabled: false },
     maxDirectives: { n: 50 },
     blockFieldSuggestion: { enabled: !options.exposeSuggestions },
   }).protect();
+  return { ...armor, parseOptions: { maxTokens: options.maxTokens } };
 }
 
 /** Per-key request rate, answered with RATE_LIMITED and HTTP 429 when exceeded. */

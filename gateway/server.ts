@@ -34,6 +34,8 @@ export interface GatewayOptions {
   sandbox: boolean;
   limits: LimitOptions;
   keyCacheTtlMillis: number;
+  /** How often `last used` times of keys are written, in one statement (default 5 s). */
+  lastUsedFlushMillis?: number;
   logger: Logger;
 }
 
@@ -58,7 +60,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const logger = options.logger.child({ service: 'gateway' });
   const keys = new KeyVerifier(options.controlPlane, options.controlPlaneUrl, logger, {
     cacheTtlMillis: options.keyCacheTtlMillis,
-    lastUsedFlushMillis: 5_000,
+    lastUsedFlushMillis: options.lastUsedFlushMillis ?? 5_000,
     maxEntries: 50_000,
   });
   await keys.start();
@@ -84,6 +86,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     formatError: formatErrorFor(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

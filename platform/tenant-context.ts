@@ -21,6 +21,8 @@ export interface TenantRef {
   companyId: string;
   database: string;
   shard: string;
+  /** Modules the company subscribes to (the key may grant fewer). */
+  companyModules: ModuleName[];
 }
 
 /** What a subgraph knows about the caller; the gateway vouches for all of it. */
@@ -80,7 +82,16 @@ function parseTenant(value: unknown): TenantRef | null {
   for (const field of ['id', 'slug', 'companyId', 'database', 'shard']) {
     if (typeof t[field] !== 'string' || t[field] === '') throw new InvalidContextError(`tenant.${field} missing`);
   }
-  return { id: t.id as string, slug: t.slug as string, companyId: t.companyId as string, database: t.database as string, shard: t.shard as string };
+  const companyModules = t.companyModules;
+  if (!Array.isArray(companyModules) || !companyModules.every((m) => typeof m === 'string' && isModuleName(m))) throw new InvalidContextError('tenant.companyModules invalid');
+  return {
+    id: t.id as string,
+    slug: t.slug as string,
+    companyId: t.companyId as string,
+    database: t.database as string,
+    shard: t.shard as string,
+    companyModules: companyModules as ModuleName[],
+  };
 }
 
 /** Verifies signature, issuer, audience, expiry and shape; any doubt is a refusal. */

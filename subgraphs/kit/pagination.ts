@@ -1,4 +1,6 @@
+import { sql, type RawBuilder } from 'kysely';
 import { badUserInput } from './errors';
+import { isValidDate } from './scalars';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -6,14 +8,39 @@ export const DEFAULT_PAGE_SIZE = 20;
 /** Values of the ordering columns of the last row seen, e.g. [createdAt, id]. */
 export type CursorValues = ReadonlyArray<string | number>;
 
+/**
+ * What each ordering column of a list's cursor holds. A cursor is client input:
+ * its values are checked against this shape before they reach SQL.
+ */
+export type CursorPart = 'timestamp' | 'uuid' | 'string' | 'integer';
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const cursorPartIsValid: Record<CursorPart, (value: unknown) => boolean> = {
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && isValidDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  string: (v) => typeof v === 'string',
+  integer: (v) => typeof v === 'number' && Number.isSafeInteger(v),
+};
+
+/**
+ * A timestamptz column as a cursor value, with PostgreSQL's microseconds: a JS
+ * Date keeps only milliseconds, and a truncated cursor repeats the last row of a
+ * page on the next one. Compare it back with `${value}::timestamptz`.
+ */
+export function cursorTimestamp(column: string): RawBuilder<string> {
+  return sql<string>`to_char(${sql.ref(column)} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+}
+
 export function encodeCursor(values: CursorValues): string {
   return Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string, arity: number): CursorValues {
+export function decodeCursor(cursor: string, shape: readonly CursorPart[]): CursorValues {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
+    if (Array.isArray(values) && values.length === shape.length && values.every((v, i) => cursorPartIsValid[shape[i]!](v))) {
       return values as CursorValues;
     }
   } catch {
@@ -49,14 +76,15 @@ export interface PageRequest {
 export async function paginate<T>(
   request: PageRequest,
   options: {
-    cursorArity: number;
+    /** The cursor's ordering columns, e.g. ['timestamp', 'uuid'] for (created_at, id). */
+    cursorShape: readonly CursorPart[];
     fetch: (args: { after: CursorValues | null; limit: number }) => Promise<T[]>;
     cursorOf: (row: T) => CursorValues;
     count: () => Promise<number>;
   },
 ): Promise<Connection<T>> {
   const limit = pageSize(request.first);
-  const after = request.after ? decodeCursor(request.after, options.cursorArity) : null;
+  const after = request.after ? decodeCursor(request.after, options.cursorShape) : null;
   const rows = limit === 0 ? [] : await options.fetch({ after, limit: limit + 1 });
   const page = rows.slice(0, limit);
   const edges = page.map((node) => ({ cursor: encodeCursor(options.cursorOf(node)), node }));

@@ -58,7 +58,8 @@ export const DateScalar = new GraphQLScalarType({
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+  // Date.parse rolls impossible days over (2026-02-30 → March 2nd), so the calendar day is checked on its own.
+  if (typeof value !== 'string' || !DATE_TIME.test(value) || !isValidDate(value.slice(0, 10)) || Number.isNaN(Date.parse(value))) {
     throw badUserInput(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
   }
   return new Date(value);

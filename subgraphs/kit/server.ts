@@ -33,11 +33,21 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
+/**
+ * An error a subgraph answered with, as the gateway relays it: its original is
+ * the parsed JSON of the subgraph's response (not an Error), and the subgraph's
+ * own formatError has already masked its faults.
+ */
+function relayedFromSubgraph(error: unknown): boolean {
+  return error instanceof GraphQLError && typeof error.extensions.serviceName === 'string' && error.originalError !== undefined && !(error.originalError instanceof Error);
+}
+
 /** Masks unexpected faults: the client gets a code, the log gets the cause with the request id. */
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (original instanceof GraphQLError && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const expected = original instanceof GraphQLError || relayedFromSubgraph(error);
+    if (expected && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }

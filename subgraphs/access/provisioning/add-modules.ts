@@ -13,10 +13,11 @@ import { migrateTenantDatabase } from './tenant-schemas';
  * first, and only then does the company's module list grow. Existing keys keep
  * exactly the modules they were issued with.
  */
-export async function addCompanyModules(deps: AccessDeps, companyId: string, requested: readonly ModuleName[], actor: Actor): Promise<CompanyRow> {
+export async function addCompanyModules(unlocked: AccessDeps, companyId: string, requested: readonly ModuleName[], actor: Actor): Promise<CompanyRow> {
   const modules = normalizeModules(requested);
   if (modules.length === 0) failWith('input.modules', 'Name at least one module to add', 'NO_MODULES');
-  return withAdvisoryLock(deps.controlPlane, `company-modules:${companyId}`, async () => {
+  return withAdvisoryLock(unlocked.controlPlane, `company-modules:${companyId}`, async (locked) => {
+    const deps = { ...unlocked, controlPlane: locked };
     const company = await findCompany(deps.controlPlane, companyId);
     if (!company) failWith('input.companyId', `No company ${companyId}`, 'NOT_FOUND');
     const tenant = await findTenantByCompany(deps.controlPlane, companyId);

@@ -92,8 +92,9 @@ async function completeApproval(
  * the request PENDING with its company and tenant registered; approving again
  * resumes and finishes without duplicates.
  */
-export async function approveSubscriptionRequest(deps: AccessDeps, requestId: string, actor: Actor): Promise<ApprovedSubscription> {
-  return withAdvisoryLock(deps.controlPlane, `subscription-request:${requestId}`, async () => {
+export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId: string, actor: Actor): Promise<ApprovedSubscription> {
+  return withAdvisoryLock(unlocked.controlPlane, `subscription-request:${requestId}`, async (locked) => {
+    const deps = { ...unlocked, controlPlane: locked };
     const { company, tenant } = await registerTenant(deps, requestId);
     let versions: Record<string, string | null>;
     try {

@@ -10,9 +10,9 @@ export const companyResolvers: Resolvers = {
     companies: (_parent, args, ctx) => {
       assertCan(ctx.caller, 'company:list');
       return paginate(args, {
-        cursorArity: 2,
+        cursorShape: ['timestamp', 'uuid'],
         fetch: (page) => listCompanies(ctx.deps.controlPlane, page),
-        cursorOf: (c) => [c.created_at.toISOString(), c.id],
+        cursorOf: (c) => [c.cursor_created_at, c.id],
         count: () => countCompanies(ctx.deps.controlPlane),
       });
     },

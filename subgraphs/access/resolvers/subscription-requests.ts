@@ -12,9 +12,9 @@ export const subscriptionRequestResolvers: Resolvers = {
       assertCan(ctx.caller, 'subscription:review');
       const filter = { status: args.status ?? null };
       return paginate(args, {
-        cursorArity: 2,
+        cursorShape: ['timestamp', 'uuid'],
         fetch: (page) => listSubscriptionRequests(ctx.deps.controlPlane, filter, page),
-        cursorOf: (r) => [r.created_at.toISOString(), r.id],
+        cursorOf: (r) => [r.cursor_created_at, r.id],
         count: () => countSubscriptionRequests(ctx.deps.controlPlane, filter),
       });
     },

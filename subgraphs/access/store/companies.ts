@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { CompanyRow, ControlPlaneExecutor, NewCompany } from '../../../platform/control-plane';
 import type { ModuleName } from '../../../platform/modules';
-import type { CursorValues } from '../../kit/pagination';
+import { cursorTimestamp, type CursorValues } from '../../kit/pagination';
 
 export function insertCompany(db: ControlPlaneExecutor, values: NewCompany): Promise<CompanyRow> {
   return db.insertInto('company').values(values).returningAll().executeTakeFirstOrThrow();
@@ -32,11 +33,11 @@ export async function slugsLike(db: ControlPlaneExecutor, base: string): Promise
   return rows.map((r) => r.slug);
 }
 
-export function listCompanies(db: ControlPlaneExecutor, page: { after: CursorValues | null; limit: number }): Promise<CompanyRow[]> {
-  let query = db.selectFrom('company').selectAll();
+export function listCompanies(db: ControlPlaneExecutor, page: { after: CursorValues | null; limit: number }): Promise<Array<CompanyRow & { cursor_created_at: string }>> {
+  let query = db.selectFrom('company').selectAll().select(cursorTimestamp('created_at').as('cursor_created_at'));
   if (page.after) {
     const [createdAt, id] = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(new Date(String(createdAt)), String(id))));
+    query = query.where(sql<boolean>`(created_at, id) > (${String(createdAt)}::timestamptz, ${String(id)}::uuid)`);
   }
   return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
 }

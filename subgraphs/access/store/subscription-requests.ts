@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import type { ControlPlaneExecutor, NewSubscriptionRequest, SubscriptionRequestRow, SubscriptionRequestStatus } from '../../../platform/control-plane';
-import type { CursorValues } from '../../kit/pagination';
+import { cursorTimestamp, type CursorValues } from '../../kit/pagination';
 
 export function insertSubscriptionRequest(db: ControlPlaneExecutor, values: NewSubscriptionRequest): Promise<SubscriptionRequestRow> {
   return db.insertInto('subscription_request').values(values).returningAll().executeTakeFirstOrThrow();
@@ -16,12 +17,12 @@ export function listSubscriptionRequests(
   db: ControlPlaneExecutor,
   filter: { status: SubscriptionRequestStatus | null },
   page: { after: CursorValues | null; limit: number },
-): Promise<SubscriptionRequestRow[]> {
-  let query = db.selectFrom('subscription_request').selectAll();
+): Promise<Array<SubscriptionRequestRow & { cursor_created_at: string }>> {
+  let query = db.selectFrom('subscription_request').selectAll().select(cursorTimestamp('created_at').as('cursor_created_at'));
   if (filter.status) query = query.where('status', '=', filter.status);
   if (page.after) {
     const [createdAt, id] = page.after;
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(new Date(String(createdAt)), String(id))));
+    query = query.where(sql<boolean>`(created_at, id) > (${String(createdAt)}::timestamptz, ${String(id)}::uuid)`);
   }
   return query.orderBy('created_at').orderBy('id').limit(page.limit).execute();
 }

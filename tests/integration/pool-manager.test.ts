@@ -1,0 +1,148 @@
+import { sql, type Kysely } from 'kysely';
+import { ensureDatabase, ShardDirectory } from '../../platform/shards';
+import { TenantPoolManager, type PoolManagerOptions } from '../../subgraphs/kit/pool-manager';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+let database: TestDatabase;
+let shards: ShardDirectory;
+/** Three small tenant databases; named <test database>_t_... so the test's cleanup drops them. */
+let tenants: [string, string, string];
+const managers: TenantPoolManager[] = [];
+
+function manager(name: string, options: Partial<PoolManagerOptions> = {}): { pools: TenantPoolManager; app: string } {
+  const app = `fluxo-pool-${name}-${database.name}`.slice(0, 63);
+  const pools = new TenantPoolManager(shards, { perTenant: 1, globalCap: 2, idleMillis: 60_000, applicationName: app, ...options });
+  managers.push(pools);
+  return { pools, app };
+}
+
+/** Open server connections of one application, per database. */
+async function connections(app: string): Promise<Record<string, number>> {
+  const { rows } = await sql<{ datname: string; n: string }>`
+    SELECT datname, count(*) AS n FROM pg_stat_activity WHERE application_name = ${app} GROUP BY datname`.execute(database.db);
+  return Object.fromEntries(rows.map((r) => [r.datname, Number(r.n)]));
+}
+
+/** Polls until the server shows the expected connections (closing a socket is seen by the server a little later). */
+async function expectConnections(app: string, expected: Record<string, number>, deadlineMs = 5000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  let seen = await connections(app);
+  while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) seen = await connections(app);
+  expect(seen).toEqual(expected);
+}
+
+async function ping(db: Kysely<unknown>): Promise<string> {
+  const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(db);
+  return rows[0]!.db;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  shards = new ShardDirectory(database.config.shards);
+  tenants = [`${database.name}_t_pool_a`, `${database.name}_t_pool_b`, `${database.name}_t_pool_c`];
+  for (const name of tenants) expect(await ensureDatabase(shards.serverUrl('default'), name)).toBe('created');
+});
+afterAll(async () => {
+  for (const m of managers) await m.shutdown();
+  await database?.drop();
+});
+
+describe('TenantPoolManager', () => {
+  it('refuses pool sizes that cannot fit the global cap', () => {
+    expect(() => new TenantPoolManager(shards, { perTenant: 5, globalCap: 4, idleMillis: 1000, applicationName: 'x' })).toThrow(/perTenant/);
+    expect(() => new TenantPoolManager(shards, { perTenant: 0, globalCap: 4, idleMillis: 1000, applicationName: 'x' })).toThrow(/perTenant/);
+  });
+
+  it('gives each tenant database its own bounded pool', async () => {
+    const { pools, app } = manager('bounded', { perTenant: 2, globalCap: 6 });
+    expect(pools.maxPools).toBe(3);
+    const [a, b] = [pools.get('default', tenants[0]), pools.get('default', tenants[1])];
+    expect(pools.get('default', tenants[0])).toBe(a);
+    expect(await ping(a)).toBe(tenants[0]);
+    expect(await ping(b)).toBe(tenants[1]);
+    // Ten concurrent queries on one tenant share at most two connections.
+    const pids = await Promise.all(Array.from({ length: 10 }, () => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(a).then((r) => r.rows[0]!.pid)));
+    expect(new Set(pids).size).toBeLessThanOrEqual(2);
+    const open = await connections(app);
+    expect(open[tenants[0]]).toBeLessThanOrEqual(2);
+    expect(open[tenants[1]]).toBe(1);
+    await pools.shutdown();
+  });
+
+  it('closes the least recently used pool when more tenants are used than maxPools', async () => {
+    const { pools, app } = manager('lru');
+    expect(pools.maxPools).toBe(2);
+    const [a, b, c] = tenants;
+    const dbA = pools.get('default', a);
+    await ping(dbA);
+    const dbB = pools.get('default', b);
+    await ping(dbB);
+    expect(pools.openPools).toBe(2);
+    await expectConnections(app, { [a]: 1, [b]: 1 });
+
+    // Touch A: B becomes the least recently used, so C's pool replaces B's.
+    expect(pools.get('default', a)).toBe(dbA);
+    const dbC = pools.get('default', c);
+    expect(await ping(dbC)).toBe(c);
+    expect(pools.openPools).toBe(2);
+    await expectConnections(app, { [a]: 1, [c]: 1 });
+    await expect(ping(dbB)).rejects.toThrow();
+    expect(pools.get('default', a)).toBe(dbA);
+
+    // B comes back with a fresh pool, and now C is the oldest.
+    const dbB2 = pools.get('default', b);
+    expect(dbB2).not.toBe(dbB);
+    expect(await ping(dbB2)).toBe(b);
+    expect(pools.openPools).toBe(2);
+    await expectConnections(app, { [a]: 1, [b]: 1 });
+    await expect(ping(dbC)).rejects.toThrow();
+  });
+
+  it('closes pools idle for idleMillis, and only those', async () => {
+    const idleMillis = 60_000;
+    const { pools, app } = manager('idle', { globalCap: 3, idleMillis });
+    const [a, b] = tenants;
+    // get() stamps the pool's last use; bracket it with the clock.
+    const beforeA = Date.now();
+    const dbA = pools.get('default', a);
+    const afterA = Date.now();
+    await ping(dbA);
+    // B's last use must come strictly after A's (millisecond clock): poll the clock, with a deadline.
+    const deadline = afterA + 1000;
+    while (Date.now() <= afterA && Date.now() < deadline);
+    const dbB = pools.get('default', b);
+    await ping(dbB);
+    await expectConnections(app, { [a]: 1, [b]: 1 });
+
+    expect(pools.evictIdle(Date.now())).toBe(0);
+    expect(pools.evictIdle(beforeA + idleMillis - 1)).toBe(0);
+    expect(pools.evictIdle(afterA + idleMillis)).toBe(1);
+    expect(pools.openPools).toBe(1);
+    await expectConnections(app, { [b]: 1 });
+    expect(await ping(dbB)).toBe(b);
+
+    expect(pools.evictIdle(Date.now() + idleMillis)).toBe(1);
+    expect(pools.openPools).toBe(0);
+    await expectConnections(app, {});
+    // The next request simply opens a new pool.
+    expect(await ping(pools.get('default', a))).toBe(a);
+    expect(pools.openPools).toBe(1);
+  });
+
+  it('closes every pool on shutdown', async () => {
+    const { pools, app } = manager('shutdown', { globalCap: 3 });
+    const handles = tenants.map((name) => pools.get('default', name));
+    await Promise.all(handles.map(ping));
+    expect(pools.openPools).toBe(3);
+    await expectConnections(app, { [tenants[0]]: 1, [tenants[1]]: 1, [tenants[2]]: 1 });
+    await pools.shutdown();
+    expect(pools.openPools).toBe(0);
+    await expectConnections(app, {});
+    for (const db of handles) await expect(ping(db)).rejects.toThrow();
+  });
+
+  it('refuses an unknown shard', () => {
+    const { pools } = manager('shard');
+    expect(() => pools.get('nowhere', tenants[0])).toThrow(/shard "nowhere" is not configured/);
+  });
+});

@@ -1,0 +1,150 @@
+import { base64url, SignJWT } from 'jose';
+import {
+  CONTEXT_TTL_SECONDS,
+  exportKeyPairPem,
+  generateContextKeyPair,
+  InvalidContextError,
+  privateKeyFromPem,
+  publicKeyFromPem,
+  signTenantContext,
+  verifyTenantContext,
+  type TenantContext,
+} from '../../platform/tenant-context';
+
+const keys = generateContextKeyPair();
+
+const companyContext: TenantContext = {
+  requestId: 'req-1',
+  kind: 'STANDARD',
+  keyId: '7d7a3c55-0a43-4d8f-9f59-6c4c1e0c2f11',
+  tenant: { id: 'tenant-1', slug: 'acme', companyId: 'company-1', database: 'fluxo_tenant_acme_1', shard: 'default', companyModules: ['ASSETS', 'EMPLOYEES', 'FINANCE'] },
+  modules: ['ASSETS', 'FINANCE'],
+};
+
+/** Signs arbitrary claims the way the gateway does (issuer, audience, EdDSA), for shape checks. */
+function signClaims(claims: Record<string, unknown>, options: { issuer?: string; audience?: string; iat?: number; exp?: number } = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setIssuer(options.issuer ?? 'fluxo-gateway')
+    .setAudience(options.audience ?? 'fluxo-subgraphs')
+    .setIssuedAt(options.iat ?? now)
+    .setExpirationTime(options.exp ?? now + 30)
+    .sign(keys.privateKey);
+}
+
+const validClaims = { rid: 'req-1', knd: 'STANDARD', key: companyContext.keyId, ten: companyContext.tenant, mod: ['ASSETS'] };
+
+function decodeSegment(segment: string): Record<string, unknown> {
+  return JSON.parse(new TextDecoder().decode(base64url.decode(segment))) as Record<string, unknown>;
+}
+
+function encodeSegment(value: unknown): string {
+  return base64url.encode(JSON.stringify(value));
+}
+
+async function expectRefused(token: string, publicKey = keys.publicKey): Promise<void> {
+  await expect(verifyTenantContext(token, publicKey)).rejects.toBeInstanceOf(InvalidContextError);
+}
+
+describe('tenant context signing and verification', () => {
+  it('round-trips every claim of a company context', async () => {
+    const token = await signTenantContext(companyContext, keys.privateKey);
+    expect(await verifyTenantContext(token, keys.publicKey)).toEqual(companyContext);
+  });
+
+  it('round-trips anonymous and operator contexts without a tenant', async () => {
+    for (const kind of ['ANONYMOUS', 'ADMIN'] as const) {
+      const context: TenantContext = { requestId: `r-${kind}`, kind, keyId: null, tenant: null, modules: [] };
+      expect(await verifyTenantContext(await signTenantContext(context, keys.privateKey), keys.publicKey)).toEqual(context);
+    }
+  });
+
+  it('signs with EdDSA, the gateway issuer and a short expiry', async () => {
+    const [header, payload] = (await signTenantContext(companyContext, keys.privateKey)).split('.');
+    expect(decodeSegment(header!)).toEqual({ alg: 'EdDSA', typ: 'JWT' });
+    const claims = decodeSegment(payload!);
+    expect(claims).toMatchObject({ iss: 'fluxo-gateway', aud: 'fluxo-subgraphs' });
+    expect((claims.exp as number) - (claims.iat as number)).toBe(CONTEXT_TTL_SECONDS);
+    expect(CONTEXT_TTL_SECONDS).toBeLessThanOrEqual(60);
+  });
+
+  it('survives a PEM export and import of the key pair', async () => {
+    const pem = exportKeyPairPem(keys);
+    // Environment variables often carry PEMs with escaped newlines.
+    const privateKey = privateKeyFromPem(pem.privateKeyPem.replace(/\n/g, '\\n'));
+    const publicKey = publicKeyFromPem(pem.publicKeyPem);
+    expect(await verifyTenantContext(await signTenantContext(companyContext, privateKey), publicKey)).toEqual(companyContext);
+  });
+
+  it('refuses a context signed by another key', async () => {
+    await expectRefused(await signTenantContext(companyContext, generateContextKeyPair().privateKey));
+  });
+
+  it('refuses an expired context', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectRefused(await signClaims(validClaims, { iat: now - 120, exp: now - 60 }));
+    // The same claims with a future expiry pass, so the expiry alone made the difference.
+    expect((await verifyTenantContext(await signClaims(validClaims), keys.publicKey)).tenant).toEqual(companyContext.tenant);
+  });
+
+  it('refuses a context without expiry', async () => {
+    const token = await new SignJWT(validClaims)
+      .setProtectedHeader({ alg: 'EdDSA' })
+      .setIssuer('fluxo-gateway')
+      .setAudience('fluxo-subgraphs')
+      .setIssuedAt()
+      .sign(keys.privateKey);
+    await expectRefused(token);
+  });
+
+  it('refuses a payload changed after signing', async () => {
+    const [header, payload, signature] = (await signTenantContext(companyContext, keys.privateKey)).split('.');
+    const claims = decodeSegment(payload!);
+    const tampered = { ...claims, ten: { ...(claims.ten as object), slug: 'victim', companyId: 'company-2' } };
+    await expectRefused(`${header}.${encodeSegment(tampered)}.${signature}`);
+    await expectRefused(`${header}.${encodeSegment({ ...claims, mod: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] })}.${signature}`);
+  });
+
+  it('refuses alg none and an HMAC token keyed with the public key', async () => {
+    const [, payload] = (await signTenantContext(companyContext, keys.privateKey)).split('.');
+    await expectRefused(`${encodeSegment({ alg: 'none', typ: 'JWT' })}.${payload}.`);
+    const publicPem = new TextEncoder().encode(exportKeyPairPem(keys).publicKeyPem);
+    const hmac = await new SignJWT(validClaims)
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('fluxo-gateway')
+      .setAudience('fluxo-subgraphs')
+      .setIssuedAt()
+      .setExpirationTime('30s')
+      .sign(publicPem);
+    await expectRefused(hmac);
+  });
+
+  it('refuses another issuer or audience', async () => {
+    await expectRefused(await signClaims(validClaims, { issuer: 'someone-else' }));
+    await expectRefused(await signClaims(validClaims, { audience: 'another-service' }));
+  });
+
+  it('refuses garbage', async () => {
+    for (const token of ['', 'x', 'a.b.c', 'eyJhbGciOiJFZERTQSJ9..', '...']) await expectRefused(token);
+  });
+
+  it('refuses badly shaped claims even when genuinely signed', async () => {
+    const shapes: Array<Record<string, unknown>> = [
+      { ...validClaims, knd: 'ROOT' },
+      { ...validClaims, rid: undefined },
+      { ...validClaims, mod: ['ASSETS', 'HR'] },
+      { ...validClaims, mod: 'ASSETS' },
+      // A company key without its tenant or key id.
+      { ...validClaims, ten: null },
+      { ...validClaims, key: null },
+      { ...validClaims, knd: 'PARTNER', ten: null },
+      { ...validClaims, ten: { ...companyContext.tenant, database: '' } },
+      { ...validClaims, ten: { ...companyContext.tenant, shard: 42 } },
+      { ...validClaims, ten: 'acme' },
+      { ...validClaims, ten: { ...companyContext.tenant, companyModules: ['ASSETS', 'HR'] } },
+      { ...validClaims, ten: { ...companyContext.tenant, companyModules: undefined } },
+    ];
+    for (const claims of shapes) await expectRefused(await signClaims(claims));
+  });
+});
