@@ -17,6 +17,8 @@ export interface KeyPrincipal {
 
 interface CacheEntry {
   hash: Buffer;
+  /** Kept even for unusable keys, so a company-wide change evicts them too. */
+  companyId: string;
   principal: KeyPrincipal | null;
   expiresAt: number;
 }
@@ -117,12 +119,15 @@ export class KeyVerifier extends EventEmitter {
     this.cache.clear();
   }
 
-  private evict(keyId: string): void {
+  /** `payload` is a key id, or `company:<id>` when a company's modules or tenant changed. */
+  private evict(payload: string): void {
     this.generation += 1;
+    const companyId = payload.startsWith('company:') ? payload.slice('company:'.length) : null;
     for (const [prefix, entry] of this.cache) {
-      if (entry.principal?.keyId === keyId) this.cache.delete(prefix);
+      const matches = companyId ? entry.companyId === companyId : entry.principal?.keyId === payload;
+      if (matches) this.cache.delete(prefix);
     }
-    this.emit('evicted', keyId);
+    this.emit('evicted', payload);
   }
 
   /** The key's principal, or null when the key is malformed, unknown, revoked or its tenant is not active. */
@@ -153,6 +158,7 @@ export class KeyVerifier extends EventEmitter {
     const usable = row.revoked_at === null && row.status === 'ACTIVE';
     const entry: CacheEntry = {
       hash: row.secret_hash,
+      companyId: row.companyId,
       expiresAt: now + this.options.cacheTtlMillis,
       principal: usable
         ? {

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import { createDatabase } from '../../platform/db';
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import { createPool } from '../../platform/db';
 import type { ShardDirectory } from '../../platform/shards';
 
 export interface PoolManagerOptions {
@@ -15,7 +16,19 @@ export interface PoolManagerOptions {
 
 interface PoolEntry {
   db: Kysely<any>;
+  pool: pg.Pool;
   lastUsed: number;
+}
+
+/**
+ * A pool handed out this recently may still serve a request that holds its
+ * kysely between two statements; it is closed to make room only if nothing
+ * quieter exists.
+ */
+const REQUEST_GRACE_MILLIS = 30_000;
+
+function isQuiet(entry: PoolEntry): boolean {
+  return entry.pool.waitingCount === 0 && entry.pool.totalCount === entry.pool.idleCount;
 }
 
 /**
@@ -52,15 +65,20 @@ export class TenantPoolManager {
       this.pools.set(key, entry);
       return entry.db as Kysely<DB>;
     }
-    while (this.pools.size >= this.maxPools) this.closeOldest();
+    while (this.pools.size >= this.maxPools && this.closeLeastRecentlyUsed()) {
+      // closed one; check the cap again
+    }
     const onQuery = this.options.onQuery;
-    const db = createDatabase<DB>(this.shards.databaseUrl(shard, database), {
+    const pool = createPool(this.shards.databaseUrl(shard, database), {
       max: this.options.perTenant,
       idleTimeoutMillis: this.options.idleMillis,
       applicationName: this.options.applicationName,
-      onQuery: onQuery ? (sql) => onQuery(sql, database) : undefined,
     });
-    this.pools.set(key, { db, lastUsed: Date.now() });
+    const db = new Kysely<DB>({
+      dialect: new PostgresDialect({ pool }),
+      log: onQuery ? (event) => { if (event.level === 'query') onQuery(event.query.sql, database); } : undefined,
+    });
+    this.pools.set(key, { db, pool, lastUsed: Date.now() });
     return db;
   }
 
@@ -68,7 +86,7 @@ export class TenantPoolManager {
   evictIdle(now = Date.now()): number {
     let closed = 0;
     for (const [key, entry] of this.pools) {
-      if (now - entry.lastUsed >= this.options.idleMillis) {
+      if (now - entry.lastUsed >= this.options.idleMillis && isQuiet(entry)) {
         this.close(key, entry);
         closed += 1;
       }
@@ -76,9 +94,18 @@ export class TenantPoolManager {
     return closed;
   }
 
-  private closeOldest(): void {
-    const first = this.pools.entries().next();
-    if (!first.done) this.close(first.value[0], first.value[1]);
+  /**
+   * Closes the least recently used pool that no request can still be using:
+   * first one that is quiet and past the grace period, else any quiet one.
+   * When every pool is busy nothing is closed and the cap is exceeded for a
+   * moment rather than failing a request in flight.
+   */
+  private closeLeastRecentlyUsed(now = Date.now()): boolean {
+    const quiet = [...this.pools].filter(([, e]) => isQuiet(e));
+    const victim = quiet.find(([, e]) => now - e.lastUsed >= REQUEST_GRACE_MILLIS) ?? quiet[0];
+    if (!victim) return false;
+    this.close(victim[0], victim[1]);
+    return true;
   }
 
   private close(key: string, entry: PoolEntry): void {

@@ -124,6 +124,25 @@ describe('revocation while keys are cached', () => {
     expect(keyLookups()).toBe(lookups);
   });
 
+  it('drops cached keys of a company at once when its modules or its tenant status change', async () => {
+    const key = await issueKey('Company-wide');
+    expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
+    // The company drops EMPLOYEES: the cached key must stop granting it now, not at TTL.
+    let evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
+    await t.database.db.updateTable('company').set({ modules: ['ASSETS'] }).where('id', '=', companyId).execute();
+    await evicted;
+    expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual([]);
+    await t.database.db.updateTable('company').set({ modules: ['EMPLOYEES'] }).where('id', '=', companyId).execute();
+
+    // The tenant is suspended: every key of the company is refused at once.
+    evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
+    await t.database.db.updateTable('tenant').set({ status: 'SUSPENDED' }).where('company_id', '=', companyId).execute();
+    await evicted;
+    expect((await me(gateway2.url, key.secret)).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    await t.database.db.updateTable('tenant').set({ status: 'ACTIVE' }).where('company_id', '=', companyId).execute();
+    expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
+  });
+
   it('records last use in one batched write, not a write per request', async () => {
     await gateway2.keys.flushLastUsed();
     const key = await issueKey('Counted');

@@ -129,6 +129,29 @@ describe('TenantPoolManager', () => {
     expect(pools.openPools).toBe(1);
   });
 
+  it('never closes a pool a request is still using: it picks a quiet one, or briefly exceeds the cap', async () => {
+    const { pools } = manager('busy', { perTenant: 1, globalCap: 2 });
+    const a = pools.get('default', tenants[0]);
+    const b = pools.get('default', tenants[1]);
+    await ping(b);
+    // A request on tenant a holds its connection in an open transaction.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const inFlight = a.transaction().execute(async (trx) => {
+      await ping(trx);
+      await held;
+      return ping(trx);
+    });
+    while ((await connections(`fluxo-pool-busy-${database.name}`.slice(0, 63)))[tenants[0]] !== 1) { /* wait for the BEGIN */ }
+    // a is the least recently used, but busy: b (quiet) is closed instead.
+    const c = pools.get('default', tenants[2]);
+    expect(pools.openPools).toBe(2);
+    await ping(c);
+    release();
+    await expect(inFlight).resolves.toBe(tenants[0]);
+    expect(await ping(a)).toBe(tenants[0]);
+  });
+
   it('closes every pool on shutdown', async () => {
     const { pools, app } = manager('shutdown', { globalCap: 3 });
     const handles = tenants.map((name) => pools.get('default', name));
