@@ -1,0 +1,48 @@
+// Calendar arithmetic on YYYY-MM-DD strings: no time zones, no Date objects
+// that could shift a day.
+
+export interface YearMonth {
+  year: number;
+  /** 1–12. */
+  month: number;
+}
+
+export function parseDate(date: string): { year: number; month: number; day: number } {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  return { year, month, day };
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Months since year 0, so month distances are a subtraction. */
+export function monthIndex(ym: YearMonth): number {
+  return ym.year * 12 + (ym.month - 1);
+}
+
+export function fromMonthIndex(index: number): YearMonth {
+  return { year: Math.floor(index / 12), month: (index % 12) + 1 };
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** "2026-01". */
+export function formatPeriod(ym: YearMonth): string {
+  return `${pad(ym.year, 4)}-${pad(ym.month)}`;
+}
+
+/** Last calendar day of the month, "2026-02-28". */
+export function monthEnd(ym: YearMonth): string {
+  return `${formatPeriod(ym)}-${pad(daysInMonth(ym.year, ym.month))}`;
+}
+
+export function isMonthEnd(date: string): boolean {
+  const d = parseDate(date);
+  return d.day === daysInMonth(d.year, d.month);
+}
+
+/** Today's calendar date in UTC: the default "as of" of book values. */
+export function todayUtc(now: Date = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}

@@ -1,0 +1,50 @@
+import { money } from '../../kit/money';
+import { paginate } from '../../kit/pagination';
+import type { Resolvers } from '../generated/resolvers-types';
+import { countAssets, listAssets, type AssetListFilter } from '../store/assets';
+
+export const assetResolvers: Resolvers = {
+  Query: {
+    assets: (_parent, args, ctx) => {
+      const db = ctx.db();
+      const filter: AssetListFilter = {
+        status: args.filter?.status ?? null,
+        search: args.filter?.search?.trim() || null,
+        categoryId: args.filter?.categoryId ?? null,
+        holderId: args.filter?.holderId ?? null,
+      };
+      return paginate(args, {
+        cursorShape: ['string', 'uuid'],
+        fetch: async (page) => {
+          const rows = await listAssets(db, filter, page);
+          // Rows of the page also serve references to them (assignment.asset) without another query.
+          for (const row of rows) ctx.loaders.asset.prime(row.id, row);
+          return rows;
+        },
+        cursorOf: (a) => [a.tag, a.id],
+        count: () => countAssets(db, filter),
+      });
+    },
+    asset: (_parent, { id }, ctx) => {
+      ctx.tenant();
+      return ctx.loaders.asset.load(id);
+    },
+  },
+  Asset: {
+    // Another subgraph's reference resolves only to an asset of the caller's own tenant database.
+    __resolveReference: (ref, ctx) => ctx.loaders.asset.load(ref.id),
+    category: async (a, _args, ctx) => {
+      const category = await ctx.loaders.category.load(a.category_id);
+      if (!category) throw new Error(`category ${a.category_id} of asset ${a.id} is missing`);
+      return category.name;
+    },
+    categoryId: (a) => a.category_id,
+    serialNumber: (a) => a.serial_number,
+    location: (a, _args, ctx) => (a.location_id ? ctx.loaders.location.load(a.location_id) : null),
+    acquisitionDate: (a) => a.acquisition_date,
+    acquisitionCost: (a) => money(a.acquisition_cost, a.currency),
+    salvageValue: (a) => money(a.salvage_value, a.currency),
+    usefulLifeMonths: (a) => a.useful_life_months,
+    depreciationMethod: (a) => a.depreciation_method,
+  },
+};

@@ -1,0 +1,13 @@
+import type { Resolvers } from '../generated/resolvers-types';
+import { registerAsset } from '../services/register-asset';
+import { listCategories, listLocations } from '../store/categories';
+
+export const registryResolvers: Resolvers = {
+  Query: {
+    assetCategories: (_parent, _args, ctx) => listCategories(ctx.db()),
+    locations: (_parent, _args, ctx) => listLocations(ctx.db()),
+  },
+  Mutation: {
+    registerAsset: (_parent, { input }, ctx) => registerAsset(ctx, input),
+  },
+};

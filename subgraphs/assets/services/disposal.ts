@@ -1,0 +1,45 @@
+import { UserErrorsException } from '../../kit/errors';
+import { money, type Money } from '../../kit/money';
+import { runModuleMutation } from '../../kit/mutation';
+import type { AssetsContext } from '../context';
+import { bookValueAsOf, disposalGainOrLoss } from '../domain/depreciation';
+import { deriveStatus, refuseDisposal } from '../domain/status';
+import { refuseDateBefore, validateMoney, validateSameCurrency } from '../domain/validation';
+import { assetEvent } from '../events';
+import { updateAsset } from '../store/assets';
+import { lastReturnDate } from '../store/assignments';
+import { lastMaintenanceDate } from '../store/maintenance';
+import { depreciationTermsOf, enforce, lockAssetState } from './asset-state';
+
+export interface DisposeAssetInput {
+  assetId: string;
+  date: string;
+  proceeds: Money;
+}
+
+/**
+ * Takes an asset off the books: its book value on the disposal date is frozen
+ * next to the proceeds, and the difference is the gain or loss.
+ */
+export function disposeAsset(ctx: AssetsContext, input: DisposeAssetInput) {
+  return runModuleMutation(ctx, 'disposeAsset', async (trx, record) => {
+    const errors = validateMoney(['input', 'proceeds'], input.proceeds);
+    if (errors.length > 0) throw new UserErrorsException(errors);
+    const { asset, state } = await lockAssetState(trx, input.assetId, ['input', 'assetId']);
+    enforce(['input', 'assetId'], refuseDisposal(state));
+    const mismatch = validateSameCurrency(['input', 'proceeds'], input.proceeds, asset.currency);
+    if (mismatch.length > 0) throw new UserErrorsException(mismatch);
+    enforce(['input', 'date'], refuseDateBefore(input.date, asset.acquisition_date, 'An asset cannot be disposed of before it was acquired'));
+    const returned = await lastReturnDate(trx, asset.id);
+    if (returned) enforce(['input', 'date'], refuseDateBefore(input.date, returned, 'An asset cannot be disposed of while it was still held: it was returned'));
+    const serviced = await lastMaintenanceDate(trx, asset.id);
+    if (serviced) enforce(['input', 'date'], refuseDateBefore(input.date, serviced, 'An asset cannot be disposed of before its last maintenance was completed'));
+    const bookValue = bookValueAsOf(depreciationTermsOf(asset), input.date);
+    const gainOrLoss = disposalGainOrLoss(input.proceeds.amount, bookValue);
+    const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, disposed: true }), disposed_on: input.date, disposal_proceeds: input.proceeds.amount, book_value_at_disposal: bookValue });
+    const amounts = { proceeds: money(input.proceeds.amount, asset.currency), bookValue: money(bookValue, asset.currency), gainOrLoss: money(gainOrLoss, asset.currency) };
+    record.audit({ operation: 'disposeAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status }, after: { status: 'DISPOSED', date: input.date, ...amounts } });
+    record.publish(assetEvent('AssetDisposed', { assetId: asset.id, date: input.date, ...amounts }));
+    return { asset: updated };
+  });
+}

@@ -1,0 +1,56 @@
+import { isPgError } from '../../../platform/db';
+import { failWith, UserErrorsException } from '../../kit/errors';
+import { money } from '../../kit/money';
+import { runModuleMutation } from '../../kit/mutation';
+import type { AssetsContext } from '../context';
+import { normalizeRegistration, validateRegistration, type RegistrationInput } from '../domain/validation';
+import { assetEvent } from '../events';
+import { insertAsset, isTagTaken } from '../store/assets';
+import { findOrCreateCategory, findOrCreateLocation } from '../store/categories';
+import { auditViewOfAsset } from './asset-state';
+
+const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
+
+/** Adds an asset IN_STOCK; its category and location are created on first use. */
+export function registerAsset(ctx: AssetsContext, input: RegistrationInput) {
+  const registration = normalizeRegistration(input);
+  return runModuleMutation(ctx, 'registerAsset', async (trx, record) => {
+    const errors = validateRegistration(registration);
+    if (errors.length > 0) throw new UserErrorsException(errors);
+    if (await isTagTaken(trx, registration.tag)) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
+    const category = await findOrCreateCategory(trx, registration.category);
+    const location = registration.location ? await findOrCreateLocation(trx, registration.location) : null;
+    const asset = await insertAsset(trx, {
+      tag: registration.tag,
+      name: registration.name,
+      category_id: category.id,
+      location_id: location?.id ?? null,
+      serial_number: registration.serialNumber,
+      currency: registration.acquisitionCost.currency,
+      acquisition_date: registration.acquisitionDate,
+      acquisition_cost: registration.acquisitionCost.amount,
+      salvage_value: registration.salvageValue.amount,
+      useful_life_months: registration.usefulLifeMonths,
+      depreciation_method: registration.depreciationMethod,
+    }).catch((error: unknown) => {
+      // A concurrent registration took the tag between the check and the insert.
+      if (isPgError(error, '23505')) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
+      throw error;
+    });
+    record.audit({ operation: 'registerAsset', entity: 'asset', entityId: asset.id, after: auditViewOfAsset(asset) });
+    record.publish(
+      assetEvent('AssetRegistered', {
+        assetId: asset.id,
+        tag: asset.tag,
+        name: asset.name,
+        category: category.name,
+        acquisitionDate: asset.acquisition_date,
+        acquisitionCost: money(asset.acquisition_cost, asset.currency),
+        salvageValue: money(asset.salvage_value, asset.currency),
+        usefulLifeMonths: asset.useful_life_months,
+        depreciationMethod: asset.depreciation_method,
+      }),
+    );
+    return { asset };
+  });
+}

@@ -1,0 +1,68 @@
+import type { AssetsExecutor, AssignmentRow, NewAssignment } from './db';
+
+export function insertAssignment(db: AssetsExecutor, values: NewAssignment): Promise<AssignmentRow> {
+  return db.insertInto('assets.assignment').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export function findOpenAssignment(db: AssetsExecutor, assetId: string): Promise<AssignmentRow | undefined> {
+  return db.selectFrom('assets.assignment').selectAll().where('asset_id', '=', assetId).where('returned_on', 'is', null).executeTakeFirst();
+}
+
+/** The latest day the asset was in someone's custody (the last return), or null if never assigned. */
+export async function lastReturnDate(db: AssetsExecutor, assetId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('assets.assignment')
+    .select((eb) => eb.fn.max('returned_on').as('last'))
+    .where('asset_id', '=', assetId)
+    .executeTakeFirst();
+  return row?.last ?? null;
+}
+
+export function closeAssignment(db: AssetsExecutor, id: string, returnedOn: string): Promise<AssignmentRow> {
+  return db
+    .updateTable('assets.assignment')
+    .set({ returned_on: returnedOn })
+    .where('id', '=', id)
+    .where('returned_on', 'is', null)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** Full custody history of assets, oldest first. */
+export function findAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[]): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom('assets.assignment')
+    .selectAll()
+    .where('asset_id', 'in', assetIds)
+    .orderBy('asset_id')
+    .orderBy('assigned_on')
+    .orderBy('created_at')
+    .execute();
+}
+
+export function findOpenAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[]): Promise<AssignmentRow[]> {
+  return db.selectFrom('assets.assignment').selectAll().where('asset_id', 'in', assetIds).where('returned_on', 'is', null).execute();
+}
+
+/** What employees hold now, in the order they received it. */
+export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[]): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom('assets.assignment')
+    .selectAll()
+    .where('employee_id', 'in', employeeIds)
+    .where('returned_on', 'is', null)
+    .orderBy('assigned_on')
+    .orderBy('created_at')
+    .execute();
+}
+
+/** Everything employees ever held, oldest first. */
+export function findAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[]): Promise<AssignmentRow[]> {
+  return db
+    .selectFrom('assets.assignment')
+    .selectAll()
+    .where('employee_id', 'in', employeeIds)
+    .orderBy('assigned_on')
+    .orderBy('created_at')
+    .execute();
+}

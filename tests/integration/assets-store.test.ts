@@ -1,0 +1,79 @@
+import { sql, type Kysely } from 'kysely';
+import { countAssets, insertAsset, listAssets, type AssetListFilter } from '../../subgraphs/assets/store/assets';
+import { findOrCreateCategory } from '../../subgraphs/assets/store/categories';
+import type { AssetsDB } from '../../subgraphs/assets/store/db';
+import { provisionCompany, type ProvisionedCompany } from '../support/assets-tenant';
+import { createTestDatabase, type TestDatabase } from '../support/db';
+
+let database: TestDatabase;
+let company: ProvisionedCompany;
+let db: Kysely<AssetsDB>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  company = await provisionCompany(database, 'Store Works', ['ASSETS']);
+  db = company.tenantDb as Kysely<AssetsDB>;
+});
+afterAll(async () => {
+  await company?.close();
+  await database?.drop();
+});
+
+const noFilter: AssetListFilter = { status: null, search: null, categoryId: null, holderId: null };
+
+/** The tally next to a real count, per status. */
+async function tallyAndCount(): Promise<Array<{ status: string; tally: string; counted: string }>> {
+  const { rows } = await sql<{ status: string; tally: string; counted: string }>`
+    SELECT c.status, c.assets AS tally, (SELECT count(*) FROM assets.asset a WHERE a.status = c.status) AS counted
+    FROM assets.asset_status_count c ORDER BY c.status`.execute(db);
+  return rows;
+}
+
+describe('the assets store', () => {
+  it('creates a category once, whatever the case of its name', async () => {
+    const first = await findOrCreateCategory(db, 'IT equipment');
+    const again = await findOrCreateCategory(db, 'it EQUIPMENT');
+    expect(again).toEqual(first);
+  });
+
+  it('keeps the status tally exact through bulk inserts, updates and deletes', async () => {
+    const category = await findOrCreateCategory(db, 'Tools');
+    const base = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '100.00', salvage_value: '0.00', useful_life_months: 12, depreciation_method: 'STRAIGHT_LINE' as const };
+    await db.insertInto('assets.asset').values(Array.from({ length: 30 }, (_, i) => ({ ...base, tag: `BULK-${i}`, name: `Bulk ${i}` }))).execute();
+    await insertAsset(db, { ...base, tag: 'ONE-1', name: 'One' });
+    await db.updateTable('assets.asset').set({ status: 'ASSIGNED' }).where('tag', 'like', 'BULK-1%').execute();
+    await db.updateTable('assets.asset').set({ name: 'Renamed' }).where('tag', '=', 'ONE-1').execute();
+    await db.deleteFrom('assets.asset').where('tag', 'in', ['BULK-2', 'BULK-10']).execute();
+
+    const rows = await tallyAndCount();
+    expect(rows.every((r) => r.tally === r.counted)).toBe(true);
+    // BULK-1 and BULK-10..19 assigned (11), BULK-10 deleted; BULK-2 deleted from stock.
+    expect(Object.fromEntries(rows.map((r) => [r.status, Number(r.tally)]))).toEqual({ ASSIGNED: 10, DISPOSED: 0, IN_MAINTENANCE: 0, IN_STOCK: 19 });
+    expect(await countAssets(db, noFilter)).toBe(29);
+    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED' })).toBe(10);
+    // A filter the tally cannot answer counts rows.
+    expect(await countAssets(db, { ...noFilter, search: 'bulk-1' })).toBe(10);
+    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED', search: 'renamed' })).toBe(0);
+  });
+
+  it('rolls the tally back with the transaction that moved it', async () => {
+    const before = await tallyAndCount();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('assets.asset').set({ status: 'IN_MAINTENANCE' }).execute();
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await tallyAndCount()).toEqual(before);
+  });
+
+  it('escapes LIKE wildcards in search text', async () => {
+    const category = await findOrCreateCategory(db, 'Odd');
+    await insertAsset(db, { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE', tag: 'PCT-100%', name: 'Under_score' });
+    const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, { after: null, limit: 50 })).map((a) => a.tag);
+    expect(await tags('100%')).toEqual(['PCT-100%']);
+    expect(await tags('%')).toEqual(['PCT-100%']);
+    expect(await tags('r_s')).toEqual(['PCT-100%']);
+    expect(await tags('_')).toEqual(['PCT-100%']);
+  });
+});
