@@ -6,12 +6,27 @@ import { writeGlobalAudit } from '../store/audit';
 import { findCompany, setCompanyModules } from '../store/companies';
 import { findTenantByCompany, recordTenantState } from '../store/tenants';
 import { withAdvisoryLock } from './locks';
-import { migrateTenantDatabase } from './tenant-schemas';
+import { migrateTenantDatabase, type TenantPlacement } from './tenant-schemas';
+import { createDatabase } from '../../../platform/db';
+import { loadConsumers } from '../../../worker/consumers';
+import { requeueHistoryFor } from '../../../worker/history';
+
+/** The new modules' consumers get the events published before they existed (e.g. assets learns existing staff). */
+async function replayHistory(deps: AccessDeps, tenant: TenantPlacement, added: ModuleName[], existing: ModuleName[]): Promise<void> {
+  const db = createDatabase<any>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 1, applicationName: 'fluxo-migrations' });
+  try {
+    const requeued = await requeueHistoryFor(db, added, existing, loadConsumers());
+    if (requeued > 0) deps.logger.info({ database: tenant.database_name, added, requeued }, 'past events queued for the new modules');
+  } finally {
+    await db.destroy();
+  }
+}
 
 /**
  * Subscribes a company to more modules: their schemas are created and migrated
  * first, and only then does the company's module list grow. Existing keys keep
- * exactly the modules they were issued with.
+ * exactly the modules they were issued with. Past events of the existing
+ * modules are queued again so the new modules' projections start complete.
  */
 export async function addCompanyModules(unlocked: AccessDeps, companyId: string, requested: readonly ModuleName[], actor: Actor): Promise<CompanyRow> {
   const modules = normalizeModules(requested);
@@ -27,6 +42,7 @@ export async function addCompanyModules(unlocked: AccessDeps, companyId: string,
     let versions: Record<string, string | null>;
     try {
       ({ versions } = await migrateTenantDatabase(deps.shards, tenant, added, deps.tenantMigrations));
+      await replayHistory(deps, tenant, added, company.modules);
     } catch (error) {
       deps.logger.error({ err: error, companyId, added }, 'adding modules failed');
       throw new UserErrorsException([userError(null, 'Migrating the new modules did not complete; adding them again resumes the work', 'PROVISIONING_FAILED')]);
