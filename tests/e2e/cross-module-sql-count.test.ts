@@ -1,0 +1,73 @@
+import { asCompany, employeesOperation, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { contractOperation } from '../support/contract';
+import { deliverEvents } from '../support/events';
+import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
+
+// The issue's query, across two subgraphs: statements per subgraph must not grow with the page size.
+const QUERY = `query($first: Int) { employees(first: $first) { edges { node {
+  id assets { id } department { name } manager { fullName } } } } }`;
+
+const statements: Record<string, number> = {};
+let t: TestStack;
+let company: SubscribedCompany;
+
+async function ok(query: string, field: string, input: Record<string, unknown>): Promise<any> {
+  const res = await asCompany(t, company, query, { input });
+  if (res.errors || res.data[field].userErrors.length > 0) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? res.data[field].userErrors)}`);
+  return res.data[field];
+}
+
+async function inChunks<T>(items: T[], size: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map((item, j) => work(item, i + j)));
+}
+
+beforeAll(async () => {
+  t = await startTestStack({
+    onQuery: (_sql, database, subgraph) => {
+      if (database !== 'control-plane') statements[subgraph] = (statements[subgraph] ?? 0) + 1;
+    },
+  });
+  company = await subscribeCompany(t, 'Hundred Co', ['EMPLOYEES', 'ASSETS']);
+  const { department } = await ok(employeesOperation('CreateDepartment'), 'createDepartment', { name: 'Field' });
+  const { employee: chief } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', { firstName: 'Zed', lastName: 'Zulu', email: 'chief@hundred.example', hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: null });
+  const staff: string[] = [];
+  await inChunks([...Array(100).keys()], 10, async (i) => {
+    const { employee } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', {
+      firstName: 'Staff', lastName: `Member${String(i).padStart(3, '0')}`, email: `s${i}@hundred.example`, hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: chief.id,
+    });
+    staff[i] = employee.id;
+  });
+  await deliverEvents(t.database.config, t.database.db, company.slug);
+  await inChunks(staff, 10, async (employeeId, i) => {
+    const { asset } = await ok(contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', { ...exampleVariables('RegisterAsset').input, tag: `LAP-${i}` });
+    await ok(contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { assetId: asset.id, employeeId, date: '2026-01-12' });
+  });
+}, 120_000);
+afterAll(async () => {
+  await company?.tenantDb.destroy();
+  await t?.stop();
+});
+
+async function countFor(first: number): Promise<Record<string, number>> {
+  for (const key of Object.keys(statements)) delete statements[key];
+  const res = await asCompany(t, company, QUERY, { first });
+  expect(res.errors).toBeUndefined();
+  const nodes = res.data.employees.edges.map((e: { node: any }) => e.node);
+  expect(nodes).toHaveLength(first);
+  // Sorted by last name, the members come before the chief: each holds one asset and has a manager.
+  for (const node of nodes) {
+    expect(node.assets).toHaveLength(1);
+    expect(node.manager.fullName).toBe('Zed Zulu');
+    expect(node.department.name).toBe('Field');
+  }
+  return { ...statements };
+}
+
+it('uses a constant number of SQL statements per subgraph for 1, 10 and 100 employees', async () => {
+  const [one, ten, hundred] = [await countFor(1), await countFor(10), await countFor(100)];
+  expect(ten).toEqual(one);
+  expect(hundred).toEqual(one);
+  // employees: the page, departments, managers; assets: open assignments of the page's employees.
+  expect(one).toEqual({ employees: 3, assets: expect.any(Number) });
+  expect(one.assets).toBeLessThanOrEqual(2);
+});
