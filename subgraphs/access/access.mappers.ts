@@ -14,3 +14,10 @@ export type SubscriptionRequestConnectionMapper = Connection<SubscriptionRequest
 export type SubscriptionRequestEdgeMapper = Connection<SubscriptionRequestRow>['edges'][number];
 export type CompanyConnectionMapper = Connection<CompanyRow>;
 export type CompanyEdgeMapper = Connection<CompanyRow>['edges'][number];
+export interface OverviewMapper {
+  tenantId: string;
+  companyId: string;
+}
+export interface CrossModuleOverviewMapper {
+  tenantId: string;
+}

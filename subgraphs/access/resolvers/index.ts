@@ -3,10 +3,11 @@ import type { Resolvers } from '../generated/resolvers-types';
 import { accessKeyResolvers } from './access-keys';
 import { companyResolvers } from './companies';
 import { meResolvers } from './me';
+import { overviewResolvers } from './overview';
 import { planResolvers } from './plans';
 import { subscriptionRequestResolvers } from './subscription-requests';
 
-const parts: Resolvers[] = [planResolvers, subscriptionRequestResolvers, companyResolvers, accessKeyResolvers, meResolvers];
+const parts: Resolvers[] = [planResolvers, subscriptionRequestResolvers, companyResolvers, accessKeyResolvers, meResolvers, overviewResolvers];
 
 /** The access subgraph's resolvers, merged type by type from the area files. */
 export const resolvers: Resolvers = { ...scalarResolvers };
