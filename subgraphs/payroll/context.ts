@@ -1,0 +1,45 @@
+import type DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { BaseContext } from '../kit/context';
+import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
+import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
+import type { SubgraphRuntime } from '../kit/runtime';
+import { isUuid } from './domain/ids';
+import type { PayrollDB } from './store/db';
+import type { PayRunRow } from './store/pay-run.table';
+import { findPayRunsByIds } from './store/pay-runs';
+import type { PayslipLineRow } from './store/payslip-line.table';
+import type { PayslipRow } from './store/payslip.table';
+import { findLinesOfPayslips, findPayslipsByIds, findPayslipsOfEmployees, findPayslipsOfRuns } from './store/payslips';
+
+/** Per-request batches: any page of runs or payslips and their relations costs a fixed number of statements. */
+export interface PayrollLoaders {
+  payRun: DataLoader<string, PayRunRow | null>;
+  payslip: DataLoader<string, PayslipRow | null>;
+  payslipsOfRun: DataLoader<string, PayslipRow[]>;
+  payslipsOfEmployee: DataLoader<string, PayslipRow[]>;
+  linesOfPayslip: DataLoader<string, PayslipLineRow[]>;
+}
+
+export type PayrollContext = ModuleContext<PayrollDB, PayrollLoaders>;
+
+/** Ids that are not uuids name no row; dropping them keeps them away from SQL (where they would be a cast error). */
+async function fetchValid<T>(keys: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  const ids = keys.filter(isUuid);
+  return ids.length > 0 ? fetch(ids) : [];
+}
+
+export function createPayrollLoaders(db: () => Kysely<PayrollDB>): PayrollLoaders {
+  return {
+    payRun: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findPayRunsByIds(db(), k)), (r) => r.id)),
+    payslip: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findPayslipsByIds(db(), k)), (p) => p.id)),
+    payslipsOfRun: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findPayslipsOfRuns(db(), k)), (p) => p.pay_run_id)),
+    payslipsOfEmployee: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findPayslipsOfEmployees(db(), k)), (p) => p.employee_id)),
+    linesOfPayslip: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findLinesOfPayslips(db(), k)), (l) => l.payslip_id)),
+  };
+}
+
+/** The payroll context: the kit's module context, whose database is reachable only after the PAYROLL check. */
+export function payrollContextFactory(runtime: SubgraphRuntime): (base: BaseContext) => PayrollContext {
+  return moduleContextFactory<PayrollDB, PayrollLoaders>(runtime, 'PAYROLL', createPayrollLoaders);
+}

@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { failWith, userError, UserErrorsException, type UserError } from '../../kit/errors';
+import { runModuleMutation, type MutationRecorder } from '../../kit/mutation';
+import type { PayrollContext } from '../context';
+import { isCalendarMonth } from '../domain/dates';
+import { isUuid } from '../domain/ids';
+import { calculatePayRun as calculatePayslips, type EmployeePayslipDraft } from '../domain/pay-run-calculation';
+import { transition, type PayRunAction } from '../domain/pay-run-state';
+import { payRunPostingLines } from '../domain/posting';
+import { payRunPosted } from '../events';
+import type { PayrollDB } from '../store/db';
+import type { PayRunRow, PayRunUpdate } from '../store/pay-run.table';
+import { insertPayRun, lockPayRun, updatePayRun } from '../store/pay-runs';
+import type { NewPayslipLine } from '../store/payslip-line.table';
+import type { NewPayslip } from '../store/payslip.table';
+import { deletePayslipsOfRun, insertPayslips, markPayslipsCancelled, sumLinesOfRun } from '../store/payslips';
+import { findEmploymentsInPeriod } from '../store/projection';
+import { readSettings } from '../store/settings';
+
+export type PayRunPayload = Partial<{ payRun: PayRunRow }> & { userErrors: UserError[] };
+type Trx = Transaction<PayrollDB>;
+
+/** The module check comes before anything else: a key without PAYROLL gets MODULE_NOT_SUBSCRIBED, never userErrors. */
+function mutatePayRun(ctx: PayrollContext, operation: string, work: (trx: Trx, record: MutationRecorder) => Promise<{ payRun: PayRunRow }>): Promise<PayRunPayload> {
+  ctx.tenant();
+  return runModuleMutation(ctx, operation, work);
+}
+
+/** The run, locked for the rest of the transaction, after checking that `action` is allowed in its state. */
+async function lockForAction(trx: Trx, payRunId: string, action: PayRunAction): Promise<{ run: PayRunRow; to: PayRunRow['status'] }> {
+  const run = isUuid(payRunId) ? await lockPayRun(trx, payRunId) : undefined;
+  if (!run) failWith('input.payRunId', `No pay run ${payRunId}`, 'NOT_FOUND');
+  const next = transition(run.status, action);
+  if (!next.allowed) failWith('input.payRunId', next.reason, 'INVALID_STATE');
+  return { run, to: next.to };
+}
+
+/** Applies a transition and audits it; the empty operation is filled in by runModuleMutation with the mutation's name. */
+async function moveRun(trx: Trx, record: MutationRecorder, run: PayRunRow, changes: PayRunUpdate): Promise<{ payRun: PayRunRow }> {
+  const payRun = await updatePayRun(trx, run.id, changes);
+  record.audit({ operation: '', entity: 'PayRun', entityId: run.id, before: { status: run.status }, after: { status: payRun.status, net: payRun.net } });
+  return { payRun };
+}
+
+export interface NewPayRunInput {
+  periodStart: string;
+  periodEnd: string;
+  payDate: string;
+}
+
+export function createPayRun(ctx: PayrollContext, input: NewPayRunInput): Promise<PayRunPayload> {
+  return mutatePayRun(ctx, 'createPayRun', async (trx, record) => {
+    // Monthly contracts state a salary per month, so a run pays exactly one calendar month.
+    if (!isCalendarMonth(input.periodStart, input.periodEnd)) {
+      failWith('input.periodEnd', `A pay run covers one calendar month: ${input.periodStart}–${input.periodEnd} is not one`, 'INVALID_PERIOD');
+    }
+    if (input.payDate < input.periodStart) failWith('input.payDate', `The pay date ${input.payDate} is before the period starts`, 'INVALID_PAY_DATE');
+    const settings = await readSettings(trx);
+    const payRun = await insertPayRun(trx, { period_start: input.periodStart, period_end: input.periodEnd, pay_date: input.payDate, currency: settings.currency });
+    record.audit({ operation: '', entity: 'PayRun', entityId: payRun.id, after: { status: payRun.status, periodStart: input.periodStart, periodEnd: input.periodEnd } });
+    return { payRun };
+  });
+}
+
+function payslipRows(run: PayRunRow, currency: string, drafts: readonly EmployeePayslipDraft[]): { payslips: NewPayslip[]; lines: NewPayslipLine[] } {
+  const payslips: NewPayslip[] = [];
+  const lines: NewPayslipLine[] = [];
+  for (const draft of drafts) {
+    const id = randomUUID();
+    payslips.push({
+      id,
+      pay_run_id: run.id,
+      employee_id: draft.employeeId,
+      employee_number: draft.employeeNumber,
+      period_start: run.period_start,
+      period_end: run.period_end,
+      run_cancelled: false,
+      currency,
+      days_paid: draft.daysPaid,
+      gross: draft.gross,
+      deductions: draft.deductions,
+      net: draft.net,
+      employer_cost: draft.employerCost,
+    });
+    draft.lines.forEach((line, position) => lines.push({ payslip_id: id, position, kind: line.kind, code: line.code, description: line.description, amount: line.amount }));
+  }
+  return { payslips, lines };
+}
+
+/** The employee whose payslip the exclusion constraint refused, from PostgreSQL's error detail. */
+function overlappingEmployee(error: unknown): string | null {
+  const e = error as { code?: string; constraint?: string; detail?: string };
+  if (e.code !== '23P01' || e.constraint !== 'payslip_no_overlap') return null;
+  return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(e.detail ?? '')?.[0] ?? '';
+}
+
+/**
+ * Computes every payslip in memory from one read of the projection and writes
+ * them with a few multi-row INSERTs. Recalculation replaces the payslips. The
+ * database refuses a payslip overlapping another non-cancelled run's payslip of
+ * the same employee; that refusal becomes PERIOD_OVERLAP.
+ */
+export function calculatePayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
+  return mutatePayRun(ctx, 'calculatePayRun', async (trx, record) => {
+    const { run, to } = await lockForAction(trx, payRunId, 'calculate');
+    const { updatedAt: _updatedAt, ...terms } = await readSettings(trx);
+    const period = { start: run.period_start, end: run.period_end };
+    const result = calculatePayslips(period, await findEmploymentsInPeriod(trx, period), terms);
+    if (!result.ok) {
+      throw new UserErrorsException(
+        result.currencyMismatches.map((m) =>
+          userError('input.payRunId', `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`, 'CURRENCY_MISMATCH'),
+        ),
+      );
+    }
+    if (run.status === 'CALCULATED') await deletePayslipsOfRun(trx, run.id);
+    const rows = payslipRows(run, terms.currency, result.payslips);
+    try {
+      await insertPayslips(trx, rows.payslips, rows.lines);
+    } catch (error) {
+      const employeeId = overlappingEmployee(error);
+      if (employeeId === null) throw error;
+      const who = result.payslips.find((p) => p.employeeId === employeeId)?.employeeNumber ?? employeeId;
+      failWith('input.payRunId', `Employee ${who} already has a payslip for a period overlapping ${run.period_start}–${run.period_end} in a pay run that is not cancelled`, 'PERIOD_OVERLAP');
+    }
+    return moveRun(trx, record, run, {
+      status: to,
+      currency: terms.currency,
+      payslip_count: result.payslips.length,
+      gross: result.totals.gross,
+      deductions: result.totals.deductions,
+      net: result.totals.net,
+      employer_cost: result.totals.employerCost,
+      terms: JSON.stringify(terms),
+      calculated_at: new Date(),
+    });
+  });
+}
+
+export function approvePayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
+  return mutatePayRun(ctx, 'approvePayRun', async (trx, record) => {
+    const { run, to } = await lockForAction(trx, payRunId, 'approve');
+    return moveRun(trx, record, run, { status: to, approved_at: new Date() });
+  });
+}
+
+/**
+ * Marks the run POSTED and publishes PayRunPosted in the same transaction:
+ * finance books the entry from the event, exactly once, even after crashes.
+ */
+export function postPayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
+  return mutatePayRun(ctx, 'postPayRun', async (trx, record) => {
+    const { run, to } = await lockForAction(trx, payRunId, 'post');
+    if (!ctx.tenant().companyModules.includes('FINANCE')) {
+      failWith('input.payRunId', 'The company does not subscribe to FINANCE, so there is no ledger to post the pay run to', 'FINANCE_NOT_SUBSCRIBED');
+    }
+    // The run's own copy of the settings: what was approved is what is posted.
+    const lines = payRunPostingLines(run.terms!, await sumLinesOfRun(trx, run.id));
+    if (lines.length === 0) failWith('input.payRunId', 'The pay run has no payslips; there is nothing to post (cancel it instead)', 'NOTHING_TO_POST');
+    const moved = await moveRun(trx, record, run, { status: to, posted_at: new Date() });
+    record.publish(payRunPosted(moved.payRun, lines));
+    return moved;
+  });
+}
+
+export function cancelPayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
+  return mutatePayRun(ctx, 'cancelPayRun', async (trx, record) => {
+    const { run, to } = await lockForAction(trx, payRunId, 'cancel');
+    await markPayslipsCancelled(trx, run.id);
+    return moveRun(trx, record, run, { status: to, cancelled_at: new Date() });
+  });
+}
