@@ -1,0 +1,22 @@
+import type { Connection } from '../kit/pagination';
+import type { TrialBalance, TrialBalanceRow } from './domain/balances';
+import type { AccountRow, BankTransactionRow, JournalEntryRow, JournalLineRow, ReconciliationRow, SettingsRow } from './store/db';
+
+// Parent types of the finance subgraph's resolvers: rows as the store returns them.
+export type AccountMapper = AccountRow;
+export type AccountConnectionMapper = Connection<AccountRow>;
+export type AccountEdgeMapper = Connection<AccountRow>['edges'][number];
+export type JournalEntryMapper = JournalEntryRow;
+export type JournalEntryConnectionMapper = Connection<JournalEntryRow>;
+export type JournalEntryEdgeMapper = Connection<JournalEntryRow>['edges'][number];
+export type JournalLineMapper = JournalLineRow;
+export interface TrialBalanceMapper extends TrialBalance {
+  asOf: string | null;
+  currency: string;
+}
+export type TrialBalanceRowMapper = TrialBalanceRow;
+export type BankTransactionMapper = BankTransactionRow;
+export type BankTransactionConnectionMapper = Connection<BankTransactionRow>;
+export type BankTransactionEdgeMapper = Connection<BankTransactionRow>['edges'][number];
+export type ReconciliationMapper = ReconciliationRow;
+export type LedgerSettingsMapper = SettingsRow;

@@ -1,0 +1,17 @@
+import { runModuleMutation } from '../../kit/mutation';
+import type { Resolvers } from '../generated/resolvers-types';
+import { closePeriod } from '../services/periods';
+
+export const periodResolvers: Resolvers = {
+  Query: {
+    ledgerSettings: (_parent, _args, ctx) => ctx.loaders.settings(),
+  },
+  Mutation: {
+    closePeriod: (_parent, { input }, ctx) => runModuleMutation(ctx, 'closePeriod', (trx, record) => closePeriod(trx, input, record)),
+  },
+  LedgerSettings: {
+    baseCurrency: (s) => s.base_currency,
+    currencyDecimals: (s) => s.currency_decimals,
+    closedThrough: (s) => s.closed_through,
+  },
+};

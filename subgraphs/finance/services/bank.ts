@@ -1,0 +1,80 @@
+import type { Transaction } from 'kysely';
+import { failWith, UserErrorsException, type UserError } from '../../kit/errors';
+import type { MutationRecorder } from '../../kit/mutation';
+import { bankAmountProblem, bankTransactionEntry, canHoldBankTransactions } from '../domain/bank';
+import { canonicalAmount } from '../domain/idempotency';
+import { MANUAL_SOURCE_MODULE } from '../domain/types';
+import { bankTransactionRecorded, journalEntryPosted } from '../events';
+import { findAccountsByCodes } from '../store/accounts';
+import { findBankTransactionsByIds, insertBankTransaction } from '../store/bank';
+import type { AccountRow, BankTransactionRow, FinanceDB, JournalEntryRow } from '../store/db';
+import { readSettings } from '../store/settings';
+import { runIdempotently } from './idempotency';
+import { postEntries } from './ledger';
+
+export interface RecordTransactionInput {
+  bankAccountCode: string;
+  counterAccountCode: string;
+  date: string;
+  amount: string;
+  description: string;
+  reference?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** A bank or cash account by code, or the userError that says why it cannot be one. */
+export function bankAccountProblem(account: AccountRow | undefined, code: string, field: string[]): UserError | null {
+  if (!account) return { field, message: `No account with code ${code}`, code: 'UNKNOWN_ACCOUNT' };
+  if (!canHoldBankTransactions(account)) return { field, message: `${code} is a ${account.type.toLowerCase()}${account.is_contra ? ' contra' : ''} account; bank and cash transactions need an asset account`, code: 'NOT_A_BANK_ACCOUNT' };
+  return null;
+}
+
+async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionInput): Promise<{ bank: AccountRow; decimals: number }> {
+  const settings = await readSettings(trx);
+  const accounts = new Map((await findAccountsByCodes(trx, [input.bankAccountCode, input.counterAccountCode])).map((a) => [a.code, a]));
+  const errors: UserError[] = [];
+  const bank = accounts.get(input.bankAccountCode);
+  const bankProblem = bankAccountProblem(bank, input.bankAccountCode, ['input', 'bankAccountCode']);
+  if (bankProblem) errors.push(bankProblem);
+  if (!accounts.has(input.counterAccountCode)) errors.push({ field: ['input', 'counterAccountCode'], message: `No account with code ${input.counterAccountCode}`, code: 'UNKNOWN_ACCOUNT' });
+  else if (input.counterAccountCode === input.bankAccountCode) errors.push({ field: ['input', 'counterAccountCode'], message: 'The counter account must differ from the bank account', code: 'SAME_ACCOUNT' });
+  const amountProblem = bankAmountProblem(input.amount, settings.currency_decimals);
+  if (amountProblem) errors.push({ field: ['input', 'amount'], message: amountProblem, code: 'INVALID_AMOUNT' });
+  if (input.description.trim().length === 0) errors.push({ field: ['input', 'description'], message: 'A bank transaction needs a description', code: 'REQUIRED' });
+  if (errors.length > 0) throw new UserErrorsException(errors);
+  return { bank: bank as AccountRow, decimals: settings.currency_decimals };
+}
+
+/**
+ * Records money in (positive amount) or out (negative) of a bank or cash
+ * account: its journal entry against the counter account and a transaction
+ * that waits to be reconciled with the bank statement.
+ */
+export async function recordTransaction(trx: Transaction<FinanceDB>, input: RecordTransactionInput, record: MutationRecorder): Promise<{ transaction: BankTransactionRow }> {
+  const outcome = await runIdempotently(
+    trx,
+    input.idempotencyKey,
+    { operation: 'recordTransaction', canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: input.reference ?? null }) },
+    async ([id]) => (await findBankTransactionsByIds(trx, [id as string]))[0] as BankTransactionRow,
+    async () => {
+      const { bank, decimals } = await checkInput(trx, input);
+      const draft = bankTransactionEntry(input, decimals);
+      const { entries } = await postEntries(trx, [{ ...draft, source: { module: MANUAL_SOURCE_MODULE, reference: input.reference ?? null } }], () => ['input']);
+      const entry = entries[0] as JournalEntryRow;
+      const transaction = await insertBankTransaction(trx, {
+        account_id: bank.id,
+        journal_entry_id: entry.id,
+        txn_date: input.date,
+        amount: canonicalAmount(input.amount) as string,
+        description: input.description.trim(),
+        reference: input.reference ?? null,
+      });
+      record.audit({ operation: 'recordTransaction', entity: 'bank_transaction', entityId: transaction.id, after: { account: bank.code, amount: transaction.amount, date: transaction.txn_date, entry: entry.number } });
+      record.publish(journalEntryPosted(entry));
+      record.publish(bankTransactionRecorded(transaction));
+      return { result: transaction, resultIds: [transaction.id] };
+    },
+  );
+  if (!outcome.result) failWith(['input', 'idempotencyKey'], 'The first request under this key left no transaction', 'NOT_FOUND');
+  return { transaction: outcome.result };
+}
