@@ -137,6 +137,7 @@ describe('postings from other modules', () => {
       await untilSomeoneWaitsForALock();
       allowCommit();
       const [a, b] = await Promise.all([first, second]);
+      if (!a) throw new Error('the first delivery posted nothing');
       expect(a.alreadyPosted).toBe(false);
       expect(b).toEqual({ entry: a.entry, alreadyPosted: true });
       expect(await entriesFrom('payroll', payRunId)).toHaveLength(1);
@@ -207,6 +208,21 @@ describe('postings from other modules', () => {
       expect(dead.rows[i]!.attempts).toBe(2);
     });
     for (const c of cases.filter((x) => x.reference)) expect(await entriesFrom('payroll', c.reference)).toEqual([]);
+  });
+
+  it('books nothing for `posting: null`, and dead-letters a posting in another currency', async () => {
+    const zeroCost = randomUUID();
+    const nothing = await publish('assets', 'AssetRegistered', zeroCost, { assetId: zeroCost, posting: null });
+    const usd = randomUUID();
+    await publish('assets', 'AssetRegistered', usd, {
+      assetId: usd,
+      posting: { reference: `asset:${usd}:acquisition`, date: '2026-03-01', memo: 'USD asset', currency: 'USD', lines: [{ accountCode: '1500', debit: '10.00' }, { accountCode: '2000', credit: '10.00' }] },
+    });
+    await drainTenant(tenantDb, ['ASSETS', 'FINANCE', 'PAYROLL'], loadConsumers(), logger, { ...DEFAULT_RELAY_OPTIONS, maxAttempts: 1 });
+    const rows = await sql<{ id: string; status: string; last_error: string | null }>`SELECT id, status, last_error FROM assets.outbox WHERE aggregate_id IN (${zeroCost}, ${usd})`.execute(tenantDb);
+    expect(rows.rows.find((r) => r.id === nothing)).toMatchObject({ status: 'DELIVERED', last_error: null });
+    expect(rows.rows.find((r) => r.id !== nothing)).toMatchObject({ status: 'DEAD', last_error: expect.stringMatching(/USD.*EUR/) });
+    expect(await entriesFrom('assets', `asset:${usd}:acquisition`)).toEqual([]);
   });
 
   it('refuses a posting dated in a closed period until it dead-letters', async () => {

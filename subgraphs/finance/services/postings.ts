@@ -8,6 +8,7 @@ import { writeEventAudit } from '../store/audit';
 import type { FinanceDB, JournalEntryRow } from '../store/db';
 import { isUniqueViolation } from '../store/errors';
 import { findEntryBySource } from '../store/journal';
+import { readSettings } from '../store/settings';
 import { postEntries } from './ledger';
 
 /**
@@ -18,6 +19,8 @@ export const PostingSchema = z.object({
   reference: z.string().min(1).max(200),
   date: z.string().refine(isValidDate, 'a calendar date YYYY-MM-DD'),
   memo: z.string().max(1000),
+  /** Currency of the amounts; absent means the ledger's base currency. */
+  currency: z.string().length(3).optional(),
   lines: z
     .array(
       z.object({
@@ -31,12 +34,13 @@ export const PostingSchema = z.object({
 });
 export type Posting = z.infer<typeof PostingSchema>;
 
-const PayloadWithPosting = z.object({ posting: PostingSchema });
+// `posting: null` is a producer saying there is nothing to book (e.g. an asset acquired at zero cost).
+const PayloadWithPosting = z.object({ posting: PostingSchema.nullable() });
 
 /** A posting that can never succeed: the relay retries it and eventually dead-letters it, with this message. */
 export class InvalidPostingError extends Error {}
 
-export function parsePosting(event: DeliveredEvent): Posting {
+export function parsePosting(event: DeliveredEvent): Posting | null {
   const parsed = PayloadWithPosting.safeParse(event.payload);
   if (!parsed.success) {
     throw new InvalidPostingError(`${event.type} ${event.id} carries no valid posting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -58,8 +62,14 @@ export interface PostingOutcome {
  * account, unbalanced, closed period) throws, so the relay retries it and
  * finally dead-letters it for an operator.
  */
-export async function postFromEvent(trx: Transaction<FinanceDB>, event: DeliveredEvent): Promise<PostingOutcome> {
+export async function postFromEvent(trx: Transaction<FinanceDB>, event: DeliveredEvent): Promise<PostingOutcome | null> {
   const posting = parsePosting(event);
+  if (!posting) return null;
+  if (posting.currency) {
+    const { base_currency: base } = await readSettings(trx);
+    // Booking foreign amounts as base currency would be silently wrong: dead-letter it for an operator instead.
+    if (posting.currency !== base) throw new InvalidPostingError(`${event.type} ${event.id} is in ${posting.currency}, the ledger keeps ${base}`);
+  }
   const source = { module: event.source.toLowerCase(), reference: posting.reference };
   const existing = await findEntryBySource(trx, source.module, source.reference);
   if (existing) return { entry: existing, alreadyPosted: true };
