@@ -57,7 +57,7 @@ class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 }
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const logger = options.logger.child({ service: 'gateway' });
+  const logger = options.logger.child({ component: 'gateway' });
   const keys = new KeyVerifier(options.controlPlane, options.controlPlaneUrl, logger, {
     cacheTtlMillis: options.keyCacheTtlMillis,
     lastUsedFlushMillis: options.lastUsedFlushMillis ?? 5_000,
@@ -82,6 +82,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never,
     csrfPrevention: true,
+    // Our process owns SIGINT/SIGTERM and stops servers in order; Apollo's own handlers raced it.
+    stopOnTerminationSignals: false,
     introspection: options.sandbox,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,

@@ -18,7 +18,7 @@ function crashPoint(env: NodeJS.ProcessEnv): RelayOptions['faultPoint'] {
 }
 
 export async function startWorker(runtime: SubgraphRuntime, env: NodeJS.ProcessEnv = process.env): Promise<OutboxWorker> {
-  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, runtime.tenantPools(), loadConsumers(), runtime.logger.child({ service: 'worker' }), {
+  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, runtime.tenantPools(), loadConsumers(), runtime.logger.child({ component: 'worker' }), {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: Number(env.FLUXO_WORKER_POLL_MS ?? DEFAULT_WORKER_OPTIONS.pollMillis),
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(env) },

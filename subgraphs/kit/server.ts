@@ -107,6 +107,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
   const apollo = new ApolloServer<Ctx>({
     schema: buildSubgraphSchema({ typeDefs: definition.typeDefs, resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     includeStacktraceInErrorResponses: false,
+    // Our process owns SIGINT/SIGTERM and stops servers in order; Apollo's own handlers raced it.
+    stopOnTerminationSignals: false,
     formatError: formatErrorFor(logger),
     logger,
     // Traces are not reported to a vendor; building them per request would be wasted work.

