@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
+import { registerSeedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
 import { tenantAddModuleCommand, tenantListCommand, tenantSyncCommand } from './commands/tenant';
 import { action, positiveInt } from './support';
@@ -31,6 +32,7 @@ tenant
   .requiredOption('--company <slug>', 'company slug')
   .requiredOption('--module <MODULE...>', 'modules to add (ASSETS, EMPLOYEES, FINANCE, PAYROLL)')
   .action(action(tenantAddModuleCommand));
+registerSeedCommand(tenant);
 
 const keys = program.command('keys').description('keys for real deployments');
 keys

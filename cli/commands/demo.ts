@@ -7,6 +7,7 @@ import { requestSubscription } from '../../subgraphs/access/services/subscriptio
 import { findCompanyBySlug } from '../../subgraphs/access/store/companies';
 import { findSubscriptionRequest } from '../../subgraphs/access/store/subscription-requests';
 import { cliActor } from '../support';
+import type { SeedReport } from '../../platform/seed/seed-tenant';
 
 /** The demo tenant of `fluxo start --demo`; its slug is how a restart recognises it. */
 export const DEMO_COMPANY = { name: 'Fluxo Demo', slug: 'fluxo-demo', contactEmail: 'demo@fluxo.example' } as const;
@@ -18,6 +19,8 @@ export interface DemoOutcome {
   secret: string | null;
   keyFile: string;
   keyFileExists: boolean;
+  /** What the demo seed loaded now; null when the tenant already had data. */
+  seeded?: SeedReport | null;
 }
 
 /**

@@ -14,6 +14,7 @@ export interface TenantSeedOptions {
   employees: number;
   assets: number;
   seed: number;
+  asOf?: string;
   append?: boolean;
 }
 
@@ -26,6 +27,7 @@ export function registerSeedCommand(tenant: Command): Command {
     .option('--employees <n>', 'people to hire', wholeNumber, 200)
     .option('--assets <n>', 'assets to register', wholeNumber, 500)
     .option('--seed <n>', 'random seed: the same seed gives the same data', wholeNumber, 1)
+    .option('--as-of <date>', "the data's today, YYYY-MM-DD (default: today); with --seed, the same data every time", calendarDate)
     .option('--append', 'add to a tenant that already has employees or assets')
     .action(action(tenantSeedCommand));
 }
@@ -45,6 +47,7 @@ export async function tenantSeedCommand(options: TenantSeedOptions): Promise<voi
         employees: options.employees,
         assets: options.assets,
         seed: options.seed,
+        asOf: options.asOf,
         append: Boolean(options.append),
         logger: cliLogger(),
         onProgress: (p) => progress.show(p),
@@ -132,6 +135,14 @@ export function describeSeed(report: SeedReport): string {
   lines.push(`  events     ${n(events.delivered)} delivered${events.failed + events.dead > 0 ? `; ${events.failed} failed and ${events.dead} dead-lettered (see the outbox)` : ''}`);
   for (const s of report.skipped) lines.push(`  skipped    ${n(s.requested)} ${s.module === 'EMPLOYEES' ? 'employees' : 'assets'}: ${report.slug} does not subscribe to ${s.module}`);
   return lines.join('\n');
+}
+
+function calendarDate(value: string): string {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed.getTime()) || parsed.toISOString().slice(0, 10) !== value) {
+    throw new InvalidArgumentError(`expected a calendar date YYYY-MM-DD, got "${value}"`);
+  }
+  return value;
 }
 
 function wholeNumber(value: string): number {

@@ -9,6 +9,7 @@ import { startStack, type RunningStack } from '../../platform/stack';
 import { discoverSubgraphs, envName, subgraphPort } from '../../subgraphs/kit/manifest';
 import { checkAdminToken, ownSignals, sandboxFromEnv, stopOnSignals } from '../../subgraphs/kit/main';
 import { ensureDemoCompany, type DemoOutcome } from './demo';
+import { seedDemoCompany } from './seed';
 import { prepareControlPlane, withAccessDeps } from '../support';
 
 const DEFAULT_EMBEDDED_PG_PORT = 5488;
@@ -71,6 +72,8 @@ async function launch(input: { env: NodeJS.ProcessEnv; logger: Logger; gatewayPo
   });
   started.push(stack);
   const demo = input.demo ? await withAccessDeps(config, (deps) => ensureDemoCompany(deps, config.dataDir)) : null;
+  // Sample data through the same domain code as the API; a restart finds it there and adds nothing.
+  if (demo) demo.seeded = await seedDemoCompany(config, demo.slug);
   process.stdout.write(banner({ config, stack, secrets, embedded, demo, env }));
 }
 
@@ -135,6 +138,6 @@ function demoLines(demo: DemoOutcome): string[] {
   if (demo.secret) lines.push(row('demo access key', demo.secret), more(`(shown once; kept in ${demo.keyFile})`));
   else if (demo.keyFileExists) lines.push(row('demo access key', `in ${demo.keyFile}`));
   else lines.push(row('demo access key', 'shown when the demo company was created; issue another with the issueAccessKey mutation'));
-  lines.push(more('sample module data is not loaded yet: a later issue adds it'));
+  if (demo.seeded) lines.push(row('demo data', `${demo.seeded.employees?.hired ?? 0} employees, ${demo.seeded.assets?.registered ?? 0} assets loaded`));
   return lines;
 }
