@@ -113,6 +113,16 @@ describe('the assets contract through the gateway', () => {
     expect(events[1]!.payload).toEqual({ assetId: asset.id, employeeId, date: '2026-01-12' });
     expect(events[4]!.payload).toEqual({
       assetId: asset.id, date: '2026-09-30', proceeds: { amount: '200.00', currency: 'EUR' }, bookValue: { amount: '1200.03', currency: 'EUR' }, gainOrLoss: { amount: '-1000.03', currency: 'EUR' },
+      // No depreciation run posted Jan–Sep, so the disposal catches it up; the entry balances at 1500.00.
+      posting: {
+        reference: `asset:${asset.id}:disposal`, date: '2026-09-30', memo: 'Disposal of asset LAP-0001', currency: 'EUR',
+        lines: [
+          { accountCode: '6500', debit: '299.97', description: 'Depreciation of LAP-0001 up to its disposal, not posted before' },
+          { accountCode: '1100', debit: '200.00', description: 'Proceeds from the disposal of LAP-0001' },
+          { accountCode: '6900', debit: '1000.03', description: 'Loss on the disposal of LAP-0001' },
+          { accountCode: '1500', credit: '1500.00', description: 'LAP-0001 removed at cost' },
+        ],
+      },
     });
     const audited = await acme.tenantDb.selectFrom('audit.audit_log').select('operation').where('module', '=', 'ASSETS').orderBy('id').execute();
     expect(audited.map((a) => a.operation)).toEqual(['registerAsset', 'assignAsset', 'scheduleMaintenance', 'completeMaintenance', 'returnAsset', 'disposeAsset']);

@@ -37,6 +37,14 @@ export function monthEnd(ym: YearMonth): string {
   return `${formatPeriod(ym)}-${pad(daysInMonth(ym.year, ym.month))}`;
 }
 
+const PERIOD = /^(\d{4})-(0[1-9]|1[0-2])$/;
+
+/** "2026-03" → { year: 2026, month: 3 }; null when it is not a month of that shape. */
+export function parsePeriod(period: string): YearMonth | null {
+  const match = PERIOD.exec(period);
+  return match ? { year: Number(match[1]), month: Number(match[2]) } : null;
+}
+
 export function isMonthEnd(date: string): boolean {
   const d = parseDate(date);
   return d.day === daysInMonth(d.year, d.month);

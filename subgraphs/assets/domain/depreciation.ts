@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { D, toAmount, type DecimalValue } from '../../kit/money';
-import { formatPeriod, fromMonthIndex, isMonthEnd, monthEnd, monthIndex, parseDate } from './dates';
+import { formatPeriod, fromMonthIndex, isMonthEnd, monthEnd, monthIndex, parseDate, type YearMonth } from './dates';
 import type { DepreciationMethod } from './types';
 
 /**
@@ -49,25 +49,55 @@ const cents = (value: DecimalValue, rounding: Decimal.Rounding) => value.toDecim
 
 /** The first `months` monthly charges (all of them by default), in order, as exact decimals. */
 function monthlyCharges(terms: DepreciationTerms, months = terms.usefulLifeMonths): DecimalValue[] {
-  const cost = new D(terms.cost);
-  const salvage = new D(terms.salvage);
-  const life = terms.usefulLifeMonths;
-  const depreciable = cost.minus(salvage);
   if (terms.method === 'STRAIGHT_LINE') {
-    const monthly = cents(depreciable.div(life), Decimal.ROUND_DOWN);
-    const last = depreciable.minus(monthly.times(life - 1));
-    return Array.from({ length: months }, (_, i) => (i === life - 1 ? last : monthly));
+    const { charge } = straightLineCharges(terms);
+    return Array.from({ length: months }, (_, i) => charge(i + 1));
   }
-  const charges: DecimalValue[] = [];
-  let bookValue = cost;
-  // Each month depends on the last, so a book value as of month k costs k steps, not the whole life.
+  return decliningBalanceCents(terms, months).map(fromCents);
+}
+
+/** Straight line: the monthly charge truncated to cents, the remainder in the last month. */
+function straightLineCharges(terms: DepreciationTerms): { charge: (month: number) => DecimalValue } {
+  const life = terms.usefulLifeMonths;
+  const depreciable = new D(terms.cost).minus(terms.salvage);
+  const monthly = cents(depreciable.div(life), Decimal.ROUND_DOWN);
+  const last = depreciable.minus(monthly.times(life - 1));
+  return { charge: (month) => (month === life ? last : monthly) };
+}
+
+const toCents = (amount: string): bigint => BigInt(new D(amount).times(100).toFixed(0));
+const fromCents = (value: bigint): DecimalValue => new D(value.toString()).div(100);
+
+/** n / d (n ≥ 0, d > 0) rounded half-even to an integer. */
+function divideHalfEven(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  const twice = (n % d) * 2n;
+  return twice > d || (twice === d && q % 2n === 1n) ? q + 1n : q;
+}
+
+/**
+ * Declining balance month by month in integer cents. Each month depends on the
+ * last, so a book value as of month k costs k steps, not the whole life; exact
+ * integers keep those steps cheap (a run over 50k assets computes millions).
+ * The rationals compared (2B / life against (B − salvage) / remaining months)
+ * have denominators of at most the life, so comparing and rounding them
+ * exactly gives the same cents as decimals would.
+ */
+function decliningBalanceCents(terms: DepreciationTerms, months: number): bigint[] {
+  const life = BigInt(terms.usefulLifeMonths);
+  const salvage = toCents(terms.salvage);
+  let bookValue = toCents(terms.cost);
+  const charges: bigint[] = [];
   for (let month = 1; month <= months; month += 1) {
-    const remainingMonths = life - month + 1;
-    const declining = bookValue.times(2).div(life);
-    const straightLine = bookValue.minus(salvage).div(remainingMonths);
-    const charge = cents(D.min(D.max(declining, straightLine), bookValue.minus(salvage)), Decimal.ROUND_HALF_EVEN);
+    const remaining = life - BigInt(month) + 1n;
+    const depreciable = bookValue - salvage;
+    // The larger of 2B / life and (B − salvage) / remaining, as a fraction.
+    const decliningIsLarger = bookValue * 2n * remaining >= depreciable * life;
+    const [numerator, denominator] = decliningIsLarger ? [bookValue * 2n, life] : [depreciable, remaining];
+    // Never below salvage: the cap is whole cents, so capping before or after rounding is the same.
+    const charge = numerator >= depreciable * denominator ? depreciable : divideHalfEven(numerator, denominator);
     charges.push(charge);
-    bookValue = bookValue.minus(charge);
+    bookValue -= charge;
   }
   return charges;
 }
@@ -89,6 +119,19 @@ export function depreciationSchedule(terms: DepreciationTerms): DepreciationPeri
       bookValue: toAmount(cost.minus(accumulated)),
     };
   });
+}
+
+/**
+ * The charge of one month of the schedule ("2026-03"): zero before the month
+ * of acquisition and after the useful life. Costs as many steps as the month's
+ * number, like a book value as of its end.
+ */
+export function depreciationOfPeriod(terms: DepreciationTerms, period: YearMonth): string {
+  const number = monthIndex(period) - monthIndex(parseDate(terms.acquisitionDate)) + 1;
+  if (number < 1 || number > terms.usefulLifeMonths) return toAmount(0);
+  if (terms.method === 'DECLINING_BALANCE') return toAmount(fromCents(decliningBalanceCents(terms, number)[number - 1]!));
+  // Straight line: every month the same but the last, so no need to walk the months.
+  return toAmount(straightLineCharges(terms).charge(number));
 }
 
 /** How many periods have been booked by the end of `asOf` (0 before the first month end, at most the life). */

@@ -3,15 +3,22 @@ import { failWith, UserErrorsException } from '../../kit/errors';
 import { money } from '../../kit/money';
 import { runModuleMutation } from '../../kit/mutation';
 import type { AssetsContext } from '../context';
+import { acquisitionPosting } from '../domain/postings';
 import { normalizeRegistration, validateRegistration, type RegistrationInput } from '../domain/validation';
 import { assetEvent } from '../events';
 import { insertAsset, isTagTaken } from '../store/assets';
 import { findOrCreateCategory, findOrCreateLocation } from '../store/categories';
+import { readLedgerSettings } from '../store/ledger-settings';
 import { auditViewOfAsset } from './asset-state';
 
 const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
 
-/** Adds an asset IN_STOCK; its category and location are created on first use. */
+/**
+ * Adds an asset IN_STOCK; its category and location are created on first use.
+ * AssetRegistered carries the acquisition's posting (Dr fixed assets / Cr the
+ * acquisition credit account, at cost), which finance books if the company
+ * subscribes to it.
+ */
 export function registerAsset(ctx: AssetsContext, input: RegistrationInput) {
   const registration = normalizeRegistration(input);
   return runModuleMutation(ctx, 'registerAsset', async (trx, record) => {
@@ -38,6 +45,8 @@ export function registerAsset(ctx: AssetsContext, input: RegistrationInput) {
       throw error;
     });
     record.audit({ operation: 'registerAsset', entity: 'asset', entityId: asset.id, after: auditViewOfAsset(asset) });
+    const accounts = await readLedgerSettings(trx);
+    const posting = acquisitionPosting(accounts, { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost });
     record.publish(
       assetEvent('AssetRegistered', {
         assetId: asset.id,
@@ -49,6 +58,7 @@ export function registerAsset(ctx: AssetsContext, input: RegistrationInput) {
         salvageValue: money(asset.salvage_value, asset.currency),
         usefulLifeMonths: asset.useful_life_months,
         depreciationMethod: asset.depreciation_method,
+        posting,
       }),
     );
     return { asset };
