@@ -36,6 +36,8 @@ export interface GatewayOptions {
   keyCacheTtlMillis: number;
   /** How often `last used` times of keys are written, in one statement (default 5 s). */
   lastUsedFlushMillis?: number;
+  /** Answer `apollo-query-plan-experimental: 1` with the query plan (FLUXO_EXPOSE_QUERY_PLAN=1; off in production). */
+  exposeQueryPlan?: boolean;
   logger: Logger;
 }
 
@@ -71,6 +73,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     supergraphSdl: fs.readFileSync(options.supergraphPath, 'utf8'),
     buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }),
     logger,
+    // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.
+    __exposeQueryPlanExperimental: options.exposeQueryPlan ?? false,
   });
 
   const app = express();

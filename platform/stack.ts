@@ -107,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       sandbox: options.sandbox,
       limits: options.limits ?? limitsFromEnv(),
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? 30_000,
+      exposeQueryPlan: process.env.FLUXO_EXPOSE_QUERY_PLAN === '1' && process.env.NODE_ENV !== 'production',
       logger: options.logger,
     });
     if (options.worker) {

@@ -1,6 +1,7 @@
 import type { Connection } from '../kit/pagination';
 import type { DepreciationPeriod } from './domain/depreciation';
-import type { AssetRow, AssignmentRow, CategoryRow, LocationRow, MaintenanceRow } from './store/db';
+import type { AssetRow, AssignmentRow, CategoryRow, DepreciationRunRow, LocationRow, MaintenanceRow } from './store/db';
+import type { AssetLedgerSettingsView } from './store/ledger-settings';
 
 // Parent types of the assets subgraph's resolvers: rows as the store returns them.
 export type AssetMapper = AssetRow;
@@ -18,3 +19,16 @@ export interface EmployeeMapper {
 }
 export type AssetConnectionMapper = Connection<AssetRow>;
 export type AssetEdgeMapper = Connection<AssetRow>['edges'][number];
+/** The ledger accounts as the store reads them. */
+export type AssetLedgerSettingsMapper = AssetLedgerSettingsView;
+export type AssetDepreciationRunMapper = DepreciationRunRow;
+/** The overview entity as assets sees it: only its key. */
+export interface OverviewMapper {
+  tenantId: string;
+}
+/** The cross-module metrics entity: its key and, when the plan brings them, the employees' headcount and finance's fixed-asset balance (a Money) its metrics require. */
+export interface CrossModuleOverviewMapper {
+  tenantId: string;
+  activeHeadcount?: number | null;
+  ledgerFixedAssets?: { amount: string; currency: string } | null;
+}

@@ -15,3 +15,10 @@ export type PositionMapper = PositionRow;
 export type RoleMapper = RoleRow;
 export type PositionAssignmentMapper = PositionAssignmentRow;
 export type ContractMapper = ContractRow;
+/** The overview entity as the employees subgraph sees it: only its key. */
+export interface OverviewMapper {
+  tenantId: string;
+}
+export interface CrossModuleOverviewMapper {
+  tenantId: string;
+}

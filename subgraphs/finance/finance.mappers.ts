@@ -20,3 +20,11 @@ export type BankTransactionConnectionMapper = Connection<BankTransactionRow>;
 export type BankTransactionEdgeMapper = Connection<BankTransactionRow>['edges'][number];
 export type ReconciliationMapper = ReconciliationRow;
 export type LedgerSettingsMapper = SettingsRow;
+/** The overview entity as finance sees it: only its key. */
+export interface OverviewMapper {
+  tenantId: string;
+}
+/** The cross-module metrics entity as finance sees it: only its key (finance computes no metric, it provides ledger aggregates). */
+export interface CrossModuleOverviewMapper {
+  tenantId: string;
+}

@@ -1,4 +1,6 @@
+import type { Money } from '../kit/money';
 import type { Connection } from '../kit/pagination';
+import type { LedgerExpenseAccount } from './domain/overview';
 import type { PayComponentTerms } from './domain/terms';
 import type { PayrollSettingsView } from './store/settings';
 import type { PayRunRow } from './store/pay-run.table';
@@ -28,4 +30,19 @@ export interface EmployeeMapper {
 /** Finance owns the entry; payroll only knows its id. */
 export interface JournalEntryMapper {
   id: string;
+}
+/** The overview entity as payroll sees it: only its key. */
+export interface OverviewMapper {
+  tenantId: string;
+}
+export interface PayrollOverviewMapper {
+  payRuns: number;
+  lastPayRun: PayRunRow | null;
+}
+/** The cross-module metrics entity: its key and, when the plan brings them, what payroll's metrics require from employees, finance and assets. */
+export interface CrossModuleOverviewMapper {
+  tenantId: string;
+  activeHeadcount?: number | null;
+  ledgerExpenseAccounts?: LedgerExpenseAccount[] | null;
+  depreciationYearToDate?: Money | null;
 }

@@ -5,9 +5,10 @@ import { directoryResolvers } from './directory';
 import { employeeResolvers } from './employee';
 import { employeeMutationResolvers } from './employee-mutations';
 import { organisationResolvers } from './organisation';
+import { overviewResolvers } from './overview';
 import { roleResolvers } from './roles';
 
-const parts: Resolvers[] = [directoryResolvers, employeeResolvers, employeeMutationResolvers, organisationResolvers, roleResolvers, contractResolvers];
+const parts: Resolvers[] = [directoryResolvers, employeeResolvers, employeeMutationResolvers, organisationResolvers, roleResolvers, contractResolvers, overviewResolvers];
 
 /** The employees subgraph's resolvers, merged type by type from the area files. */
 export const resolvers: Resolvers = { ...scalarResolvers };

@@ -4,10 +4,11 @@ import { accountResolvers } from './accounts';
 import { balanceResolvers } from './balances';
 import { bankResolvers } from './bank';
 import { journalResolvers } from './journal';
+import { overviewResolvers } from './overview';
 import { periodResolvers } from './periods';
 import { reconciliationResolvers } from './reconciliations';
 
-const parts: Resolvers[] = [accountResolvers, journalResolvers, balanceResolvers, bankResolvers, reconciliationResolvers, periodResolvers];
+const parts: Resolvers[] = [accountResolvers, journalResolvers, balanceResolvers, bankResolvers, reconciliationResolvers, periodResolvers, overviewResolvers];
 
 /** The finance subgraph's resolvers, merged type by type from the area files. */
 export const resolvers: Resolvers = { ...scalarResolvers };

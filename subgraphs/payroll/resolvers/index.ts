@@ -1,10 +1,11 @@
 import { scalarResolvers } from '../../kit/scalars';
 import type { Resolvers } from '../generated/resolvers-types';
+import { overviewResolvers } from './overview';
 import { payRunResolvers } from './pay-runs';
 import { payslipResolvers } from './payslips';
 import { settingsResolvers } from './settings';
 
-const parts: Resolvers[] = [settingsResolvers, payRunResolvers, payslipResolvers];
+const parts: Resolvers[] = [settingsResolvers, payRunResolvers, payslipResolvers, overviewResolvers];
 
 /** The payroll subgraph's resolvers, merged type by type from the area files. */
 export const resolvers: Resolvers = { ...scalarResolvers };

@@ -1,0 +1,50 @@
+import type { ModuleName } from '../../../platform/modules';
+import type { AssetsContext } from '../context';
+import { differenceOf, ratio } from '../domain/overview';
+import type { Resolvers } from '../generated/resolvers-types';
+import { requestRegisterCounts, requestRegisterTotals } from '../services/overview';
+
+/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
+function ownTenant<R extends { tenantId: string }>(ref: R, ctx: AssetsContext): R | null {
+  return ref.tenantId === ctx.caller.tenant?.id ? ref : null;
+}
+
+function grantsAll(ctx: AssetsContext, modules: readonly ModuleName[]): boolean {
+  return modules.every((m) => ctx.caller.modules.includes(m));
+}
+
+/**
+ * The assets block of the overview, the two metrics assets computes from what
+ * the query plan brings (the employees' active headcount, finance's
+ * fixed-asset balance), and the depreciation of the year payroll requires.
+ * Each metric is null unless the key grants all of its modules (a module that
+ * is not granted sends null, so the metric is null without an error); without
+ * ASSETS every field is null and no SQL runs.
+ */
+export const overviewResolvers: Resolvers = {
+  Overview: {
+    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
+    assets: async (_overview, _args, ctx) => {
+      if (!ctx.granted) return null;
+      const [counts, totals] = await Promise.all([requestRegisterCounts(ctx), requestRegisterTotals(ctx)]);
+      return { totalAssets: counts.registered - counts.disposed, assignedAssets: counts.held, inMaintenance: counts.inMaintenance, totalBookValue: totals.bookValue };
+    },
+  },
+  CrossModuleOverview: {
+    // The representation carries what the metrics require (activeHeadcount, ledgerFixedAssets).
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    assetsEmployees: async (metrics, _args, ctx) => {
+      const activeHeadcount = metrics.activeHeadcount;
+      if (!grantsAll(ctx, ['ASSETS', 'EMPLOYEES']) || activeHeadcount === null || activeHeadcount === undefined) return null;
+      const { held } = await requestRegisterCounts(ctx);
+      return { assignedAssets: held, activeHeadcount, assetsPerActiveEmployee: ratio(held, activeHeadcount) };
+    },
+    assetsFinance: async (metrics, _args, ctx) => {
+      const ledgerFixedAssets = metrics.ledgerFixedAssets;
+      if (!grantsAll(ctx, ['ASSETS', 'FINANCE']) || !ledgerFixedAssets) return null;
+      const { bookValue } = await requestRegisterTotals(ctx);
+      return { registerBookValue: bookValue, ledgerFixedAssets, difference: differenceOf(bookValue, ledgerFixedAssets) };
+    },
+    depreciationYearToDate: async (_metrics, _args, ctx) => (ctx.granted ? (await requestRegisterTotals(ctx)).depreciationYearToDate : null),
+  },
+};

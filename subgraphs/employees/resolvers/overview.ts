@@ -1,0 +1,29 @@
+import type { EmployeesContext } from '../context';
+import { newHireWindow } from '../domain/overview';
+import type { Resolvers } from '../generated/resolvers-types';
+import { countActiveEmployees, employeesOverviewFigures } from '../store/overview';
+
+/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
+function ownTenant(ref: { tenantId: string }, ctx: EmployeesContext): { tenantId: string } | null {
+  return ref.tenantId === ctx.caller.tenant?.id ? { tenantId: ref.tenantId } : null;
+}
+
+/**
+ * The employees block of the overview and the headcount that assets and
+ * payroll require for their cross-module metrics. Without EMPLOYEES in the key
+ * both are null, never an error, and no SQL runs.
+ */
+export const overviewResolvers: Resolvers = {
+  Overview: {
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    employees: (_overview, _args, ctx) => {
+      if (!ctx.granted) return null;
+      const window = newHireWindow(ctx.today);
+      return employeesOverviewFigures(ctx.db(), window.from, window.to);
+    },
+  },
+  CrossModuleOverview: {
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    activeHeadcount: (_metrics, _args, ctx) => (ctx.granted ? countActiveEmployees(ctx.db()) : null),
+  },
+};

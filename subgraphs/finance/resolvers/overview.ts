@@ -1,0 +1,61 @@
+import { money } from '../../kit/money';
+import type { FinanceContext } from '../context';
+import { ledgerFigures, startOfYear, todayUtc, type LedgerFigures } from '../domain/overview';
+import type { Resolvers } from '../generated/resolvers-types';
+import { accountLedgers, ledgerCounts } from '../store/overview';
+
+/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
+function ownTenant(ref: { tenantId: string }, ctx: FinanceContext): { tenantId: string } | null {
+  return ref.tenantId === ctx.caller.tenant?.id ? { tenantId: ref.tenantId } : null;
+}
+
+interface Ledger extends LedgerFigures {
+  currency: string;
+  decimals: number;
+}
+
+// The block and the aggregates each need the chart with its sums: one read per request.
+const ledgerOfRequest = new WeakMap<FinanceContext, Promise<Ledger>>();
+
+function ledger(ctx: FinanceContext): Promise<Ledger> {
+  let pending = ledgerOfRequest.get(ctx);
+  if (!pending) {
+    const today = todayUtc();
+    pending = Promise.all([accountLedgers(ctx.db(), startOfYear(today), today), ctx.loaders.settings()]).then(([accounts, settings]) => ({
+      ...ledgerFigures(accounts),
+      currency: settings.base_currency,
+      decimals: settings.currency_decimals,
+    }));
+    ledgerOfRequest.set(ctx, pending);
+  }
+  return pending;
+}
+
+/**
+ * The finance block of the overview and the ledger aggregates assets and
+ * payroll require for the metrics they compute. Without FINANCE in the key
+ * every field is null, never an error, and no SQL runs.
+ */
+export const overviewResolvers: Resolvers = {
+  Overview: {
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    finance: async (_overview, _args, ctx) => {
+      if (!ctx.granted) return null;
+      const [counts, l] = await Promise.all([ledgerCounts(ctx.db()), ledger(ctx)]);
+      return { ...counts, cashBalance: money(l.cash, l.currency, l.decimals) };
+    },
+  },
+  CrossModuleOverview: {
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    ledgerFixedAssets: async (_metrics, _args, ctx) => {
+      if (!ctx.granted) return null;
+      const l = await ledger(ctx);
+      return money(l.fixedAssets, l.currency, l.decimals);
+    },
+    ledgerExpenseAccounts: async (_metrics, _args, ctx) => {
+      if (!ctx.granted) return null;
+      const l = await ledger(ctx);
+      return l.expenseAccounts.map((a) => ({ code: a.code, balance: money(a.net, l.currency, l.decimals), yearToDate: money(a.netYearToDate, l.currency, l.decimals) }));
+    },
+  },
+};

@@ -1,0 +1,99 @@
+import { MODULES, type ModuleName } from '../../platform/modules';
+import { contractOperation } from '../support/contract';
+import { deliverEvents } from '../support/events';
+import { employeesOperation, issueKey, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { BLOCK_OF, eur, METRIC_MODULES, moduleCombinations, overviewWith } from '../support/overview';
+import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
+
+// One company subscribed to all four modules and fifteen keys, one per
+// non-empty combination of them: each key sees exactly the blocks and the
+// crossModule metrics of the modules it grants, with the same figures the
+// all-modules key sees, and never an error.
+
+let t: TestStack;
+let company: PayrollCompany;
+let full: any;
+const keys = new Map<string, string>();
+
+const label = (modules: readonly ModuleName[]) => modules.join('+');
+
+beforeAll(async () => {
+  t = await startTestStack();
+  company = await subscribeCompany(t, 'Combinations Co', [...MODULES]);
+  // A little of everything, so a block that is not null has figures to compare.
+  const { department } = await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name: 'Studio' } });
+  const { employee } = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
+    input: { firstName: 'Ines', lastName: 'Costa', email: 'ines@combinations.example', hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: null },
+  });
+  await deliverEvents(t.database.config, t.database.db, company.slug);
+  const { asset } = await mutateOk(t, company, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
+  await mutateOk(t, company, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' } });
+  await mutateOk(t, company, contractOperation('finance.graphql', 'RecordTransaction'), 'recordTransaction', {
+    input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-02-01', amount: '1250.00', description: 'First invoice paid' },
+  });
+  await deliverEvents(t.database.config, t.database.db, company.slug);
+  for (const modules of moduleCombinations()) keys.set(label(modules), await issueKey(t, company.companyId, modules));
+  const res = await overviewWith(t, company.secret);
+  expect(res.errors).toBeUndefined();
+  full = res.data.overview;
+}, 120_000);
+afterAll(async () => {
+  await company?.tenantDb.destroy();
+  await t?.stop();
+});
+
+it('gives the all-modules key every block and every metric, with the seeded figures', () => {
+  expect(full).toMatchObject({
+    company: { name: 'Combinations Co', slug: company.slug },
+    modules: [...MODULES],
+    assets: { totalAssets: 1, assignedAssets: 1, inMaintenance: 0, totalBookValue: { currency: 'EUR' } },
+    employees: { activeHeadcount: 1, departments: 1, newHiresLast30Days: 0 },
+    finance: { accounts: 15, cashBalance: eur('1250.00'), unreconciledTransactions: 1 },
+    payroll: { payRuns: 0, lastPayRun: null },
+    crossModule: {
+      assetsEmployees: { assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' },
+      assetsFinance: { registerBookValue: full.assets.totalBookValue },
+      payrollFinance: { postedPayrollCost: eur('0.00'), ledgerPayrollExpense: eur('0.00'), difference: eur('0.00') },
+      payrollEmployees: { activeHeadcount: 1, paidInLastPayRun: 0, activeNotPaidInLastPayRun: 1 },
+      assetsPayrollFinance: { payrollCost: eur('0.00') },
+    },
+  });
+  // The bank transaction's entry, plus whatever the asset's registration made finance book.
+  expect(full.finance.journalEntries).toBeGreaterThanOrEqual(1);
+  for (const metric of Object.keys(METRIC_MODULES)) expect(full.crossModule[metric]).not.toBeNull();
+});
+
+describe.each(moduleCombinations().map((modules) => [label(modules), modules] as const))('a key granting %s', (_name, modules) => {
+  let overview: any;
+
+  beforeAll(async () => {
+    const res = await overviewWith(t, keys.get(label(modules))!);
+    expect(res.errors).toBeUndefined();
+    overview = res.data.overview;
+  });
+
+  it('lists exactly the granted modules', () => {
+    expect(overview.modules).toEqual(modules);
+    expect(overview.company).toEqual(full.company);
+    expect(Date.now() - Date.parse(overview.generatedAt)).toBeLessThan(60_000);
+  });
+
+  it('has exactly the blocks of the granted modules, with the figures the all-modules key sees', () => {
+    for (const module of MODULES) {
+      const block = BLOCK_OF[module];
+      if (modules.includes(module)) expect(overview[block]).toEqual(full[block]);
+      else expect(overview[block]).toBeNull();
+    }
+  });
+
+  it('has exactly the crossModule metrics whose modules are all granted', () => {
+    const expected = Object.entries(METRIC_MODULES)
+      .filter(([, needs]) => needs.every((m) => modules.includes(m)))
+      .map(([metric]) => metric);
+    const present = Object.entries(overview.crossModule as Record<string, unknown>)
+      .filter(([, value]) => value !== null)
+      .map(([metric]) => metric);
+    expect(present.sort()).toEqual(expected.sort());
+    for (const metric of expected) expect(overview.crossModule[metric]).toEqual(full.crossModule[metric]);
+  });
+});

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { MODULES } from '../../platform/modules';
+import { deliverEvents } from '../support/events';
+import { OVERVIEW, overviewWith } from '../support/overview';
+import { employeesOperation, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { plannedFetches, type PlannedFetch } from '../support/plan-gateway';
+import { graphql, startTestStack, type TestStack } from '../support/stack';
+
+// The query plan of the contract's Overview, read from a gateway with the
+// `apollo-query-plan-experimental` header: access first; then, in parallel,
+// the four module blocks and the aggregates (employees' headcount, finance's
+// ledger balances, assets' depreciation); then, in parallel, the two
+// subgraphs that compute the cross-module metrics from them. The plan printed
+// in docs/overview.md must be the one the gateway really makes.
+
+const PLAN_HEADER = { 'apollo-query-plan-experimental': '1' };
+const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'overview.md'), 'utf8');
+
+let t: TestStack;
+let company: PayrollCompany;
+let fetches: PlannedFetch[];
+let internal: any;
+
+beforeAll(async () => {
+  // The product's gateway answers the plan header only with this switch (never in production).
+  process.env.FLUXO_EXPOSE_QUERY_PLAN = '1';
+  t = await startTestStack();
+  delete process.env.FLUXO_EXPOSE_QUERY_PLAN;
+  company = await subscribeCompany(t, 'Plan Co', [...MODULES]);
+  await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
+    input: { firstName: 'Pia', lastName: 'Plan', email: 'pia@plan.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
+  });
+  await deliverEvents(t.database.config, t.database.db, company.slug);
+  const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: { ...PLAN_HEADER, 'apollo-query-plan-experimental-format': 'internal' } });
+  expect(res.errors).toBeUndefined();
+  internal = (res as any).extensions.__queryPlanExperimental;
+  fetches = plannedFetches(internal);
+});
+afterAll(async () => {
+  await company?.tenantDb.destroy();
+  await t?.stop();
+});
+
+const selects = (fetch: PlannedFetch, ...fields: string[]) => fields.every((f) => new RegExp(`[{}\\s]${f}[{}\\s]`).test(fetch.operation));
+const only = (list: PlannedFetch[]) => {
+  expect(list).toHaveLength(1);
+  return list[0]!;
+};
+
+describe("the Overview's query plan", () => {
+  it('is a sequence of three steps: access, then blocks and aggregates in parallel, then the computing subgraphs in parallel', () => {
+    expect(internal.node.kind).toBe('Sequence');
+    expect(internal.node.nodes.map((n: { kind: string }) => n.kind)).toEqual(['Fetch', 'Parallel', 'Parallel']);
+    expect(internal.node.nodes[0].serviceName).toBe('access');
+    expect(internal.node.nodes[1].nodes).toHaveLength(7);
+    expect(internal.node.nodes[2].nodes).toHaveLength(2);
+    expect(fetches).toHaveLength(10);
+  });
+
+  it('fetches each module block on `overview`, right after access', () => {
+    const access = only(fetches.filter((f) => f.service === 'access'));
+    expect(access.path).toBe('');
+    for (const [service, block] of [['assets', 'assets'], ['employees', 'employees'], ['finance', 'finance'], ['payroll', 'payroll']]) {
+      const fetch = only(fetches.filter((f) => f.service === service && f.path === 'overview'));
+      expect(selects(fetch, block!)).toBe(true);
+      expect(fetch.after).toEqual([access.index]);
+    }
+  });
+
+  it('fetches the aggregates on `overview.crossModule` right after access, each from the module that owns it', () => {
+    const aggregates = fetches.filter((f) => f.path === 'overview.crossModule' && f.after.length === 1);
+    expect(aggregates.map((f) => f.service).sort()).toEqual(['assets', 'employees', 'finance']);
+    expect(selects(only(aggregates.filter((f) => f.service === 'employees')), 'activeHeadcount')).toBe(true);
+    expect(selects(only(aggregates.filter((f) => f.service === 'finance')), 'ledgerFixedAssets', 'ledgerExpenseAccounts')).toBe(true);
+    expect(selects(only(aggregates.filter((f) => f.service === 'assets')), 'depreciationYearToDate')).toBe(true);
+  });
+
+  it('sends assets and payroll the aggregates they require, after the fetches that provide them', () => {
+    const aggregate = (service: string) => only(fetches.filter((f) => f.service === service && f.path === 'overview.crossModule' && f.after.length === 1)).index;
+    const assets = only(fetches.filter((f) => f.service === 'assets' && f.path === 'overview.crossModule' && f.after.length > 1));
+    expect(selects(assets, 'assetsEmployees', 'assetsFinance')).toBe(true);
+    expect(assets.requires).toBe('... on CrossModuleOverview { __typename activeHeadcount ledgerFixedAssets { amount currency } tenantId }');
+    expect(assets.after).toEqual(expect.arrayContaining([aggregate('employees'), aggregate('finance')]));
+
+    const payroll = only(fetches.filter((f) => f.service === 'payroll' && f.path === 'overview.crossModule'));
+    expect(selects(payroll, 'payrollEmployees', 'payrollFinance', 'assetsPayrollFinance')).toBe(true);
+    expect(payroll.requires).toBe(
+      '... on CrossModuleOverview { __typename activeHeadcount ledgerExpenseAccounts { code balance { amount currency } yearToDate { amount currency } } depreciationYearToDate { amount currency } tenantId }',
+    );
+    expect(payroll.after).toEqual(expect.arrayContaining([aggregate('employees'), aggregate('finance'), aggregate('assets')]));
+    // Nobody computes in finance or employees: they only provide.
+    expect(fetches.filter((f) => f.after.length > 1).map((f) => f.service).sort()).toEqual(['assets', 'payroll']);
+  });
+
+  it('is printed, exactly as the gateway prints it, in docs/overview.md', async () => {
+    const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: PLAN_HEADER });
+    const printed = (res as any).extensions.__queryPlanExperimental as string;
+    const documented = /<!-- plan:begin -->\n```\n([\s\S]*?)\n```\n<!-- plan:end -->/.exec(docs)?.[1];
+    expect(documented).toBe(printed);
+  });
+
+  it('answers the overview along with the plan', async () => {
+    const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: PLAN_HEADER });
+    expect(res.errors).toBeUndefined();
+    expect((res.data as any).overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 0, activeHeadcount: 1, assetsPerActiveEmployee: '0' });
+  });
+
+  it('is not returned without the header', async () => {
+    const res = await overviewWith(t, company.secret);
+    expect(res.errors).toBeUndefined();
+    expect((res as any).extensions?.__queryPlanExperimental).toBeUndefined();
+  });
+});
