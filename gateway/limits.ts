@@ -14,6 +14,8 @@ export interface LimitOptions {
   perKeyPerMinute: number;
   /** Requests per minute from one client address without a key. */
   anonymousPerMinute: number;
+  /** Refused credentials per minute from one client address before it is refused outright. */
+  failedCredentialsPerMinute: number;
   exposeSuggestions: boolean;
 }
 
@@ -47,12 +49,35 @@ export function rateLimitPlugin(options: LimitOptions): ApolloServerPlugin<Gatew
         await limiter.consume(caller.keyId ?? contextValue.clientAddress);
       } catch (rejection) {
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        const retryAfter = Math.ceil(rejection.msBeforeNext / 1000);
-        throw new GraphQLError(`Rate limit exceeded; retry in ${retryAfter} s`, {
-          extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
-        });
+        throw rateLimited(rejection, 'Rate limit exceeded');
       }
     },
+  };
+}
+
+function rateLimited(rejection: RateLimiterRes, what: string): GraphQLError {
+  const retryAfter = Math.ceil(rejection.msBeforeNext / 1000);
+  return new GraphQLError(`${what}; retry in ${retryAfter} s`, {
+    extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: retryAfter, http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
+  });
+}
+
+/**
+ * Guessing keys costs a control-plane lookup per try, and a refused credential
+ * never reaches the per-key limiter. So refusals are counted per client
+ * address, and an address over the limit is refused before any lookup.
+ */
+export function credentialGuard(options: LimitOptions) {
+  const failures = new RateLimiterMemory({ keyPrefix: 'bad-credential', points: options.failedCredentialsPerMinute, duration: 60 });
+  return async <T>(clientAddress: string, identify: () => Promise<T>): Promise<T> => {
+    const state = await failures.get(clientAddress);
+    if (state && state.remainingPoints <= 0) throw rateLimited(state, 'Too many refused credentials from this address');
+    try {
+      return await identify();
+    } catch (error) {
+      await failures.penalty(clientAddress, 1).catch(() => undefined);
+      throw error;
+    }
   };
 }
 

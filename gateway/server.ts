@@ -17,7 +17,7 @@ import { formatErrorFor, listen, type RunningService } from '../subgraphs/kit/se
 import { identifyCaller } from './caller';
 import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
-import { anonymousAccessPlugin, queryLimits, rateLimitPlugin, type LimitOptions } from './limits';
+import { anonymousAccessPlugin, credentialGuard, queryLimits, rateLimitPlugin, type LimitOptions } from './limits';
 import { createMetrics } from './metrics';
 import { keepAliveFetcher } from './subgraph-fetcher';
 
@@ -83,6 +83,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   httpServer.keepAliveTimeout = 65_000;
   const metrics = createMetrics();
   const armor = queryLimits(options.limits);
+  const guardCredentials = credentialGuard(options.limits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never,
     csrfPrevention: true,
@@ -148,7 +149,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         const inbound = req.headers[REQUEST_ID_HEADER];
         const requestId = typeof inbound === 'string' && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
         const requestLogger = logger.child({ requestId });
-        const caller = await identifyCaller(req.headers, keys, adminTokenHash).catch((error: unknown) => {
+        const clientAddress = req.socket.remoteAddress ?? 'unknown';
+        const identify = () => identifyCaller(req.headers, keys, adminTokenHash);
+        // Only requests that present a credential count towards (or are stopped by) the guessing limit.
+        const presents = Boolean(req.headers.authorization || req.headers['x-api-key']);
+        const caller = await (presents ? guardCredentials(clientAddress, identify) : identify()).catch((error: unknown) => {
           requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
           throw error;
         });
@@ -157,7 +162,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         return {
           requestId,
           caller,
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
+          clientAddress,
           traceparent: typeof traceparent === 'string' ? traceparent : null,
           logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
           signedContext: () => (signed ??= signTenantContext({ requestId, ...caller }, options.contextPrivateKey)),

@@ -31,6 +31,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOption
     maxTokens: intFromEnv(env.FLUXO_MAX_TOKENS, 5_000, 'FLUXO_MAX_TOKENS'),
     perKeyPerMinute: intFromEnv(env.FLUXO_RATE_LIMIT_PER_MINUTE, 6_000, 'FLUXO_RATE_LIMIT_PER_MINUTE'),
     anonymousPerMinute: intFromEnv(env.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE, 120, 'FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE'),
+    failedCredentialsPerMinute: intFromEnv(env.FLUXO_FAILED_CREDENTIALS_PER_MINUTE, 30, 'FLUXO_FAILED_CREDENTIALS_PER_MINUTE'),
     exposeSuggestions: env.NODE_ENV !== 'production',
   };
 }

@@ -4,6 +4,7 @@ import { generateAdminToken } from '../../platform/access-key-format';
 import { createLogger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import { startStack, type RunningStack } from '../../platform/stack';
+import type { LimitOptions } from '../../gateway/limits';
 import { generateContextKeyPair, type ContextKeyPair } from '../../platform/tenant-context';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -18,7 +19,7 @@ export interface TestStack {
 }
 
 /** The real product for a test file: its own control-plane database, every subgraph and the gateway over HTTP. */
-export async function startTestStack(options: { keyCacheTtlMillis?: number; tenantMigrations?: TenantMigrationSource; database?: TestDatabase; onQuery?: (sql: string, database: string, subgraph: string) => void } = {}): Promise<TestStack> {
+export async function startTestStack(options: { keyCacheTtlMillis?: number; tenantMigrations?: TenantMigrationSource; database?: TestDatabase; onQuery?: (sql: string, database: string, subgraph: string) => void; limits?: LimitOptions } = {}): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
   const keys = generateContextKeyPair();
   const adminToken = generateAdminToken();
@@ -33,6 +34,7 @@ export async function startTestStack(options: { keyCacheTtlMillis?: number; tena
     keyCacheTtlMillis: options.keyCacheTtlMillis,
     tenantMigrations: options.tenantMigrations,
     onQuery: options.onQuery,
+    limits: options.limits,
   });
   return {
     stack,
