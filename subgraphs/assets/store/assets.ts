@@ -76,13 +76,36 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
 }
 
 /** Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes. */
-export function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<AssetRow[]> {
+export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<AssetRow[]> {
   let query = filtered(db, filter).select(ASSET_COLUMNS);
   if (page.after) {
     const [tag, id] = page.after;
     query = query.where((eb) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id))));
   }
+  if (filter.search && filter.search.trim().length >= 3 && (await matchesAtMost(db, filter, FENCE_LIMIT)) <= FENCE_LIMIT) {
+    // Few matches: OFFSET 0 fences them so they come from the trigram index and
+    // are sorted, instead of a walk in tag order that discards tens of thousands
+    // of rows when the matches' tags sort late (tags start with the category).
+    // Many matches: the walk finds a page of them quickly, so it stays.
+    return db
+      .selectFrom(query.offset(0).as('matches'))
+      .selectAll()
+      .orderBy('tag')
+      .orderBy('id')
+      .limit(page.limit)
+      .execute() as Promise<AssetRow[]>;
+  }
   return query.orderBy('tag').orderBy('id').limit(page.limit).execute();
+}
+
+/** Up to this many matches a search page is sorted from the trigram index's matches. */
+const FENCE_LIMIT = 5000;
+
+/** How many assets match, counting no further than `cap` + 1 (a cheap probe through the trigram index). */
+async function matchesAtMost(db: AssetsExecutor, filter: AssetListFilter, cap: number): Promise<number> {
+  const probe = filtered(db, filter).select('assets.asset.id').limit(cap + 1).as('probe');
+  const row = await db.selectFrom(probe).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** How many assets match; the unfiltered and status-only totals come from the tally, without counting rows. */
