@@ -186,6 +186,14 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** An exact amount of money given as input. Each module states how many decimals it accepts (2 for amounts in EUR). */
+export type MoneyInput = {
+  /** The amount, as a decimal string, e.g. "4200.00". */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 currency code, e.g. EUR. */
+  currency: Scalars['String']['input'];
+};
+
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -569,6 +577,7 @@ export type ResolversTypes = {
   Me: ResolverTypeWrapper<MeMapperModel>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -609,6 +618,7 @@ export type ResolversParentTypes = {
   IssueAccessKeyPayload: Omit<IssueAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']> };
   Me: MeMapperModel;
   Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;

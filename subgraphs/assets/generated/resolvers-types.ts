@@ -403,7 +403,7 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
-/** An exact amount of money given as input. */
+/** An exact amount of money given as input. Each module states how many decimals it accepts (2 for amounts in EUR). */
 export type MoneyInput = {
   /** The amount, as a decimal string, e.g. "4200.00". */
   amount: Scalars['Decimal']['input'];

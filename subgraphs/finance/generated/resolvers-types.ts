@@ -409,6 +409,14 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** An exact amount of money given as input. Each module states how many decimals it accepts (2 for amounts in EUR). */
+export type MoneyInput = {
+  /** The amount, as a decimal string, e.g. "4200.00". */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 currency code, e.g. EUR. */
+  currency: Scalars['String']['input'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Closes the books through a date: no entry dated on or before it can be posted afterwards. Closed periods are never reopened. */
@@ -877,6 +885,7 @@ export type ResolversTypes = {
   MatchTransactionsPayload: ResolverTypeWrapper<Omit<MatchTransactionsPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversTypes['Reconciliation']> }>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -935,6 +944,7 @@ export type ResolversParentTypes = {
   MatchTransactionsInput: MatchTransactionsInput;
   MatchTransactionsPayload: Omit<MatchTransactionsPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversParentTypes['Reconciliation']> };
   Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;

@@ -165,6 +165,14 @@ export type Money = {
   currency: Scalars['String']['output'];
 };
 
+/** An exact amount of money given as input. Each module states how many decimals it accepts (2 for amounts in EUR). */
+export type MoneyInput = {
+  /** The amount, as a decimal string, e.g. "4200.00". */
+  amount: Scalars['Decimal']['input'];
+  /** ISO 4217 currency code, e.g. EUR. */
+  currency: Scalars['String']['input'];
+};
+
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type Mutation = {
   __typename?: 'Mutation';
@@ -701,6 +709,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
+  MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
@@ -752,6 +761,7 @@ export type ResolversParentTypes = {
   LedgerExpenseAccount: LedgerExpenseAccount;
   String: Scalars['String']['output'];
   Money: Money;
+  MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;
