@@ -1,7 +1,7 @@
 import { intFromEnv, loadConfig } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
-import { limitsFromEnv, supergraphPath } from '../platform/stack';
+import { limitsFromEnv, manifestPath, supergraphPath } from '../platform/stack';
 import { privateKeyFromPem } from '../platform/tenant-context';
 import { discoverSubgraphs, envName } from '../subgraphs/kit/manifest';
 import { bindHost, checkAdminToken, pemFromEnv, requireEnv, runService, sandboxFromEnv } from '../subgraphs/kit/main';
@@ -31,6 +31,7 @@ runService('gateway', async (logger) => {
       port: intFromEnv(process.env.PORT, 4000, 'PORT'),
       host: bindHost(),
       supergraphPath: supergraphPath(),
+    manifestPath: manifestPath(),
       subgraphUrls,
       controlPlane,
       controlPlaneUrl: config.databaseUrl,

@@ -19,12 +19,15 @@ import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
 import { anonymousAccessPlugin, credentialGuard, queryLimits, rateLimitPlugin, type LimitOptions } from './limits';
 import { createMetrics } from './metrics';
+import { loadManifest, ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 import { keepAliveFetcher } from './subgraph-fetcher';
 
 export interface GatewayOptions {
   port: number;
   host?: string;
   supergraphPath: string;
+  /** operations/manifest.json: the persisted (safelisted) operations. */
+  manifestPath: string;
   /** Subgraph name → URL; overrides the URLs written in the supergraph. */
   subgraphUrls: Record<string, string>;
   controlPlane: ControlPlane;
@@ -84,6 +87,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = createMetrics();
   const armor = queryLimits(options.limits);
   const guardCredentials = credentialGuard(options.limits);
+  const manifest = loadManifest(options.manifestPath);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never,
     csrfPrevention: true,
@@ -92,6 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     introspection: options.sandbox,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    persistedQueries: { cache: new ManifestFirstCache(manifest) },
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
     formatError: formatErrorFor(logger),
@@ -101,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...armor.plugins,
       rateLimitPlugin(options.limits),
       anonymousAccessPlugin(options.sandbox),
+      partnerSafelistPlugin(manifest),
       metrics.plugin,
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {

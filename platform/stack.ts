@@ -23,6 +23,13 @@ export function supergraphPath(env: NodeJS.ProcessEnv = process.env): string {
   return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
 }
 
+/** operations/manifest.json (persisted operations), found from sources and from dist/. */
+export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FLUXO_MANIFEST_PATH) return path.resolve(env.FLUXO_MANIFEST_PATH);
+  const fromSources = path.resolve(__dirname, '..', 'operations', 'manifest.json');
+  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'operations', 'manifest.json');
+}
+
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOptions {
   return {
     maxDepth: intFromEnv(env.FLUXO_MAX_DEPTH, 12, 'FLUXO_MAX_DEPTH'),
@@ -100,6 +107,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     const gateway = await startGateway({
       port: options.gatewayPort,
       supergraphPath: supergraphPath(),
+      manifestPath: manifestPath(),
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       controlPlane: gatewayDb,
       controlPlaneUrl: options.config.databaseUrl,

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 npm run --silent compose
 bash scripts/codegen.sh
-if ! git diff --quiet -- schema operations '**/generated/**' || [ -n "$(git status --porcelain -- schema '**/generated/**')" ]; then
+if ! git diff --quiet -- schema operations '**/generated/**' || [ -n "$(git status --porcelain -- schema operations '**/generated/**')" ]; then
   echo "Generated files are stale. Run 'npm run compose && npm run codegen' and commit the result:" >&2
   git status --short -- schema '**/generated/**' >&2
   git diff --stat -- schema '**/generated/**' >&2

@@ -6,3 +6,4 @@ for config in subgraphs/*/codegen.yml; do
   npx graphql-codegen --config "$config" --silent >/dev/null
 done
 npx graphql-codegen --config codegen.yml --silent >/dev/null
+npx tsx scripts/persisted-manifest.ts >/dev/null

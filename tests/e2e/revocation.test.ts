@@ -5,7 +5,7 @@ import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import { limitsFromEnv, supergraphPath } from '../../platform/stack';
+import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/stack';
 import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, MeDocument, RequestSubscriptionDocument, RevokeAccessKeyDocument } from '../generated/operations';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -66,6 +66,7 @@ beforeAll(async () => {
   gateway2 = await startGateway({
     port: 0,
     supergraphPath: supergraphPath(),
+    manifestPath: manifestPath(),
     subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
     controlPlane: gateway2Db,
     controlPlaneUrl: t.database.url,
