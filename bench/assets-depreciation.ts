@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     console.log(`assets depreciation bench: ${ASSETS} assets, ${r.assetCount} posted for ${PERIOD}, total ${JSON.stringify(r.totals)}; again: ${again.runDepreciation.assetCount}`);
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}\n`);
     console.log('| step | ms |\n|---|---:|');
-    for (const [label, ms] of results) console.log(`| ${label} | ${ms.toFixed(0)} |`);
+    for (const [label, ms] of results) console.log(`| ${label} | ${Math.round(ms)} |`);
     console.log(`\nledger after: 6500 ${balances.dep.balance.amount}, 1590 ${balances.acc.balance.amount}`);
   } finally {
     await tenantDb?.destroy();

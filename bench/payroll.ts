@@ -119,8 +119,8 @@ async function main(): Promise<void> {
     console.log(`payroll bench: ${EMPLOYEES} employees, ${c.payRun.payslipCount} payslips, gross ${c.payRun.totals.gross.amount}, net ${c.payRun.totals.net.amount}, employer cost ${c.payRun.totals.employerCost.amount}`);
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, slug ${slug}\n`);
     console.log('| step | ms |\n|---|---:|');
-    for (const [label, ms] of results) console.log(`| ${label} | ${ms.toFixed(0)} |`);
-    console.log(`| **calculate + post** | **${calculateAndPost.toFixed(0)}** |`);
+    for (const [label, ms] of results) console.log(`| ${label} | ${Math.round(ms)} |`);
+    console.log(`| **calculate + post** | **${Math.round(calculateAndPost)}** |`);
     console.log(`\njournal entry ${entry.payRun.journalEntry?.number ?? '(not booked)'}: ${JSON.stringify(entry.payRun.journalEntry?.lines ?? [])}`);
     if (calculateAndPost > 5000) process.exitCode = 1;
   } finally {
