@@ -14,6 +14,12 @@ export function toAmount(value: Decimal.Value, places = 2): string {
   return new D(value).toFixed(places, Decimal.ROUND_HALF_EVEN);
 }
 
+/** A decimal in plain notation with all its digits (never exponent form), e.g. for ratios. */
+export function plainDecimal(value: Decimal.Value): string {
+  const d = new D(value);
+  return d.isZero() ? '0' : d.toFixed();
+}
+
 export function money(amount: Decimal.Value, currency: string, places = 2): Money {
   return { amount: toAmount(amount, places), currency };
 }

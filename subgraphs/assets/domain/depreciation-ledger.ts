@@ -1,4 +1,4 @@
-import { D } from '../../kit/money';
+import { toAmount, D } from '../../kit/money';
 import { monthEnd, monthIndex, parseDate, parsePeriod, type YearMonth } from './dates';
 import { depreciationOfPeriod, depreciationSchedule, periodsElapsed, type DepreciationTerms } from './depreciation';
 import type { Refusal } from './types';
@@ -63,7 +63,7 @@ export function totalsByCurrency(charges: readonly MonthCharge[]): CurrencyTotal
   }
   return [...totals.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, sum]) => ({ currency, assetCount: sum.assetCount, total: sum.total.toFixed(2) }));
+    .map(([currency, sum]) => ({ currency, assetCount: sum.assetCount, total: toAmount(sum.total) }));
 }
 
 export interface PostedMonth {
@@ -83,7 +83,7 @@ export function depreciationAtDisposal(terms: DepreciationTerms, date: string, p
   const unposted = booked.filter((row) => !postedPeriods.has(row.period) && new D(row.depreciation).gt(0)).map((row) => ({ period: row.period, amount: row.depreciation }));
   return {
     scheduleAccumulated: elapsed === 0 ? '0.00' : booked[elapsed - 1]!.accumulated,
-    postedAccumulated: posted.reduce((sum, p) => sum.plus(p.amount), new D(0)).toFixed(2),
+    postedAccumulated: toAmount(posted.reduce((sum, p) => sum.plus(p.amount), new D(0))),
     unposted,
   };
 }

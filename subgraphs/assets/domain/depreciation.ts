@@ -65,7 +65,7 @@ function straightLineCharges(terms: DepreciationTerms): { charge: (month: number
   return { charge: (month) => (month === life ? last : monthly) };
 }
 
-const toCents = (amount: string): bigint => BigInt(new D(amount).times(100).toFixed(0));
+const toCents = (amount: string): bigint => BigInt(toAmount(new D(amount).times(100), 0));
 const fromCents = (value: bigint): DecimalValue => new D(value.toString()).div(100);
 
 /** n / d (n ≥ 0, d > 0) rounded half-even to an integer. */

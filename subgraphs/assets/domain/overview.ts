@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { D, money, type DecimalValue, type Money } from '../../kit/money';
+import { plainDecimal, D, money, type DecimalValue, type Money } from '../../kit/money';
 
 /**
  * The assets module's rules for the overview: register totals from per-asset
@@ -18,7 +18,7 @@ export function ratio(numerator: Decimal.Value, denominator: Decimal.Value): str
   const d = new D(denominator);
   if (d.isZero()) return null;
   const value = new D(numerator).div(d).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN);
-  return value.isZero() ? '0' : value.toFixed();
+  return plainDecimal(value);
 }
 
 /**

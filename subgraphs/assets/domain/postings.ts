@@ -1,5 +1,5 @@
 import type Decimal from 'decimal.js';
-import { D, type DecimalValue } from '../../kit/money';
+import { toAmount, D, type DecimalValue } from '../../kit/money';
 import type { AssetLedgerAccounts } from './ledger-settings';
 
 /**
@@ -62,7 +62,7 @@ function journalLines() {
     },
     lines(): PostingLine[] {
       const all = [...byAccount.entries()].filter(([, l]) => !l.net.isZero());
-      const line = ([accountCode, l]: (typeof all)[number], side: Side): PostingLine => ({ accountCode, [side]: l.net.abs().toFixed(2), description: l.descriptions.join('; ') });
+      const line = ([accountCode, l]: (typeof all)[number], side: Side): PostingLine => ({ accountCode, [side]: toAmount(l.net.abs()), description: l.descriptions.join('; ') });
       return [...all.filter(([, l]) => l.net.gt(0)).map((l) => line(l, 'debit')), ...all.filter(([, l]) => l.net.lt(0)).map((l) => line(l, 'credit'))];
     },
   };
@@ -126,7 +126,7 @@ export interface Disposal {
 /** Book value and gain (positive) or loss (negative) of a disposal, as the register reports them. */
 export function disposalResult(disposal: Disposal): { bookValue: string; gainOrLoss: string } {
   const bookValue = new D(disposal.asset.cost).minus(disposal.scheduleAccumulated);
-  return { bookValue: bookValue.toFixed(2), gainOrLoss: new D(disposal.proceeds).minus(bookValue).toFixed(2) };
+  return { bookValue: toAmount(bookValue), gainOrLoss: toAmount(new D(disposal.proceeds).minus(bookValue)) };
 }
 
 /**
@@ -162,5 +162,5 @@ export function postingTotals(lines: readonly PostingLine[]): { debit: string; c
     if (line.debit) debit = debit.plus(line.debit);
     if (line.credit) credit = credit.plus(line.credit);
   }
-  return { debit: debit.toFixed(2), credit: credit.toFixed(2) };
+  return { debit: toAmount(debit), credit: toAmount(credit) };
 }

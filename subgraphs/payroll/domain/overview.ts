@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { D, decimalPlaces, money, type Money } from '../../kit/money';
+import { plainDecimal, D, decimalPlaces, money, type Money } from '../../kit/money';
 import type { PayrollTerms } from './terms';
 
 /**
@@ -114,7 +114,7 @@ export function ratio(numerator: Decimal.Value, denominator: Decimal.Value): str
   const d = new D(denominator);
   if (d.isZero()) return null;
   const value = new D(numerator).div(d).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN);
-  return value.isZero() ? '0' : value.toFixed();
+  return plainDecimal(value);
 }
 
 /** (payroll cost + depreciation) ÷ ledger expenses, when the three are known and in one currency. */

@@ -1,4 +1,4 @@
-import { D } from '../../kit/money';
+import { toAmount, D } from '../../kit/money';
 import { computePayslip, type PayslipDraft } from './payslip';
 import { paidSegments, type Employment, type Period } from './proration';
 import type { PayrollTerms } from './terms';
@@ -53,5 +53,5 @@ export function calculatePayRun(period: Period, employments: readonly Employment
     employerCost = employerCost.plus(payslip.employerCost);
   }
   if (currencyMismatches.length > 0) return { ok: false, currencyMismatches };
-  return { ok: true, payslips, totals: { gross: gross.toFixed(2), deductions: deductions.toFixed(2), net: net.toFixed(2), employerCost: employerCost.toFixed(2) } };
+  return { ok: true, payslips, totals: { gross: toAmount(gross), deductions: toAmount(deductions), net: toAmount(net), employerCost: toAmount(employerCost) } };
 }

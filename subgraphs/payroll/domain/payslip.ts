@@ -1,4 +1,4 @@
-import { D, type DecimalValue } from '../../kit/money';
+import { toAmount, D, type DecimalValue } from '../../kit/money';
 import { daysInclusive } from './dates';
 import type { PaidSegment, Period } from './proration';
 import { LINE_CODES, type PayComponentTerms, type PayrollTerms, type PayslipLineKind } from './terms';
@@ -32,7 +32,7 @@ export function roundLine(value: DecimalValue): DecimalValue {
   return value.toDecimalPlaces(2, D.ROUND_HALF_EVEN);
 }
 
-const fixed = (value: DecimalValue) => value.toFixed(2);
+const fixed = (value: DecimalValue) => toAmount(value);
 
 /** `amount` for `days` of a `periodDays`-day period: multiplied first, so nothing is lost before the rounding. */
 function prorate(amount: string, days: number, periodDays: number): DecimalValue {

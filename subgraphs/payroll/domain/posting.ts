@@ -1,4 +1,4 @@
-import { D, type DecimalValue } from '../../kit/money';
+import { toAmount, D, type DecimalValue } from '../../kit/money';
 import { LINE_CODES, type PayrollTerms, type PayslipLineKind } from './terms';
 
 /** The sum of one kind and code of line over a whole run. */
@@ -61,7 +61,7 @@ export function payRunPostingLines(terms: PayrollTerms, sums: readonly LineSum[]
 
   return [...merged.values()]
     .filter((line) => !line.amount.isZero())
-    .map((line) => ({ accountCode: line.accountCode, [line.side]: line.amount.toFixed(2), description: line.descriptions.join('; ') }) as PostingLine);
+    .map((line) => ({ accountCode: line.accountCode, [line.side]: toAmount(line.amount), description: line.descriptions.join('; ') }) as PostingLine);
 }
 
 /** Σdebit and Σcredit of posting lines, as exact strings. */
@@ -72,7 +72,7 @@ export function postingTotals(lines: readonly PostingLine[]): { debit: string; c
     if (line.debit) debit = debit.plus(line.debit);
     if (line.credit) credit = credit.plus(line.credit);
   }
-  return { debit: debit.toFixed(2), credit: credit.toFixed(2) };
+  return { debit: toAmount(debit), credit: toAmount(credit) };
 }
 
 export function postingMemo(periodStart: string, periodEnd: string): string {

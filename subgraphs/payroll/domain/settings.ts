@@ -1,5 +1,5 @@
 import { userError, type UserError } from '../../kit/errors';
-import { D, isValidAmount } from '../../kit/money';
+import { toAmount, D, isValidAmount } from '../../kit/money';
 import { RESERVED_LINE_CODES, type PayComponentTerms, type PayrollAccounts, type PayrollTerms } from './terms';
 
 /** A change to the settings: fields left out keep their value; `components`, when given, replaces the list. */
@@ -70,6 +70,6 @@ export function applySettingsChange(current: PayrollTerms, change: SettingsChang
     employeeContributionRate: rate(change.employeeContributionRate, current.employeeContributionRate),
     employerContributionRate: rate(change.employerContributionRate, current.employerContributionRate),
     accounts,
-    components: change.components ? change.components.map((c) => ({ ...c, amount: new D(c.amount).toFixed(2) })) : current.components,
+    components: change.components ? change.components.map((c) => ({ ...c, amount: toAmount(c.amount) })) : current.components,
   };
 }
