@@ -1,3 +1,4 @@
+import { toAmount } from '../../subgraphs/kit/money';
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
 import { depreciationSchedule } from '../../subgraphs/assets/domain/depreciation';
@@ -263,7 +264,7 @@ describe('a company without FINANCE', () => {
     // The disposal's entry catches up exactly the months it recorded and removes exactly what runs recorded.
     const event = await noLedger.tenantDb.selectFrom('assets.outbox').select('payload').where('event_type', '=', 'AssetDisposed').where('aggregate_id', '=', assetId).executeTakeFirstOrThrow();
     const line = (code: string) => (event.payload as any).posting.lines.find((l: any) => l.accountCode === code)?.debit ?? '0.00';
-    const sum = (rows: typeof posted) => rows.reduce((total, r) => total.plus(r.amount), new Decimal(0)).toFixed(2);
+    const sum = (rows: typeof posted) => toAmount(rows.reduce((total, r) => total.plus(r.amount), new Decimal(0)));
     expect(line('6500')).toBe(sum(posted.filter((p) => p.run_id === null)));
     expect(line('1590')).toBe(sum(posted.filter((p) => p.run_id !== null)));
   });

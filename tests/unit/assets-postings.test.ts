@@ -1,3 +1,4 @@
+import { toAmount } from '../../subgraphs/kit/money';
 import fc from 'fast-check';
 import Decimal from 'decimal.js';
 import { depreciationAtDisposal, monthCharges, runnablePeriod, totalsByCurrency } from '../../subgraphs/assets/domain/depreciation-ledger';
@@ -145,11 +146,11 @@ describe('disposal', () => {
   });
 
   it('balances to the cent and clears the asset from fixed assets and accumulated depreciation, whatever the figures', () => {
-    const cents = (max: number) => fc.integer({ min: 0, max }).map((c) => new Decimal(c).div(100).toFixed(2));
+    const cents = (max: number) => fc.integer({ min: 0, max }).map((c) => toAmount(new Decimal(c).div(100)));
     fc.assert(
       fc.property(cents(10_000_000), cents(10_000_000), cents(10_000_000), cents(10_000_000), (cost, scheduleRaw, postedRaw, proceeds) => {
-        const schedule = Decimal.min(scheduleRaw, cost).toFixed(2);
-        const posted = Decimal.min(postedRaw, cost).toFixed(2);
+        const schedule = toAmount(Decimal.min(scheduleRaw, cost));
+        const posted = toAmount(Decimal.min(postedRaw, cost));
         const posting = disposalPosting(accounts, { asset: { ...laptop, cost }, date: '2026-09-30', proceeds, scheduleAccumulated: schedule, postedAccumulated: posted });
         if (posting === null) return new Decimal(cost).isZero() && new Decimal(proceeds).isZero() && new Decimal(posted).isZero() && new Decimal(schedule).isZero();
         const net = (code: string) => posting.lines.filter((l) => l.accountCode === code).reduce((s, l) => s.plus(l.debit ?? 0).minus(l.credit ?? 0), new Decimal(0));
