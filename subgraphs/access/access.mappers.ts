@@ -1,5 +1,5 @@
 import type { AccessKeyRow, CompanyRow, PlanRow, SubscriptionRequestRow } from '../../platform/control-plane';
-import type { Connection } from '../kit/pagination';
+import type { Connection, Edge } from '../kit/pagination';
 
 // Parent types of the access subgraph's resolvers: rows as the store returns them.
 export type PlanMapper = PlanRow;
@@ -11,9 +11,9 @@ export interface MeMapper {
   keyId: string;
 }
 export type SubscriptionRequestConnectionMapper = Connection<SubscriptionRequestRow>;
-export type SubscriptionRequestEdgeMapper = Connection<SubscriptionRequestRow>['edges'][number];
+export type SubscriptionRequestEdgeMapper = Edge<SubscriptionRequestRow>;
 export type CompanyConnectionMapper = Connection<CompanyRow>;
-export type CompanyEdgeMapper = Connection<CompanyRow>['edges'][number];
+export type CompanyEdgeMapper = Edge<CompanyRow>;
 export interface OverviewMapper {
   tenantId: string;
   companyId: string;

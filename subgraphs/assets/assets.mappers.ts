@@ -1,4 +1,4 @@
-import type { Connection } from '../kit/pagination';
+import type { Connection, Edge } from '../kit/pagination';
 import type { DepreciationPeriod } from './domain/depreciation';
 import type { AssetRow, AssignmentRow, CategoryRow, DepreciationRunRow, LocationRow, MaintenanceRow } from './store/db';
 import type { AssetLedgerSettingsView } from './store/ledger-settings';
@@ -18,7 +18,7 @@ export interface EmployeeMapper {
   id: string;
 }
 export type AssetConnectionMapper = Connection<AssetRow>;
-export type AssetEdgeMapper = Connection<AssetRow>['edges'][number];
+export type AssetEdgeMapper = Edge<AssetRow>;
 /** The ledger accounts as the store reads them. */
 export type AssetLedgerSettingsMapper = AssetLedgerSettingsView;
 export type AssetDepreciationRunMapper = DepreciationRunRow;

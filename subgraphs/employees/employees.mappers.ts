@@ -1,4 +1,4 @@
-import type { Connection } from '../kit/pagination';
+import type { Connection, Edge } from '../kit/pagination';
 import type { ContractRow } from './store/contract.table';
 import type { DepartmentRow } from './store/department.table';
 import type { EmployeeRow } from './store/employee.table';
@@ -9,7 +9,7 @@ import type { RoleRow } from './store/role.table';
 // Parent types of the employees subgraph's resolvers: rows as the store returns them.
 export type EmployeeMapper = EmployeeRow;
 export type EmployeeConnectionMapper = Connection<EmployeeRow>;
-export type EmployeeEdgeMapper = Connection<EmployeeRow>['edges'][number];
+export type EmployeeEdgeMapper = Edge<EmployeeRow>;
 export type DepartmentMapper = DepartmentRow;
 export type PositionMapper = PositionRow;
 export type RoleMapper = RoleRow;

@@ -1,14 +1,14 @@
-import type { Connection } from '../kit/pagination';
+import type { Connection, Edge } from '../kit/pagination';
 import type { TrialBalance, TrialBalanceRow } from './domain/balances';
 import type { AccountRow, BankTransactionRow, JournalEntryRow, JournalLineRow, ReconciliationRow, SettingsRow } from './store/db';
 
 // Parent types of the finance subgraph's resolvers: rows as the store returns them.
 export type AccountMapper = AccountRow;
 export type AccountConnectionMapper = Connection<AccountRow>;
-export type AccountEdgeMapper = Connection<AccountRow>['edges'][number];
+export type AccountEdgeMapper = Edge<AccountRow>;
 export type JournalEntryMapper = JournalEntryRow;
 export type JournalEntryConnectionMapper = Connection<JournalEntryRow>;
-export type JournalEntryEdgeMapper = Connection<JournalEntryRow>['edges'][number];
+export type JournalEntryEdgeMapper = Edge<JournalEntryRow>;
 export type JournalLineMapper = JournalLineRow;
 export interface TrialBalanceMapper extends TrialBalance {
   asOf: string | null;
@@ -17,7 +17,7 @@ export interface TrialBalanceMapper extends TrialBalance {
 export type TrialBalanceRowMapper = TrialBalanceRow;
 export type BankTransactionMapper = BankTransactionRow;
 export type BankTransactionConnectionMapper = Connection<BankTransactionRow>;
-export type BankTransactionEdgeMapper = Connection<BankTransactionRow>['edges'][number];
+export type BankTransactionEdgeMapper = Edge<BankTransactionRow>;
 export type ReconciliationMapper = ReconciliationRow;
 export type LedgerSettingsMapper = SettingsRow;
 /** The overview entity as finance sees it: only its key. */

@@ -57,10 +57,27 @@ export function pageSize(first: number | null | undefined): number {
   return first;
 }
 
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+/**
+ * A Relay connection whose fields are functions: GraphQL's default resolver
+ * calls only those the client selected, and calls them together, so the page
+ * and its count run at the same time on two of the tenant pool's connections
+ * instead of one after the other.
+ */
 export interface Connection<T> {
-  edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
-  /** A function, so GraphQL's default resolver counts only when the client asks. */
+  edges: () => Promise<Array<Edge<T>>>;
+  pageInfo: () => Promise<PageInfo>;
   totalCount: () => Promise<number>;
 }
 
@@ -72,6 +89,9 @@ export interface PageRequest {
 /**
  * Keyset pagination: the store fetches `limit + 1` rows strictly after the
  * decoded cursor in a stable order; the extra row tells whether a next page exists.
+ * A bad `first` or cursor is refused here, before any SQL; the page is fetched
+ * at most once, when edges or pageInfo are asked for, and counted at most once,
+ * when totalCount is.
  */
 export async function paginate<T>(
   request: PageRequest,
@@ -85,17 +105,19 @@ export async function paginate<T>(
 ): Promise<Connection<T>> {
   const limit = pageSize(request.first);
   const after = request.after ? decodeCursor(request.after, options.cursorShape) : null;
-  const rows = limit === 0 ? [] : await options.fetch({ after, limit: limit + 1 });
-  const page = rows.slice(0, limit);
-  const edges = page.map((node) => ({ cursor: encodeCursor(options.cursorOf(node)), node }));
+  let fetched: Promise<{ edges: Array<Edge<T>>; hasNextPage: boolean }> | undefined;
+  const page = () =>
+    (fetched ??= (async () => {
+      const rows = limit === 0 ? [] : await options.fetch({ after, limit: limit + 1 });
+      const edges = rows.slice(0, limit).map((node) => ({ cursor: encodeCursor(options.cursorOf(node)), node }));
+      return { edges, hasNextPage: rows.length > limit };
+    })());
   let counted: Promise<number> | undefined;
   return {
-    edges,
-    pageInfo: {
-      hasNextPage: rows.length > limit,
-      hasPreviousPage: false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+    edges: async () => (await page()).edges,
+    pageInfo: async () => {
+      const { edges, hasNextPage } = await page();
+      return { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
     },
     totalCount: () => (counted ??= options.count()),
   };

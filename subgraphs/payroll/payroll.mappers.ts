@@ -1,5 +1,5 @@
 import type { Money } from '../kit/money';
-import type { Connection } from '../kit/pagination';
+import type { Connection, Edge } from '../kit/pagination';
 import type { LedgerExpenseAccount } from './domain/overview';
 import type { PayComponentTerms } from './domain/terms';
 import type { PayrollSettingsView } from './store/settings';
@@ -20,7 +20,7 @@ export interface PayRunTotalsMapper {
   employerCost: string;
 }
 export type PayRunConnectionMapper = Connection<PayRunRow>;
-export type PayRunEdgeMapper = Connection<PayRunRow>['edges'][number];
+export type PayRunEdgeMapper = Edge<PayRunRow>;
 export type PayslipMapper = PayslipRow;
 export type PayslipLineMapper = PayslipLineRow & { currency: string };
 /** Employees own the employee; payroll only needs the id to find payslips. */

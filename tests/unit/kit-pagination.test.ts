@@ -108,11 +108,15 @@ describe('paginate', () => {
   it('fetches one row more than the page to know whether a next page exists', async () => {
     const calls: Array<{ after: CursorValues | null; limit: number }> = [];
     const page = await paginate({ first: 3 }, options(calls));
+    const edges = await page.edges();
     expect(calls).toEqual([{ after: null, limit: 4 }]);
-    expect(page.edges.map((e) => e.node.id)).toEqual([uuid(0), uuid(1), uuid(2)]);
-    expect(page.pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: page.edges[0]!.cursor, endCursor: page.edges[2]!.cursor });
+    expect(edges.map((e) => e.node.id)).toEqual([uuid(0), uuid(1), uuid(2)]);
+    const pageInfo = await page.pageInfo();
+    expect(pageInfo).toEqual({ hasNextPage: true, hasPreviousPage: false, startCursor: edges[0]!.cursor, endCursor: edges[2]!.cursor });
     // The cursor keeps the microseconds: a millisecond cursor would hand the last row out again.
-    expect(decodeCursor(page.pageInfo.endCursor!, SHAPE)).toEqual(['2026-01-05T09:30:00.000121Z', uuid(2)]);
+    expect(decodeCursor(pageInfo.endCursor!, SHAPE)).toEqual(['2026-01-05T09:30:00.000121Z', uuid(2)]);
+    // edges and pageInfo share one fetch.
+    expect(calls).toHaveLength(1);
   });
 
   it('walks every row exactly once following endCursor', async () => {
@@ -120,16 +124,17 @@ describe('paginate', () => {
     let after: string | null = null;
     for (let guard = 0; guard < 10; guard += 1) {
       const page: Awaited<ReturnType<typeof paginate<Row>>> = await paginate({ first: 3, after }, options([]));
-      seen.push(...page.edges.map((e) => e.node.id));
-      if (!page.pageInfo.hasNextPage) break;
-      after = page.pageInfo.endCursor;
+      seen.push(...(await page.edges()).map((e) => e.node.id));
+      const pageInfo = await page.pageInfo();
+      if (!pageInfo.hasNextPage) break;
+      after = pageInfo.endCursor;
     }
     expect(seen).toEqual(rows.map((r) => r.id));
   });
 
   it('passes the decoded cursor to the store', async () => {
     const calls: Array<{ after: CursorValues | null; limit: number }> = [];
-    await paginate({ first: 2, after: encodeCursor([rows[1]!.at, uuid(1)]) }, options(calls));
+    await (await paginate({ first: 2, after: encodeCursor([rows[1]!.at, uuid(1)]) }, options(calls))).edges();
     expect(calls).toEqual([{ after: [rows[1]!.at, uuid(1)], limit: 3 }]);
   });
 
@@ -137,13 +142,42 @@ describe('paginate', () => {
     const calls: Array<{ after: CursorValues | null; limit: number }> = [];
     const count = jest.fn(async () => rows.length);
     const page = await paginate({ first: 0 }, options(calls, count));
+    expect(await page.edges()).toEqual([]);
+    expect(await page.pageInfo()).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
     expect(calls).toEqual([]);
-    expect(page.edges).toEqual([]);
-    expect(page.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null });
     expect(count).not.toHaveBeenCalled();
     expect(await page.totalCount()).toBe(7);
     expect(await page.totalCount()).toBe(7);
     expect(count).toHaveBeenCalledTimes(1);
+  });
+
+  it('fetches nothing when only totalCount is asked', async () => {
+    const calls: Array<{ after: CursorValues | null; limit: number }> = [];
+    const page = await paginate({ first: 3 }, options(calls));
+    expect(await page.totalCount()).toBe(7);
+    expect(calls).toEqual([]);
+  });
+
+  it('runs the page and its count at the same time', async () => {
+    // Neither store call settles until both have started: run one after the other, this would never finish.
+    const started: string[] = [];
+    let release!: () => void;
+    const bothStarted = new Promise<void>((resolve) => (release = resolve));
+    const arrive = async (name: string) => {
+      started.push(name);
+      if (started.length === 2) release();
+      await bothStarted;
+    };
+    const page = await paginate<Row>({ first: 2 }, {
+      cursorShape: SHAPE,
+      fetch: async () => (await arrive('page'), rows.slice(0, 3)),
+      cursorOf: (r) => [r.at, r.id],
+      count: async () => (await arrive('count'), rows.length),
+    });
+    const [edges, total] = await Promise.all([page.edges(), page.totalCount()]);
+    expect(started.sort()).toEqual(['count', 'page']);
+    expect(edges).toHaveLength(2);
+    expect(total).toBe(7);
   });
 
   it('refuses a bad cursor or page size before touching the store', async () => {
