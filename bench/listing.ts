@@ -3,11 +3,12 @@
  * 200,000 assets, read through the gateway over HTTP with a company key. Each
  * scenario is requested BENCH_REQUESTS times (default 200) one after another
  * after a warm-up; p50/p95/p99 of the round trip are printed, next to the time
- * the store's own page and count statements take for the same filter (no
- * HTTP, no GraphQL), so a slow page says whether SQL or the stack is to blame.
+ * the store's own page and count statements take for the same filter, run as
+ * the resolvers run them (no HTTP, no GraphQL), so a slow page says whether SQL or the stack is to blame.
  *
  *   npx tsx bench/listing.ts            (PostgreSQL at DATABASE_URL's server, default postgres://postgres@127.0.0.1:5432)
  *   BENCH_EMPLOYEES=200000 BENCH_ASSETS=400000 npx tsx bench/listing.ts
+ *   BENCH_KEEP=1 npx tsx bench/listing.ts   (keeps the databases, to look at plans with psql)
  *
  * Creates its own control-plane and tenant databases and drops them at the end.
  * Exits 1 when a page's p95 is 50 ms or more.
@@ -27,7 +28,8 @@ import { limitsFromEnv, startStack } from '../platform/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { countAssets, listAssets, type AssetListFilter } from '../subgraphs/assets/store/assets';
 import { countEmployees, listEmployees, type EmployeeFilter } from '../subgraphs/employees/store/employees';
-import { encodeCursor } from '../subgraphs/kit/pagination';
+import { encodeCursor, type CursorValues } from '../subgraphs/kit/pagination';
+import { sharingTotal, type ListedPage } from '../subgraphs/kit/search';
 import { seedListingData } from './listing-data';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
@@ -75,18 +77,24 @@ interface Scenario {
 const noEmployeeFilter: EmployeeFilter = { status: null, departmentId: null, search: null };
 const noAssetFilter: AssetListFilter = { status: null, search: null, categoryId: null, holderId: null };
 
+/** The page and its count as the resolvers run them: together, the count taken from the page's statement when it has one. */
+function pageAndCount<Row>(list: (page: { after: CursorValues | null; limit: number }) => Promise<ListedPage<Row>>, count: () => Promise<number>, after: readonly string[] | null) {
+  const shared = sharingTotal(list, count);
+  return Promise.all([shared.fetch({ after, limit: 51 }), shared.count()]);
+}
+
 function scenarios(db: Kysely<any>, refs: { deepCursor: string; deepAfter: readonly string[]; engineering: string; assetsDeepCursor: string; assetsDeepAfter: readonly string[] }): Scenario[] {
   const employees = (name: string, variables: { after?: string; filter?: Record<string, unknown> }, filter: EmployeeFilter, after: readonly string[] | null = null): Scenario => ({
     name,
     query: EMPLOYEES_PAGE,
     variables: { first: 50, ...variables },
-    store: () => Promise.all([listEmployees(db, filter, { after, limit: 51 }), countEmployees(db, filter)]),
+    store: () => pageAndCount((page) => listEmployees(db, filter, page), () => countEmployees(db, filter), after),
   });
   const assets = (name: string, variables: { after?: string; filter?: Record<string, unknown> }, filter: AssetListFilter, after: readonly string[] | null = null): Scenario => ({
     name,
     query: ASSETS_PAGE,
     variables: { first: 50, ...variables },
-    store: () => Promise.all([listAssets(db, filter, { after, limit: 51 }), countAssets(db, filter)]),
+    store: () => pageAndCount((page) => listAssets(db, filter, page), () => countAssets(db, filter), after),
   });
   const search = (term: string) => ({ ...noEmployeeFilter, search: term });
   const assetSearch = (term: string) => ({ ...noAssetFilter, search: term });
@@ -213,7 +221,8 @@ async function main(): Promise<void> {
     await stop?.();
     await controlPlane.destroy();
     const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
+    if (process.env.BENCH_KEEP) console.log(`kept databases: ${rows.map((r) => r.datname).join(', ')}`);
+    else for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
     await admin.destroy();
   }
 }

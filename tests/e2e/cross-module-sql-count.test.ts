@@ -8,6 +8,7 @@ const QUERY = `query($first: Int) { employees(first: $first) { edges { node {
   id assets { id } department { name } manager { fullName } } } } }`;
 
 const statements: Record<string, number> = {};
+const employeesSql: string[] = [];
 let t: TestStack;
 let company: SubscribedCompany;
 
@@ -25,6 +26,7 @@ beforeAll(async () => {
   t = await startTestStack({
     onQuery: (_sql, database, subgraph) => {
       if (database !== 'control-plane') statements[subgraph] = (statements[subgraph] ?? 0) + 1;
+      if (subgraph === 'employees') employeesSql.push(_sql);
     },
   });
   company = await subscribeCompany(t, 'Hundred Co', ['EMPLOYEES', 'ASSETS']);
@@ -70,4 +72,38 @@ it('uses a constant number of SQL statements per subgraph for 1, 10 and 100 empl
   // employees: the page, departments, managers; assets: open assignments of the page's employees.
   expect(one).toEqual({ employees: 3, assets: expect.any(Number) });
   expect(one.assets).toBeLessThanOrEqual(2);
+});
+
+describe('a search page and its totalCount', () => {
+  async function run(query: string): Promise<{ data: any; sql: string[] }> {
+    employeesSql.length = 0;
+    const res = await asCompany(t, company, query, {});
+    expect(res.errors).toBeUndefined();
+    return { data: res.data.employees, sql: [...employeesSql] };
+  }
+
+  it('counts matches sorted for the page in the same statement, whatever the order of the fields', async () => {
+    // "member01" matches Member010 to Member019: few enough to be sorted from the trigram index's matches.
+    for (const query of [
+      '{ employees(first: 3, filter: { search: "member01" }) { totalCount edges { node { fullName } } } }',
+      '{ employees(first: 3, filter: { search: "member01" }) { edges { node { fullName } } totalCount } }',
+    ]) {
+      const { data, sql } = await run(query);
+      expect(data.totalCount).toBe(10);
+      expect(data.edges.map((e: any) => e.node.fullName)).toEqual(['Staff Member010', 'Staff Member011', 'Staff Member012']);
+      // The plan's estimate, then one statement for the page and the count.
+      expect(sql).toHaveLength(2);
+      expect(sql[0]).toMatch(/^explain/i);
+      expect(sql[1]).toContain('count(*) OVER ()');
+    }
+  });
+
+  it('counts with a statement of its own when no page is asked for, or the page walks the directory', async () => {
+    const alone = await run('{ employees(filter: { search: "member01" }) { totalCount } }');
+    expect(alone.data.totalCount).toBe(10);
+    expect(alone.sql).toHaveLength(1);
+    const unfiltered = await run('{ employees(first: 2) { totalCount edges { node { fullName } } } }');
+    expect(unfiltered.data.totalCount).toBe(101);
+    expect(unfiltered.sql).toHaveLength(2);
+  });
 });

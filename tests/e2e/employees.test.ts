@@ -145,6 +145,14 @@ describe('the employees contract operations, through the gateway', () => {
     expect((await page(10, null, { search: 'xavi brown' })).data.employees.edges.map((e: any) => e.node.id)).toEqual([c.id]);
     // LIKE wildcards in the search are literal characters.
     expect((await page(10, null, { search: '%' })).data.employees.totalCount).toBe(0);
+    // One or two characters match the start of a first name, last name or e-mail, not the middle.
+    const ids = async (search: string) => (await page(10, null, { search })).data.employees.edges.map((e: any) => e.node.id);
+    expect(await ids('br')).toEqual([c.id, b.id]);
+    expect(await ids('Y')).toEqual([b.id]);
+    expect(await ids('zo')).toEqual([a.id]);
+    expect(await ids('ow')).toEqual([]);
+    expect(await ids('_')).toEqual([]);
+    expect((await page(1, null, { search: 'b' })).data.employees.totalCount).toBe(2);
 
     const tampered = await page(2, Buffer.from(JSON.stringify(['Adams', 'Zoe', 'not-a-uuid'])).toString('base64url'));
     expect(tampered.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');

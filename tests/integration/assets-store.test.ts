@@ -67,13 +67,39 @@ describe('the assets store', () => {
     expect(await tallyAndCount()).toEqual(before);
   });
 
-  it('escapes LIKE wildcards in search text', async () => {
+  it('escapes LIKE wildcards in search text, in substrings and in prefixes', async () => {
     const category = await findOrCreateCategory(db, 'Odd');
-    await insertAsset(db, { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE', tag: 'PCT-100%', name: 'Under_score' });
-    const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, { after: null, limit: 50 })).map((a) => a.tag);
-    expect(await tags('100%')).toEqual(['PCT-100%']);
-    expect(await tags('%')).toEqual(['PCT-100%']);
+    const odd = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE' as const };
+    await insertAsset(db, { ...odd, tag: 'PCT-100%', name: 'Under_score' });
+    await insertAsset(db, { ...odd, tag: 'PCT-2', name: '%Off' });
+    const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, { after: null, limit: 50 })).rows.map((a) => a.tag);
+    // Three characters or more: anywhere.
+    expect(await tags('00%')).toEqual(['PCT-100%']);
     expect(await tags('r_s')).toEqual(['PCT-100%']);
-    expect(await tags('_')).toEqual(['PCT-100%']);
+    // One or two: the start of the tag, name or serial number.
+    expect(await tags('%')).toEqual(['PCT-2']);
+    expect(await tags('_')).toEqual([]);
+    expect(await tags('pc')).toEqual(['PCT-100%', 'PCT-2']);
+    expect(await tags('un')).toEqual(['PCT-100%']);
+    expect(await tags('sc')).toEqual([]);
   });
+
+  it('counts a sorted search page\'s matches in the same statement, whatever the cursor', async () => {
+    const category = await findOrCreateCategory(db, 'Paged');
+    const base = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE' as const };
+    await db.insertInto('assets.asset').values(Array.from({ length: 7 }, (_, i) => ({ ...base, tag: `PAGE-${i}`, name: 'Paged drill' }))).execute();
+    const search = { ...noFilter, search: 'paged drill' };
+    const first = await listAssets(db, search, { after: null, limit: 3 });
+    expect(first.rows.map((a) => a.tag)).toEqual(['PAGE-0', 'PAGE-1', 'PAGE-2']);
+    expect(first.total).toBe(7);
+    const last = first.rows.at(-1)!;
+    const second = await listAssets(db, search, { after: [last.tag, last.id], limit: 10 });
+    expect(second.rows.map((a) => a.tag)).toEqual(['PAGE-3', 'PAGE-4', 'PAGE-5', 'PAGE-6']);
+    expect(second.total).toBe(7);
+    // Past the last match the page is empty and says nothing of the count; from the start, empty means none.
+    expect((await listAssets(db, search, { after: ['PAGE-6', second.rows.at(-1)!.id], limit: 10 })).total).toBeNull();
+    expect(await listAssets(db, { ...noFilter, search: 'no such drill' }, { after: null, limit: 10 })).toEqual({ rows: [], total: 0 });
+    expect(await countAssets(db, search)).toBe(7);
+  });
+
 });

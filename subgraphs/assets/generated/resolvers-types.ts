@@ -155,7 +155,11 @@ export type AssetFilter = {
   categoryId?: InputMaybe<Scalars['ID']['input']>;
   /** Only assets this employee holds now. */
   holderId?: InputMaybe<Scalars['ID']['input']>;
-  /** Text found (ignoring case) in the tag, name or serial number. */
+  /**
+   * Free text, ignoring case. Three characters or more are matched anywhere in the
+   * tag, name and serial number ("thinkpad", "c02a"); one or two characters match
+   * the start of the tag, name or serial number ("la" finds LAP-0001 and Lamp).
+   */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only assets in this status. */
   status?: InputMaybe<AssetStatus>;

@@ -1,5 +1,6 @@
 import { money } from '../../kit/money';
-import { paginate } from '../../kit/pagination';
+import { paginate, type CursorValues } from '../../kit/pagination';
+import { sharingTotal } from '../../kit/search';
 import type { Resolvers } from '../generated/resolvers-types';
 import { countAssets, listAssets, type AssetListFilter } from '../store/assets';
 
@@ -13,17 +14,16 @@ export const assetResolvers: Resolvers = {
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
       };
-      return paginate(args, {
-        cursorShape: ['string', 'uuid'],
-        fetch: async (page) => {
-          const rows = await listAssets(db, filter, page);
+      const { fetch, count } = sharingTotal(
+        async (page: { after: CursorValues | null; limit: number }) => {
+          const listed = await listAssets(db, filter, page);
           // Rows of the page also serve references to them (assignment.asset) without another query.
-          for (const row of rows) ctx.loaders.asset.prime(row.id, row);
-          return rows;
+          for (const row of listed.rows) ctx.loaders.asset.prime(row.id, row);
+          return listed;
         },
-        cursorOf: (a) => [a.tag, a.id],
-        count: () => countAssets(db, filter),
-      });
+        () => countAssets(db, filter),
+      );
+      return paginate(args, { cursorShape: ['string', 'uuid'], fetch, cursorOf: (a) => [a.tag, a.id], count });
     },
     asset: (_parent, { id }, ctx) => {
       ctx.tenant();

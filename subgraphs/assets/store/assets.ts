@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import type { CursorValues } from '../../kit/pagination';
+import { containsPattern, estimatedRows, isSubstringTerm, prefixPattern, splitTotal, type ListedPage } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isAssetsId } from '../domain/validation';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
@@ -43,19 +44,35 @@ export function updateAsset(db: AssetsExecutor, id: string, values: AssetUpdate)
 
 export interface AssetListFilter {
   status: AssetStatus | null;
-  /** Substring of tag, name or serial number, any case. */
+  /**
+   * Free text, any case: three characters or more are matched anywhere in the
+   * tag, name and serial number; one or two match the start of one of them
+   * (see kit/search.ts).
+   */
   search: string | null;
   categoryId: string | null;
   /** Employee currently holding the asset. */
   holderId: string | null;
 }
 
-const likePattern = (term: string) => `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 function filtered(db: AssetsExecutor, filter: AssetListFilter) {
   let query = db.selectFrom('assets.asset');
   if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.search) query = query.where('search_text', 'like', likePattern(filter.search));
+  const term = filter.search;
+  if (term) {
+    if (isSubstringTerm(term)) {
+      query = query.where('search_text', 'like', containsPattern(term));
+    } else {
+      const prefix = prefixPattern(term);
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['tag']), 'like', prefix),
+          eb(eb.fn('lower', ['name']), 'like', prefix),
+          eb(eb.fn('lower', ['serial_number']), 'like', prefix),
+        ]),
+      );
+    }
+  }
   if (filter.categoryId) {
     // A malformed id matches nothing rather than failing the cast.
     query = isAssetsId(filter.categoryId) ? query.where('category_id', '=', filter.categoryId) : query.where(sql<boolean>`false`);
@@ -75,38 +92,47 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
   return query;
 }
 
-/** Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes. */
-export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<AssetRow[]> {
-  let query = filtered(db, filter).select(ASSET_COLUMNS);
-  if (page.after) {
-    const [tag, id] = page.after;
-    query = query.where((eb) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id))));
+/**
+ * Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes.
+ * A search sorted from its matches also counts them (see below).
+ */
+export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<AssetRow>> {
+  const after = (eb: ExpressionBuilder<any, any>, [tag, id]: CursorValues) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id)));
+  const matches = filtered(db, filter).select(ASSET_COLUMNS);
+  if (filter.search && (await estimatedRows(matches)) <= SORT_MATCHES_UP_TO) {
+    // Up to some thousands of matches the page is sorted from all of them,
+    // taken through the search indexes, and the same scan counts them for
+    // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks in
+    // tag order discarding non-matches, tens of thousands of rows when the
+    // matches' tags sort late (tags start with the category). Only the keys
+    // are sorted and counted; the page's rows are then read by id. More
+    // matches than that are spread widely enough for the walk below to find a
+    // page of them quickly.
+    const keys = filtered(db, filter).select(['assets.asset.id', 'assets.asset.tag']).offset(0);
+    const counted = db.selectFrom(keys.as('m')).select(['m.id', 'm.tag', sql<string>`count(*) OVER ()`.as('total_matches')]);
+    let ranked = db.selectFrom(counted.as('w')).selectAll();
+    if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
+    const rows = await db
+      .selectFrom(ranked.orderBy('tag').orderBy('id').limit(page.limit).as('p'))
+      .innerJoin('assets.asset as a', 'a.id', 'p.id')
+      .select(ASSET_COLUMNS.map((c) => `a.${c}` as const))
+      .select('p.total_matches')
+      .orderBy('p.tag')
+      .orderBy('p.id')
+      .execute();
+    return splitTotal<AssetRow>(rows, page.after === null);
   }
-  if (filter.search && filter.search.trim().length >= 3 && (await matchesAtMost(db, filter, FENCE_LIMIT)) <= FENCE_LIMIT) {
-    // Few matches: OFFSET 0 fences them so they come from the trigram index and
-    // are sorted, instead of a walk in tag order that discards tens of thousands
-    // of rows when the matches' tags sort late (tags start with the category).
-    // Many matches: the walk finds a page of them quickly, so it stays.
-    return db
-      .selectFrom(query.offset(0).as('matches'))
-      .selectAll()
-      .orderBy('tag')
-      .orderBy('id')
-      .limit(page.limit)
-      .execute() as Promise<AssetRow[]>;
-  }
-  return query.orderBy('tag').orderBy('id').limit(page.limit).execute();
+  const walk = page.after ? matches.where((eb) => after(eb, page.after!)) : matches;
+  return { rows: await walk.orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
 }
 
-/** Up to this many matches a search page is sorted from the trigram index's matches. */
-const FENCE_LIMIT = 5000;
-
-/** How many assets match, counting no further than `cap` + 1 (a cheap probe through the trigram index). */
-async function matchesAtMost(db: AssetsExecutor, filter: AssetListFilter, cap: number): Promise<number> {
-  const probe = filtered(db, filter).select('assets.asset.id').limit(cap + 1).as('probe');
-  const row = await db.selectFrom(probe).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
+/**
+ * Up to this many expected matches a search page is sorted from its matches:
+ * sorting 20,000 rows costs about what walking to a late-sorting category
+ * does. The planner's estimate (statistics target 1000 on search_text) is close
+ * enough for the choice; a wrong guess costs time, never a wrong page.
+ */
+const SORT_MATCHES_UP_TO = 20_000;
 
 /** How many assets match; the unfiltered and status-only totals come from the tally, without counting rows. */
 export async function countAssets(db: AssetsExecutor, filter: AssetListFilter): Promise<number> {

@@ -218,7 +218,12 @@ export type EmployeeEdge = {
 export type EmployeeFilter = {
   /** Only employees of this department (not its sub-departments). */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
-  /** Free text matched, ignoring case, anywhere in the employee number, names or e-mail. */
+  /**
+   * Free text, ignoring case. Three characters or more are matched anywhere in the
+   * employee number, names and e-mail ("schmidt", "EMP-0432", "anna.ko"); one or
+   * two characters match the start of the first name, last name or e-mail ("an"
+   * finds Anna and Andersson, not Morgan), as a type-ahead expects.
+   */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only employees in this status. */
   status?: InputMaybe<EmployeeStatus>;

@@ -1,4 +1,5 @@
-import { paginate } from '../../kit/pagination';
+import { paginate, type CursorValues } from '../../kit/pagination';
+import { sharingTotal } from '../../kit/search';
 import { isUuid } from '../domain/ids';
 import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
 import { countEmployees, listEmployees, type EmployeeFilter } from '../store/employees';
@@ -16,12 +17,16 @@ export const directoryResolvers: Resolvers = {
     employees: (_parent, args, ctx) => {
       const db = ctx.db();
       const filter = directoryFilter(args.filter);
+      const { fetch, count } = sharingTotal(
+        async (page: { after: CursorValues | null; limit: number }) => (filter ? listEmployees(db, filter, page) : { rows: [], total: 0 }),
+        async () => (filter ? countEmployees(db, filter) : 0),
+      );
       return paginate(args, {
         // The directory order: last name, first name, id.
         cursorShape: ['string', 'string', 'uuid'],
-        fetch: async (page) => (filter ? listEmployees(db, filter, page) : []),
+        fetch,
         cursorOf: (e) => [e.last_name, e.first_name, e.id],
-        count: async () => (filter ? countEmployees(db, filter) : 0),
+        count,
       });
     },
     employee: (_parent, { id }, ctx) => {

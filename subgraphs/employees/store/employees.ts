@@ -1,5 +1,6 @@
-import { sql, type SelectQueryBuilder } from 'kysely';
+import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CursorValues } from '../../kit/pagination';
+import { containsPattern, estimatedRows, isSubstringTerm, prefixPattern, splitTotal, type ListedPage } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 
@@ -78,62 +79,81 @@ export async function managerChainUp(db: EmployeesExecutor, startId: string): Pr
 export interface EmployeeFilter {
   status: EmployeeStatus | null;
   departmentId: string | null;
-  /** Free text, matched as a substring of number, names and e-mail. */
+  /**
+   * Free text: three characters or more are matched anywhere in the number,
+   * names and e-mail; one or two match the start of the first name, last name
+   * or e-mail (see kit/search.ts).
+   */
   search: string | null;
-}
-
-/** Escapes LIKE's wildcards so a search for "50%" looks for the characters. */
-function likePattern(text: string): string {
-  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee', O>, filter: EmployeeFilter) {
   let q = query;
   if (filter.status !== null) q = q.where('status', '=', filter.status);
   if (filter.departmentId !== null) q = q.where('department_id', '=', filter.departmentId);
-  // search_text is lower-cased and GIN trigram-indexed, so this LIKE uses the index.
-  if (filter.search !== null) q = q.where('search_text', 'like', likePattern(filter.search));
+  const term = filter.search;
+  if (term !== null) {
+    if (isSubstringTerm(term)) {
+      // search_text is lower-cased and GIN trigram-indexed, so this LIKE uses the index.
+      q = q.where('search_text', 'like', containsPattern(term));
+    } else {
+      const prefix = prefixPattern(term);
+      q = q.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['first_name']), 'like', prefix),
+          eb(eb.fn('lower', ['last_name']), 'like', prefix),
+          eb(eb.fn('lower', ['email']), 'like', prefix),
+        ]),
+      );
+    }
+  }
   return q;
 }
 
-/** A page of the directory in its stable order: last name, first name, id. */
-export async function listEmployees(db: EmployeesExecutor, filter: EmployeeFilter, page: { after: CursorValues | null; limit: number }): Promise<EmployeeRow[]> {
-  let query = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
-  if (page.after) {
-    const [lastName, firstName, id] = page.after.map(String) as [string, string, string];
-    query = query.where((eb) => eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(lastName, firstName, id)));
+/**
+ * A page of the directory in its stable order: last name, first name, id. A
+ * search sorted from its matches also counts them (see below).
+ */
+export async function listEmployees(db: EmployeesExecutor, filter: EmployeeFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<EmployeeRow>> {
+  const after = (eb: ExpressionBuilder<any, any>, [lastName, firstName, id]: CursorValues) =>
+    eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(String(lastName), String(firstName), String(id)));
+  const matches = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
+  if (filter.search !== null && (await estimatedRows(matches)) <= SORT_MATCHES_UP_TO) {
+    // Up to some thousands of matches the page is sorted from all of them,
+    // taken through the search indexes, and the same scan counts them for
+    // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks the
+    // directory in name order discarding non-matches, which takes tens of ms
+    // when the matches share a last name that sorts late. Only the keys are
+    // sorted and counted; the page's rows are then read by id. With more
+    // matches than that they are spread through the directory and the walk
+    // below finds a page of them at once.
+    const keys = filtered(db.selectFrom('employees.employee').select(['id', 'last_name', 'first_name']), filter).offset(0);
+    const counted = db.selectFrom(keys.as('m')).select(['m.id', 'm.last_name', 'm.first_name', sql<string>`count(*) OVER ()`.as('total_matches')]);
+    let ranked = db.selectFrom(counted.as('w')).selectAll();
+    if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
+    const rows = await db
+      .selectFrom(ranked.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).as('p'))
+      .innerJoin('employees.employee as e', 'e.id', 'p.id')
+      .select(EMPLOYEE_COLUMNS.map((c) => `e.${c}` as const))
+      .select('p.total_matches')
+      .orderBy('p.last_name')
+      .orderBy('p.first_name')
+      .orderBy('p.id')
+      .execute();
+    return splitTotal<EmployeeRow>(rows, page.after === null);
   }
-  if (usesTrigrams(filter.search) && (await matchesAtMost(db, filter, FENCE_LIMIT)) <= FENCE_LIMIT) {
-    // Few matches: OFFSET 0 fences them, so PostgreSQL takes them from the
-    // trigram index and sorts them, instead of walking the directory in name
-    // order and discarding non-matches (tens of ms when the matches sort late).
-    // Many matches: the walk finds a page of them quickly, so it stays.
-    return db
-      .selectFrom(query.offset(0).as('matches'))
-      .selectAll()
-      .orderBy('last_name')
-      .orderBy('first_name')
-      .orderBy('id')
-      .limit(page.limit)
-      .execute() as Promise<EmployeeRow[]>;
-  }
-  return query.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute();
+  const walk = page.after ? matches.where((eb) => after(eb, page.after!)) : matches;
+  return { rows: await walk.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
 }
 
-/** Up to this many matches a search page is sorted from the trigram index's matches. */
-const FENCE_LIMIT = 5000;
-
-/** How many employees match, counting no further than `cap` + 1 (a cheap probe through the trigram index). */
-async function matchesAtMost(db: EmployeesExecutor, filter: EmployeeFilter, cap: number): Promise<number> {
-  const probe = filtered(db.selectFrom('employees.employee').select('id'), filter).limit(cap + 1).as('probe');
-  const row = await db.selectFrom(probe).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-/** Trigram indexes serve terms of three characters or more. */
-export function usesTrigrams(search: string | null): search is string {
-  return search !== null && search.trim().length >= 3;
-}
+/**
+ * Up to this many expected matches a search page is sorted from its matches.
+ * Sorting 20,000 rows takes about as long as walking to the first page of the
+ * most clustered term; the planner's estimate (statistics target 1000 on
+ * search_text) is close enough for the choice, and a wrong guess costs time,
+ * never a wrong page.
+ */
+const SORT_MATCHES_UP_TO = 20_000;
 
 export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter): Promise<number> {
   const row = await filtered(db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')), filter).executeTakeFirstOrThrow();

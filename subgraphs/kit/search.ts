@@ -1,0 +1,85 @@
+/**
+ * Free-text search in lists. A term of this many characters or more is looked
+ * for anywhere in a row's search text, through a trigram index. A shorter one
+ * has no trigram to look up, and as a type-ahead it means the start of a word
+ * anyway ("an" → Anna, Andersson; not Morgan), so it matches the start of the
+ * list's name-like columns, through their text_pattern_ops indexes.
+ */
+export const SUBSTRING_MIN_LENGTH = 3;
+
+export function isSubstringTerm(term: string): boolean {
+  return term.length >= SUBSTRING_MIN_LENGTH;
+}
+
+/** Escapes LIKE's wildcards and lower-cases, so a search for "50%" looks for those characters. */
+function literal(term: string): string {
+  return term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** LIKE pattern: the term anywhere. */
+export function containsPattern(term: string): string {
+  return `%${literal(term)}%`;
+}
+
+/** LIKE pattern: text starting with the term. */
+export function prefixPattern(term: string): string {
+  return `${literal(term)}%`;
+}
+
+/**
+ * How many rows PostgreSQL expects a query to return, from its statistics: one
+ * planning round trip, nothing executed. Stores use it to choose between
+ * sorting a search's matches and walking the list's order (see the callers).
+ */
+export async function estimatedRows(query: Explainable): Promise<number> {
+  const [row] = await query.explain('json');
+  const plan = (row?.['QUERY PLAN'] as Array<{ Plan?: { 'Plan Rows'?: number } }> | undefined)?.[0]?.Plan;
+  if (plan?.['Plan Rows'] === undefined) throw new Error('EXPLAIN returned no plan');
+  return plan['Plan Rows'];
+}
+
+/** A query kysely can EXPLAIN (any select builder). */
+export interface Explainable {
+  explain(format: 'json'): Promise<Array<Record<string, unknown>>>;
+}
+
+/** A page of a list, and every match's count when the page's statement counted them. */
+export interface ListedPage<Row> {
+  rows: Row[];
+  /** All matches, whatever the cursor; null when the page's plan did not count them. */
+  total: number | null;
+}
+
+/**
+ * Splits the `total_matches` window count off a sorted page's rows. An empty
+ * page after a cursor says nothing of the count (the cursor may be past every
+ * match); from the start, it means there is none.
+ */
+export function splitTotal<Row>(rows: Array<Row & { total_matches: string | number }>, fromStart: boolean): ListedPage<Row> {
+  const total = rows[0] ? Number(rows[0].total_matches) : fromStart ? 0 : null;
+  return { rows: rows.map(({ total_matches: _, ...row }) => row as Row), total };
+}
+
+/**
+ * Lets a connection's totalCount take the figure its page's statement already
+ * computed. A search page sorted from all its matches counts them in the same
+ * scan (`count(*) OVER ()`), so counting again would read every match twice.
+ * GraphQL calls a connection's field resolvers one after another in a single
+ * synchronous loop, so after one await `count` knows whether the page was asked
+ * for, whatever the order of the fields in the query; when it was not, or its
+ * plan counted nothing, `count` runs its own statement.
+ */
+export function sharingTotal<Row, Page>(
+  fetch: (page: Page) => Promise<ListedPage<Row>>,
+  count: () => Promise<number>,
+): { fetch: (page: Page) => Promise<Row[]>; count: () => Promise<number> } {
+  let listed: Promise<ListedPage<Row>> | undefined;
+  return {
+    fetch: async (page) => (await (listed = fetch(page))).rows,
+    count: async () => {
+      await Promise.resolve();
+      const total = listed ? (await listed).total : null;
+      return total ?? count();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { containsPattern, isSubstringTerm, prefixPattern, sharingTotal, splitTotal, type ListedPage } from '../../subgraphs/kit/search';
+
+describe('search patterns', () => {
+  it('lower-case the term and escape LIKE wildcards', () => {
+    expect(containsPattern('Anna.Ko')).toBe('%anna.ko%');
+    expect(containsPattern('50%_\\')).toBe('%50\\%\\_\\\\%');
+    expect(prefixPattern('An')).toBe('an%');
+    expect(prefixPattern('%')).toBe('\\%%');
+  });
+
+  it('match three characters or more anywhere, shorter terms as prefixes', () => {
+    expect(isSubstringTerm('son')).toBe(true);
+    expect(isSubstringTerm('an')).toBe(false);
+    expect(isSubstringTerm('a')).toBe(false);
+  });
+});
+
+describe('splitTotal', () => {
+  it('takes the window count off the rows', () => {
+    expect(splitTotal([{ id: 'a', total_matches: '7' }, { id: 'b', total_matches: '7' }], true)).toEqual({ rows: [{ id: 'a' }, { id: 'b' }], total: 7 });
+  });
+
+  it('knows an empty first page means none, and an empty later page means nothing', () => {
+    expect(splitTotal([], true)).toEqual({ rows: [], total: 0 });
+    expect(splitTotal([], false)).toEqual({ rows: [], total: null });
+  });
+});
+
+describe('sharingTotal', () => {
+  const page = { after: null, limit: 3 };
+  function setup(listed: ListedPage<string>) {
+    const list = jest.fn(async () => listed);
+    const count = jest.fn(async () => 99);
+    return { list, count, shared: sharingTotal(list, count) };
+  }
+
+  it('takes the page statement\'s total, whether totalCount is asked for before or after the page', async () => {
+    for (const countFirst of [true, false]) {
+      const { count, shared } = setup({ rows: ['a', 'b'], total: 7 });
+      // As GraphQL calls sibling fields: one after the other in the same tick.
+      const [total, rows] = countFirst ? await Promise.all([shared.count(), shared.fetch(page)]) : (await Promise.all([shared.fetch(page), shared.count()])).reverse();
+      expect(rows).toEqual(['a', 'b']);
+      expect(total).toBe(7);
+      expect(count).not.toHaveBeenCalled();
+    }
+  });
+
+  it('counts on its own when the page did not count, or was not asked for', async () => {
+    const walked = setup({ rows: ['a'], total: null });
+    expect(await Promise.all([walked.shared.fetch(page), walked.shared.count()])).toEqual([['a'], 99]);
+    expect(walked.count).toHaveBeenCalledTimes(1);
+
+    const alone = setup({ rows: ['a'], total: 7 });
+    expect(await alone.shared.count()).toBe(99);
+    expect(alone.list).not.toHaveBeenCalled();
+  });
+});
