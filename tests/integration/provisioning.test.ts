@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase, withDatabase } from '../../platform/db';
+import { TENANT_DATABASE_SETTINGS } from '../../subgraphs/access/provisioning/tenant-schemas';
 import { createLogger } from '../../platform/logger';
 import { ownerSchema, tenantMigrationsFromDisk, type TenantMigrationSource, type TenantSchemaOwner } from '../../platform/migrations';
 import { MODULES, type ModuleName } from '../../platform/modules';
@@ -150,6 +151,11 @@ describe('provisioning a tenant', () => {
     });
     expect(applied).toEqual(expected);
     expect(Object.values(expected).every((names) => names.length > 0)).toBe(true);
+    // New sessions of the tenant database plan with its settings.
+    const settings = await withTenantDb(tenant.database_name, async (db) =>
+      Object.fromEntries(await Promise.all(Object.keys(TENANT_DATABASE_SETTINGS).map(async (name) => [name, (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0]!.v]))),
+    );
+    expect(settings).toEqual(TENANT_DATABASE_SETTINGS);
     const versions = tenant.schema_versions as Record<string, string | null>;
     for (const owner of ALL_OWNERS) expect(versions[owner]).toBe(expected[ownerSchema(owner)]!.at(-1));
 
