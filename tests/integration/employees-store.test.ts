@@ -8,7 +8,7 @@ import { violatedConstraint } from '../../subgraphs/employees/store/constraints'
 import { insertContract } from '../../subgraphs/employees/store/contracts';
 import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { departmentChainUp, insertDepartment } from '../../subgraphs/employees/store/departments';
-import { insertEmployee, listEmployees, managerChainUp, takeNextEmployeeNumber } from '../../subgraphs/employees/store/employees';
+import { countEmployees, insertEmployee, listEmployees, managerChainUp, takeNextEmployeeNumber } from '../../subgraphs/employees/store/employees';
 import { insertPosition } from '../../subgraphs/employees/store/positions';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { provisionCompany } from '../support/tenants';
@@ -128,6 +128,53 @@ describe('reporting line and department tree walks', () => {
     const root = await insertDepartment(db, { name: 'Root', parent_id: null });
     const leaf = await insertDepartment(db, { name: 'Leaf', parent_id: root.id });
     expect((await departmentChainUp(db, leaf.id)).sort()).toEqual([leaf.id, root.id].sort());
+  });
+});
+
+describe('the employee tally', () => {
+  /** The tally and a real count, per (department, status) pair that has employees or a non-zero tally. */
+  async function tallyAndCount() {
+    const { rows } = await sql<{ department_id: string | null; status: string; tally: string; counted: string }>`
+      SELECT coalesce(c.department_id, e.department_id) AS department_id, coalesce(c.status, e.status) AS status,
+             coalesce(c.employees, 0)::text AS tally, coalesce(e.n, 0)::text AS counted
+      FROM employees.employee_count c
+      FULL JOIN (SELECT department_id, status, count(*) AS n FROM employees.employee GROUP BY department_id, status) e
+        ON c.department_id IS NOT DISTINCT FROM e.department_id AND c.status = e.status
+      WHERE coalesce(c.employees, 0) <> 0 OR coalesce(e.n, 0) <> 0`.execute(db);
+    return rows;
+  }
+  const all = { status: null, departmentId: null, search: null };
+
+  it('follows hires, transfers, status changes and deletions, with or without a department', async () => {
+    const sales = await insertDepartment(db, { name: 'Tally Sales', parent_id: null });
+    const ops = await insertDepartment(db, { name: 'Tally Ops', parent_id: null });
+    const before = await countEmployees(db, all);
+    const hired = await Promise.all([newEmployee(), newEmployee(), newEmployee()]);
+    await db.updateTable('employees.employee').set({ department_id: sales.id }).where('id', 'in', hired.map((e) => e.id)).execute();
+    await db.updateTable('employees.employee').set({ department_id: ops.id, status: 'ON_LEAVE' }).where('id', '=', hired[0]!.id).execute();
+    await db.updateTable('employees.employee').set({ department_id: null }).where('id', '=', hired[1]!.id).execute();
+
+    expect(await countEmployees(db, all)).toBe(before + 3);
+    expect(await countEmployees(db, { ...all, departmentId: sales.id })).toBe(1);
+    expect(await countEmployees(db, { ...all, departmentId: ops.id, status: 'ON_LEAVE' })).toBe(1);
+    expect(await countEmployees(db, { ...all, departmentId: ops.id, status: 'ACTIVE' })).toBe(0);
+    expect((await tallyAndCount()).filter((r) => r.tally !== r.counted)).toEqual([]);
+
+    await db.deleteFrom('employees.employee').where('id', '=', hired[2]!.id).execute();
+    expect(await countEmployees(db, { ...all, departmentId: sales.id })).toBe(0);
+    expect(await countEmployees(db, all)).toBe(before + 2);
+    expect((await tallyAndCount()).filter((r) => r.tally !== r.counted)).toEqual([]);
+  });
+
+  it('rolls back with the transaction that moved it', async () => {
+    const before = await tallyAndCount();
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable('employees.employee').set({ status: 'ON_LEAVE' }).execute();
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(await tallyAndCount()).toEqual(before);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { TenantAuditDB } from '../../kit/audit';
 import type { ContractTable } from './contract.table';
 import type { DepartmentTable } from './department.table';
+import type { EmployeeCountTable } from './employee-count.table';
 import type { EmployeeNumberCounterTable } from './employee-number-counter.table';
 import type { EmployeeRoleTable } from './employee-role.table';
 import type { EmployeeTable } from './employee.table';
@@ -16,6 +17,7 @@ export interface EmployeesDB extends TenantAuditDB {
   'employees.role': RoleTable;
   'employees.employee_number_counter': EmployeeNumberCounterTable;
   'employees.employee': EmployeeTable;
+  'employees.employee_count': EmployeeCountTable;
   'employees.position_assignment': PositionAssignmentTable;
   'employees.employee_role': EmployeeRoleTable;
   'employees.contract': ContractTable;
