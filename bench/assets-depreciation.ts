@@ -10,6 +10,7 @@
  *
  * Creates its own control-plane and tenant databases and drops them at the end.
  */
+import './production';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';

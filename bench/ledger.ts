@@ -10,6 +10,7 @@
  * plane and tenant database are created and dropped), BENCH_TOTAL_LINES
  * (default 1000000), BENCH_BATCH_ENTRIES (default 500).
  */
+import './production';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';

@@ -13,6 +13,7 @@
  * Creates its own control-plane and tenant databases and drops them at the end.
  * Exits 1 when a page's p95 is 50 ms or more.
  */
+import './production';
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -107,13 +108,16 @@ function scenarios(db: Kysely<any>, refs: { deepCursor: string; deepAfter: reado
     employees('employees search "EMP-0432" (number prefix)', { filter: { search: 'EMP-0432' } }, search('EMP-0432')),
     employees('employees search "EMP-098765" (one number)', { filter: { search: 'EMP-098765' } }, search('EMP-098765')),
     employees('employees search "son" (3 letters, frequent)', { filter: { search: 'son' } }, search('son')),
-    employees('employees search "an" (2 letters)', { filter: { search: 'an' } }, search('an')),
+    employees('employees search "an" (2 letters: start of a name or e-mail)', { filter: { search: 'an' } }, search('an')),
+    employees('employees search "m" (1 letter: start of a name or e-mail)', { filter: { search: 'm' } }, search('m')),
     employees('employees status ACTIVE + department Engineering', { filter: { status: 'ACTIVE', departmentId: refs.engineering } }, { ...noEmployeeFilter, status: 'ACTIVE', departmentId: refs.engineering }),
     employees('employees status ON_LEAVE', { filter: { status: 'ON_LEAVE' } }, { ...noEmployeeFilter, status: 'ON_LEAVE' }),
     assets('assets(first: 50), first page', {}, noAssetFilter),
     assets(`assets(first: 50, after: cursor at row ${(ASSETS / 2).toLocaleString('en-US')})`, { after: refs.assetsDeepCursor }, noAssetFilter, refs.assetsDeepAfter),
     assets('assets search "thinkpad" (a model)', { filter: { search: 'thinkpad' } }, assetSearch('thinkpad')),
     assets('assets search "LAP-0123" (tag prefix)', { filter: { search: 'LAP-0123' } }, assetSearch('LAP-0123')),
+    assets('assets search "lap" (every laptop\'s tag)', { filter: { search: 'lap' } }, assetSearch('lap')),
+    assets('assets search "mo" (2 letters: start of a tag, name or serial)', { filter: { search: 'mo' } }, assetSearch('mo')),
     assets('assets search "c02a" (serial fragment)', { filter: { search: 'c02a' } }, assetSearch('c02a')),
     assets('assets status ASSIGNED', { filter: { status: 'ASSIGNED' } }, { ...noAssetFilter, status: 'ASSIGNED' }),
     assets('assets status IN_MAINTENANCE', { filter: { status: 'IN_MAINTENANCE' } }, { ...noAssetFilter, status: 'IN_MAINTENANCE' }),

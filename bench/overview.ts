@@ -14,6 +14,7 @@
  * Creates its own control-plane and tenant databases and drops them at the
  * end; exits 1 when the sequential p95 is 100 ms or more.
  */
+import './production';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,3 +1,5 @@
+import { sql, type RawBuilder } from 'kysely';
+
 /**
  * Free-text search in lists. A term of this many characters or more is looked
  * for anywhere in a row's search text, through a trigram index. A shorter one
@@ -21,9 +23,32 @@ export function containsPattern(term: string): string {
   return `%${literal(term)}%`;
 }
 
-/** LIKE pattern: text starting with the term. */
-export function prefixPattern(term: string): string {
-  return `${literal(term)}%`;
+/**
+ * The text_pattern_ops range of values starting with the term (lower-cased):
+ * `from <= value < below`, in the byte order those indexes use, which is code
+ * point order. As a pure index range, unlike `LIKE 'te%'`, it leaves nothing to
+ * recheck in the table, so counting a common prefix reads only the indexes.
+ * `below` is null when no value is greater (a term of U+10FFFF only).
+ */
+export function prefixRange(term: string): { from: string; below: string | null } {
+  const from = term.toLowerCase();
+  const chars = [...from];
+  while (chars.length > 0) {
+    const last = chars.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // The next code point, past the surrogates, which UTF-8 text cannot hold.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return { from, below: chars.join('') + String.fromCodePoint(next) };
+    }
+  }
+  return { from, below: null };
+}
+
+/** SQL: `lower(column)` starts with the term, as a range over its text_pattern_ops index. */
+export function startsWith(column: string, term: string): RawBuilder<boolean> {
+  const { from, below } = prefixRange(term);
+  const value = sql`lower(${sql.ref(column)})`;
+  return below === null ? sql<boolean>`${value} ~>=~ ${from}` : sql<boolean>`(${value} ~>=~ ${from} AND ${value} ~<~ ${below})`;
 }
 
 /**

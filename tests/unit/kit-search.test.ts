@@ -1,11 +1,24 @@
-import { containsPattern, isSubstringTerm, prefixPattern, sharingTotal, splitTotal, type ListedPage } from '../../subgraphs/kit/search';
+import { PostgresQueryCompiler } from 'kysely';
+import { containsPattern, isSubstringTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage } from '../../subgraphs/kit/search';
 
 describe('search patterns', () => {
   it('lower-case the term and escape LIKE wildcards', () => {
     expect(containsPattern('Anna.Ko')).toBe('%anna.ko%');
     expect(containsPattern('50%_\\')).toBe('%50\\%\\_\\\\%');
-    expect(prefixPattern('An')).toBe('an%');
-    expect(prefixPattern('%')).toBe('\\%%');
+  });
+
+  it('turn a prefix into the index range of the values that start with it', () => {
+    expect(prefixRange('An')).toEqual({ from: 'an', below: 'ao' });
+    // Wildcards are plain characters in a range.
+    expect(prefixRange('%')).toEqual({ from: '%', below: '&' });
+    expect(prefixRange('z')).toEqual({ from: 'z', below: '{' });
+    // Past the last code point the one before carries; surrogates are skipped.
+    expect(prefixRange('a\u{10FFFF}')).toEqual({ from: 'a\u{10FFFF}', below: 'b' });
+    expect(prefixRange('\u{D7FF}')).toEqual({ from: '\u{D7FF}', below: '\u{E000}' });
+    expect(prefixRange('\u{10FFFF}')).toEqual({ from: '\u{10FFFF}', below: null });
+    const { sql, parameters } = new PostgresQueryCompiler().compileQuery(startsWith('last_name', 'Br').toOperationNode() as any, { queryId: 'test' } as any);
+    expect(sql).toBe('(lower("last_name") ~>=~ $1 AND lower("last_name") ~<~ $2)');
+    expect(parameters).toEqual(['br', 'bs']);
   });
 
   it('match three characters or more anywhere, shorter terms as prefixes', () => {

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { CursorValues } from '../../kit/pagination';
-import { containsPattern, estimatedRows, isSubstringTerm, prefixPattern, splitTotal, type ListedPage } from '../../kit/search';
+import { containsPattern, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isAssetsId } from '../domain/validation';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
@@ -63,14 +63,7 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
     if (isSubstringTerm(term)) {
       query = query.where('search_text', 'like', containsPattern(term));
     } else {
-      const prefix = prefixPattern(term);
-      query = query.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['tag']), 'like', prefix),
-          eb(eb.fn('lower', ['name']), 'like', prefix),
-          eb(eb.fn('lower', ['serial_number']), 'like', prefix),
-        ]),
-      );
+      query = query.where((eb) => eb.or([startsWith('tag', term), startsWith('name', term), startsWith('serial_number', term)]));
     }
   }
   if (filter.categoryId) {

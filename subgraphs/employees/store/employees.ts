@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
 import type { CursorValues } from '../../kit/pagination';
-import { containsPattern, estimatedRows, isSubstringTerm, prefixPattern, splitTotal, type ListedPage } from '../../kit/search';
+import { containsPattern, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 
@@ -97,14 +97,7 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
       // search_text is lower-cased and GIN trigram-indexed, so this LIKE uses the index.
       q = q.where('search_text', 'like', containsPattern(term));
     } else {
-      const prefix = prefixPattern(term);
-      q = q.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['first_name']), 'like', prefix),
-          eb(eb.fn('lower', ['last_name']), 'like', prefix),
-          eb(eb.fn('lower', ['email']), 'like', prefix),
-        ]),
-      );
+      q = q.where((eb) => eb.or([startsWith('first_name', term), startsWith('last_name', term), startsWith('email', term)]));
     }
   }
   return q;
