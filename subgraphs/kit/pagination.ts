@@ -79,6 +79,31 @@ export interface Connection<T> {
   edges: () => Promise<Array<Edge<T>>>;
   pageInfo: () => Promise<PageInfo>;
   totalCount: () => Promise<number>;
+  /** For lists whose schema offers matchCount (the searchable ones). */
+  matchCount: (args: { limit?: number | null }) => Promise<MatchCount>;
+}
+
+/** A count that stops at a limit (GraphQL MatchCount). */
+export interface MatchCount {
+  count: number;
+  exact: boolean;
+}
+
+export const DEFAULT_MATCH_COUNT_LIMIT = 1000;
+export const MAX_MATCH_COUNT_LIMIT = 10_000;
+
+/** The `limit` of matchCount: 1 to 10,000, 1,000 when not given. */
+export function matchCountLimit(limit: number | null | undefined): number {
+  if (limit === null || limit === undefined) return DEFAULT_MATCH_COUNT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_MATCH_COUNT_LIMIT) {
+    throw badUserInput(`\`limit\` must be between 1 and ${MAX_MATCH_COUNT_LIMIT}`, 'limit');
+  }
+  return limit;
+}
+
+/** An exact figure as a MatchCount under `limit`. */
+export function capped(count: number, limit: number): MatchCount {
+  return count > limit ? { count: limit, exact: false } : { count, exact: true };
 }
 
 export interface PageRequest {
@@ -101,6 +126,8 @@ export async function paginate<T>(
     fetch: (args: { after: CursorValues | null; limit: number }) => Promise<T[]>;
     cursorOf: (row: T) => CursorValues;
     count: () => Promise<number>;
+    /** Counts at most `limit` + 1 matches; without it matchCount counts them all. */
+    countUpTo?: (limit: number) => Promise<MatchCount>;
   },
 ): Promise<Connection<T>> {
   const limit = pageSize(request.first);
@@ -120,5 +147,9 @@ export async function paginate<T>(
       return { hasNextPage, hasPreviousPage: false, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null };
     },
     totalCount: () => (counted ??= options.count()),
+    matchCount: async ({ limit }) => {
+      const upTo = matchCountLimit(limit);
+      return options.countUpTo ? options.countUpTo(upTo) : capped(await (counted ??= options.count()), upTo);
+    },
   };
 }

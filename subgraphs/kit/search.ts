@@ -1,4 +1,5 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { capped, type MatchCount } from './pagination';
 
 /**
  * Free-text search in lists. A term of this many characters or more is looked
@@ -92,19 +93,34 @@ export function splitTotal<Row>(rows: Array<Row & { total_matches: string | numb
  * GraphQL calls a connection's field resolvers one after another in a single
  * synchronous loop, so after one await `count` knows whether the page was asked
  * for, whatever the order of the fields in the query; when it was not, or its
- * plan counted nothing, `count` runs its own statement.
+ * plan counted nothing, `count` runs its own statement. matchCount's
+ * `countUpTo` shares the figure the same way.
  */
 export function sharingTotal<Row, Page>(
   fetch: (page: Page) => Promise<ListedPage<Row>>,
   count: () => Promise<number>,
-): { fetch: (page: Page) => Promise<Row[]>; count: () => Promise<number> } {
+  countUpTo: (limit: number) => Promise<MatchCount>,
+): { fetch: (page: Page) => Promise<Row[]>; count: () => Promise<number>; countUpTo: (limit: number) => Promise<MatchCount> } {
   let listed: Promise<ListedPage<Row>> | undefined;
+  const pageTotal = async () => {
+    await Promise.resolve();
+    return listed ? (await listed).total : null;
+  };
   return {
     fetch: async (page) => (await (listed = fetch(page))).rows,
-    count: async () => {
-      await Promise.resolve();
-      const total = listed ? (await listed).total : null;
-      return total ?? count();
+    count: async () => (await pageTotal()) ?? count(),
+    countUpTo: async (limit) => {
+      const total = await pageTotal();
+      return total === null ? countUpTo(limit) : capped(total, limit);
     },
   };
+}
+
+/** How many rows a query returns, counting no further than `limit` + 1. */
+export async function countUpTo(db: Kysely<any>, query: SelectQueryBuilder<any, any, any>, limit: number): Promise<MatchCount> {
+  const row = await db
+    .selectFrom(query.limit(limit + 1).as('matches'))
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return capped(Number(row.n), limit);
 }

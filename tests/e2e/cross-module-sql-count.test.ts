@@ -107,3 +107,39 @@ describe('a search page and its totalCount', () => {
     expect(unfiltered.sql).toHaveLength(2);
   });
 });
+
+describe('matchCount', () => {
+  async function run(query: string): Promise<{ res: any; sql: string[] }> {
+    employeesSql.length = 0;
+    const res = await asCompany(t, company, query, {});
+    return { res, sql: [...employeesSql] };
+  }
+
+  it('counts no further than its limit, and says whether it counted every match', async () => {
+    const over = await run('{ employees(filter: { search: "hundred.example" }) { matchCount(limit: 40) { count exact } } }');
+    expect(over.res.data.employees.matchCount).toEqual({ count: 40, exact: false });
+    expect(over.sql).toHaveLength(1);
+    expect(over.sql[0]).toMatch(/limit \$\d+/i);
+    const under = await run('{ employees(filter: { search: "hundred.example" }) { matchCount { count exact } totalCount } }');
+    expect(under.res.data.employees).toEqual({ matchCount: { count: 101, exact: true }, totalCount: 101 });
+    // Without a search both come from the tally.
+    const all = await run('{ employees(filter: { status: ACTIVE }) { matchCount(limit: 100) { count exact } } }');
+    expect(all.res.data.employees.matchCount).toEqual({ count: 100, exact: false });
+    const assets = await asCompany(t, company, '{ assets(filter: { search: "lap-" }) { matchCount(limit: 10) { count exact } totalCount } }', {});
+    expect(assets.data.assets).toEqual({ matchCount: { count: 10, exact: false }, totalCount: 100 });
+  });
+
+  it('takes a sorted search page\'s own count without another statement', async () => {
+    const { res, sql } = await run('{ employees(first: 2, filter: { search: "member01" }) { matchCount(limit: 5) { count exact } edges { node { fullName } } } }');
+    expect(res.data.employees.matchCount).toEqual({ count: 5, exact: false });
+    expect(sql).toHaveLength(2);
+  });
+
+  it('refuses a limit outside 1 to 10,000', async () => {
+    for (const limit of [0, 10_001]) {
+      const { res } = await run(`{ employees { matchCount(limit: ${limit}) { count } } }`);
+      expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+      expect(res.errors[0].message).toContain('limit');
+    }
+  });
+});

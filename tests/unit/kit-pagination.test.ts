@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, MAX_PAGE_SIZE, pageSize, paginate, type CursorValues } from '../../subgraphs/kit/pagination';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, matchCountLimit, MAX_PAGE_SIZE, pageSize, paginate, type CursorValues } from '../../subgraphs/kit/pagination';
 
 function codeOf(fn: () => unknown): unknown {
   try {
@@ -178,6 +178,24 @@ describe('paginate', () => {
     expect(started.sort()).toEqual(['count', 'page']);
     expect(edges).toHaveLength(2);
     expect(total).toBe(7);
+  });
+
+  it('answers matchCount with the store\'s capped count, or caps the full count when the list has none', async () => {
+    const countUpTo = jest.fn(async (limit: number) => ({ count: Math.min(rows.length, limit), exact: rows.length <= limit }));
+    const page = await paginate({ first: 3 }, { ...options([]), countUpTo });
+    expect(await page.matchCount({})).toEqual({ count: 7, exact: true });
+    expect(await page.matchCount({ limit: 5 })).toEqual({ count: 5, exact: false });
+    expect(countUpTo.mock.calls).toEqual([[1000], [5]]);
+    const plain = await paginate({ first: 3 }, options([]));
+    expect(await plain.matchCount({ limit: 6 })).toEqual({ count: 6, exact: false });
+    expect(await plain.matchCount({ limit: 7 })).toEqual({ count: 7, exact: true });
+  });
+
+  it('refuses a matchCount limit outside 1 to 10,000 with BAD_USER_INPUT', async () => {
+    const page = await paginate({ first: 3 }, options([]));
+    for (const limit of [0, -1, 10_001, 2.5]) await expect(page.matchCount({ limit })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(matchCountLimit(null)).toBe(1000);
+    expect(matchCountLimit(10_000)).toBe(10_000);
   });
 
   it('refuses a bad cursor or page size before touching the store', async () => {

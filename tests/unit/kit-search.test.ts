@@ -44,7 +44,8 @@ describe('sharingTotal', () => {
   function setup(listed: ListedPage<string>) {
     const list = jest.fn(async () => listed);
     const count = jest.fn(async () => 99);
-    return { list, count, shared: sharingTotal(list, count) };
+    const upTo = jest.fn(async (limit: number) => ({ count: limit, exact: false }));
+    return { list, count, upTo, shared: sharingTotal(list, count, upTo) };
   }
 
   it('takes the page statement\'s total, whether totalCount is asked for before or after the page', async () => {
@@ -66,5 +67,17 @@ describe('sharingTotal', () => {
     const alone = setup({ rows: ['a'], total: 7 });
     expect(await alone.shared.count()).toBe(99);
     expect(alone.list).not.toHaveBeenCalled();
+  });
+
+  it('answers matchCount from the page statement\'s total too, capped at the limit', async () => {
+    const sorted = setup({ rows: ['a'], total: 7 });
+    const [, atMostFive, atMostTen] = await Promise.all([sorted.shared.fetch(page), sorted.shared.countUpTo(5), sorted.shared.countUpTo(10)]);
+    expect(atMostFive).toEqual({ count: 5, exact: false });
+    expect(atMostTen).toEqual({ count: 7, exact: true });
+    expect(sorted.upTo).not.toHaveBeenCalled();
+
+    const walked = setup({ rows: ['a'], total: null });
+    expect((await Promise.all([walked.shared.fetch(page), walked.shared.countUpTo(5)]))[1]).toEqual({ count: 5, exact: false });
+    expect(walked.upTo).toHaveBeenCalledWith(5);
   });
 });

@@ -155,6 +155,15 @@ export type IssueAccessKeyPayload = {
   userErrors: Array<UserError>;
 };
 
+/** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
+export type MatchCount = {
+  __typename?: 'MatchCount';
+  /** Items counted: every match when `exact` is true; otherwise the limit, and more items match. */
+  count: Scalars['Int']['output'];
+  /** Whether `count` is every match. */
+  exact: Scalars['Boolean']['output'];
+};
+
 /** The caller as the gateway sees it. */
 export type Me = {
   __typename?: 'Me';
@@ -574,6 +583,8 @@ export type ResolversTypes = {
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   IssueAccessKeyInput: IssueAccessKeyInput;
   IssueAccessKeyPayload: ResolverTypeWrapper<Omit<IssueAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversTypes['AccessKey']> }>;
+  MatchCount: ResolverTypeWrapper<MatchCount>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Me: ResolverTypeWrapper<MeMapperModel>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
@@ -581,7 +592,6 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Plan: ResolverTypeWrapper<PlanMapperModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RejectSubscriptionRequestInput: RejectSubscriptionRequestInput;
@@ -616,13 +626,14 @@ export type ResolversParentTypes = {
   Decimal: Scalars['Decimal']['output'];
   IssueAccessKeyInput: IssueAccessKeyInput;
   IssueAccessKeyPayload: Omit<IssueAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']> };
+  MatchCount: MatchCount;
+  Boolean: Scalars['Boolean']['output'];
   Me: MeMapperModel;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Plan: PlanMapperModel;
   Query: Record<PropertyKey, never>;
   RejectSubscriptionRequestInput: RejectSubscriptionRequestInput;
@@ -703,6 +714,11 @@ export type IssueAccessKeyPayloadResolvers<ContextType = AccessContext, ParentTy
   accessKey?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MatchCountResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type MeResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Me'] = ResolversParentTypes['Me']> = {
@@ -816,6 +832,7 @@ export type Resolvers<ContextType = AccessContext> = {
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   IssueAccessKeyPayload?: IssueAccessKeyPayloadResolvers<ContextType>;
+  MatchCount?: MatchCountResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -104,10 +104,27 @@ export type AssetConnection = {
   __typename?: 'AssetConnection';
   /** The assets of this page. */
   edges: Array<AssetEdge>;
+  /**
+   * How many assets match the filter, counted no further than `limit` (1 to
+   * 10,000): as quick for a term that matches every one as for a rare one, for a
+   * search box that shows "1,000+".
+   */
+  matchCount: MatchCount;
   /** Where this page stands. */
   pageInfo: PageInfo;
-  /** How many assets match the filter, over all pages. */
+  /**
+   * How many assets match the filter, over all pages, exactly. Without a search it
+   * is read from a tally; with one it counts every match, which for a term that
+   * matches tens of thousands of assets takes tens of milliseconds: a search box can
+   * ask for `matchCount` instead.
+   */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/** A page of assets. */
+export type AssetConnectionMatchCountArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** One month's depreciation of many assets in one currency, posted to the ledger as one journal entry (source reference depreciation:<period>:<id>). */
@@ -386,6 +403,15 @@ export type HolderStatus =
   | 'ON_LEAVE'
   /** No longer employed: the asset should be recovered. */
   | 'TERMINATED';
+
+/** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
+export type MatchCount = {
+  __typename?: 'MatchCount';
+  /** Items counted: every match when `exact` is true; otherwise the limit, and more items match. */
+  count: Scalars['Int']['output'];
+  /** Whether `count` is every match. */
+  exact: Scalars['Boolean']['output'];
+};
 
 /** The business modules a company can subscribe to. */
 export type ModuleName =
@@ -807,6 +833,7 @@ export type ResolversTypes = {
   DisposeAssetPayload: ResolverTypeWrapper<Omit<DisposeAssetPayload, 'asset'> & { asset?: Maybe<ResolversTypes['Asset']> }>;
   Employee: ResolverTypeWrapper<EmployeeMapperModel>;
   HolderStatus: HolderStatus;
+  MatchCount: ResolverTypeWrapper<MatchCount>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
@@ -859,6 +886,7 @@ export type ResolversParentTypes = {
   DisposeAssetInput: DisposeAssetInput;
   DisposeAssetPayload: Omit<DisposeAssetPayload, 'asset'> & { asset?: Maybe<ResolversParentTypes['Asset']> };
   Employee: EmployeeMapperModel;
+  MatchCount: MatchCount;
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -918,6 +946,7 @@ export type AssetCategoryResolvers<ContextType = AssetsContext, ParentType exten
 
 export type AssetConnectionResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['AssetConnection'] = ResolversParentTypes['AssetConnection']> = {
   edges?: Resolver<Array<ResolversTypes['AssetEdge']>, ParentType, ContextType>;
+  matchCount?: Resolver<ResolversTypes['MatchCount'], ParentType, ContextType, RequireFields<AssetConnectionMatchCountArgs, 'limit'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1042,6 +1071,11 @@ export type EmployeeResolvers<ContextType = AssetsContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type MatchCountResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type MoneyResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
   amount?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1138,6 +1172,7 @@ export type Resolvers<ContextType = AssetsContext> = {
   DepreciationPeriod?: DepreciationPeriodResolvers<ContextType>;
   DisposeAssetPayload?: DisposeAssetPayloadResolvers<ContextType>;
   Employee?: EmployeeResolvers<ContextType>;
+  MatchCount?: MatchCountResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Overview?: OverviewResolvers<ContextType>;

@@ -2,7 +2,7 @@ import { money } from '../../kit/money';
 import { paginate, type CursorValues } from '../../kit/pagination';
 import { sharingTotal } from '../../kit/search';
 import type { Resolvers } from '../generated/resolvers-types';
-import { countAssets, listAssets, type AssetListFilter } from '../store/assets';
+import { countAssets, countAssetsUpTo, listAssets, type AssetListFilter } from '../store/assets';
 
 export const assetResolvers: Resolvers = {
   Query: {
@@ -14,7 +14,7 @@ export const assetResolvers: Resolvers = {
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
       };
-      const { fetch, count } = sharingTotal(
+      const { fetch, count, countUpTo } = sharingTotal(
         async (page: { after: CursorValues | null; limit: number }) => {
           const listed = await listAssets(db, filter, page);
           // Rows of the page also serve references to them (assignment.asset) without another query.
@@ -22,8 +22,9 @@ export const assetResolvers: Resolvers = {
           return listed;
         },
         () => countAssets(db, filter),
+        (limit) => countAssetsUpTo(db, filter, limit),
       );
-      return paginate(args, { cursorShape: ['string', 'uuid'], fetch, cursorOf: (a) => [a.tag, a.id], count });
+      return paginate(args, { cursorShape: ['string', 'uuid'], fetch, cursorOf: (a) => [a.tag, a.id], count, countUpTo });
     },
     asset: (_parent, { id }, ctx) => {
       ctx.tenant();

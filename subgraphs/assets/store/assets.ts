@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder } from 'kysely';
-import type { CursorValues } from '../../kit/pagination';
-import { containsPattern, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
+import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isAssetsId } from '../domain/validation';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
@@ -91,33 +91,34 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
  */
 export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<AssetRow>> {
   const after = (eb: ExpressionBuilder<any, any>, [tag, id]: CursorValues) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id)));
-  const matches = filtered(db, filter).select(ASSET_COLUMNS);
-  if (filter.search && (await estimatedRows(matches)) <= SORT_MATCHES_UP_TO) {
+  if (!filter.search) {
+    const walk = filtered(db, filter).select(ASSET_COLUMNS);
+    return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
+  }
+  // A search finds the page's keys first, then reads its rows by id.
+  const keys = filtered(db, filter).select(['assets.asset.id', 'assets.asset.tag']);
+  const byId = (ranked: AnyKeys) =>
+    db.selectFrom(ranked.orderBy('tag').orderBy('id').limit(page.limit).as('p')).innerJoin('assets.asset as a', 'a.id', 'p.id').select(ASSET_COLUMNS.map((c) => `a.${c}` as const)).orderBy('p.tag').orderBy('p.id');
+  if ((await estimatedRows(keys)) <= SORT_MATCHES_UP_TO) {
     // Up to some thousands of matches the page is sorted from all of them,
     // taken through the search indexes, and the same scan counts them for
     // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks in
     // tag order discarding non-matches, tens of thousands of rows when the
-    // matches' tags sort late (tags start with the category). Only the keys
-    // are sorted and counted; the page's rows are then read by id. More
-    // matches than that are spread widely enough for the walk below to find a
-    // page of them quickly.
-    const keys = filtered(db, filter).select(['assets.asset.id', 'assets.asset.tag']).offset(0);
-    const counted = db.selectFrom(keys.as('m')).select(['m.id', 'm.tag', sql<string>`count(*) OVER ()`.as('total_matches')]);
+    // matches' tags sort late (tags start with the category).
+    const counted = db.selectFrom(keys.offset(0).as('m')).select(['m.id', 'm.tag', sql<string>`count(*) OVER ()`.as('total_matches')]);
     let ranked = db.selectFrom(counted.as('w')).selectAll();
     if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
-    const rows = await db
-      .selectFrom(ranked.orderBy('tag').orderBy('id').limit(page.limit).as('p'))
-      .innerJoin('assets.asset as a', 'a.id', 'p.id')
-      .select(ASSET_COLUMNS.map((c) => `a.${c}` as const))
-      .select('p.total_matches')
-      .orderBy('p.tag')
-      .orderBy('p.id')
-      .execute();
-    return splitTotal<AssetRow>(rows, page.after === null);
+    return splitTotal<AssetRow>(await byId(ranked).select(sql<string>`p.total_matches`.as('total_matches')).execute(), page.after === null);
   }
-  const walk = page.after ? matches.where((eb) => after(eb, page.after!)) : matches;
-  return { rows: await walk.orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
+  // More matches than that are spread widely enough for a walk in tag order to
+  // find a page of them quickly. The walk reads only the order index, which
+  // carries search_text, status and category (asset_list_walk), so rows that
+  // do not match cost no table read.
+  return { rows: await byId(page.after ? keys.where((eb) => after(eb, page.after!)) : keys).execute(), total: null };
 }
+
+/** A query of asset keys (id, tag) to order and page. */
+type AnyKeys = SelectQueryBuilder<any, any, { id: string; tag: string }>;
 
 /**
  * Up to this many expected matches a search page is sorted from its matches:
@@ -138,4 +139,10 @@ export async function countAssets(db: AssetsExecutor, filter: AssetListFilter): 
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** How many assets match, counting no further than `limit` + 1 (MatchCount). */
+export async function countAssetsUpTo(db: AssetsExecutor, filter: AssetListFilter, limit: number): Promise<MatchCount> {
+  if (!filter.search && !filter.categoryId && !filter.holderId) return capped(await countAssets(db, filter), limit);
+  return countUpTo(db as Kysely<any>, filtered(db, filter).select('assets.asset.id'), limit);
 }

@@ -199,10 +199,27 @@ export type EmployeeConnection = {
   __typename?: 'EmployeeConnection';
   /** The employees of this page. */
   edges: Array<EmployeeEdge>;
+  /**
+   * How many employees match the filter, counted no further than `limit` (1 to
+   * 10,000): as quick for a term that matches every one as for a rare one, for a
+   * search box that shows "1,000+".
+   */
+  matchCount: MatchCount;
   /** Where this page stands. */
   pageInfo: PageInfo;
-  /** How many employees match the filter, over all pages. */
+  /**
+   * How many employees match the filter, over all pages, exactly. Without a search it
+   * is read from a tally; with one it counts every match, which for a term that
+   * matches tens of thousands of employees takes tens of milliseconds: a search box can
+   * ask for `matchCount` instead.
+   */
   totalCount: Scalars['Int']['output'];
+};
+
+
+/** A page of the employee directory. */
+export type EmployeeConnectionMatchCountArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** An edge of the employee directory. */
@@ -291,6 +308,15 @@ export type HireEmployeePayload = {
   employee?: Maybe<Employee>;
   /** Why the hire did not happen (codes: REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOT_FOUND, POSITION_NOT_IN_DEPARTMENT, MANAGER_TERMINATED). */
   userErrors: Array<UserError>;
+};
+
+/** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
+export type MatchCount = {
+  __typename?: 'MatchCount';
+  /** Items counted: every match when `exact` is true; otherwise the limit, and more items match. */
+  count: Scalars['Int']['output'];
+  /** Whether `count` is every match. */
+  exact: Scalars['Boolean']['output'];
 };
 
 /** The business modules a company can subscribe to. */
@@ -767,6 +793,8 @@ export type ResolversTypes = {
   GrantRolePayload: ResolverTypeWrapper<Omit<GrantRolePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   HireEmployeeInput: HireEmployeeInput;
   HireEmployeePayload: ResolverTypeWrapper<Omit<HireEmployeePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
+  MatchCount: ResolverTypeWrapper<MatchCount>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
@@ -775,7 +803,6 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PayFrequency: PayFrequency;
   Position: ResolverTypeWrapper<PositionMapperModel>;
   PositionAssignment: ResolverTypeWrapper<PositionAssignmentMapperModel>;
@@ -822,6 +849,8 @@ export type ResolversParentTypes = {
   GrantRolePayload: Omit<GrantRolePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   HireEmployeeInput: HireEmployeeInput;
   HireEmployeePayload: Omit<HireEmployeePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
+  MatchCount: MatchCount;
+  Boolean: Scalars['Boolean']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   MoveDepartmentInput: MoveDepartmentInput;
@@ -829,7 +858,6 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   Position: PositionMapperModel;
   PositionAssignment: PositionAssignmentMapperModel;
   Query: Record<PropertyKey, never>;
@@ -927,6 +955,7 @@ export type EmployeeResolvers<ContextType = EmployeesContext, ParentType extends
 
 export type EmployeeConnectionResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['EmployeeConnection'] = ResolversParentTypes['EmployeeConnection']> = {
   edges?: Resolver<Array<ResolversTypes['EmployeeEdge']>, ParentType, ContextType>;
+  matchCount?: Resolver<ResolversTypes['MatchCount'], ParentType, ContextType, RequireFields<EmployeeConnectionMatchCountArgs, 'limit'>>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -950,6 +979,11 @@ export type GrantRolePayloadResolvers<ContextType = EmployeesContext, ParentType
 export type HireEmployeePayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['HireEmployeePayload'] = ResolversParentTypes['HireEmployeePayload']> = {
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type MatchCountResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type MoneyResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
@@ -1066,6 +1100,7 @@ export type Resolvers<ContextType = EmployeesContext> = {
   EmployeesOverview?: EmployeesOverviewResolvers<ContextType>;
   GrantRolePayload?: GrantRolePayloadResolvers<ContextType>;
   HireEmployeePayload?: HireEmployeePayloadResolvers<ContextType>;
+  MatchCount?: MatchCountResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   MoveDepartmentPayload?: MoveDepartmentPayloadResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

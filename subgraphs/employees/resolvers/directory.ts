@@ -2,7 +2,7 @@ import { paginate, type CursorValues } from '../../kit/pagination';
 import { sharingTotal } from '../../kit/search';
 import { isUuid } from '../domain/ids';
 import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
-import { countEmployees, listEmployees, type EmployeeFilter } from '../store/employees';
+import { countEmployees, countEmployeesUpTo, listEmployees, type EmployeeFilter } from '../store/employees';
 
 /** The store's filter, or null when the filter cannot match anyone (a department id that is no id). */
 function directoryFilter(input: DirectoryFilterInput | null | undefined): EmployeeFilter | null {
@@ -17,9 +17,10 @@ export const directoryResolvers: Resolvers = {
     employees: (_parent, args, ctx) => {
       const db = ctx.db();
       const filter = directoryFilter(args.filter);
-      const { fetch, count } = sharingTotal(
+      const { fetch, count, countUpTo } = sharingTotal(
         async (page: { after: CursorValues | null; limit: number }) => (filter ? listEmployees(db, filter, page) : { rows: [], total: 0 }),
         async () => (filter ? countEmployees(db, filter) : 0),
+        async (limit) => (filter ? countEmployeesUpTo(db, filter, limit) : { count: 0, exact: true }),
       );
       return paginate(args, {
         // The directory order: last name, first name, id.
@@ -27,6 +28,7 @@ export const directoryResolvers: Resolvers = {
         fetch,
         cursorOf: (e) => [e.last_name, e.first_name, e.id],
         count,
+        countUpTo,
       });
     },
     employee: (_parent, { id }, ctx) => {

@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type SelectQueryBuilder } from 'kysely';
-import type { CursorValues } from '../../kit/pagination';
-import { containsPattern, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
+import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
+import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 
@@ -110,34 +110,40 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
 export async function listEmployees(db: EmployeesExecutor, filter: EmployeeFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<EmployeeRow>> {
   const after = (eb: ExpressionBuilder<any, any>, [lastName, firstName, id]: CursorValues) =>
     eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(String(lastName), String(firstName), String(id)));
-  const matches = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
-  if (filter.search !== null && (await estimatedRows(matches)) <= SORT_MATCHES_UP_TO) {
+  if (filter.search === null) {
+    const walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
+    return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
+  }
+  // A search finds the page's keys first, then reads its rows by id.
+  const keys = filtered(db.selectFrom('employees.employee').select(['id', 'last_name', 'first_name']), filter);
+  const byId = (ranked: DirectoryKeys) =>
+    db
+      .selectFrom(ranked.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).as('p'))
+      .innerJoin('employees.employee as e', 'e.id', 'p.id')
+      .select(EMPLOYEE_COLUMNS.map((c) => `e.${c}` as const))
+      .orderBy('p.last_name')
+      .orderBy('p.first_name')
+      .orderBy('p.id');
+  if ((await estimatedRows(keys)) <= SORT_MATCHES_UP_TO) {
     // Up to some thousands of matches the page is sorted from all of them,
     // taken through the search indexes, and the same scan counts them for
     // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks the
     // directory in name order discarding non-matches, which takes tens of ms
-    // when the matches share a last name that sorts late. Only the keys are
-    // sorted and counted; the page's rows are then read by id. With more
-    // matches than that they are spread through the directory and the walk
-    // below finds a page of them at once.
-    const keys = filtered(db.selectFrom('employees.employee').select(['id', 'last_name', 'first_name']), filter).offset(0);
-    const counted = db.selectFrom(keys.as('m')).select(['m.id', 'm.last_name', 'm.first_name', sql<string>`count(*) OVER ()`.as('total_matches')]);
+    // when the matches share a last name that sorts late.
+    const counted = db.selectFrom(keys.offset(0).as('m')).select(['m.id', 'm.last_name', 'm.first_name', sql<string>`count(*) OVER ()`.as('total_matches')]);
     let ranked = db.selectFrom(counted.as('w')).selectAll();
     if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
-    const rows = await db
-      .selectFrom(ranked.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).as('p'))
-      .innerJoin('employees.employee as e', 'e.id', 'p.id')
-      .select(EMPLOYEE_COLUMNS.map((c) => `e.${c}` as const))
-      .select('p.total_matches')
-      .orderBy('p.last_name')
-      .orderBy('p.first_name')
-      .orderBy('p.id')
-      .execute();
-    return splitTotal<EmployeeRow>(rows, page.after === null);
+    return splitTotal<EmployeeRow>(await byId(ranked).select(sql<string>`p.total_matches`.as('total_matches')).execute(), page.after === null);
   }
-  const walk = page.after ? matches.where((eb) => after(eb, page.after!)) : matches;
-  return { rows: await walk.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
+  // With more matches than that they are spread through the directory and a
+  // walk in name order finds a page of them at once. The walk reads only the
+  // order index, which carries search_text, status and department
+  // (employee_directory_walk), so rows that do not match cost no table read.
+  return { rows: await byId(page.after ? keys.where((eb) => after(eb, page.after!)) : keys).execute(), total: null };
 }
+
+/** A query of directory keys (id, last name, first name) to order and page. */
+type DirectoryKeys = SelectQueryBuilder<any, any, { id: string; last_name: string; first_name: string }>;
 
 /**
  * Up to this many expected matches a search page is sorted from its matches.
@@ -158,4 +164,10 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
   }
   const row = await filtered(db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')), filter).executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** How many employees match, counting no further than `limit` + 1 (MatchCount). */
+export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, limit: number): Promise<MatchCount> {
+  if (filter.search === null) return capped(await countEmployees(db, filter), limit);
+  return countUpTo(db as Kysely<any>, filtered(db.selectFrom('employees.employee').select('id'), filter), limit);
 }

@@ -372,6 +372,15 @@ export type LedgerSettings = {
   currencyDecimals: Scalars['Int']['output'];
 };
 
+/** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
+export type MatchCount = {
+  __typename?: 'MatchCount';
+  /** Items counted: every match when `exact` is true; otherwise the limit, and more items match. */
+  count: Scalars['Int']['output'];
+  /** Whether `count` is every match. */
+  exact: Scalars['Boolean']['output'];
+};
+
 /** Transactions to match to a statement. */
 export type MatchTransactionsInput = {
   /** The reconciliation. */
@@ -881,6 +890,7 @@ export type ResolversTypes = {
   JournalLineInput: JournalLineInput;
   LedgerExpenseAccount: ResolverTypeWrapper<LedgerExpenseAccount>;
   LedgerSettings: ResolverTypeWrapper<LedgerSettingsMapperModel>;
+  MatchCount: ResolverTypeWrapper<MatchCount>;
   MatchTransactionsInput: MatchTransactionsInput;
   MatchTransactionsPayload: ResolverTypeWrapper<Omit<MatchTransactionsPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversTypes['Reconciliation']> }>;
   ModuleName: ModuleName;
@@ -941,6 +951,7 @@ export type ResolversParentTypes = {
   JournalLineInput: JournalLineInput;
   LedgerExpenseAccount: LedgerExpenseAccount;
   LedgerSettings: LedgerSettingsMapperModel;
+  MatchCount: MatchCount;
   MatchTransactionsInput: MatchTransactionsInput;
   MatchTransactionsPayload: Omit<MatchTransactionsPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversParentTypes['Reconciliation']> };
   Money: Money;
@@ -1107,6 +1118,11 @@ export type LedgerSettingsResolvers<ContextType = FinanceContext, ParentType ext
   currencyDecimals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type MatchCountResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type MatchTransactionsPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['MatchTransactionsPayload'] = ResolversParentTypes['MatchTransactionsPayload']> = {
   reconciliation?: Resolver<Maybe<ResolversTypes['Reconciliation']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
@@ -1234,6 +1250,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   JournalLine?: JournalLineResolvers<ContextType>;
   LedgerExpenseAccount?: LedgerExpenseAccountResolvers<ContextType>;
   LedgerSettings?: LedgerSettingsResolvers<ContextType>;
+  MatchCount?: MatchCountResolvers<ContextType>;
   MatchTransactionsPayload?: MatchTransactionsPayloadResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

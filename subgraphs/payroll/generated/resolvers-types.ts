@@ -145,6 +145,15 @@ export type LedgerExpenseAccount = {
   yearToDate: Money;
 };
 
+/** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
+export type MatchCount = {
+  __typename?: 'MatchCount';
+  /** Items counted: every match when `exact` is true; otherwise the limit, and more items match. */
+  count: Scalars['Int']['output'];
+  /** Whether `count` is every match. */
+  exact: Scalars['Boolean']['output'];
+};
+
 /** The business modules a company can subscribe to. */
 export type ModuleName =
   /** Asset registry, custody, depreciation and maintenance. */
@@ -707,13 +716,14 @@ export type ResolversTypes = {
   JournalEntry: ResolverTypeWrapper<JournalEntryMapperModel>;
   LedgerExpenseAccount: ResolverTypeWrapper<LedgerExpenseAccount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  MatchCount: ResolverTypeWrapper<MatchCount>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PayComponent: ResolverTypeWrapper<PayComponentMapperModel>;
   PayComponentInput: PayComponentInput;
   PayComponentKind: PayComponentKind;
@@ -760,12 +770,13 @@ export type ResolversParentTypes = {
   JournalEntry: JournalEntryMapperModel;
   LedgerExpenseAccount: LedgerExpenseAccount;
   String: Scalars['String']['output'];
+  MatchCount: MatchCount;
+  Boolean: Scalars['Boolean']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   PayComponent: PayComponentMapperModel;
   PayComponentInput: PayComponentInput;
   PayRun: PayRunMapperModel;
@@ -852,6 +863,11 @@ export type LedgerExpenseAccountResolvers<ContextType = PayrollContext, ParentTy
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   yearToDate?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+};
+
+export type MatchCountResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  exact?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type MoneyResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
@@ -1019,6 +1035,7 @@ export type Resolvers<ContextType = PayrollContext> = {
   Employee?: EmployeeResolvers<ContextType>;
   JournalEntry?: JournalEntryResolvers<ContextType>;
   LedgerExpenseAccount?: LedgerExpenseAccountResolvers<ContextType>;
+  MatchCount?: MatchCountResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Overview?: OverviewResolvers<ContextType>;
