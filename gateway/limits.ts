@@ -1,6 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode, unauthenticated } from '../subgraphs/kit/errors';
 import type { GatewayContext } from './context';
@@ -84,6 +84,51 @@ export function credentialGuard(options: LimitOptions) {
 /** Root fields anyone may call without a key. Introspection is allowed where Sandbox is on. */
 const PUBLIC_FIELDS = new Set(['plans', 'requestSubscription', '__typename']);
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
+
+/**
+ * Refuses text PostgreSQL cannot store: the NUL character (U+0000), in a
+ * variable or in a string written in the query. Without this, a search or a
+ * name holding one reached SQL and came back as an internal error.
+ */
+export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document }) {
+          let literal = false;
+          visit(document, {
+            StringValue(node) {
+              if (node.value.includes('\u0000')) literal = true;
+            },
+          });
+          const path = literal ? [] : nulIn(request.variables ?? {}, []);
+          if (literal || path) {
+            throw new GraphQLError('Text may not contain the NUL character (U+0000)', {
+              extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 }, ...(path && path.length > 0 ? { field: path.join('.') } : {}) },
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The path of the first string holding U+0000 in a variables object, or null. */
+function nulIn(value: unknown, path: string[]): string[] | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i += 1) {
+      const found = nulIn(value[i], [...path, String(i)]);
+      if (found) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = nulIn(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
 
 /** Anonymous callers reach only the public operations; everything else needs a key. */
 export function anonymousAccessPlugin(allowIntrospection: boolean): ApolloServerPlugin<GatewayContext> {

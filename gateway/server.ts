@@ -17,7 +17,7 @@ import { formatErrorFor, listen, type RunningService } from '../subgraphs/kit/se
 import { identifyCaller } from './caller';
 import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
-import { anonymousAccessPlugin, credentialGuard, queryLimits, rateLimitPlugin, type LimitOptions } from './limits';
+import { anonymousAccessPlugin, credentialGuard, queryLimits, rateLimitPlugin, textInputGuard, type LimitOptions } from './limits';
 import { createMetrics } from './metrics';
 import { loadManifest, ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 import { keepAliveFetcher } from './subgraph-fetcher';
@@ -106,6 +106,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ...armor.plugins,
       rateLimitPlugin(options.limits),
       anonymousAccessPlugin(options.sandbox),
+      textInputGuard(),
       partnerSafelistPlugin(manifest),
       metrics.plugin,
       {

@@ -153,6 +153,20 @@ describe('the employees contract operations, through the gateway', () => {
     expect(await ids('ow')).toEqual([]);
     expect(await ids('_')).toEqual([]);
     expect((await page(1, null, { search: 'b' })).data.employees.totalCount).toBe(2);
+    // Text PostgreSQL cannot hold (a NUL character) is refused as the client's mistake, not a server error.
+    for (const search of ['\u0000', 'ya\u0000nn']) {
+      const refused = await page(10, null, { search });
+      expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
+      expect(refused.data).toBeUndefined();
+    }
+    const inline = await asCompany(t, beta, '{ employees(filter: { search: "ya\\u0000nn" }) { totalCount } }');
+    expect(inline.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    // Nothing is written from a name holding one either.
+    const hire = await asCompany(t, beta, employeesOperation('HireEmployee'), {
+      input: { firstName: 'Nul\u0000', lastName: 'Byte', email: 'nul@beta.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
+    });
+    expect(hire.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.firstName' });
+    expect((await page(10, null, { search: 'nul@beta' })).data.employees.totalCount).toBe(0);
 
     const tampered = await page(2, Buffer.from(JSON.stringify(['Adams', 'Zoe', 'not-a-uuid'])).toString('base64url'));
     expect(tampered.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
