@@ -1,4 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { badUserInput } from './errors';
 import { capped, type MatchCount } from './pagination';
 
 /**
@@ -9,6 +10,16 @@ import { capped, type MatchCount } from './pagination';
  * list's name-like columns, through their text_pattern_ops indexes.
  */
 export const SUBSTRING_MIN_LENGTH = 3;
+
+/** Longer search terms are refused: no name, e-mail, tag or serial number is near it. */
+export const MAX_SEARCH_LENGTH = 200;
+
+/** A list's `search` argument: trimmed, null when blank, BAD_USER_INPUT past MAX_SEARCH_LENGTH. */
+export function searchTerm(input: string | null | undefined): string | null {
+  const term = input?.trim() ?? '';
+  if (term.length > MAX_SEARCH_LENGTH) throw badUserInput(`\`search\` takes at most ${MAX_SEARCH_LENGTH} characters`, 'filter.search');
+  return term === '' ? null : term;
+}
 
 export function isSubstringTerm(term: string): boolean {
   return term.length >= SUBSTRING_MIN_LENGTH;

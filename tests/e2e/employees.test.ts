@@ -159,6 +159,8 @@ describe('the employees contract operations, through the gateway', () => {
       expect(refused.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
       expect(refused.data).toBeUndefined();
     }
+    const tooLong = await page(10, null, { search: 'y'.repeat(201) });
+    expect(tooLong.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.search' });
     const inline = await asCompany(t, beta, '{ employees(filter: { search: "ya\\u0000nn" }) { totalCount } }');
     expect(inline.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     // Nothing is written from a name holding one either.

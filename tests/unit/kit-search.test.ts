@@ -1,5 +1,5 @@
 import { PostgresQueryCompiler } from 'kysely';
-import { containsPattern, isSubstringTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage } from '../../subgraphs/kit/search';
+import { containsPattern, isSubstringTerm, MAX_SEARCH_LENGTH, searchTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage } from '../../subgraphs/kit/search';
 
 describe('search patterns', () => {
   it('lower-case the term and escape LIKE wildcards', () => {
@@ -19,6 +19,14 @@ describe('search patterns', () => {
     const { sql, parameters } = new PostgresQueryCompiler().compileQuery(startsWith('last_name', 'Br').toOperationNode() as any, { queryId: 'test' } as any);
     expect(sql).toBe('(lower("last_name") ~>=~ $1 AND lower("last_name") ~<~ $2)');
     expect(parameters).toEqual(['br', 'bs']);
+  });
+
+  it('trim the term, read a blank one as no search, and refuse one past the longest', () => {
+    expect(searchTerm('  Anna ')).toBe('Anna');
+    expect(searchTerm('   ')).toBeNull();
+    expect(searchTerm(null)).toBeNull();
+    expect(searchTerm('x'.repeat(MAX_SEARCH_LENGTH))).toHaveLength(MAX_SEARCH_LENGTH);
+    expect(() => searchTerm('x'.repeat(MAX_SEARCH_LENGTH + 1))).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.search' }) }));
   });
 
   it('match three characters or more anywhere, shorter terms as prefixes', () => {

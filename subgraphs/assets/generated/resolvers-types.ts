@@ -175,7 +175,8 @@ export type AssetFilter = {
   /**
    * Free text, ignoring case. Three characters or more are matched anywhere in the
    * tag, name and serial number ("thinkpad", "c02a"); one or two characters match
-   * the start of the tag, name or serial number ("la" finds LAP-0001 and Lamp).
+   * the start of the tag, name or serial number ("la" finds LAP-0001 and Lamp). At most 200
+   * characters.
    */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only assets in this status. */

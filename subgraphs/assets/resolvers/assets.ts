@@ -1,6 +1,6 @@
 import { money } from '../../kit/money';
 import { paginate, type CursorValues } from '../../kit/pagination';
-import { sharingTotal } from '../../kit/search';
+import { searchTerm, sharingTotal } from '../../kit/search';
 import type { Resolvers } from '../generated/resolvers-types';
 import { countAssets, countAssetsUpTo, listAssets, type AssetListFilter } from '../store/assets';
 
@@ -10,7 +10,7 @@ export const assetResolvers: Resolvers = {
       const db = ctx.db();
       const filter: AssetListFilter = {
         status: args.filter?.status ?? null,
-        search: args.filter?.search?.trim() || null,
+        search: searchTerm(args.filter?.search),
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
       };

@@ -239,7 +239,8 @@ export type EmployeeFilter = {
    * Free text, ignoring case. Three characters or more are matched anywhere in the
    * employee number, names and e-mail ("schmidt", "EMP-0432", "anna.ko"); one or
    * two characters match the start of the first name, last name or e-mail ("an"
-   * finds Anna and Andersson, not Morgan), as a type-ahead expects.
+   * finds Anna and Andersson, not Morgan), as a type-ahead expects. At most 200
+   * characters.
    */
   search?: InputMaybe<Scalars['String']['input']>;
   /** Only employees in this status. */

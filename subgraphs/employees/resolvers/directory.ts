@@ -1,5 +1,5 @@
 import { paginate, type CursorValues } from '../../kit/pagination';
-import { sharingTotal } from '../../kit/search';
+import { searchTerm, sharingTotal } from '../../kit/search';
 import { isUuid } from '../domain/ids';
 import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
 import { countEmployees, countEmployeesUpTo, listEmployees, type EmployeeFilter } from '../store/employees';
@@ -8,7 +8,7 @@ import { countEmployees, countEmployeesUpTo, listEmployees, type EmployeeFilter 
 function directoryFilter(input: DirectoryFilterInput | null | undefined): EmployeeFilter | null {
   const departmentId = input?.departmentId ?? null;
   if (departmentId !== null && !isUuid(departmentId)) return null;
-  const search = input?.search?.trim() || null;
+  const search = searchTerm(input?.search);
   return { status: input?.status ?? null, departmentId, search };
 }
 
