@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
 import type { DeliveredEvent, EventConsumer } from '../kit/events';
-import { applyEmployeeFact } from './store/employee-projection';
+import { applyEmployeeFact, applyEmployeeName } from './store/employee-projection';
 import type { AssetsDB } from './store/db';
 
 /*
@@ -24,6 +24,7 @@ const EmployeeHired = z.object({
 });
 const EmployeeStatusChanged = z.object({ employeeId: z.string().min(1), status: employeeStatus, effectiveDate: isoDate });
 const EmployeeTerminated = z.object({ employeeId: z.string().min(1), terminationDate: isoDate });
+const EmployeeDetailsChanged = z.object({ employeeId: z.string().min(1), fullName: z.string().min(1), email: z.string() });
 
 type Handler = (trx: Transaction<AssetsDB>, event: DeliveredEvent) => Promise<void>;
 
@@ -41,6 +42,10 @@ const handlers: Record<string, Handler> = {
   EmployeeTerminated: async (trx, event) => {
     const p = EmployeeTerminated.parse(event.payload);
     await applyEmployeeFact(trx, { employeeId: p.employeeId, status: 'TERMINATED', fullName: null, occurredAt: event.occurredAt });
+  },
+  EmployeeDetailsChanged: async (trx, event) => {
+    const p = EmployeeDetailsChanged.parse(event.payload);
+    await applyEmployeeName(trx, p.employeeId, p.fullName);
   },
 };
 

@@ -50,17 +50,25 @@ export type ContractEnded = {
   endDate: string;
 };
 
+/** The employee's name or work e-mail was corrected; both carry their new values. */
+export type EmployeeDetailsChanged = {
+  employeeId: string;
+  fullName: string;
+  email: string;
+};
+
 export interface EmployeesEventPayloads {
   EmployeeHired: EmployeeHired;
   EmployeeStatusChanged: EmployeeStatusChanged;
   EmployeeTerminated: EmployeeTerminated;
   ContractSigned: ContractSigned;
   ContractEnded: ContractEnded;
+  EmployeeDetailsChanged: EmployeeDetailsChanged;
 }
 
 export type EmployeesEventType = keyof EmployeesEventPayloads;
 
-export const EMPLOYEES_EVENT_TYPES: readonly EmployeesEventType[] = ['EmployeeHired', 'EmployeeStatusChanged', 'EmployeeTerminated', 'ContractSigned', 'ContractEnded'];
+export const EMPLOYEES_EVENT_TYPES: readonly EmployeesEventType[] = ['EmployeeHired', 'EmployeeStatusChanged', 'EmployeeTerminated', 'ContractSigned', 'ContractEnded', 'EmployeeDetailsChanged'];
 
 export const EMPLOYEE_AGGREGATE = 'Employee';
 

@@ -6,7 +6,7 @@ import { isValidDate } from '../kit/scalars';
 import { isUuid } from './domain/ids';
 import type { PayrollDB } from './store/db';
 import { attachJournalEntry } from './store/pay-runs';
-import { upsertContractEnd, upsertContractTerms, upsertEmployeeProfile, upsertEmployeeStatus, upsertTermination } from './store/projection';
+import { upsertContractEnd, upsertContractTerms, updateEmployeeContactDetails, upsertEmployeeProfile, upsertEmployeeStatus, upsertTermination } from './store/projection';
 
 // Payloads of the events payroll consumes, as their publishers document them
 // (subgraphs/employees/events.ts, subgraphs/finance/events.ts). A payload that
@@ -29,6 +29,7 @@ const EmployeeHired = z.object({
 // Employees announces terminations with EmployeeTerminated; TERMINATED is accepted here too so a later change of theirs is not a dead letter.
 const EmployeeStatusChanged = z.object({ employeeId: id, status: z.enum(['ACTIVE', 'ON_LEAVE', 'TERMINATED']), effectiveDate: date });
 const EmployeeTerminated = z.object({ employeeId: id, terminationDate: date });
+const EmployeeDetailsChanged = z.object({ employeeId: id, fullName: z.string().min(1), email: z.string() });
 const ContractSigned = z.object({
   contractId: id,
   employeeId: id,
@@ -57,6 +58,10 @@ const employeesHandlers: Record<string, Handler> = {
   EmployeeStatusChanged: async (trx, event) => {
     const e = EmployeeStatusChanged.parse(event.payload);
     await upsertEmployeeStatus(trx, e.employeeId, e.status, e.effectiveDate, event.occurredAt);
+  },
+  EmployeeDetailsChanged: async (trx, event) => {
+    const e = EmployeeDetailsChanged.parse(event.payload);
+    await updateEmployeeContactDetails(trx, e, event.occurredAt);
   },
   EmployeeTerminated: async (trx, event) => {
     const e = EmployeeTerminated.parse(event.payload);

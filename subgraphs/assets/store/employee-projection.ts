@@ -47,3 +47,11 @@ export async function applyEmployeeFact(db: AssetsExecutor, fact: EmployeeFact):
     )
     .execute();
 }
+
+/**
+ * A corrected name. The relay delivers an employee's events in order, after
+ * the hire that created the row, so the latest correction is the last applied.
+ */
+export async function applyEmployeeName(db: AssetsExecutor, employeeId: string, fullName: string): Promise<void> {
+  await db.updateTable('assets.employee_projection').set({ full_name: fullName }).where('employee_id', '=', employeeId).execute();
+}

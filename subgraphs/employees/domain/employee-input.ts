@@ -65,3 +65,31 @@ export function validateTermination(input: { employeeId: string; date: string })
   const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
   return p.result({ employeeId, date: input.date });
 }
+
+export interface DetailsChangeInput {
+  employeeId: string;
+  firstName?: string | null;
+  lastName?: string | null;
+  email?: string | null;
+}
+
+export interface ValidDetailsChange {
+  employeeId: string;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+}
+
+/** Names and e-mail, each checked as at hiring when given; at least one must be. */
+export function validateDetailsChange(input: DetailsChangeInput): Validated<ValidDetailsChange> {
+  const p = new InputProblems();
+  const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
+  const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
+  if (!given(input.firstName) && !given(input.lastName) && !given(input.email)) p.add('input', 'Give a first name, last name or e-mail to change', 'NOTHING_TO_CHANGE');
+  return p.result({
+    employeeId,
+    firstName: given(input.firstName) ? requiredText(p, 'input.firstName', input.firstName, 'First name', 100) : null,
+    lastName: given(input.lastName) ? requiredText(p, 'input.lastName', input.lastName, 'Last name', 100) : null,
+    email: given(input.email) ? email(p, 'input.email', input.email) : null,
+  });
+}

@@ -391,6 +391,8 @@ export type Mutation = {
   signContract: SignContractPayload;
   /** Terminates an employee on a date (their last day): sets status TERMINATED, ends the contract and position in force that day, and announces EmployeeTerminated (and ContractEnded). Needs EMPLOYEES. */
   terminateEmployee: TerminateEmployeePayload;
+  /** Corrects an employee's name or work e-mail (a typo, a change of name) and announces EmployeeDetailsChanged. Needs EMPLOYEES. */
+  updateEmployeeDetails: UpdateEmployeeDetailsPayload;
 };
 
 
@@ -451,6 +453,11 @@ export type MutationSignContractArgs = {
 
 export type MutationTerminateEmployeeArgs = {
   input: TerminateEmployeeInput;
+};
+
+
+export type MutationUpdateEmployeeDetailsArgs = {
+  input: UpdateEmployeeDetailsInput;
 };
 
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
@@ -652,6 +659,27 @@ export type TerminateEmployeePayload = {
   userErrors: Array<UserError>;
 };
 
+/** Corrections to an employee's name or e-mail; a field left null keeps its value. */
+export type UpdateEmployeeDetailsInput = {
+  /** Work e-mail address, unique in the company. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** The employee (terminated ones too: their records stay correctable). */
+  employeeId: Scalars['ID']['input'];
+  /** Given name, 1 to 100 characters. */
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Family name, 1 to 100 characters. */
+  lastName?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Result of updateEmployeeDetails. */
+export type UpdateEmployeeDetailsPayload = {
+  __typename?: 'UpdateEmployeeDetailsPayload';
+  /** The employee as corrected. */
+  employee?: Maybe<Employee>;
+  /** Why nothing changed (codes: NOT_FOUND, REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOTHING_TO_CHANGE). */
+  userErrors: Array<UserError>;
+};
+
 /** A business-rule failure of a mutation: which input field, what went wrong, and a stable code. */
 export type UserError = {
   __typename?: 'UserError';
@@ -819,6 +847,8 @@ export type ResolversTypes = {
   SignContractPayload: ResolverTypeWrapper<Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
   TerminateEmployeeInput: TerminateEmployeeInput;
   TerminateEmployeePayload: ResolverTypeWrapper<Omit<TerminateEmployeePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
+  UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
+  UpdateEmployeeDetailsPayload: ResolverTypeWrapper<Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   UserError: ResolverTypeWrapper<UserError>;
 };
 
@@ -873,6 +903,8 @@ export type ResolversParentTypes = {
   SignContractPayload: Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
   TerminateEmployeeInput: TerminateEmployeeInput;
   TerminateEmployeePayload: Omit<TerminateEmployeePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
+  UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
+  UpdateEmployeeDetailsPayload: Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   UserError: UserError;
 };
 
@@ -1010,6 +1042,7 @@ export type MutationResolvers<ContextType = EmployeesContext, ParentType extends
   setEmployeeStatus?: Resolver<ResolversTypes['SetEmployeeStatusPayload'], ParentType, ContextType, RequireFields<MutationSetEmployeeStatusArgs, 'input'>>;
   signContract?: Resolver<ResolversTypes['SignContractPayload'], ParentType, ContextType, RequireFields<MutationSignContractArgs, 'input'>>;
   terminateEmployee?: Resolver<ResolversTypes['TerminateEmployeePayload'], ParentType, ContextType, RequireFields<MutationTerminateEmployeeArgs, 'input'>>;
+  updateEmployeeDetails?: Resolver<ResolversTypes['UpdateEmployeeDetailsPayload'], ParentType, ContextType, RequireFields<MutationUpdateEmployeeDetailsArgs, 'input'>>;
 };
 
 export type OverviewResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview'], FederationReferenceType extends FederationReferenceTypes['Overview'] = FederationReferenceTypes['Overview']> = {
@@ -1078,6 +1111,11 @@ export type TerminateEmployeePayloadResolvers<ContextType = EmployeesContext, Pa
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type UpdateEmployeeDetailsPayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['UpdateEmployeeDetailsPayload'] = ResolversParentTypes['UpdateEmployeeDetailsPayload']> = {
+  employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -1116,6 +1154,7 @@ export type Resolvers<ContextType = EmployeesContext> = {
   SetEmployeeStatusPayload?: SetEmployeeStatusPayloadResolvers<ContextType>;
   SignContractPayload?: SignContractPayloadResolvers<ContextType>;
   TerminateEmployeePayload?: TerminateEmployeePayloadResolvers<ContextType>;
+  UpdateEmployeeDetailsPayload?: UpdateEmployeeDetailsPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };
 

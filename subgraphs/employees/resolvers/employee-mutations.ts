@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types';
-import { setEmployeeManager, changePosition, setEmployeeStatus } from '../services/employee-changes';
+import { setEmployeeManager, changePosition, setEmployeeStatus, updateEmployeeDetails } from '../services/employee-changes';
 import { hireEmployee } from '../services/hiring';
 import { terminateEmployee } from '../services/termination';
 
@@ -9,6 +9,7 @@ export const employeeMutationResolvers: Resolvers = {
     setEmployeeManager: (_parent, { input }, ctx) => setEmployeeManager(ctx, input),
     changePosition: (_parent, { input }, ctx) => changePosition(ctx, input),
     setEmployeeStatus: (_parent, { input }, ctx) => setEmployeeStatus(ctx, input),
+    updateEmployeeDetails: (_parent, { input }, ctx) => updateEmployeeDetails(ctx, input),
     terminateEmployee: (_parent, { input }, ctx) => terminateEmployee(ctx, input),
   },
 };

@@ -2,15 +2,16 @@ import { failWith } from '../../kit/errors';
 import type { EmployeesContext } from '../context';
 import { wouldCreateCycle } from '../domain/cycles';
 import { dayBefore } from '../domain/dates';
-import { validateManagerChange, validatePositionChange, validateStatusChange } from '../domain/employee-input';
+import { fullName } from '../domain/names';
+import { validateDetailsChange, validateManagerChange, validatePositionChange, validateStatusChange, type DetailsChangeInput } from '../domain/employee-input';
 import { statusChangeRefusal } from '../domain/employment';
 import { employeesEvent } from '../events';
 import { findLatestAssignment, insertAssignment, setAssignmentEnd } from '../store/assignments';
 import type { EmployeeStatus } from '../store/employee.table';
-import { findEmployee, managerChainUp, updateEmployee } from '../store/employees';
+import { emailTaken, findEmployee, managerChainUp, updateEmployee } from '../store/employees';
 import { lockReportingLine } from '../store/locks';
 import { findPosition } from '../store/positions';
-import { assertNotTerminated, lockEmployee, mutate } from './mutate';
+import { assertNotTerminated, lockEmployee, mutate, orUserError } from './mutate';
 
 /** Sets or clears the manager; the reporting-line lock makes the cycle check hold against concurrent changes. */
 export function setEmployeeManager(ctx: EmployeesContext, input: { employeeId: string; managerId?: string | null }) {
@@ -75,6 +76,30 @@ export function setEmployeeStatus(ctx: EmployeesContext, input: { employeeId: st
     record.audit({ entity: 'employee', entityId: employee.id, before: { status: employee.status }, after: { status: updated.status, effectiveDate: v.effectiveDate } });
     // statusChangeRefusal admits only the working statuses here.
     record.publish(employeesEvent('EmployeeStatusChanged', { employeeId: employee.id, status: v.status as 'ACTIVE' | 'ON_LEAVE', effectiveDate: v.effectiveDate }));
+    return { employee: updated };
+  });
+}
+
+/**
+ * Corrects names and e-mail. Only what changes is written, audited and
+ * announced: assets and payroll keep the name in their projections. Corrections
+ * of a terminated employee's record are allowed; they change no employment.
+ */
+export function updateEmployeeDetails(ctx: EmployeesContext, input: DetailsChangeInput) {
+  return mutate(ctx, 'updateEmployeeDetails', validateDetailsChange(input), async (trx, record, v) => {
+    const employee = await lockEmployee(trx, v.employeeId);
+    const changes = {
+      ...(v.firstName !== null && v.firstName !== employee.first_name ? { first_name: v.firstName } : {}),
+      ...(v.lastName !== null && v.lastName !== employee.last_name ? { last_name: v.lastName } : {}),
+      ...(v.email !== null && v.email !== employee.email ? { email: v.email } : {}),
+    };
+    if (Object.keys(changes).length === 0) failWith('input', `${employee.employee_number} already has these details`, 'NOTHING_TO_CHANGE');
+    const taken = `${v.email} is already an employee's address`;
+    if (changes.email !== undefined && (await emailTaken(trx, changes.email, employee.id))) failWith('input.email', taken, 'EMAIL_TAKEN');
+    const updated = await orUserError(updateEmployee(trx, employee.id, changes), { employee_email: ['input.email', taken, 'EMAIL_TAKEN'] });
+    const before = { firstName: employee.first_name, lastName: employee.last_name, email: employee.email };
+    record.audit({ entity: 'employee', entityId: employee.id, before, after: { firstName: updated.first_name, lastName: updated.last_name, email: updated.email } });
+    record.publish(employeesEvent('EmployeeDetailsChanged', { employeeId: employee.id, fullName: fullName(updated), email: updated.email }));
     return { employee: updated };
   });
 }

@@ -45,14 +45,14 @@ export function findReportsOf(db: EmployeesExecutor, managerIds: readonly string
     .execute();
 }
 
-/** Whether an address is taken, ignoring case (the unique index is on lower(email)). */
-export async function emailTaken(db: EmployeesExecutor, email: string): Promise<boolean> {
-  const row = await db
+/** Whether an address is taken, ignoring case (the unique index is on lower(email)), by anyone but `exceptId`. */
+export async function emailTaken(db: EmployeesExecutor, email: string, exceptId?: string): Promise<boolean> {
+  let query = db
     .selectFrom('employees.employee')
     .select('id')
-    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
-    .executeTakeFirst();
-  return row !== undefined;
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()));
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return (await query.executeTakeFirst()) !== undefined;
 }
 
 export function updateEmployee(db: EmployeesExecutor, id: string, changes: EmployeeUpdate): Promise<EmployeeRow> {

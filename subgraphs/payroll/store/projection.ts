@@ -44,6 +44,16 @@ export async function upsertEmployeeProfile(db: PayrollExecutor, profile: Employ
     .execute();
 }
 
+/** A corrected name or e-mail, unless a newer profile is already known. */
+export async function updateEmployeeContactDetails(db: PayrollExecutor, details: { employeeId: string; fullName: string; email: string }, asOf: Date): Promise<void> {
+  await db
+    .updateTable('payroll.employee_projection')
+    .set({ full_name: details.fullName, email: details.email, profile_as_of: asOf })
+    .where('employee_id', '=', details.employeeId)
+    .where(sql<boolean>`profile_as_of IS NULL OR profile_as_of <= ${asOf}`)
+    .execute();
+}
+
 export async function upsertEmployeeStatus(db: PayrollExecutor, employeeId: string, status: ProjectedEmployeeStatus, since: string, asOf: Date): Promise<void> {
   await db
     .insertInto('payroll.employee_projection')

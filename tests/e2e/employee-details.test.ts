@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { asCompany, expectRefused, hireSomeone, mutateOk, outboxOf, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { deliverEvents } from '../support/events';
+import { startTestStack, type TestStack } from '../support/stack';
+
+const UPDATE = `mutation($input: UpdateEmployeeDetailsInput!) { updateEmployeeDetails(input: $input) {
+  employee { id fullName firstName lastName email } userErrors { field message code } } }`;
+const TERMINATE = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) { employee { id status } userErrors { code } } }`;
+
+let t: TestStack;
+let company: SubscribedCompany;
+
+beforeAll(async () => {
+  t = await startTestStack();
+  company = await subscribeCompany(t, 'Details Co', ['EMPLOYEES', 'ASSETS', 'FINANCE', 'PAYROLL']);
+});
+afterAll(async () => {
+  await company?.tenantDb.destroy();
+  await t?.stop();
+});
+
+const deliver = () => deliverEvents(t.database.config, t.database.db, company.slug);
+
+it('corrects a name and an e-mail, announces it once, and the projections of assets and payroll follow', async () => {
+  const anna = await hireSomeone(t, company, { firstName: 'Anna', lastName: 'Silva', email: 'anna.silva@details.example' });
+  await deliver();
+
+  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: anna.id, lastName: '  Costa ', email: 'anna.costa@details.example' } });
+  expect(employee).toEqual({ id: anna.id, fullName: 'Anna Costa', firstName: 'Anna', lastName: 'Costa', email: 'anna.costa@details.example' });
+  const found = await asCompany(t, company, '{ employees(filter: { search: "costa" }) { edges { node { id } } } }');
+  expect(found.data.employees.edges).toEqual([{ node: { id: anna.id } }]);
+
+  const events = await outboxOf(company, anna.id);
+  expect(events.at(-1)).toMatchObject({ event_type: 'EmployeeDetailsChanged', payload: { employeeId: anna.id, fullName: 'Anna Costa', email: 'anna.costa@details.example' } });
+  expect(events.filter((e) => e.event_type === 'EmployeeDetailsChanged')).toHaveLength(1);
+
+  await deliver();
+  const assets = await company.tenantDb.selectFrom('assets.employee_projection').select(['full_name', 'status']).where('employee_id', '=', anna.id).executeTakeFirstOrThrow();
+  expect(assets).toEqual({ full_name: 'Anna Costa', status: 'ACTIVE' });
+  const payroll = await company.tenantDb.selectFrom('payroll.employee_projection').select(['full_name', 'email']).where('employee_id', '=', anna.id).executeTakeFirstOrThrow();
+  expect(payroll).toEqual({ full_name: 'Anna Costa', email: 'anna.costa@details.example' });
+});
+
+it('refuses bad or empty corrections with a field and a code, writing nothing', async () => {
+  const bo = await hireSomeone(t, company, { firstName: 'Bo', lastName: 'Berg', email: 'bo.berg@details.example' });
+  const other = await hireSomeone(t, company, { email: 'taken@details.example' });
+  const refused = (input: Record<string, unknown>, errors: Array<[string[] | null, string]>) =>
+    expectRefused(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: bo.id, ...input } }, errors);
+
+  await refused({}, [[['input'], 'NOTHING_TO_CHANGE']]);
+  await refused({ firstName: 'Bo', email: 'BO.berg@details.example'.toLowerCase() }, [[['input'], 'NOTHING_TO_CHANGE']]);
+  await refused({ email: 'TAKEN@details.example' }, [[['input', 'email'], 'EMAIL_TAKEN']]);
+  await refused({ email: 'not-an-address' }, [[['input', 'email'], 'INVALID_EMAIL']]);
+  await refused({ firstName: ' ', lastName: 'x'.repeat(101) }, [
+    [['input', 'firstName'], 'REQUIRED'],
+    [['input', 'lastName'], 'TOO_LONG'],
+  ]);
+  await refused({ employeeId: randomUUID(), firstName: 'Nobody' }, [[['input', 'employeeId'], 'NOT_FOUND']]);
+  expect(other.id).not.toBe(bo.id);
+});
+
+it('corrects the record of someone who has left', async () => {
+  const cy = await hireSomeone(t, company, { firstName: 'Cy', lastName: 'Old' });
+  const terminated = await asCompany(t, company, TERMINATE, { input: { employeeId: cy.id, date: '2026-03-31' } });
+  expect(terminated.data.terminateEmployee.userErrors).toEqual([]);
+  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: cy.id, lastName: 'New' } });
+  expect(employee.fullName).toBe('Cy New');
+});
+
+it('needs the EMPLOYEES module', async () => {
+  const assetsOnly = await subscribeCompany(t, 'Assets Only Co', ['ASSETS']);
+  try {
+    const res = await asCompany(t, assetsOnly, UPDATE, { input: { employeeId: randomUUID(), firstName: 'X' } });
+    expect(res.errors![0]!.extensions!.code).toBe('MODULE_NOT_SUBSCRIBED');
+  } finally {
+    await assetsOnly.tenantDb.destroy();
+  }
+});
