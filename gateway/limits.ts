@@ -1,8 +1,10 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode, unauthenticated } from '../subgraphs/kit/errors';
+import type { Caller } from './caller';
 import type { GatewayContext } from './context';
 
 export interface LimitOptions {
@@ -17,6 +19,23 @@ export interface LimitOptions {
   /** Refused credentials per minute from one client address before it is refused outright. */
   failedCredentialsPerMinute: number;
   exposeSuggestions: boolean;
+  /**
+   * Redis shared by every gateway replica for the rate limits (FLUXO_REDIS_URL);
+   * null keeps them in each process's memory (one gateway, as `npm start` runs).
+   */
+  redisUrl: string | null;
+}
+
+/**
+ * A limiter of `points` per minute. With a Redis client every gateway counts
+ * against the same budget; while Redis cannot answer, each process falls back
+ * to its own memory (the insurance limiter), so an outage of Redis loosens the
+ * limits for a while but never refuses or fails a request.
+ */
+export function minuteLimiter(store: Redis | null, keyPrefix: string, points: number): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix, points, duration: 60 });
+  if (!store) return memory;
+  return new RateLimiterRedis({ storeClient: store, keyPrefix: `fluxo:limit:${keyPrefix}`, points, duration: 60, insuranceLimiter: memory });
 }
 
 /**
@@ -37,21 +56,24 @@ export function queryLimits(options: LimitOptions) {
 }
 
 /** Per-key request rate, answered with RATE_LIMITED and HTTP 429 when exceeded. */
-export function rateLimitPlugin(options: LimitOptions): ApolloServerPlugin<GatewayContext> {
-  const perKey = new RateLimiterMemory({ keyPrefix: 'key', points: options.perKeyPerMinute, duration: 60 });
-  const anonymous = new RateLimiterMemory({ keyPrefix: 'anon', points: options.anonymousPerMinute, duration: 60 });
-  return {
-    async requestDidStart({ contextValue }) {
-      const { caller } = contextValue;
-      if (caller.kind === 'ADMIN') return;
-      const limiter = caller.keyId ? perKey : anonymous;
-      try {
-        await limiter.consume(caller.keyId ?? contextValue.clientAddress);
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        throw rateLimited(rejection, 'Rate limit exceeded');
-      }
-    },
+/**
+ * The per-key (and, without a key, per-address) request budget. It is checked
+ * while the request's context is built, right after the caller is known:
+ * Apollo answers an error thrown there with its code and HTTP status (429,
+ * Retry-After), where one thrown from a plugin's requestDidStart became a 500.
+ */
+export function requestBudget(options: LimitOptions, store: Redis | null = null) {
+  const perKey = minuteLimiter(store, 'key', options.perKeyPerMinute);
+  const anonymous = minuteLimiter(store, 'anon', options.anonymousPerMinute);
+  return async (caller: Caller, clientAddress: string): Promise<void> => {
+    if (caller.kind === 'ADMIN') return;
+    const limiter = caller.keyId ? perKey : anonymous;
+    try {
+      await limiter.consume(caller.keyId ?? clientAddress);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      throw rateLimited(rejection, 'Rate limit exceeded');
+    }
   };
 }
 
@@ -67,8 +89,8 @@ function rateLimited(rejection: RateLimiterRes, what: string): GraphQLError {
  * never reaches the per-key limiter. So refusals are counted per client
  * address, and an address over the limit is refused before any lookup.
  */
-export function credentialGuard(options: LimitOptions) {
-  const failures = new RateLimiterMemory({ keyPrefix: 'bad-credential', points: options.failedCredentialsPerMinute, duration: 60 });
+export function credentialGuard(options: LimitOptions, store: Redis | null = null) {
+  const failures = minuteLimiter(store, 'bad-credential', options.failedCredentialsPerMinute);
   return async <T>(clientAddress: string, identify: () => Promise<T>): Promise<T> => {
     const state = await failures.get(clientAddress);
     if (state && state.remainingPoints <= 0) throw rateLimited(state, 'Too many refused credentials from this address');

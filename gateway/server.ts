@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import Redis from 'ioredis';
 import { sql } from 'kysely';
 import { hashKey } from '../platform/access-key-format';
 import type { ControlPlane } from '../platform/control-plane';
@@ -17,7 +18,7 @@ import { formatErrorFor, listen, type RunningService } from '../subgraphs/kit/se
 import { identifyCaller } from './caller';
 import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
-import { anonymousAccessPlugin, credentialGuard, queryLimits, rateLimitPlugin, textInputGuard, type LimitOptions } from './limits';
+import { anonymousAccessPlugin, credentialGuard, queryLimits, requestBudget, textInputGuard, type LimitOptions } from './limits';
 import { createMetrics } from './metrics';
 import { loadManifest, ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 import { keepAliveFetcher } from './subgraph-fetcher';
@@ -86,7 +87,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   httpServer.keepAliveTimeout = 65_000;
   const metrics = createMetrics();
   const armor = queryLimits(options.limits);
-  const guardCredentials = credentialGuard(options.limits);
+  const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
+  const guardCredentials = credentialGuard(options.limits, limitStore);
+  const spendBudget = requestBudget(options.limits, limitStore);
   const manifest = loadManifest(options.manifestPath);
   const apollo = new ApolloServer<GatewayContext>({
     gateway: gateway as never,
@@ -104,7 +107,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       ApolloServerPluginDrainHttpServer({ httpServer }),
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
-      rateLimitPlugin(options.limits),
       anonymousAccessPlugin(options.sandbox),
       textInputGuard(),
       partnerSafelistPlugin(manifest),
@@ -164,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
           requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
           throw error;
         });
+        await spendBudget(caller, clientAddress);
         let signed: Promise<string> | undefined;
         const traceparent = req.headers.traceparent;
         return {
@@ -189,6 +192,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await apollo.stop();
       await keys.stop();
       await subgraphFetch.close();
+      limitStore?.disconnect();
     },
   };
+}
+
+/**
+ * The Redis client of the rate limits. Commands are not queued while it is
+ * disconnected, so a limit check fails at once and the limiter falls back to
+ * memory instead of making the request wait; reconnection goes on in the
+ * background and each outage is logged once.
+ */
+function connectLimitStore(url: string, logger: Logger): Redis {
+  const store = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 0, connectionName: 'fluxo-gateway' });
+  let healthy = true;
+  store.on('ready', () => {
+    if (!healthy) logger.info('rate-limit store reachable again');
+    healthy = true;
+  });
+  store.on('error', (error: Error) => {
+    if (healthy) logger.warn({ err: error.message }, 'rate-limit store unreachable: limits fall back to this process');
+    healthy = false;
+  });
+  return store;
 }

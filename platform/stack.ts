@@ -40,6 +40,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOption
     anonymousPerMinute: intFromEnv(env.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE, 120, 'FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE'),
     failedCredentialsPerMinute: intFromEnv(env.FLUXO_FAILED_CREDENTIALS_PER_MINUTE, 30, 'FLUXO_FAILED_CREDENTIALS_PER_MINUTE'),
     exposeSuggestions: env.NODE_ENV !== 'production',
+    redisUrl: env.FLUXO_REDIS_URL?.trim() || null,
   };
 }
 

@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { ControlPlaneDB } from '../../platform/control-plane';
+import { createDatabase } from '../../platform/db';
+import { createLogger } from '../../platform/logger';
+import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/stack';
+import { startGateway, type RunningGateway } from '../../gateway/server';
+import type { LimitOptions } from '../../gateway/limits';
+import { startTestStack, type TestStack } from '../support/stack';
+import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+
+// Gateways share their rate limits through Redis (FLUXO_REDIS_URL): the
+// machine's Redis here and in CI, TEST_REDIS_URL to point elsewhere.
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const PER_KEY = 4;
+
+let t: TestStack;
+let company: SubscribedCompany;
+const extra: Array<{ gateway: RunningGateway; db: Kysely<ControlPlaneDB> }> = [];
+
+async function anotherGateway(limits: LimitOptions): Promise<RunningGateway> {
+  const db = createDatabase<ControlPlaneDB>(t.database.url, { max: 2, applicationName: 'fluxo-gateway-extra' });
+  const gateway = await startGateway({
+    port: 0,
+    supergraphPath: supergraphPath(),
+    manifestPath: manifestPath(),
+    subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
+    controlPlane: db,
+    controlPlaneUrl: t.database.url,
+    contextPrivateKey: t.keys.privateKey,
+    adminToken: t.adminToken,
+    sandbox: false,
+    limits,
+    keyCacheTtlMillis: 60_000,
+    logger: createLogger('test', 'silent'),
+  });
+  extra.push({ gateway, db });
+  return gateway;
+}
+
+async function ask(url: string, secret: string): Promise<{ status: number; code: string | null }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query: '{ me { company { slug } } }' }) });
+  const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+  return { status: response.status, code: body.errors?.[0]?.extensions?.code ?? null };
+}
+
+beforeAll(async () => {
+  const limits = { ...limitsFromEnv(), perKeyPerMinute: PER_KEY, redisUrl: REDIS_URL };
+  t = await startTestStack({ limits });
+  company = await subscribeCompany(t, 'Limited Co', ['EMPLOYEES']);
+});
+afterAll(async () => {
+  for (const { gateway, db } of extra) {
+    await gateway.stop();
+    await db.destroy();
+  }
+  await company?.tenantDb.destroy();
+  await t?.stop();
+});
+
+it('counts one key against one budget across gateways', async () => {
+  const second = await anotherGateway({ ...limitsFromEnv(), perKeyPerMinute: PER_KEY, redisUrl: REDIS_URL });
+  const answers = [];
+  // Alternating, each gateway sees only half of the requests.
+  for (let i = 0; i < PER_KEY + 1; i += 1) answers.push(await ask(i % 2 === 0 ? t.gatewayUrl : second.url, company.secret));
+  expect(answers.slice(0, PER_KEY)).toEqual(Array.from({ length: PER_KEY }, () => ({ status: 200, code: null })));
+  expect(answers[PER_KEY]).toEqual({ status: 429, code: 'RATE_LIMITED' });
+});
+
+it('keeps serving, with limits per process, while Redis cannot be reached', async () => {
+  // Nothing listens on port 1: every limit check fails at once and falls back to memory.
+  const cut = await anotherGateway({ ...limitsFromEnv(), perKeyPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' });
+  const other = await subscribeCompany(t, 'Unlimited Co', ['EMPLOYEES']);
+  try {
+    expect(await ask(cut.url, other.secret)).toEqual({ status: 200, code: null });
+    expect(await ask(cut.url, other.secret)).toEqual({ status: 200, code: null });
+    expect(await ask(cut.url, other.secret)).toEqual({ status: 429, code: 'RATE_LIMITED' });
+  } finally {
+    await other.tenantDb.destroy();
+  }
+});
