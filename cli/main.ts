@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { dbBackupCommand, dbRestoreCommand } from './commands/db';
 import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
@@ -33,6 +34,20 @@ tenant
   .requiredOption('--module <MODULE...>', 'modules to add (ASSETS, EMPLOYEES, FINANCE, PAYROLL)')
   .action(action(tenantAddModuleCommand));
 registerSeedCommand(tenant);
+
+const db = program.command('db').description('backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+db.command('backup')
+  .description("write a company's tenant database, or the control plane, to a pg_dump archive")
+  .option('--company <slug>', 'the company whose database to back up')
+  .option('--control-plane', 'back up the control-plane database instead')
+  .option('--out <file>', 'archive to write (default backups/<slug>-<time>.dump)')
+  .action(action(dbBackupCommand));
+db.command('restore')
+  .description("replace a company's tenant database with an archive; the previous one is kept under another name")
+  .requiredOption('--company <slug>', 'the company whose database to restore')
+  .requiredOption('--from <file>', 'archive written by fluxo db backup')
+  .option('--yes', 'confirm: everything since the backup is replaced')
+  .action(action(dbRestoreCommand));
 
 const keys = program.command('keys').description('keys for real deployments');
 keys

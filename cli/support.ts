@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { sql } from 'kysely';
 import pino from 'pino';
+import { BackupError } from '../platform/backup';
 import { loadConfig, type FluxoConfig } from '../platform/config';
 import { createDatabase, databaseName, isPgError } from '../platform/db';
 import type { Logger } from '../platform/logger';
@@ -89,6 +90,7 @@ export function positiveInt(value: string): number {
 export function describeFailure(error: unknown): string {
   if (process.env.FLUXO_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
   if (error instanceof UserErrorsException) return error.userErrors.map((e) => `${e.message} (${e.code})`).join('; ');
+  if (error instanceof BackupError) return error.message;
   const line = operatorMessage(error);
   if (line !== null) return line;
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

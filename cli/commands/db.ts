@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { backupDatabase, restoreToNewDatabase, swapDatabase } from '../../platform/backup';
+import { databaseName } from '../../platform/db';
+import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
+import { listTenants, type TenantWithCompany } from '../../subgraphs/access/store/tenants';
+import type { AccessDeps } from '../../subgraphs/access/deps';
+import { CliUsageError, configWithDatabaseUrl, withAccessDeps } from '../support';
+
+const out = (text: string) => process.stdout.write(`${text}\n`);
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+
+async function tenantOf(deps: AccessDeps, slug: string): Promise<TenantWithCompany> {
+  const [tenant] = await listTenants(deps.controlPlane, { slugs: [slug] });
+  if (!tenant) throw new CliUsageError(`no company "${slug}" (fluxo tenant list shows them)`);
+  return tenant;
+}
+
+/** `fluxo db backup`: one tenant's database, or the control plane, to a pg_dump archive. */
+export async function dbBackupCommand(options: { company?: string; controlPlane?: boolean; out?: string }): Promise<void> {
+  if (Boolean(options.company) === Boolean(options.controlPlane)) throw new CliUsageError('say what to back up: --company <slug> or --control-plane');
+  const config = configWithDatabaseUrl();
+  const { url, label } = options.controlPlane
+    ? { url: config.databaseUrl, label: 'control-plane' }
+    : await withAccessDeps(config, async (deps) => {
+        const tenant = await tenantOf(deps, options.company!);
+        return { url: deps.shards.databaseUrl(tenant.shard, tenant.database_name), label: tenant.slug };
+      });
+  const file = path.resolve(options.out ?? path.join('backups', `${label}-${stamp()}.dump`));
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  await backupDatabase(url, file);
+  out(`backed up ${label} (${databaseName(url)}) to ${file} (${fs.statSync(file).size} bytes)`);
+}
+
+/**
+ * `fluxo db restore`: a tenant's database becomes the archive's. The archive is
+ * restored into a new database first (a failed restore changes nothing), then
+ * takes the live one's name; the previous database is kept under another name
+ * for the operator to drop. The tenant's settings and any migration newer than
+ * the archive are applied after, as `fluxo tenant sync` does.
+ */
+export async function dbRestoreCommand(options: { company: string; from: string; yes?: boolean }): Promise<void> {
+  const file = path.resolve(options.from);
+  if (!fs.existsSync(file)) throw new CliUsageError(`no archive at ${file}`);
+  if (!options.yes) throw new CliUsageError(`restoring replaces everything in ${options.company}'s database since the backup: add --yes to go ahead`);
+  await withAccessDeps(configWithDatabaseUrl(), async (deps) => {
+    const report = await restoreTenant(deps, options.company, file);
+    out(`restored ${options.company} from ${file}; the previous database is kept as ${report.retired} (drop it when you no longer need it)`);
+    if (report.applied.length > 0) out(`  then migrated: ${report.applied.join(', ')}`);
+  });
+}
+
+/** The restore behind `fluxo db restore`, for the CLI and its tests. */
+export async function restoreTenant(deps: AccessDeps, slug: string, file: string): Promise<{ retired: string; applied: string[] }> {
+  const tenant = await tenantOf(deps, slug);
+  const server = deps.shards.serverUrl(tenant.shard);
+  const suffix = stamp().replace('-', '');
+  // PostgreSQL keeps 63 bytes of a name: the base is shortened, never the suffix.
+  const named = (tag: string) => `${tenant.database_name.slice(0, 63 - tag.length - suffix.length - 1)}_${tag}${suffix}`;
+  const replacement = named('r');
+  const retired = named('old');
+  await restoreToNewDatabase(server, replacement, file);
+  await swapDatabase(server, tenant.database_name, replacement, retired);
+  const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
+  if (result && !result.ok) throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);
+  return { retired, applied: result?.ok ? result.applied : [] };
+}
