@@ -1,6 +1,7 @@
 import client from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from './context';
+import type { SubgraphFetchFigures } from './observability';
 
 /** Prometheus metrics of one gateway process, served on /metrics. */
 export function createMetrics() {
@@ -19,6 +20,30 @@ export function createMetrics() {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
+  const fetches = new client.Histogram({
+    name: 'fluxo_subgraph_fetch_duration_seconds',
+    help: 'Time of one fetch from the gateway to a subgraph, by subgraph and outcome',
+    labelNames: ['subgraph', 'outcome'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  /** Records one subgraph fetch: `ok` false when it failed or its answer carried errors. */
+  const observeFetch = (subgraph: string, seconds: number, ok: boolean) => fetches.observe({ subgraph, outcome: ok ? 'ok' : 'error' }, seconds);
+  /** Fetches per subgraph since start: count, failures and mean duration. */
+  const fetchFigures = async (): Promise<Record<string, SubgraphFetchFigures>> => {
+    const totals: Record<string, { count: number; errors: number; sum: number }> = {};
+    for (const value of (await fetches.get()).values) {
+      const subgraph = String(value.labels.subgraph);
+      const entry = (totals[subgraph] ??= { count: 0, errors: 0, sum: 0 });
+      if (value.metricName === 'fluxo_subgraph_fetch_duration_seconds_count') {
+        entry.count += value.value;
+        if (value.labels.outcome === 'error') entry.errors += value.value;
+      } else if (value.metricName === 'fluxo_subgraph_fetch_duration_seconds_sum') entry.sum += value.value;
+    }
+    return Object.fromEntries(
+      Object.entries(totals).map(([subgraph, t]) => [subgraph, { total: t.count, errors: t.errors, meanMs: t.count > 0 ? Math.round((t.sum / t.count) * 10_000) / 10 : null }]),
+    );
+  };
   const plugin: ApolloServerPlugin<GatewayContext> = {
     async requestDidStart({ contextValue }) {
       const stop = duration.startTimer();
@@ -31,5 +56,5 @@ export function createMetrics() {
       };
     },
   };
-  return { registry, plugin };
+  return { registry, plugin, observeFetch, fetchFigures };
 }

@@ -8,6 +8,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import Redis from 'ioredis';
 import { sql } from 'kysely';
 import { hashKey } from '../platform/access-key-format';
@@ -20,6 +21,7 @@ import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
 import { anonymousAccessPlugin, credentialGuard, queryLimits, requestBudget, textInputGuard, type LimitOptions } from './limits';
 import { createMetrics } from './metrics';
+import { modulesReport, probeSubgraph } from './observability';
 import { loadManifest, ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 import { keepAliveFetcher } from './subgraph-fetcher';
 
@@ -53,6 +55,27 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent. */
 class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  constructor(
+    config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
+    private readonly subgraph: string,
+    private readonly observe: (subgraph: string, seconds: number, ok: boolean) => void,
+  ) {
+    super(config);
+  }
+
+  /** Times each fetch for the subgraph's metrics and /observability/modules. */
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+    const started = process.hrtime.bigint();
+    let ok = false;
+    try {
+      const response = await super.process(options);
+      ok = !response.errors?.length;
+      return response;
+    } finally {
+      this.observe(this.subgraph, Number(process.hrtime.bigint() - started) / 1e9, ok);
+    }
+  }
+
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const headers = request.http!.headers;
     if (!('signedContext' in context)) return; // health probes of the gateway itself
@@ -72,10 +95,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await keys.start();
   const adminTokenHash = hashKey(options.adminToken);
   const subgraphFetch = keepAliveFetcher();
+  const metrics = createMetrics();
 
   const gateway = new ApolloGateway({
     supergraphSdl: fs.readFileSync(options.supergraphPath, 'utf8'),
-    buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }),
+    buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }, name, metrics.observeFetch),
     logger,
     // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.
     __exposeQueryPlanExperimental: options.exposeQueryPlan ?? false,
@@ -85,7 +109,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
-  const metrics = createMetrics();
   const armor = queryLimits(options.limits);
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
@@ -135,17 +158,27 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
         () => (checks.controlPlane = 'ok'),
         () => (checks.controlPlane = 'unreachable'),
       ),
-      ...Object.entries(options.subgraphUrls).map(async ([name, url]) => {
-        try {
-          const r = await fetch(url.replace(/\/graphql$/, '/ready'), { signal: AbortSignal.timeout(2000) });
-          checks[name] = r.ok ? 'ok' : `status ${r.status}`;
-        } catch {
-          checks[name] = 'unreachable';
-        }
-      }),
+      ...Object.entries(options.subgraphUrls).map(async ([name, url]) => (checks[name] = await probeSubgraph(url))),
     ]);
     const ready = Object.values(checks).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', checks });
+  });
+  // For the operator only: per module, its subgraph, its tenants and their schemas, and this gateway's fetches to it.
+  app.get('/observability/modules', async (req, res) => {
+    const clientAddress = req.socket.remoteAddress ?? 'unknown';
+    try {
+      const caller = await guardCredentials(clientAddress, () => identifyCaller(req.headers, keys, adminTokenHash));
+      if (caller.kind !== 'ADMIN') {
+        res.status(caller.kind === 'ANONYMOUS' ? 401 : 403).json({ error: { code: caller.kind === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: 'Only the operator token may read this' } });
+        return;
+      }
+      res.json({ generatedAt: new Date().toISOString(), modules: await modulesReport({ controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, fetches: metrics.fetchFigures }) });
+    } catch (error) {
+      const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
+      const status = error instanceof GraphQLError ? Number((error.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500;
+      if (status >= 500) logger.error({ err: error }, 'observability report failed');
+      res.status(status).json({ error: { code, message: status >= 500 ? 'Internal server error' : (error as Error).message } });
+    }
   });
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
