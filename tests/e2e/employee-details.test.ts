@@ -76,3 +76,34 @@ it('needs the EMPLOYEES module', async () => {
     await assetsOnly.tenantDb.destroy();
   }
 });
+
+describe('a leaver\'s reports', () => {
+  const TERMINATE_WITH_REPORTS = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) {
+    employee { id status } reassignedReports { id manager { id } } userErrors { code } } }`;
+  const managerOf = async (id: string) => (await asCompany(t, company, 'query($id: ID!) { employee(id: $id) { manager { id } } }', { id })).data.employee.manager?.id ?? null;
+
+  it('move up to the leaver\'s manager, except those who have left; with no manager above, to nobody', async () => {
+    const head = await hireSomeone(t, company, { firstName: 'Gail', lastName: 'Head' });
+    const lead = await hireSomeone(t, company, { firstName: 'Max', lastName: 'Lead', managerId: head.id });
+    const [r1, r2, gone] = [
+      await hireSomeone(t, company, { managerId: lead.id }),
+      await hireSomeone(t, company, { managerId: lead.id }),
+      await hireSomeone(t, company, { managerId: lead.id }),
+    ];
+    expect((await asCompany(t, company, TERMINATE, { input: { employeeId: gone.id, date: '2026-02-28' } })).data.terminateEmployee.userErrors).toEqual([]);
+
+    const requestId = `test-roll-up-${randomUUID()}`;
+    const res = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: lead.id, date: '2026-03-31' } }, requestId);
+    expect(res.data.terminateEmployee.userErrors).toEqual([]);
+    expect(res.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager.id]).sort()).toEqual([[r1.id, head.id], [r2.id, head.id]].sort());
+    expect(await managerOf(r1.id)).toBe(head.id);
+    expect(await managerOf(gone.id)).toBe(lead.id);
+    // Each move is audited with the termination.
+    const audited = await company.tenantDb.selectFrom('audit.audit_log').select(['entity_id', 'operation']).where('request_id', '=', requestId).where('entity_id', 'in', [r1.id, r2.id]).execute();
+    expect(audited.map((a) => a.operation)).toEqual(['terminateEmployee', 'terminateEmployee']);
+
+    const top = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: head.id, date: '2026-04-30' } });
+    expect(top.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager])).toEqual(expect.arrayContaining([[r1.id, null], [r2.id, null]]));
+    expect(await managerOf(r2.id)).toBeNull();
+  });
+});

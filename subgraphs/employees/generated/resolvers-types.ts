@@ -389,7 +389,7 @@ export type Mutation = {
   setEmployeeStatus: SetEmployeeStatusPayload;
   /** Signs an employment contract; an employee has at most one contract on any date. Announces ContractSigned. Needs EMPLOYEES. */
   signContract: SignContractPayload;
-  /** Terminates an employee on a date (their last day): sets status TERMINATED, ends the contract and position in force that day, and announces EmployeeTerminated (and ContractEnded). Needs EMPLOYEES. */
+  /** Terminates an employee on a date (their last day): sets status TERMINATED, ends the contract and position in force that day, moves their working reports to their own manager (to none when there is none), and announces EmployeeTerminated (and ContractEnded). Needs EMPLOYEES. */
   terminateEmployee: TerminateEmployeePayload;
   /** Corrects an employee's name or work e-mail (a typo, a change of name) and announces EmployeeDetailsChanged. Needs EMPLOYEES. */
   updateEmployeeDetails: UpdateEmployeeDetailsPayload;
@@ -655,6 +655,8 @@ export type TerminateEmployeePayload = {
   __typename?: 'TerminateEmployeePayload';
   /** The terminated employee. */
   employee?: Maybe<Employee>;
+  /** The working reports that now report to the terminated employee's manager (or to nobody). */
+  reassignedReports?: Maybe<Array<Employee>>;
   /** Why it did not happen (codes: NOT_FOUND, ALREADY_TERMINATED, INVALID_DATE_RANGE, CONTRACT_AFTER_TERMINATION, POSITION_CHANGE_AFTER_TERMINATION). */
   userErrors: Array<UserError>;
 };
@@ -846,7 +848,7 @@ export type ResolversTypes = {
   SignContractInput: SignContractInput;
   SignContractPayload: ResolverTypeWrapper<Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
   TerminateEmployeeInput: TerminateEmployeeInput;
-  TerminateEmployeePayload: ResolverTypeWrapper<Omit<TerminateEmployeePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
+  TerminateEmployeePayload: ResolverTypeWrapper<Omit<TerminateEmployeePayload, 'employee' | 'reassignedReports'> & { employee?: Maybe<ResolversTypes['Employee']>, reassignedReports?: Maybe<Array<ResolversTypes['Employee']>> }>;
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: ResolverTypeWrapper<Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -902,7 +904,7 @@ export type ResolversParentTypes = {
   SignContractInput: SignContractInput;
   SignContractPayload: Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
   TerminateEmployeeInput: TerminateEmployeeInput;
-  TerminateEmployeePayload: Omit<TerminateEmployeePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
+  TerminateEmployeePayload: Omit<TerminateEmployeePayload, 'employee' | 'reassignedReports'> & { employee?: Maybe<ResolversParentTypes['Employee']>, reassignedReports?: Maybe<Array<ResolversParentTypes['Employee']>> };
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   UserError: UserError;
@@ -1108,6 +1110,7 @@ export type SignContractPayloadResolvers<ContextType = EmployeesContext, ParentT
 
 export type TerminateEmployeePayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['TerminateEmployeePayload'] = ResolversParentTypes['TerminateEmployeePayload']> = {
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  reassignedReports?: Resolver<Maybe<Array<ResolversTypes['Employee']>>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 

@@ -4,12 +4,14 @@ import { validateTermination } from '../domain/employee-input';
 import { employeesEvent } from '../events';
 import { endAssignmentInForce, findAssignmentsStartingAfter } from '../store/assignments';
 import { endContractInForce, findContractsStartingAfter } from '../store/contracts';
-import { updateEmployee } from '../store/employees';
+import { findEmployee, moveWorkingReports, updateEmployee } from '../store/employees';
+import { lockReportingLine } from '../store/locks';
 import { lockEmployee, mutate } from './mutate';
 
 /**
  * Terminates on `date`, the last day worked: the contract and position in force
- * that day end then. Contracts or moves agreed to start after it are refused
+ * that day end then, and the employee's working reports move up to their
+ * manager. Contracts or moves agreed to start after it are refused
  * rather than silently dropped: terminate later, or after they are settled.
  */
 export function terminateEmployee(ctx: EmployeesContext, input: { employeeId: string; date: string }) {
@@ -23,6 +25,13 @@ export function terminateEmployee(ctx: EmployeesContext, input: { employeeId: st
     if (laterMove) failWith('input.date', `A position change takes effect on ${laterMove.start_date}, after this termination date`, 'POSITION_CHANGE_AFTER_TERMINATION');
 
     const terminated = await updateEmployee(trx, employee.id, { status: 'TERMINATED', termination_date: v.date });
+    // The reporting line closes over the gap: working reports move to the
+    // leaver's own manager (none when that manager has left too). The lock
+    // orders this with concurrent manager changes, as their cycle check needs.
+    await lockReportingLine(trx);
+    const above = employee.manager_id === null ? undefined : await findEmployee(trx, employee.manager_id);
+    const newManagerId = above && above.status !== 'TERMINATED' ? above.id : null;
+    const reassignedReports = await moveWorkingReports(trx, employee.id, newManagerId);
     const endedContracts = await endContractInForce(trx, employee.id, v.date);
     await endAssignmentInForce(trx, employee.id, v.date);
 
@@ -32,6 +41,9 @@ export function terminateEmployee(ctx: EmployeesContext, input: { employeeId: st
       record.audit({ entity: 'contract', entityId: contract.id, after: { endDate: contract.end_date } });
       record.publish(employeesEvent('ContractEnded', { contractId: contract.id, employeeId: employee.id, endDate: v.date }));
     }
-    return { employee: terminated };
+    for (const report of reassignedReports) {
+      record.audit({ entity: 'employee', entityId: report.id, before: { managerId: employee.id }, after: { managerId: newManagerId } });
+    }
+    return { employee: terminated, reassignedReports };
   });
 }

@@ -64,6 +64,17 @@ export function updateEmployee(db: EmployeesExecutor, id: string, changes: Emplo
     .executeTakeFirstOrThrow();
 }
 
+/** Moves the working (not terminated) direct reports of one manager to another (or to none); returns them as moved. */
+export function moveWorkingReports(db: EmployeesExecutor, fromManagerId: string, toManagerId: string | null): Promise<EmployeeRow[]> {
+  return db
+    .updateTable('employees.employee')
+    .set({ manager_id: toManagerId, updated_at: new Date() })
+    .where('manager_id', '=', fromManagerId)
+    .where('status', '<>', 'TERMINATED')
+    .returning(EMPLOYEE_COLUMNS)
+    .execute();
+}
+
 /** The reporting line from `startId` up to the top, `startId` first. UNION stops even on a damaged (cyclic) line. */
 export async function managerChainUp(db: EmployeesExecutor, startId: string): Promise<string[]> {
   const { rows } = await sql<{ id: string }>`
