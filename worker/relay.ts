@@ -142,3 +142,36 @@ export async function drainTenant(
   }
   return total;
 }
+
+/**
+ * The advisory lock of the relay in a tenant database (advisory locks are per
+ * database). Whoever holds it is the one relay of that tenant's outboxes.
+ */
+export const RELAY_LOCK = 7_236_491_001;
+
+/**
+ * drainTenant, by at most one relay per tenant database at a time: several
+ * worker processes (replicas, or `npm start` next to a standalone worker) must
+ * not deliver the same aggregate's events side by side, or a later event could
+ * be delivered before an earlier one commits. The lock is a session lock on one
+ * pinned connection, so a relay that dies releases it with its connection.
+ * Null when another relay holds it: that one drains, and polling brings this
+ * worker back anyway.
+ */
+export async function drainTenantExclusively(
+  db: Kysely<any>,
+  tenantModules: readonly ModuleName[],
+  consumers: readonly EventConsumer[],
+  logger: Logger,
+  options: RelayOptions = DEFAULT_RELAY_OPTIONS,
+): Promise<DrainReport | null> {
+  return db.connection().execute(async (conn) => {
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RELAY_LOCK}::bigint) AS locked`.execute(conn);
+    if (!rows[0]!.locked) return null;
+    try {
+      return await drainTenant(conn, tenantModules, consumers, logger, options);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${RELAY_LOCK}::bigint)`.execute(conn);
+    }
+  });
+}

@@ -6,7 +6,7 @@ import type { ModuleName } from '../platform/modules';
 import type { ShardDirectory } from '../platform/shards';
 import { OUTBOX_CHANNEL, type EventConsumer } from '../subgraphs/kit/events';
 import type { TenantPoolManager } from '../subgraphs/kit/pool-manager';
-import { DEFAULT_RELAY_OPTIONS, drainTenant, type RelayOptions } from './relay';
+import { DEFAULT_RELAY_OPTIONS, drainTenantExclusively, type RelayOptions } from './relay';
 
 interface TenantTarget {
   id: string;
@@ -118,8 +118,9 @@ export class OutboxWorker {
   private async drain(tenant: TenantTarget): Promise<void> {
     try {
       const db: Kysely<any> = this.pools.get(tenant.shard, tenant.database);
-      const report = await drainTenant(db, tenant.modules, this.consumers, this.logger.child({ tenant: tenant.slug }), this.options.relay);
-      if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
+      const report = await drainTenantExclusively(db, tenant.modules, this.consumers, this.logger.child({ tenant: tenant.slug }), this.options.relay);
+      if (report === null) this.logger.debug({ tenant: tenant.slug }, 'another relay is draining this tenant');
+      else if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
     } catch (error) {
       this.logger.error({ err: error, tenant: tenant.slug }, 'outbox drain failed');
     }

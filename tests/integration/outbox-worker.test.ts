@@ -4,7 +4,7 @@ import { ShardDirectory } from '../../platform/shards';
 import { publishEvents, type DeliveredEvent, type EventConsumer } from '../../subgraphs/kit/events';
 import { TenantPoolManager } from '../../subgraphs/kit/pool-manager';
 import { listDeadEvents, replayDeadEvents } from '../../worker/dead-letters';
-import { drainTenant, DEFAULT_RELAY_OPTIONS } from '../../worker/relay';
+import { drainTenant, drainTenantExclusively, DEFAULT_RELAY_OPTIONS, RELAY_LOCK } from '../../worker/relay';
 import { OutboxWorker, DEFAULT_WORKER_OPTIONS } from '../../worker/service';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
@@ -61,6 +61,30 @@ describe('outbox relay', () => {
     expect(second.delivered).toBe(5);
     const seen = await sql<{ n: number }>`SELECT n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
     expect(seen.rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('lets one relay at a time drain a tenant: another process holding the lock makes it stand aside', async () => {
+    await publish('x', 1);
+    await publish('x', 2);
+    const consumer = recordingConsumer();
+    // Another worker's relay, holding the tenant's relay lock on its own session.
+    const other = company.openTenantDb();
+    try {
+      await other.connection().execute(async (conn) => {
+        await sql`SELECT pg_advisory_lock(${RELAY_LOCK}::bigint)`.execute(conn);
+        expect(await drainTenantExclusively(tenantDb, ['ASSETS', 'EMPLOYEES'], [consumer], logger)).toBeNull();
+        const pending = await sql<{ n: string }>`SELECT count(*) AS n FROM employees.outbox WHERE status = 'PENDING'`.execute(tenantDb);
+        expect(Number(pending.rows[0]!.n)).toBe(2);
+        await sql`SELECT pg_advisory_unlock(${RELAY_LOCK}::bigint)`.execute(conn);
+      });
+    } finally {
+      await other.destroy();
+    }
+    // Released: this relay drains, and leaves the lock free for the next one.
+    expect(await drainTenantExclusively(tenantDb, ['ASSETS', 'EMPLOYEES'], [consumer], logger)).toEqual({ delivered: 2, failed: 0, dead: 0 });
+    expect((await drainTenantExclusively(tenantDb, ['ASSETS', 'EMPLOYEES'], [consumer], logger))?.delivered).toBe(0);
+    const seen = await sql<{ n: number }>`SELECT n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
+    expect(seen.rows.map((r) => r.n)).toEqual([1, 2]);
   });
 
   it('retries with backoff, keeps later events of the aggregate waiting, and dead-letters after N failures', async () => {
