@@ -1,9 +1,9 @@
-import { loadConfig } from '../platform/config';
+import { intFromEnv, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
 import { SubgraphRuntime } from '../subgraphs/kit/runtime';
 import { loadConsumers } from './consumers';
 import type { RelayOptions } from './relay';
-import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker, parsePartition } from './service';
 
 /**
  * Fault injection for the crash-safety tests only: FLUXO_WORKER_CRASH_AT names a
@@ -21,6 +21,8 @@ export async function startWorker(runtime: SubgraphRuntime, env: NodeJS.ProcessE
   const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, runtime.tenantPools(), loadConsumers(), runtime.logger.child({ component: 'worker' }), {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: Number(env.FLUXO_WORKER_POLL_MS ?? DEFAULT_WORKER_OPTIONS.pollMillis),
+    maxListeners: intFromEnv(env.FLUXO_WORKER_MAX_LISTENERS, DEFAULT_WORKER_OPTIONS.maxListeners, 'FLUXO_WORKER_MAX_LISTENERS'),
+    partition: parsePartition(env.FLUXO_WORKER_PARTITION),
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(env) },
   });
   await worker.start();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
 import type { ControlPlane } from '../platform/control-plane';
@@ -23,10 +24,36 @@ export interface OutboxWorkerOptions {
   tenantRefreshMillis: number;
   /** Tenant databases with a LISTEN connection; the rest are served by polling only. */
   maxListeners: number;
+  /** This worker's share of the tenants: those whose partition (partitionOf) is `index` of `count`. */
+  partition: Partition;
   relay: RelayOptions;
 }
 
-export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = { pollMillis: 1000, tenantRefreshMillis: 10_000, maxListeners: 100, relay: DEFAULT_RELAY_OPTIONS };
+export interface Partition {
+  index: number;
+  count: number;
+}
+
+export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = { pollMillis: 1000, tenantRefreshMillis: 10_000, maxListeners: 100, partition: { index: 0, count: 1 }, relay: DEFAULT_RELAY_OPTIONS };
+
+/**
+ * The partition of a tenant among `count` workers: a hash of its id, stable
+ * across restarts and the same in every process. Workers 0..count-1 together
+ * serve every tenant once, each with its own listeners.
+ */
+export function partitionOf(tenantId: string, count: number): number {
+  return createHash('sha256').update(tenantId).digest().readUInt32BE(0) % count;
+}
+
+/** FLUXO_WORKER_PARTITION, "index/count" (e.g. "0/4"); a whole share when unset. */
+export function parsePartition(value: string | undefined): Partition {
+  if (value === undefined || value.trim() === '') return { index: 0, count: 1 };
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new Error(`FLUXO_WORKER_PARTITION must be "index/count" with 0 <= index < count, e.g. "0/4" (got "${value}")`);
+  return { index, count };
+}
 
 /**
  * The outbox relay of every tenant database. A NOTIFY from a producer's commit
@@ -65,7 +92,9 @@ export class OutboxWorker {
       .select(['tenant.id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
       .where('tenant.status', '=', 'ACTIVE')
       .execute();
-    this.tenants = new Map(rows.map((r) => [r.id, { id: r.id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]));
+    const { index, count } = this.options.partition;
+    const mine = rows.filter((r) => partitionOf(r.id, count) === index);
+    this.tenants = new Map(mine.map((r) => [r.id, { id: r.id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]));
     for (const tenant of this.tenants.values()) {
       if (!this.listeners.has(tenant.id) && this.listeners.size < this.options.maxListeners) await this.listen(tenant);
     }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createLogger } from '../../platform/logger';
 import { ShardDirectory } from '../../platform/shards';
@@ -5,7 +6,7 @@ import { publishEvents, type DeliveredEvent, type EventConsumer } from '../../su
 import { TenantPoolManager } from '../../subgraphs/kit/pool-manager';
 import { listDeadEvents, replayDeadEvents } from '../../worker/dead-letters';
 import { drainTenant, drainTenantExclusively, DEFAULT_RELAY_OPTIONS, RELAY_LOCK } from '../../worker/relay';
-import { OutboxWorker, DEFAULT_WORKER_OPTIONS } from '../../worker/service';
+import { OutboxWorker, DEFAULT_WORKER_OPTIONS, parsePartition, partitionOf } from '../../worker/service';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
@@ -133,6 +134,45 @@ describe('outbox relay', () => {
       expect(Date.now() - started).toBeLessThan(1000);
     } finally {
       await worker.stop();
+      await pools.shutdown();
+    }
+  });
+});
+
+describe('worker partitions', () => {
+  it('split tenants by a stable hash: each in exactly one of n partitions, near even shares', () => {
+    const ids = Array.from({ length: 2000 }, () => randomUUID());
+    const shares = [0, 0, 0, 0];
+    for (const id of ids) {
+      const p = partitionOf(id, 4);
+      expect(partitionOf(id, 4)).toBe(p);
+      shares[p]! += 1;
+    }
+    for (const share of shares) expect(share).toBeGreaterThan(400);
+    expect(parsePartition(undefined)).toEqual({ index: 0, count: 1 });
+    expect(parsePartition('2/4')).toEqual({ index: 2, count: 4 });
+    for (const bad of ['4/4', '1/0', 'x', '-1/2', '1/2/3']) expect(() => parsePartition(bad)).toThrow(/FLUXO_WORKER_PARTITION/);
+  });
+
+  it('a worker relays only the tenants of its partition', async () => {
+    const mine = partitionOf(company.tenantId, 2);
+    const shards = new ShardDirectory(database.config.shards);
+    const pools = new TenantPoolManager(shards, { perTenant: 2, globalCap: 10, idleMillis: 60_000, applicationName: 'test' });
+    const seen: number[] = [];
+    const consumer = recordingConsumer((e) => seen.push(Number(e.payload.n)));
+    const other = new OutboxWorker(database.db, shards, pools, [consumer], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000, partition: { index: 1 - mine, count: 2 } });
+    const owner = new OutboxWorker(database.db, shards, pools, [consumer], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000, partition: { index: mine, count: 2 } });
+    try {
+      await publish('p', 1);
+      await other.start();
+      await other.idle();
+      expect(seen).toEqual([]);
+      await owner.start();
+      await owner.idle();
+      expect(seen).toEqual([1]);
+    } finally {
+      await other.stop();
+      await owner.stop();
       await pools.shutdown();
     }
   });

@@ -10,6 +10,7 @@ import { approveSubscriptionRequest, type ApprovedSubscription } from '../../sub
 import type { TestDatabase } from './db';
 
 export interface ProvisionedCompany extends ApprovedSubscription {
+  tenantId: string;
   database: string;
   shard: string;
   /** A connection to the tenant database; destroy it when done. */
@@ -29,6 +30,7 @@ export async function provisionCompany(database: TestDatabase, companyName: stri
     const shards = new ShardDirectory(database.config.shards);
     return {
       ...approved,
+      tenantId: tenant.id,
       database: tenant.database_name,
       shard: tenant.shard,
       openTenantDb: () => createDatabase<any>(shards.databaseUrl(tenant.shard, tenant.database_name), { max: 3 }),
