@@ -7,11 +7,12 @@ import { startGateway, type RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../gateway/limits';
 import { startTestStack, type TestStack } from '../support/stack';
 import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { testRedis, type TestRedis } from '../support/redis';
 
-// Gateways share their rate limits through Redis (FLUXO_REDIS_URL): the
-// machine's Redis here and in CI, TEST_REDIS_URL to point elsewhere.
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// Gateways share their rate limits through Redis (FLUXO_REDIS_URL).
 const PER_KEY = 4;
+let redis: TestRedis;
+let REDIS_URL: string;
 
 let t: TestStack;
 let company: SubscribedCompany;
@@ -44,6 +45,8 @@ async function ask(url: string, secret: string): Promise<{ status: number; code:
 }
 
 beforeAll(async () => {
+  redis = await testRedis();
+  REDIS_URL = redis.url;
   const limits = { ...limitsFromEnv(), perKeyPerMinute: PER_KEY, redisUrl: REDIS_URL };
   t = await startTestStack({ limits });
   company = await subscribeCompany(t, 'Limited Co', ['EMPLOYEES']);
@@ -55,6 +58,7 @@ afterAll(async () => {
   }
   await company?.tenantDb.destroy();
   await t?.stop();
+  await redis?.stop();
 });
 
 it('counts one key against one budget across gateways', async () => {

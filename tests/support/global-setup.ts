@@ -24,7 +24,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-function dockerReachable(): boolean {
+export function dockerReachable(): boolean {
   return Boolean(process.env.DOCKER_HOST) || fs.existsSync('/var/run/docker.sock');
 }
 
