@@ -33,7 +33,7 @@ import { generateContextKeyPair } from '../platform/tenant-context';
 import { countAssets, listAssets, type AssetListFilter } from '../subgraphs/assets/store/assets';
 import { countEmployees, listEmployees, type EmployeeFilter } from '../subgraphs/employees/store/employees';
 import { encodeCursor, type CursorValues } from '../subgraphs/kit/pagination';
-import { sharingTotal, type ListedPage } from '../subgraphs/kit/search';
+import { sharingTotal, type ListedPage, type Planned } from '../subgraphs/kit/search';
 import { seedListingData } from './listing-data';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
@@ -87,7 +87,7 @@ const noEmployeeFilter: EmployeeFilter = { status: null, departmentId: null, sea
 const noAssetFilter: AssetListFilter = { status: null, search: null, categoryId: null, holderId: null };
 
 /** The page and its count as the resolvers run them: together, the count taken from the page's statement when it has one. */
-function pageAndCount<Row>(list: (page: { after: CursorValues | null; limit: number }) => Promise<ListedPage<Row>>, count: () => Promise<number>, after: readonly string[] | null) {
+function pageAndCount<Row>(list: (page: { after: CursorValues | null; limit: number }, planned: Planned) => Promise<ListedPage<Row>>, count: () => Promise<number>, after: readonly string[] | null) {
   const shared = sharingTotal(list, count, () => Promise.reject(new Error('matchCount is not measured in process')));
   return Promise.all([shared.fetch({ after, limit: 51 }), shared.count()]);
 }
@@ -98,14 +98,14 @@ function scenarios(db: Kysely<any>, refs: { deepCursor: string; deepAfter: reado
     query: employeesPage(TOTAL),
     matchQuery: employeesPage(MATCH),
     variables: { first: 50, ...variables },
-    store: () => pageAndCount((page) => listEmployees(db, filter, page), () => countEmployees(db, filter), after),
+    store: () => pageAndCount((page, planned) => listEmployees(db, filter, page, planned), () => countEmployees(db, filter), after),
   });
   const assets = (name: string, variables: { after?: string; filter?: Record<string, unknown> }, filter: AssetListFilter, after: readonly string[] | null = null): Scenario => ({
     name,
     query: assetsPage(TOTAL),
     matchQuery: assetsPage(MATCH),
     variables: { first: 50, ...variables },
-    store: () => pageAndCount((page) => listAssets(db, filter, page), () => countAssets(db, filter), after),
+    store: () => pageAndCount((page, planned) => listAssets(db, filter, page, planned), () => countAssets(db, filter), after),
   });
   const search = (term: string) => ({ ...noEmployeeFilter, search: term });
   const assetSearch = (term: string) => ({ ...noAssetFilter, search: term });

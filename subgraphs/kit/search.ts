@@ -98,27 +98,43 @@ export function splitTotal<Row>(rows: Array<Row & { total_matches: string | numb
 }
 
 /**
+ * Called by a list's fetch once it has chosen its plan: true when the page
+ * will be sorted from all the matches and so count them too.
+ */
+export type Planned = (countsMatches: boolean) => void;
+
+/**
  * Lets a connection's totalCount take the figure its page's statement already
  * computed. A search page sorted from all its matches counts them in the same
  * scan (`count(*) OVER ()`), so counting again would read every match twice.
  * GraphQL calls a connection's field resolvers one after another in a single
  * synchronous loop, so after one await `count` knows whether the page was asked
- * for, whatever the order of the fields in the query; when it was not, or its
- * plan counted nothing, `count` runs its own statement. matchCount's
- * `countUpTo` shares the figure the same way.
+ * for, whatever the order of the fields in the query. It then waits only for
+ * the page's plan: a page that will count the matches gives its figure; one
+ * that will not (a walk, a list without search) lets `count` run its own
+ * statement at once, beside the page. matchCount's `countUpTo` shares the
+ * figure the same way.
  */
 export function sharingTotal<Row, Page>(
-  fetch: (page: Page) => Promise<ListedPage<Row>>,
+  fetch: (page: Page, planned: Planned) => Promise<ListedPage<Row>>,
   count: () => Promise<number>,
   countUpTo: (limit: number) => Promise<MatchCount>,
 ): { fetch: (page: Page) => Promise<Row[]>; count: () => Promise<number>; countUpTo: (limit: number) => Promise<MatchCount> } {
   let listed: Promise<ListedPage<Row>> | undefined;
-  const pageTotal = async () => {
+  let planned!: Planned;
+  const countsMatches = new Promise<boolean>((resolve) => (planned = resolve));
+  const pageTotal = async (): Promise<number | null> => {
     await Promise.resolve();
-    return listed ? (await listed).total : null;
+    if (!listed || !(await countsMatches)) return null;
+    return (await listed).total;
   };
   return {
-    fetch: async (page) => (await (listed = fetch(page))).rows,
+    fetch: async (page) => {
+      listed = fetch(page, planned);
+      // A fetch that fails or ends without saying counts nothing: count on its own.
+      listed.then(() => planned(false), () => planned(false));
+      return (await listed).rows;
+    },
     count: async () => (await pageTotal()) ?? count(),
     countUpTo: async (limit) => {
       const total = await pageTotal();

@@ -1,5 +1,5 @@
 import { PostgresQueryCompiler } from 'kysely';
-import { containsPattern, isSubstringTerm, MAX_SEARCH_LENGTH, searchTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage } from '../../subgraphs/kit/search';
+import { containsPattern, isSubstringTerm, MAX_SEARCH_LENGTH, searchTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage, type Planned } from '../../subgraphs/kit/search';
 
 describe('search patterns', () => {
   it('lower-case the term and escape LIKE wildcards', () => {
@@ -50,7 +50,8 @@ describe('splitTotal', () => {
 describe('sharingTotal', () => {
   const page = { after: null, limit: 3 };
   function setup(listed: ListedPage<string>) {
-    const list = jest.fn(async () => listed);
+    // As the stores do: say the plan, then answer; a page that counts its matches has a total.
+    const list = jest.fn(async (_page: unknown, planned: Planned) => (planned(listed.total !== null), listed));
     const count = jest.fn(async () => 99);
     const upTo = jest.fn(async (limit: number) => ({ count: limit, exact: false }));
     return { list, count, upTo, shared: sharingTotal(list, count, upTo) };
@@ -75,6 +76,31 @@ describe('sharingTotal', () => {
     const alone = setup({ rows: ['a'], total: 7 });
     expect(await alone.shared.count()).toBe(99);
     expect(alone.list).not.toHaveBeenCalled();
+  });
+
+  it('starts its own count as soon as the page says it will not count, without waiting for the page', async () => {
+    let releasePage!: () => void;
+    const pageMayEnd = new Promise<void>((resolve) => (releasePage = resolve));
+    const count = jest.fn(async () => (releasePage(), 99));
+    const shared = sharingTotal(
+      async (_page: unknown, planned: Planned) => {
+        planned(false);
+        await pageMayEnd;
+        return { rows: ['a'], total: null };
+      },
+      count,
+      async () => ({ count: 0, exact: true }),
+    );
+    // Were the count to wait for the page, neither would ever finish.
+    expect(await Promise.all([shared.fetch(page), shared.count()])).toEqual([['a'], 99]);
+  });
+
+  it('counts on its own when a fetch fails before it says its plan', async () => {
+    const count = jest.fn(async () => 5);
+    const shared = sharingTotal(async () => Promise.reject(new Error('down')), count, async () => ({ count: 0, exact: true }));
+    const [fetched, counted] = await Promise.allSettled([shared.fetch(page), shared.count()]);
+    expect(fetched.status).toBe('rejected');
+    expect(counted).toEqual({ status: 'fulfilled', value: 5 });
   });
 
   it('answers matchCount from the page statement\'s total too, capped at the limit', async () => {

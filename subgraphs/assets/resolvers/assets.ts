@@ -15,8 +15,8 @@ export const assetResolvers: Resolvers = {
         holderId: args.filter?.holderId ?? null,
       };
       const { fetch, count, countUpTo } = sharingTotal(
-        async (page: { after: CursorValues | null; limit: number }) => {
-          const listed = await listAssets(db, filter, page);
+        async (page: { after: CursorValues | null; limit: number }, planned) => {
+          const listed = await listAssets(db, filter, page, planned);
           // Rows of the page also serve references to them (assignment.asset) without another query.
           for (const row of listed.rows) ctx.loaders.asset.prime(row.id, row);
           return listed;

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
-import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
+import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage, type Planned } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isAssetsId } from '../domain/validation';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
@@ -89,9 +89,15 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
  * Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes.
  * A search sorted from its matches also counts them (see below).
  */
-export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<AssetRow>> {
+export async function listAssets(
+  db: AssetsExecutor,
+  filter: AssetListFilter,
+  page: { after: CursorValues | null; limit: number },
+  planned: Planned = () => undefined,
+): Promise<ListedPage<AssetRow>> {
   const after = (eb: ExpressionBuilder<any, any>, [tag, id]: CursorValues) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id)));
   if (!filter.search) {
+    planned(false);
     const walk = filtered(db, filter).select(ASSET_COLUMNS);
     return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
   }
@@ -99,7 +105,9 @@ export async function listAssets(db: AssetsExecutor, filter: AssetListFilter, pa
   const keys = filtered(db, filter).select(['assets.asset.id', 'assets.asset.tag']);
   const byId = (ranked: AnyKeys) =>
     db.selectFrom(ranked.orderBy('tag').orderBy('id').limit(page.limit).as('p')).innerJoin('assets.asset as a', 'a.id', 'p.id').select(ASSET_COLUMNS.map((c) => `a.${c}` as const)).orderBy('p.tag').orderBy('p.id');
-  if ((await estimatedRows(keys)) <= SORT_MATCHES_UP_TO) {
+  const sorts = (await estimatedRows(keys)) <= SORT_MATCHES_UP_TO;
+  planned(sorts);
+  if (sorts) {
     // Up to some thousands of matches the page is sorted from all of them,
     // taken through the search indexes, and the same scan counts them for
     // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks in

@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
-import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage } from '../../kit/search';
+import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage, type Planned } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 
@@ -118,10 +118,16 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
  * A page of the directory in its stable order: last name, first name, id. A
  * search sorted from its matches also counts them (see below).
  */
-export async function listEmployees(db: EmployeesExecutor, filter: EmployeeFilter, page: { after: CursorValues | null; limit: number }): Promise<ListedPage<EmployeeRow>> {
+export async function listEmployees(
+  db: EmployeesExecutor,
+  filter: EmployeeFilter,
+  page: { after: CursorValues | null; limit: number },
+  planned: Planned = () => undefined,
+): Promise<ListedPage<EmployeeRow>> {
   const after = (eb: ExpressionBuilder<any, any>, [lastName, firstName, id]: CursorValues) =>
     eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(String(lastName), String(firstName), String(id)));
   if (filter.search === null) {
+    planned(false);
     const walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
     return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
   }
@@ -135,7 +141,9 @@ export async function listEmployees(db: EmployeesExecutor, filter: EmployeeFilte
       .orderBy('p.last_name')
       .orderBy('p.first_name')
       .orderBy('p.id');
-  if ((await estimatedRows(keys)) <= SORT_MATCHES_UP_TO) {
+  const sorts = (await estimatedRows(keys)) <= SORT_MATCHES_UP_TO;
+  planned(sorts);
+  if (sorts) {
     // Up to some thousands of matches the page is sorted from all of them,
     // taken through the search indexes, and the same scan counts them for
     // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks the
