@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
-import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage, type Planned } from '../../kit/search';
+import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isAssetsId } from '../domain/validation';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
@@ -87,7 +87,8 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
 
 /**
  * Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes.
- * A search sorted from its matches also counts them (see below).
+ * A search goes through the kit's searchPage (its plan and why), over
+ * asset_list_walk, which carries search_text, status and category for the walk.
  */
 export async function listAssets(
   db: AssetsExecutor,
@@ -95,46 +96,18 @@ export async function listAssets(
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<AssetRow>> {
-  const after = (eb: ExpressionBuilder<any, any>, [tag, id]: CursorValues) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id)));
   if (!filter.search) {
     planned(false);
-    const walk = filtered(db, filter).select(ASSET_COLUMNS);
-    return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
+    let walk = filtered(db, filter).select(ASSET_COLUMNS);
+    if (page.after) {
+      const [tag, id] = page.after;
+      walk = walk.where((eb) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id))));
+    }
+    return { rows: await walk.orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
   }
-  // A search finds the page's keys first, then reads its rows by id.
-  const keys = filtered(db, filter).select(['assets.asset.id', 'assets.asset.tag']);
-  const byId = (ranked: AnyKeys) =>
-    db.selectFrom(ranked.orderBy('tag').orderBy('id').limit(page.limit).as('p')).innerJoin('assets.asset as a', 'a.id', 'p.id').select(ASSET_COLUMNS.map((c) => `a.${c}` as const)).orderBy('p.tag').orderBy('p.id');
-  const sorts = (await estimatedRows(keys)) <= SORT_MATCHES_UP_TO;
-  planned(sorts);
-  if (sorts) {
-    // Up to some thousands of matches the page is sorted from all of them,
-    // taken through the search indexes, and the same scan counts them for
-    // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks in
-    // tag order discarding non-matches, tens of thousands of rows when the
-    // matches' tags sort late (tags start with the category).
-    const counted = db.selectFrom(keys.offset(0).as('m')).select(['m.id', 'm.tag', sql<string>`count(*) OVER ()`.as('total_matches')]);
-    let ranked = db.selectFrom(counted.as('w')).selectAll();
-    if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
-    return splitTotal<AssetRow>(await byId(ranked).select(sql<string>`p.total_matches`.as('total_matches')).execute(), page.after === null);
-  }
-  // More matches than that are spread widely enough for a walk in tag order to
-  // find a page of them quickly. The walk reads only the order index, which
-  // carries search_text, status and category (asset_list_walk), so rows that
-  // do not match cost no table read.
-  return { rows: await byId(page.after ? keys.where((eb) => after(eb, page.after!)) : keys).execute(), total: null };
+  const keys = filtered(db, filter).select(['assets.asset.tag', 'assets.asset.id']);
+  return searchPage<AssetRow>(db as Kysely<any>, { keys, order: ['tag', 'id'], table: 'assets.asset', columns: ASSET_COLUMNS }, page, planned);
 }
-
-/** A query of asset keys (id, tag) to order and page. */
-type AnyKeys = SelectQueryBuilder<any, any, { id: string; tag: string }>;
-
-/**
- * Up to this many expected matches a search page is sorted from its matches:
- * sorting 20,000 rows costs about what walking to a late-sorting category
- * does. The planner's estimate (statistics target 1000 on search_text) is close
- * enough for the choice; a wrong guess costs time, never a wrong page.
- */
-const SORT_MATCHES_UP_TO = 20_000;
 
 /** How many assets match; the unfiltered and status-only totals come from the tally, without counting rows. */
 export async function countAssets(db: AssetsExecutor, filter: AssetListFilter): Promise<number> {

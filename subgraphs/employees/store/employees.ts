@@ -1,6 +1,6 @@
-import { sql, type ExpressionBuilder, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
-import { containsPattern, countUpTo, estimatedRows, isSubstringTerm, startsWith, splitTotal, type ListedPage, type Planned } from '../../kit/search';
+import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 
@@ -114,9 +114,13 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
   return q;
 }
 
+/** The directory's order: last name, first name, id. */
+const DIRECTORY_ORDER = ['last_name', 'first_name', 'id'] as const;
+
 /**
- * A page of the directory in its stable order: last name, first name, id. A
- * search sorted from its matches also counts them (see below).
+ * A page of the directory in its stable order. A search goes through the
+ * kit's searchPage (its plan and why), over employee_directory_walk, which
+ * carries search_text, status and department for the walk.
  */
 export async function listEmployees(
   db: EmployeesExecutor,
@@ -124,54 +128,18 @@ export async function listEmployees(
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<EmployeeRow>> {
-  const after = (eb: ExpressionBuilder<any, any>, [lastName, firstName, id]: CursorValues) =>
-    eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(String(lastName), String(firstName), String(id)));
   if (filter.search === null) {
     planned(false);
-    const walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
-    return { rows: await (page.after ? walk.where((eb) => after(eb, page.after!)) : walk).orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
+    let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
+    if (page.after) {
+      const [lastName, firstName, id] = page.after.map(String) as [string, string, string];
+      walk = walk.where((eb) => eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(lastName, firstName, id)));
+    }
+    return { rows: await walk.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
   }
-  // A search finds the page's keys first, then reads its rows by id.
-  const keys = filtered(db.selectFrom('employees.employee').select(['id', 'last_name', 'first_name']), filter);
-  const byId = (ranked: DirectoryKeys) =>
-    db
-      .selectFrom(ranked.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).as('p'))
-      .innerJoin('employees.employee as e', 'e.id', 'p.id')
-      .select(EMPLOYEE_COLUMNS.map((c) => `e.${c}` as const))
-      .orderBy('p.last_name')
-      .orderBy('p.first_name')
-      .orderBy('p.id');
-  const sorts = (await estimatedRows(keys)) <= SORT_MATCHES_UP_TO;
-  planned(sorts);
-  if (sorts) {
-    // Up to some thousands of matches the page is sorted from all of them,
-    // taken through the search indexes, and the same scan counts them for
-    // totalCount. OFFSET 0 fences the matches: otherwise PostgreSQL walks the
-    // directory in name order discarding non-matches, which takes tens of ms
-    // when the matches share a last name that sorts late.
-    const counted = db.selectFrom(keys.offset(0).as('m')).select(['m.id', 'm.last_name', 'm.first_name', sql<string>`count(*) OVER ()`.as('total_matches')]);
-    let ranked = db.selectFrom(counted.as('w')).selectAll();
-    if (page.after) ranked = ranked.where((eb) => after(eb, page.after!));
-    return splitTotal<EmployeeRow>(await byId(ranked).select(sql<string>`p.total_matches`.as('total_matches')).execute(), page.after === null);
-  }
-  // With more matches than that they are spread through the directory and a
-  // walk in name order finds a page of them at once. The walk reads only the
-  // order index, which carries search_text, status and department
-  // (employee_directory_walk), so rows that do not match cost no table read.
-  return { rows: await byId(page.after ? keys.where((eb) => after(eb, page.after!)) : keys).execute(), total: null };
+  const keys = filtered(db.selectFrom('employees.employee').select(DIRECTORY_ORDER), filter);
+  return searchPage<EmployeeRow>(db as Kysely<any>, { keys, order: DIRECTORY_ORDER, table: 'employees.employee', columns: EMPLOYEE_COLUMNS }, page, planned);
 }
-
-/** A query of directory keys (id, last name, first name) to order and page. */
-type DirectoryKeys = SelectQueryBuilder<any, any, { id: string; last_name: string; first_name: string }>;
-
-/**
- * Up to this many expected matches a search page is sorted from its matches.
- * Sorting 20,000 rows takes about as long as walking to the first page of the
- * most clustered term; the planner's estimate (statistics target 1000 on
- * search_text) is close enough for the choice, and a wrong guess costs time,
- * never a wrong page.
- */
-const SORT_MATCHES_UP_TO = 20_000;
 
 /** How many employees match; without a search the total comes from the tally, without counting rows. */
 export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter): Promise<number> {
