@@ -1,11 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { ControlPlaneDB } from '../../platform/control-plane';
-import { createDatabase } from '../../platform/db';
-import { createLogger } from '../../platform/logger';
-import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/stack';
-import { startGateway, type RunningGateway } from '../../gateway/server';
+import { limitsFromEnv } from '../../platform/stack';
+import type { RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../gateway/limits';
-import { startTestStack, type TestStack } from '../support/stack';
+import { startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
 import { testRedis, type TestRedis } from '../support/redis';
 
@@ -16,26 +12,12 @@ let REDIS_URL: string;
 
 let t: TestStack;
 let company: SubscribedCompany;
-const extra: Array<{ gateway: RunningGateway; db: Kysely<ControlPlaneDB> }> = [];
+const extra: Array<() => Promise<void>> = [];
 
 async function anotherGateway(limits: LimitOptions): Promise<RunningGateway> {
-  const db = createDatabase<ControlPlaneDB>(t.database.url, { max: 2, applicationName: 'fluxo-gateway-extra' });
-  const gateway = await startGateway({
-    port: 0,
-    supergraphPath: supergraphPath(),
-    manifestPath: manifestPath(),
-    subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
-    controlPlane: db,
-    controlPlaneUrl: t.database.url,
-    contextPrivateKey: t.keys.privateKey,
-    adminToken: t.adminToken,
-    sandbox: false,
-    limits,
-    keyCacheTtlMillis: 60_000,
-    logger: createLogger('test', 'silent'),
-  });
-  extra.push({ gateway, db });
-  return gateway;
+  const started = await startExtraGateway(t, { limits });
+  extra.push(started.stop);
+  return started.gateway;
 }
 
 async function ask(url: string, secret: string): Promise<{ status: number; code: string | null }> {
@@ -52,10 +34,7 @@ beforeAll(async () => {
   company = await subscribeCompany(t, 'Limited Co', ['EMPLOYEES']);
 });
 afterAll(async () => {
-  for (const { gateway, db } of extra) {
-    await gateway.stop();
-    await db.destroy();
-  }
+  for (const stop of extra) await stop();
   await company?.tenantDb.destroy();
   await t?.stop();
   await redis?.stop();

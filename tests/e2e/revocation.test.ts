@@ -1,20 +1,19 @@
 import { EventEmitter, once } from 'node:events';
 import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { KeyVerifier } from '../../gateway/key-verifier';
-import { startGateway, type RunningGateway } from '../../gateway/server';
+import type { RunningGateway } from '../../gateway/server';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/stack';
 import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, MeDocument, RequestSubscriptionDocument, RevokeAccessKeyDocument } from '../generated/operations';
-import { graphql, startTestStack, type TestStack } from '../support/stack';
+import { graphql, startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 let t: TestStack;
 /** A second gateway on the same control plane, as in a deployment with several replicas. */
 let gateway2: RunningGateway;
-let gateway2Db: Kysely<ControlPlaneDB>;
+let stopGateway2: () => Promise<void>;
 /** Every statement gateway 2 sends to the control plane. */
 const gateway2Sql: string[] = [];
 let companyId: string;
@@ -62,31 +61,19 @@ async function revokeInDatabase(keyId: string): Promise<void> {
 
 beforeAll(async () => {
   t = await startTestStack({ keyCacheTtlMillis: 60_000 });
-  gateway2Db = createDatabase<ControlPlaneDB>(t.database.url, { max: 3, applicationName: 'fluxo-gateway-2', onQuery: (s) => gateway2Sql.push(s) });
-  gateway2 = await startGateway({
-    port: 0,
-    supergraphPath: supergraphPath(),
-    manifestPath: manifestPath(),
-    subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
-    controlPlane: gateway2Db,
-    controlPlaneUrl: t.database.url,
-    contextPrivateKey: t.keys.privateKey,
-    adminToken: t.adminToken,
-    sandbox: false,
-    limits: limitsFromEnv(),
-    keyCacheTtlMillis: 60_000,
+  ({ gateway: gateway2, stop: stopGateway2 } = await startExtraGateway(t, {
+    logger,
     // Only the test flushes `last used`, so it can see the writes are batched.
     lastUsedFlushMillis: 3_600_000,
-    logger,
-  });
+    onQuery: (s) => gateway2Sql.push(s),
+  }));
   const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName: 'Revoco', contactEmail: 'sec@revoco.example', modules: ['EMPLOYEES'], planCode: null } });
   const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
   expect(approved.data!.approveSubscriptionRequest.userErrors).toEqual([]);
   companyId = approved.data!.approveSubscriptionRequest.company!.id;
 });
 afterAll(async () => {
-  await gateway2?.stop();
-  await gateway2Db?.destroy();
+  await stopGateway2?.();
   await t?.stop();
 });
 

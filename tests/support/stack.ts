@@ -3,7 +3,10 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { generateAdminToken } from '../../platform/access-key-format';
 import { createLogger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
-import { startStack, type RunningStack } from '../../platform/stack';
+import { createDatabase } from '../../platform/db';
+import type { ControlPlaneDB } from '../../platform/control-plane';
+import { limitsFromEnv, manifestPath, startStack, supergraphPath, type RunningStack } from '../../platform/stack';
+import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../gateway/limits';
 import { generateContextKeyPair, type ContextKeyPair } from '../../platform/tenant-context';
 import { createTestDatabase, type TestDatabase } from './db';
@@ -50,6 +53,41 @@ export async function startTestStack(options: { keyCacheTtlMillis?: number; tena
     stop: async () => {
       await stack.stop();
       if (!options.database) await database.drop();
+    },
+  };
+}
+
+/**
+ * Another gateway on the test stack's control plane and subgraphs, as in a
+ * deployment with several replicas; `overrides` change its options. Stop it
+ * with the returned function (it closes its control-plane pool too).
+ */
+export async function startExtraGateway(
+  t: TestStack,
+  overrides: Partial<GatewayOptions> & { onQuery?: (sql: string) => void } = {},
+): Promise<{ gateway: RunningGateway; stop: () => Promise<void> }> {
+  const { onQuery, ...options } = overrides;
+  const controlPlane = createDatabase<ControlPlaneDB>(t.database.url, { max: 3, applicationName: 'fluxo-gateway-extra', ...(onQuery ? { onQuery } : {}) });
+  const gateway = await startGateway({
+    port: 0,
+    supergraphPath: supergraphPath(),
+    manifestPath: manifestPath(),
+    subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
+    controlPlane,
+    controlPlaneUrl: t.database.url,
+    contextPrivateKey: t.keys.privateKey,
+    adminToken: t.adminToken,
+    sandbox: false,
+    limits: limitsFromEnv(),
+    keyCacheTtlMillis: 60_000,
+    logger: createLogger('test', 'silent'),
+    ...options,
+  });
+  return {
+    gateway,
+    stop: async () => {
+      await gateway.stop();
+      await controlPlane.destroy();
     },
   };
 }
