@@ -13,6 +13,8 @@ export interface AccessKeyTable {
   secret_hash: Buffer;
   created_at: ColumnType<Date, never, never>;
   created_by: string;
+  /** The key that issued this one; null when the operator did. */
+  issued_by_key_id: string | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
   revoked_by: string | null;

@@ -3,7 +3,7 @@ import type { AccessKeyRow, CompanyRow } from '../../platform/control-plane';
 import type { BaseContext } from '../kit/context';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import type { AccessDeps, Actor } from './deps';
-import { findAccessKeysByCompanies, findAccessKeysByIds } from './store/access-keys';
+import { findAccessKeysByCompanies, findAccessKeysByIds, findKeysWithinReach } from './store/access-keys';
 import { findCompaniesByIds, findCompaniesByRequests } from './store/companies';
 
 export interface AccessLoaders {
@@ -11,6 +11,8 @@ export interface AccessLoaders {
   companyOfRequest: DataLoader<string, CompanyRow | null>;
   accessKey: DataLoader<string, AccessKeyRow | null>;
   accessKeysOfCompany: DataLoader<string, AccessKeyRow[]>;
+  /** A key with every key issued from it: what that key may list and revoke. */
+  keysWithinReach: DataLoader<string, AccessKeyRow[]>;
 }
 
 export interface AccessContext extends BaseContext {
@@ -30,6 +32,7 @@ export function createAccessContext(deps: AccessDeps, base: BaseContext): Access
       companyOfRequest: mapLoader(async (ids) => indexBy(await findCompaniesByRequests(db, ids), (c) => c.subscription_request_id ?? '')),
       accessKey: mapLoader(async (ids) => indexBy(await findAccessKeysByIds(db, ids), (k) => k.id)),
       accessKeysOfCompany: groupLoader(async (ids) => groupBy(await findAccessKeysByCompanies(db, ids), (k) => k.company_id)),
+      keysWithinReach: groupLoader(async (ids) => groupBy(await findKeysWithinReach(db, ids), (k) => k.root_id)),
     },
   };
 }

@@ -21,9 +21,9 @@ export type ApproveSubscriptionRequestInput = {
 export type IssueAccessKeyInput = {
   /** Company the key belongs to. */
   companyId: string | number;
-  /** STANDARD or PARTNER. */
+  /** STANDARD or PARTNER. A key issues no kind above its own (STANDARD above PARTNER). */
   kind: AccessKeyKind;
-  /** Modules to grant: a non-empty subset of the company's modules. */
+  /** Modules to grant: a non-empty subset of the company's modules and, when a key issues it, of that key's modules. */
   modules: Array<ModuleName>;
   /** A name that says who uses the key. */
   name: string;
@@ -64,6 +64,8 @@ export type RequestSubscriptionInput = {
 export type RevokeAccessKeyInput = {
   /** The key to revoke. */
   accessKeyId: string | number;
+  /** Also revoke every still-valid key issued from it, directly or through other keys: what to do when a key has leaked. */
+  includeDescendants?: boolean | null | undefined;
 };
 
 /** Where a subscription request stands. */

@@ -8,8 +8,31 @@ export interface IssueKeyInput {
   modules: readonly ModuleName[];
 }
 
-/** A key may grant only modules its company subscribes to, and at least one. */
-export function validateIssueKey(input: IssueKeyInput, companyModules: readonly ModuleName[]): UserError[] {
+/** What the calling key itself holds; a key can hand on no more than this. */
+export interface KeyGrant {
+  kind: AccessKeyKind;
+  modules: readonly ModuleName[];
+}
+
+/** The key making a request, with what it holds; the operator is represented by null. */
+export type IssuingKey = KeyGrant & { id: string };
+
+/**
+ * How much a kind may do: a STANDARD key runs any operation of its modules, a
+ * PARTNER key only persisted ones. A key never issues a kind above its own.
+ */
+const KIND_RANK: Record<AccessKeyKind, number> = { PARTNER: 1, STANDARD: 2 };
+
+export function kindWithin(requested: AccessKeyKind, issuer: AccessKeyKind): boolean {
+  return KIND_RANK[requested] <= KIND_RANK[issuer];
+}
+
+/**
+ * A key may grant only modules its company subscribes to, and at least one.
+ * When a key (not the operator) issues it, the new key must also stay within
+ * the issuer's own grant: its modules a subset, its kind no higher.
+ */
+export function validateIssueKey(input: IssueKeyInput, companyModules: readonly ModuleName[], issuer: KeyGrant | null): UserError[] {
   const errors: UserError[] = [];
   const name = input.name.trim();
   if (name.length === 0) errors.push(userError('input.name', 'Key name is required', 'REQUIRED'));
@@ -20,10 +43,28 @@ export function validateIssueKey(input: IssueKeyInput, companyModules: readonly 
   if (outside.length > 0) {
     errors.push(userError('input.modules', `The company does not subscribe to ${outside.join(', ')}`, 'MODULE_NOT_SUBSCRIBED'));
   }
+  if (issuer) {
+    const beyond = modules.filter((m) => companyModules.includes(m) && !issuer.modules.includes(m));
+    if (beyond.length > 0) {
+      errors.push(userError('input.modules', `The calling key does not grant ${beyond.join(', ')}, so it cannot grant it to another key`, 'MODULE_NOT_GRANTED'));
+    }
+    if (!kindWithin(input.kind, issuer.kind)) {
+      errors.push(userError('input.kind', `A ${issuer.kind} key cannot issue a ${input.kind} key`, 'KIND_NOT_GRANTED'));
+    }
+  }
   return errors;
 }
 
 /** What the audit log keeps of a key: never the hash. */
 export function auditViewOfKey(key: AccessKeyRow): Record<string, unknown> {
-  return { id: key.id, companyId: key.company_id, name: key.name, kind: key.kind, modules: key.modules, prefix: key.prefix, revokedAt: key.revoked_at };
+  return {
+    id: key.id,
+    companyId: key.company_id,
+    name: key.name,
+    kind: key.kind,
+    modules: key.modules,
+    prefix: key.prefix,
+    issuedByKeyId: key.issued_by_key_id,
+    revokedAt: key.revoked_at,
+  };
 }

@@ -29,6 +29,8 @@ export type AccessKey = {
   createdAt: Scalars['DateTime']['output'];
   /** Key id. */
   id: Scalars['ID']['output'];
+  /** The key that issued this one, when the caller may see it; null when the operator issued it or the issuer is beyond the caller's reach. */
+  issuedBy?: Maybe<AccessKey>;
   /** STANDARD or PARTNER. */
   kind: AccessKeyKind;
   /** When the key was last used (updated at most every few seconds). */
@@ -91,7 +93,7 @@ export type ApproveSubscriptionRequestPayload = {
 /** A subscribed company (a tenant). */
 export type Company = {
   __typename?: 'Company';
-  /** The company's access keys, newest first (secrets are never shown again). Operator, or a STANDARD key of the company. */
+  /** The company's access keys, newest first (secrets are never shown again). The operator sees every key; a STANDARD key of the company sees the keys it may revoke: itself and the keys issued from it, directly or through other keys. */
   accessKeys: Array<AccessKey>;
   /** When the company was created (approval time). */
   createdAt: Scalars['DateTime']['output'];
@@ -136,9 +138,9 @@ export type CrossModuleOverview = {
 export type IssueAccessKeyInput = {
   /** Company the key belongs to. */
   companyId: Scalars['ID']['input'];
-  /** STANDARD or PARTNER. */
+  /** STANDARD or PARTNER. A key issues no kind above its own (STANDARD above PARTNER). */
   kind: AccessKeyKind;
-  /** Modules to grant: a non-empty subset of the company's modules. */
+  /** Modules to grant: a non-empty subset of the company's modules and, when a key issues it, of that key's modules. */
   modules: Array<ModuleName>;
   /** A name that says who uses the key. */
   name: Scalars['String']['input'];
@@ -151,7 +153,7 @@ export type IssueAccessKeyPayload = {
   accessKey?: Maybe<AccessKey>;
   /** The key's secret. Shown this once. */
   secret?: Maybe<Scalars['String']['output']>;
-  /** Why the key was not issued (codes: NOT_FOUND, REQUIRED, NO_MODULES, MODULE_NOT_SUBSCRIBED, TENANT_NOT_READY). */
+  /** Why the key was not issued (codes: NOT_FOUND, REQUIRED, TOO_LONG, NO_MODULES, MODULE_NOT_SUBSCRIBED, MODULE_NOT_GRANTED, KIND_NOT_GRANTED, TENANT_NOT_READY). */
   userErrors: Array<UserError>;
 };
 
@@ -210,13 +212,13 @@ export type Mutation = {
   addCompanyModules: AddCompanyModulesPayload;
   /** Approves a pending request: creates the company, its tenant database and its first STANDARD key. Safe to retry after a failure. Operator only. */
   approveSubscriptionRequest: ApproveSubscriptionRequestPayload;
-  /** Issues a new access key for a company, granting a subset of its modules. The secret is returned once. Operator, or a STANDARD key of that company. */
+  /** Issues a new access key for a company, granting a subset of its modules. The secret is returned once. Operator, or a STANDARD key of that company; a key issues only keys within its own grant (modules a subset of its own, kind no higher) and is recorded as their issuer. */
   issueAccessKey: IssueAccessKeyPayload;
   /** Rejects a pending request with a reason. Operator only. */
   rejectSubscriptionRequest: RejectSubscriptionRequestPayload;
   /** Asks to subscribe a company to modules. Public: anyone may ask; the operator approves. */
   requestSubscription: RequestSubscriptionPayload;
-  /** Revokes an access key; every gateway refuses it within a second. Operator, or a STANDARD key of that company. */
+  /** Revokes an access key; every gateway refuses it within a second. The operator revokes any key; a STANDARD key revokes itself and the keys issued from it, directly or through other keys. */
   revokeAccessKey: RevokeAccessKeyPayload;
 };
 
@@ -387,6 +389,8 @@ export type RequestSubscriptionPayload = {
 export type RevokeAccessKeyInput = {
   /** The key to revoke. */
   accessKeyId: Scalars['ID']['input'];
+  /** Also revoke every still-valid key issued from it, directly or through other keys: what to do when a key has leaked. */
+  includeDescendants?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Result of revokeAccessKey. */
@@ -394,7 +398,9 @@ export type RevokeAccessKeyPayload = {
   __typename?: 'RevokeAccessKeyPayload';
   /** The key, with revokedAt set. */
   accessKey?: Maybe<AccessKey>;
-  /** Why the key was not revoked (codes: NOT_FOUND, ALREADY_REVOKED). */
+  /** The keys issued from it that were revoked with it (only with includeDescendants). */
+  revokedDescendants: Array<AccessKey>;
+  /** Why the key was not revoked (codes: NOT_FOUND, KEY_NOT_MANAGEABLE, ALREADY_REVOKED). */
   userErrors: Array<UserError>;
 };
 
@@ -599,7 +605,7 @@ export type ResolversTypes = {
   RequestSubscriptionInput: RequestSubscriptionInput;
   RequestSubscriptionPayload: ResolverTypeWrapper<Omit<RequestSubscriptionPayload, 'request'> & { request?: Maybe<ResolversTypes['SubscriptionRequest']> }>;
   RevokeAccessKeyInput: RevokeAccessKeyInput;
-  RevokeAccessKeyPayload: ResolverTypeWrapper<Omit<RevokeAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversTypes['AccessKey']> }>;
+  RevokeAccessKeyPayload: ResolverTypeWrapper<Omit<RevokeAccessKeyPayload, 'accessKey' | 'revokedDescendants'> & { accessKey?: Maybe<ResolversTypes['AccessKey']>, revokedDescendants: Array<ResolversTypes['AccessKey']> }>;
   SubscriptionRequest: ResolverTypeWrapper<SubscriptionRequestMapperModel>;
   SubscriptionRequestConnection: ResolverTypeWrapper<SubscriptionRequestConnectionMapperModel>;
   SubscriptionRequestEdge: ResolverTypeWrapper<SubscriptionRequestEdgeMapperModel>;
@@ -641,7 +647,7 @@ export type ResolversParentTypes = {
   RequestSubscriptionInput: RequestSubscriptionInput;
   RequestSubscriptionPayload: Omit<RequestSubscriptionPayload, 'request'> & { request?: Maybe<ResolversParentTypes['SubscriptionRequest']> };
   RevokeAccessKeyInput: RevokeAccessKeyInput;
-  RevokeAccessKeyPayload: Omit<RevokeAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']> };
+  RevokeAccessKeyPayload: Omit<RevokeAccessKeyPayload, 'accessKey' | 'revokedDescendants'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']>, revokedDescendants: Array<ResolversParentTypes['AccessKey']> };
   SubscriptionRequest: SubscriptionRequestMapperModel;
   SubscriptionRequestConnection: SubscriptionRequestConnectionMapperModel;
   SubscriptionRequestEdge: SubscriptionRequestEdgeMapperModel;
@@ -651,6 +657,7 @@ export type ResolversParentTypes = {
 export type AccessKeyResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AccessKey'] = ResolversParentTypes['AccessKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedBy?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AccessKeyKind'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modules?: Resolver<Array<ResolversTypes['ModuleName']>, ParentType, ContextType>;
@@ -787,6 +794,7 @@ export type RequestSubscriptionPayloadResolvers<ContextType = AccessContext, Par
 
 export type RevokeAccessKeyPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['RevokeAccessKeyPayload'] = ResolversParentTypes['RevokeAccessKeyPayload']> = {
   accessKey?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
+  revokedDescendants?: Resolver<Array<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 

@@ -3,6 +3,7 @@ import { paginate } from '../../kit/pagination';
 import { assertCan } from '../authz';
 import type { Resolvers } from '../generated/resolvers-types';
 import { addCompanyModules } from '../provisioning/add-modules';
+import { keysInView } from './access-keys';
 import { countCompanies, listCompanies } from '../store/companies';
 
 export const companyResolvers: Resolvers = {
@@ -36,7 +37,7 @@ export const companyResolvers: Resolvers = {
     createdAt: (c) => c.created_at,
     accessKeys: (c, _args, ctx) => {
       assertCan(ctx.caller, 'keys:manage', c.id);
-      return ctx.loaders.accessKeysOfCompany.load(c.id);
+      return keysInView(ctx, c.id);
     },
   },
 };
