@@ -21,9 +21,9 @@ import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
-import { startStack } from '../platform/stack';
+import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
-import { loadConsumers } from '../worker/consumers';
+import { loadConsumers } from '../platform/subgraphs';
 import { drainTenant } from '../worker/relay';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 50_000);

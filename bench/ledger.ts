@@ -21,14 +21,14 @@ import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
-import { startStack } from '../platform/stack';
+import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import type { ModuleContext } from '../subgraphs/kit/module-context';
 import { runModuleMutation } from '../subgraphs/kit/mutation';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { approveSubscriptionRequest } from '../subgraphs/access/provisioning/approve-subscription';
 import { requestSubscription } from '../subgraphs/access/services/subscription-requests';
-import { SubgraphRuntime } from '../subgraphs/kit/runtime';
+import { ServiceRuntime } from '../platform/runtime';
 import { postJournalEntries, type JournalEntryInput } from '../subgraphs/finance/services/journal';
 import type { FinanceDB } from '../subgraphs/finance/store/db';
 
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   try {
     await migrateGlobal(controlPlane);
-    const runtime = new SubgraphRuntime(config, logger);
+    const runtime = new ServiceRuntime(config, logger);
     const operator = { kind: 'ADMIN', id: null, requestId: 'bench' };
     const deps = accessDeps(runtime);
     const request = await requestSubscription(deps, { companyName: 'Ledger Bench', contactEmail: 'bench@example.com', modules: ['FINANCE'], planCode: null }, operator);

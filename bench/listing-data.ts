@@ -6,8 +6,8 @@
  * from hashint4 of the row number, never from random().
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { ASSET_CATEGORIES } from '../platform/seed/asset-catalogue';
-import { DEPARTMENTS, FIRST_NAMES, HEAD_ORDER, LAST_NAMES } from '../platform/seed/organisation';
+import { ASSET_CATEGORIES } from '../app/seed/asset-catalogue';
+import { DEPARTMENTS, FIRST_NAMES, HEAD_ORDER, LAST_NAMES } from '../app/seed/organisation';
 
 /** The data's "today". */
 export const AS_OF = '2026-06-01';

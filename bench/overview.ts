@@ -28,7 +28,7 @@ import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
-import { startStack } from '../platform/stack';
+import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { registerTotals } from '../subgraphs/assets/domain/overview';
 import { decliningBalanceGroups, straightLineTotals } from '../subgraphs/assets/store/overview';

@@ -10,8 +10,8 @@ import { ensureDatabase } from '../platform/shards';
 import type { AccessDeps, Actor } from '../subgraphs/access/deps';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { UserErrorsException } from '../subgraphs/kit/errors';
-import { operatorMessage, ServiceConfigError } from '../subgraphs/kit/main';
-import { SubgraphRuntime } from '../subgraphs/kit/runtime';
+import { operatorMessage, ServiceConfigError } from '../platform/process';
+import { ServiceRuntime } from '../platform/runtime';
 
 /** Thrown for anything the operator typed wrong; printed as one line. */
 export class CliUsageError extends ServiceConfigError {}
@@ -45,7 +45,7 @@ export function configWithDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Flu
 
 /** Runs `work` with the access subgraph's services over the configured control plane, closing every pool after. */
 export async function withAccessDeps<T>(config: FluxoConfig, work: (deps: AccessDeps) => Promise<T>): Promise<T> {
-  const runtime = new SubgraphRuntime(config, cliLogger());
+  const runtime = new ServiceRuntime(config, cliLogger());
   try {
     return await work(accessDeps(runtime));
   } finally {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { hashKey } from '../platform/access-key-format';
 import type { TenantContext } from '../platform/tenant-context';
-import { unauthenticated } from '../subgraphs/kit/errors';
+import { unauthenticated } from '../platform/errors';
 import type { KeyVerifier } from './key-verifier';
 
 export type Caller = Omit<TenantContext, 'requestId'>;

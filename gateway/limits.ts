@@ -3,28 +3,11 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { ErrorCode, unauthenticated } from '../subgraphs/kit/errors';
+import { ErrorCode, unauthenticated } from '../platform/errors';
+import type { LimitOptions } from '../platform/config';
 import type { Caller } from './caller';
 import type { GatewayContext } from './context';
 
-export interface LimitOptions {
-  maxDepth: number;
-  maxAliases: number;
-  maxCost: number;
-  maxTokens: number;
-  /** Requests per minute for one access key (the operator is not limited). */
-  perKeyPerMinute: number;
-  /** Requests per minute from one client address without a key. */
-  anonymousPerMinute: number;
-  /** Refused credentials per minute from one client address before it is refused outright. */
-  failedCredentialsPerMinute: number;
-  exposeSuggestions: boolean;
-  /**
-   * Redis shared by every gateway replica for the rate limits (FLUXO_REDIS_URL);
-   * null keeps them in each process's memory (one gateway, as `npm start` runs).
-   */
-  redisUrl: string | null;
-}
 
 /**
  * A limiter of `points` per minute. With a Redis client every gateway counts

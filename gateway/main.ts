@@ -1,11 +1,12 @@
 import { intFromEnv, loadConfig } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
-import { limitsFromEnv, manifestPath, supergraphPath } from '../platform/stack';
+import { limitsFromEnv, manifestPath, supergraphPath } from '../platform/config';
 import { privateKeyFromPem } from '../platform/tenant-context';
-import { discoverSubgraphs, envName } from '../subgraphs/kit/manifest';
-import { bindHost, checkAdminToken, pemFromEnv, requireEnv, runService, sandboxFromEnv } from '../subgraphs/kit/main';
+import { envName } from '../platform/subgraphs';
+import { bindHost, checkAdminToken, pemFromEnv, requireEnv, runService, sandboxFromEnv } from '../platform/process';
 import { startGateway } from './server';
+import { readSupergraph, supergraphServices } from './supergraph';
 
 // The gateway reports anonymous usage to Apollo unless told not to; Fluxo never phones home.
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -15,7 +16,7 @@ process.env.APOLLO_TELEMETRY_DISABLED = '1';
  * subgraph runs elsewhere and is found at FLUXO_<NAME>_URL.
  */
 runService('gateway', async (logger) => {
-  const urlVariables = discoverSubgraphs().map((m) => ({ name: m.name, variable: `FLUXO_${envName(m.name)}_URL` }));
+  const urlVariables = supergraphServices(readSupergraph(supergraphPath())).map((s) => ({ name: s.name, variable: `FLUXO_${envName(s.name)}_URL` }));
   // Checked together so one run names every missing variable.
   requireEnv(['DATABASE_URL', 'FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY', ...urlVariables.map((u) => u.variable)]);
   const env = requireEnv(['FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY']);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../subgraphs/kit/errors';
+import { ErrorCode } from '../platform/errors';
 import type { GatewayContext } from './context';
 
 /** Apollo's persisted query list format, as scripts/persisted-manifest.ts writes it. */

@@ -1,5 +1,4 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -15,15 +14,18 @@ import { hashKey } from '../platform/access-key-format';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER, signTenantContext } from '../platform/tenant-context';
-import { formatErrorFor, listen, type RunningService } from '../subgraphs/kit/server';
+import { formatErrorFor } from '../platform/errors';
+import { listen, type RunningService } from '../platform/listen';
 import { identifyCaller } from './caller';
 import type { GatewayContext } from './context';
 import { KeyVerifier } from './key-verifier';
-import { anonymousAccessPlugin, credentialGuard, queryLimits, requestBudget, textInputGuard, type LimitOptions } from './limits';
+import { anonymousAccessPlugin, credentialGuard, queryLimits, requestBudget, textInputGuard } from './limits';
+import type { LimitOptions } from '../platform/config';
 import { createMetrics } from './metrics';
 import { modulesReport, probeSubgraph } from './observability';
 import { loadManifest, ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 import { keepAliveFetcher } from './subgraph-fetcher';
+import { readSupergraph } from './supergraph';
 
 export interface GatewayOptions {
   port: number;
@@ -98,7 +100,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const metrics = createMetrics();
 
   const gateway = new ApolloGateway({
-    supergraphSdl: fs.readFileSync(options.supergraphPath, 'utf8'),
+    supergraphSdl: readSupergraph(options.supergraphPath),
     buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }, name, metrics.observeFetch),
     logger,
     // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.

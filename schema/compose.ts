@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { parse, printSchema } from 'graphql';
-import { discoverSubgraphs, subgraphSdl } from '../subgraphs/kit/manifest';
+import { discoverSubgraphs } from '../platform/subgraphs';
+import { subgraphSdl } from '../subgraphs/kit/sdl';
 
 export function composeSupergraph(): { supergraphSdl: string; apiSchemaSdl: string } {
   const services = discoverSubgraphs().map((m) => ({

@@ -1,7 +1,7 @@
 import { intFromEnv, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
-import { SubgraphRuntime } from '../subgraphs/kit/runtime';
-import { loadConsumers } from './consumers';
+import { ServiceRuntime } from '../platform/runtime';
+import { loadConsumers } from '../platform/subgraphs';
 import type { RelayOptions } from './relay';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, parsePartition } from './service';
 
@@ -17,7 +17,7 @@ function crashPoint(env: NodeJS.ProcessEnv): RelayOptions['faultPoint'] {
   };
 }
 
-export async function startWorker(runtime: SubgraphRuntime, env: NodeJS.ProcessEnv = process.env): Promise<OutboxWorker> {
+export async function startWorker(runtime: ServiceRuntime, env: NodeJS.ProcessEnv = process.env): Promise<OutboxWorker> {
   const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, runtime.tenantPools(), loadConsumers(), runtime.logger.child({ component: 'worker' }), {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: Number(env.FLUXO_WORKER_POLL_MS ?? DEFAULT_WORKER_OPTIONS.pollMillis),
@@ -32,7 +32,7 @@ export async function startWorker(runtime: SubgraphRuntime, env: NodeJS.ProcessE
 if (require.main === module) {
   const config = loadConfig();
   const logger = createLogger('worker', config.logLevel);
-  const runtime = new SubgraphRuntime(config, logger);
+  const runtime = new ServiceRuntime(config, logger);
   startWorker(runtime)
     .then((worker) => {
       logger.info('outbox worker running');

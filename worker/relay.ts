@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../platform/logger';
 import { moduleSchema, type ModuleName } from '../platform/modules';
-import type { DeliveredEvent, EventConsumer } from '../subgraphs/kit/events';
+import type { DeliveredEvent, EventConsumer } from '../platform/outbox';
 
 export interface RelayOptions {
   /** Rows read from one outbox per pass. */

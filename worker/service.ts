@@ -5,8 +5,8 @@ import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
 import type { ModuleName } from '../platform/modules';
 import type { ShardDirectory } from '../platform/shards';
-import { OUTBOX_CHANNEL, type EventConsumer } from '../subgraphs/kit/events';
-import type { TenantPoolManager } from '../subgraphs/kit/pool-manager';
+import { OUTBOX_CHANNEL, type EventConsumer } from '../platform/outbox';
+import type { TenantPoolManager } from '../platform/tenant-pools';
 import { DEFAULT_RELAY_OPTIONS, drainTenantExclusively, type RelayOptions } from './relay';
 
 interface TenantTarget {

@@ -7,7 +7,7 @@ import { requestSubscription } from '../../subgraphs/access/services/subscriptio
 import { findCompanyBySlug } from '../../subgraphs/access/store/companies';
 import { findSubscriptionRequest } from '../../subgraphs/access/store/subscription-requests';
 import { cliActor } from '../support';
-import type { SeedReport } from '../../platform/seed/seed-tenant';
+import type { SeedReport } from '../../app/seed/seed-tenant';
 
 /** The demo tenant of `fluxo start --demo`; its slug is how a restart recognises it. */
 export const DEMO_COMPANY = { name: 'Fluxo Demo', slug: 'fluxo-demo', contactEmail: 'demo@fluxo.example' } as const;

@@ -1,7 +1,7 @@
 import { Presets, SingleBar } from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { FluxoConfig } from '../../platform/config';
-import { SeedRefused, seedTenant, type SeedPhase, type SeedProgress, type SeedReport } from '../../platform/seed/seed-tenant';
+import { SeedRefused, seedTenant, type SeedPhase, type SeedProgress, type SeedReport } from '../../app/seed/seed-tenant';
 import { action, cliLogger, CliUsageError, configWithDatabaseUrl, withAccessDeps } from '../support';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import gql from 'graphql-tag';
-import { subgraphSdl } from '../kit/manifest';
-import type { SubgraphRuntime } from '../kit/runtime';
+import { subgraphSdl } from '../kit/sdl';
+import type { ServiceRuntime } from '../../platform/runtime';
 import type { SubgraphDefinition } from '../kit/server';
 import { createAccessContext, type AccessContext } from './context';
 import type { AccessDeps } from './deps';
 import { manifest } from './manifest';
 import { resolvers } from './resolvers';
 
-export function accessDeps(runtime: SubgraphRuntime): AccessDeps {
+export function accessDeps(runtime: ServiceRuntime): AccessDeps {
   return {
     controlPlane: runtime.controlPlane(),
     shards: runtime.shards,
@@ -20,7 +20,7 @@ export function accessDeps(runtime: SubgraphRuntime): AccessDeps {
 }
 
 /** The access subgraph: plans, subscriptions, companies, keys and `me`, served from the control plane. */
-export function createSubgraph(runtime: SubgraphRuntime): SubgraphDefinition<AccessContext> {
+export function createSubgraph(runtime: ServiceRuntime): SubgraphDefinition<AccessContext> {
   const deps = accessDeps(runtime);
   return {
     name: manifest.name,

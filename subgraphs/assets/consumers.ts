@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import { z } from 'zod';
-import type { DeliveredEvent, EventConsumer } from '../kit/events';
+import type { DeliveredEvent, EventConsumer } from '../../platform/outbox';
 import { applyEmployeeFact, applyEmployeeName } from './store/employee-projection';
 import type { AssetsDB } from './store/db';
 

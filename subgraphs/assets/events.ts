@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../kit/events';
+import type { DomainEvent } from '../../platform/outbox';
 import type { Money } from '../kit/money';
 import type { Posting } from './domain/postings';
 import type { DepreciationMethod } from './domain/types';

@@ -1,4 +1,6 @@
 import { runSubgraphMain } from '../kit/main';
+import { manifest } from './manifest';
+import { createSubgraph } from './subgraph';
 
 // `node dist/subgraphs/assets/main.js`: the assets subgraph on its own (docker-compose, real deployments).
-runSubgraphMain('assets');
+runSubgraphMain(manifest, createSubgraph);

@@ -1,9 +1,9 @@
 import gql from 'graphql-tag';
 import { sql } from 'kysely';
 import { createDatabase, withDatabase } from '../../platform/db';
-import { subgraphSdl } from '../kit/manifest';
+import { subgraphSdl } from '../kit/sdl';
 import { moduleContextFactory } from '../kit/module-context';
-import type { SubgraphRuntime } from '../kit/runtime';
+import type { ServiceRuntime } from '../../platform/runtime';
 import type { SubgraphDefinition } from '../kit/server';
 import { createAssetsLoaders, type AssetsContext } from './context';
 import { manifest } from './manifest';
@@ -13,7 +13,7 @@ import { resolvers } from './resolvers';
  * Tenant databases are opened per request, so readiness means: every shard
  * server answers. A short-lived connection per probe keeps no pool open.
  */
-async function shardsReachable(runtime: SubgraphRuntime): Promise<void> {
+async function shardsReachable(runtime: ServiceRuntime): Promise<void> {
   for (const shard of runtime.shards.names()) {
     const db = createDatabase<unknown>(withDatabase(runtime.shards.serverUrl(shard), 'postgres'), { max: 1, applicationName: 'fluxo-assets-ready' });
     try {
@@ -25,7 +25,7 @@ async function shardsReachable(runtime: SubgraphRuntime): Promise<void> {
 }
 
 /** The assets subgraph: registry, custody, depreciation, maintenance and disposal, from the tenant's `assets` schema. */
-export function createSubgraph(runtime: SubgraphRuntime): SubgraphDefinition<AssetsContext> {
+export function createSubgraph(runtime: ServiceRuntime): SubgraphDefinition<AssetsContext> {
   return {
     name: manifest.name,
     typeDefs: gql(subgraphSdl(manifest.name)),

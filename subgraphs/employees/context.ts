@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BaseContext } from '../kit/context';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
-import type { SubgraphRuntime } from '../kit/runtime';
+import type { ServiceRuntime } from '../../platform/runtime';
 import { utcToday } from './domain/dates';
 import { isUuid } from './domain/ids';
 import { findAssignmentsOfEmployees } from './store/assignments';
@@ -61,7 +61,7 @@ export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: str
 }
 
 /** The employees context: the kit's module context (database only after the EMPLOYEES check) plus today's date. */
-export function employeesContextFactory(runtime: SubgraphRuntime): (base: BaseContext) => EmployeesContext {
+export function employeesContextFactory(runtime: ServiceRuntime): (base: BaseContext) => EmployeesContext {
   return (base) => {
     const today = utcToday();
     const ctx = moduleContextFactory<EmployeesDB, EmployeesLoaders>(runtime, 'EMPLOYEES', (db) => createEmployeesLoaders(db, today))(base);

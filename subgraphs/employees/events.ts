@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../kit/events';
+import type { DomainEvent } from '../../platform/outbox';
 
 /**
  * The events the employees module publishes: a contract with other modules.

@@ -1,4 +1,6 @@
 import { runSubgraphMain } from '../kit/main';
+import { manifest } from './manifest';
+import { createSubgraph } from './subgraph';
 
 // `node dist/subgraphs/employees/main.js`: the employees subgraph on its own (docker-compose, real deployments).
-runSubgraphMain('employees');
+runSubgraphMain(manifest, createSubgraph);

@@ -1,3 +1,3 @@
-import type { SubgraphManifest } from '../kit/manifest';
+import type { SubgraphManifest } from '../../platform/subgraphs';
 
 export const manifest: SubgraphManifest = { name: 'employees', module: 'EMPLOYEES', defaultPort: 4003 };

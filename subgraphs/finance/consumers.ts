@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import type { EventConsumer } from '../kit/events';
+import type { EventConsumer } from '../../platform/outbox';
 import { postFromEvent } from './services/postings';
 import type { FinanceDB } from './store/db';
 

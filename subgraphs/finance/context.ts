@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
-import type { SubgraphRuntime } from '../kit/runtime';
+import type { ServiceRuntime } from '../../platform/runtime';
 import { findAccountsByCodes, findAccountsByIds } from './store/accounts';
 import { findBankTransactionsByIds, findMatchedTransactions, findMatchesOfTransactions } from './store/bank';
 import { accountTotals, type Totals } from './store/balances';
@@ -62,6 +62,6 @@ export function createFinanceLoaders(db: () => Kysely<FinanceDB>): FinanceLoader
   };
 }
 
-export function financeContextFactory(runtime: SubgraphRuntime) {
+export function financeContextFactory(runtime: ServiceRuntime) {
   return moduleContextFactory<FinanceDB, FinanceLoaders>(runtime, 'FINANCE', createFinanceLoaders);
 }

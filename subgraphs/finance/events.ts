@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../kit/events';
+import type { DomainEvent } from '../../platform/outbox';
 import type { EntrySource } from './domain/types';
 import type { AccountRow, BankTransactionRow, JournalEntryRow, ReconciliationRow } from './store/db';
 

@@ -1,4 +1,6 @@
 import { runSubgraphMain } from '../kit/main';
+import { manifest } from './manifest';
+import { createSubgraph } from './subgraph';
 
 // `node dist/subgraphs/finance/main.js`: the finance subgraph on its own (docker-compose, real deployments).
-runSubgraphMain('finance');
+runSubgraphMain(manifest, createSubgraph);

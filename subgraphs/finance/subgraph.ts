@@ -1,14 +1,14 @@
 import gql from 'graphql-tag';
 import { sql } from 'kysely';
-import { subgraphSdl } from '../kit/manifest';
-import type { SubgraphRuntime } from '../kit/runtime';
+import { subgraphSdl } from '../kit/sdl';
+import type { ServiceRuntime } from '../../platform/runtime';
 import type { SubgraphDefinition } from '../kit/server';
 import { financeContextFactory, type FinanceContext } from './context';
 import { manifest } from './manifest';
 import { resolvers } from './resolvers';
 
 /** The finance subgraph: chart of accounts, journal, balances, bank transactions and reconciliations, per tenant database. */
-export function createSubgraph(runtime: SubgraphRuntime): SubgraphDefinition<FinanceContext> {
+export function createSubgraph(runtime: ServiceRuntime): SubgraphDefinition<FinanceContext> {
   return {
     name: manifest.name,
     typeDefs: gql(subgraphSdl(manifest.name)),

@@ -1,34 +1,5 @@
-import { GraphQLError } from 'graphql';
-
-/** Codes of top-level errors (auth, limits, faults). Business failures are userErrors. */
-export const ErrorCode = {
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  MODULE_NOT_SUBSCRIBED: 'MODULE_NOT_SUBSCRIBED',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
-
-export function unauthenticated(message = 'A valid access key is required'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
-}
-
-export function forbidden(message = 'This caller may not perform this operation'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
-}
-
-export function moduleNotSubscribed(module: string): GraphQLError {
-  return new GraphQLError(`The ${module} module is not granted to this access key`, {
-    extensions: { code: ErrorCode.MODULE_NOT_SUBSCRIBED, module },
-  });
-}
-
-export function badUserInput(message: string, field?: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
-}
+// Top-level errors (auth, limits, faults) are the platform's; modules reach them through the kit.
+export { badUserInput, ErrorCode, forbidden, moduleNotSubscribed, unauthenticated } from '../../platform/errors';
 
 /** A business-rule failure reported in a mutation payload. */
 export interface UserError {

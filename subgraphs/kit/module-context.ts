@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ModuleName } from '../../platform/modules';
 import type { TenantRef } from '../../platform/tenant-context';
 import { hasModule, requireModule, type BaseContext } from './context';
-import type { SubgraphRuntime } from './runtime';
+import type { ServiceRuntime } from '../../platform/runtime';
 
 /**
  * Context of a module subgraph. The tenant database is reached only through
@@ -21,7 +21,7 @@ export interface ModuleContext<DB, Loaders> extends BaseContext {
 }
 
 export function moduleContextFactory<DB, Loaders>(
-  runtime: SubgraphRuntime,
+  runtime: ServiceRuntime,
   module: ModuleName,
   createLoaders: (db: () => Kysely<DB>) => Loaders,
 ): (base: BaseContext) => ModuleContext<DB, Loaders> {

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import { moduleSchema } from '../../platform/modules';
 import { writeTenantAudit, type AuditEntry, type TenantAuditDB } from './audit';
 import { withUserErrors, type UserError } from './errors';
-import { publishEvents, type DomainEvent } from './events';
+import { publishEvents, type DomainEvent } from '../../platform/outbox';
 import type { ModuleContext } from './module-context';
 
 /** What a mutation's work may record besides its own rows. */

@@ -1,18 +1,17 @@
 import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import express from 'express';
-import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import { listen, type RunningService } from '../../platform/listen';
 import type { Logger } from '../../platform/logger';
 import { verifyRequestContext, type BaseContext } from './context';
-import { ErrorCode } from './errors';
+import { formatErrorFor } from '../../platform/errors';
 
 export interface SubgraphDefinition<Ctx extends BaseContext> {
   /** Service name as the supergraph knows it, e.g. `access`. */
@@ -26,35 +25,6 @@ export interface SubgraphDefinition<Ctx extends BaseContext> {
   checkReady: () => Promise<void>;
 }
 
-export interface RunningService {
-  name: string;
-  url: string;
-  port: number;
-  stop: () => Promise<void>;
-}
-
-/**
- * An error a subgraph answered with, as the gateway relays it: its original is
- * the parsed JSON of the subgraph's response (not an Error), and the subgraph's
- * own formatError has already masked its faults.
- */
-function relayedFromSubgraph(error: unknown): boolean {
-  return error instanceof GraphQLError && typeof error.extensions.serviceName === 'string' && error.originalError !== undefined && !(error.originalError instanceof Error);
-}
-
-/** Masks unexpected faults: the client gets a code, the log gets the cause with the request id. */
-export function formatErrorFor(logger: Logger) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    const expected = original instanceof GraphQLError || relayedFromSubgraph(error);
-    if (expected && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { ...formatted, extensions };
-    }
-    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
-    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-  };
-}
 
 function requestLogging<Ctx extends BaseContext>(): ApolloServerPlugin<Ctx> {
   return {
@@ -68,30 +38,6 @@ function requestLogging<Ctx extends BaseContext>(): ApolloServerPlugin<Ctx> {
       };
     },
   };
-}
-
-export async function listen(server: http.Server, port: number, host: string, portVariable: string): Promise<number> {
-  await new Promise<void>((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new PortInUseError(port, portVariable));
-      else reject(error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve();
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-  return (server.address() as AddressInfo).port;
-}
-
-export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly variable: string) {
-    super(`Port ${port} is already in use; set ${variable} to another port.`);
-  }
 }
 
 /** Starts one subgraph as its own HTTP server: POST /graphql, GET /health, GET /ready. */

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { BaseContext } from '../kit/context';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
-import type { SubgraphRuntime } from '../kit/runtime';
+import type { ServiceRuntime } from '../../platform/runtime';
 import { isUuid } from './domain/ids';
 import type { PayrollDB } from './store/db';
 import type { PayRunRow } from './store/pay-run.table';
@@ -40,6 +40,6 @@ export function createPayrollLoaders(db: () => Kysely<PayrollDB>): PayrollLoader
 }
 
 /** The payroll context: the kit's module context, whose database is reachable only after the PAYROLL check. */
-export function payrollContextFactory(runtime: SubgraphRuntime): (base: BaseContext) => PayrollContext {
+export function payrollContextFactory(runtime: ServiceRuntime): (base: BaseContext) => PayrollContext {
   return moduleContextFactory<PayrollDB, PayrollLoaders>(runtime, 'PAYROLL', createPayrollLoaders);
 }

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../kit/events';
+import type { DomainEvent } from '../../platform/outbox';
 import { postingMemo, type PostingLine } from './domain/posting';
 
 /**

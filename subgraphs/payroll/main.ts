@@ -1,4 +1,6 @@
 import { runSubgraphMain } from '../kit/main';
+import { manifest } from './manifest';
+import { createSubgraph } from './subgraph';
 
 // `node dist/subgraphs/payroll/main.js`: the payroll subgraph on its own (docker-compose, real deployments).
-runSubgraphMain('payroll');
+runSubgraphMain(manifest, createSubgraph);

@@ -1,5 +1,5 @@
 import { MeDocument, PlansDocument } from '../generated/operations';
-import { limitsFromEnv } from '../../platform/stack';
+import { limitsFromEnv } from '../../platform/config';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
 // Guessing keys: each refused credential counts against the client address; past

@@ -1,6 +1,6 @@
-import { limitsFromEnv } from '../../platform/stack';
+import { limitsFromEnv } from '../../platform/config';
 import type { RunningGateway } from '../../gateway/server';
-import type { LimitOptions } from '../../gateway/limits';
+import type { LimitOptions } from '../../platform/config';
 import { startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
 import { testRedis, type TestRedis } from '../support/redis';

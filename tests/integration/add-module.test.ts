@@ -9,14 +9,14 @@ import { approveSubscriptionRequest, type ApprovedSubscription } from '../../sub
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
-import { SubgraphRuntime } from '../../subgraphs/kit/runtime';
+import { ServiceRuntime } from '../../platform/runtime';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';
 
 const actor: Actor = { kind: 'ADMIN', id: null, requestId: null };
 
 let database: TestDatabase;
-let runtime: SubgraphRuntime;
+let runtime: ServiceRuntime;
 let deps: AccessDeps;
 let approved: ApprovedSubscription;
 let tenantDatabase: string;
@@ -36,7 +36,7 @@ const addModuleAudits = () => database.db.selectFrom('audit_log').select('after'
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = new SubgraphRuntime(database.config, createLogger('test', 'silent'));
+  runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   deps = accessDeps(runtime);
   const request = await requestSubscription(deps, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, actor);
   approved = await approveSubscriptionRequest(deps, request.id, actor);

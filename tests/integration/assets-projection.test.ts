@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { DeliveredEvent, EventConsumer } from '../../subgraphs/kit/events';
-import { loadConsumers } from '../../worker/consumers';
+import type { DeliveredEvent, EventConsumer } from '../../platform/outbox';
+import { loadConsumers } from '../../platform/subgraphs';
 import { provisionCompany, relayOnce, type ProvisionedCompany } from '../support/assets-tenant';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';

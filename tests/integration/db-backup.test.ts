@@ -9,18 +9,18 @@ import { ShardDirectory } from '../../platform/shards';
 import { restoreTenant } from '../../cli/commands/db';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { TENANT_DATABASE_SETTINGS } from '../../subgraphs/access/provisioning/tenant-schemas';
-import { SubgraphRuntime } from '../../subgraphs/kit/runtime';
+import { ServiceRuntime } from '../../platform/runtime';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 let database: TestDatabase;
-let runtime: SubgraphRuntime;
+let runtime: ServiceRuntime;
 let company: ProvisionedCompany;
 let dir: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = new SubgraphRuntime(database.config, createLogger('test', 'silent'));
+  runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   company = await provisionCompany(database, 'Backup Co', ['EMPLOYEES']);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxo-backup-'));
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createLogger } from '../../platform/logger';
-import { publishEvents, type DeliveredEvent } from '../../subgraphs/kit/events';
+import { publishEvents, type DeliveredEvent } from '../../platform/outbox';
 import { postFromEvent } from '../../subgraphs/finance/services/postings';
-import { loadConsumers } from '../../worker/consumers';
+import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';

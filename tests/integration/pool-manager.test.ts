@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { ensureDatabase, ShardDirectory } from '../../platform/shards';
-import { TenantPoolManager, type PoolManagerOptions } from '../../subgraphs/kit/pool-manager';
+import { TenantPoolManager, type PoolManagerOptions } from '../../platform/tenant-pools';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 let database: TestDatabase;

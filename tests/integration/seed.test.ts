@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { ShardDirectory } from '../../platform/shards';
-import { seedTenant, type SeedReport } from '../../platform/seed/seed-tenant';
+import { seedTenant, type SeedReport } from '../../app/seed/seed-tenant';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 

@@ -9,7 +9,7 @@ import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/
 import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { accessDeps } from '../../subgraphs/access/subgraph';
-import { SubgraphRuntime } from '../../subgraphs/kit/runtime';
+import { ServiceRuntime } from '../../platform/runtime';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -33,7 +33,7 @@ const withNewEmployeesMigration: TenantMigrationSource = (owner) => ({
 });
 
 let database: TestDatabase;
-let runtime: SubgraphRuntime;
+let runtime: ServiceRuntime;
 let deps: AccessDeps;
 const tenants: Record<string, { id: string; database: string }> = {};
 
@@ -60,7 +60,7 @@ const hasProbeTable = (slug: string) =>
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  runtime = new SubgraphRuntime(database.config, createLogger('test', 'silent'));
+  runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   deps = accessDeps(runtime);
   for (const name of ['Alpha Sync', 'Bravo Sync', 'Broken Sync']) await provision(name);
   // A history entry for a migration that no longer exists: kysely's Migrator refuses to touch this schema.

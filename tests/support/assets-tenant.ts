@@ -4,11 +4,11 @@ import { createLogger } from '../../platform/logger';
 import { tenantMigrationsFromDisk } from '../../platform/migrations';
 import type { ModuleName } from '../../platform/modules';
 import { ShardDirectory } from '../../platform/shards';
-import type { EventConsumer } from '../../subgraphs/kit/events';
+import type { EventConsumer } from '../../platform/outbox';
 import type { AccessDeps, Actor } from '../../subgraphs/access/deps';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
-import { loadConsumers } from '../../worker/consumers';
+import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant, type DrainReport, type RelayOptions } from '../../worker/relay';
 import type { TestDatabase } from './db';
 

@@ -4,7 +4,7 @@ import type { ModuleName } from '../../platform/modules';
 import { createDatabase } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
 import type { ControlPlane } from '../../platform/control-plane';
-import { loadConsumers } from '../../worker/consumers';
+import { loadConsumers } from '../../platform/subgraphs';
 import { drainTenant, type DrainReport } from '../../worker/relay';
 import type { FluxoConfig } from '../../platform/config';
 

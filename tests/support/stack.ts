@@ -5,9 +5,10 @@ import { createLogger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import { createDatabase } from '../../platform/db';
 import type { ControlPlaneDB } from '../../platform/control-plane';
-import { limitsFromEnv, manifestPath, startStack, supergraphPath, type RunningStack } from '../../platform/stack';
+import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/config';
+import { startStack, type RunningStack } from '../../app/stack';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
-import type { LimitOptions } from '../../gateway/limits';
+import type { LimitOptions } from '../../platform/config';
 import { generateContextKeyPair, type ContextKeyPair } from '../../platform/tenant-context';
 import { createTestDatabase, type TestDatabase } from './db';
 

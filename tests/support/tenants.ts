@@ -3,7 +3,7 @@ import type { ModuleName } from '../../platform/modules';
 import { createLogger } from '../../platform/logger';
 import { createDatabase } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
-import { SubgraphRuntime } from '../../subgraphs/kit/runtime';
+import { ServiceRuntime } from '../../platform/runtime';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { approveSubscriptionRequest, type ApprovedSubscription } from '../../subgraphs/access/provisioning/approve-subscription';
@@ -21,7 +21,7 @@ const operator = { kind: 'ADMIN', id: null, requestId: 'test' };
 
 /** Requests and approves a subscription through the access services (no HTTP), returning the company and its first key. */
 export async function provisionCompany(database: TestDatabase, companyName: string, modules: ModuleName[]): Promise<ProvisionedCompany> {
-  const runtime = new SubgraphRuntime(database.config, createLogger('test', 'silent'));
+  const runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   try {
     const deps = accessDeps(runtime);
     const request = await requestSubscription(deps, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, operator);

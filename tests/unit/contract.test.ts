@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
 import { composeSupergraph } from '../../schema/compose';
-import { discoverSubgraphs } from '../../subgraphs/kit/manifest';
+import { discoverSubgraphs } from '../../platform/subgraphs';
 
 const root = path.resolve(__dirname, '..', '..');
 const contractDir = path.join(root, 'operations', 'contract');

@@ -1,6 +1,6 @@
-import { planAssets, type PlannedAsset } from '../../platform/seed/asset-plan';
-import { SeededRandom } from '../../platform/seed/random';
-import { planStaff, type PlannedEmployee } from '../../platform/seed/staff-plan';
+import { planAssets, type PlannedAsset } from '../../app/seed/asset-plan';
+import { SeededRandom } from '../../app/seed/random';
+import { planStaff, type PlannedEmployee } from '../../app/seed/staff-plan';
 
 const AS_OF = '2026-06-15';
 const staff = (seed: number, count = 200, extra: Partial<Parameters<typeof planStaff>[0]> = {}): PlannedEmployee[] =>

@@ -8,8 +8,8 @@ import { findTenantByCompany, recordTenantState } from '../store/tenants';
 import { withAdvisoryLock } from './locks';
 import { migrateTenantDatabase, type TenantPlacement } from './tenant-schemas';
 import { createDatabase } from '../../../platform/db';
-import { loadConsumers } from '../../../worker/consumers';
-import { requeueHistoryFor } from '../../../worker/history';
+import { loadConsumers } from '../../../platform/subgraphs';
+import { requeueHistoryFor } from '../../../platform/outbox';
 
 /** The new modules' consumers get the events published before they existed (e.g. assets learns existing staff). */
 async function replayHistory(deps: AccessDeps, tenant: TenantPlacement, added: ModuleName[], existing: ModuleName[]): Promise<void> {

@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { AuditEntry } from '../../kit/audit';
 import { failWith, type UserError } from '../../kit/errors';
-import type { DomainEvent } from '../../kit/events';
+import type { DomainEvent } from '../../../platform/outbox';
 import { runModuleMutation } from '../../kit/mutation';
 import type { EmployeesContext } from '../context';
 import type { Validated } from '../domain/validation';

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import { z } from 'zod';
 import { UserErrorsException } from '../../kit/errors';
-import { publishEvents, type DeliveredEvent } from '../../kit/events';
+import { publishEvents, type DeliveredEvent } from '../../../platform/outbox';
 import { isValidDate } from '../../kit/scalars';
 import { journalEntryPosted, sourceOf } from '../events';
 import { writeEventAudit } from '../store/audit';

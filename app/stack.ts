@@ -1,50 +1,18 @@
-import fs from 'node:fs';
 import path from 'node:path';
-import { createDatabase } from './db';
-import type { ControlPlaneDB } from './control-plane';
-import type { FluxoConfig } from './config';
-import { intFromEnv } from './config';
-import type { Logger } from './logger';
-import type { TenantMigrationSource } from './migrations';
-import type { ContextKeyPair } from './tenant-context';
-import { discoverSubgraphs, subgraphPort, type SubgraphManifest } from '../subgraphs/kit/manifest';
-import { SubgraphRuntime } from '../subgraphs/kit/runtime';
-import { startSubgraph, type RunningService, type SubgraphDefinition } from '../subgraphs/kit/server';
-import type { BaseContext } from '../subgraphs/kit/context';
+import { createDatabase } from '../platform/db';
+import type { ControlPlaneDB } from '../platform/control-plane';
+import { limitsFromEnv, manifestPath, supergraphPath, type FluxoConfig, type LimitOptions } from '../platform/config';
+import type { Logger } from '../platform/logger';
+import type { TenantMigrationSource } from '../platform/migrations';
+import type { ContextKeyPair } from '../platform/tenant-context';
+import { discoverSubgraphs, subgraphPort, type SubgraphManifest } from '../platform/subgraphs';
+import { ServiceRuntime } from '../platform/runtime';
+import type { RunningService } from '../platform/listen';
+import type { SubgraphFactory } from '../subgraphs/kit/main';
+import { startSubgraph } from '../subgraphs/kit/server';
 import { startGateway, type RunningGateway } from '../gateway/server';
-import type { LimitOptions } from '../gateway/limits';
 import { startWorker } from '../worker/main';
 import type { OutboxWorker } from '../worker/service';
-
-/** schema/supergraph.graphql, found from sources (tsx, jest) and from dist/. */
-export function supergraphPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FLUXO_SUPERGRAPH_PATH) return path.resolve(env.FLUXO_SUPERGRAPH_PATH);
-  const fromSources = path.resolve(__dirname, '..', 'schema', 'supergraph.graphql');
-  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
-}
-
-/** operations/manifest.json (persisted operations), found from sources and from dist/. */
-export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FLUXO_MANIFEST_PATH) return path.resolve(env.FLUXO_MANIFEST_PATH);
-  const fromSources = path.resolve(__dirname, '..', 'operations', 'manifest.json');
-  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'operations', 'manifest.json');
-}
-
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOptions {
-  return {
-    maxDepth: intFromEnv(env.FLUXO_MAX_DEPTH, 12, 'FLUXO_MAX_DEPTH'),
-    maxAliases: intFromEnv(env.FLUXO_MAX_ALIASES, 20, 'FLUXO_MAX_ALIASES'),
-    maxCost: intFromEnv(env.FLUXO_MAX_COST, 20_000, 'FLUXO_MAX_COST'),
-    maxTokens: intFromEnv(env.FLUXO_MAX_TOKENS, 5_000, 'FLUXO_MAX_TOKENS'),
-    perKeyPerMinute: intFromEnv(env.FLUXO_RATE_LIMIT_PER_MINUTE, 6_000, 'FLUXO_RATE_LIMIT_PER_MINUTE'),
-    anonymousPerMinute: intFromEnv(env.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE, 120, 'FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE'),
-    failedCredentialsPerMinute: intFromEnv(env.FLUXO_FAILED_CREDENTIALS_PER_MINUTE, 30, 'FLUXO_FAILED_CREDENTIALS_PER_MINUTE'),
-    exposeSuggestions: env.NODE_ENV !== 'production',
-    redisUrl: env.FLUXO_REDIS_URL?.trim() || null,
-  };
-}
-
-export type SubgraphFactory = (runtime: SubgraphRuntime) => SubgraphDefinition<BaseContext>;
 
 export function loadSubgraphFactory(manifest: SubgraphManifest): SubgraphFactory {
   return (require(path.resolve(__dirname, '..', 'subgraphs', manifest.name, 'subgraph')) as { createSubgraph: SubgraphFactory }).createSubgraph;
@@ -80,7 +48,7 @@ export interface RunningStack {
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const subgraphs: RunningService[] = [];
-  const runtimes: SubgraphRuntime[] = [];
+  const runtimes: ServiceRuntime[] = [];
   const gatewayDb = createDatabase<ControlPlaneDB>(options.config.databaseUrl, { max: 5, applicationName: 'fluxo-gateway' });
   let worker: OutboxWorker | null = null;
   const stopAll = async (gateway?: RunningGateway) => {
@@ -93,7 +61,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     for (const manifest of discoverSubgraphs()) {
       const onQuery = options.onQuery;
-      const runtime = new SubgraphRuntime(options.config, options.logger, options.tenantMigrations, onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined);
+      const runtime = new ServiceRuntime(options.config, options.logger, options.tenantMigrations, onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined);
       runtimes.push(runtime);
       const definition = loadSubgraphFactory(manifest)(runtime);
       subgraphs.push(
@@ -121,7 +89,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       logger: options.logger,
     });
     if (options.worker) {
-      const runtime = new SubgraphRuntime(options.config, options.logger, options.tenantMigrations);
+      const runtime = new ServiceRuntime(options.config, options.logger, options.tenantMigrations);
       runtimes.push(runtime);
       worker = await startWorker(runtime);
     }

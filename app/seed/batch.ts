@@ -5,8 +5,8 @@ import { createEmployeesLoaders, type EmployeesContext } from '../../subgraphs/e
 import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { requireModule, type BaseContext } from '../../subgraphs/kit/context';
 import type { UserError } from '../../subgraphs/kit/errors';
-import type { Logger } from '../logger';
-import type { TenantRef } from '../tenant-context';
+import type { Logger } from '../../platform/logger';
+import type { TenantRef } from '../../platform/tenant-context';
 
 /**
  * A database handle over an open transaction whose `transaction()` joins that

@@ -1,7 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { createPool } from '../../platform/db';
-import type { ShardDirectory } from '../../platform/shards';
+import { createPool } from './db';
+import type { ShardDirectory } from './shards';
 
 export interface PoolManagerOptions {
   /** Connections one tenant's pool may hold. */

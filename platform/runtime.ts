@@ -1,18 +1,18 @@
-import type { FluxoConfig } from '../../platform/config';
-import { intFromEnv } from '../../platform/config';
-import type { ControlPlane, ControlPlaneDB } from '../../platform/control-plane';
-import { createDatabase } from '../../platform/db';
-import type { Logger } from '../../platform/logger';
-import { tenantMigrationsFromDisk, type TenantMigrationSource } from '../../platform/migrations';
-import { ShardDirectory } from '../../platform/shards';
-import { TenantPoolManager } from './pool-manager';
+import type { FluxoConfig } from './config';
+import { intFromEnv } from './config';
+import type { ControlPlane, ControlPlaneDB } from './control-plane';
+import { createDatabase } from './db';
+import type { Logger } from './logger';
+import { tenantMigrationsFromDisk, type TenantMigrationSource } from './migrations';
+import { ShardDirectory } from './shards';
+import { TenantPoolManager } from './tenant-pools';
 
 /**
  * What a subgraph is built from: configuration, logger, and lazily opened
  * database handles, so a module subgraph never opens the control plane and the
  * access subgraph never opens tenant pools.
  */
-export class SubgraphRuntime {
+export class ServiceRuntime {
   readonly shards: ShardDirectory;
   private controlPlaneDb?: ControlPlane;
   private pools?: TenantPoolManager;

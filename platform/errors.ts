@@ -1,0 +1,56 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from './logger';
+
+/** Codes of top-level errors (auth, limits, faults). Business failures are userErrors. */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  MODULE_NOT_SUBSCRIBED: 'MODULE_NOT_SUBSCRIBED',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function unauthenticated(message = 'A valid access key is required'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401 } } });
+}
+
+export function forbidden(message = 'This caller may not perform this operation'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+}
+
+export function moduleNotSubscribed(module: string): GraphQLError {
+  return new GraphQLError(`The ${module} module is not granted to this access key`, {
+    extensions: { code: ErrorCode.MODULE_NOT_SUBSCRIBED, module },
+  });
+}
+
+export function badUserInput(message: string, field?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+/**
+ * An error a subgraph answered with, as the gateway relays it: its original is
+ * the parsed JSON of the subgraph's response (not an Error), and the subgraph's
+ * own formatError has already masked its faults.
+ */
+function relayedFromSubgraph(error: unknown): boolean {
+  return error instanceof GraphQLError && typeof error.extensions.serviceName === 'string' && error.originalError !== undefined && !(error.originalError instanceof Error);
+}
+
+/** Masks unexpected faults: the client gets a code, the log gets the cause with the request id. */
+export function formatErrorFor(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const expected = original instanceof GraphQLError || relayedFromSubgraph(error);
+    if (expected && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { ...formatted, extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
+    return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  };
+}
