@@ -58,9 +58,33 @@ export async function publishEvents(
 export interface EventConsumer {
   /** The consuming module; its inbox is `<module schema>.inbox`. */
   module: ModuleName;
-  /** Event types this consumer wants. */
-  eventTypes: readonly string[];
+  /**
+   * Each event type this consumer wants, with the one module it believes that
+   * type from. The relay dead-letters an event of the type from any other
+   * module at once, before any consumer sees it (see unexpectedSource).
+   */
+  accepts: Readonly<Record<string, ModuleName>>;
   handle: (trx: Transaction<any>, event: DeliveredEvent) => Promise<void>;
+}
+
+/** Whether a consumer wants events of this type at all (from whichever module). */
+export function wants(consumer: EventConsumer, eventType: string): boolean {
+  return Object.hasOwn(consumer.accepts, eventType);
+}
+
+/**
+ * Why an event must not be delivered: some consumer that wants its type
+ * believes that type only from another module. Null when every consumer that
+ * wants it accepts it from this source. A fact about employees published by
+ * finance is a bug or a forgery, never something to retry, so the relay
+ * dead-letters it at once with this reason.
+ */
+export function unexpectedSource(consumers: readonly EventConsumer[], eventType: string, source: ModuleName): string | null {
+  for (const consumer of consumers) {
+    const expected = consumer.accepts[eventType];
+    if (expected !== undefined && expected !== source) return `${consumer.module} accepts ${eventType} only from ${expected}, not from ${source}`;
+  }
+  return null;
 }
 
 /**
@@ -76,7 +100,7 @@ export async function requeueHistoryFor(
   existing: readonly ModuleName[],
   consumers: readonly EventConsumer[],
 ): Promise<number> {
-  const wanted = new Set(consumers.filter((c) => added.includes(c.module)).flatMap((c) => c.eventTypes));
+  const wanted = new Set(consumers.filter((c) => added.includes(c.module)).flatMap((c) => Object.keys(c.accepts)));
   if (wanted.size === 0) return 0;
   let requeued = 0;
   for (const source of existing) {

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../platform/logger';
 import { moduleSchema, type ModuleName } from '../platform/modules';
-import type { DeliveredEvent, EventConsumer } from '../platform/outbox';
+import { unexpectedSource, wants, type DeliveredEvent, type EventConsumer } from '../platform/outbox';
 
 export interface RelayOptions {
   /** Rows read from one outbox per pass. */
@@ -62,7 +62,8 @@ async function deliverTo(db: Kysely<any>, consumer: EventConsumer, event: Delive
  * One pass over one module's outbox in one tenant database: pending events in
  * sequence order, each to every interested consumer among the tenant's modules.
  * An event that fails blocks later events of the same aggregate in this pass,
- * which keeps per-aggregate order.
+ * which keeps per-aggregate order. An event from a module its consumers do not
+ * accept its type from is dead-lettered at once (see unexpectedSource).
  */
 export async function drainOutbox(
   db: Kysely<any>,
@@ -96,7 +97,15 @@ export async function drainOutbox(
       occurredAt: row.occurred_at,
       requestId: row.request_id,
     };
-    const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && c.eventTypes.includes(row.event_type));
+    const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && wants(c, row.event_type));
+    const refusal = unexpectedSource(interested, row.event_type, source);
+    if (refusal !== null) {
+      // No retry can make the source right: dead at once, with the reason, and no consumer has seen it.
+      logger.warn({ eventId: row.id, eventType: row.event_type, source, requestId: row.request_id, reason: refusal }, 'event from an unexpected source dead-lettered');
+      await sql`UPDATE ${outbox} SET status = 'DEAD', attempts = attempts + 1, last_error = ${refusal} WHERE id = ${row.id}`.execute(db);
+      report.dead += 1;
+      continue;
+    }
     try {
       for (const consumer of interested) await deliverTo(db, consumer, event, options);
       await sql`UPDATE ${outbox} SET status = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`.execute(db);

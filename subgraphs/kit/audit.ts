@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
-import type { BaseContext } from './context';
+import type { ModuleName } from '../../platform/modules';
+import type { ActorIdentity } from './actor';
 
 export interface TenantAuditLogTable {
   id: Generated<string>;
@@ -31,23 +32,25 @@ const json = (value: unknown): string | null => (value === undefined || value ==
 
 /**
  * Appends to the tenant's audit trail inside the caller's transaction, so a
- * change and its audit row commit or roll back together.
+ * change and its audit rows commit or roll back together. In a tenant the
+ * actor's id is its access key's (null for the operator, the seeder or a
+ * handled event).
  */
 export async function writeTenantAudit(
   trx: Kysely<TenantAuditDB> | Transaction<TenantAuditDB>,
-  ctx: BaseContext,
-  module: string,
-  entries: AuditEntry | AuditEntry[],
+  module: ModuleName,
+  actor: ActorIdentity,
+  entries: readonly AuditEntry[],
 ): Promise<void> {
-  const rows = (Array.isArray(entries) ? entries : [entries]).map((e) => ({
+  const rows = entries.map((e) => ({
     module,
-    key_id: ctx.caller.keyId,
+    key_id: actor.id,
     operation: e.operation,
     entity: e.entity,
     entity_id: e.entityId,
     before: json(e.before),
     after: json(e.after),
-    request_id: ctx.requestId,
+    request_id: actor.requestId,
   }));
   if (rows.length > 0) await trx.insertInto('audit.audit_log').values(rows).execute();
 }

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createLogger } from '../../platform/logger';
 import { publishEvents, type DeliveredEvent } from '../../platform/outbox';
+import { eventActorOf } from '../../subgraphs/kit/actor';
+import { actAs } from '../../subgraphs/kit/mutation';
 import { postFromEvent } from '../../subgraphs/finance/services/postings';
 import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
@@ -121,8 +123,11 @@ describe('postings from other modules', () => {
       const commitAllowed = new Promise<void>((resolve) => (allowCommit = resolve));
       let posted!: () => void;
       const firstPosted = new Promise<void>((resolve) => (posted = resolve));
+      // Each delivery as finance's consumer makes it: the posting as finance's own change, in the relay's transaction.
+      const deliver = (trx: Parameters<typeof postFromEvent>[0], delivered: DeliveredEvent) =>
+        actAs(trx, 'FINANCE', eventActorOf(delivered), 'postPayRunPosted', (t, actor) => postFromEvent(t, delivered, actor));
       const first = dbA.transaction().execute(async (trx) => {
-        const outcome = await postFromEvent(trx, event());
+        const outcome = await deliver(trx, event());
         posted();
         await commitAllowed;
         return outcome;
@@ -130,7 +135,7 @@ describe('postings from other modules', () => {
       await firstPosted;
       // The second cannot see the first's uncommitted entry, so it posts too and waits on the year's counter row.
       const second = dbB.transaction().execute(async (trx) => {
-        const outcome = await postFromEvent(trx, event());
+        const outcome = await deliver(trx, event());
         await sql`SELECT 1`.execute(trx); // the transaction is still usable after the rollback to the savepoint
         return outcome;
       });

@@ -20,7 +20,7 @@ function recordingConsumer(onHandled?: (event: DeliveredEvent) => void, failTime
   let failures = 0;
   return {
     module: 'ASSETS',
-    eventTypes: ['ThingHappened'],
+    accepts: { ThingHappened: 'EMPLOYEES' },
     handle: async (trx, event) => {
       if (failures < failTimes) {
         failures += 1;

@@ -1,47 +1,21 @@
 import { sql, type Transaction } from 'kysely';
-import { z } from 'zod';
+import type { DeliveredEvent } from '../../../platform/outbox';
+import { PostingCarrier, type LedgerPosting } from '../../contracts/posting';
+import type { Actor } from '../../kit/actor';
 import { UserErrorsException } from '../../kit/errors';
-import { publishEvents, type DeliveredEvent } from '../../../platform/outbox';
-import { isValidDate } from '../../kit/scalars';
 import { journalEntryPosted, sourceOf } from '../events';
-import { writeEventAudit } from '../store/audit';
 import type { FinanceDB, JournalEntryRow } from '../store/db';
 import { isUniqueViolation } from '../store/errors';
 import { findEntryBySource } from '../store/journal';
 import { readSettings } from '../store/settings';
 import { postEntries } from './ledger';
 
-/**
- * What another module sends to be posted: the producing module chooses the
- * accounts; finance checks the entry like any other and posts it once.
- */
-export const PostingSchema = z.object({
-  reference: z.string().min(1).max(200),
-  date: z.string().refine(isValidDate, 'a calendar date YYYY-MM-DD'),
-  memo: z.string().max(1000),
-  /** Currency of the amounts; absent means the ledger's base currency. */
-  currency: z.string().length(3).optional(),
-  lines: z
-    .array(
-      z.object({
-        accountCode: z.string().min(1),
-        debit: z.string().nullish(),
-        credit: z.string().nullish(),
-        description: z.string().nullish(),
-      }),
-    )
-    .min(1),
-});
-export type Posting = z.infer<typeof PostingSchema>;
-
-// `posting: null` is a producer saying there is nothing to book (e.g. an asset acquired at zero cost).
-const PayloadWithPosting = z.object({ posting: PostingSchema.nullable() });
-
 /** A posting that can never succeed: the relay retries it and eventually dead-letters it, with this message. */
 export class InvalidPostingError extends Error {}
 
-export function parsePosting(event: DeliveredEvent): Posting | null {
-  const parsed = PayloadWithPosting.safeParse(event.payload);
+/** The event's posting, read with the contract's schema (subgraphs/contracts/posting.ts); null when there is nothing to book. */
+export function parsePosting(event: DeliveredEvent): LedgerPosting | null {
+  const parsed = PostingCarrier.safeParse(event.payload);
   if (!parsed.success) {
     throw new InvalidPostingError(`${event.type} ${event.id} carries no valid posting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
@@ -62,7 +36,7 @@ export interface PostingOutcome {
  * account, unbalanced, closed period) throws, so the relay retries it and
  * finally dead-letters it for an operator.
  */
-export async function postFromEvent(trx: Transaction<FinanceDB>, event: DeliveredEvent): Promise<PostingOutcome | null> {
+export async function postFromEvent(trx: Transaction<FinanceDB>, event: DeliveredEvent, actor: Actor): Promise<PostingOutcome | null> {
   const posting = parsePosting(event);
   if (!posting) return null;
   if (posting.currency) {
@@ -91,9 +65,7 @@ export async function postFromEvent(trx: Transaction<FinanceDB>, event: Delivere
     throw error;
   }
   await sql`RELEASE SAVEPOINT finance_posting`.execute(trx);
-  await writeEventAudit(trx, event.requestId, [
-    { operation: `post${event.type}`, entity: 'journal_entry', entityId: entry.id, after: { number: entry.number, date: entry.entry_date, source: sourceOf(entry), eventId: event.id } },
-  ]);
-  await publishEvents(trx, 'finance', [journalEntryPosted(entry)], event.requestId);
+  actor.audit({ entity: 'journal_entry', entityId: entry.id, after: { number: entry.number, date: entry.entry_date, source: sourceOf(entry), eventId: event.id } });
+  actor.publish(journalEntryPosted(entry));
   return { entry, alreadyPosted: false };
 }
