@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { onlyUuids } from '../../platform/ids';
 
 /**
  * A per-request DataLoader whose batch function returns a Map; results are put
@@ -29,6 +30,15 @@ export function groupLoader<K, V, C = K>(
     },
     { cacheKeyFn, maxBatchSize: 1000 },
   );
+}
+
+/**
+ * Reads rows by client-supplied ids: values that cannot be uuids name no row,
+ * and are kept away from SQL, where they would be a cast error.
+ */
+export async function findByUuids<T>(keys: readonly string[], find: (ids: string[]) => Promise<T[]>): Promise<T[]> {
+  const ids = onlyUuids(keys);
+  return ids.length > 0 ? find(ids) : [];
 }
 
 export function indexBy<T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T> {

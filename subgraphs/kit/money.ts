@@ -33,3 +33,22 @@ export function decimalPlaces(value: string): number {
 export function isValidAmount(value: string, places = 2): boolean {
   return /^-?\d+(\.\d+)?$/.test(value) && decimalPlaces(value) <= places;
 }
+
+/**
+ * A ratio as a Decimal string: half-even to at most 4 places, trailing zeros
+ * dropped ("1.5", "0.4167", "2"). Null when the denominator is zero.
+ */
+export function ratio(numerator: Decimal.Value, denominator: Decimal.Value): string | null {
+  const d = new D(denominator);
+  if (d.isZero()) return null;
+  return plainDecimal(new D(numerator).div(d).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN));
+}
+
+/**
+ * a − b when both are known and in one currency, with as many decimals as the
+ * more precise of the two; null otherwise (amounts in two currencies do not subtract).
+ */
+export function differenceOf(a: Money | null, b: Money): Money | null {
+  if (!a || a.currency !== b.currency) return null;
+  return money(new D(a.amount).minus(b.amount), b.currency, Math.max(decimalPlaces(a.amount), decimalPlaces(b.amount)));
+}

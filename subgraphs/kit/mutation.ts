@@ -43,6 +43,3 @@ export async function runModuleMutation<DB, L, P extends object>(
   const db = ctx.db();
   return withUserErrors(() => db.transaction().execute((trx) => actAs(trx, ctx.module, actorOf(ctx), operation, work)));
 }
-
-/** @deprecated The Actor a service records with (kit/actor.ts). */
-export type MutationRecorder = Actor;

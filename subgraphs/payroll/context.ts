@@ -1,10 +1,9 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { BaseContext } from '../kit/context';
-import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
+import { findByUuids, groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
 import type { ServiceRuntime } from '../../platform/runtime';
-import { isUuid } from './domain/ids';
 import type { PayrollDB } from './store/db';
 import type { PayRunRow } from './store/pay-run.table';
 import { findPayRunsByIds } from './store/pay-runs';
@@ -23,19 +22,13 @@ export interface PayrollLoaders {
 
 export type PayrollContext = ModuleContext<PayrollDB, PayrollLoaders>;
 
-/** Ids that are not uuids name no row; dropping them keeps them away from SQL (where they would be a cast error). */
-async function fetchValid<T>(keys: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[]> {
-  const ids = keys.filter(isUuid);
-  return ids.length > 0 ? fetch(ids) : [];
-}
-
 export function createPayrollLoaders(db: () => Kysely<PayrollDB>): PayrollLoaders {
   return {
-    payRun: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findPayRunsByIds(db(), k)), (r) => r.id)),
-    payslip: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findPayslipsByIds(db(), k)), (p) => p.id)),
-    payslipsOfRun: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findPayslipsOfRuns(db(), k)), (p) => p.pay_run_id)),
-    payslipsOfEmployee: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findPayslipsOfEmployees(db(), k)), (p) => p.employee_id)),
-    linesOfPayslip: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findLinesOfPayslips(db(), k)), (l) => l.payslip_id)),
+    payRun: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findPayRunsByIds(db(), k)), (r) => r.id)),
+    payslip: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findPayslipsByIds(db(), k)), (p) => p.id)),
+    payslipsOfRun: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findPayslipsOfRuns(db(), k)), (p) => p.pay_run_id)),
+    payslipsOfEmployee: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findPayslipsOfEmployees(db(), k)), (p) => p.employee_id)),
+    linesOfPayslip: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findLinesOfPayslips(db(), k)), (l) => l.payslip_id)),
   };
 }
 

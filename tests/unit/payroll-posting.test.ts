@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { toAmount, D } from '../../subgraphs/kit/money';
 import { calculatePayRun } from '../../subgraphs/payroll/domain/pay-run-calculation';
-import { payRunPostingLines, postingMemo, postingTotals, type LineSum } from '../../subgraphs/payroll/domain/posting';
+import { postingTotals } from '../../subgraphs/contracts/posting';
+import { payRunPostingLines, postingMemo, type LineSum } from '../../subgraphs/payroll/domain/posting';
 import type { Employment } from '../../subgraphs/payroll/domain/proration';
 import type { PayrollTerms } from '../../subgraphs/payroll/domain/terms';
 import { payRunPosted } from '../../subgraphs/payroll/events';
@@ -109,17 +110,19 @@ describe('posting a pay run', () => {
       { accountCode: '6000', debit: '10.00', description: 'Gross salaries' },
       { accountCode: '2100', credit: '10.00', description: 'Net pay' },
     ];
-    const event = payRunPosted({ id: 'run-1', period_start: '2026-01-01', period_end: '2026-01-31', pay_date: '2026-01-30' }, lines);
+    // Pay run ids are uuids: the contract refuses anything else.
+    const runId = '0b8f7d4e-5c2a-4e1f-9a3b-7c6d5e4f3a2b';
+    const event = payRunPosted({ id: runId, period_start: '2026-01-01', period_end: '2026-01-31', pay_date: '2026-01-30' }, lines);
     expect(event).toEqual({
       type: 'PayRunPosted',
       aggregateType: 'PayRun',
-      aggregateId: 'run-1',
+      aggregateId: runId,
       payload: {
-        payRunId: 'run-1',
+        payRunId: runId,
         periodStart: '2026-01-01',
         periodEnd: '2026-01-31',
         payDate: '2026-01-30',
-        posting: { reference: 'run-1', date: '2026-01-30', memo: 'Payroll 2026-01-01–2026-01-31', lines },
+        posting: { reference: runId, date: '2026-01-30', memo: 'Payroll 2026-01-01–2026-01-31', lines },
       },
     });
     expect(postingMemo('2026-02-01', '2026-02-28')).toBe('Payroll 2026-02-01–2026-02-28');

@@ -73,13 +73,3 @@ export function ledgerFigures(accounts: readonly AccountLedger[]): LedgerFigures
     expenseAccounts: accounts.filter((a) => a.type === 'EXPENSE').sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)),
   };
 }
-
-/** Today's calendar date in UTC: balances are as of today, the year to date ends today. */
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** 1 January of the year of `today` (YYYY-MM-DD). */
-export function startOfYear(today: string): string {
-  return `${today.slice(0, 4)}-01-01`;
-}

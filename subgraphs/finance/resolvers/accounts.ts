@@ -23,7 +23,7 @@ export const accountResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createAccount: (_parent, { input }, ctx) => runModuleMutation(ctx, 'createAccount', (trx, record) => createAccount(trx, input, record)),
+    createAccount: (_parent, { input }, ctx) => runModuleMutation(ctx, 'createAccount', (trx, actor) => createAccount(trx, input, actor)),
   },
   Account: {
     parent: (a, _args, ctx) => (a.parent_id ? ctx.loaders.account.load(a.parent_id) : null),

@@ -30,7 +30,7 @@ export const bankResolvers: Resolvers = {
     },
   },
   Mutation: {
-    recordTransaction: (_parent, { input }, ctx) => runModuleMutation(ctx, 'recordTransaction', (trx, record) => recordTransaction(trx, input, record)),
+    recordTransaction: (_parent, { input }, ctx) => runModuleMutation(ctx, 'recordTransaction', (trx, actor) => recordTransaction(trx, input, actor)),
   },
   BankTransaction: {
     bankAccount: async (t, _args, ctx) => existing(await ctx.loaders.account.load(t.account_id), `account ${t.account_id}`),

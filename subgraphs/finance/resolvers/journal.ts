@@ -27,9 +27,9 @@ export const journalResolvers: Resolvers = {
     journalEntry: (_parent, { id }, ctx) => ctx.loaders.entry.load(id),
   },
   Mutation: {
-    postJournalEntry: (_parent, { input }, ctx) => runModuleMutation(ctx, 'postJournalEntry', (trx, record) => postJournalEntry(trx, input, record)),
-    postJournalEntries: (_parent, { input }, ctx) => runModuleMutation(ctx, 'postJournalEntries', (trx, record) => postJournalEntries(trx, input, record)),
-    reverseJournalEntry: (_parent, { input }, ctx) => runModuleMutation(ctx, 'reverseJournalEntry', (trx, record) => reverseJournalEntry(trx, input, record)),
+    postJournalEntry: (_parent, { input }, ctx) => runModuleMutation(ctx, 'postJournalEntry', (trx, actor) => postJournalEntry(trx, input, actor)),
+    postJournalEntries: (_parent, { input }, ctx) => runModuleMutation(ctx, 'postJournalEntries', (trx, actor) => postJournalEntries(trx, input, actor)),
+    reverseJournalEntry: (_parent, { input }, ctx) => runModuleMutation(ctx, 'reverseJournalEntry', (trx, actor) => reverseJournalEntry(trx, input, actor)),
   },
   JournalEntry: {
     // Another subgraph's reference (payroll's PayRun.journalEntry): null for ids this tenant does not have.

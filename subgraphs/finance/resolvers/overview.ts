@@ -1,13 +1,10 @@
+import { startOfYear, todayUtc } from '../../../platform/dates';
 import { money } from '../../kit/money';
+import { ownTenant } from '../../kit/overview';
 import type { FinanceContext } from '../context';
-import { ledgerFigures, startOfYear, todayUtc, type LedgerFigures } from '../domain/overview';
+import { ledgerFigures, type LedgerFigures } from '../domain/overview';
 import type { Resolvers } from '../generated/resolvers-types';
 import { accountLedgers, ledgerCounts } from '../store/overview';
-
-/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
-function ownTenant(ref: { tenantId: string }, ctx: FinanceContext): { tenantId: string } | null {
-  return ref.tenantId === ctx.caller.tenant?.id ? { tenantId: ref.tenantId } : null;
-}
 
 interface Ledger extends LedgerFigures {
   currency: string;
@@ -38,7 +35,7 @@ function ledger(ctx: FinanceContext): Promise<Ledger> {
  */
 export const overviewResolvers: Resolvers = {
   Overview: {
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
     finance: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const [counts, l] = await Promise.all([ledgerCounts(ctx.db()), ledger(ctx)]);
@@ -46,7 +43,7 @@ export const overviewResolvers: Resolvers = {
     },
   },
   CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
     ledgerFixedAssets: async (_metrics, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);

@@ -7,7 +7,7 @@ export const periodResolvers: Resolvers = {
     ledgerSettings: (_parent, _args, ctx) => ctx.loaders.settings(),
   },
   Mutation: {
-    closePeriod: (_parent, { input }, ctx) => runModuleMutation(ctx, 'closePeriod', (trx, record) => closePeriod(trx, input, record)),
+    closePeriod: (_parent, { input }, ctx) => runModuleMutation(ctx, 'closePeriod', (trx, actor) => closePeriod(trx, input, actor)),
   },
   LedgerSettings: {
     baseCurrency: (s) => s.base_currency,

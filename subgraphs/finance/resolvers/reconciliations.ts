@@ -10,9 +10,9 @@ export const reconciliationResolvers: Resolvers = {
     reconciliation: (_parent, { id }, ctx) => ctx.loaders.reconciliation.load(id),
   },
   Mutation: {
-    startReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'startReconciliation', (trx, record) => startReconciliation(trx, input, record)),
-    matchTransactions: (_parent, { input }, ctx) => runModuleMutation(ctx, 'matchTransactions', (trx, record) => matchTransactions(trx, input, record)),
-    completeReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'completeReconciliation', (trx, record) => completeReconciliation(trx, input, record)),
+    startReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'startReconciliation', (trx, actor) => startReconciliation(trx, input, actor)),
+    matchTransactions: (_parent, { input }, ctx) => runModuleMutation(ctx, 'matchTransactions', (trx, actor) => matchTransactions(trx, input, actor)),
+    completeReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'completeReconciliation', (trx, actor) => completeReconciliation(trx, input, actor)),
   },
   Reconciliation: {
     bankAccount: async (r, _args, ctx) => existing(await ctx.loaders.account.load(r.account_id), `account ${r.account_id}`),

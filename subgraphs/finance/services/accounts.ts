@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
-import { failWith, UserErrorsException } from '../../kit/errors';
-import type { MutationRecorder } from '../../kit/mutation';
+import { failWith } from '../../kit/errors';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { validateNewAccount } from '../domain/accounts';
 import type { AccountType } from '../domain/types';
 import { accountCreated } from '../events';
@@ -17,12 +18,12 @@ export interface CreateAccountInput {
 }
 
 /** Adds an account to the chart; the code is unique per tenant (the database decides under concurrency). */
-export async function createAccount(trx: Transaction<FinanceDB>, input: CreateAccountInput, record: MutationRecorder): Promise<{ account: AccountRow }> {
+export async function createAccount(trx: Transaction<FinanceDB>, input: CreateAccountInput, actor: Actor): Promise<{ account: AccountRow }> {
   const parent = input.parentCode ? (await findAccountsByCodes(trx, [input.parentCode]))[0] : null;
   if (input.parentCode && !parent) failWith(['input', 'parentCode'], `No account with code ${input.parentCode}`, 'UNKNOWN_ACCOUNT');
   const draft = { code: input.code, name: input.name, type: input.type, isCash: input.isCash ?? false, isBank: input.isBank ?? false };
   const errors = validateNewAccount(draft, parent);
-  if (errors.length > 0) throw new UserErrorsException(errors);
+  refuseInvalid(errors);
   const account = await insertAccount(trx, {
     code: draft.code,
     name: draft.name.trim(),
@@ -32,7 +33,7 @@ export async function createAccount(trx: Transaction<FinanceDB>, input: CreateAc
     is_bank: draft.isBank,
   });
   if (!account) failWith(['input', 'code'], `Account code ${input.code} is already taken`, 'ACCOUNT_CODE_TAKEN');
-  record.audit({ operation: 'createAccount', entity: 'account', entityId: account.id, after: { code: account.code, name: account.name, type: account.type, parentId: account.parent_id, isCash: account.is_cash, isBank: account.is_bank } });
-  record.publish(accountCreated(account));
+  actor.audit({ operation: 'createAccount', entity: 'account', entityId: account.id, after: { code: account.code, name: account.name, type: account.type, parentId: account.parent_id, isCash: account.is_cash, isBank: account.is_bank } });
+  actor.publish(accountCreated(account));
   return { account };
 }

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
-import { failWith, UserErrorsException, type UserError } from '../../kit/errors';
-import type { MutationRecorder } from '../../kit/mutation';
+import { failWith, type UserError } from '../../kit/errors';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { bankAmountProblem, bankTransactionEntry, canHoldBankTransactions } from '../domain/bank';
 import { canonicalAmount } from '../domain/idempotency';
 import { MANUAL_SOURCE_MODULE } from '../domain/types';
@@ -41,7 +42,7 @@ async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionI
   const amountProblem = bankAmountProblem(input.amount, settings.currency_decimals);
   if (amountProblem) errors.push({ field: ['input', 'amount'], message: amountProblem, code: 'INVALID_AMOUNT' });
   if (input.description.trim().length === 0) errors.push({ field: ['input', 'description'], message: 'A bank transaction needs a description', code: 'REQUIRED' });
-  if (errors.length > 0) throw new UserErrorsException(errors);
+  refuseInvalid(errors);
   return { bank: bank as AccountRow, decimals: settings.currency_decimals };
 }
 
@@ -50,7 +51,7 @@ async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionI
  * account: its journal entry against the counter account and a transaction
  * that waits to be reconciled with the bank statement.
  */
-export async function recordTransaction(trx: Transaction<FinanceDB>, input: RecordTransactionInput, record: MutationRecorder): Promise<{ transaction: BankTransactionRow }> {
+export async function recordTransaction(trx: Transaction<FinanceDB>, input: RecordTransactionInput, actor: Actor): Promise<{ transaction: BankTransactionRow }> {
   const outcome = await runIdempotently(
     trx,
     input.idempotencyKey,
@@ -69,9 +70,9 @@ export async function recordTransaction(trx: Transaction<FinanceDB>, input: Reco
         description: input.description.trim(),
         reference: input.reference ?? null,
       });
-      record.audit({ operation: 'recordTransaction', entity: 'bank_transaction', entityId: transaction.id, after: { account: bank.code, amount: transaction.amount, date: transaction.txn_date, entry: entry.number } });
-      record.publish(journalEntryPosted(entry));
-      record.publish(bankTransactionRecorded(transaction));
+      actor.audit({ operation: 'recordTransaction', entity: 'bank_transaction', entityId: transaction.id, after: { account: bank.code, amount: transaction.amount, date: transaction.txn_date, entry: entry.number } });
+      actor.publish(journalEntryPosted(entry));
+      actor.publish(bankTransactionRecorded(transaction));
       return { result: transaction, resultIds: [transaction.id] };
     },
   );

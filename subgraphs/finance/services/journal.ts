@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { failWith } from '../../kit/errors';
-import type { MutationRecorder } from '../../kit/mutation';
+import type { Actor } from '../../kit/actor';
 import { canonicalAmount } from '../domain/idempotency';
 import { reversalLines, type LineDraft } from '../domain/journal';
 import { numberRanges } from '../domain/numbering';
@@ -9,7 +9,7 @@ import { MANUAL_SOURCE_MODULE } from '../domain/types';
 import { journalEntriesImported, journalEntryPosted, journalEntryReversed, sourceOf } from '../events';
 import { findAccountsByIds } from '../store/accounts';
 import type { FinanceDB, JournalEntryRow } from '../store/db';
-import { isUuid } from '../store/errors';
+import { isUuid } from '../../../platform/ids';
 import { findEntriesByIds, findLinesByEntryIds, lockEntry, markReversed } from '../store/journal';
 import { readSettings } from '../store/settings';
 import { runIdempotently } from './idempotency';
@@ -62,7 +62,7 @@ async function entriesInOrder(trx: Transaction<FinanceDB>, ids: readonly string[
   return ids.map((id) => found.get(id)).filter((e): e is JournalEntryRow => e !== undefined);
 }
 
-export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJournalEntryInput, record: MutationRecorder): Promise<{ journalEntry: JournalEntryRow }> {
+export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJournalEntryInput, actor: Actor): Promise<{ journalEntry: JournalEntryRow }> {
   const outcome = await runIdempotently(
     trx,
     input.idempotencyKey,
@@ -71,8 +71,8 @@ export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJ
     async () => {
       const { entries } = await postEntries(trx, [manual(input)], () => ['input']);
       const entry = entries[0] as JournalEntryRow;
-      record.audit({ operation: 'postJournalEntry', entity: 'journal_entry', entityId: entry.id, after: entryAuditView(entry) });
-      record.publish(journalEntryPosted(entry));
+      actor.audit({ operation: 'postJournalEntry', entity: 'journal_entry', entityId: entry.id, after: entryAuditView(entry) });
+      actor.publish(journalEntryPosted(entry));
       return { result: entry, resultIds: [entry.id] };
     },
   );
@@ -84,7 +84,7 @@ export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJ
  * row and one event naming its number ranges (contiguous per year), rather
  * than one per entry, which keeps imports fast and the outbox small.
  */
-export async function postJournalEntries(trx: Transaction<FinanceDB>, input: PostJournalEntriesInput, record: MutationRecorder): Promise<{ journalEntries: JournalEntryRow[] }> {
+export async function postJournalEntries(trx: Transaction<FinanceDB>, input: PostJournalEntriesInput, actor: Actor): Promise<{ journalEntries: JournalEntryRow[] }> {
   if (input.entries.length === 0) failWith(['input', 'entries'], 'A batch needs at least one entry', 'TOO_FEW_ENTRIES');
   if (input.entries.length > MAX_ENTRIES_PER_BATCH) {
     failWith(['input', 'entries'], `A batch has at most ${MAX_ENTRIES_PER_BATCH} entries, got ${input.entries.length}`, 'TOO_MANY_ENTRIES');
@@ -98,8 +98,8 @@ export async function postJournalEntries(trx: Transaction<FinanceDB>, input: Pos
       const { entries, lineCount } = await postEntries(trx, input.entries.map(manual), (i) => ['input', 'entries', String(i)]);
       const batchId = randomUUID();
       const ranges = numberRanges(entries);
-      record.audit({ operation: 'postJournalEntries', entity: 'journal_entry_batch', entityId: batchId, after: { entryCount: entries.length, lineCount, numbers: ranges } });
-      record.publish(journalEntriesImported(batchId, entries.length, lineCount, ranges));
+      actor.audit({ operation: 'postJournalEntries', entity: 'journal_entry_batch', entityId: batchId, after: { entryCount: entries.length, lineCount, numbers: ranges } });
+      actor.publish(journalEntriesImported(batchId, entries.length, lineCount, ranges));
       return { result: entries, resultIds: entries.map((e) => e.id) };
     },
   );
@@ -112,7 +112,7 @@ export async function postJournalEntries(trx: Transaction<FinanceDB>, input: Pos
  * after the original. An entry is reversed at most once (row lock here, a
  * unique index in the database); a reversal is not itself reversed.
  */
-export async function reverseJournalEntry(trx: Transaction<FinanceDB>, input: ReverseJournalEntryInput, record: MutationRecorder): Promise<{ journalEntry: JournalEntryRow }> {
+export async function reverseJournalEntry(trx: Transaction<FinanceDB>, input: ReverseJournalEntryInput, actor: Actor): Promise<{ journalEntry: JournalEntryRow }> {
   const original = isUuid(input.journalEntryId) ? await lockEntry(trx, input.journalEntryId) : undefined;
   if (!original) failWith(['input', 'journalEntryId'], `No journal entry ${input.journalEntryId}`, 'NOT_FOUND');
   if (original.status === 'REVERSED') failWith(['input', 'journalEntryId'], `${original.number} is already reversed`, 'ALREADY_REVERSED');
@@ -131,9 +131,9 @@ export async function reverseJournalEntry(trx: Transaction<FinanceDB>, input: Re
   );
   const reversal = entries[0] as JournalEntryRow;
   const reversed = await markReversed(trx, original.id);
-  record.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: reversal.id, after: entryAuditView(reversal) });
-  record.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: original.id, before: { status: original.status }, after: { status: reversed.status } });
-  record.publish(journalEntryPosted(reversal));
-  record.publish(journalEntryReversed(original, reversal));
+  actor.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: reversal.id, after: entryAuditView(reversal) });
+  actor.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: original.id, before: { status: original.status }, after: { status: reversed.status } });
+  actor.publish(journalEntryPosted(reversal));
+  actor.publish(journalEntryReversed(original, reversal));
   return { journalEntry: reversal };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { UserErrorsException, type UserError } from '../../kit/errors';
+import { failWith, type UserError } from '../../kit/errors';
+import { refuseInvalid } from '../../kit/validation';
 import { indexBy } from '../../kit/loaders';
 import { validateEntry, type EntryDraft, type ValidEntry } from '../domain/journal';
 import { assignNumbers, countByYear } from '../domain/numbering';
@@ -30,7 +31,7 @@ function validateAll(drafts: readonly EntryToPost[], pathOf: (index: number) => 
     if (checked.entry) valid.push(checked.entry);
     errors.push(...checked.errors);
   });
-  if (errors.length > 0) throw new UserErrorsException(errors);
+  refuseInvalid(errors);
   return valid;
 }
 
@@ -82,7 +83,7 @@ export async function postEntries(trx: Transaction<FinanceDB>, drafts: readonly 
     return { entries: headers.map((h) => inserted.get(h.id) as JournalEntryRow), lineCount: lines.length };
   } catch (error) {
     // The settings lock makes this unreachable in practice; the database's own check is the backstop.
-    if (isPeriodClosedError(error)) throw new UserErrorsException([{ field: [...pathOf(0), 'date'], message: 'The period is closed', code: 'PERIOD_CLOSED' }]);
+    if (isPeriodClosedError(error)) failWith([...pathOf(0), 'date'], 'The period is closed', 'PERIOD_CLOSED');
     throw error;
   }
 }

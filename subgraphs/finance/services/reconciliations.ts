@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
-import { failWith, UserErrorsException, type UserError } from '../../kit/errors';
-import type { MutationRecorder } from '../../kit/mutation';
+import { failWith, type UserError } from '../../kit/errors';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { decimalPlaces, toAmount } from '../../kit/money';
 import { isReconciled, reconciliationDifference } from '../domain/reconciliation';
 import { reconciliationCompleted } from '../events';
@@ -22,10 +23,10 @@ export interface StartReconciliationInput {
  * account's previous completed statement (zero for the first); an account has
  * one statement in progress at a time.
  */
-export async function startReconciliation(trx: Transaction<FinanceDB>, input: StartReconciliationInput, record: MutationRecorder): Promise<{ reconciliation: ReconciliationRow }> {
+export async function startReconciliation(trx: Transaction<FinanceDB>, input: StartReconciliationInput, actor: Actor): Promise<{ reconciliation: ReconciliationRow }> {
   const [account] = await findAccountsByCodes(trx, [input.bankAccountCode]);
   const problem = bankAccountProblem(account, input.bankAccountCode, ['input', 'bankAccountCode']);
-  if (problem) throw new UserErrorsException([problem]);
+  if (problem) refuseInvalid([problem]);
   const { currency_decimals: decimals } = await readSettings(trx);
   if (decimalPlaces(input.statementBalance) > decimals) failWith(['input', 'statementBalance'], `Balances have at most ${decimals} decimals`, 'INVALID_AMOUNT');
   const previous = await lastCompletedReconciliation(trx, account!.id);
@@ -39,7 +40,7 @@ export async function startReconciliation(trx: Transaction<FinanceDB>, input: St
     opening_balance: previous?.statement_balance ?? toAmount(0, decimals),
   });
   if (!reconciliation) failWith(['input', 'bankAccountCode'], `${input.bankAccountCode} already has a reconciliation in progress`, 'RECONCILIATION_IN_PROGRESS');
-  record.audit({ operation: 'startReconciliation', entity: 'reconciliation', entityId: reconciliation.id, after: { account: input.bankAccountCode, statementDate: reconciliation.statement_date, statementBalance: reconciliation.statement_balance, openingBalance: reconciliation.opening_balance } });
+  actor.audit({ operation: 'startReconciliation', entity: 'reconciliation', entityId: reconciliation.id, after: { account: input.bankAccountCode, statementDate: reconciliation.statement_date, statementBalance: reconciliation.statement_balance, openingBalance: reconciliation.opening_balance } });
   return { reconciliation };
 }
 
@@ -55,7 +56,7 @@ async function openReconciliation(trx: Transaction<FinanceDB>, id: string): Prom
  * account, dated on or before it, never matched before. The database's key on
  * the transaction makes "never twice" hold under concurrency too.
  */
-export async function matchTransactions(trx: Transaction<FinanceDB>, input: { reconciliationId: string; transactionIds: readonly string[] }, record: MutationRecorder): Promise<{ reconciliation: ReconciliationRow }> {
+export async function matchTransactions(trx: Transaction<FinanceDB>, input: { reconciliationId: string; transactionIds: readonly string[] }, actor: Actor): Promise<{ reconciliation: ReconciliationRow }> {
   const reconciliation = await openReconciliation(trx, input.reconciliationId);
   if (input.transactionIds.length === 0) failWith(['input', 'transactionIds'], 'Name at least one transaction to match', 'REQUIRED');
   const transactions = new Map((await lockBankTransactions(trx, input.transactionIds)).map((t) => [t.id, t]));
@@ -71,15 +72,15 @@ export async function matchTransactions(trx: Transaction<FinanceDB>, input: { re
     else if (transaction.txn_date > reconciliation.statement_date) errors.push({ field, message: `Transaction ${id} is dated after the statement (${reconciliation.statement_date})`, code: 'AFTER_STATEMENT_DATE' });
     seen.add(id);
   });
-  if (errors.length > 0) throw new UserErrorsException(errors);
+  refuseInvalid(errors);
   const matched = await insertMatches(trx, reconciliation.id, input.transactionIds);
   if (matched.length !== input.transactionIds.length) failWith(['input', 'transactionIds'], 'A transaction was matched by someone else meanwhile', 'ALREADY_MATCHED');
-  record.audit({ operation: 'matchTransactions', entity: 'reconciliation', entityId: reconciliation.id, after: { matched } });
+  actor.audit({ operation: 'matchTransactions', entity: 'reconciliation', entityId: reconciliation.id, after: { matched } });
   return { reconciliation };
 }
 
 /** Completes a statement when the matched transactions explain it to the cent; they become RECONCILED. */
-export async function completeReconciliation(trx: Transaction<FinanceDB>, input: { reconciliationId: string }, record: MutationRecorder): Promise<{ reconciliation: ReconciliationRow }> {
+export async function completeReconciliation(trx: Transaction<FinanceDB>, input: { reconciliationId: string }, actor: Actor): Promise<{ reconciliation: ReconciliationRow }> {
   const reconciliation = await openReconciliation(trx, input.reconciliationId);
   const { currency_decimals: decimals } = await readSettings(trx);
   const difference = reconciliationDifference(reconciliation.statement_balance, reconciliation.opening_balance, await matchedAmounts(trx, reconciliation.id), decimals);
@@ -88,7 +89,7 @@ export async function completeReconciliation(trx: Transaction<FinanceDB>, input:
   }
   const completed = await markCompleted(trx, reconciliation.id);
   await markReconciled(trx, reconciliation.id);
-  record.audit({ operation: 'completeReconciliation', entity: 'reconciliation', entityId: completed.id, before: { status: reconciliation.status }, after: { status: completed.status } });
-  record.publish(reconciliationCompleted(completed));
+  actor.audit({ operation: 'completeReconciliation', entity: 'reconciliation', entityId: completed.id, before: { status: reconciliation.status }, after: { status: completed.status } });
+  actor.publish(reconciliationCompleted(completed));
   return { reconciliation: completed };
 }

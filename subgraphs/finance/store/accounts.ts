@@ -1,6 +1,6 @@
 import type { CursorValues } from '../../kit/pagination';
 import type { AccountRow, FinanceExecutor, NewAccount } from './db';
-import { onlyUuids } from './errors';
+import { onlyUuids } from '../../../platform/ids';
 
 export async function findAccountsByIds(db: FinanceExecutor, ids: readonly string[]): Promise<AccountRow[]> {
   const valid = onlyUuids(ids);

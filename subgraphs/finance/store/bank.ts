@@ -1,7 +1,7 @@
 import type { CursorValues } from '../../kit/pagination';
 import type { BankTransactionStatus } from '../domain/types';
 import type { BankTransactionRow, FinanceExecutor, NewBankTransaction } from './db';
-import { onlyUuids } from './errors';
+import { onlyUuids } from '../../../platform/ids';
 
 export function insertBankTransaction(db: FinanceExecutor, row: NewBankTransaction): Promise<BankTransactionRow> {
   return db.insertInto('finance.bank_transaction').values(row).returningAll().executeTakeFirstOrThrow();

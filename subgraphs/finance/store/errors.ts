@@ -12,12 +12,3 @@ export function isPeriodClosedError(error: unknown): boolean {
 export function isUniqueViolation(error: unknown, constraint: string): boolean {
   return isPgError(error, '23505') && (error as { constraint?: unknown }).constraint === constraint;
 }
-
-/** An id that cannot be a uuid is simply not found; letting it reach PostgreSQL would be a fault. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function onlyUuids(ids: readonly string[]): string[] {
-  return ids.filter((id) => UUID.test(id));
-}
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
-}

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { CursorValues } from '../../kit/pagination';
 import type { EntryStatus } from '../domain/types';
 import { JOURNAL_ENTRY_COLUMNS, type FinanceExecutor, type JournalEntryRow, type JournalLineRow } from './db';
-import { onlyUuids } from './errors';
+import { onlyUuids } from '../../../platform/ids';
 
 export interface EntryToInsert {
   id: string;

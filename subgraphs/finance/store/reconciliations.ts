@@ -1,5 +1,5 @@
 import type { FinanceExecutor, NewReconciliation, ReconciliationRow } from './db';
-import { onlyUuids } from './errors';
+import { isUuid, onlyUuids } from '../../../platform/ids';
 
 /** The new reconciliation, or null when the account already has one in progress (the partial unique index decides). */
 export async function insertReconciliation(db: FinanceExecutor, row: NewReconciliation): Promise<ReconciliationRow | null> {
@@ -19,7 +19,7 @@ export async function findReconciliationsByIds(db: FinanceExecutor, ids: readonl
 }
 
 export function lockReconciliation(db: FinanceExecutor, id: string): Promise<ReconciliationRow | undefined> {
-  if (onlyUuids([id]).length === 0) return Promise.resolve(undefined);
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('finance.reconciliation').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 

@@ -1,5 +1,4 @@
-import Decimal from 'decimal.js';
-import { plainDecimal, D, decimalPlaces, money, type Money } from '../../kit/money';
+import { D, decimalPlaces, money, ratio, type Money } from '../../kit/money';
 import type { PayrollTerms } from './terms';
 
 /**
@@ -58,17 +57,6 @@ export function activeNotPaid(activeHeadcount: number, paidStillActive: number):
   return Math.max(0, activeHeadcount - paidStillActive);
 }
 
-/** 1 January of the year of `today` (YYYY-MM-DD). */
-export function startOfYear(today: string): string {
-  return `${today.slice(0, 4)}-01-01`;
-}
-
-
-/** Today's calendar date in UTC: the "to date" of year-to-date figures. */
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
 /** One EXPENSE account of the ledger as finance exposes it to the query plan. */
 export interface LedgerExpenseAccount {
   code: string;
@@ -98,23 +86,6 @@ export function ledgerPayrollExpense(accounts: readonly LedgerExpenseAccount[], 
 /** Every expense of the ledger in the year to date. */
 export function ledgerExpensesYearToDate(accounts: readonly LedgerExpenseAccount[], emptyCurrency: string): Money {
   return sumOf(accounts.map((a) => a.yearToDate), emptyCurrency);
-}
-
-/** a − b when both are known and in the same currency, else null (amounts in two currencies do not subtract). */
-export function differenceOf(a: Money | null, b: Money): Money | null {
-  if (!a || a.currency !== b.currency) return null;
-  return money(new D(a.amount).minus(b.amount), b.currency, Math.max(decimalPlaces(a.amount), decimalPlaces(b.amount)));
-}
-
-/**
- * A ratio as a Decimal string: half-even to at most 4 places, trailing zeros
- * dropped ("1.5", "0.4167", "2"). Null when the denominator is zero.
- */
-export function ratio(numerator: Decimal.Value, denominator: Decimal.Value): string | null {
-  const d = new D(denominator);
-  if (d.isZero()) return null;
-  const value = new D(numerator).div(d).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN);
-  return plainDecimal(value);
 }
 
 /** (payroll cost + depreciation) ÷ ledger expenses, when the three are known and in one currency. */

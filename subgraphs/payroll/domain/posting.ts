@@ -1,3 +1,4 @@
+import type { LedgerPostingLine } from '../../contracts/posting';
 import { toAmount, D, type DecimalValue } from '../../kit/money';
 import { LINE_CODES, type PayrollTerms, type PayslipLineKind } from './terms';
 
@@ -6,14 +7,6 @@ export interface LineSum {
   kind: PayslipLineKind;
   code: string;
   amount: string;
-}
-
-/** A journal line as finance's consumer of PayRunPosted reads it: exactly one of debit or credit. */
-export interface PostingLine {
-  accountCode: string;
-  debit?: string;
-  credit?: string;
-  description: string;
 }
 
 type Side = 'debit' | 'credit';
@@ -26,7 +19,7 @@ type Side = 'debit' | 'credit';
  * rounded payslip lines and net is derived from them, so the entry balances to
  * the cent. Lines on one account and side are merged; zero lines are left out.
  */
-export function payRunPostingLines(terms: PayrollTerms, sums: readonly LineSum[]): PostingLine[] {
+export function payRunPostingLines(terms: PayrollTerms, sums: readonly LineSum[]): LedgerPostingLine[] {
   const { accounts } = terms;
   const componentAccount = new Map(terms.components.map((c) => [c.code, c.accountCode]));
   const merged = new Map<string, { accountCode: string; side: Side; amount: DecimalValue; descriptions: string[] }>();
@@ -61,18 +54,7 @@ export function payRunPostingLines(terms: PayrollTerms, sums: readonly LineSum[]
 
   return [...merged.values()]
     .filter((line) => !line.amount.isZero())
-    .map((line) => ({ accountCode: line.accountCode, [line.side]: toAmount(line.amount), description: line.descriptions.join('; ') }) as PostingLine);
-}
-
-/** Σdebit and Σcredit of posting lines, as exact strings. */
-export function postingTotals(lines: readonly PostingLine[]): { debit: string; credit: string } {
-  let debit = new D(0);
-  let credit = new D(0);
-  for (const line of lines) {
-    if (line.debit) debit = debit.plus(line.debit);
-    if (line.credit) credit = credit.plus(line.credit);
-  }
-  return { debit: toAmount(debit), credit: toAmount(credit) };
+    .map((line): LedgerPostingLine => ({ accountCode: line.accountCode, [line.side]: toAmount(line.amount), description: line.descriptions.join('; ') }));
 }
 
 export function postingMemo(periodStart: string, periodEnd: string): string {

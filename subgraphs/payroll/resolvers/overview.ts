@@ -1,28 +1,11 @@
-import type { ModuleName } from '../../../platform/modules';
+import { startOfYear, todayUtc } from '../../../platform/dates';
+import { differenceOf } from '../../kit/money';
+import { grantsAll, ownTenant } from '../../kit/overview';
 import type { PayrollContext } from '../context';
-import {
-  activeNotPaid,
-  differenceOf,
-  ledgerExpensesYearToDate,
-  ledgerPayrollExpense,
-  payrollExpenseAccounts,
-  singleCurrencyTotal,
-  startOfYear,
-  todayUtc,
-  workforceCostShare,
-} from '../domain/overview';
+import { activeNotPaid, ledgerExpensesYearToDate, ledgerPayrollExpense, payrollExpenseAccounts, singleCurrencyTotal, workforceCostShare } from '../domain/overview';
 import type { Resolvers } from '../generated/resolvers-types';
 import { lastPayRunPaid, payRunFigures, postedPayrollCosts, postedRunTerms } from '../store/overview';
 import { readSettings } from '../store/settings';
-
-/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
-function ownTenant<R extends { tenantId: string }>(ref: R, ctx: PayrollContext): R | null {
-  return ref.tenantId === ctx.caller.tenant?.id ? ref : null;
-}
-
-function grantsAll(ctx: PayrollContext, modules: readonly ModuleName[]): boolean {
-  return modules.every((m) => ctx.caller.modules.includes(m));
-}
 
 // payrollFinance and assetsPayrollFinance come in one fetch: one read of settings and posted runs serves both.
 const factsOfRequest = new WeakMap<PayrollContext, ReturnType<typeof postedPayrollFacts>>();

@@ -1,7 +1,8 @@
 import { badUserInput } from '../../kit/errors';
 import { money } from '../../kit/money';
 import { paginate } from '../../kit/pagination';
-import { isValidDate } from '../../kit/scalars';
+import { runModuleMutation } from '../../kit/mutation';
+import { isCalendarDate } from '../../../platform/dates';
 import type { Resolvers } from '../generated/resolvers-types';
 import { approvePayRun, calculatePayRun, cancelPayRun, createPayRun, postPayRun } from '../services/pay-runs';
 import { countPayRuns, listPayRuns } from '../store/pay-runs';
@@ -14,7 +15,7 @@ export const payRunResolvers: Resolvers = {
         cursorShape: ['string', 'uuid'],
         fetch: async (page) => {
           // The period start is a date; anything else in a cursor is the client's mistake, not a SQL error.
-          if (page.after && !isValidDate(String(page.after[0]))) throw badUserInput('The cursor given as `after` is not valid for this list', 'after');
+          if (page.after && !isCalendarDate(String(page.after[0]))) throw badUserInput('The cursor given as `after` is not valid for this list', 'after');
           const runs = await listPayRuns(db, page);
           // Payslips of these runs resolve `payRun` from the loader's cache, not another query.
           for (const run of runs) ctx.loaders.payRun.prime(run.id, run);
@@ -27,11 +28,12 @@ export const payRunResolvers: Resolvers = {
     payRun: (_parent, { id }, ctx) => ctx.loaders.payRun.load(id),
   },
   Mutation: {
-    createPayRun: (_parent, { input }, ctx) => createPayRun(ctx, input),
-    calculatePayRun: (_parent, { input }, ctx) => calculatePayRun(ctx, input.payRunId),
-    approvePayRun: (_parent, { input }, ctx) => approvePayRun(ctx, input.payRunId),
-    postPayRun: (_parent, { input }, ctx) => postPayRun(ctx, input.payRunId),
-    cancelPayRun: (_parent, { input }, ctx) => cancelPayRun(ctx, input.payRunId),
+    createPayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'createPayRun', (trx, actor) => createPayRun(trx, input, actor)),
+    calculatePayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'calculatePayRun', (trx, actor) => calculatePayRun(trx, input, actor)),
+    approvePayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'approvePayRun', (trx, actor) => approvePayRun(trx, input, actor)),
+    postPayRun: (_parent, { input }, ctx) =>
+      runModuleMutation(ctx, 'postPayRun', (trx, actor) => postPayRun(trx, { payRunId: input.payRunId, companyModules: ctx.tenant().companyModules }, actor)),
+    cancelPayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'cancelPayRun', (trx, actor) => cancelPayRun(trx, input, actor)),
   },
   PayRun: {
     // Another tenant's id finds nothing in this tenant's database: null, never someone else's run.

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { failWith, userError, UserErrorsException, type UserError } from '../../kit/errors';
-import { runModuleMutation, type MutationRecorder } from '../../kit/mutation';
-import type { PayrollContext } from '../context';
+import { firstUuidIn, isUuid } from '../../../platform/ids';
+import type { ModuleName } from '../../../platform/modules';
+import type { Actor } from '../../kit/actor';
+import { failWith, userError } from '../../kit/errors';
+import { refuse } from '../../kit/validation';
 import { isCalendarMonth } from '../domain/dates';
-import { isUuid } from '../domain/ids';
 import { calculatePayRun as calculatePayslips, type EmployeePayslipDraft } from '../domain/pay-run-calculation';
 import { transition, type PayRunAction } from '../domain/pay-run-state';
 import { payRunPostingLines } from '../domain/posting';
@@ -18,13 +19,11 @@ import { deletePayslipsOfRun, insertPayslips, markPayslipsCancelled, sumLinesOfR
 import { findEmploymentsInPeriod } from '../store/projection';
 import { readSettings } from '../store/settings';
 
-export type PayRunPayload = Partial<{ payRun: PayRunRow }> & { userErrors: UserError[] };
 type Trx = Transaction<PayrollDB>;
 
-/** The module check comes before anything else: a key without PAYROLL gets MODULE_NOT_SUBSCRIBED, never userErrors. */
-function mutatePayRun(ctx: PayrollContext, operation: string, work: (trx: Trx, record: MutationRecorder) => Promise<{ payRun: PayRunRow }>): Promise<PayRunPayload> {
-  ctx.tenant();
-  return runModuleMutation(ctx, operation, work);
+/** The pay run a mutation acts on. */
+export interface PayRunRef {
+  payRunId: string;
 }
 
 /** The run, locked for the rest of the transaction, after checking that `action` is allowed in its state. */
@@ -36,10 +35,10 @@ async function lockForAction(trx: Trx, payRunId: string, action: PayRunAction): 
   return { run, to: next.to };
 }
 
-/** Applies a transition and audits it; the empty operation is filled in by runModuleMutation with the mutation's name. */
-async function moveRun(trx: Trx, record: MutationRecorder, run: PayRunRow, changes: PayRunUpdate): Promise<{ payRun: PayRunRow }> {
+/** Applies a transition and audits it under the mutation's operation. */
+async function moveRun(trx: Trx, actor: Actor, run: PayRunRow, changes: PayRunUpdate): Promise<{ payRun: PayRunRow }> {
   const payRun = await updatePayRun(trx, run.id, changes);
-  record.audit({ operation: '', entity: 'PayRun', entityId: run.id, before: { status: run.status }, after: { status: payRun.status, net: payRun.net } });
+  actor.audit({ entity: 'PayRun', entityId: run.id, before: { status: run.status }, after: { status: payRun.status, net: payRun.net } });
   return { payRun };
 }
 
@@ -49,18 +48,16 @@ export interface NewPayRunInput {
   payDate: string;
 }
 
-export function createPayRun(ctx: PayrollContext, input: NewPayRunInput): Promise<PayRunPayload> {
-  return mutatePayRun(ctx, 'createPayRun', async (trx, record) => {
-    // Monthly contracts state a salary per month, so a run pays exactly one calendar month.
-    if (!isCalendarMonth(input.periodStart, input.periodEnd)) {
-      failWith('input.periodEnd', `A pay run covers one calendar month: ${input.periodStart}–${input.periodEnd} is not one`, 'INVALID_PERIOD');
-    }
-    if (input.payDate < input.periodStart) failWith('input.payDate', `The pay date ${input.payDate} is before the period starts`, 'INVALID_PAY_DATE');
-    const settings = await readSettings(trx);
-    const payRun = await insertPayRun(trx, { period_start: input.periodStart, period_end: input.periodEnd, pay_date: input.payDate, currency: settings.currency });
-    record.audit({ operation: '', entity: 'PayRun', entityId: payRun.id, after: { status: payRun.status, periodStart: input.periodStart, periodEnd: input.periodEnd } });
-    return { payRun };
-  });
+export async function createPayRun(trx: Trx, input: NewPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  // Monthly contracts state a salary per month, so a run pays exactly one calendar month.
+  if (!isCalendarMonth(input.periodStart, input.periodEnd)) {
+    failWith('input.periodEnd', `A pay run covers one calendar month: ${input.periodStart}–${input.periodEnd} is not one`, 'INVALID_PERIOD');
+  }
+  if (input.payDate < input.periodStart) failWith('input.payDate', `The pay date ${input.payDate} is before the period starts`, 'INVALID_PAY_DATE');
+  const settings = await readSettings(trx);
+  const payRun = await insertPayRun(trx, { period_start: input.periodStart, period_end: input.periodEnd, pay_date: input.payDate, currency: settings.currency });
+  actor.audit({ entity: 'PayRun', entityId: payRun.id, after: { status: payRun.status, periodStart: input.periodStart, periodEnd: input.periodEnd } });
+  return { payRun };
 }
 
 function payslipRows(run: PayRunRow, currency: string, drafts: readonly EmployeePayslipDraft[]): { payslips: NewPayslip[]; lines: NewPayslipLine[] } {
@@ -92,7 +89,7 @@ function payslipRows(run: PayRunRow, currency: string, drafts: readonly Employee
 function overlappingEmployee(error: unknown): string | null {
   const e = error as { code?: string; constraint?: string; detail?: string };
   if (e.code !== '23P01' || e.constraint !== 'payslip_no_overlap') return null;
-  return /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(e.detail ?? '')?.[0] ?? '';
+  return firstUuidIn(e.detail ?? '') ?? '';
 }
 
 /**
@@ -101,73 +98,70 @@ function overlappingEmployee(error: unknown): string | null {
  * database refuses a payslip overlapping another non-cancelled run's payslip of
  * the same employee; that refusal becomes PERIOD_OVERLAP.
  */
-export function calculatePayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
-  return mutatePayRun(ctx, 'calculatePayRun', async (trx, record) => {
-    const { run, to } = await lockForAction(trx, payRunId, 'calculate');
-    const { updatedAt: _updatedAt, ...terms } = await readSettings(trx);
-    const period = { start: run.period_start, end: run.period_end };
-    const result = calculatePayslips(period, await findEmploymentsInPeriod(trx, period), terms);
-    if (!result.ok) {
-      throw new UserErrorsException(
-        result.currencyMismatches.map((m) =>
-          userError('input.payRunId', `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`, 'CURRENCY_MISMATCH'),
-        ),
-      );
-    }
-    if (run.status === 'CALCULATED') await deletePayslipsOfRun(trx, run.id);
-    const rows = payslipRows(run, terms.currency, result.payslips);
-    try {
-      await insertPayslips(trx, rows.payslips, rows.lines);
-    } catch (error) {
-      const employeeId = overlappingEmployee(error);
-      if (employeeId === null) throw error;
-      const who = result.payslips.find((p) => p.employeeId === employeeId)?.employeeNumber ?? employeeId;
-      failWith('input.payRunId', `Employee ${who} already has a payslip for a period overlapping ${run.period_start}–${run.period_end} in a pay run that is not cancelled`, 'PERIOD_OVERLAP');
-    }
-    return moveRun(trx, record, run, {
-      status: to,
-      currency: terms.currency,
-      payslip_count: result.payslips.length,
-      gross: result.totals.gross,
-      deductions: result.totals.deductions,
-      net: result.totals.net,
-      employer_cost: result.totals.employerCost,
-      terms: JSON.stringify(terms),
-      calculated_at: new Date(),
-    });
+export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  const { run, to } = await lockForAction(trx, input.payRunId, 'calculate');
+  const { updatedAt: _updatedAt, ...terms } = await readSettings(trx);
+  const period = { start: run.period_start, end: run.period_end };
+  const result = calculatePayslips(period, await findEmploymentsInPeriod(trx, period), terms);
+  if (!result.ok) {
+    refuse(
+      result.currencyMismatches.map((m) =>
+        userError('input.payRunId', `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`, 'CURRENCY_MISMATCH'),
+      ),
+    );
+  }
+  if (run.status === 'CALCULATED') await deletePayslipsOfRun(trx, run.id);
+  const rows = payslipRows(run, terms.currency, result.payslips);
+  try {
+    await insertPayslips(trx, rows.payslips, rows.lines);
+  } catch (error) {
+    const employeeId = overlappingEmployee(error);
+    if (employeeId === null) throw error;
+    const who = result.payslips.find((p) => p.employeeId === employeeId)?.employeeNumber ?? employeeId;
+    failWith('input.payRunId', `Employee ${who} already has a payslip for a period overlapping ${run.period_start}–${run.period_end} in a pay run that is not cancelled`, 'PERIOD_OVERLAP');
+  }
+  return moveRun(trx, actor, run, {
+    status: to,
+    currency: terms.currency,
+    payslip_count: result.payslips.length,
+    gross: result.totals.gross,
+    deductions: result.totals.deductions,
+    net: result.totals.net,
+    employer_cost: result.totals.employerCost,
+    terms: JSON.stringify(terms),
+    calculated_at: new Date(),
   });
 }
 
-export function approvePayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
-  return mutatePayRun(ctx, 'approvePayRun', async (trx, record) => {
-    const { run, to } = await lockForAction(trx, payRunId, 'approve');
-    return moveRun(trx, record, run, { status: to, approved_at: new Date() });
-  });
+export async function approvePayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  const { run, to } = await lockForAction(trx, input.payRunId, 'approve');
+  return moveRun(trx, actor, run, { status: to, approved_at: new Date() });
+}
+
+export interface PostPayRunInput extends PayRunRef {
+  /** The modules the company subscribes to: posting needs a ledger. */
+  companyModules: readonly ModuleName[];
 }
 
 /**
  * Marks the run POSTED and publishes PayRunPosted in the same transaction:
  * finance books the entry from the event, exactly once, even after crashes.
  */
-export function postPayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
-  return mutatePayRun(ctx, 'postPayRun', async (trx, record) => {
-    const { run, to } = await lockForAction(trx, payRunId, 'post');
-    if (!ctx.tenant().companyModules.includes('FINANCE')) {
-      failWith('input.payRunId', 'The company does not subscribe to FINANCE, so there is no ledger to post the pay run to', 'FINANCE_NOT_SUBSCRIBED');
-    }
-    // The run's own copy of the settings: what was approved is what is posted.
-    const lines = payRunPostingLines(run.terms!, await sumLinesOfRun(trx, run.id));
-    if (lines.length === 0) failWith('input.payRunId', 'The pay run has no payslips; there is nothing to post (cancel it instead)', 'NOTHING_TO_POST');
-    const moved = await moveRun(trx, record, run, { status: to, posted_at: new Date() });
-    record.publish(payRunPosted(moved.payRun, lines));
-    return moved;
-  });
+export async function postPayRun(trx: Trx, input: PostPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  const { run, to } = await lockForAction(trx, input.payRunId, 'post');
+  if (!input.companyModules.includes('FINANCE')) {
+    failWith('input.payRunId', 'The company does not subscribe to FINANCE, so there is no ledger to post the pay run to', 'FINANCE_NOT_SUBSCRIBED');
+  }
+  // The run's own copy of the settings: what was approved is what is posted.
+  const lines = payRunPostingLines(run.terms!, await sumLinesOfRun(trx, run.id));
+  if (lines.length === 0) failWith('input.payRunId', 'The pay run has no payslips; there is nothing to post (cancel it instead)', 'NOTHING_TO_POST');
+  const moved = await moveRun(trx, actor, run, { status: to, posted_at: new Date() });
+  actor.publish(payRunPosted(moved.payRun, lines));
+  return moved;
 }
 
-export function cancelPayRun(ctx: PayrollContext, payRunId: string): Promise<PayRunPayload> {
-  return mutatePayRun(ctx, 'cancelPayRun', async (trx, record) => {
-    const { run, to } = await lockForAction(trx, payRunId, 'cancel');
-    await markPayslipsCancelled(trx, run.id);
-    return moveRun(trx, record, run, { status: to, cancelled_at: new Date() });
-  });
+export async function cancelPayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  const { run, to } = await lockForAction(trx, input.payRunId, 'cancel');
+  await markPayslipsCancelled(trx, run.id);
+  return moveRun(trx, actor, run, { status: to, cancelled_at: new Date() });
 }

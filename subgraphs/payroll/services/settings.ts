@@ -1,26 +1,16 @@
-import type { UserError } from '../../kit/errors';
-import { UserErrorsException } from '../../kit/errors';
-import { runModuleMutation } from '../../kit/mutation';
-import type { PayrollContext } from '../context';
+import type { Transaction } from 'kysely';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { applySettingsChange, settingsChangeErrors, type SettingsChange } from '../domain/settings';
+import type { PayrollDB } from '../store/db';
 import { readSettings, saveSettings, type PayrollSettingsView } from '../store/settings';
 
-export type SettingsPayload = Partial<{ payrollSettings: PayrollSettingsView }> & { userErrors: UserError[] };
-
-export function payrollSettings(ctx: PayrollContext): Promise<PayrollSettingsView> {
-  return readSettings(ctx.db());
-}
-
-/** Validates the whole change first; a valid one is saved and audited in one transaction. */
-export function updatePayrollSettings(ctx: PayrollContext, change: SettingsChange): Promise<SettingsPayload> {
-  ctx.tenant();
-  return runModuleMutation(ctx, 'updatePayrollSettings', async (trx, record) => {
-    const errors = settingsChangeErrors(change);
-    if (errors.length > 0) throw new UserErrorsException(errors);
-    const { updatedAt: _before, ...current } = await readSettings(trx, { forUpdate: true });
-    const next = applySettingsChange(current, change);
-    await saveSettings(trx, next, change.components != null);
-    record.audit({ operation: '', entity: 'PayrollSettings', entityId: null, before: current, after: next });
-    return { payrollSettings: await readSettings(trx) };
-  });
+/** Validates the whole change first; a valid one is saved and audited with it. */
+export async function updatePayrollSettings(trx: Transaction<PayrollDB>, change: SettingsChange, actor: Actor): Promise<{ payrollSettings: PayrollSettingsView }> {
+  refuseInvalid(settingsChangeErrors(change));
+  const { updatedAt: _before, ...current } = await readSettings(trx, { forUpdate: true });
+  const next = applySettingsChange(current, change);
+  await saveSettings(trx, next, change.components != null);
+  actor.audit({ entity: 'PayrollSettings', entityId: null, before: current, after: next });
+  return { payrollSettings: await readSettings(trx) };
 }
