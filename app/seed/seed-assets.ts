@@ -1,12 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import type { AssetsContext } from '../../subgraphs/assets/context';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Actor } from '../../subgraphs/kit/actor';
 import { assignAsset, returnAsset } from '../../subgraphs/assets/services/custody';
 import { disposeAsset } from '../../subgraphs/assets/services/disposal';
 import { completeMaintenance, scheduleMaintenance } from '../../subgraphs/assets/services/maintenance';
 import { registerAsset } from '../../subgraphs/assets/services/register-asset';
 import type { AssetsDB } from '../../subgraphs/assets/store/db';
 import type { Holder, PlannedAsset } from './asset-plan';
-import { accepted, assetsContext, type BatchScope } from './batch';
+import { SeedBatch, type BatchScope } from './batch';
 
 const CURRENCY = 'EUR';
 const eur = (amount: string) => ({ amount, currency: CURRENCY });
@@ -41,46 +41,45 @@ export interface AssetsReport {
   disposed: number;
 }
 
-async function register(ctx: AssetsContext, planned: PlannedAsset, holders: readonly Holder[], report: AssetsReport): Promise<void> {
-  const { asset } = accepted(
-    await registerAsset(ctx, {
-      tag: planned.tag,
-      name: planned.name,
-      category: planned.category,
-      serialNumber: planned.serialNumber,
-      location: planned.location,
-      acquisitionDate: planned.acquisitionDate,
-      acquisitionCost: eur(planned.acquisitionCost),
-      salvageValue: eur(planned.salvageValue),
-      usefulLifeMonths: planned.usefulLifeMonths,
-      depreciationMethod: planned.depreciationMethod,
-    }),
-    'registerAsset',
-    planned.tag,
-  );
+async function register(batch: SeedBatch<AssetsDB>, planned: PlannedAsset, holders: readonly Holder[], report: AssetsReport): Promise<void> {
+  const step = <R>(operation: string, work: (trx: Transaction<AssetsDB>, actor: Actor) => Promise<R>) => batch.run(operation, planned.tag, work);
+  const registration = {
+    tag: planned.tag,
+    name: planned.name,
+    category: planned.category,
+    serialNumber: planned.serialNumber,
+    location: planned.location,
+    acquisitionDate: planned.acquisitionDate,
+    acquisitionCost: eur(planned.acquisitionCost),
+    salvageValue: eur(planned.salvageValue),
+    usefulLifeMonths: planned.usefulLifeMonths,
+    depreciationMethod: planned.depreciationMethod,
+  };
+  const { asset } = await step('registerAsset', (t, actor) => registerAsset(t, registration, actor));
   report.registered += 1;
   const assetId = asset.id;
-  for (const step of planned.steps) {
-    switch (step.kind) {
+  for (const planStep of planned.steps) {
+    switch (planStep.kind) {
       case 'assign':
-        accepted(await assignAsset(ctx, { assetId, employeeId: holders[step.holder]!.employeeId, date: step.date }), 'assignAsset', planned.tag);
+        await step('assignAsset', (t, actor) => assignAsset(t, { assetId, employeeId: holders[planStep.holder]!.employeeId, date: planStep.date }, actor));
         report.assignments += 1;
         break;
       case 'return':
-        accepted(await returnAsset(ctx, { assetId, date: step.date }), 'returnAsset', planned.tag);
+        await step('returnAsset', (t, actor) => returnAsset(t, { assetId, date: planStep.date }, actor));
         report.returns += 1;
         break;
       case 'maintenance': {
-        const { maintenance } = accepted(await scheduleMaintenance(ctx, { assetId, scheduledFor: step.scheduledFor, description: step.description }), 'scheduleMaintenance', planned.tag);
+        const { scheduledFor, description, completed } = planStep;
+        const { maintenance } = await step('scheduleMaintenance', (t, actor) => scheduleMaintenance(t, { assetId, scheduledFor, description }, actor));
         report.maintenanceScheduled += 1;
-        if (step.completed) {
-          accepted(await completeMaintenance(ctx, { maintenanceId: maintenance.id, completedAt: step.completed.on, cost: eur(step.completed.cost) }), 'completeMaintenance', planned.tag);
+        if (completed) {
+          await step('completeMaintenance', (t, actor) => completeMaintenance(t, { maintenanceId: maintenance.id, completedAt: completed.on, cost: eur(completed.cost) }, actor));
           report.maintenanceCompleted += 1;
         }
         break;
       }
       case 'dispose':
-        accepted(await disposeAsset(ctx, { assetId, date: step.date, proceeds: eur(step.proceeds) }), 'disposeAsset', planned.tag);
+        await step('disposeAsset', (t, actor) => disposeAsset(t, { assetId, date: planStep.date, proceeds: eur(planStep.proceeds) }, actor));
         report.disposed += 1;
         break;
     }
@@ -97,8 +96,8 @@ export async function registerAssets(
   for (let start = 0; start < input.plan.length; start += input.batchSize) {
     const batchReport = { ...report };
     await db.transaction().execute(async (trx) => {
-      const ctx = assetsContext(trx, { ...scope, requestId: `${scope.requestId}-assets-${start / input.batchSize + 1}` });
-      for (const planned of input.plan.slice(start, start + input.batchSize)) await register(ctx, planned, input.holders, batchReport);
+      const batch = new SeedBatch(trx, 'ASSETS', `${scope.requestId}-assets-${start / input.batchSize + 1}`);
+      for (const planned of input.plan.slice(start, start + input.batchSize)) await register(batch, planned, input.holders, batchReport);
     });
     Object.assign(report, batchReport);
     input.onBatch(report.registered);

@@ -1,16 +1,16 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Actor } from '../../subgraphs/kit/actor';
 import { signContract } from '../../subgraphs/employees/services/contracts';
 import { changePosition, setEmployeeStatus } from '../../subgraphs/employees/services/employee-changes';
 import { hireEmployee } from '../../subgraphs/employees/services/hiring';
 import { createDepartment, createPosition } from '../../subgraphs/employees/services/organisation';
 import { createRole, grantRole } from '../../subgraphs/employees/services/roles';
 import { terminateEmployee } from '../../subgraphs/employees/services/termination';
-import type { EmployeesContext } from '../../subgraphs/employees/context';
 import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { listDepartments } from '../../subgraphs/employees/store/departments';
 import { listPositions } from '../../subgraphs/employees/store/positions';
 import { listRoles } from '../../subgraphs/employees/store/roles';
-import { accepted, employeesContext, type BatchScope } from './batch';
+import { SeedBatch, type BatchScope } from './batch';
 import { DEPARTMENTS, ROLES } from './organisation';
 import type { PlannedEmployee } from './staff-plan';
 
@@ -40,7 +40,7 @@ export async function ensureOrganisation(db: Kysely<EmployeesDB>, scope: BatchSc
   const report: OrganisationReport = { departmentsCreated: 0, positionsCreated: 0, rolesCreated: 0 };
   const organisation: Organisation = { departments: new Map(), positions: new Map(), roles: new Map() };
   await db.transaction().execute(async (trx) => {
-    const ctx = employeesContext(trx, { ...scope, requestId: `${scope.requestId}-organisation` });
+    const batch = new SeedBatch(trx, 'EMPLOYEES', `${scope.requestId}-organisation`);
     const existingDepartments = await listDepartments(trx);
     const existingPositions = await listPositions(trx, { departmentId: null });
     const existingRoles = await listRoles(trx);
@@ -49,19 +49,19 @@ export async function ensureOrganisation(db: Kysely<EmployeesDB>, scope: BatchSc
     for (const template of DEPARTMENTS) {
       const parentId = template.parent === null ? null : organisation.departments.get(template.parent)!;
       const found = existingDepartments.find((d) => d.parent_id === parentId && d.name.toLowerCase() === template.name.toLowerCase());
-      const id = found?.id ?? accepted(await createDepartment(ctx, { name: template.name, parentId }), 'createDepartment', template.name).department.id;
+      const id = found?.id ?? (await batch.run('createDepartment', template.name, (t, actor) => createDepartment(t, { name: template.name, parentId }, actor))).department.id;
       if (!found) report.departmentsCreated += 1;
       organisation.departments.set(template.name, id);
       for (const position of [template.head, ...template.staff]) {
         const existing = existingPositions.find((p) => p.department_id === id && p.title.toLowerCase() === position.title.toLowerCase());
-        const positionId = existing?.id ?? accepted(await createPosition(ctx, { title: position.title, departmentId: id }), 'createPosition', position.title).position.id;
+        const positionId = existing?.id ?? (await batch.run('createPosition', position.title, (t, actor) => createPosition(t, { title: position.title, departmentId: id }, actor))).position.id;
         if (!existing) report.positionsCreated += 1;
         organisation.positions.set(positionKey(template.name, position.title), positionId);
       }
     }
     for (const role of ROLES) {
       const existing = existingRoles.find((r) => r.name.toLowerCase() === role.name.toLowerCase());
-      const id = existing?.id ?? accepted(await createRole(ctx, role), 'createRole', role.name).role.id;
+      const id = existing?.id ?? (await batch.run('createRole', role.name, (t, actor) => createRole(t, role, actor))).role.id;
       if (!existing) report.rolesCreated += 1;
       organisation.roles.set(role.name, id);
     }
@@ -105,44 +105,57 @@ export interface StaffReport {
   terminated: number;
 }
 
-async function hire(ctx: EmployeesContext, planned: PlannedEmployee, organisation: Organisation, heads: Map<string, string>, report: StaffReport): Promise<HiredEmployee> {
+async function hire(
+  batch: SeedBatch<EmployeesDB>,
+  today: string,
+  planned: PlannedEmployee,
+  organisation: Organisation,
+  heads: Map<string, string>,
+  report: StaffReport,
+): Promise<HiredEmployee> {
   const managerId = planned.reportsToHeadOf === null ? null : heads.get(planned.reportsToHeadOf)!;
-  const hired = accepted(
-    await hireEmployee(ctx, {
-      firstName: planned.firstName,
-      lastName: planned.lastName,
-      email: planned.email,
-      hireDate: planned.hireDate,
-      departmentId: organisation.departments.get(planned.department)!,
-      positionId: organisation.positions.get(positionKey(planned.department, planned.position))!,
-      managerId,
-    }),
-    'hireEmployee',
-    planned.email,
+  const step = <R>(operation: string, work: (trx: Transaction<EmployeesDB>, actor: Actor) => Promise<R>) => batch.run(operation, planned.email, work);
+  const hired = await step('hireEmployee', (t, actor) =>
+    hireEmployee(
+      t,
+      {
+        firstName: planned.firstName,
+        lastName: planned.lastName,
+        email: planned.email,
+        hireDate: planned.hireDate,
+        departmentId: organisation.departments.get(planned.department)!,
+        positionId: organisation.positions.get(positionKey(planned.department, planned.position))!,
+        managerId,
+      },
+      actor,
+    ),
   );
   const employeeId = hired.employee.id;
   report.hired += 1;
   if (planned.isHead) heads.set(planned.department, employeeId);
 
   for (const contract of planned.contracts) {
-    accepted(await signContract(ctx, { employeeId, ...contract, baseSalary: { amount: contract.baseSalary, currency: CURRENCY } }), 'signContract', planned.email);
+    await step('signContract', (t, actor) => signContract(t, { employeeId, ...contract, baseSalary: { amount: contract.baseSalary, currency: CURRENCY } }, actor));
     report.contracts += 1;
   }
-  if (planned.promotion) {
-    const positionId = organisation.positions.get(positionKey(planned.department, planned.promotion.position))!;
-    accepted(await changePosition(ctx, { employeeId, positionId, effectiveDate: planned.promotion.date }), 'changePosition', planned.email);
+  const promotion = planned.promotion;
+  if (promotion) {
+    const positionId = organisation.positions.get(positionKey(planned.department, promotion.position))!;
+    await step('changePosition', (t, actor) => changePosition(t, { employeeId, positionId, effectiveDate: promotion.date }, actor));
     report.promoted += 1;
   }
   for (const role of planned.roles) {
-    accepted(await grantRole(ctx, { employeeId, roleId: organisation.roles.get(role)! }), 'grantRole', planned.email);
+    await step('grantRole', (t, actor) => grantRole(t, { employeeId, roleId: organisation.roles.get(role)! }, actor));
     report.rolesGranted += 1;
   }
   if (planned.leaveFrom) {
-    accepted(await setEmployeeStatus(ctx, { employeeId, status: 'ON_LEAVE', effectiveDate: planned.leaveFrom }), 'setEmployeeStatus', planned.email);
+    const effectiveDate = planned.leaveFrom;
+    await step('setEmployeeStatus', (t, actor) => setEmployeeStatus(t, { employeeId, status: 'ON_LEAVE', effectiveDate, today }, actor));
     report.onLeave += 1;
   }
   if (planned.terminatedOn) {
-    accepted(await terminateEmployee(ctx, { employeeId, date: planned.terminatedOn }), 'terminateEmployee', planned.email);
+    const date = planned.terminatedOn;
+    await step('terminateEmployee', (t, actor) => terminateEmployee(t, { employeeId, date }, actor));
     report.terminated += 1;
   }
   return { id: employeeId, hireDate: planned.hireDate };
@@ -165,9 +178,9 @@ export async function hireStaff(
     const batchReport = { ...report };
     const batchHeads = new Map(input.heads);
     const people = await db.transaction().execute(async (trx) => {
-      const ctx = employeesContext(trx, { ...scope, requestId: `${scope.requestId}-employees-${start / input.batchSize + 1}` });
+      const seedBatch = new SeedBatch(trx, 'EMPLOYEES', `${scope.requestId}-employees-${start / input.batchSize + 1}`);
       const done: HiredEmployee[] = [];
-      for (const planned of batch) done.push(await hire(ctx, planned, input.organisation, batchHeads, batchReport));
+      for (const planned of batch) done.push(await hire(seedBatch, scope.today, planned, input.organisation, batchHeads, batchReport));
       return done;
     });
     // Only a committed batch counts.

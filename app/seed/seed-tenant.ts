@@ -4,6 +4,7 @@ import type { AssetsDB } from '../../subgraphs/assets/store/db';
 import { loadConsumers } from '../../platform/subgraphs';
 import { drainTenant, type DrainReport } from '../../worker/relay';
 import type { ControlPlane } from '../../platform/control-plane';
+import { isCalendarDate, todayUtc } from '../../platform/dates';
 import { createPool } from '../../platform/db';
 import { createLogger, type Logger } from '../../platform/logger';
 import { moduleSchema, type ModuleName } from '../../platform/modules';
@@ -63,11 +64,6 @@ export class SeedRefused extends Error {
   ) {
     super(message);
   }
-}
-
-function isCalendarDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
 /**
@@ -151,7 +147,7 @@ async function assertProjected(db: Kysely<AssetsDB>, hired: readonly HiredEmploy
  */
 export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport> {
   const seed = options.seed ?? 1;
-  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = options.asOf ?? todayUtc();
   const batchSize = options.batchSize ?? 50;
   for (const [name, value] of [['employees', options.employees], ['assets', options.assets], ['batchSize', batchSize]] as const) {
     if (!Number.isInteger(value) || value < (name === 'batchSize' ? 1 : 0)) throw new RangeError(`${name} must be a whole number${name === 'batchSize' ? ' from 1' : ', 0 or more'}; got ${value}`);
@@ -170,7 +166,7 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
   const db = openSeedDatabase(options.shards.databaseUrl(tenant.shard, tenant.database));
   try {
     if (!options.append) await assertEmpty(db, tenant);
-    const scope: BatchScope = { tenant, requestId: `seed-${randomUUID()}`, today: asOf, logger };
+    const scope: BatchScope = { requestId: `seed-${randomUUID()}`, today: asOf };
     const report: SeedReport = { slug: tenant.slug, modules, seed, asOf, skipped, organisation: null, employees: null, assets: null, events: { delivered: 0, failed: 0, dead: 0 } };
     const addEvents = (r: DrainReport) => {
       report.events = { delivered: report.events.delivered + r.delivered, failed: report.events.failed + r.failed, dead: report.events.dead + r.dead };

@@ -1,11 +1,10 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { BaseContext } from '../kit/context';
-import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
+import { findByUuids, groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
 import type { ServiceRuntime } from '../../platform/runtime';
-import { utcToday } from './domain/dates';
-import { isUuid } from './domain/ids';
+import { todayUtc } from '../../platform/dates';
 import { findAssignmentsOfEmployees } from './store/assignments';
 import type { ContractRow } from './store/contract.table';
 import { findContractsInForce, findContractsOfEmployees } from './store/contracts';
@@ -39,31 +38,25 @@ export interface EmployeesContext extends ModuleContext<EmployeesDB, EmployeesLo
   today: string;
 }
 
-/** Ids that are not uuids name no row; dropping them keeps them away from SQL (where they would be a cast error). */
-async function fetchValid<T>(keys: readonly string[], fetch: (ids: string[]) => Promise<T[]>): Promise<T[]> {
-  const ids = keys.filter(isUuid);
-  return ids.length > 0 ? fetch(ids) : [];
-}
-
 export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: string): EmployeesLoaders {
   return {
-    employee: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findEmployeesByIds(db(), k)), (e) => e.id)),
-    department: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findDepartmentsByIds(db(), k)), (d) => d.id)),
-    position: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findPositionsByIds(db(), k)), (p) => p.id)),
-    reportsOf: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findReportsOf(db(), k)), (e) => e.manager_id ?? '')),
-    rolesOf: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findRolesOfEmployees(db(), k)), (r) => r.employee_id)),
-    contractsOf: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findContractsOfEmployees(db(), k)), (c) => c.employee_id)),
-    currentContractOf: mapLoader(async (ids) => indexBy(await fetchValid(ids, (k) => findContractsInForce(db(), k, today)), (c) => c.employee_id)),
-    positionHistoryOf: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findAssignmentsOfEmployees(db(), k)), (a) => a.employee_id)),
-    childDepartmentsOf: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findDepartmentsByParents(db(), k)), (d) => d.parent_id ?? '')),
-    positionsOfDepartment: groupLoader(async (ids) => groupBy(await fetchValid(ids, (k) => findPositionsByDepartments(db(), k)), (p) => p.department_id)),
+    employee: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findEmployeesByIds(db(), k)), (e) => e.id)),
+    department: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findDepartmentsByIds(db(), k)), (d) => d.id)),
+    position: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findPositionsByIds(db(), k)), (p) => p.id)),
+    reportsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findReportsOf(db(), k)), (e) => e.manager_id ?? '')),
+    rolesOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findRolesOfEmployees(db(), k)), (r) => r.employee_id)),
+    contractsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findContractsOfEmployees(db(), k)), (c) => c.employee_id)),
+    currentContractOf: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findContractsInForce(db(), k, today)), (c) => c.employee_id)),
+    positionHistoryOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findAssignmentsOfEmployees(db(), k)), (a) => a.employee_id)),
+    childDepartmentsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findDepartmentsByParents(db(), k)), (d) => d.parent_id ?? '')),
+    positionsOfDepartment: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findPositionsByDepartments(db(), k)), (p) => p.department_id)),
   };
 }
 
 /** The employees context: the kit's module context (database only after the EMPLOYEES check) plus today's date. */
 export function employeesContextFactory(runtime: ServiceRuntime): (base: BaseContext) => EmployeesContext {
   return (base) => {
-    const today = utcToday();
+    const today = todayUtc();
     const ctx = moduleContextFactory<EmployeesDB, EmployeesLoaders>(runtime, 'EMPLOYEES', (db) => createEmployeesLoaders(db, today))(base);
     return { ...ctx, today };
   };

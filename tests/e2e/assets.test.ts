@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { todayUtc } from '../../subgraphs/assets/domain/dates';
+import { todayUtc } from '../../platform/dates';
 import { bookValueAsOf } from '../../subgraphs/assets/domain/depreciation';
 import { assetsFootprint, hireEmployee, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
 import { deliverEvents } from '../support/events';

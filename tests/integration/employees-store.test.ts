@@ -2,7 +2,7 @@ import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { createPool } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
-import { orUserError } from '../../subgraphs/employees/services/mutate';
+import { orUserError } from '../../subgraphs/employees/services/guards';
 import { insertAssignment } from '../../subgraphs/employees/store/assignments';
 import { violatedConstraint } from '../../subgraphs/employees/store/constraints';
 import { insertContract } from '../../subgraphs/employees/store/contracts';

@@ -8,8 +8,8 @@ import {
   refuseReturn,
   type AssetState,
 } from '../../subgraphs/assets/domain/status';
+import { isUuid } from '../../platform/ids';
 import {
-  isAssetsId,
   normalizeRegistration,
   refuseDateBefore,
   validateMoney,
@@ -132,8 +132,8 @@ describe('other checks', () => {
   });
 
   it('recognises ids of this module', () => {
-    expect(isAssetsId('8d0b7c9e-4d1a-4a57-9a38-3f5d0f1f2a3b')).toBe(true);
-    expect(isAssetsId('not-an-id')).toBe(false);
-    expect(isAssetsId("1' OR 1=1")).toBe(false);
+    expect(isUuid('8d0b7c9e-4d1a-4a57-9a38-3f5d0f1f2a3b')).toBe(true);
+    expect(isUuid('not-an-id')).toBe(false);
+    expect(isUuid("1' OR 1=1")).toBe(false);
   });
 });

@@ -4,7 +4,8 @@ import Decimal from 'decimal.js';
 import { depreciationAtDisposal, monthCharges, runnablePeriod, totalsByCurrency } from '../../subgraphs/assets/domain/depreciation-ledger';
 import { depreciationOfPeriod, depreciationSchedule, type DepreciationTerms } from '../../subgraphs/assets/domain/depreciation';
 import { applyLedgerSettingsChange, ledgerSettingsChangeErrors, type AssetLedgerAccounts } from '../../subgraphs/assets/domain/ledger-settings';
-import { acquisitionPosting, depreciationPosting, disposalPosting, postingTotals, type Disposal, type PostingLine } from '../../subgraphs/assets/domain/postings';
+import { postingTotals, type LedgerPostingLine } from '../../subgraphs/contracts/posting';
+import { acquisitionPosting, depreciationPosting, disposalPosting, type Disposal } from '../../subgraphs/assets/domain/postings';
 
 // Every expected figure was worked out by hand in the comments, not by the code under test.
 
@@ -22,7 +23,7 @@ const accounts: AssetLedgerAccounts = {
 const laptop = { id: 'a1', tag: 'LAP-0001', currency: 'EUR', acquisitionDate: '2026-01-10', cost: '1500.00' };
 const laptopTerms: DepreciationTerms = { acquisitionDate: '2026-01-10', cost: '1500.00', salvage: '300.00', usefulLifeMonths: 36, method: 'STRAIGHT_LINE' };
 
-const amounts = (lines: PostingLine[]) => lines.map((l) => [l.accountCode, l.debit ? 'Dr' : 'Cr', l.debit ?? l.credit]);
+const amounts = (lines: LedgerPostingLine[]) => lines.map((l) => [l.accountCode, l.debit ? 'Dr' : 'Cr', l.debit ?? l.credit]);
 
 describe('acquisition', () => {
   it('debits fixed assets and credits the acquisition account at cost, on the acquisition date', () => {

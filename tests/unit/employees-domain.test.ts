@@ -1,11 +1,12 @@
 import { contractStatus, coversDate, needsEndDate, periodsOverlap } from '../../subgraphs/employees/domain/contracts';
 import { validateContract } from '../../subgraphs/employees/domain/contract-input';
 import { wouldCreateCycle } from '../../subgraphs/employees/domain/cycles';
-import { dayBefore, utcToday } from '../../subgraphs/employees/domain/dates';
+import { todayUtc } from '../../platform/dates';
+import { dayBefore } from '../../subgraphs/employees/domain/dates';
 import { formatEmployeeNumber } from '../../subgraphs/employees/domain/employee-number';
 import { validateHire, validateManagerChange, validateStatusChange } from '../../subgraphs/employees/domain/employee-input';
 import { statusChangeRefusal } from '../../subgraphs/employees/domain/employment';
-import { isUuid } from '../../subgraphs/employees/domain/ids';
+import { isUuid } from '../../platform/ids';
 import { fullName, normalizeName } from '../../subgraphs/employees/domain/names';
 import { validateDepartmentMove, validateNewDepartment, validateNewRole } from '../../subgraphs/employees/domain/organisation-input';
 
@@ -81,7 +82,7 @@ describe('dates', () => {
   });
 
   it('takes today in UTC', () => {
-    expect(utcToday(new Date('2026-11-22T23:30:00-03:00'))).toBe('2026-11-23');
+    expect(todayUtc(new Date('2026-11-22T23:30:00-03:00'))).toBe('2026-11-23');
   });
 });
 

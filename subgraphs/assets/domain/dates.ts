@@ -49,8 +49,3 @@ export function isMonthEnd(date: string): boolean {
   const d = parseDate(date);
   return d.day === daysInMonth(d.year, d.month);
 }
-
-/** Today's calendar date in UTC: the default "as of" of book values. */
-export function todayUtc(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}

@@ -1,5 +1,4 @@
-import Decimal from 'decimal.js';
-import { plainDecimal, D, money, type DecimalValue, type Money } from '../../kit/money';
+import { D, money, type DecimalValue, type Money } from '../../kit/money';
 
 /**
  * The assets module's rules for the overview: register totals from per-asset
@@ -11,17 +10,6 @@ import { plainDecimal, D, money, type DecimalValue, type Money } from '../../kit
 export const EMPTY_REGISTER_CURRENCY = 'EUR';
 
 /**
- * A ratio as a Decimal string: half-even to at most 4 places, trailing zeros
- * dropped ("1.5", "0.3333", "2"). Null when the denominator is zero.
- */
-export function ratio(numerator: Decimal.Value, denominator: Decimal.Value): string | null {
-  const d = new D(denominator);
-  if (d.isZero()) return null;
-  const value = new D(numerator).div(d).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN);
-  return plainDecimal(value);
-}
-
-/**
  * One Money from amounts per currency: zero in the default currency for an
  * empty register, null when the register holds several currencies (amounts in
  * different currencies do not add up, and assets converts nothing).
@@ -31,12 +19,6 @@ export function singleCurrencyTotal(byCurrency: ReadonlyMap<string, DecimalValue
   if (byCurrency.size > 1) return null;
   const [currency, amount] = [...byCurrency][0]!;
   return money(amount, currency);
-}
-
-/** Register less ledger when both are known and in one currency, else null (amounts in two currencies do not subtract). */
-export function differenceOf(register: Money | null, ledger: Money): Money | null {
-  if (!register || register.currency !== ledger.currency) return null;
-  return money(new D(register.amount).minus(ledger.amount), ledger.currency);
 }
 
 /** n ÷ d rounded half-even to an integer; n ≥ 0, d > 0, both safe integers. */

@@ -1,10 +1,12 @@
 import type Decimal from 'decimal.js';
+import type { LedgerPosting, LedgerPostingLine } from '../../contracts/posting';
 import { toAmount, D, type DecimalValue } from '../../kit/money';
 import type { AssetLedgerAccounts } from './ledger-settings';
 
 /**
  * The journal entries the asset register asks finance to post, as the
- * `posting` of its events (finance's consumer reads exactly this shape). Pure
+ * `posting` of its events (the contract's LedgerPosting, in the asset's
+ * currency; see docs/assets.md for finance's single base currency). Pure
  * functions: amounts in, balanced lines out, to the cent.
  *
  * - Acquisition: Dr fixed assets / Cr acquisition credit, at cost.
@@ -24,25 +26,6 @@ import type { AssetLedgerAccounts } from './ledger-settings';
  * line at all (an asset that cost nothing) is null: nothing to book.
  */
 
-/** A journal line as finance reads it: exactly one of debit or credit, positive, 2 decimals. */
-export interface PostingLine {
-  accountCode: string;
-  debit?: string;
-  credit?: string;
-  description: string;
-}
-
-export interface Posting {
-  /** Unique per module: finance posts one entry per (assets, reference). */
-  reference: string;
-  /** The entry's accounting date. */
-  date: string;
-  memo: string;
-  /** Currency of every amount: the asset's. Finance's ledger has one base currency; see docs/assets.md. */
-  currency: string;
-  lines: PostingLine[];
-}
-
 type Side = 'debit' | 'credit';
 
 /**
@@ -60,9 +43,9 @@ function journalLines() {
       if (!line.descriptions.includes(description)) line.descriptions.push(description);
       byAccount.set(accountCode, line);
     },
-    lines(): PostingLine[] {
+    lines(): LedgerPostingLine[] {
       const all = [...byAccount.entries()].filter(([, l]) => !l.net.isZero());
-      const line = ([accountCode, l]: (typeof all)[number], side: Side): PostingLine => ({ accountCode, [side]: toAmount(l.net.abs()), description: l.descriptions.join('; ') });
+      const line = ([accountCode, l]: (typeof all)[number], side: Side): LedgerPostingLine => ({ accountCode, [side]: toAmount(l.net.abs()), description: l.descriptions.join('; ') });
       return [...all.filter(([, l]) => l.net.gt(0)).map((l) => line(l, 'debit')), ...all.filter(([, l]) => l.net.lt(0)).map((l) => line(l, 'credit'))];
     },
   };
@@ -77,7 +60,7 @@ export interface AssetOnTheBooks {
   cost: string;
 }
 
-const posting = (reference: string, date: string, memo: string, currency: string, lines: PostingLine[]): Posting | null =>
+const posting = (reference: string, date: string, memo: string, currency: string, lines: LedgerPostingLine[]): LedgerPosting | null =>
   lines.length === 0 ? null : { reference, date, memo, currency, lines };
 
 export const acquisitionReference = (assetId: string) => `asset:${assetId}:acquisition`;
@@ -85,7 +68,7 @@ export const disposalReference = (assetId: string) => `asset:${assetId}:disposal
 export const depreciationReference = (period: string, runId: string) => `depreciation:${period}:${runId}`;
 
 /** Dr fixed assets / Cr the payable or bank, at cost, on the acquisition date. */
-export function acquisitionPosting(accounts: AssetLedgerAccounts, asset: AssetOnTheBooks): Posting | null {
+export function acquisitionPosting(accounts: AssetLedgerAccounts, asset: AssetOnTheBooks): LedgerPosting | null {
   const journal = journalLines();
   journal.book(accounts.fixedAssets, 'debit', asset.cost, `${asset.tag} at cost`);
   journal.book(accounts.acquisitionCredit, 'credit', asset.cost, `Acquisition of ${asset.tag}`);
@@ -105,7 +88,7 @@ export interface DepreciationRunSummary {
 }
 
 /** Dr depreciation expense / Cr accumulated depreciation, the run's total, on the period's last day. */
-export function depreciationPosting(accounts: AssetLedgerAccounts, run: DepreciationRunSummary): Posting | null {
+export function depreciationPosting(accounts: AssetLedgerAccounts, run: DepreciationRunSummary): LedgerPosting | null {
   const journal = journalLines();
   const assets = run.assetCount === 1 ? '1 asset' : `${run.assetCount} assets`;
   journal.book(accounts.depreciationExpense, 'debit', run.total, `Depreciation ${run.period}, ${assets}`);
@@ -136,7 +119,7 @@ export function disposalResult(disposal: Disposal): { bookValue: string; gainOrL
  * disposal date (a disposal dated before months already posted), the excess
  * is reversed (Dr accumulated / Cr expense) instead of caught up.
  */
-export function disposalPosting(accounts: AssetLedgerAccounts, disposal: Disposal): Posting | null {
+export function disposalPosting(accounts: AssetLedgerAccounts, disposal: Disposal): LedgerPosting | null {
   const { asset } = disposal;
   const journal = journalLines();
   // The catch-up (Dr expense / Cr accumulated: schedule − posted) and the removal
@@ -152,15 +135,4 @@ export function disposalPosting(accounts: AssetLedgerAccounts, disposal: Disposa
   journal.book(accounts.fixedAssets, 'credit', asset.cost, `${asset.tag} removed at cost`);
   if (gainOrLoss.gt(0)) journal.book(accounts.gainOnDisposal, 'credit', gainOrLoss, `Gain on the disposal of ${asset.tag}`);
   return posting(disposalReference(asset.id), disposal.date, `Disposal of asset ${asset.tag}`, asset.currency, journal.lines());
-}
-
-/** Σdebit and Σcredit of posting lines, as exact strings. */
-export function postingTotals(lines: readonly PostingLine[]): { debit: string; credit: string } {
-  let debit = new D(0);
-  let credit = new D(0);
-  for (const line of lines) {
-    if (line.debit) debit = debit.plus(line.debit);
-    if (line.credit) credit = credit.plus(line.credit);
-  }
-  return { debit: toAmount(debit), credit: toAmount(credit) };
 }

@@ -13,12 +13,6 @@ const MAX_AMOUNT = new D('1e12');
 /** A hundred years; beyond that a schedule is a typo, not a plan. */
 export const MAX_USEFUL_LIFE_MONTHS = 1200;
 const CURRENCY = /^[A-Z]{3}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Ids of this module are UUIDs; anything else cannot name a row and is reported as not found. */
-export function isAssetsId(id: string): boolean {
-  return UUID.test(id);
-}
 
 type Path = string[];
 

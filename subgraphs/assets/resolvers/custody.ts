@@ -1,3 +1,4 @@
+import { runModuleMutation } from '../../kit/mutation';
 import { isActiveHolder } from '../domain/status';
 import type { Resolvers } from '../generated/resolvers-types';
 import { assignAsset, returnAsset } from '../services/custody';
@@ -6,8 +7,8 @@ const employeeRef = (id: string) => ({ __typename: 'Employee' as const, id });
 
 export const custodyResolvers: Resolvers = {
   Mutation: {
-    assignAsset: (_parent, { input }, ctx) => assignAsset(ctx, input),
-    returnAsset: (_parent, { input }, ctx) => returnAsset(ctx, input),
+    assignAsset: (_parent, { input }, ctx) => runModuleMutation(ctx, 'assignAsset', (trx, actor) => assignAsset(trx, input, actor)),
+    returnAsset: (_parent, { input }, ctx) => runModuleMutation(ctx, 'returnAsset', (trx, actor) => returnAsset(trx, input, actor)),
   },
   Asset: {
     // A reference only: the employees subgraph owns and resolves the employee.

@@ -1,5 +1,6 @@
+import { runModuleMutation } from '../../kit/mutation';
 import { money } from '../../kit/money';
-import { todayUtc } from '../domain/dates';
+import { todayUtc } from '../../../platform/dates';
 import { carryingAmountAsOf, depreciationSchedule, disposalGainOrLoss } from '../domain/depreciation';
 import type { AssetDisposalMapper } from '../assets.mappers';
 import type { Resolvers } from '../generated/resolvers-types';
@@ -8,7 +9,7 @@ import { disposeAsset } from '../services/disposal';
 
 export const financeResolvers: Resolvers = {
   Mutation: {
-    disposeAsset: (_parent, { input }, ctx) => disposeAsset(ctx, input),
+    disposeAsset: (_parent, { input }, ctx) => runModuleMutation(ctx, 'disposeAsset', (trx, actor) => disposeAsset(trx, input, actor)),
   },
   Asset: {
     bookValue: (a, { asOf }) => money(carryingAmountAsOf(depreciationTermsOf(a), a.disposed_on, asOf ?? todayUtc()), a.currency),

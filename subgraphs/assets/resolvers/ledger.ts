@@ -1,18 +1,20 @@
+import { runModuleMutation } from '../../kit/mutation';
 import { money } from '../../kit/money';
 import { monthBounds } from '../domain/depreciation-ledger';
 import { parsePeriod } from '../domain/dates';
 import type { Resolvers } from '../generated/resolvers-types';
 import { runDepreciation } from '../services/depreciation-run';
-import { assetLedgerSettings, updateAssetLedgerSettings } from '../services/ledger-settings';
+import { updateAssetLedgerSettings } from '../services/ledger-settings';
+import { readLedgerSettings } from '../store/ledger-settings';
 
 export const ledgerResolvers: Resolvers = {
   Query: {
-    assetLedgerSettings: (_parent, _args, ctx) => assetLedgerSettings(ctx),
+    assetLedgerSettings: (_parent, _args, ctx) => readLedgerSettings(ctx.db()),
   },
   Mutation: {
-    updateAssetLedgerSettings: (_parent, { input }, ctx) => updateAssetLedgerSettings(ctx, input),
+    updateAssetLedgerSettings: (_parent, { input }, ctx) => runModuleMutation(ctx, 'updateAssetLedgerSettings', (trx, actor) => updateAssetLedgerSettings(trx, input, actor)),
     runDepreciation: async (_parent, { input }, ctx) => {
-      const result = await runDepreciation(ctx, input);
+      const result = await runModuleMutation(ctx, 'runDepreciation', (trx, actor) => runDepreciation(trx, input, actor));
       return { ...result, totals: result.runs?.map((run) => money(run.total, run.currency)) };
     },
   },

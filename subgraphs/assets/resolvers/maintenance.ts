@@ -1,11 +1,12 @@
+import { runModuleMutation } from '../../kit/mutation';
 import { money } from '../../kit/money';
 import type { Resolvers } from '../generated/resolvers-types';
 import { completeMaintenance, scheduleMaintenance } from '../services/maintenance';
 
 export const maintenanceResolvers: Resolvers = {
   Mutation: {
-    scheduleMaintenance: (_parent, { input }, ctx) => scheduleMaintenance(ctx, input),
-    completeMaintenance: (_parent, { input }, ctx) => completeMaintenance(ctx, input),
+    scheduleMaintenance: (_parent, { input }, ctx) => runModuleMutation(ctx, 'scheduleMaintenance', (trx, actor) => scheduleMaintenance(trx, input, actor)),
+    completeMaintenance: (_parent, { input }, ctx) => runModuleMutation(ctx, 'completeMaintenance', (trx, actor) => completeMaintenance(trx, input, actor)),
   },
   Asset: {
     maintenance: (a, _args, ctx) => ctx.loaders.maintenanceOfAsset.load(a.id),

@@ -1,17 +1,7 @@
-import type { ModuleName } from '../../../platform/modules';
-import type { AssetsContext } from '../context';
-import { differenceOf, ratio } from '../domain/overview';
+import { differenceOf, ratio } from '../../kit/money';
+import { grantsAll, ownTenant } from '../../kit/overview';
 import type { Resolvers } from '../generated/resolvers-types';
 import { requestRegisterCounts, requestRegisterTotals } from '../services/overview';
-
-/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
-function ownTenant<R extends { tenantId: string }>(ref: R, ctx: AssetsContext): R | null {
-  return ref.tenantId === ctx.caller.tenant?.id ? ref : null;
-}
-
-function grantsAll(ctx: AssetsContext, modules: readonly ModuleName[]): boolean {
-  return modules.every((m) => ctx.caller.modules.includes(m));
-}
 
 /**
  * The assets block of the overview, the two metrics assets computes from what

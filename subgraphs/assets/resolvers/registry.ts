@@ -1,3 +1,4 @@
+import { runModuleMutation } from '../../kit/mutation';
 import type { Resolvers } from '../generated/resolvers-types';
 import { registerAsset } from '../services/register-asset';
 import { listCategories, listLocations } from '../store/categories';
@@ -8,6 +9,6 @@ export const registryResolvers: Resolvers = {
     locations: (_parent, _args, ctx) => listLocations(ctx.db()),
   },
   Mutation: {
-    registerAsset: (_parent, { input }, ctx) => registerAsset(ctx, input),
+    registerAsset: (_parent, { input }, ctx) => runModuleMutation(ctx, 'registerAsset', (trx, actor) => registerAsset(trx, input, actor)),
   },
 };

@@ -1,15 +1,18 @@
+import type { Transaction } from 'kysely';
+import { AssetDepreciated } from '../../contracts/assets';
+import { buildEvent } from '../../contracts/event';
+import type { Actor } from '../../kit/actor';
 import { failWith } from '../../kit/errors';
 import { money } from '../../kit/money';
-import { runModuleMutation } from '../../kit/mutation';
-import type { AssetsContext } from '../context';
-import { formatPeriod, todayUtc, type YearMonth } from '../domain/dates';
+import { todayUtc } from '../../../platform/dates';
+import { formatPeriod, type YearMonth } from '../domain/dates';
 import { monthBounds, monthCharges, runnablePeriod, totalsByCurrency, type MonthCharge } from '../domain/depreciation-ledger';
 import { depreciationPosting } from '../domain/postings';
-import { assetDepreciatedEvent } from '../events';
 import type { AssetsExecutor } from '../store/db';
 import { findAssetsToDepreciate, insertDepreciationPostings, insertDepreciationRuns, lockDepreciationLedger } from '../store/depreciation';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { depreciationTermsOf } from './asset-state';
+import type { AssetsDB } from '../store/db';
 
 export interface RunDepreciationInput {
   period: string;
@@ -37,30 +40,28 @@ async function chargesOfMonth(trx: AssetsExecutor, month: YearMonth): Promise<Mo
  * each (asset, month) recorded once, in bulk. Running a month again posts
  * only what is new — usually nothing, and then there is no run and no event.
  */
-export function runDepreciation(ctx: AssetsContext, input: RunDepreciationInput) {
-  return runModuleMutation(ctx, 'runDepreciation', async (trx, record) => {
-    const runnable = runnablePeriod(input.period, todayUtc());
-    if ('refusal' in runnable) failWith(['input', 'period'], runnable.refusal.message, runnable.refusal.code);
-    const { month } = runnable;
-    const period = formatPeriod(month);
-    // One run at a time, and no disposal in between: what is read as unposted stays so until commit.
-    await lockDepreciationLedger(trx, 'run');
-    const charges = await chargesOfMonth(trx, month);
-    const totals = totalsByCurrency(charges);
-    const runs = await insertDepreciationRuns(trx, totals.map((t) => ({ period, currency: t.currency, asset_count: t.assetCount, total: t.total })));
-    const runOf = new Map(runs.map((run) => [run.currency, run.id]));
-    await insertDepreciationPostings(trx, charges.map((c) => ({ assetId: c.assetId, period, amount: c.amount, runId: runOf.get(c.currency)! })));
-    if (runs.length > 0) {
-      const accounts = await readLedgerSettings(trx);
-      const periodEnd = monthBounds(month).end;
-      for (const run of runs) {
-        const summary = { id: run.id, period, periodEnd, currency: run.currency, assetCount: run.asset_count, total: run.total };
-        // A run exists only with a positive total, so there is always an entry to post.
-        const posting = depreciationPosting(accounts, summary)!;
-        record.publish(assetDepreciatedEvent({ runId: run.id, period, periodEnd, assetCount: run.asset_count, total: money(run.total, run.currency), posting }));
-        record.audit({ operation: 'runDepreciation', entity: 'depreciation_run', entityId: run.id, after: { period, currency: run.currency, assetCount: run.asset_count, total: run.total } });
-      }
+export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepreciationInput, actor: Actor) {
+  const runnable = runnablePeriod(input.period, todayUtc());
+  if ('refusal' in runnable) failWith(['input', 'period'], runnable.refusal.message, runnable.refusal.code);
+  const { month } = runnable;
+  const period = formatPeriod(month);
+  // One run at a time, and no disposal in between: what is read as unposted stays so until commit.
+  await lockDepreciationLedger(trx, 'run');
+  const charges = await chargesOfMonth(trx, month);
+  const totals = totalsByCurrency(charges);
+  const runs = await insertDepreciationRuns(trx, totals.map((t) => ({ period, currency: t.currency, asset_count: t.assetCount, total: t.total })));
+  const runOf = new Map(runs.map((run) => [run.currency, run.id]));
+  await insertDepreciationPostings(trx, charges.map((c) => ({ assetId: c.assetId, period, amount: c.amount, runId: runOf.get(c.currency)! })));
+  if (runs.length > 0) {
+    const accounts = await readLedgerSettings(trx);
+    const periodEnd = monthBounds(month).end;
+    for (const run of runs) {
+      const summary = { id: run.id, period, periodEnd, currency: run.currency, assetCount: run.asset_count, total: run.total };
+      // A run exists only with a positive total, so there is always an entry to post.
+      const posting = depreciationPosting(accounts, summary)!;
+      actor.publish(buildEvent(AssetDepreciated, { runId: run.id, period, periodEnd, assetCount: run.asset_count, total: money(run.total, run.currency), posting }));
+      actor.audit({ operation: 'runDepreciation', entity: 'depreciation_run', entityId: run.id, after: { period, currency: run.currency, assetCount: run.asset_count, total: run.total } });
     }
-    return { period, runs, assetCount: charges.length };
-  });
+  }
+  return { period, runs, assetCount: charges.length };
 }

@@ -1,18 +1,20 @@
-import { UserErrorsException } from '../../kit/errors';
+import type { Transaction } from 'kysely';
+import { AssetDisposed } from '../../contracts/assets';
+import { buildEvent } from '../../contracts/event';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { money, type Money } from '../../kit/money';
-import { runModuleMutation } from '../../kit/mutation';
-import type { AssetsContext } from '../context';
 import { depreciationAtDisposal } from '../domain/depreciation-ledger';
 import { disposalPosting, disposalResult } from '../domain/postings';
 import { deriveStatus, refuseDisposal } from '../domain/status';
 import { refuseDateBefore, validateMoney, validateSameCurrency } from '../domain/validation';
-import { assetEvent } from '../events';
 import { updateAsset } from '../store/assets';
 import { lastReturnDate } from '../store/assignments';
 import { findPostedDepreciation, insertDepreciationPostings, lockDepreciationLedger } from '../store/depreciation';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { lastMaintenanceDate } from '../store/maintenance';
 import { depreciationTermsOf, enforce, lockAssetState } from './asset-state';
+import type { AssetsDB } from '../store/db';
 
 export interface DisposeAssetInput {
   assetId: string;
@@ -27,36 +29,32 @@ export interface DisposeAssetInput {
  * posted (recorded here as posted), the removal at cost against the schedule's
  * accumulated depreciation, the proceeds and the gain or loss.
  */
-export function disposeAsset(ctx: AssetsContext, input: DisposeAssetInput) {
-  return runModuleMutation(ctx, 'disposeAsset', async (trx, record) => {
-    // Before anything is read: a depreciation run in flight finishes first, and none starts until this commits.
-    await lockDepreciationLedger(trx, 'disposal');
-    const errors = validateMoney(['input', 'proceeds'], input.proceeds);
-    if (errors.length > 0) throw new UserErrorsException(errors);
-    const { asset, state } = await lockAssetState(trx, input.assetId, ['input', 'assetId']);
-    enforce(['input', 'assetId'], refuseDisposal(state));
-    const mismatch = validateSameCurrency(['input', 'proceeds'], input.proceeds, asset.currency);
-    if (mismatch.length > 0) throw new UserErrorsException(mismatch);
-    enforce(['input', 'date'], refuseDateBefore(input.date, asset.acquisition_date, 'An asset cannot be disposed of before it was acquired'));
-    const returned = await lastReturnDate(trx, asset.id);
-    if (returned) enforce(['input', 'date'], refuseDateBefore(input.date, returned, 'An asset cannot be disposed of while it was still held: it was returned'));
-    const serviced = await lastMaintenanceDate(trx, asset.id);
-    if (serviced) enforce(['input', 'date'], refuseDateBefore(input.date, serviced, 'An asset cannot be disposed of before its last maintenance was completed'));
-    const depreciation = depreciationAtDisposal(depreciationTermsOf(asset), input.date, await findPostedDepreciation(trx, asset.id));
-    await insertDepreciationPostings(trx, depreciation.unposted.map((m) => ({ assetId: asset.id, period: m.period, amount: m.amount, runId: null })));
-    const disposal = {
-      asset: { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost },
-      date: input.date,
-      proceeds: input.proceeds.amount,
-      scheduleAccumulated: depreciation.scheduleAccumulated,
-      postedAccumulated: depreciation.postedAccumulated,
-    };
-    const { bookValue, gainOrLoss } = disposalResult(disposal);
-    const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, disposed: true }), disposed_on: input.date, disposal_proceeds: input.proceeds.amount, book_value_at_disposal: bookValue });
-    const amounts = { proceeds: money(input.proceeds.amount, asset.currency), bookValue: money(bookValue, asset.currency), gainOrLoss: money(gainOrLoss, asset.currency) };
-    record.audit({ operation: 'disposeAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status }, after: { status: 'DISPOSED', date: input.date, ...amounts } });
-    const posting = disposalPosting(await readLedgerSettings(trx), disposal);
-    record.publish(assetEvent('AssetDisposed', { assetId: asset.id, date: input.date, ...amounts, posting }));
-    return { asset: updated };
-  });
+export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAssetInput, actor: Actor) {
+  // Before anything is read: a depreciation run in flight finishes first, and none starts until this commits.
+  await lockDepreciationLedger(trx, 'disposal');
+  refuseInvalid(validateMoney(['input', 'proceeds'], input.proceeds));
+  const { asset, state } = await lockAssetState(trx, input.assetId, ['input', 'assetId']);
+  enforce(['input', 'assetId'], refuseDisposal(state));
+  refuseInvalid(validateSameCurrency(['input', 'proceeds'], input.proceeds, asset.currency));
+  enforce(['input', 'date'], refuseDateBefore(input.date, asset.acquisition_date, 'An asset cannot be disposed of before it was acquired'));
+  const returned = await lastReturnDate(trx, asset.id);
+  if (returned) enforce(['input', 'date'], refuseDateBefore(input.date, returned, 'An asset cannot be disposed of while it was still held: it was returned'));
+  const serviced = await lastMaintenanceDate(trx, asset.id);
+  if (serviced) enforce(['input', 'date'], refuseDateBefore(input.date, serviced, 'An asset cannot be disposed of before its last maintenance was completed'));
+  const depreciation = depreciationAtDisposal(depreciationTermsOf(asset), input.date, await findPostedDepreciation(trx, asset.id));
+  await insertDepreciationPostings(trx, depreciation.unposted.map((m) => ({ assetId: asset.id, period: m.period, amount: m.amount, runId: null })));
+  const disposal = {
+    asset: { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost },
+    date: input.date,
+    proceeds: input.proceeds.amount,
+    scheduleAccumulated: depreciation.scheduleAccumulated,
+    postedAccumulated: depreciation.postedAccumulated,
+  };
+  const { bookValue, gainOrLoss } = disposalResult(disposal);
+  const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, disposed: true }), disposed_on: input.date, disposal_proceeds: input.proceeds.amount, book_value_at_disposal: bookValue });
+  const amounts = { proceeds: money(input.proceeds.amount, asset.currency), bookValue: money(bookValue, asset.currency), gainOrLoss: money(gainOrLoss, asset.currency) };
+  actor.audit({ operation: 'disposeAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status }, after: { status: 'DISPOSED', date: input.date, ...amounts } });
+  const posting = disposalPosting(await readLedgerSettings(trx), disposal);
+  actor.publish(buildEvent(AssetDisposed, { assetId: asset.id, date: input.date, ...amounts, posting }));
+  return { asset: updated };
 }

@@ -1,6 +1,6 @@
 import type { Money } from '../../kit/money';
 import type { AssetsContext } from '../context';
-import { todayUtc } from '../domain/dates';
+import { startOfYear, todayUtc } from '../../../platform/dates';
 import { registerTotals, singleCurrencyTotal } from '../domain/overview';
 import { decliningBalanceGroups, registerCounts, registerTally, straightLineTotals, type RegisterCounts, type RegisterTally } from '../store/overview';
 import { RefreshingCache } from './refreshing-cache';
@@ -31,7 +31,7 @@ const totalsByTenant = new RefreshingCache<RegisterTotalsView>({
 
 async function computeTotals(ctx: AssetsContext, today: string): Promise<RegisterTotalsView> {
   const db = ctx.db();
-  const yearStart = `${today.slice(0, 4)}-01-01`;
+  const yearStart = startOfYear(today);
   const [straightLine, decliningBalance] = await Promise.all([straightLineTotals(db, yearStart, today), decliningBalanceGroups(db, yearStart, today)]);
   const totals = registerTotals(straightLine, decliningBalance);
   return { bookValue: singleCurrencyTotal(totals.bookValue), depreciationYearToDate: singleCurrencyTotal(totals.depreciationYearToDate) };

@@ -1,15 +1,18 @@
+import type { Transaction } from 'kysely';
+import { AssetRegistered } from '../../contracts/assets';
+import { buildEvent } from '../../contracts/event';
+import type { Actor } from '../../kit/actor';
+import { refuseInvalid } from '../../kit/validation';
 import { isPgError } from '../../../platform/db';
-import { failWith, UserErrorsException } from '../../kit/errors';
+import { failWith } from '../../kit/errors';
 import { money } from '../../kit/money';
-import { runModuleMutation } from '../../kit/mutation';
-import type { AssetsContext } from '../context';
 import { acquisitionPosting } from '../domain/postings';
 import { normalizeRegistration, validateRegistration, type RegistrationInput } from '../domain/validation';
-import { assetEvent } from '../events';
 import { insertAsset, isTagTaken } from '../store/assets';
 import { findOrCreateCategory, findOrCreateLocation } from '../store/categories';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { auditViewOfAsset } from './asset-state';
+import type { AssetsDB } from '../store/db';
 
 const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
 
@@ -19,48 +22,45 @@ const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
  * acquisition credit account, at cost), which finance books if the company
  * subscribes to it.
  */
-export function registerAsset(ctx: AssetsContext, input: RegistrationInput) {
+export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationInput, actor: Actor) {
   const registration = normalizeRegistration(input);
-  return runModuleMutation(ctx, 'registerAsset', async (trx, record) => {
-    const errors = validateRegistration(registration);
-    if (errors.length > 0) throw new UserErrorsException(errors);
-    if (await isTagTaken(trx, registration.tag)) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
-    const category = await findOrCreateCategory(trx, registration.category);
-    const location = registration.location ? await findOrCreateLocation(trx, registration.location) : null;
-    const asset = await insertAsset(trx, {
-      tag: registration.tag,
-      name: registration.name,
-      category_id: category.id,
-      location_id: location?.id ?? null,
-      serial_number: registration.serialNumber,
-      currency: registration.acquisitionCost.currency,
-      acquisition_date: registration.acquisitionDate,
-      acquisition_cost: registration.acquisitionCost.amount,
-      salvage_value: registration.salvageValue.amount,
-      useful_life_months: registration.usefulLifeMonths,
-      depreciation_method: registration.depreciationMethod,
-    }).catch((error: unknown) => {
-      // A concurrent registration took the tag between the check and the insert.
-      if (isPgError(error, '23505')) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
-      throw error;
-    });
-    record.audit({ operation: 'registerAsset', entity: 'asset', entityId: asset.id, after: auditViewOfAsset(asset) });
-    const accounts = await readLedgerSettings(trx);
-    const posting = acquisitionPosting(accounts, { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost });
-    record.publish(
-      assetEvent('AssetRegistered', {
-        assetId: asset.id,
-        tag: asset.tag,
-        name: asset.name,
-        category: category.name,
-        acquisitionDate: asset.acquisition_date,
-        acquisitionCost: money(asset.acquisition_cost, asset.currency),
-        salvageValue: money(asset.salvage_value, asset.currency),
-        usefulLifeMonths: asset.useful_life_months,
-        depreciationMethod: asset.depreciation_method,
-        posting,
-      }),
-    );
-    return { asset };
+  refuseInvalid(validateRegistration(registration));
+  if (await isTagTaken(trx, registration.tag)) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
+  const category = await findOrCreateCategory(trx, registration.category);
+  const location = registration.location ? await findOrCreateLocation(trx, registration.location) : null;
+  const asset = await insertAsset(trx, {
+    tag: registration.tag,
+    name: registration.name,
+    category_id: category.id,
+    location_id: location?.id ?? null,
+    serial_number: registration.serialNumber,
+    currency: registration.acquisitionCost.currency,
+    acquisition_date: registration.acquisitionDate,
+    acquisition_cost: registration.acquisitionCost.amount,
+    salvage_value: registration.salvageValue.amount,
+    useful_life_months: registration.usefulLifeMonths,
+    depreciation_method: registration.depreciationMethod,
+  }).catch((error: unknown) => {
+    // A concurrent registration took the tag between the check and the insert.
+    if (isPgError(error, '23505')) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
+    throw error;
   });
+  actor.audit({ operation: 'registerAsset', entity: 'asset', entityId: asset.id, after: auditViewOfAsset(asset) });
+  const accounts = await readLedgerSettings(trx);
+  const posting = acquisitionPosting(accounts, { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost });
+  actor.publish(
+    buildEvent(AssetRegistered, {
+      assetId: asset.id,
+      tag: asset.tag,
+      name: asset.name,
+      category: category.name,
+      acquisitionDate: asset.acquisition_date,
+      acquisitionCost: money(asset.acquisition_cost, asset.currency),
+      salvageValue: money(asset.salvage_value, asset.currency),
+      usefulLifeMonths: asset.useful_life_months,
+      depreciationMethod: asset.depreciation_method,
+      posting,
+    }),
+  );
+  return { asset };
 }

@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
 import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
-import { isAssetsId } from '../domain/validation';
+import { isUuid } from '../../../platform/ids';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
 
 /** Every column but the generated search text. */
@@ -22,14 +22,14 @@ export async function isTagTaken(db: AssetsExecutor, tag: string): Promise<boole
 }
 
 export function findAssetsByIds(db: AssetsExecutor, ids: readonly string[]): Promise<AssetRow[]> {
-  const valid = ids.filter(isAssetsId);
+  const valid = ids.filter(isUuid);
   if (valid.length === 0) return Promise.resolve([]);
   return db.selectFrom('assets.asset').select(ASSET_COLUMNS).where('id', 'in', valid).execute();
 }
 
 /** Reads an asset and locks it until the transaction ends, so changes to one asset happen one at a time. */
 export async function lockAsset(db: AssetsExecutor, id: string): Promise<AssetRow | undefined> {
-  if (!isAssetsId(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('assets.asset').select(ASSET_COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -68,7 +68,7 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
   }
   if (filter.categoryId) {
     // A malformed id matches nothing rather than failing the cast.
-    query = isAssetsId(filter.categoryId) ? query.where('category_id', '=', filter.categoryId) : query.where(sql<boolean>`false`);
+    query = isUuid(filter.categoryId) ? query.where('category_id', '=', filter.categoryId) : query.where(sql<boolean>`false`);
   }
   if (filter.holderId) {
     const holderId = filter.holderId;

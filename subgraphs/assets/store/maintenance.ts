@@ -1,4 +1,4 @@
-import { isAssetsId } from '../domain/validation';
+import { isUuid } from '../../../platform/ids';
 import type { AssetsExecutor, MaintenanceRow, NewMaintenance } from './db';
 
 export function insertMaintenance(db: AssetsExecutor, values: NewMaintenance): Promise<MaintenanceRow> {
@@ -10,7 +10,7 @@ export function findOpenMaintenance(db: AssetsExecutor, assetId: string): Promis
 }
 
 export async function findMaintenance(db: AssetsExecutor, id: string): Promise<MaintenanceRow | undefined> {
-  if (!isAssetsId(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   return db.selectFrom('assets.maintenance').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -1,7 +1,8 @@
 import type { Money } from '../../kit/money';
 import type { ContractType, PayFrequency } from '../store/contract.table';
 import { needsEndDate } from './contracts';
-import { dateRange, InputProblems, positiveMoney, requiredId, type Validated } from './validation';
+import { InputProblems, type Validated } from '../../kit/validation';
+import { dateRange, positiveMoney, requiredId } from './validation';
 
 export interface ContractInput {
   employeeId: string;

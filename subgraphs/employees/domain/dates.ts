@@ -10,8 +10,3 @@ export function dayBefore(date: string): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d - 1)).toISOString().slice(0, 10);
 }
-
-/** Today's calendar date in UTC; the company's time zone is not known to the platform yet. */
-export function utcToday(now: Date = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}

@@ -1,6 +1,7 @@
 import type { EmployeeStatus } from '../store/employee.table';
 import { WORKING_STATUSES } from './employment';
-import { email, InputProblems, optionalId, requiredId, requiredText, type Validated } from './validation';
+import { InputProblems, type Validated } from '../../kit/validation';
+import { email, optionalId, requiredId, requiredText } from './validation';
 
 export interface HireInput {
   firstName: string;

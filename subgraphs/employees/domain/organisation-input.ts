@@ -1,4 +1,5 @@
-import { InputProblems, optionalId, requiredId, requiredText, type Validated } from './validation';
+import { InputProblems, type Validated } from '../../kit/validation';
+import { optionalId, requiredId, requiredText } from './validation';
 
 export interface DepartmentInput {
   name: string;

@@ -1,38 +1,13 @@
-import { userError, UserErrorsException, type UserError } from '../../kit/errors';
+import { isUuid } from '../../../platform/ids';
 import { D, decimalPlaces, toAmount, type Money } from '../../kit/money';
-import { isUuid } from './ids';
+import { isEmail, type InputProblems } from '../../kit/validation';
 import { normalizeName } from './names';
 
-/** The outcome of checking a mutation's input: the cleaned value, or every problem found. */
-export type Validated<T> = { ok: true; value: T } | { ok: false; userErrors: UserError[] };
+// The employees module's checks of input fields, for validators built with the kit's InputProblems.
 
-/** Collects problems with their field paths, so one answer reports every bad field at once. */
-export class InputProblems {
-  readonly list: UserError[] = [];
-
-  add(field: string, message: string, code: string): void {
-    this.list.push(userError(field, message, code));
-  }
-
-  /** Inside a mutation's transaction: stop (and roll back) when anything was found. */
-  assertNone(): void {
-    if (this.list.length > 0) throw new UserErrorsException(this.list);
-  }
-
-  result<T>(value: T): Validated<T> {
-    return this.list.length > 0 ? { ok: false, userErrors: this.list } : { ok: true, value };
-  }
-}
-
-// Deliberately simple, as in access: one @, no spaces, a dot in the domain.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const CURRENCY = /^[A-Z]{3}$/;
 /** numeric(14,2): twelve digits before the point. */
 const MAX_INTEGER_DIGITS = 12;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
 
 /** A required piece of text, whitespace-normalised; REQUIRED when blank, TOO_LONG past `max`. */
 export function requiredText(problems: InputProblems, field: string, value: string, label: string, max: number): string {

@@ -1,10 +1,11 @@
+import { runModuleMutation } from '../../kit/mutation';
 import { contractStatus } from '../domain/contracts';
 import type { Resolvers } from '../generated/resolvers-types';
 import { signContract } from '../services/contracts';
 
 export const contractResolvers: Resolvers = {
   Mutation: {
-    signContract: (_parent, { input }, ctx) => signContract(ctx, input),
+    signContract: (_parent, { input }, ctx) => runModuleMutation(ctx, 'signContract', (trx, actor) => signContract(trx, input, actor)),
   },
   Contract: {
     employee: async (c, _args, ctx) => {

@@ -1,6 +1,6 @@
 import { paginate, type CursorValues } from '../../kit/pagination';
 import { searchTerm, sharingTotal } from '../../kit/search';
-import { isUuid } from '../domain/ids';
+import { isUuid } from '../../../platform/ids';
 import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
 import { countEmployees, countEmployeesUpTo, listEmployees, type EmployeeFilter } from '../store/employees';
 

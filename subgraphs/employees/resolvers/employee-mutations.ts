@@ -1,3 +1,4 @@
+import { runModuleMutation } from '../../kit/mutation';
 import type { Resolvers } from '../generated/resolvers-types';
 import { setEmployeeManager, changePosition, setEmployeeStatus, updateEmployeeDetails } from '../services/employee-changes';
 import { hireEmployee } from '../services/hiring';
@@ -5,11 +6,11 @@ import { terminateEmployee } from '../services/termination';
 
 export const employeeMutationResolvers: Resolvers = {
   Mutation: {
-    hireEmployee: (_parent, { input }, ctx) => hireEmployee(ctx, input),
-    setEmployeeManager: (_parent, { input }, ctx) => setEmployeeManager(ctx, input),
-    changePosition: (_parent, { input }, ctx) => changePosition(ctx, input),
-    setEmployeeStatus: (_parent, { input }, ctx) => setEmployeeStatus(ctx, input),
-    updateEmployeeDetails: (_parent, { input }, ctx) => updateEmployeeDetails(ctx, input),
-    terminateEmployee: (_parent, { input }, ctx) => terminateEmployee(ctx, input),
+    hireEmployee: (_parent, { input }, ctx) => runModuleMutation(ctx, 'hireEmployee', (trx, actor) => hireEmployee(trx, input, actor)),
+    setEmployeeManager: (_parent, { input }, ctx) => runModuleMutation(ctx, 'setEmployeeManager', (trx, actor) => setEmployeeManager(trx, input, actor)),
+    changePosition: (_parent, { input }, ctx) => runModuleMutation(ctx, 'changePosition', (trx, actor) => changePosition(trx, input, actor)),
+    setEmployeeStatus: (_parent, { input }, ctx) => runModuleMutation(ctx, 'setEmployeeStatus', (trx, actor) => setEmployeeStatus(trx, { ...input, today: ctx.today }, actor)),
+    updateEmployeeDetails: (_parent, { input }, ctx) => runModuleMutation(ctx, 'updateEmployeeDetails', (trx, actor) => updateEmployeeDetails(trx, input, actor)),
+    terminateEmployee: (_parent, { input }, ctx) => runModuleMutation(ctx, 'terminateEmployee', (trx, actor) => terminateEmployee(trx, input, actor)),
   },
 };

@@ -1,4 +1,5 @@
-import { isUuid } from '../domain/ids';
+import { runModuleMutation } from '../../kit/mutation';
+import { isUuid } from '../../../platform/ids';
 import type { Resolvers } from '../generated/resolvers-types';
 import { createDepartment, createPosition, moveDepartment } from '../services/organisation';
 import { listDepartments } from '../store/departments';
@@ -18,9 +19,9 @@ export const organisationResolvers: Resolvers = {
     },
   },
   Mutation: {
-    createDepartment: (_parent, { input }, ctx) => createDepartment(ctx, input),
-    moveDepartment: (_parent, { input }, ctx) => moveDepartment(ctx, input),
-    createPosition: (_parent, { input }, ctx) => createPosition(ctx, input),
+    createDepartment: (_parent, { input }, ctx) => runModuleMutation(ctx, 'createDepartment', (trx, actor) => createDepartment(trx, input, actor)),
+    moveDepartment: (_parent, { input }, ctx) => runModuleMutation(ctx, 'moveDepartment', (trx, actor) => moveDepartment(trx, input, actor)),
+    createPosition: (_parent, { input }, ctx) => runModuleMutation(ctx, 'createPosition', (trx, actor) => createPosition(trx, input, actor)),
   },
   Department: {
     parent: (d, _args, ctx) => (d.parent_id ? ctx.loaders.department.load(d.parent_id) : null),

@@ -1,12 +1,7 @@
-import type { EmployeesContext } from '../context';
+import { ownTenant } from '../../kit/overview';
 import { newHireWindow } from '../domain/overview';
 import type { Resolvers } from '../generated/resolvers-types';
 import { countActiveEmployees, employeesOverviewFigures } from '../store/overview';
-
-/** The overview of the caller's own tenant only: another tenant's representation resolves to null. */
-function ownTenant(ref: { tenantId: string }, ctx: EmployeesContext): { tenantId: string } | null {
-  return ref.tenantId === ctx.caller.tenant?.id ? { tenantId: ref.tenantId } : null;
-}
 
 /**
  * The employees block of the overview and the headcount that assets and
@@ -15,7 +10,7 @@ function ownTenant(ref: { tenantId: string }, ctx: EmployeesContext): { tenantId
  */
 export const overviewResolvers: Resolvers = {
   Overview: {
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
     employees: (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const window = newHireWindow(ctx.today);
@@ -23,7 +18,7 @@ export const overviewResolvers: Resolvers = {
     },
   },
   CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
+    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
     activeHeadcount: (_metrics, _args, ctx) => (ctx.granted ? countActiveEmployees(ctx.db()) : null),
   },
 };

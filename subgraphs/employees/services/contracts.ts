@@ -1,9 +1,13 @@
+import type { Transaction } from 'kysely';
+import { buildEvent } from '../../contracts/event';
+import { ContractSigned } from '../../contracts/employees';
+import type { Actor } from '../../kit/actor';
+import { validOrRefuse } from '../../kit/validation';
 import { failWith } from '../../kit/errors';
-import type { EmployeesContext } from '../context';
 import { validateContract, type ContractInput } from '../domain/contract-input';
-import { employeesEvent } from '../events';
 import { findOverlappingContract, insertContract } from '../store/contracts';
-import { assertNotTerminated, lockEmployee, mutate, orUserError } from './mutate';
+import { assertNotTerminated, lockEmployee, orUserError } from './guards';
+import type { EmployeesDB } from '../store/db';
 
 const overlapMessage = 'The employee already has a contract on some of these dates';
 
@@ -12,37 +16,36 @@ const overlapMessage = 'The employee already has a contract on some of these dat
  * same person, so the pre-check answers with the clashing contract; the
  * exclusion constraint stays the rule should anything get past it.
  */
-export function signContract(ctx: EmployeesContext, input: ContractInput) {
-  return mutate(ctx, 'signContract', validateContract(input), async (trx, record, v) => {
-    const employee = await lockEmployee(trx, v.employeeId);
-    assertNotTerminated(employee);
-    if (v.startDate < employee.hire_date) failWith('input.startDate', `${employee.employee_number} is hired from ${employee.hire_date}`, 'BEFORE_HIRE_DATE');
-    const clash = await findOverlappingContract(trx, employee.id, v.startDate, v.endDate);
-    if (clash) failWith('input.startDate', `${overlapMessage}: contract from ${clash.start_date} to ${clash.end_date ?? 'open end'}`, 'CONTRACT_OVERLAP');
-    const contract = await orUserError(
-      insertContract(trx, {
-        employee_id: employee.id,
-        type: v.type,
-        start_date: v.startDate,
-        end_date: v.endDate,
-        pay_frequency: v.payFrequency,
-        base_salary: v.baseSalary.amount,
-        currency: v.baseSalary.currency,
-      }),
-      { contract_no_overlap: ['input.startDate', overlapMessage, 'CONTRACT_OVERLAP'] },
-    );
-    record.audit({ entity: 'contract', entityId: contract.id, after: contract });
-    record.publish(
-      employeesEvent('ContractSigned', {
-        contractId: contract.id,
-        employeeId: employee.id,
-        type: contract.type,
-        startDate: contract.start_date,
-        endDate: contract.end_date,
-        payFrequency: contract.pay_frequency,
-        baseSalary: { amount: contract.base_salary, currency: contract.currency },
-      }),
-    );
-    return { contract };
-  });
+export async function signContract(trx: Transaction<EmployeesDB>, input: ContractInput, actor: Actor) {
+  const v = validOrRefuse(validateContract(input));
+  const employee = await lockEmployee(trx, v.employeeId);
+  assertNotTerminated(employee);
+  if (v.startDate < employee.hire_date) failWith('input.startDate', `${employee.employee_number} is hired from ${employee.hire_date}`, 'BEFORE_HIRE_DATE');
+  const clash = await findOverlappingContract(trx, employee.id, v.startDate, v.endDate);
+  if (clash) failWith('input.startDate', `${overlapMessage}: contract from ${clash.start_date} to ${clash.end_date ?? 'open end'}`, 'CONTRACT_OVERLAP');
+  const contract = await orUserError(
+    insertContract(trx, {
+      employee_id: employee.id,
+      type: v.type,
+      start_date: v.startDate,
+      end_date: v.endDate,
+      pay_frequency: v.payFrequency,
+      base_salary: v.baseSalary.amount,
+      currency: v.baseSalary.currency,
+    }),
+    { contract_no_overlap: ['input.startDate', overlapMessage, 'CONTRACT_OVERLAP'] },
+  );
+  actor.audit({ entity: 'contract', entityId: contract.id, after: contract });
+  actor.publish(
+    buildEvent(ContractSigned, {
+      contractId: contract.id,
+      employeeId: employee.id,
+      type: contract.type,
+      startDate: contract.start_date,
+      endDate: contract.end_date,
+      payFrequency: contract.pay_frequency,
+      baseSalary: { amount: contract.base_salary, currency: contract.currency },
+    }),
+  );
+  return { contract };
 }

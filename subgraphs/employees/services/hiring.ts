@@ -1,16 +1,18 @@
 import type { Transaction } from 'kysely';
-import type { EmployeesContext } from '../context';
+import { buildEvent } from '../../contracts/event';
+import { EmployeeHired } from '../../contracts/employees';
+import type { Actor } from '../../kit/actor';
+import { validOrRefuse } from '../../kit/validation';
 import { validateHire, type HireInput, type ValidHire } from '../domain/employee-input';
 import { formatEmployeeNumber } from '../domain/employee-number';
 import { fullName } from '../domain/names';
-import { InputProblems } from '../domain/validation';
-import { employeesEvent } from '../events';
+import { InputProblems } from '../../kit/validation';
 import { insertAssignment } from '../store/assignments';
 import type { EmployeesDB } from '../store/db';
 import { findDepartment } from '../store/departments';
 import { emailTaken, findEmployee, insertEmployee, takeNextEmployeeNumber } from '../store/employees';
 import { findPosition } from '../store/positions';
-import { mutate, orUserError } from './mutate';
+import { orUserError } from './guards';
 
 /** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
 async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
@@ -39,36 +41,35 @@ async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Pro
  * counter row stays locked until commit, so hires queue only for that short
  * tail, and a hire that fails gives its number back (gap-free).
  */
-export function hireEmployee(ctx: EmployeesContext, input: HireInput) {
-  return mutate(ctx, 'hireEmployee', validateHire(input), async (trx, record, v) => {
-    const departmentId = await checkReferences(trx, v);
-    const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
-    const employee = await orUserError(
-      insertEmployee(trx, {
-        employee_number: number,
-        first_name: v.firstName,
-        last_name: v.lastName,
-        email: v.email,
-        hire_date: v.hireDate,
-        department_id: departmentId,
-        position_id: v.positionId,
-        manager_id: v.managerId,
-      }),
-      { employee_email: ['input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN'] },
-    );
-    if (v.positionId !== null) await insertAssignment(trx, { employee_id: employee.id, position_id: v.positionId, start_date: v.hireDate });
-    record.audit({ entity: 'employee', entityId: employee.id, after: employee });
-    record.publish(
-      employeesEvent('EmployeeHired', {
-        employeeId: employee.id,
-        employeeNumber: employee.employee_number,
-        fullName: fullName(employee),
-        email: employee.email,
-        hireDate: employee.hire_date,
-        departmentId: employee.department_id,
-        status: 'ACTIVE',
-      }),
-    );
-    return { employee };
-  });
+export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor) {
+  const v = validOrRefuse(validateHire(input));
+  const departmentId = await checkReferences(trx, v);
+  const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
+  const employee = await orUserError(
+    insertEmployee(trx, {
+      employee_number: number,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+      hire_date: v.hireDate,
+      department_id: departmentId,
+      position_id: v.positionId,
+      manager_id: v.managerId,
+    }),
+    { employee_email: ['input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN'] },
+  );
+  if (v.positionId !== null) await insertAssignment(trx, { employee_id: employee.id, position_id: v.positionId, start_date: v.hireDate });
+  actor.audit({ entity: 'employee', entityId: employee.id, after: employee });
+  actor.publish(
+    buildEvent(EmployeeHired, {
+      employeeId: employee.id,
+      employeeNumber: employee.employee_number,
+      fullName: fullName(employee),
+      email: employee.email,
+      hireDate: employee.hire_date,
+      departmentId: employee.department_id,
+      status: 'ACTIVE',
+    }),
+  );
+  return { employee };
 }

@@ -1,41 +1,9 @@
 import type { Transaction } from 'kysely';
-import type { AuditEntry } from '../../kit/audit';
-import { failWith, type UserError } from '../../kit/errors';
-import type { DomainEvent } from '../../../platform/outbox';
-import { runModuleMutation } from '../../kit/mutation';
-import type { EmployeesContext } from '../context';
-import type { Validated } from '../domain/validation';
+import { failWith } from '../../kit/errors';
 import { violatedConstraint } from '../store/constraints';
 import type { EmployeesDB } from '../store/db';
 import type { EmployeeRow } from '../store/employee.table';
 import { findEmployee } from '../store/employees';
-
-export type Payload<P> = Partial<P> & { userErrors: UserError[] };
-
-/** What a mutation records besides its rows: audit entries (of this operation) and events. */
-export interface Recorder {
-  audit: (entry: Omit<AuditEntry, 'operation'>) => void;
-  publish: (event: DomainEvent) => void;
-}
-
-/**
- * Runs an employees mutation on checked input. The module check comes first (a
- * key without EMPLOYEES gets MODULE_NOT_SUBSCRIBED, never userErrors); refused
- * input answers before any transaction opens; valid input runs in
- * runModuleMutation, so the change, its audit rows and its events commit together.
- */
-export async function mutate<V, P extends object>(
-  ctx: EmployeesContext,
-  operation: string,
-  checked: Validated<V>,
-  work: (trx: Transaction<EmployeesDB>, record: Recorder, input: V) => Promise<P>,
-): Promise<Payload<P>> {
-  ctx.tenant();
-  if (!checked.ok) return { userErrors: checked.userErrors } as Payload<P>;
-  return runModuleMutation(ctx, operation, (trx, record) =>
-    work(trx, { audit: (entry) => record.audit({ ...entry, operation }), publish: record.publish }, checked.value),
-  );
-}
 
 /**
  * Awaits a statement and turns a known unique/exclusion violation into a
