@@ -27,6 +27,7 @@ import type { ModuleContext } from '../subgraphs/kit/module-context';
 import { runModuleMutation } from '../subgraphs/kit/mutation';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { approveSubscriptionRequest } from '../subgraphs/access/provisioning/approve-subscription';
+import { inControlPlaneTransaction } from '../subgraphs/access/mutation';
 import { requestSubscription } from '../subgraphs/access/services/subscription-requests';
 import { ServiceRuntime } from '../platform/runtime';
 import { postJournalEntries, type JournalEntryInput } from '../subgraphs/finance/services/journal';
@@ -139,7 +140,7 @@ async function main(): Promise<void> {
     const runtime = new ServiceRuntime(config, logger);
     const operator = { kind: 'ADMIN', id: null, requestId: 'bench' };
     const deps = accessDeps(runtime);
-    const request = await requestSubscription(deps, { companyName: 'Ledger Bench', contactEmail: 'bench@example.com', modules: ['FINANCE'], planCode: null }, operator);
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: 'Ledger Bench', contactEmail: 'bench@example.com', modules: ['FINANCE'], planCode: null }, a));
     const approved = await approveSubscriptionRequest(deps, request.id, operator);
     await runtime.close();
     const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();

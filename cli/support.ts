@@ -7,7 +7,8 @@ import { createDatabase, databaseName, isPgError } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ensureDatabase } from '../platform/shards';
-import type { AccessDeps, Actor } from '../subgraphs/access/deps';
+import type { AccessDeps } from '../subgraphs/access/deps';
+import type { ActorIdentity } from '../subgraphs/kit/actor';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { UserErrorsException } from '../subgraphs/kit/errors';
 import { operatorMessage, ServiceConfigError } from '../platform/process';
@@ -25,7 +26,7 @@ export function cliLogger(): Logger {
 }
 
 /** How the global audit log names work done from this CLI: the OS user who ran it. */
-export function cliActor(): Actor {
+export function cliActor(): ActorIdentity {
   let user: string | null = null;
   try {
     user = os.userInfo().username;

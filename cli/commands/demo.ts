@@ -3,6 +3,7 @@ import path from 'node:path';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import type { AccessDeps } from '../../subgraphs/access/deps';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
+import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { findCompanyBySlug } from '../../subgraphs/access/store/companies';
 import { findSubscriptionRequest } from '../../subgraphs/access/store/subscription-requests';
@@ -40,7 +41,7 @@ export async function ensureDemoCompany(deps: AccessDeps, dataDir: string): Prom
     }
     requestId = request.id;
   } else {
-    const request = await requestSubscription(deps, { companyName: DEMO_COMPANY.name, contactEmail: DEMO_COMPANY.contactEmail, modules: MODULES, planCode: null }, actor);
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: DEMO_COMPANY.name, contactEmail: DEMO_COMPANY.contactEmail, modules: MODULES, planCode: null }, a));
     requestId = request.id;
   }
   const approved = await approveSubscriptionRequest(deps, requestId, actor);

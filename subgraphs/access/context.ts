@@ -2,7 +2,7 @@ import type DataLoader from 'dataloader';
 import type { AccessKeyRow, CompanyRow } from '../../platform/control-plane';
 import type { BaseContext } from '../kit/context';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
-import type { AccessDeps, Actor } from './deps';
+import type { AccessDeps } from './deps';
 import { findAccessKeysByCompanies, findAccessKeysByIds, findKeysWithinReach } from './store/access-keys';
 import { findCompaniesByIds, findCompaniesByRequests } from './store/companies';
 
@@ -17,7 +17,6 @@ export interface AccessLoaders {
 
 export interface AccessContext extends BaseContext {
   deps: AccessDeps;
-  actor: Actor;
   loaders: AccessLoaders;
 }
 
@@ -26,7 +25,6 @@ export function createAccessContext(deps: AccessDeps, base: BaseContext): Access
   return {
     ...base,
     deps,
-    actor: { kind: base.caller.kind, id: base.caller.keyId, requestId: base.requestId },
     loaders: {
       company: mapLoader(async (ids) => indexBy(await findCompaniesByIds(db, ids), (c) => c.id)),
       companyOfRequest: mapLoader(async (ids) => indexBy(await findCompaniesByRequests(db, ids), (c) => c.subscription_request_id ?? '')),

@@ -2,8 +2,14 @@ import type { ControlPlane } from '../../platform/control-plane';
 import type { Logger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import type { ShardDirectory } from '../../platform/shards';
+import type { ActorIdentity } from '../kit/actor';
 
-/** What the access subgraph's services need from the outside world. */
+/**
+ * What the access subgraph's provisioning needs from the outside world. Its
+ * services take a control-plane transaction instead, `(trx, input, actor)`;
+ * only provisioning, which creates and migrates tenant databases outside any
+ * one transaction, takes these.
+ */
 export interface AccessDeps {
   controlPlane: ControlPlane;
   shards: ShardDirectory;
@@ -13,13 +19,7 @@ export interface AccessDeps {
   logger: Logger;
 }
 
-/** Who is acting, as the audit log records it. */
-export interface Actor {
-  kind: string;
-  id: string | null;
-  requestId: string | null;
-}
-
-export function actorLabel(actor: Actor): string {
+/** How rows name who created, approved or revoked them: `standard:<key id>`, `cli:<user>`, `admin`. */
+export function actorLabel(actor: ActorIdentity): string {
   return actor.id ? `${actor.kind.toLowerCase()}:${actor.id}` : actor.kind.toLowerCase();
 }

@@ -3,9 +3,11 @@ import { sql } from 'kysely';
 import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
 import { latestMigration } from '../../platform/migrations';
-import type { AccessDeps, Actor } from '../../subgraphs/access/deps';
+import type { AccessDeps } from '../../subgraphs/access/deps';
+import type { ActorIdentity } from '../../subgraphs/kit/actor';
 import { addCompanyModules } from '../../subgraphs/access/provisioning/add-modules';
 import { approveSubscriptionRequest, type ApprovedSubscription } from '../../subgraphs/access/provisioning/approve-subscription';
+import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
@@ -13,7 +15,7 @@ import { ServiceRuntime } from '../../platform/runtime';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';
 
-const actor: Actor = { kind: 'ADMIN', id: null, requestId: null };
+const actor: ActorIdentity = { kind: 'ADMIN', id: null, requestId: null };
 
 let database: TestDatabase;
 let runtime: ServiceRuntime;
@@ -38,7 +40,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   deps = accessDeps(runtime);
-  const request = await requestSubscription(deps, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, actor);
+  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, a));
   approved = await approveSubscriptionRequest(deps, request.id, actor);
   tenantDatabase = (await database.db.selectFrom('tenant').select('database_name').where('company_id', '=', approved.company.id).executeTakeFirstOrThrow()).database_name;
 });

@@ -7,12 +7,14 @@ import { ownerSchema, tenantMigrationsFromDisk, type TenantMigrationSource, type
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { ShardDirectory } from '../../platform/shards';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
-import type { AccessDeps, Actor } from '../../subgraphs/access/deps';
+import type { AccessDeps } from '../../subgraphs/access/deps';
+import type { ActorIdentity } from '../../subgraphs/kit/actor';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
+import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
-const actor: Actor = { kind: 'ADMIN', id: null, requestId: 'provisioning-test' };
+const actor: ActorIdentity = { kind: 'ADMIN', id: null, requestId: 'provisioning-test' };
 const ALL_OWNERS: TenantSchemaOwner[] = ['AUDIT', ...MODULES];
 
 let database: TestDatabase;
@@ -58,7 +60,7 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
 }
 
 async function newRequest(companyName: string, modules: ModuleName[]): Promise<string> {
-  const request = await requestSubscription(depsWith(database.db), { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, actor);
+  const { request } = await inControlPlaneTransaction(database.db, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a));
   return request.id;
 }
 

@@ -5,15 +5,17 @@ import { tenantMigrationsFromDisk } from '../../platform/migrations';
 import type { ModuleName } from '../../platform/modules';
 import { ShardDirectory } from '../../platform/shards';
 import type { EventConsumer } from '../../platform/outbox';
-import type { AccessDeps, Actor } from '../../subgraphs/access/deps';
+import type { AccessDeps } from '../../subgraphs/access/deps';
+import type { ActorIdentity } from '../../subgraphs/kit/actor';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
+import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant, type DrainReport, type RelayOptions } from '../../worker/relay';
 import type { TestDatabase } from './db';
 
 const quiet = createLogger('test-assets', 'silent');
-const operator: Actor = { kind: 'ADMIN', id: null, requestId: null };
+const operator: ActorIdentity = { kind: 'ADMIN', id: null, requestId: null };
 
 function accessDeps(database: TestDatabase): AccessDeps {
   return {
@@ -38,7 +40,7 @@ export interface ProvisionedCompany {
 /** A company approved by the operator, with its tenant database migrated: what the access subgraph does, without HTTP. */
 export async function provisionCompany(database: TestDatabase, companyName: string, modules: ModuleName[]): Promise<ProvisionedCompany> {
   const deps = accessDeps(database);
-  const request = await requestSubscription(deps, { companyName, contactEmail: 'ops@example.test', modules, planCode: null }, operator);
+  const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.test', modules, planCode: null }, a));
   const { company } = await approveSubscriptionRequest(deps, request.id, operator);
   const tenant = await database.db.selectFrom('tenant').selectAll().where('company_id', '=', company.id).executeTakeFirstOrThrow();
   const tenantDb = createDatabase<any>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 3 });

@@ -5,6 +5,7 @@ import { createDatabase } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
 import { ServiceRuntime } from '../../platform/runtime';
 import { accessDeps } from '../../subgraphs/access/subgraph';
+import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { approveSubscriptionRequest, type ApprovedSubscription } from '../../subgraphs/access/provisioning/approve-subscription';
 import type { TestDatabase } from './db';
@@ -24,7 +25,7 @@ export async function provisionCompany(database: TestDatabase, companyName: stri
   const runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   try {
     const deps = accessDeps(runtime);
-    const request = await requestSubscription(deps, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, operator);
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a));
     const approved = await approveSubscriptionRequest(deps, request.id, operator);
     const tenant = await database.db.selectFrom('tenant').selectAll().where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
     const shards = new ShardDirectory(database.config.shards);

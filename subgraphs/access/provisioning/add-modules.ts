@@ -1,8 +1,9 @@
 import type { CompanyRow } from '../../../platform/control-plane';
 import { normalizeModules, type ModuleName } from '../../../platform/modules';
 import { failWith, UserErrorsException, userError } from '../../kit/errors';
-import type { AccessDeps, Actor } from '../deps';
-import { writeGlobalAudit } from '../store/audit';
+import type { ActorIdentity } from '../../kit/actor';
+import type { AccessDeps } from '../deps';
+import { inControlPlaneTransaction } from '../mutation';
 import { findCompany, setCompanyModules } from '../store/companies';
 import { findTenantByCompany, recordTenantState } from '../store/tenants';
 import { withAdvisoryLock } from './locks';
@@ -27,8 +28,10 @@ async function replayHistory(deps: AccessDeps, tenant: TenantPlacement, added: M
  * first, and only then does the company's module list grow. Existing keys keep
  * exactly the modules they were issued with. Past events of the existing
  * modules are queued again so the new modules' projections start complete.
+ * Like approval, it takes the access deps: the migrations run outside any
+ * control-plane transaction.
  */
-export async function addCompanyModules(unlocked: AccessDeps, companyId: string, requested: readonly ModuleName[], actor: Actor): Promise<CompanyRow> {
+export async function addCompanyModules(unlocked: AccessDeps, companyId: string, requested: readonly ModuleName[], who: ActorIdentity): Promise<CompanyRow> {
   const modules = normalizeModules(requested);
   if (modules.length === 0) failWith('input.modules', 'Name at least one module to add', 'NO_MODULES');
   return withAdvisoryLock(unlocked.controlPlane, `company-modules:${companyId}`, async (locked) => {
@@ -47,12 +50,10 @@ export async function addCompanyModules(unlocked: AccessDeps, companyId: string,
       deps.logger.error({ err: error, companyId, added }, 'adding modules failed');
       throw new UserErrorsException([userError(null, 'Migrating the new modules did not complete; adding them again resumes the work', 'PROVISIONING_FAILED')]);
     }
-    return deps.controlPlane.transaction().execute(async (trx) => {
+    return inControlPlaneTransaction(deps.controlPlane, who, 'addCompanyModules', async (trx, actor) => {
       const updated = await setCompanyModules(trx, companyId, normalizeModules([...company.modules, ...added]));
       await recordTenantState(trx, tenant.id, { versions });
-      await writeGlobalAudit(trx, [
-        { actorKind: actor.kind, actorId: actor.id, requestId: actor.requestId, operation: 'addCompanyModules', entity: 'company', entityId: companyId, before: { modules: company.modules }, after: { modules: updated.modules } },
-      ]);
+      actor.audit({ entity: 'company', entityId: companyId, before: { modules: company.modules }, after: { modules: updated.modules } });
       return updated;
     });
   });

@@ -1,14 +1,15 @@
 import type { AccessKeyRow, CompanyRow, SubscriptionRequestRow, TenantRow } from '../../../platform/control-plane';
 import { generateAccessKey } from '../../../platform/access-key-format';
 import { failWith, UserErrorsException, userError } from '../../kit/errors';
-import { actorLabel, type AccessDeps, type Actor } from '../deps';
+import type { ActorIdentity } from '../../kit/actor';
+import { actorLabel, type AccessDeps } from '../deps';
 import { auditViewOfKey } from '../domain/access-keys';
 import { nextFreeSlug, slugify, tenantDatabaseName } from '../domain/subscription';
-import { writeGlobalAudit } from '../store/audit';
 import { insertAccessKey } from '../store/access-keys';
 import { findCompanyByRequest, insertCompany, slugsLike } from '../store/companies';
 import { findSubscriptionRequest, markApproved } from '../store/subscription-requests';
 import { findTenantByCompany, insertTenant, recordTenantState } from '../store/tenants';
+import { inControlPlaneTransaction } from '../mutation';
 import { withAdvisoryLock } from './locks';
 import { migrateTenantDatabase } from './tenant-schemas';
 
@@ -59,9 +60,9 @@ async function completeApproval(
   company: CompanyRow,
   tenant: TenantRow,
   versions: Record<string, string | null>,
-  actor: Actor,
+  who: ActorIdentity,
 ): Promise<ApprovedSubscription> {
-  return deps.controlPlane.transaction().execute(async (trx) => {
+  return inControlPlaneTransaction(deps.controlPlane, who, 'approveSubscriptionRequest', async (trx, actor) => {
     assertPending(await findSubscriptionRequest(trx, requestId, { forUpdate: true }), requestId);
     const key = generateAccessKey();
     const accessKey = await insertAccessKey(trx, {
@@ -75,13 +76,10 @@ async function completeApproval(
     });
     const request = await markApproved(trx, requestId, actorLabel(actor));
     const activeTenant = await recordTenantState(trx, tenant.id, { status: 'ACTIVE', versions, lastError: null });
-    const common = { actorKind: actor.kind, actorId: actor.id, requestId: actor.requestId };
-    await writeGlobalAudit(trx, [
-      { ...common, operation: 'approveSubscriptionRequest', entity: 'subscription_request', entityId: request.id, before: { status: 'PENDING' }, after: { status: 'APPROVED' } },
-      { ...common, operation: 'createCompany', entity: 'company', entityId: company.id, after: { slug: company.slug, name: company.name, modules: company.modules } },
-      { ...common, operation: 'provisionTenant', entity: 'tenant', entityId: activeTenant.id, after: { database: activeTenant.database_name, shard: activeTenant.shard, versions } },
-      { ...common, operation: 'issueAccessKey', entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) },
-    ]);
+    actor.audit({ entity: 'subscription_request', entityId: request.id, before: { status: 'PENDING' }, after: { status: 'APPROVED' } });
+    actor.audit({ operation: 'createCompany', entity: 'company', entityId: company.id, after: { slug: company.slug, name: company.name, modules: company.modules } });
+    actor.audit({ operation: 'provisionTenant', entity: 'tenant', entityId: activeTenant.id, after: { database: activeTenant.database_name, shard: activeTenant.shard, versions } });
+    actor.audit({ operation: 'issueAccessKey', entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) });
     return { request, company, accessKey, secret: key.secret };
   });
 }
@@ -91,8 +89,12 @@ async function completeApproval(
  * tenant database, then issues the first key. A failure in the middle leaves
  * the request PENDING with its company and tenant registered; approving again
  * resumes and finishes without duplicates.
+ *
+ * Provisioning takes the access deps rather than a transaction: creating and
+ * migrating a tenant database cannot happen inside one control-plane
+ * transaction, so it commits in steps of its own.
  */
-export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId: string, actor: Actor): Promise<ApprovedSubscription> {
+export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId: string, actor: ActorIdentity): Promise<ApprovedSubscription> {
   return withAdvisoryLock(unlocked.controlPlane, `subscription-request:${requestId}`, async (locked) => {
     const deps = { ...unlocked, controlPlane: locked };
     const { company, tenant } = await registerTenant(deps, requestId);

@@ -1,8 +1,10 @@
-import { failWith, withUserErrors } from '../../kit/errors';
+import { failWith } from '../../kit/errors';
 import { assertCan, issuingKeyOf } from '../authz';
 import type { AccessContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
-import { findAccessKey, issueAccessKey, mayRevoke, revokeAccessKey } from '../services/access-keys';
+import { runAccessMutation } from '../mutation';
+import { issueAccessKey, mayRevoke, revokeAccessKey } from '../services/access-keys';
+import { findAccessKey } from '../store/access-keys';
 
 /** The keys the caller may list and revoke: all of a company's for the operator, its own lineage for a key. */
 export function keysInView(ctx: AccessContext, companyId: string) {
@@ -14,22 +16,22 @@ export const accessKeyResolvers: Resolvers = {
   Mutation: {
     issueAccessKey: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'keys:manage', input.companyId);
-      return withUserErrors(() => issueAccessKey(ctx.deps, input.companyId, input, issuingKeyOf(ctx.caller), ctx.actor));
+      return runAccessMutation(ctx, 'issueAccessKey', (trx, actor) => issueAccessKey(trx, { ...input, issuer: issuingKeyOf(ctx.caller) }, actor));
     },
     revokeAccessKey: async (_parent, { input }, ctx) => ({
       revokedDescendants: [],
-      ...(await withUserErrors(async () => {
-        const key = await findAccessKey(ctx.deps.controlPlane, input.accessKeyId);
+      ...(await runAccessMutation(ctx, 'revokeAccessKey', async (trx, actor) => {
+        const key = await findAccessKey(trx, input.accessKeyId);
         // A key of another company is reported as missing, never as forbidden: ids must not leak.
         if (!key || (ctx.caller.kind !== 'ADMIN' && ctx.caller.tenant?.companyId !== key.company_id)) {
           assertCan(ctx.caller, 'keys:manage', ctx.caller.tenant?.companyId);
           failWith('input.accessKeyId', `No access key ${input.accessKeyId}`, 'NOT_FOUND');
         }
         assertCan(ctx.caller, 'keys:manage', key.company_id);
-        if (!(await mayRevoke(ctx.deps, issuingKeyOf(ctx.caller), key))) {
+        if (!(await mayRevoke(trx, issuingKeyOf(ctx.caller), key))) {
           failWith('input.accessKeyId', 'A key may revoke only itself and the keys issued from it; the operator revokes the others', 'KEY_NOT_MANAGEABLE');
         }
-        return revokeAccessKey(ctx.deps, key, { includeDescendants: input.includeDescendants ?? false }, ctx.actor);
+        return revokeAccessKey(trx, { key, includeDescendants: input.includeDescendants ?? false }, actor);
       })),
     }),
   },

@@ -1,3 +1,4 @@
+import { actorOf } from '../../kit/actor';
 import { withUserErrors } from '../../kit/errors';
 import { paginate } from '../../kit/pagination';
 import { assertCan } from '../authz';
@@ -25,7 +26,7 @@ export const companyResolvers: Resolvers = {
   Mutation: {
     addCompanyModules: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'company:addModules');
-      return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, ctx.actor) }));
+      return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, actorOf(ctx)) }));
     },
   },
   Company: {

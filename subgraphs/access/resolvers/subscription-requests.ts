@@ -1,7 +1,9 @@
+import { actorOf } from '../../kit/actor';
 import { withUserErrors } from '../../kit/errors';
 import { paginate } from '../../kit/pagination';
 import { assertCan } from '../authz';
 import type { Resolvers } from '../generated/resolvers-types';
+import { runAccessMutation } from '../mutation';
 import { approveSubscriptionRequest } from '../provisioning/approve-subscription';
 import { rejectSubscriptionRequest, requestSubscription } from '../services/subscription-requests';
 import { countSubscriptionRequests, findSubscriptionRequest, listSubscriptionRequests } from '../store/subscription-requests';
@@ -24,15 +26,14 @@ export const subscriptionRequestResolvers: Resolvers = {
     },
   },
   Mutation: {
-    requestSubscription: (_parent, { input }, ctx) =>
-      withUserErrors(async () => ({ request: await requestSubscription(ctx.deps, input, ctx.actor) })),
+    requestSubscription: (_parent, { input }, ctx) => runAccessMutation(ctx, 'requestSubscription', (trx, actor) => requestSubscription(trx, input, actor)),
     approveSubscriptionRequest: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'subscription:review');
-      return withUserErrors(() => approveSubscriptionRequest(ctx.deps, input.requestId, ctx.actor));
+      return withUserErrors(() => approveSubscriptionRequest(ctx.deps, input.requestId, actorOf(ctx)));
     },
     rejectSubscriptionRequest: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'subscription:review');
-      return withUserErrors(async () => ({ request: await rejectSubscriptionRequest(ctx.deps, input.requestId, input.reason ?? null, ctx.actor) }));
+      return runAccessMutation(ctx, 'rejectSubscriptionRequest', (trx, actor) => rejectSubscriptionRequest(trx, input, actor));
     },
   },
   SubscriptionRequest: {
