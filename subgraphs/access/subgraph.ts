@@ -27,6 +27,7 @@ export function createSubgraph(runtime: ServiceRuntime): SubgraphDefinition<Acce
     typeDefs: gql(subgraphSdl(manifest.name)),
     resolvers,
     createContext: (base) => createAccessContext(deps, base),
+    // Access serves from the control plane alone: ready when it answers (the module subgraphs' check is the kit's shardsReachable).
     checkReady: async () => {
       await sql`SELECT 1`.execute(deps.controlPlane);
     },

@@ -1,4 +1,4 @@
-import { scalarResolvers } from '../../kit/scalars';
+import { mergeResolvers } from '../../kit/resolvers';
 import type { Resolvers } from '../generated/resolvers-types';
 import { accountResolvers } from './accounts';
 import { balanceResolvers } from './balances';
@@ -8,13 +8,5 @@ import { overviewResolvers } from './overview';
 import { periodResolvers } from './periods';
 import { reconciliationResolvers } from './reconciliations';
 
-const parts: Resolvers[] = [accountResolvers, journalResolvers, balanceResolvers, bankResolvers, reconciliationResolvers, periodResolvers, overviewResolvers];
-
 /** The finance subgraph's resolvers, merged type by type from the area files. */
-export const resolvers: Resolvers = { ...scalarResolvers };
-for (const part of parts) {
-  for (const [type, fields] of Object.entries(part)) {
-    const target = resolvers as Record<string, object>;
-    target[type] = { ...(target[type] ?? {}), ...fields };
-  }
-}
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(accountResolvers, journalResolvers, balanceResolvers, bankResolvers, reconciliationResolvers, periodResolvers, overviewResolvers);
