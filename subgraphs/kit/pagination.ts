@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { badUserInput } from './errors';
-import { isValidDate } from './scalars';
+import { isCalendarDate } from '../../platform/dates';
+import { isUuid } from '../../platform/ids';
 
 export const MAX_PAGE_SIZE = 100;
 export const DEFAULT_PAGE_SIZE = 20;
@@ -15,11 +16,10 @@ export type CursorValues = ReadonlyArray<string | number>;
 export type CursorPart = 'timestamp' | 'uuid' | 'string' | 'integer';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const cursorPartIsValid: Record<CursorPart, (value: unknown) => boolean> = {
-  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && isValidDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
-  uuid: (v) => typeof v === 'string' && UUID.test(v),
+  timestamp: (v) => typeof v === 'string' && TIMESTAMP.test(v) && isCalendarDate(v.slice(0, 10)) && !Number.isNaN(Date.parse(v)),
+  uuid: (v) => typeof v === 'string' && isUuid(v),
   string: (v) => typeof v === 'string',
   integer: (v) => typeof v === 'number' && Number.isSafeInteger(v),
 };

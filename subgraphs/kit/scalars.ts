@@ -1,16 +1,8 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { isCalendarDate } from '../../platform/dates';
 import { badUserInput } from './errors';
 
 const DECIMAL = /^-?(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function isValidDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-}
 
 function literalString(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw badUserInput(`${scalar} must be given as a string`);
@@ -38,7 +30,7 @@ export const DecimalScalar = new GraphQLScalarType({
 });
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !isValidDate(value)) throw badUserInput(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !isCalendarDate(value)) throw badUserInput(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -59,7 +51,7 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 
 function parseDateTime(value: unknown): Date {
   // Date.parse rolls impossible days over (2026-02-30 → March 2nd), so the calendar day is checked on its own.
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || !isValidDate(value.slice(0, 10)) || Number.isNaN(Date.parse(value))) {
+  if (typeof value !== 'string' || !DATE_TIME.test(value) || !isCalendarDate(value.slice(0, 10)) || Number.isNaN(Date.parse(value))) {
     throw badUserInput(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
   }
   return new Date(value);

@@ -1,5 +1,6 @@
 import { GraphQLError, parseValue, type GraphQLScalarType } from 'graphql';
-import { DateScalar, DateTimeScalar, DecimalScalar, isValidDate } from '../../subgraphs/kit/scalars';
+import { isCalendarDate } from '../../platform/dates';
+import { DateScalar, DateTimeScalar, DecimalScalar } from '../../subgraphs/kit/scalars';
 
 function refusedValue(scalar: GraphQLScalarType, value: unknown): void {
   expect(() => scalar.parseValue(value)).toThrow(GraphQLError);
@@ -50,7 +51,7 @@ describe('Date', () => {
     for (const v of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', '26-01-05', '2026-01-05T00:00:00Z', '', 20260105, null]) {
       refusedValue(DateScalar, v);
     }
-    expect(isValidDate('2026-02-30')).toBe(false);
+    expect(isCalendarDate('2026-02-30')).toBe(false);
     expect(() => literal(DateScalar, '20260105')).toThrow(GraphQLError);
   });
 

@@ -1,13 +1,7 @@
 import type { PlanRow } from '../../../platform/control-plane';
 import { normalizeModules, type ModuleName } from '../../../platform/modules';
 import { userError, type UserError } from '../../kit/errors';
-
-// Deliberately simple: one @, no spaces, a dot in the domain. Deliverability is the inbox's job.
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function isEmail(value: string): boolean {
-  return value.length <= 254 && EMAIL.test(value);
-}
+import { isEmail, type Validated } from '../../kit/validation';
 
 export interface SubscriptionRequestInput {
   companyName: string;
@@ -27,7 +21,7 @@ export interface ValidSubscriptionRequest {
 export function validateSubscriptionRequest(
   input: SubscriptionRequestInput,
   plan: PlanRow | null | undefined,
-): { ok: true; value: ValidSubscriptionRequest } | { ok: false; userErrors: UserError[] } {
+): Validated<ValidSubscriptionRequest> {
   const errors: UserError[] = [];
   const companyName = input.companyName.trim();
   const contactEmail = input.contactEmail.trim().toLowerCase();
