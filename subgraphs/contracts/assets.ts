@@ -33,21 +33,12 @@ export const AssetRegistered = defineEvent({
   }),
 });
 
-export const AssetAssigned = defineEvent({
-  type: 'AssetAssigned',
-  source: 'ASSETS',
-  aggregateType: ASSET,
-  aggregateIdOf: byAsset,
-  payload: z.object({ assetId: uuid, employeeId: uuid, date: isoDate }),
-});
+/** A custody period of an asset starts (assigned) or ends (returned) with an employee on a date. */
+const custodyChange = z.object({ assetId: uuid, employeeId: uuid, date: isoDate });
 
-export const AssetReturned = defineEvent({
-  type: 'AssetReturned',
-  source: 'ASSETS',
-  aggregateType: ASSET,
-  aggregateIdOf: byAsset,
-  payload: z.object({ assetId: uuid, employeeId: uuid, date: isoDate }),
-});
+export const AssetAssigned = defineEvent({ type: 'AssetAssigned', source: 'ASSETS', aggregateType: ASSET, aggregateIdOf: byAsset, payload: custodyChange });
+
+export const AssetReturned = defineEvent({ type: 'AssetReturned', source: 'ASSETS', aggregateType: ASSET, aggregateIdOf: byAsset, payload: custodyChange });
 
 export const MaintenanceCompleted = defineEvent({
   type: 'MaintenanceCompleted',
