@@ -1,11 +1,12 @@
 // Lint rules of Fluxo: typescript-eslint's recommended set, the layers of
 // docs/adding-a-module.md as import boundaries, and one home for settings.
 // Formatting is Prettier's job (.prettierrc.json), so no stylistic rules here.
-import js from '@eslint/js';
-import { defineConfig, globalIgnores } from 'eslint/config';
-import prettier from 'eslint-config-prettier';
-import boundaries from 'eslint-plugin-boundaries';
-import tseslint from 'typescript-eslint';
+// CommonJS like the rest of the repository, so jest can load it in tests/unit/layers.test.ts.
+const js = require('@eslint/js');
+const { defineConfig, globalIgnores } = require('eslint/config');
+const prettier = require('eslint-config-prettier');
+const boundaries = require('eslint-plugin-boundaries');
+const tseslint = require('typescript-eslint');
 
 /**
  * The layers, by folder from the repository root. A file belongs to the first
@@ -42,7 +43,7 @@ const policies = [
   { from: { element: { type: ['root', 'outside'] } }, allow: mayImport('*') },
 ];
 
-export default defineConfig(
+module.exports = defineConfig(
   globalIgnores(['**/generated/**', 'dist/**', '.data/**', 'coverage/**']),
   js.configs.recommended,
   tseslint.configs.recommended,
@@ -50,7 +51,7 @@ export default defineConfig(
     files: ['**/*.ts'],
     plugins: { boundaries },
     settings: {
-      'boundaries/root-path': import.meta.dirname,
+      'boundaries/root-path': __dirname,
       'boundaries/elements': elements,
       'boundaries/legacy-templates': false,
       // Relative imports name TypeScript files without their extension.
@@ -74,7 +75,7 @@ export default defineConfig(
     rules: { 'no-restricted-properties': 'off' },
   },
   {
-    // Plain CommonJS at the root (jest.config.js) runs in Node.
+    // Plain CommonJS at the root (jest.config.js, this file) runs in Node.
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
