@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { ModuleName } from './modules';
-import { moduleSchema } from './modules';
+import { MODULES, moduleSchema } from './modules';
 
 /** Root of the migration folders, both from sources (tsx, jest) and from dist/. */
 export const MIGRATIONS_ROOT = path.resolve(__dirname, '..', 'migrations');
@@ -42,10 +42,28 @@ function unwrap(scope: string, result: MigrationResultSet): string[] {
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** Migrates the control-plane database; returns the names of the migrations applied now. */
+/**
+ * Migrates the control-plane database, then records this build's modules in its
+ * table of known modules; returns the names of the migrations applied now.
+ */
 export async function migrateGlobal(db: Kysely<any>, folder = path.join(MIGRATIONS_ROOT, 'global')): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder) });
-  return unwrap('global', await migrator.migrateToLatest());
+  const applied = unwrap('global', await migrator.migrateToLatest());
+  await registerModules(db);
+  return applied;
+}
+
+/**
+ * Keeps the control plane's `module` table in step with platform/modules.ts, so
+ * that a new module is named once in code and the database accepts it in every
+ * `modules` column. Names are added, never removed: old rows may still use them.
+ */
+export async function registerModules(db: Kysely<{ module: { name: string } }>): Promise<void> {
+  await db
+    .insertInto('module')
+    .values(MODULES.map((name) => ({ name })))
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute();
 }
 
 /** A tenant database owner: a business module or the platform's audit schema. */

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { MODULE_DESCRIPTIONS, MODULES } from '../../platform/modules';
 
 /** The repository root from sources, or the folder beside dist/ that holds the .graphql files. */
 const ROOTS = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')];
@@ -12,7 +13,18 @@ function read(relative: string): string {
   throw new Error(`schema file ${relative} not found`);
 }
 
-/** The SDL a subgraph serves: the kit's shared types followed by its own schema. */
+/**
+ * The enum `ModuleName`, written from platform/modules.ts so that a new module
+ * is named in one place. graphql-codegen reads the same text from
+ * subgraphs/kit/generated/module-name.graphql (`npm run codegen` writes it).
+ */
+export function moduleNameSdl(): string {
+  // JSON string escapes are valid GraphQL string escapes.
+  const values = MODULES.map((module) => `  ${JSON.stringify(MODULE_DESCRIPTIONS[module])}\n  ${module}\n`).join('');
+  return `"The business modules a company can subscribe to."\nenum ModuleName {\n${values}}\n`;
+}
+
+/** The SDL a subgraph serves: the kit's shared types, the module names, then its own schema. */
 export function subgraphSdl(name: string): string {
-  return `${read('subgraphs/kit/common.graphql')}\n${read(`subgraphs/${name}/schema.graphql`)}`;
+  return `${read('subgraphs/kit/common.graphql')}\n${moduleNameSdl()}\n${read(`subgraphs/${name}/schema.graphql`)}`;
 }
