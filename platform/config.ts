@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidSetting, SETTING_PATTERNS, SETTINGS, type CrashPoint, type Partition, type SettingDefinition, type SettingName, type SettingValues } from './settings';
+import { InvalidSetting, SETTING_PATTERNS, SETTINGS, type CrashPoint, type Partition, type SettingDefinition, type SettingName, type SettingPattern, type SettingValues } from './settings';
 
 export type { CrashPoint, FluxoProcess, Partition } from './settings';
 
@@ -153,16 +153,17 @@ export function loadConfig(env: Environment = process.env): FluxoConfig {
     }
   };
   const values = Object.fromEntries(Object.entries(SETTINGS).map(([name, definition]) => [name, read(name, definition as SettingDefinition<unknown>)])) as SettingValues;
-  const families: Families = { ports: {}, urls: {} };
-  for (const name of Object.keys(env).sort()) {
-    if (name in SETTINGS) continue;
-    const portOf = SETTING_PATTERNS['FLUXO_<NAME>_PORT'].pattern.exec(name)?.[1];
-    const port = portOf === undefined ? null : read(name, SETTING_PATTERNS['FLUXO_<NAME>_PORT']);
-    if (portOf !== undefined && port !== null) families.ports[portOf] = port;
-    const urlOf = SETTING_PATTERNS['FLUXO_<NAME>_URL'].pattern.exec(name)?.[1];
-    const url = urlOf === undefined ? null : read(name, SETTING_PATTERNS['FLUXO_<NAME>_URL']);
-    if (urlOf !== undefined && url !== null) families.urls[urlOf] = url;
-  }
+  // Variables named after a subgraph, by the subgraph's part of the name.
+  const family = <T>(pattern: SettingPattern<T | null>): Record<string, T> => {
+    const found: Record<string, T> = {};
+    for (const name of Object.keys(env).sort()) {
+      const subgraph = name in SETTINGS ? undefined : pattern.pattern.exec(name)?.[1];
+      const value = subgraph === undefined ? null : read(name, pattern);
+      if (subgraph !== undefined && value !== null) found[subgraph] = value;
+    }
+    return found;
+  };
+  const families: Families = { ports: family(SETTING_PATTERNS['FLUXO_<NAME>_PORT']), urls: family(SETTING_PATTERNS['FLUXO_<NAME>_URL']) };
   if (problems.length > 0) throw new ServiceConfigError(problems.join('; '));
   return assemble(values, families, given);
 }
