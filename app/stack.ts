@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { createDatabase } from '../platform/db';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { limitsFromEnv, manifestPath, supergraphPath, type FluxoConfig, type LimitOptions } from '../platform/config';
+import { subgraphPortVariable, type FluxoConfig, type LimitOptions } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { TenantMigrationSource } from '../platform/migrations';
 import type { ContextKeyPair } from '../platform/tenant-context';
@@ -24,11 +24,13 @@ export interface StackOptions {
   keys: ContextKeyPair;
   adminToken: string;
   gatewayPort: number;
-  /** Port per subgraph; 0 picks a free one (tests). Defaults to each manifest's port or its env override. */
+  /** Port per subgraph; 0 picks a free one (tests). Defaults to FLUXO_<NAME>_PORT, else the manifest's port. */
   subgraphPort?: (manifest: SubgraphManifest) => number;
   sandbox: boolean;
+  /** Defaults to config.gateway.keyCacheTtlMillis (FLUXO_KEY_CACHE_TTL_MS). */
   keyCacheTtlMillis?: number;
   tenantMigrations?: TenantMigrationSource;
+  /** Defaults to config.gateway.limits. */
   limits?: LimitOptions;
   onQuery?: (sql: string, database: string, subgraph: string) => void;
   /** Also run the outbox worker in this process (npm start does; tests drive the relay themselves). */
@@ -49,6 +51,7 @@ export interface RunningStack {
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const subgraphs: RunningService[] = [];
   const runtimes: ServiceRuntime[] = [];
+  // On one box the gateway shares PostgreSQL's connections with every subgraph and the worker: a small pool of its own.
   const gatewayDb = createDatabase<ControlPlaneDB>(options.config.databaseUrl, { max: 5, applicationName: 'fluxo-gateway' });
   let worker: OutboxWorker | null = null;
   const stopAll = async (gateway?: RunningGateway) => {
@@ -66,26 +69,27 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       const definition = loadSubgraphFactory(manifest)(runtime);
       subgraphs.push(
         await startSubgraph(definition, {
-          port: options.subgraphPort ? options.subgraphPort(manifest) : subgraphPort(manifest),
-          portVariable: `FLUXO_${manifest.name.toUpperCase()}_PORT`,
+          port: options.subgraphPort ? options.subgraphPort(manifest) : subgraphPort(manifest, options.config),
+          portVariable: subgraphPortVariable(manifest.name),
           publicKey: options.keys.publicKey,
           logger: options.logger,
         }),
       );
     }
+    const settings = options.config.gateway;
     const gateway = await startGateway({
       port: options.gatewayPort,
-      supergraphPath: supergraphPath(),
-      manifestPath: manifestPath(),
+      supergraphPath: settings.supergraphPath,
+      manifestPath: settings.manifestPath,
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       controlPlane: gatewayDb,
       controlPlaneUrl: options.config.databaseUrl,
       contextPrivateKey: options.keys.privateKey,
       adminToken: options.adminToken,
       sandbox: options.sandbox,
-      limits: options.limits ?? limitsFromEnv(),
-      keyCacheTtlMillis: options.keyCacheTtlMillis ?? 30_000,
-      exposeQueryPlan: process.env.FLUXO_EXPOSE_QUERY_PLAN === '1' && process.env.NODE_ENV !== 'production',
+      limits: options.limits ?? settings.limits,
+      keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
+      exposeQueryPlan: settings.exposeQueryPlan,
       logger: options.logger,
     });
     if (options.worker) {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { parseShards, type FluxoConfig } from '../platform/config';
+import { loadConfig } from '../platform/config';
 import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
@@ -123,15 +123,16 @@ async function main(): Promise<void> {
   const name = `fluxo_bench_ledger_${randomBytes(3).toString('hex')}`;
   const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config: FluxoConfig = {
-    databaseUrl: withDatabase(serverUrl, name),
-    shards: parseShards(undefined, serverUrl),
-    defaultShard: 'default',
-    tenantDatabasePrefix: `${name}_t_`,
-    dataDir: '/nonexistent',
-    logLevel: 'silent',
-    nodeEnv: 'production',
-  };
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: withDatabase(serverUrl, name),
+    FLUXO_SHARDS: `default=${serverUrl}`,
+    FLUXO_DEFAULT_SHARD: 'default',
+    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
+    FLUXO_DATA_DIR: '/nonexistent',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+  });
   const controlPlane = createDatabase<any>(config.databaseUrl, { max: 2 });
   let tenantDb: Kysely<FinanceDB> | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;

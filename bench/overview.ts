@@ -22,7 +22,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { parseShards, type FluxoConfig } from '../platform/config';
+import { loadConfig } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
@@ -208,15 +208,16 @@ async function main(): Promise<void> {
   const name = `fluxo_bench_overview_${randomBytes(3).toString('hex')}`;
   const admin = createDatabase<any>(SERVER, { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config: FluxoConfig = {
-    databaseUrl: withDatabase(SERVER, name),
-    shards: parseShards(undefined, SERVER),
-    defaultShard: 'default',
-    tenantDatabasePrefix: `${name}_t_`,
-    dataDir: '/nonexistent',
-    logLevel: 'silent',
-    nodeEnv: 'production',
-  };
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: withDatabase(SERVER, name),
+    FLUXO_SHARDS: `default=${SERVER}`,
+    FLUXO_DEFAULT_SHARD: 'default',
+    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
+    FLUXO_DATA_DIR: '/nonexistent',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'production',
+  });
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let stop: (() => Promise<void>) | undefined;
   let tenantDb: Kysely<any> | undefined;

@@ -2,7 +2,7 @@ import os from 'node:os';
 import { sql } from 'kysely';
 import pino from 'pino';
 import { BackupError } from '../platform/backup';
-import { loadConfig, type FluxoConfig } from '../platform/config';
+import { loadConfig, ServiceConfigError, type FluxoConfig } from '../platform/config';
 import { createDatabase, databaseName, isPgError } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
@@ -11,7 +11,7 @@ import type { AccessDeps } from '../subgraphs/access/deps';
 import type { ActorIdentity } from '../subgraphs/kit/actor';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { UserErrorsException } from '../subgraphs/kit/errors';
-import { operatorMessage, ServiceConfigError } from '../platform/process';
+import { operatorMessage } from '../platform/process';
 import { ServiceRuntime } from '../platform/runtime';
 
 /** Thrown for anything the operator typed wrong; printed as one line. */
@@ -21,8 +21,8 @@ export class CliUsageError extends ServiceConfigError {}
  * Logs of one-shot commands go to stderr and are quiet by default: the
  * command's own report is the output. LOG_LEVEL=debug shows what happened.
  */
-export function cliLogger(): Logger {
-  return pino({ level: process.env.LOG_LEVEL ?? 'silent', base: { service: 'cli' } }, pino.destination(2));
+export function cliLogger(config: FluxoConfig): Logger {
+  return pino({ level: config.cli.logLevel, base: { service: 'cli' } }, pino.destination(2));
 }
 
 /** How the global audit log names work done from this CLI: the OS user who ran it. */
@@ -37,16 +37,16 @@ export function cliActor(): ActorIdentity {
 }
 
 /** Configuration of commands that work on an existing control plane: DATABASE_URL must say which. */
-export function configWithDatabaseUrl(env: NodeJS.ProcessEnv = process.env): FluxoConfig {
-  if (!env.DATABASE_URL) {
+export function configWithDatabaseUrl(config: FluxoConfig = loadConfig()): FluxoConfig {
+  if (!config.given.has('DATABASE_URL')) {
     throw new CliUsageError('DATABASE_URL is not set (for the embedded PostgreSQL of `npm start`, use the URL its banner prints)');
   }
-  return loadConfig(env);
+  return config;
 }
 
 /** Runs `work` with the access subgraph's services over the configured control plane, closing every pool after. */
 export async function withAccessDeps<T>(config: FluxoConfig, work: (deps: AccessDeps) => Promise<T>): Promise<T> {
-  const runtime = new ServiceRuntime(config, cliLogger());
+  const runtime = new ServiceRuntime(config, cliLogger(config));
   try {
     return await work(accessDeps(runtime));
   } finally {
@@ -87,9 +87,9 @@ export function positiveInt(value: string): number {
   return n;
 }
 
-/** One line an operator can act on, or the stack trace of a fault (FLUXO_DEBUG=1 always shows it). */
-export function describeFailure(error: unknown): string {
-  if (process.env.FLUXO_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
+/** One line an operator can act on, or the stack trace of a fault (`debug`, FLUXO_DEBUG=1, always shows it). */
+export function describeFailure(error: unknown, debug = false): string {
+  if (debug && error instanceof Error && error.stack) return error.stack;
   if (error instanceof UserErrorsException) return error.userErrors.map((e) => `${e.message} (${e.code})`).join('; ');
   if (error instanceof BackupError) return error.message;
   const line = operatorMessage(error);
@@ -107,8 +107,17 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<void>):
     try {
       await run(...args);
     } catch (error) {
-      process.stderr.write(`fluxo: ${describeFailure(error)}\n`);
+      process.stderr.write(`fluxo: ${describeFailure(error, debugRequested())}\n`);
       process.exit(1);
     }
   };
+}
+
+/** FLUXO_DEBUG, read when a command failed; a configuration that does not load is itself the failure being reported. */
+function debugRequested(): boolean {
+  try {
+    return loadConfig().cli.debug;
+  } catch {
+    return false;
+  }
 }

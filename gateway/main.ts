@@ -1,10 +1,8 @@
-import { intFromEnv, loadConfig } from '../platform/config';
+import { parsePemSetting, requiredSetting, requireSettings, subgraphUrl, subgraphUrlVariable } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
-import { limitsFromEnv, manifestPath, supergraphPath } from '../platform/config';
+import { runService } from '../platform/process';
 import { privateKeyFromPem } from '../platform/tenant-context';
-import { envName } from '../platform/subgraphs';
-import { bindHost, checkAdminToken, pemFromEnv, requireEnv, runService, sandboxFromEnv } from '../platform/process';
 import { startGateway } from './server';
 import { readSupergraph, supergraphServices } from './supergraph';
 
@@ -13,34 +11,32 @@ process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 /**
  * `node dist/gateway/main.js`: the gateway alone, for real deployments. Every
- * subgraph runs elsewhere and is found at FLUXO_<NAME>_URL.
+ * subgraph runs elsewhere and is found at FLUXO_<NAME>_URL; the names come from
+ * the supergraph.
  */
-runService('gateway', async (logger) => {
-  const urlVariables = supergraphServices(readSupergraph(supergraphPath())).map((s) => ({ name: s.name, variable: `FLUXO_${envName(s.name)}_URL` }));
+runService('gateway', async (logger, config) => {
+  const settings = config.gateway;
+  const services = supergraphServices(readSupergraph(settings.supergraphPath));
   // Checked together so one run names every missing variable.
-  requireEnv(['DATABASE_URL', 'FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY', ...urlVariables.map((u) => u.variable)]);
-  const env = requireEnv(['FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY']);
-  const subgraphUrls = Object.fromEntries(urlVariables.map((u) => [u.name, process.env[u.variable] as string]));
-  const contextPrivateKey = pemFromEnv('FLUXO_CONTEXT_PRIVATE_KEY', env.FLUXO_CONTEXT_PRIVATE_KEY, privateKeyFromPem);
-  const config = loadConfig();
-  const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, {
-    max: intFromEnv(process.env.FLUXO_CONTROL_PLANE_POOL, 10, 'FLUXO_CONTROL_PLANE_POOL'),
-    applicationName: 'fluxo-gateway',
-  });
+  requireSettings(config, ['DATABASE_URL', 'FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY', ...services.map((s) => subgraphUrlVariable(s.name))]);
+  const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, subgraphUrl(config, s.name) ?? s.url]));
+  const contextPrivateKey = parsePemSetting('FLUXO_CONTEXT_PRIVATE_KEY', config.secrets.contextPrivateKey, privateKeyFromPem);
+  const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: config.pools.controlPlane, applicationName: 'fluxo-gateway' });
   try {
     const gateway = await startGateway({
-      port: intFromEnv(process.env.PORT, 4000, 'PORT'),
-      host: bindHost(),
-      supergraphPath: supergraphPath(),
-    manifestPath: manifestPath(),
+      port: settings.port,
+      host: settings.host,
+      supergraphPath: settings.supergraphPath,
+      manifestPath: settings.manifestPath,
       subgraphUrls,
       controlPlane,
       controlPlaneUrl: config.databaseUrl,
       contextPrivateKey,
-      adminToken: checkAdminToken(env.FLUXO_ADMIN_TOKEN),
-      sandbox: sandboxFromEnv(),
-      limits: limitsFromEnv(),
-      keyCacheTtlMillis: intFromEnv(process.env.FLUXO_KEY_CACHE_TTL_MS, 30_000, 'FLUXO_KEY_CACHE_TTL_MS'),
+      adminToken: requiredSetting(config.secrets.adminToken, 'FLUXO_ADMIN_TOKEN'),
+      sandbox: settings.sandbox,
+      limits: settings.limits,
+      keyCacheTtlMillis: settings.keyCacheTtlMillis,
+      exposeQueryPlan: settings.exposeQueryPlan,
       logger,
     });
     return {

@@ -58,3 +58,5 @@ export function createMetrics() {
   };
   return { registry, plugin, observeFetch, fetchFigures };
 }
+
+export type GatewayMetrics = ReturnType<typeof createMetrics>;

@@ -36,9 +36,9 @@ export function parseToolMajor(versionOutput: string): number {
   return Number(match[1]);
 }
 
-/** Locates a tool and reads its version. */
-export async function findPgTool(name: PgToolName, env: NodeJS.ProcessEnv = process.env): Promise<PgTool> {
-  const file = env.FLUXO_PG_BIN ? path.join(env.FLUXO_PG_BIN, name) : name;
+/** Locates a tool (in `pgBin`, FLUXO_PG_BIN, else on PATH) and reads its version. */
+export async function findPgTool(name: PgToolName, pgBin: string | null = null): Promise<PgTool> {
+  const file = pgBin ? path.join(pgBin, name) : name;
   try {
     const { stdout } = await run(file, ['--version']);
     return { name, path: file, major: parseToolMajor(stdout) };
@@ -79,8 +79,8 @@ function spawnTool(tool: PgTool, args: string[]): Promise<void> {
 }
 
 /** Writes the whole database to `file` (custom format); ownership is left out, so any role can restore it. */
-export async function backupDatabase(databaseUrl: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const tool = await findPgTool('pg_dump', env);
+export async function backupDatabase(databaseUrl: string, file: string, pgBin: string | null = null): Promise<void> {
+  const tool = await findPgTool('pg_dump', pgBin);
   assertToolFits(tool, await serverMajor(databaseUrl));
   await spawnTool(tool, ['--format=custom', '--no-owner', '--no-privileges', `--file=${file}`, `--dbname=${databaseUrl}`]);
 }
@@ -89,8 +89,8 @@ export async function backupDatabase(databaseUrl: string, file: string, env: Nod
  * Restores an archive into a new database on the server, in one transaction;
  * when it fails the new database is dropped again.
  */
-export async function restoreToNewDatabase(serverUrl: string, database: string, file: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const tool = await findPgTool('pg_restore', env);
+export async function restoreToNewDatabase(serverUrl: string, database: string, file: string, pgBin: string | null = null): Promise<void> {
+  const tool = await findPgTool('pg_restore', pgBin);
   assertToolFits(tool, await serverMajor(withDatabase(serverUrl, 'postgres')));
   const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
   try {

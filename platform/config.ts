@@ -1,58 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { InvalidSetting, SETTING_PATTERNS, SETTINGS, type CrashPoint, type Partition, type SettingDefinition, type SettingName, type SettingPattern, type SettingValues } from './settings';
+
+export type { CrashPoint, FluxoProcess, Partition } from './settings';
 
 /**
- * Process configuration, read once from the environment. Nothing else reads
- * `process.env` for settings, so every knob is listed here with its default.
+ * Process configuration, read once from the environment and handed to each
+ * process in typed sections. This is the only file that reads `process.env`
+ * for settings; the settings themselves are catalogued in ./settings.ts.
  */
-export interface FluxoConfig {
-  /** Control-plane database. */
-  databaseUrl: string;
-  /** Shard name → server connection string (database part ignored). `default` is the control plane's server. */
-  shards: Record<string, string>;
-  /** Shard that new tenants are placed on. */
-  defaultShard: string;
-  /** Prefix of tenant database names; tests give each file its own. */
-  tenantDatabasePrefix: string;
-  dataDir: string;
-  logLevel: string;
-  nodeEnv: string;
-}
 
-export function parseShards(raw: string | undefined, databaseUrl: string): Record<string, string> {
-  const shards: Record<string, string> = {};
-  if (raw) {
-    // FLUXO_SHARDS="eu1=postgres://host1:5432,eu2=postgres://host2:5432"
-    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const eq = part.indexOf('=');
-      if (eq <= 0) throw new Error(`FLUXO_SHARDS entry "${part}" must look like name=postgres://host:port`);
-      shards[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
-    }
-  }
-  if (!shards.default) shards.default = databaseUrl;
-  return shards;
-}
-
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): FluxoConfig {
-  const dataDir = path.resolve(env.FLUXO_DATA_DIR ?? '.data');
-  const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/fluxo';
-  return {
-    databaseUrl,
-    shards: parseShards(env.FLUXO_SHARDS, databaseUrl),
-    defaultShard: env.FLUXO_DEFAULT_SHARD ?? 'default',
-    tenantDatabasePrefix: env.FLUXO_TENANT_DB_PREFIX ?? 'fluxo_tenant_',
-    dataDir,
-    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
-    nodeEnv: env.NODE_ENV ?? 'development',
-  };
-}
-
-export function intFromEnv(value: string | undefined, fallback: number, name: string): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
+/** A setting the operator must fix; its message is the whole story, so no stack trace is shown. */
+export class ServiceConfigError extends Error {}
 
 /** Query-shape limits and request budgets of the gateway. */
 export interface LimitOptions {
@@ -74,30 +33,243 @@ export interface LimitOptions {
   redisUrl: string | null;
 }
 
-/** schema/supergraph.graphql, found from sources (tsx, jest) and from dist/. */
-export function supergraphPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FLUXO_SUPERGRAPH_PATH) return path.resolve(env.FLUXO_SUPERGRAPH_PATH);
-  const fromSources = path.resolve(__dirname, '..', 'schema', 'supergraph.graphql');
-  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'schema', 'supergraph.graphql');
+export interface GatewaySettings {
+  port: number;
+  /** Where the gateway run alone listens. */
+  host: string;
+  supergraphPath: string;
+  /** operations/manifest.json: the persisted (safelisted) operations. */
+  manifestPath: string;
+  /** Subgraph URLs given as FLUXO_<NAME>_URL, by NAME (see subgraphUrl). */
+  subgraphUrls: Readonly<Record<string, string>>;
+  sandbox: boolean;
+  exposeQueryPlan: boolean;
+  keyCacheTtlMillis: number;
+  limits: LimitOptions;
 }
 
-/** operations/manifest.json (persisted operations), found from sources and from dist/. */
-export function manifestPath(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FLUXO_MANIFEST_PATH) return path.resolve(env.FLUXO_MANIFEST_PATH);
-  const fromSources = path.resolve(__dirname, '..', 'operations', 'manifest.json');
-  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', 'operations', 'manifest.json');
+export interface SubgraphSettings {
+  /** Where a subgraph run alone listens. */
+  host: string;
+  /** Ports given as FLUXO_<NAME>_PORT, by NAME (see subgraphPort in ./subgraphs). */
+  ports: Readonly<Record<string, number>>;
 }
 
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): LimitOptions {
-  return {
-    maxDepth: intFromEnv(env.FLUXO_MAX_DEPTH, 12, 'FLUXO_MAX_DEPTH'),
-    maxAliases: intFromEnv(env.FLUXO_MAX_ALIASES, 20, 'FLUXO_MAX_ALIASES'),
-    maxCost: intFromEnv(env.FLUXO_MAX_COST, 20_000, 'FLUXO_MAX_COST'),
-    maxTokens: intFromEnv(env.FLUXO_MAX_TOKENS, 5_000, 'FLUXO_MAX_TOKENS'),
-    perKeyPerMinute: intFromEnv(env.FLUXO_RATE_LIMIT_PER_MINUTE, 6_000, 'FLUXO_RATE_LIMIT_PER_MINUTE'),
-    anonymousPerMinute: intFromEnv(env.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE, 120, 'FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE'),
-    failedCredentialsPerMinute: intFromEnv(env.FLUXO_FAILED_CREDENTIALS_PER_MINUTE, 30, 'FLUXO_FAILED_CREDENTIALS_PER_MINUTE'),
-    exposeSuggestions: env.NODE_ENV !== 'production',
-    redisUrl: env.FLUXO_REDIS_URL?.trim() || null,
+/** Given secrets; null where `fluxo start` generates its own in the data dir. PEM keys are parsed where used. */
+export interface SecretSettings {
+  adminToken: string | null;
+  contextPrivateKey: string | null;
+  contextPublicKey: string | null;
+}
+
+export interface PoolSettings {
+  controlPlane: number;
+  perTenant: number;
+  tenantConnectionsMax: number;
+  tenantIdleMillis: number;
+}
+
+export interface WorkerSettings {
+  pollMillis: number;
+  maxListeners: number;
+  partition: Partition;
+  /** Fault injection of the crash-safety tests. */
+  crashAt: CrashPoint | null;
+}
+
+export interface StartSettings {
+  demo: boolean;
+  embeddedPostgresPort: number;
+}
+
+export interface CliSettings {
+  logLevel: string;
+  /** Print the stack trace of every failure. */
+  debug: boolean;
+  /** Directory of pg_dump and pg_restore; null looks them up on PATH. */
+  pgBin: string | null;
+}
+
+export interface FluxoConfig {
+  /** Control-plane database. */
+  databaseUrl: string;
+  /** Shard name → server connection string (database part ignored). `default` is the control plane's server unless named. */
+  shards: Record<string, string>;
+  /** Shard that new tenants are placed on. */
+  defaultShard: string;
+  /** Prefix of tenant database names; tests give each file its own. */
+  tenantDatabasePrefix: string;
+  dataDir: string;
+  logLevel: string;
+  nodeEnv: string;
+  gateway: GatewaySettings;
+  subgraph: SubgraphSettings;
+  secrets: SecretSettings;
+  pools: PoolSettings;
+  worker: WorkerSettings;
+  start: StartSettings;
+  cli: CliSettings;
+  /** Variables that were set (non-empty): what requireSettings checks. */
+  given: ReadonlySet<string>;
+  /** Every setting's value, from which the sections are built. */
+  settings: Readonly<SettingValues>;
+}
+
+type Environment = Readonly<Record<string, string | undefined>>;
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/fluxo';
+
+/** Subgraph names as they appear in variable names: `assets` → `ASSETS`. */
+export function envName(name: string): string {
+  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+}
+
+export const subgraphPortVariable = (subgraph: string): string => `FLUXO_${envName(subgraph)}_PORT`;
+export const subgraphUrlVariable = (subgraph: string): string => `FLUXO_${envName(subgraph)}_URL`;
+
+/** A subgraph's URL given as FLUXO_<NAME>_URL, or null. */
+export function subgraphUrl(config: Pick<FluxoConfig, 'gateway'>, subgraph: string): string | null {
+  return config.gateway.subgraphUrls[envName(subgraph)] ?? null;
+}
+
+/**
+ * Reads and checks every setting. Every bad value is reported at once, in one
+ * ServiceConfigError naming each variable, so a start stops with one line.
+ * Pure: tests build configurations from plain objects.
+ */
+export function loadConfig(env: Environment = process.env): FluxoConfig {
+  const problems: string[] = [];
+  const given = new Set<string>();
+  const read = <T>(name: string, definition: SettingDefinition<T>): T => {
+    const raw = env[name];
+    if (raw === undefined || raw.trim() === '') return definition.unset;
+    given.add(name);
+    try {
+      return definition.parse(raw);
+    } catch (error) {
+      if (!(error instanceof InvalidSetting)) throw error;
+      problems.push(`${name} ${error.message}${definition.secret ? '' : `, got "${raw}"`}`);
+      return definition.unset;
+    }
   };
+  const values = Object.fromEntries(Object.entries(SETTINGS).map(([name, definition]) => [name, read(name, definition as SettingDefinition<unknown>)])) as SettingValues;
+  // Variables named after a subgraph, by the subgraph's part of the name.
+  const family = <T>(pattern: SettingPattern<T | null>): Record<string, T> => {
+    const found: Record<string, T> = {};
+    for (const name of Object.keys(env).sort()) {
+      const subgraph = name in SETTINGS ? undefined : pattern.pattern.exec(name)?.[1];
+      const value = subgraph === undefined ? null : read(name, pattern);
+      if (subgraph !== undefined && value !== null) found[subgraph] = value;
+    }
+    return found;
+  };
+  const families: Families = { ports: family(SETTING_PATTERNS['FLUXO_<NAME>_PORT']), urls: family(SETTING_PATTERNS['FLUXO_<NAME>_URL']) };
+  if (problems.length > 0) throw new ServiceConfigError(problems.join('; '));
+  return assemble(values, families, given);
+}
+
+/** One setting's value, checked as loadConfig checks it. */
+export function parseSetting<N extends SettingName>(name: N, value: string | undefined): SettingValues[N] {
+  return loadConfig({ [name]: value }).settings[name];
+}
+
+/** The same configuration with another control plane (`fluxo start` learns the embedded server's URL after reading it). */
+export function withControlPlane(config: FluxoConfig, databaseUrl: string): FluxoConfig {
+  return assemble({ ...config.settings, DATABASE_URL: databaseUrl }, { ports: { ...config.subgraph.ports }, urls: { ...config.gateway.subgraphUrls } }, new Set([...config.given, 'DATABASE_URL']));
+}
+
+/** Stops a start naming every one of `names` that was not set. */
+export function requireSettings(config: FluxoConfig, names: readonly string[]): void {
+  const missing = names.filter((n) => !config.given.has(n));
+  if (missing.length > 0) throw new ServiceConfigError(`missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
+}
+
+/** A setting without a default that this process cannot do without. */
+export function requiredSetting<T>(value: T | null, name: string): T {
+  if (value === null) throw new ServiceConfigError(`missing required environment variable: ${name}`);
+  return value;
+}
+
+/** Parses a PEM key setting where it is used, turning the crypto library's decoder message into one that names the variable. */
+export function parsePemSetting<T>(name: string, value: string | null, parse: (pem: string) => T): T {
+  const pem = requiredSetting(value, name);
+  try {
+    return parse(pem);
+  } catch {
+    throw new ServiceConfigError(`${name} is not a valid PEM key (newlines may be written as \\n)`);
+  }
+}
+
+/** The gateway's limits as the environment sets them (tests start from these and change one). */
+export function limitsFromEnv(env: Environment = process.env): LimitOptions {
+  return loadConfig(env).gateway.limits;
+}
+
+interface Families {
+  ports: Record<string, number>;
+  urls: Record<string, string>;
+}
+
+function assemble(values: SettingValues, families: Families, given: ReadonlySet<string>): FluxoConfig {
+  const nodeEnv = values.NODE_ENV;
+  const production = nodeEnv === 'production';
+  const databaseUrl = values.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+  const shards = { ...values.FLUXO_SHARDS, default: values.FLUXO_SHARDS.default || databaseUrl };
+  if (!(values.FLUXO_DEFAULT_SHARD in shards)) {
+    throw new ServiceConfigError(`FLUXO_DEFAULT_SHARD names shard "${values.FLUXO_DEFAULT_SHARD}", which FLUXO_SHARDS does not define (shards: ${Object.keys(shards).join(', ')})`);
+  }
+  return {
+    databaseUrl,
+    shards,
+    defaultShard: values.FLUXO_DEFAULT_SHARD,
+    tenantDatabasePrefix: values.FLUXO_TENANT_DB_PREFIX,
+    dataDir: path.resolve(values.FLUXO_DATA_DIR),
+    logLevel: values.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    nodeEnv,
+    gateway: {
+      port: values.PORT,
+      host: values.HOST,
+      supergraphPath: values.FLUXO_SUPERGRAPH_PATH ? path.resolve(values.FLUXO_SUPERGRAPH_PATH) : besideTheCode('schema', 'supergraph.graphql'),
+      manifestPath: values.FLUXO_MANIFEST_PATH ? path.resolve(values.FLUXO_MANIFEST_PATH) : besideTheCode('operations', 'manifest.json'),
+      subgraphUrls: families.urls,
+      sandbox: !production || values.FLUXO_SANDBOX,
+      exposeQueryPlan: values.FLUXO_EXPOSE_QUERY_PLAN && !production,
+      keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
+      limits: {
+        maxDepth: values.FLUXO_MAX_DEPTH,
+        maxAliases: values.FLUXO_MAX_ALIASES,
+        maxCost: values.FLUXO_MAX_COST,
+        maxTokens: values.FLUXO_MAX_TOKENS,
+        perKeyPerMinute: values.FLUXO_RATE_LIMIT_PER_MINUTE,
+        anonymousPerMinute: values.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+        failedCredentialsPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_MINUTE,
+        exposeSuggestions: !production,
+        redisUrl: values.FLUXO_REDIS_URL,
+      },
+    },
+    subgraph: { host: values.HOST, ports: families.ports },
+    secrets: { adminToken: values.FLUXO_ADMIN_TOKEN, contextPrivateKey: values.FLUXO_CONTEXT_PRIVATE_KEY, contextPublicKey: values.FLUXO_CONTEXT_PUBLIC_KEY },
+    pools: {
+      controlPlane: values.FLUXO_CONTROL_PLANE_POOL,
+      perTenant: values.FLUXO_TENANT_POOL_SIZE,
+      tenantConnectionsMax: values.FLUXO_TENANT_CONNECTIONS_MAX,
+      tenantIdleMillis: values.FLUXO_TENANT_POOL_IDLE_MS,
+    },
+    worker: {
+      pollMillis: values.FLUXO_WORKER_POLL_MS,
+      maxListeners: values.FLUXO_WORKER_MAX_LISTENERS,
+      partition: values.FLUXO_WORKER_PARTITION,
+      crashAt: values.FLUXO_WORKER_CRASH_AT,
+    },
+    start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },
+    cli: { logLevel: values.LOG_LEVEL ?? 'silent', debug: values.FLUXO_DEBUG, pgBin: values.FLUXO_PG_BIN },
+    given,
+    settings: values,
+  };
+}
+
+/** A file shipped with the code, found from sources (tsx, jest) and from dist/. */
+function besideTheCode(folder: string, file: string): string {
+  const fromSources = path.resolve(__dirname, '..', folder, file);
+  return fs.existsSync(fromSources) ? fromSources : path.resolve(__dirname, '..', '..', folder, file);
 }

@@ -2,8 +2,8 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Root logger of a process. Request-scoped children add requestId, tenant and keyId. */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info')): Logger {
+/** Root logger of a process (its level comes from config.logLevel). Request-scoped children add requestId, tenant and keyId. */
+export function createLogger(service: string, level: string): Logger {
   return pino({
     level,
     base: { service },

@@ -1,54 +1,13 @@
-import { loadConfig } from './config';
+import { loadConfig, ServiceConfigError, type FluxoConfig } from './config';
 import { PortTakenError } from './embedded-postgres';
 import { createLogger, type Logger } from './logger';
 import { PortInUseError } from './listen';
 
 /**
- * How a service process lives: required settings checked up front, start-up
+ * How a service process lives: settings read and checked up front, start-up
  * failures reported as one line, and a graceful stop on SIGTERM/SIGINT. Used by
- * every subgraph's entry point, the gateway's and the `fluxo start` CLI.
+ * every subgraph's entry point, the gateway's, the worker's and `fluxo start`.
  */
-
-/** A setting the operator must fix; its message is the whole story, so no stack trace is shown. */
-export class ServiceConfigError extends Error {}
-
-/** The named variables, or a ServiceConfigError naming every one that is missing. */
-export function requireEnv<const N extends string>(names: readonly N[], env: NodeJS.ProcessEnv = process.env): Record<N, string> {
-  const missing = names.filter((n) => !env[n]);
-  if (missing.length > 0) throw new ServiceConfigError(`missing required environment variable${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`);
-  return Object.fromEntries(names.map((n) => [n, env[n] as string])) as Record<N, string>;
-}
-
-/** Parses a PEM setting, turning the crypto library's decoder message into one that names the variable. */
-export function pemFromEnv<T>(name: string, value: string, parse: (pem: string) => T): T {
-  try {
-    return parse(value);
-  } catch {
-    throw new ServiceConfigError(`${name} is not a valid PEM key (newlines may be written as \\n)`);
-  }
-}
-
-/**
- * The gateway tells the operator from company keys by the `fluxo_admin_`
- * prefix (gateway/caller.ts); any other token would be refused as an unknown
- * key. The length floor keeps a hand-typed word from guarding operator access.
- */
-export function checkAdminToken(token: string, variable = 'FLUXO_ADMIN_TOKEN'): string {
-  if (!/^fluxo_admin_[A-Za-z0-9_-]{32,}$/.test(token)) {
-    throw new ServiceConfigError(`${variable} must look like fluxo_admin_<32 or more letters, digits, _ or ->; generate one with: fluxo keys generate-admin-token`);
-  }
-  return token;
-}
-
-/** Address services bind to when run on their own: all interfaces, since they sit behind a container network. */
-export function bindHost(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HOST || '0.0.0.0';
-}
-
-/** Apollo Sandbox at /graphql: on in development, off in production unless FLUXO_SANDBOX=1. */
-export function sandboxFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.NODE_ENV !== 'production' || env.FLUXO_SANDBOX === '1';
-}
 
 /** One line for errors an operator can act on; null for faults that deserve their stack trace. */
 export function operatorMessage(error: unknown): string | null {
@@ -123,10 +82,20 @@ export async function ownSignals<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Runs a long-lived service: start it, stop it on a signal, or report why it could not start and exit 1. */
-export function runService(service: string, start: (logger: Logger) => Promise<{ stop: () => Promise<void> }>): void {
-  const logger = createLogger(service, loadConfig().logLevel);
-  ownSignals(() => start(logger)).then(
+/**
+ * Runs a long-lived service: read its configuration, start it, stop it on a
+ * signal, or report why it could not start and exit 1.
+ */
+export function runService(service: string, start: (logger: Logger, config: FluxoConfig) => Promise<{ stop: () => Promise<void> }>): void {
+  let config: FluxoConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    reportFatal(service, error);
+    process.exit(1);
+  }
+  const logger = createLogger(service, config.logLevel);
+  ownSignals(() => start(logger, config)).then(
     (running) => stopOnSignals(running.stop, (line) => logger.info(line)),
     (error: unknown) => {
       reportFatal(service, error);

@@ -1,5 +1,4 @@
 import type { FluxoConfig } from './config';
-import { intFromEnv } from './config';
 import type { ControlPlane, ControlPlaneDB } from './control-plane';
 import { createDatabase } from './db';
 import type { Logger } from './logger';
@@ -28,7 +27,7 @@ export class ServiceRuntime {
 
   controlPlane(): ControlPlane {
     this.controlPlaneDb ??= createDatabase<ControlPlaneDB>(this.config.databaseUrl, {
-      max: intFromEnv(process.env.FLUXO_CONTROL_PLANE_POOL, 10, 'FLUXO_CONTROL_PLANE_POOL'),
+      max: this.config.pools.controlPlane,
       applicationName: 'fluxo-control-plane',
       onQuery: this.onQuery ? (sql) => this.onQuery!(sql, 'control-plane') : undefined,
     });
@@ -37,9 +36,9 @@ export class ServiceRuntime {
 
   tenantPools(): TenantPoolManager {
     this.pools ??= new TenantPoolManager(this.shards, {
-      perTenant: intFromEnv(process.env.FLUXO_TENANT_POOL_SIZE, 5, 'FLUXO_TENANT_POOL_SIZE'),
-      globalCap: intFromEnv(process.env.FLUXO_TENANT_CONNECTIONS_MAX, 50, 'FLUXO_TENANT_CONNECTIONS_MAX'),
-      idleMillis: intFromEnv(process.env.FLUXO_TENANT_POOL_IDLE_MS, 60_000, 'FLUXO_TENANT_POOL_IDLE_MS'),
+      perTenant: this.config.pools.perTenant,
+      globalCap: this.config.pools.tenantConnectionsMax,
+      idleMillis: this.config.pools.tenantIdleMillis,
       applicationName: 'fluxo-subgraph',
       onQuery: this.onQuery,
     });

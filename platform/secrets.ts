@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateAdminToken } from './access-key-format';
+import { parsePemSetting, type SecretSettings } from './config';
 import { exportKeyPairPem, generateContextKeyPair, privateKeyFromPem, publicKeyFromPem, type ContextKeyPair } from './tenant-context';
 
 export interface LocalSecrets {
@@ -21,18 +22,22 @@ function readOrCreate(file: string, create: () => string): { value: string; crea
 /**
  * Secrets of a single-machine install, kept in the data dir (mode 0600):
  * the operator's admin token (unless FLUXO_ADMIN_TOKEN is set) and the
- * gateway's Ed25519 key pair that signs tenant contexts.
+ * gateway's Ed25519 key pair that signs tenant contexts (unless both
+ * FLUXO_CONTEXT_PRIVATE_KEY and FLUXO_CONTEXT_PUBLIC_KEY are set).
  */
-export function loadLocalSecrets(dataDir: string, env: NodeJS.ProcessEnv = process.env): LocalSecrets {
+export function loadLocalSecrets(dataDir: string, given: SecretSettings): LocalSecrets {
   const dir = path.join(dataDir, 'secrets');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let adminToken: string;
   let adminTokenCreated = false;
-  if (env.FLUXO_ADMIN_TOKEN) adminToken = env.FLUXO_ADMIN_TOKEN;
+  if (given.adminToken) adminToken = given.adminToken;
   else ({ value: adminToken, created: adminTokenCreated } = readOrCreate(path.join(dir, 'admin-token'), generateAdminToken));
   let contextKeys: ContextKeyPair;
-  if (env.FLUXO_CONTEXT_PRIVATE_KEY && env.FLUXO_CONTEXT_PUBLIC_KEY) {
-    contextKeys = { privateKey: privateKeyFromPem(env.FLUXO_CONTEXT_PRIVATE_KEY), publicKey: publicKeyFromPem(env.FLUXO_CONTEXT_PUBLIC_KEY) };
+  if (given.contextPrivateKey && given.contextPublicKey) {
+    contextKeys = {
+      privateKey: parsePemSetting('FLUXO_CONTEXT_PRIVATE_KEY', given.contextPrivateKey, privateKeyFromPem),
+      publicKey: parsePemSetting('FLUXO_CONTEXT_PUBLIC_KEY', given.contextPublicKey, publicKeyFromPem),
+    };
   } else {
     const pemFile = path.join(dir, 'context-signing-key.pem');
     const { value } = readOrCreate(pemFile, () => exportKeyPairPem(generateContextKeyPair()).privateKeyPem);

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { envName, type FluxoConfig } from './config';
 import type { ModuleName } from './modules';
 import type { EventConsumer } from './outbox';
 
@@ -49,11 +50,7 @@ export function loadConsumers(): EventConsumer[] {
   return consumers;
 }
 
-export function envName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-}
-
-export function subgraphPort(manifest: SubgraphManifest, env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env[`FLUXO_${envName(manifest.name)}_PORT`];
-  return raw === undefined || raw === '' ? manifest.defaultPort : Number(raw);
+/** The subgraph's port: FLUXO_<NAME>_PORT when set, else its manifest's. */
+export function subgraphPort(manifest: SubgraphManifest, config: Pick<FluxoConfig, 'subgraph'>): number {
+  return config.subgraph.ports[envName(manifest.name)] ?? manifest.defaultPort;
 }

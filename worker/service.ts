@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Kysely } from 'kysely';
+import { parseSetting, type Partition } from '../platform/config';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
 import type { ModuleName } from '../platform/modules';
@@ -29,11 +30,6 @@ export interface OutboxWorkerOptions {
   relay: RelayOptions;
 }
 
-export interface Partition {
-  index: number;
-  count: number;
-}
-
 export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = { pollMillis: 1000, tenantRefreshMillis: 10_000, maxListeners: 100, partition: { index: 0, count: 1 }, relay: DEFAULT_RELAY_OPTIONS };
 
 /**
@@ -47,12 +43,7 @@ export function partitionOf(tenantId: string, count: number): number {
 
 /** FLUXO_WORKER_PARTITION, "index/count" (e.g. "0/4"); a whole share when unset. */
 export function parsePartition(value: string | undefined): Partition {
-  if (value === undefined || value.trim() === '') return { index: 0, count: 1 };
-  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || count < 1 || index >= count) throw new Error(`FLUXO_WORKER_PARTITION must be "index/count" with 0 <= index < count, e.g. "0/4" (got "${value}")`);
-  return { index, count };
+  return parseSetting('FLUXO_WORKER_PARTITION', value);
 }
 
 /**

@@ -28,7 +28,7 @@ export async function dbBackupCommand(options: { company?: string; controlPlane?
       });
   const file = path.resolve(options.out ?? path.join('backups', `${label}-${stamp()}.dump`));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await backupDatabase(url, file);
+  await backupDatabase(url, file, config.cli.pgBin);
   out(`backed up ${label} (${databaseName(url)}) to ${file} (${fs.statSync(file).size} bytes)`);
 }
 
@@ -43,15 +43,16 @@ export async function dbRestoreCommand(options: { company: string; from: string;
   const file = path.resolve(options.from);
   if (!fs.existsSync(file)) throw new CliUsageError(`no archive at ${file}`);
   if (!options.yes) throw new CliUsageError(`restoring replaces everything in ${options.company}'s database since the backup: add --yes to go ahead`);
-  await withAccessDeps(configWithDatabaseUrl(), async (deps) => {
-    const report = await restoreTenant(deps, options.company, file);
+  const config = configWithDatabaseUrl();
+  await withAccessDeps(config, async (deps) => {
+    const report = await restoreTenant(deps, options.company, file, config.cli.pgBin);
     out(`restored ${options.company} from ${file}; the previous database is kept as ${report.retired} (drop it when you no longer need it)`);
     if (report.applied.length > 0) out(`  then migrated: ${report.applied.join(', ')}`);
   });
 }
 
-/** The restore behind `fluxo db restore`, for the CLI and its tests. */
-export async function restoreTenant(deps: AccessDeps, slug: string, file: string): Promise<{ retired: string; applied: string[] }> {
+/** The restore behind `fluxo db restore`, for the CLI and its tests; pg_restore comes from `pgBin` (FLUXO_PG_BIN) or PATH. */
+export async function restoreTenant(deps: AccessDeps, slug: string, file: string, pgBin: string | null = null): Promise<{ retired: string; applied: string[] }> {
   const tenant = await tenantOf(deps, slug);
   const server = deps.shards.serverUrl(tenant.shard);
   const suffix = stamp().replace('-', '');
@@ -59,7 +60,7 @@ export async function restoreTenant(deps: AccessDeps, slug: string, file: string
   const named = (tag: string) => `${tenant.database_name.slice(0, 63 - tag.length - suffix.length - 1)}_${tag}${suffix}`;
   const replacement = named('r');
   const retired = named('old');
-  await restoreToNewDatabase(server, replacement, file);
+  await restoreToNewDatabase(server, replacement, file, pgBin);
   await swapDatabase(server, tenant.database_name, replacement, retired);
   const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
   if (result && !result.ok) throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);

@@ -39,7 +39,8 @@ export function registerSeedCommand(tenant: Command): Command {
 export async function tenantSeedCommand(options: TenantSeedOptions): Promise<void> {
   const progress = new SeedProgressView();
   try {
-    const report = await withAccessDeps(configWithDatabaseUrl(), (deps) =>
+    const config = configWithDatabaseUrl();
+    const report = await withAccessDeps(config, (deps) =>
       seedTenant({
         controlPlane: deps.controlPlane,
         shards: deps.shards,
@@ -49,7 +50,7 @@ export async function tenantSeedCommand(options: TenantSeedOptions): Promise<voi
         seed: options.seed,
         asOf: options.asOf,
         append: Boolean(options.append),
-        logger: cliLogger(),
+        logger: cliLogger(config),
         onProgress: (p) => progress.show(p),
       }),
     );
@@ -70,7 +71,7 @@ export async function tenantSeedCommand(options: TenantSeedOptions): Promise<voi
 export async function seedDemoCompany(config: FluxoConfig, slug: string): Promise<SeedReport | null> {
   return withAccessDeps(config, async (deps) => {
     try {
-      return await seedTenant({ controlPlane: deps.controlPlane, shards: deps.shards, slug, ...DEMO_SEED, logger: cliLogger() });
+      return await seedTenant({ controlPlane: deps.controlPlane, shards: deps.shards, slug, ...DEMO_SEED, logger: cliLogger(config) });
     } catch (error) {
       if (error instanceof SeedRefused && error.reason === 'TENANT_HAS_DATA') return null;
       throw error;

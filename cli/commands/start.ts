@@ -1,18 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { intFromEnv, loadConfig, type FluxoConfig } from '../../platform/config';
+import { loadConfig, subgraphPortVariable, withControlPlane, type FluxoConfig } from '../../platform/config';
 import { withDatabase } from '../../platform/db';
 import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/embedded-postgres';
 import { createLogger, type Logger } from '../../platform/logger';
 import { loadLocalSecrets, type LocalSecrets } from '../../platform/secrets';
 import { startStack, type RunningStack } from '../../app/stack';
-import { discoverSubgraphs, envName, subgraphPort } from '../../platform/subgraphs';
-import { checkAdminToken, ownSignals, sandboxFromEnv, stopOnSignals } from '../../platform/process';
+import { discoverSubgraphs, subgraphPort } from '../../platform/subgraphs';
+import { ownSignals, stopOnSignals } from '../../platform/process';
 import { ensureDemoCompany, type DemoOutcome } from './demo';
 import { seedDemoCompany } from './seed';
 import { prepareControlPlane, withAccessDeps } from '../support';
-
-const DEFAULT_EMBEDDED_PG_PORT = 5488;
 
 interface Stoppable {
   stop: () => Promise<void>;
@@ -25,15 +23,14 @@ interface Stoppable {
  */
 export async function startCommand(options: { demo?: boolean }): Promise<void> {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
-  const env = process.env;
-  const demo = Boolean(options.demo) || env.FLUXO_DEMO === '1';
-  const gatewayPort = intFromEnv(env.PORT, 4000, 'PORT');
-  const logger = createLogger('fluxo', loadConfig(env).logLevel);
-  if (env.FLUXO_ADMIN_TOKEN) checkAdminToken(env.FLUXO_ADMIN_TOKEN);
+  // Every setting is checked here, before anything starts.
+  const config = loadConfig();
+  const demo = Boolean(options.demo) || config.start.demo;
+  const logger = createLogger('fluxo', config.logLevel);
 
   // Every port is probed before PostgreSQL starts, so a clash costs nothing to report.
-  await assertPortFree(gatewayPort, 'PORT');
-  for (const manifest of discoverSubgraphs()) await assertPortFree(subgraphPort(manifest), `FLUXO_${envName(manifest.name)}_PORT`);
+  await assertPortFree(config.gateway.port, 'PORT');
+  for (const manifest of discoverSubgraphs()) await assertPortFree(subgraphPort(manifest, config), subgraphPortVariable(manifest.name));
 
   const started: Stoppable[] = [];
   // Once only: a signal may arrive while a failed start-up is already stopping.
@@ -49,44 +46,43 @@ export async function startCommand(options: { demo?: boolean }): Promise<void> {
   stopOnSignals(stopped, (line) => process.stderr.write(`${line}\n`));
   try {
     // Libraries' own signal handlers, added while starting, would race our ordered stop.
-    await ownSignals(() => launch({ env, logger, gatewayPort, demo, started }));
+    await ownSignals(() => launch({ config, logger, demo, started }));
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
-async function launch(input: { env: NodeJS.ProcessEnv; logger: Logger; gatewayPort: number; demo: boolean; started: Stoppable[] }): Promise<void> {
-  const { env, logger, started } = input;
-  const { config, embedded } = await controlPlaneConfig(env, logger, started);
+async function launch(input: { config: FluxoConfig; logger: Logger; demo: boolean; started: Stoppable[] }): Promise<void> {
+  const { logger, started } = input;
+  const { config, embedded } = await controlPlaneConfig(input.config, logger, started);
   await prepareControlPlane(config.databaseUrl);
-  const secrets = loadLocalSecrets(config.dataDir);
+  const secrets = loadLocalSecrets(config.dataDir, config.secrets);
   const stack = await startStack({
     config,
     logger,
     keys: secrets.contextKeys,
     adminToken: secrets.adminToken,
-    gatewayPort: input.gatewayPort,
-    sandbox: sandboxFromEnv(env),
+    gatewayPort: config.gateway.port,
+    sandbox: config.gateway.sandbox,
     worker: true,
   });
   started.push(stack);
   const demo = input.demo ? await withAccessDeps(config, (deps) => ensureDemoCompany(deps, config.dataDir)) : null;
   // Sample data through the same domain code as the API; a restart finds it there and adds nothing.
   if (demo) demo.seeded = await seedDemoCompany(config, demo.slug);
-  process.stdout.write(banner({ config, stack, secrets, embedded, demo, env }));
+  process.stdout.write(banner({ config, stack, secrets, embedded, demo }));
 }
 
-async function controlPlaneConfig(env: NodeJS.ProcessEnv, logger: Logger, started: Stoppable[]): Promise<{ config: FluxoConfig; embedded: EmbeddedPostgresHandle | null }> {
-  if (env.DATABASE_URL) return { config: loadConfig(env), embedded: null };
-  const dataDir = loadConfig(env).dataDir;
-  const dir = path.join(dataDir, 'postgres');
-  const port = intFromEnv(env.FLUXO_EMBEDDED_PG_PORT, DEFAULT_EMBEDDED_PG_PORT, 'FLUXO_EMBEDDED_PG_PORT');
+async function controlPlaneConfig(config: FluxoConfig, logger: Logger, started: Stoppable[]): Promise<{ config: FluxoConfig; embedded: EmbeddedPostgresHandle | null }> {
+  if (config.given.has('DATABASE_URL')) return { config, embedded: null };
+  const dir = path.join(config.dataDir, 'postgres');
+  const port = config.start.embeddedPostgresPort;
   const pgLogger = logger.child({ component: 'postgres' });
   const embedded = await startEmbeddedPostgres({ dir, port, portVariable: 'FLUXO_EMBEDDED_PG_PORT', log: (line) => pgLogger.debug(line) });
   started.push({ stop: () => stopEmbeddedPostgres(embedded, dir) });
   // The embedded server is both the control plane (database `fluxo`) and shard `default`.
-  return { config: loadConfig({ ...env, DATABASE_URL: withDatabase(embedded.url, 'fluxo') }), embedded };
+  return { config: withControlPlane(config, withDatabase(embedded.url, 'fluxo')), embedded };
 }
 
 /**
@@ -111,21 +107,21 @@ async function stopEmbeddedPostgres(handle: EmbeddedPostgresHandle, dir: string)
 const row = (label: string, value: string) => `  ${label.padEnd(19)} ${value}`;
 const more = (value: string) => row('', value);
 
-function banner(input: { config: FluxoConfig; stack: RunningStack; secrets: LocalSecrets; embedded: EmbeddedPostgresHandle | null; demo: DemoOutcome | null; env: NodeJS.ProcessEnv }): string {
-  const { config, stack, secrets, embedded, demo, env } = input;
+function banner(input: { config: FluxoConfig; stack: RunningStack; secrets: LocalSecrets; embedded: EmbeddedPostgresHandle | null; demo: DemoOutcome | null }): string {
+  const { config, stack, secrets, embedded, demo } = input;
   const base = stack.gateway.url.replace(/\/graphql$/, '');
   const tokenFile = path.join(config.dataDir, 'secrets', 'admin-token');
   const lines = [
     '',
     'Fluxo is running.',
-    row('GraphQL gateway', `${stack.gateway.url}${sandboxFromEnv(env) ? '  (Apollo Sandbox: open it in a browser)' : ''}`),
+    row('GraphQL gateway', `${stack.gateway.url}${config.gateway.sandbox ? '  (Apollo Sandbox: open it in a browser)' : ''}`),
     ...stack.subgraphs.map((s) => row(`subgraph ${s.name}`, s.url)),
     row('health / ready', `${base}/health  ${base}/ready`),
     ...(stack.worker ? [row('outbox worker', 'running in this process')] : []),
     row('control plane', embedded ? config.databaseUrl : 'DATABASE_URL'),
     ...(embedded ? [more(`(embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}; use this URL as DATABASE_URL for other fluxo commands)`)] : []),
   ];
-  if (env.FLUXO_ADMIN_TOKEN) lines.push(row('admin token', 'from FLUXO_ADMIN_TOKEN'));
+  if (config.secrets.adminToken) lines.push(row('admin token', 'from FLUXO_ADMIN_TOKEN'));
   else if (secrets.adminTokenCreated) lines.push(row('admin token', secrets.adminToken), more(`(shown once; kept in ${tokenFile})`));
   else lines.push(row('admin token', `in ${tokenFile}`));
   if (demo) lines.push(...demoLines(demo));

@@ -1,7 +1,7 @@
-import { loadConfig } from '../../platform/config';
-import { bindHost, pemFromEnv, requireEnv, runService } from '../../platform/process';
+import { parsePemSetting, requireSettings, subgraphPortVariable } from '../../platform/config';
+import { runService } from '../../platform/process';
 import { ServiceRuntime } from '../../platform/runtime';
-import { envName, subgraphPort, type SubgraphManifest } from '../../platform/subgraphs';
+import { subgraphPort, type SubgraphManifest } from '../../platform/subgraphs';
 import { publicKeyFromPem } from '../../platform/tenant-context';
 import type { BaseContext } from './context';
 import { startSubgraph, type SubgraphDefinition } from './server';
@@ -15,15 +15,15 @@ export type SubgraphFactory = (runtime: ServiceRuntime) => SubgraphDefinition<Ba
  * databases through DATABASE_URL (and FLUXO_SHARDS for other shards).
  */
 export function runSubgraphMain(manifest: SubgraphManifest, createSubgraph: SubgraphFactory): void {
-  runService(manifest.name, async (logger) => {
-    const env = requireEnv(['DATABASE_URL', 'FLUXO_CONTEXT_PUBLIC_KEY']);
-    const publicKey = pemFromEnv('FLUXO_CONTEXT_PUBLIC_KEY', env.FLUXO_CONTEXT_PUBLIC_KEY, publicKeyFromPem);
-    const runtime = new ServiceRuntime(loadConfig(), logger);
+  runService(manifest.name, async (logger, config) => {
+    requireSettings(config, ['DATABASE_URL', 'FLUXO_CONTEXT_PUBLIC_KEY']);
+    const publicKey = parsePemSetting('FLUXO_CONTEXT_PUBLIC_KEY', config.secrets.contextPublicKey, publicKeyFromPem);
+    const runtime = new ServiceRuntime(config, logger);
     try {
       const running = await startSubgraph(createSubgraph(runtime), {
-        port: subgraphPort(manifest),
-        portVariable: `FLUXO_${envName(manifest.name)}_PORT`,
-        host: bindHost(),
+        port: subgraphPort(manifest, config),
+        portVariable: subgraphPortVariable(manifest.name),
+        host: config.subgraph.host,
         publicKey,
         logger,
       });

@@ -54,7 +54,7 @@ describe('pg_dump and pg_restore versions', () => {
   });
 
   it('says where to put the tools when they are missing', async () => {
-    await expect(findPgTool('pg_dump', { FLUXO_PG_BIN: '/nonexistent' })).rejects.toThrow(/pg_dump was not found .*FLUXO_PG_BIN/);
+    await expect(findPgTool('pg_dump', '/nonexistent')).rejects.toThrow(/pg_dump was not found .*FLUXO_PG_BIN/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { parseShards, type FluxoConfig } from '../../platform/config';
+import { loadConfig, type FluxoConfig } from '../../platform/config';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
 
@@ -33,15 +33,17 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = withDatabase(serverUrl, name);
   const db = createDatabase<ControlPlaneDB>(url, { max: 5 });
-  const config: FluxoConfig = {
-    databaseUrl: url,
-    shards: parseShards(undefined, serverUrl),
-    defaultShard: 'default',
-    tenantDatabasePrefix: `${name}_t_`,
-    dataDir: '/nonexistent',
-    logLevel: 'silent',
-    nodeEnv: 'test',
-  };
+  // The product's settings as this process has them (limits, pools, the query-plan switch), with this file's databases.
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: url,
+    FLUXO_SHARDS: `default=${serverUrl}`,
+    FLUXO_DEFAULT_SHARD: 'default',
+    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
+    FLUXO_DATA_DIR: '/nonexistent',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+  });
   return {
     url,
     name,

@@ -5,7 +5,6 @@ import { createLogger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import { createDatabase } from '../../platform/db';
 import type { ControlPlaneDB } from '../../platform/control-plane';
-import { limitsFromEnv, manifestPath, supergraphPath } from '../../platform/config';
 import { startStack, type RunningStack } from '../../app/stack';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../platform/config';
@@ -71,15 +70,15 @@ export async function startExtraGateway(
   const controlPlane = createDatabase<ControlPlaneDB>(t.database.url, { max: 3, applicationName: 'fluxo-gateway-extra', ...(onQuery ? { onQuery } : {}) });
   const gateway = await startGateway({
     port: 0,
-    supergraphPath: supergraphPath(),
-    manifestPath: manifestPath(),
+    supergraphPath: t.database.config.gateway.supergraphPath,
+    manifestPath: t.database.config.gateway.manifestPath,
     subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
     controlPlane,
     controlPlaneUrl: t.database.url,
     contextPrivateKey: t.keys.privateKey,
     adminToken: t.adminToken,
     sandbox: false,
-    limits: limitsFromEnv(),
+    limits: t.database.config.gateway.limits,
     keyCacheTtlMillis: 60_000,
     logger: createLogger('test', 'silent'),
     ...options,

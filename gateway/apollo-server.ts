@@ -1,0 +1,68 @@
+import type http from 'node:http';
+import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { ApolloGateway } from '@apollo/gateway';
+import type { LimitOptions } from '../platform/config';
+import { formatErrorFor } from '../platform/errors';
+import type { Logger } from '../platform/logger';
+import { REQUEST_ID_HEADER } from '../platform/tenant-context';
+import type { GatewayContext } from './context';
+import { anonymousAccessPlugin, queryLimits, textInputGuard } from './limits';
+import type { GatewayMetrics } from './metrics';
+import { ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
+
+export interface GatewayApolloOptions {
+  gateway: ApolloGateway;
+  /** Drained on stop, so requests in flight are answered. */
+  httpServer: http.Server;
+  /** Apollo Sandbox and introspection. */
+  sandbox: boolean;
+  limits: LimitOptions;
+  /** The persisted operations: hash → document. */
+  manifest: Map<string, string>;
+  metrics: GatewayMetrics;
+  logger: Logger;
+}
+
+/**
+ * The gateway's Apollo Server: query-shape limits, anonymous and partner
+ * rules, persisted queries served from the manifest first, masked errors,
+ * metrics, and a log line with the request id on every operation.
+ */
+export function createApolloServer(options: GatewayApolloOptions): ApolloServer<GatewayContext> {
+  const armor = queryLimits(options.limits);
+  return new ApolloServer<GatewayContext>({
+    gateway: options.gateway as never,
+    csrfPrevention: true,
+    // Our process owns SIGINT/SIGTERM and stops servers in order; Apollo's own handlers raced it.
+    stopOnTerminationSignals: false,
+    introspection: options.sandbox,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    persistedQueries: { cache: new ManifestFirstCache(options.manifest) },
+    validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
+    formatError: formatErrorFor(options.logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+      options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      anonymousAccessPlugin(options.sandbox),
+      textInputGuard(),
+      partnerSafelistPlugin(options.manifest),
+      options.metrics.plugin,
+      {
+        async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
+          return {
+            async willSendResponse({ response, operationName, errors }) {
+              response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+              contextValue.logger.info({ operationName, errors: errors?.length ?? 0 }, 'operation served');
+            },
+          };
+        },
+      },
+    ],
+  });
+}

@@ -1,0 +1,52 @@
+import { randomUUID, type KeyObject } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from '../platform/logger';
+import { REQUEST_ID_HEADER, signTenantContext } from '../platform/tenant-context';
+import type { Caller } from './caller';
+import type { GatewayContext } from './context';
+import type { credentialGuard, requestBudget } from './limits';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export interface RequestContextDeps {
+  /** Who presents the request's credential (refuses a credential that is not valid). */
+  identify: (req: IncomingMessage) => Promise<Caller>;
+  guardCredentials: ReturnType<typeof credentialGuard>;
+  spendBudget: ReturnType<typeof requestBudget>;
+  contextPrivateKey: KeyObject;
+  logger: Logger;
+}
+
+/**
+ * Builds each GraphQL request's context: its request id (the client's, when it
+ * is safe to log), the caller behind its credential, its rate budget, a logger
+ * that names request, tenant and key, and the tenant context to sign for the
+ * subgraphs. An error thrown here is answered with its code and HTTP status.
+ */
+export function requestContextBuilder(deps: RequestContextDeps): (args: { req: IncomingMessage }) => Promise<GatewayContext> {
+  return async ({ req }) => {
+    const inbound = req.headers[REQUEST_ID_HEADER];
+    const requestId = typeof inbound === 'string' && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
+    const requestLogger = deps.logger.child({ requestId });
+    const clientAddress = req.socket.remoteAddress ?? 'unknown';
+    const identify = () => deps.identify(req);
+    // Only requests that present a credential count towards (or are stopped by) the guessing limit.
+    const presents = Boolean(req.headers.authorization || req.headers['x-api-key']);
+    const caller = await (presents ? deps.guardCredentials(clientAddress, identify) : identify()).catch((error: unknown) => {
+      requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
+      throw error;
+    });
+    await deps.spendBudget(caller, clientAddress);
+    let signed: Promise<string> | undefined;
+    const traceparent = req.headers.traceparent;
+    return {
+      requestId,
+      caller,
+      clientAddress,
+      traceparent: typeof traceparent === 'string' ? traceparent : null,
+      logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
+      // Signed once, on the first subgraph fetch, and reused by the others.
+      signedContext: () => (signed ??= signTenantContext({ requestId, ...caller }, deps.contextPrivateKey)),
+    };
+  };
+}

@@ -1,0 +1,282 @@
+/**
+ * Every setting of Fluxo: its environment variable, default, the processes
+ * that read it and what it means. platform/config.ts parses the environment
+ * from this catalogue, and the README's configuration table lists exactly
+ * these rows (tests/unit/config.test.ts holds the two together), so a setting
+ * cannot be added without its documentation.
+ */
+
+/** The programs that read settings. */
+export type FluxoProcess =
+  /** `node dist/gateway/main.js`, the gateway alone. */
+  | 'gateway'
+  /** `node dist/subgraphs/<name>/main.js`, one subgraph alone. */
+  | 'subgraph'
+  /** `node dist/worker/main.js`, the outbox relay alone. */
+  | 'worker'
+  /** `fluxo start` (`npm start`): everything in one process. */
+  | 'start'
+  /** The other `fluxo` commands (migrate, tenant, db). */
+  | 'cli';
+
+/** A value the operator must fix; the message says what was expected, the reader adds the variable's name. */
+export class InvalidSetting extends Error {}
+
+export interface SettingDefinition<T> {
+  /** The default as the README prints it. */
+  readonly default: string;
+  readonly readBy: readonly FluxoProcess[];
+  /** What the setting does, for the README. */
+  readonly meaning: string;
+  /** Turns a non-empty value into its typed form, or throws InvalidSetting. */
+  readonly parse: (value: string) => T;
+  /** The value when the variable is unset or empty. */
+  readonly unset: T;
+  /** A secret (or a URL that may hold a password) is never echoed in an error. */
+  readonly secret?: boolean;
+}
+
+/** A family of settings, one per subgraph: `<NAME>` is the subgraph's name in capitals. */
+export interface SettingPattern<T> extends SettingDefinition<T> {
+  /** Matches the variable and captures `<NAME>`. */
+  readonly pattern: RegExp;
+}
+
+const setting = <T>(definition: SettingDefinition<T>): SettingDefinition<T> => definition;
+
+// ---- value parsers -------------------------------------------------------
+
+const text = (value: string): string => value.trim();
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidSetting('must be a non-negative integer');
+  return n;
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidSetting('must be a positive integer');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidSetting('must be a port number (0-65535)');
+  return n;
+}
+
+function flag(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '1' || v === 'true') return true;
+  if (v === '0' || v === 'false') return false;
+  throw new InvalidSetting('must be 1 or 0');
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+function logLevel(value: string): string {
+  const v = value.trim();
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new InvalidSetting(`must be one of ${LOG_LEVELS.join(', ')}`);
+  return v;
+}
+
+/** "eu1=postgres://host1:5432,eu2=postgres://host2:5432" */
+export function shardList(value: string): Record<string, string> {
+  const shards: Record<string, string> = {};
+  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const [i, part] of parts.entries()) {
+    const eq = part.indexOf('=');
+    // The entry is not echoed: it may hold a password.
+    if (eq <= 0) throw new InvalidSetting(`entry ${i + 1} must look like name=postgres://host:port`);
+    shards[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return shards;
+}
+
+/** This worker's share of the tenants: those whose partition is `index` of `count`. */
+export interface Partition {
+  index: number;
+  count: number;
+}
+
+export function partition(value: string): Partition {
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || count < 1 || index >= count) throw new InvalidSetting('must be "index/count" with 0 <= index < count, e.g. "0/4"');
+  return { index, count };
+}
+
+/** Points of a delivery at which the crash-safety tests make the worker kill itself. */
+export const CRASH_POINTS = ['before-consumer-commit', 'after-consumer-commit'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+function crashPoint(value: string): CrashPoint {
+  const found = CRASH_POINTS.find((p) => p === value.trim());
+  if (!found) throw new InvalidSetting(`must be one of ${CRASH_POINTS.join(', ')}`);
+  return found;
+}
+
+/**
+ * The gateway tells the operator from company keys by the `fluxo_admin_`
+ * prefix (gateway/caller.ts); any other token would be refused as an unknown
+ * key. The length floor keeps a hand-typed word from guarding operator access.
+ */
+export function adminToken(value: string): string {
+  if (!/^fluxo_admin_[A-Za-z0-9_-]{32,}$/.test(value)) {
+    throw new InvalidSetting('must look like fluxo_admin_<32 or more letters, digits, _ or ->; generate one with: fluxo keys generate-admin-token');
+  }
+  return value;
+}
+
+const count = (fallback: number) => ({ parse: wholeNumber, unset: fallback, default: String(fallback) });
+const optionalText = { parse: text, unset: null as string | null, default: '—' };
+const off = { parse: flag, unset: false, default: 'off' };
+
+// ---- the catalogue -------------------------------------------------------
+
+const EVERY: readonly FluxoProcess[] = ['gateway', 'subgraph', 'worker', 'start', 'cli'];
+const GATEWAY: readonly FluxoProcess[] = ['gateway', 'start'];
+const DATABASES: readonly FluxoProcess[] = ['subgraph', 'worker', 'start', 'cli'];
+const WORKER: readonly FluxoProcess[] = ['worker', 'start'];
+
+export const SETTINGS = {
+  DATABASE_URL: setting({
+    ...optionalText,
+    secret: true,
+    default: '`postgres://postgres@127.0.0.1:5432/fluxo`; `fluxo start` runs an embedded PostgreSQL instead',
+    readBy: EVERY,
+    meaning: 'control-plane database; its server is shard `default`; required by the gateway and each subgraph run alone, and by the `fluxo` commands that work on a database',
+  }),
+  FLUXO_SHARDS: setting({
+    parse: shardList,
+    unset: {} as Record<string, string>,
+    secret: true,
+    default: '—',
+    readBy: DATABASES,
+    meaning: 'more shards: `eu2=postgres://host:5432,eu3=...` (the database part is ignored)',
+  }),
+  FLUXO_DEFAULT_SHARD: setting({ parse: text, unset: 'default', default: '`default`', readBy: ['subgraph', 'start', 'cli'], meaning: 'shard on which new tenants are placed' }),
+  FLUXO_TENANT_DB_PREFIX: setting({ parse: text, unset: 'fluxo_tenant_', default: '`fluxo_tenant_`', readBy: ['subgraph', 'start', 'cli'], meaning: 'prefix of the names of new tenant databases' }),
+  FLUXO_DATA_DIR: setting({ parse: text, unset: '.data', default: '`.data`', readBy: ['start'], meaning: 'embedded PostgreSQL data and local secrets' }),
+  FLUXO_EMBEDDED_PG_PORT: setting({ parse: port, unset: 5488, default: '5488', readBy: ['start'], meaning: 'port of the embedded PostgreSQL' }),
+  PORT: setting({ parse: port, unset: 4000, default: '4000', readBy: GATEWAY, meaning: 'gateway port' }),
+  HOST: setting({
+    parse: text,
+    unset: '0.0.0.0',
+    default: '`0.0.0.0`',
+    readBy: ['gateway', 'subgraph'],
+    meaning: 'address a service run on its own listens on (`fluxo start` listens on 127.0.0.1)',
+  }),
+  FLUXO_ADMIN_TOKEN: setting({
+    parse: adminToken,
+    unset: null as string | null,
+    secret: true,
+    default: 'generated in the data dir',
+    readBy: GATEWAY,
+    meaning: "the operator's token (`fluxo keys generate-admin-token`); required by the gateway alone",
+  }),
+  FLUXO_CONTEXT_PRIVATE_KEY: setting({
+    ...optionalText,
+    secret: true,
+    default: 'generated in the data dir',
+    readBy: GATEWAY,
+    meaning: 'Ed25519 PEM key with which the gateway signs tenant contexts (newlines may be written `\\n`); required by the gateway alone',
+  }),
+  FLUXO_CONTEXT_PUBLIC_KEY: setting({
+    ...optionalText,
+    default: 'generated in the data dir',
+    readBy: ['subgraph', 'start'],
+    meaning: "its public half, with which subgraphs verify them; required by each subgraph alone (`fluxo start` uses both only when both are set)",
+  }),
+  NODE_ENV: setting({
+    parse: text,
+    unset: 'development',
+    default: '`development`',
+    readBy: EVERY,
+    meaning: '`production` turns off Apollo Sandbox, introspection, field suggestions and the query-plan switch; `test` silences logs',
+  }),
+  LOG_LEVEL: setting({
+    parse: logLevel,
+    unset: null as string | null,
+    default: 'info (silent for `fluxo` commands and with `NODE_ENV=test`)',
+    readBy: EVERY,
+    meaning: 'pino level: fatal, error, warn, info, debug, trace or silent',
+  }),
+  FLUXO_SANDBOX: setting({ ...off, default: 'on unless `NODE_ENV=production`', readBy: GATEWAY, meaning: '`1` turns Apollo Sandbox and introspection on in production too' }),
+  FLUXO_EXPOSE_QUERY_PLAN: setting({ ...off, readBy: GATEWAY, meaning: '`1` makes the gateway answer `apollo-query-plan-experimental: 1` with its plan (never in production)' }),
+  FLUXO_SUPERGRAPH_PATH: setting({ ...optionalText, default: '`schema/supergraph.graphql`', readBy: GATEWAY, meaning: 'the composed supergraph the gateway serves' }),
+  FLUXO_MANIFEST_PATH: setting({ ...optionalText, default: '`operations/manifest.json`', readBy: GATEWAY, meaning: 'the persisted (safelisted) operations' }),
+  FLUXO_MAX_DEPTH: setting({ ...count(12), readBy: GATEWAY, meaning: 'deepest selection a query may have' }),
+  FLUXO_MAX_ALIASES: setting({ ...count(20), readBy: GATEWAY, meaning: 'aliases a query may use' }),
+  FLUXO_MAX_COST: setting({ ...count(20_000), readBy: GATEWAY, meaning: 'estimated cost a query may have' }),
+  FLUXO_MAX_TOKENS: setting({ ...count(5_000), readBy: GATEWAY, meaning: 'tokens a query document may have' }),
+  FLUXO_RATE_LIMIT_PER_MINUTE: setting({ ...count(6_000), readBy: GATEWAY, meaning: 'requests per access key per minute (the operator is not limited)' }),
+  FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: setting({ ...count(120), readBy: GATEWAY, meaning: 'requests without a key per client address per minute' }),
+  FLUXO_FAILED_CREDENTIALS_PER_MINUTE: setting({ ...count(30), readBy: GATEWAY, meaning: 'refused credentials per client address per minute before it is refused outright' }),
+  FLUXO_REDIS_URL: setting({
+    ...optionalText,
+    secret: true,
+    default: '— (each gateway counts alone)',
+    readBy: GATEWAY,
+    meaning: 'Redis shared by the gateway replicas for the rate limits; while it is unreachable each process falls back to its own count',
+  }),
+  FLUXO_KEY_CACHE_TTL_MS: setting({ ...count(30_000), readBy: GATEWAY, meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)' }),
+  FLUXO_CONTROL_PLANE_POOL: setting({ ...count(10), readBy: EVERY, meaning: 'connections to the control plane per process (the gateway of `fluxo start` keeps 5)' }),
+  FLUXO_TENANT_POOL_SIZE: setting({ ...count(5), readBy: DATABASES, meaning: 'connections per tenant database in one process' }),
+  FLUXO_TENANT_CONNECTIONS_MAX: setting({ ...count(50), readBy: DATABASES, meaning: 'connections to tenant databases in one process, all tenants together' }),
+  FLUXO_TENANT_POOL_IDLE_MS: setting({ ...count(60_000), readBy: DATABASES, meaning: 'an unused tenant pool is closed after this long' }),
+  FLUXO_WORKER_POLL_MS: setting({ parse: positiveNumber, unset: 1_000, default: '1000', readBy: WORKER, meaning: 'outbox polling fallback; NOTIFY wakes the worker at once' }),
+  FLUXO_WORKER_PARTITION: setting({
+    parse: partition,
+    unset: { index: 0, count: 1 } as Partition,
+    default: '`0/1` (every tenant)',
+    readBy: WORKER,
+    meaning:
+      '`index/count`: this worker relays the tenants of its share, so n workers split the tenants (and their LISTEN connections); any number of workers is safe, one relay per tenant database at a time holds its advisory lock',
+  }),
+  FLUXO_WORKER_MAX_LISTENERS: setting({ ...count(100), readBy: WORKER, meaning: 'tenant databases a worker LISTENs to; the rest of its share is polled' }),
+  FLUXO_WORKER_CRASH_AT: setting({
+    parse: crashPoint,
+    unset: null as CrashPoint | null,
+    default: '—',
+    readBy: WORKER,
+    meaning: 'tests only: `before-consumer-commit` or `after-consumer-commit` makes the worker kill itself (SIGKILL) at that point of a delivery',
+  }),
+  FLUXO_DEMO: setting({ ...off, readBy: ['start'], meaning: '`1` also provisions a demo company with every module and sample data (as `--demo`)' }),
+  FLUXO_PG_BIN: setting({ ...optionalText, default: '`PATH`', readBy: ['cli'], meaning: 'directory of pg_dump and pg_restore for `fluxo db`' }),
+  FLUXO_DEBUG: setting({ ...off, readBy: ['cli'], meaning: '`1` prints the stack trace of every failure of a `fluxo` command' }),
+} as const;
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The typed value of every setting, as read from one environment. */
+export type SettingValues = { -readonly [N in SettingName]: (typeof SETTINGS)[N] extends SettingDefinition<infer T> ? T : never };
+
+const subgraphPattern = <T>(definition: SettingPattern<T>): SettingPattern<T> => definition;
+
+/** Settings named after a subgraph, e.g. FLUXO_ASSETS_PORT. */
+export const SETTING_PATTERNS = {
+  'FLUXO_<NAME>_PORT': subgraphPattern({
+    pattern: /^FLUXO_([A-Z0-9_]+)_PORT$/,
+    parse: port,
+    unset: null as number | null,
+    default: '`defaultPort` of its manifest (4001–4005)',
+    readBy: ['subgraph', 'start'],
+    meaning: "a subgraph's port",
+  }),
+  'FLUXO_<NAME>_URL': subgraphPattern({
+    pattern: /^FLUXO_([A-Z0-9_]+)_URL$/,
+    parse: text,
+    unset: null as string | null,
+    default: '—',
+    readBy: ['gateway'],
+    meaning: "a subgraph's URL; the gateway alone requires one for each subgraph of the supergraph",
+  }),
+} as const;
+
+export type PatternName = keyof typeof SETTING_PATTERNS;
+
+/** Every setting and setting family: the rows of the README's configuration table. */
+export function catalogue(): Array<{ name: string } & SettingDefinition<unknown>> {
+  return [...Object.entries(SETTINGS), ...Object.entries(SETTING_PATTERNS)].map(([name, definition]) => ({ name, ...(definition as SettingDefinition<unknown>) }));
+}
