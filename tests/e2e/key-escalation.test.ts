@@ -1,7 +1,7 @@
 import type { AccessKeyKind } from '../../platform/control-plane';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, RequestSubscriptionDocument } from '../generated/operations';
-import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
+import { graphql, keysEvicted, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // Attacks by a company's own keys on the company's other keys: a key must
 // never hand on more than it holds, nor reach keys outside its own lineage.
@@ -152,8 +152,10 @@ describe('revoking within a lineage', () => {
     const leaked = await issued(main.secret, 'Leaked', 'STANDARD', ['EMPLOYEES', 'ASSETS']);
     const a = await issued(leaked.secret, 'Minted by leaked A', 'STANDARD', ['ASSETS']);
     const b = await issued(a.secret, 'Minted by leaked B', 'PARTNER', ['ASSETS']);
+    const evicted = keysEvicted(t.stack.gateway.keys, [leaked.id, a.id, b.id]);
     const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: leaked.id, includeDescendants: true } }, { token: main.secret });
     expect(res.data.revokeAccessKey.userErrors).toEqual([]);
+    await evicted;
     expect(res.data.revokeAccessKey.revokedDescendants.map((k: { id: string }) => k.id).sort()).toEqual([a.id, b.id].sort());
     for (const key of [leaked, a, b]) {
       expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).status).toBe(401);
@@ -167,8 +169,10 @@ describe('revoking within a lineage', () => {
 
   it('a key may revoke itself', async () => {
     const own = await issued(main.secret, 'Short-lived', 'STANDARD', ['ASSETS']);
+    const evicted = keysEvicted(t.stack.gateway.keys, [own.id]);
     const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: own.id } }, { token: own.secret });
     expect(res.data.revokeAccessKey.userErrors).toEqual([]);
+    await evicted;
     expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: own.secret })).status).toBe(401);
   });
 });

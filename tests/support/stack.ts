@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { generateAdminToken } from '../../platform/access-key-format';
@@ -135,4 +136,27 @@ export function exampleVariables(operation: string, ids: Record<string, string> 
     return value;
   };
   return fill(examples[operation]);
+}
+
+/**
+ * Resolves once a gateway's key cache reports every one of `keyIds` evicted,
+ * as a revocation's notification does; rejects after `ms` (a deadline, not a sleep).
+ * Start waiting before the revocation, then await after it.
+ */
+export function keysEvicted(keys: EventEmitter, keyIds: readonly string[], ms = 2000): Promise<void> {
+  const pending = new Set(keyIds);
+  return new Promise((resolve, reject) => {
+    const onEvicted = (id: string) => {
+      pending.delete(id);
+      if (pending.size > 0) return;
+      clearTimeout(timer);
+      keys.off('evicted', onEvicted);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      keys.off('evicted', onEvicted);
+      reject(new Error(`keys ${[...pending].join(', ')} were not evicted within ${ms} ms`));
+    }, ms);
+    keys.on('evicted', onEvicted);
+  });
 }
