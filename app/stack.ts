@@ -64,7 +64,12 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
   try {
     for (const manifest of discoverSubgraphs()) {
       const onQuery = options.onQuery;
-      const runtime = new ServiceRuntime(options.config, options.logger, options.tenantMigrations, onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined);
+      const runtime = new ServiceRuntime(
+        options.config,
+        options.logger,
+        options.tenantMigrations,
+        onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined,
+      );
       runtimes.push(runtime);
       const definition = loadSubgraphFactory(manifest)(runtime);
       subgraphs.push(

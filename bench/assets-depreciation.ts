@@ -32,7 +32,11 @@ const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 async function post(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -82,13 +86,35 @@ async function main(): Promise<void> {
   let tenantDb: Kysely<any> | undefined;
   try {
     await migrateGlobal(controlPlane);
-    const stack = await startStack({ config, logger: createLogger('bench', 'silent'), keys: generateContextKeyPair(), adminToken, gatewayPort: 0, subgraphPort: () => 0, sandbox: false });
+    const stack = await startStack({
+      config,
+      logger: createLogger('bench', 'silent'),
+      keys: generateContextKeyPair(),
+      adminToken,
+      gatewayPort: 0,
+      subgraphPort: () => 0,
+      sandbox: false,
+    });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(gateway, `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`, { input: { companyName: 'Bench Assets', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'FINANCE'], planCode: null } }, adminToken);
-    const approved = await post(gateway, `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`, { input: { requestId: requested.requestSubscription.request.id } }, adminToken);
+    const requested = await post(
+      gateway,
+      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
+      { input: { companyName: 'Bench Assets', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'FINANCE'], planCode: null } },
+      adminToken,
+    );
+    const approved = await post(
+      gateway,
+      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
+      { input: { requestId: requested.requestSubscription.request.id } },
+      adminToken,
+    );
     const key = approved.approveSubscriptionRequest.secret as string;
-    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', approved.approveSubscriptionRequest.company.id).executeTakeFirstOrThrow();
+    const tenant = await controlPlane
+      .selectFrom('tenant')
+      .selectAll()
+      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
+      .executeTakeFirstOrThrow();
     tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     await seedRegister(tenantDb, ASSETS);
 
@@ -96,16 +122,30 @@ async function main(): Promise<void> {
     const run = `mutation($period: String!) { runDepreciation(input: { period: $period }) { assetCount totals { amount currency } userErrors { code message } } }`;
     const first = await timed(`runDepreciation ${PERIOD} (first run)`, results, () => post(gateway, run, { period: PERIOD }, key));
     const again = await timed(`runDepreciation ${PERIOD} again (nothing new)`, results, () => post(gateway, run, { period: PERIOD }, key));
-    await timed("finance's consumer books the run's entry (relay, one pass)", results, () => drainTenant(tenantDb!, ['ASSETS', 'FINANCE'], loadConsumers(), createLogger('bench', 'silent')));
+    await timed("finance's consumer books the run's entry (relay, one pass)", results, () =>
+      drainTenant(tenantDb!, ['ASSETS', 'FINANCE'], loadConsumers(), createLogger('bench', 'silent')),
+    );
     const victim = await tenantDb.selectFrom('assets.asset').select('id').where('status', '=', 'IN_STOCK').orderBy('tag').limit(1).executeTakeFirstOrThrow();
     await timed('disposeAsset (catch-up of its unposted months)', results, () =>
-      post(gateway, `mutation($input: DisposeAssetInput!) { disposeAsset(input: $input) { userErrors { code } } }`, { input: { assetId: victim.id, date: '2026-10-31', proceeds: { amount: '10.00', currency: 'EUR' } } }, key),
+      post(
+        gateway,
+        `mutation($input: DisposeAssetInput!) { disposeAsset(input: $input) { userErrors { code } } }`,
+        { input: { assetId: victim.id, date: '2026-10-31', proceeds: { amount: '10.00', currency: 'EUR' } } },
+        key,
+      ),
     );
-    const balances = await post(gateway, `query { dep: account(code: "6500") { balance { amount } } acc: account(code: "1590") { balance { amount } } }`, {}, key);
+    const balances = await post(
+      gateway,
+      `query { dep: account(code: "6500") { balance { amount } } acc: account(code: "1590") { balance { amount } } }`,
+      {},
+      key,
+    );
 
     const r = first.runDepreciation;
     if (r.userErrors.length > 0) throw new Error(`refused: ${JSON.stringify(r.userErrors)}`);
-    console.log(`assets depreciation bench: ${ASSETS} assets, ${r.assetCount} posted for ${PERIOD}, total ${JSON.stringify(r.totals)}; again: ${again.runDepreciation.assetCount}`);
+    console.log(
+      `assets depreciation bench: ${ASSETS} assets, ${r.assetCount} posted for ${PERIOD}, total ${JSON.stringify(r.totals)}; again: ${again.runDepreciation.assetCount}`,
+    );
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}\n`);
     console.log('| step | ms |\n|---|---:|');
     for (const [label, ms] of results) console.log(`| ${label} | ${Math.round(ms)} |`);

@@ -76,13 +76,23 @@ function batch(serial: number, linesPerEntry: number | null): { entries: Journal
 const MUTATION = `mutation($input: PostJournalEntriesInput!) { postJournalEntries(input: $input) { journalEntries { id } userErrors { code field } } }`;
 
 async function overHttp(url: string, token: string, input: object): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query: MUTATION, variables: { input } }) });
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: MUTATION, variables: { input } }),
+  });
   const body = (await res.json()) as { data?: { postJournalEntries: { userErrors: unknown[] } }; errors?: unknown[] };
   if (body.errors || !body.data || body.data.postJournalEntries.userErrors.length > 0) throw new Error(`posting failed: ${JSON.stringify(body).slice(0, 500)}`);
 }
 
 /** Runs `work` on `clients` parallel streams until `lines` lines are posted; returns lines per second. */
-async function measure(label: string, lines: number, clients: number, linesPerEntry: number | null, post: (entries: JournalEntryInput[]) => Promise<void>): Promise<{ label: string; lines: number; seconds: number; rate: number }> {
+async function measure(
+  label: string,
+  lines: number,
+  clients: number,
+  linesPerEntry: number | null,
+  post: (entries: JournalEntryInput[]) => Promise<void>,
+): Promise<{ label: string; lines: number; seconds: number; rate: number }> {
   let posted = 0;
   let serial = Math.floor(Math.random() * 365);
   const started = performance.now();
@@ -141,14 +151,24 @@ async function main(): Promise<void> {
     const runtime = new ServiceRuntime(config, logger);
     const operator = { kind: 'ADMIN', id: null, requestId: 'bench' };
     const deps = accessDeps(runtime);
-    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: 'Ledger Bench', contactEmail: 'bench@example.com', modules: ['FINANCE'], planCode: null }, a));
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) =>
+      requestSubscription(trx, { companyName: 'Ledger Bench', contactEmail: 'bench@example.com', modules: ['FINANCE'], planCode: null }, a),
+    );
     const approved = await approveSubscriptionRequest(deps, request.id, operator);
     await runtime.close();
     const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
     tenantDb = createDatabase<FinanceDB>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 4 });
 
     process.env.APOLLO_TELEMETRY_DISABLED = '1';
-    stack = await startStack({ config, logger, keys: generateContextKeyPair(), adminToken: generateAdminToken(), gatewayPort: 0, subgraphPort: () => 0, sandbox: false });
+    stack = await startStack({
+      config,
+      logger,
+      keys: generateContextKeyPair(),
+      adminToken: generateAdminToken(),
+      gatewayPort: 0,
+      subgraphPort: () => 0,
+      sandbox: false,
+    });
     const gateway = stack.gateway.url;
     const results = [];
     const http = (entries: JournalEntryInput[]) => overHttp(gateway, approved.secret, { entries });
@@ -188,26 +208,47 @@ async function main(): Promise<void> {
     console.log(`journal: ${size[0]!.lines} lines, ${size[0]!.days} daily balance rows, ${size[0]!.cash} lines on account 1000`);
 
     const gql = (query: string, variables: object) =>
-      fetch(gateway, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${approved.secret}` }, body: JSON.stringify({ query, variables }) }).then(async (r) => {
+      fetch(gateway, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${approved.secret}` },
+        body: JSON.stringify({ query, variables }),
+      }).then(async (r) => {
         const body = (await r.json()) as { errors?: unknown };
         if (body.errors) throw new Error(JSON.stringify(body.errors));
         return body;
       });
     const reads = [
-      await timeIt('Account.balance(asOf) via gateway', 100, () => gql(`query($asOf: Date) { account(code: "1000") { balance(asOf: $asOf) { amount } } }`, { asOf: '2026-06-30' })),
-      await timeIt('accounts(first: 100) with balance via gateway', 50, () => gql(`{ accounts(first: 100) { edges { node { code balance(asOf: "2026-09-30") { amount } } } } }`, {})),
-      await timeIt('trialBalance(asOf) via gateway', 50, () => gql(`query($asOf: Date) { trialBalance(asOf: $asOf) { totalDebit totalCredit rows { account { code } debit credit } } }`, { asOf: '2026-12-31' })),
+      await timeIt('Account.balance(asOf) via gateway', 100, () =>
+        gql(`query($asOf: Date) { account(code: "1000") { balance(asOf: $asOf) { amount } } }`, { asOf: '2026-06-30' }),
+      ),
+      await timeIt('accounts(first: 100) with balance via gateway', 50, () =>
+        gql(`{ accounts(first: 100) { edges { node { code balance(asOf: "2026-09-30") { amount } } } } }`, {}),
+      ),
+      await timeIt('trialBalance(asOf) via gateway', 50, () =>
+        gql(`query($asOf: Date) { trialBalance(asOf: $asOf) { totalDebit totalCredit rows { account { code } debit credit } } }`, { asOf: '2026-12-31' }),
+      ),
       await timeIt('SQL: balance from daily balances', 100, () =>
-        sql`SELECT sum(debit_total), sum(credit_total) FROM finance.account_daily_balance b JOIN finance.account a ON a.id = b.account_id WHERE a.code = '1000' AND b.day <= '2026-06-30'`.execute(db)),
+        sql`SELECT sum(debit_total), sum(credit_total) FROM finance.account_daily_balance b JOIN finance.account a ON a.id = b.account_id WHERE a.code = '1000' AND b.day <= '2026-06-30'`.execute(
+          db,
+        ),
+      ),
       await timeIt('SQL (for comparison): balance summed from lines via (account_id, entry_date)', 20, () =>
-        sql`SELECT sum(debit), sum(credit) FROM finance.journal_line l JOIN finance.account a ON a.id = l.account_id WHERE a.code = '1000' AND l.entry_date <= '2026-06-30'`.execute(db)),
+        sql`SELECT sum(debit), sum(credit) FROM finance.journal_line l JOIN finance.account a ON a.id = l.account_id WHERE a.code = '1000' AND l.entry_date <= '2026-06-30'`.execute(
+          db,
+        ),
+      ),
     ];
 
     console.log('\n| measurement | lines | seconds | lines/s |\n|---|---:|---:|---:|');
     for (const r of results) console.log(`| ${r.label} | ${r.lines} | ${r.seconds} | ${r.rate} |`);
     console.log('\n| read at ' + size[0]!.lines + ' lines | p50 ms | p95 ms |\n|---|---:|---:|');
     for (const r of reads) console.log(`| ${r.label} | ${r.p50} | ${r.p95} |`);
-    console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     const { rows: version } = await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db);
     console.log(`PostgreSQL ${version[0]!.v}`);
   } finally {

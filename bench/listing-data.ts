@@ -25,11 +25,25 @@ const draw = (salt: number) => sql.raw(`(hashint4(i * 7 + ${salt}) & 2147483647)
 async function seedOrganisation(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('employees.department')
-    .values(DEPARTMENTS.map((d) => ({ id: sql`md5(${`dept:${d.name}`})::uuid`, name: d.name, parent_id: d.parent === null ? null : sql`md5(${`dept:${d.parent}`})::uuid` })))
+    .values(
+      DEPARTMENTS.map((d) => ({
+        id: sql`md5(${`dept:${d.name}`})::uuid`,
+        name: d.name,
+        parent_id: d.parent === null ? null : sql`md5(${`dept:${d.parent}`})::uuid`,
+      })),
+    )
     .execute();
   await db
     .insertInto('employees.position')
-    .values(DEPARTMENTS.flatMap((d) => [d.head, ...d.staff].map((p) => ({ id: sql`md5(${`pos:${d.name}/${p.title}`})::uuid`, title: p.title, department_id: sql`md5(${`dept:${d.name}`})::uuid` }))))
+    .values(
+      DEPARTMENTS.flatMap((d) =>
+        [d.head, ...d.staff].map((p) => ({
+          id: sql`md5(${`pos:${d.name}/${p.title}`})::uuid`,
+          title: p.title,
+          department_id: sql`md5(${`dept:${d.name}`})::uuid`,
+        })),
+      ),
+    )
     .execute();
 }
 
@@ -43,7 +57,9 @@ async function seedEmployees(db: Kysely<any>, count: number): Promise<void> {
     lo += d.weight;
     return row;
   });
-  const positions = DEPARTMENTS.flatMap((d) => d.staff.map((p, n) => sql`(md5(${`dept:${d.name}`})::uuid, ${n}::int, md5(${`pos:${d.name}/${p.title}`})::uuid)`));
+  const positions = DEPARTMENTS.flatMap((d) =>
+    d.staff.map((p, n) => sql`(md5(${`dept:${d.name}`})::uuid, ${n}::int, md5(${`pos:${d.name}/${p.title}`})::uuid)`),
+  );
   await sql`
     WITH dept (id, lo, hi, head, parent_head, head_position, staff_positions) AS (VALUES ${values(departments)}),
     pos (department_id, n, id) AS (VALUES ${values(positions)}),
@@ -89,9 +105,15 @@ async function seedEmployees(db: Kysely<any>, count: number): Promise<void> {
 }
 
 async function seedAssets(db: Kysely<any>, count: number, employees: number): Promise<void> {
-  await db.insertInto('assets.category').values(ASSET_CATEGORIES.map((c) => ({ id: sql`md5(${`cat:${c.name}`})::uuid`, name: c.name }))).execute();
+  await db
+    .insertInto('assets.category')
+    .values(ASSET_CATEGORIES.map((c) => ({ id: sql`md5(${`cat:${c.name}`})::uuid`, name: c.name })))
+    .execute();
   const locations = [...new Set(ASSET_CATEGORIES.flatMap((c) => c.locations))];
-  await db.insertInto('assets.location').values(locations.map((name) => ({ id: sql`md5(${`loc:${name}`})::uuid`, name }))).execute();
+  await db
+    .insertInto('assets.location')
+    .values(locations.map((name) => ({ id: sql`md5(${`loc:${name}`})::uuid`, name })))
+    .execute();
   const totalWeight = ASSET_CATEGORIES.reduce((sum, c) => sum + c.weight, 0);
   let lo = 0;
   const categories = ASSET_CATEGORIES.map((c) => {
@@ -136,7 +158,9 @@ async function seedAssets(db: Kysely<any>, count: number, employees: number): Pr
     SELECT id, 'SCHEDULED', ${AS_OF}::date + (substr(tag, 5)::int % 14), 'Annual health check' FROM assets.asset WHERE status = 'IN_MAINTENANCE'`.execute(db);
   await sql`
     INSERT INTO assets.maintenance (asset_id, status, scheduled_for, description, completed_on, cost, currency)
-    SELECT id, 'COMPLETED', acquisition_date + 20, 'Battery replacement', acquisition_date + 25, 120.00, 'EUR' FROM assets.asset WHERE substr(tag, 5)::int % 10 = 3`.execute(db);
+    SELECT id, 'COMPLETED', acquisition_date + 20, 'Battery replacement', acquisition_date + 25, 120.00, 'EUR' FROM assets.asset WHERE substr(tag, 5)::int % 10 = 3`.execute(
+    db,
+  );
 }
 
 /** Fills the tenant and refreshes statistics and visibility maps, as autovacuum would after such a load. */
@@ -144,7 +168,15 @@ export async function seedListingData(db: Kysely<any>, counts: { employees: numb
   await seedOrganisation(db);
   await seedEmployees(db, counts.employees);
   await seedAssets(db, counts.assets, counts.employees);
-  for (const table of ['employees.employee', 'employees.contract', 'employees.position_assignment', 'assets.employee_projection', 'assets.asset', 'assets.assignment', 'assets.maintenance']) {
+  for (const table of [
+    'employees.employee',
+    'employees.contract',
+    'employees.position_assignment',
+    'assets.employee_projection',
+    'assets.asset',
+    'assets.assignment',
+    'assets.maintenance',
+  ]) {
     await sql`VACUUM ANALYZE ${sql.table(table)}`.execute(db);
   }
 }

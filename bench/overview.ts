@@ -44,7 +44,11 @@ process.env.APOLLO_TELEMETRY_DISABLED = '1';
 const OVERVIEW = fs.readFileSync(path.join(__dirname, '..', 'operations', 'contract', 'overview.graphql'), 'utf8');
 
 async function post(url: string, query: string, variables: Record<string, unknown> | undefined, token: string): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -224,13 +228,35 @@ async function main(): Promise<void> {
   const adminToken = generateAdminToken();
   try {
     await migrateGlobal(controlPlane);
-    const stack = await startStack({ config, logger: createLogger('bench', 'silent'), keys: generateContextKeyPair(), adminToken, gatewayPort: 0, subgraphPort: () => 0, sandbox: false });
+    const stack = await startStack({
+      config,
+      logger: createLogger('bench', 'silent'),
+      keys: generateContextKeyPair(),
+      adminToken,
+      gatewayPort: 0,
+      subgraphPort: () => 0,
+      sandbox: false,
+    });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(gateway, `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`, { input: { companyName: 'Bench Overview', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null } }, adminToken);
-    const approved = await post(gateway, `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id } secret } }`, { input: { requestId: requested.requestSubscription.request.id } }, adminToken);
+    const requested = await post(
+      gateway,
+      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
+      { input: { companyName: 'Bench Overview', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null } },
+      adminToken,
+    );
+    const approved = await post(
+      gateway,
+      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id } secret } }`,
+      { input: { requestId: requested.requestSubscription.request.id } },
+      adminToken,
+    );
     const key = approved.approveSubscriptionRequest.secret as string;
-    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', approved.approveSubscriptionRequest.company.id).executeTakeFirstOrThrow();
+    const tenant = await controlPlane
+      .selectFrom('tenant')
+      .selectAll()
+      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
+      .executeTakeFirstOrThrow();
     tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     const db = tenantDb;
 
@@ -262,19 +288,31 @@ async function main(): Promise<void> {
     const today = new Date().toISOString().slice(0, 10);
     for (let i = 0; i < 20; i += 1) {
       const started = performance.now();
-      const [sl, db2] = await Promise.all([straightLineTotals(db, `${today.slice(0, 4)}-01-01`, today), decliningBalanceGroups(db, `${today.slice(0, 4)}-01-01`, today)]);
+      const [sl, db2] = await Promise.all([
+        straightLineTotals(db, `${today.slice(0, 4)}-01-01`, today),
+        decliningBalanceGroups(db, `${today.slice(0, 4)}-01-01`, today),
+      ]);
       registerTotals(sl, db2);
       totals.push(performance.now() - started);
     }
     const uncached = summary(totals);
 
-    console.log(`\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at the end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nmachine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average at the end ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
     const { rows: version } = await sql<{ v: string }>`SELECT current_setting('server_version') AS v`.execute(db);
     console.log(`PostgreSQL ${version[0]!.v}\n`);
     console.log('| measurement | requests | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|');
     console.log(`| Overview through the gateway, 1 client | ${REQUESTS} | ${sequential.p50} | ${sequential.p95} | ${sequential.p99} | ${sequential.max} |`);
-    console.log(`| Overview through the gateway, 4 concurrent clients | ${REQUESTS} | ${concurrent.p50} | ${concurrent.p95} | ${concurrent.p99} | ${concurrent.max} |`);
-    console.log(`| register totals uncached (2 statements + declining balance in JS), in-process | 20 | ${uncached.p50} | ${uncached.p95} | ${uncached.p99} | ${uncached.max} |`);
+    console.log(
+      `| Overview through the gateway, 4 concurrent clients | ${REQUESTS} | ${concurrent.p50} | ${concurrent.p95} | ${concurrent.p99} | ${concurrent.max} |`,
+    );
+    console.log(
+      `| register totals uncached (2 statements + declining balance in JS), in-process | 20 | ${uncached.p50} | ${uncached.p95} | ${uncached.p99} | ${uncached.max} |`,
+    );
     if (sequential.p95 >= 100) process.exitCode = 1;
   } finally {
     await tenantDb?.destroy();

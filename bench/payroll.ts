@@ -30,7 +30,11 @@ const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 async function post(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -90,35 +94,85 @@ async function main(): Promise<void> {
   let tenantDb: Kysely<any> | undefined;
   try {
     await migrateGlobal(controlPlane);
-    const stack = await startStack({ config, logger: createLogger('bench', 'silent'), keys: generateContextKeyPair(), adminToken, gatewayPort: 0, subgraphPort: () => 0, sandbox: false });
+    const stack = await startStack({
+      config,
+      logger: createLogger('bench', 'silent'),
+      keys: generateContextKeyPair(),
+      adminToken,
+      gatewayPort: 0,
+      subgraphPort: () => 0,
+      sandbox: false,
+    });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(gateway, `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`, { input: { companyName: 'Bench Payroll', contactEmail: 'ops@bench.example', modules: ['FINANCE', 'PAYROLL'], planCode: null } }, adminToken);
-    const approved = await post(gateway, `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`, { input: { requestId: requested.requestSubscription.request.id } }, adminToken);
+    const requested = await post(
+      gateway,
+      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
+      { input: { companyName: 'Bench Payroll', contactEmail: 'ops@bench.example', modules: ['FINANCE', 'PAYROLL'], planCode: null } },
+      adminToken,
+    );
+    const approved = await post(
+      gateway,
+      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
+      { input: { requestId: requested.requestSubscription.request.id } },
+      adminToken,
+    );
     const key = approved.approveSubscriptionRequest.secret as string;
     const slug = approved.approveSubscriptionRequest.company.slug as string;
-    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', approved.approveSubscriptionRequest.company.id).executeTakeFirstOrThrow();
+    const tenant = await controlPlane
+      .selectFrom('tenant')
+      .selectAll()
+      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
+      .executeTakeFirstOrThrow();
     tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     await seedProjection(tenantDb, EMPLOYEES);
 
     const results: Array<[string, number]> = [];
     const run = `payRun { id status payslipCount totals { gross { amount } net { amount } employerCost { amount } } } userErrors { code message }`;
-    const created = await post(gateway, `mutation($input: CreatePayRunInput!) { createPayRun(input: $input) { payRun { id } userErrors { code } } }`, { input: { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' } }, key);
-    const input = { payRunId: created.createPayRun.payRun.id as string };
-    const calculated = await timed('calculatePayRun (first calculation)', results, () => post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key));
-    await timed('calculatePayRun again (replaces the payslips)', results, () => post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key));
-    await timed('approvePayRun', results, () => post(gateway, `mutation($input: ApprovePayRunInput!) { approvePayRun(input: $input) { payRun { status } } }`, { input }, key));
-    const posted = await timed('postPayRun', results, () => post(gateway, `mutation($input: PostPayRunInput!) { postPayRun(input: $input) { payRun { status } userErrors { code message } } }`, { input }, key));
-    await timed("finance's consumer books the entry (relay, one pass)", results, () => drainTenant(tenantDb!, ['FINANCE', 'PAYROLL'], loadConsumers(), createLogger('bench', 'silent')));
-    await timed('read all payslips with their lines through the gateway', results, () =>
-      post(gateway, `query($id: ID!) { payRun(id: $id) { payslips { id gross { amount } net { amount } lines { kind code amount { amount } } } } }`, { id: input.payRunId }, key),
+    const created = await post(
+      gateway,
+      `mutation($input: CreatePayRunInput!) { createPayRun(input: $input) { payRun { id } userErrors { code } } }`,
+      { input: { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' } },
+      key,
     );
-    const entry = await post(gateway, `query($id: ID!) { payRun(id: $id) { journalEntry { number lines { account { code } debit credit } } } }`, { id: input.payRunId }, key);
+    const input = { payRunId: created.createPayRun.payRun.id as string };
+    const calculated = await timed('calculatePayRun (first calculation)', results, () =>
+      post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key),
+    );
+    await timed('calculatePayRun again (replaces the payslips)', results, () =>
+      post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key),
+    );
+    await timed('approvePayRun', results, () =>
+      post(gateway, `mutation($input: ApprovePayRunInput!) { approvePayRun(input: $input) { payRun { status } } }`, { input }, key),
+    );
+    const posted = await timed('postPayRun', results, () =>
+      post(gateway, `mutation($input: PostPayRunInput!) { postPayRun(input: $input) { payRun { status } userErrors { code message } } }`, { input }, key),
+    );
+    await timed("finance's consumer books the entry (relay, one pass)", results, () =>
+      drainTenant(tenantDb!, ['FINANCE', 'PAYROLL'], loadConsumers(), createLogger('bench', 'silent')),
+    );
+    await timed('read all payslips with their lines through the gateway', results, () =>
+      post(
+        gateway,
+        `query($id: ID!) { payRun(id: $id) { payslips { id gross { amount } net { amount } lines { kind code amount { amount } } } } }`,
+        { id: input.payRunId },
+        key,
+      ),
+    );
+    const entry = await post(
+      gateway,
+      `query($id: ID!) { payRun(id: $id) { journalEntry { number lines { account { code } debit credit } } } }`,
+      { id: input.payRunId },
+      key,
+    );
 
     const c = calculated.calculatePayRun;
-    if (c.userErrors.length > 0 || posted.postPayRun.userErrors.length > 0) throw new Error(`refused: ${JSON.stringify([c.userErrors, posted.postPayRun.userErrors])}`);
+    if (c.userErrors.length > 0 || posted.postPayRun.userErrors.length > 0)
+      throw new Error(`refused: ${JSON.stringify([c.userErrors, posted.postPayRun.userErrors])}`);
     const calculateAndPost = results[0]![1] + results[3]![1];
-    console.log(`payroll bench: ${EMPLOYEES} employees, ${c.payRun.payslipCount} payslips, gross ${c.payRun.totals.gross.amount}, net ${c.payRun.totals.net.amount}, employer cost ${c.payRun.totals.employerCost.amount}`);
+    console.log(
+      `payroll bench: ${EMPLOYEES} employees, ${c.payRun.payslipCount} payslips, gross ${c.payRun.totals.gross.amount}, net ${c.payRun.totals.net.amount}, employer cost ${c.payRun.totals.employerCost.amount}`,
+    );
     console.log(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), node ${process.version}, slug ${slug}\n`);
     console.log('| step | ms |\n|---|---:|');
     for (const [label, ms] of results) console.log(`| ${label} | ${Math.round(ms)} |`);

@@ -29,7 +29,7 @@ tenant
   .action(action(tenantSyncCommand));
 tenant
   .command('add-module')
-  .description("subscribe a company to more modules, creating and migrating their schemas")
+  .description('subscribe a company to more modules, creating and migrating their schemas')
   .requiredOption('--company <slug>', 'company slug')
   .requiredOption('--module <MODULE...>', 'modules to add (ASSETS, EMPLOYEES, FINANCE, PAYROLL)')
   .action(action(tenantAddModuleCommand));

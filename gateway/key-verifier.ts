@@ -151,7 +151,20 @@ export class KeyVerifier extends EventEmitter {
       .selectFrom('access_key as k')
       .innerJoin('company as c', 'c.id', 'k.company_id')
       .innerJoin('tenant as t', 't.company_id', 'c.id')
-      .select(['k.id as keyId', 'k.kind', 'k.modules as keyModules', 'k.secret_hash', 'k.revoked_at', 'c.id as companyId', 'c.slug', 'c.modules as companyModules', 't.id as tenantId', 't.database_name', 't.shard', 't.status'])
+      .select([
+        'k.id as keyId',
+        'k.kind',
+        'k.modules as keyModules',
+        'k.secret_hash',
+        'k.revoked_at',
+        'c.id as companyId',
+        'c.slug',
+        'c.modules as companyModules',
+        't.id as tenantId',
+        't.database_name',
+        't.shard',
+        't.status',
+      ])
       .where('k.prefix', '=', prefix)
       .executeTakeFirst();
     if (!row) return undefined;
@@ -166,7 +179,14 @@ export class KeyVerifier extends EventEmitter {
             kind: row.kind,
             // A module the company has since dropped is no longer granted, whatever the key says.
             modules: normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m))),
-            tenant: { id: row.tenantId, slug: row.slug, companyId: row.companyId, database: row.database_name, shard: row.shard, companyModules: normalizeModules(row.companyModules) },
+            tenant: {
+              id: row.tenantId,
+              slug: row.slug,
+              companyId: row.companyId,
+              database: row.database_name,
+              shard: row.shard,
+              companyModules: normalizeModules(row.companyModules),
+            },
           }
         : null,
     };

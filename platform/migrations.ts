@@ -29,7 +29,11 @@ export class FolderMigrationProvider implements MigrationProvider {
 }
 
 export class MigrationFailedError extends Error {
-  constructor(readonly scope: string, readonly migration: string | undefined, override readonly cause: unknown) {
+  constructor(
+    readonly scope: string,
+    readonly migration: string | undefined,
+    override readonly cause: unknown,
+  ) {
     super(`migration ${migration ?? '(unknown)'} of ${scope} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
   }
 }
@@ -75,8 +79,7 @@ export function ownerSchema(owner: TenantSchemaOwner): string {
 
 export type TenantMigrationSource = (owner: TenantSchemaOwner) => MigrationProvider;
 
-export const tenantMigrationsFromDisk: TenantMigrationSource = (owner) =>
-  new FolderMigrationProvider(path.join(MIGRATIONS_ROOT, 'tenant', ownerSchema(owner)));
+export const tenantMigrationsFromDisk: TenantMigrationSource = (owner) => new FolderMigrationProvider(path.join(MIGRATIONS_ROOT, 'tenant', ownerSchema(owner)));
 
 /**
  * Migrates one owner's schema in a tenant database. Each owner keeps its own

@@ -27,12 +27,7 @@ export const OUTBOX_CHANNEL = 'fluxo_outbox';
  * change and its events commit together or not at all. The NOTIFY is delivered
  * only on commit, and wakes the relay at once.
  */
-export async function publishEvents(
-  trx: Transaction<any> | Kysely<any>,
-  schema: string,
-  events: DomainEvent[],
-  requestId: string | null,
-): Promise<void> {
+export async function publishEvents(trx: Transaction<any> | Kysely<any>, schema: string, events: DomainEvent[], requestId: string | null): Promise<void> {
   if (events.length === 0) return;
   await trx
     .withSchema(schema)

@@ -83,7 +83,10 @@ function logLevel(value: string): string {
 /** "eu1=postgres://host1:5432,eu2=postgres://host2:5432" */
 export function shardList(value: string): Record<string, string> {
   const shards: Record<string, string> = {};
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const [i, part] of parts.entries()) {
     const eq = part.indexOf('=');
     // The entry is not echoed: it may hold a password.
@@ -145,7 +148,8 @@ export const SETTINGS = {
     secret: true,
     default: '`postgres://postgres@127.0.0.1:5432/fluxo`; `fluxo start` runs an embedded PostgreSQL instead',
     readBy: EVERY,
-    meaning: 'control-plane database; its server is shard `default`; required by the gateway and each subgraph run alone, and by the `fluxo` commands that work on a database',
+    meaning:
+      'control-plane database; its server is shard `default`; required by the gateway and each subgraph run alone, and by the `fluxo` commands that work on a database',
   }),
   FLUXO_SHARDS: setting({
     parse: shardList,
@@ -155,8 +159,20 @@ export const SETTINGS = {
     readBy: DATABASES,
     meaning: 'more shards: `eu2=postgres://host:5432,eu3=...` (the database part is ignored)',
   }),
-  FLUXO_DEFAULT_SHARD: setting({ parse: text, unset: 'default', default: '`default`', readBy: ['subgraph', 'start', 'cli'], meaning: 'shard on which new tenants are placed' }),
-  FLUXO_TENANT_DB_PREFIX: setting({ parse: text, unset: 'fluxo_tenant_', default: '`fluxo_tenant_`', readBy: ['subgraph', 'start', 'cli'], meaning: 'prefix of the names of new tenant databases' }),
+  FLUXO_DEFAULT_SHARD: setting({
+    parse: text,
+    unset: 'default',
+    default: '`default`',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning: 'shard on which new tenants are placed',
+  }),
+  FLUXO_TENANT_DB_PREFIX: setting({
+    parse: text,
+    unset: 'fluxo_tenant_',
+    default: '`fluxo_tenant_`',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning: 'prefix of the names of new tenant databases',
+  }),
   FLUXO_DATA_DIR: setting({ parse: text, unset: '.data', default: '`.data`', readBy: ['start'], meaning: 'embedded PostgreSQL data and local secrets' }),
   FLUXO_EMBEDDED_PG_PORT: setting({ parse: port, unset: 5488, default: '5488', readBy: ['start'], meaning: 'port of the embedded PostgreSQL' }),
   PORT: setting({ parse: port, unset: 4000, default: '4000', readBy: GATEWAY, meaning: 'gateway port' }),
@@ -186,7 +202,7 @@ export const SETTINGS = {
     ...optionalText,
     default: 'generated in the data dir',
     readBy: ['subgraph', 'start'],
-    meaning: "its public half, with which subgraphs verify them; required by each subgraph alone (`fluxo start` uses both only when both are set)",
+    meaning: 'its public half, with which subgraphs verify them; required by each subgraph alone (`fluxo start` uses both only when both are set)',
   }),
   NODE_ENV: setting({
     parse: text,
@@ -202,9 +218,23 @@ export const SETTINGS = {
     readBy: EVERY,
     meaning: 'pino level: fatal, error, warn, info, debug, trace or silent',
   }),
-  FLUXO_SANDBOX: setting({ ...off, default: 'on unless `NODE_ENV=production`', readBy: GATEWAY, meaning: '`1` turns Apollo Sandbox and introspection on in production too' }),
-  FLUXO_EXPOSE_QUERY_PLAN: setting({ ...off, readBy: GATEWAY, meaning: '`1` makes the gateway answer `apollo-query-plan-experimental: 1` with its plan (never in production)' }),
-  FLUXO_SUPERGRAPH_PATH: setting({ ...optionalText, default: '`schema/supergraph.graphql`', readBy: GATEWAY, meaning: 'the composed supergraph the gateway serves' }),
+  FLUXO_SANDBOX: setting({
+    ...off,
+    default: 'on unless `NODE_ENV=production`',
+    readBy: GATEWAY,
+    meaning: '`1` turns Apollo Sandbox and introspection on in production too',
+  }),
+  FLUXO_EXPOSE_QUERY_PLAN: setting({
+    ...off,
+    readBy: GATEWAY,
+    meaning: '`1` makes the gateway answer `apollo-query-plan-experimental: 1` with its plan (never in production)',
+  }),
+  FLUXO_SUPERGRAPH_PATH: setting({
+    ...optionalText,
+    default: '`schema/supergraph.graphql`',
+    readBy: GATEWAY,
+    meaning: 'the composed supergraph the gateway serves',
+  }),
   FLUXO_MANIFEST_PATH: setting({ ...optionalText, default: '`operations/manifest.json`', readBy: GATEWAY, meaning: 'the persisted (safelisted) operations' }),
   FLUXO_MAX_DEPTH: setting({ ...count(12), readBy: GATEWAY, meaning: 'deepest selection a query may have' }),
   FLUXO_MAX_ALIASES: setting({ ...count(20), readBy: GATEWAY, meaning: 'aliases a query may use' }),
@@ -212,7 +242,11 @@ export const SETTINGS = {
   FLUXO_MAX_TOKENS: setting({ ...count(5_000), readBy: GATEWAY, meaning: 'tokens a query document may have' }),
   FLUXO_RATE_LIMIT_PER_MINUTE: setting({ ...count(6_000), readBy: GATEWAY, meaning: 'requests per access key per minute (the operator is not limited)' }),
   FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: setting({ ...count(120), readBy: GATEWAY, meaning: 'requests without a key per client address per minute' }),
-  FLUXO_FAILED_CREDENTIALS_PER_MINUTE: setting({ ...count(30), readBy: GATEWAY, meaning: 'refused credentials per client address per minute before it is refused outright' }),
+  FLUXO_FAILED_CREDENTIALS_PER_MINUTE: setting({
+    ...count(30),
+    readBy: GATEWAY,
+    meaning: 'refused credentials per client address per minute before it is refused outright',
+  }),
   FLUXO_REDIS_URL: setting({
     ...optionalText,
     secret: true,
@@ -220,12 +254,26 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'Redis shared by the gateway replicas for the rate limits; while it is unreachable each process falls back to its own count',
   }),
-  FLUXO_KEY_CACHE_TTL_MS: setting({ ...count(30_000), readBy: GATEWAY, meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)' }),
-  FLUXO_CONTROL_PLANE_POOL: setting({ ...count(10), readBy: EVERY, meaning: 'connections to the control plane per process (the gateway of `fluxo start` keeps 5)' }),
+  FLUXO_KEY_CACHE_TTL_MS: setting({
+    ...count(30_000),
+    readBy: GATEWAY,
+    meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)',
+  }),
+  FLUXO_CONTROL_PLANE_POOL: setting({
+    ...count(10),
+    readBy: EVERY,
+    meaning: 'connections to the control plane per process (the gateway of `fluxo start` keeps 5)',
+  }),
   FLUXO_TENANT_POOL_SIZE: setting({ ...count(5), readBy: DATABASES, meaning: 'connections per tenant database in one process' }),
   FLUXO_TENANT_CONNECTIONS_MAX: setting({ ...count(50), readBy: DATABASES, meaning: 'connections to tenant databases in one process, all tenants together' }),
   FLUXO_TENANT_POOL_IDLE_MS: setting({ ...count(60_000), readBy: DATABASES, meaning: 'an unused tenant pool is closed after this long' }),
-  FLUXO_WORKER_POLL_MS: setting({ parse: positiveNumber, unset: 1_000, default: '1000', readBy: WORKER, meaning: 'outbox polling fallback; NOTIFY wakes the worker at once' }),
+  FLUXO_WORKER_POLL_MS: setting({
+    parse: positiveNumber,
+    unset: 1_000,
+    default: '1000',
+    readBy: WORKER,
+    meaning: 'outbox polling fallback; NOTIFY wakes the worker at once',
+  }),
   FLUXO_WORKER_PARTITION: setting({
     parse: partition,
     unset: { index: 0, count: 1 } as Partition,
@@ -278,5 +326,8 @@ export type PatternName = keyof typeof SETTING_PATTERNS;
 
 /** Every setting and setting family: the rows of the README's configuration table. */
 export function catalogue(): Array<{ name: string } & SettingDefinition<unknown>> {
-  return [...Object.entries(SETTINGS), ...Object.entries(SETTING_PATTERNS)].map(([name, definition]) => ({ name, ...(definition as SettingDefinition<unknown>) }));
+  return [...Object.entries(SETTINGS), ...Object.entries(SETTING_PATTERNS)].map(([name, definition]) => ({
+    name,
+    ...(definition as SettingDefinition<unknown>),
+  }));
 }

@@ -83,7 +83,8 @@ function parseTenant(value: unknown): TenantRef | null {
     if (typeof t[field] !== 'string' || t[field] === '') throw new InvalidContextError(`tenant.${field} missing`);
   }
   const companyModules = t.companyModules;
-  if (!Array.isArray(companyModules) || !companyModules.every((m) => typeof m === 'string' && isModuleName(m))) throw new InvalidContextError('tenant.companyModules invalid');
+  if (!Array.isArray(companyModules) || !companyModules.every((m) => typeof m === 'string' && isModuleName(m)))
+    throw new InvalidContextError('tenant.companyModules invalid');
   return {
     id: t.id as string,
     slug: t.slug as string,

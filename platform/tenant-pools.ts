@@ -41,7 +41,10 @@ export class TenantPoolManager {
   private readonly closing = new Set<Promise<void>>();
   private readonly sweeper: NodeJS.Timeout;
 
-  constructor(private readonly shards: ShardDirectory, private readonly options: PoolManagerOptions) {
+  constructor(
+    private readonly shards: ShardDirectory,
+    private readonly options: PoolManagerOptions,
+  ) {
     if (options.perTenant < 1 || options.globalCap < options.perTenant) throw new Error('pool sizes: need 1 ≤ perTenant ≤ globalCap');
     this.sweeper = setInterval(() => this.evictIdle(), Math.max(1000, Math.floor(options.idleMillis / 2)));
     this.sweeper.unref();
@@ -76,7 +79,11 @@ export class TenantPoolManager {
     });
     const db = new Kysely<DB>({
       dialect: new PostgresDialect({ pool }),
-      log: onQuery ? (event) => { if (event.level === 'query') onQuery(event.query.sql, database); } : undefined,
+      log: onQuery
+        ? (event) => {
+            if (event.level === 'query') onQuery(event.query.sql, database);
+          }
+        : undefined,
     });
     this.pools.set(key, { db, pool, lastUsed: Date.now() });
     return db;

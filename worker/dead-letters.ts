@@ -15,10 +15,28 @@ export interface DeadEvent {
 export async function listDeadEvents(db: Kysely<any>, modules: readonly ModuleName[]): Promise<DeadEvent[]> {
   const dead: DeadEvent[] = [];
   for (const module of modules) {
-    const { rows } = await sql<{ id: string; event_type: string; aggregate_type: string; aggregate_id: string; attempts: number; last_error: string | null; occurred_at: Date }>`
+    const { rows } = await sql<{
+      id: string;
+      event_type: string;
+      aggregate_type: string;
+      aggregate_id: string;
+      attempts: number;
+      last_error: string | null;
+      occurred_at: Date;
+    }>`
       SELECT id, event_type, aggregate_type, aggregate_id, attempts, last_error, occurred_at
       FROM ${sql.table(`${moduleSchema(module)}.outbox`)} WHERE status = 'DEAD' ORDER BY seq`.execute(db);
-    dead.push(...rows.map((r) => ({ id: r.id, module, eventType: r.event_type, aggregate: `${r.aggregate_type}:${r.aggregate_id}`, attempts: r.attempts, lastError: r.last_error, occurredAt: r.occurred_at })));
+    dead.push(
+      ...rows.map((r) => ({
+        id: r.id,
+        module,
+        eventType: r.event_type,
+        aggregate: `${r.aggregate_type}:${r.aggregate_id}`,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        occurredAt: r.occurred_at,
+      })),
+    );
   }
   return dead;
 }

@@ -19,13 +19,20 @@ function crashPoint(at: WorkerSettings['crashAt']): RelayOptions['faultPoint'] {
 /** The outbox worker of a runtime, with the worker settings of its configuration. */
 export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker> {
   const settings = runtime.config.worker;
-  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, runtime.tenantPools(), loadConsumers(), runtime.logger.child({ component: 'worker' }), {
-    ...DEFAULT_WORKER_OPTIONS,
-    pollMillis: settings.pollMillis,
-    maxListeners: settings.maxListeners,
-    partition: settings.partition,
-    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt) },
-  });
+  const worker = new OutboxWorker(
+    runtime.controlPlane(),
+    runtime.shards,
+    runtime.tenantPools(),
+    loadConsumers(),
+    runtime.logger.child({ component: 'worker' }),
+    {
+      ...DEFAULT_WORKER_OPTIONS,
+      pollMillis: settings.pollMillis,
+      maxListeners: settings.maxListeners,
+      partition: settings.partition,
+      relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt) },
+    },
+  );
   await worker.start();
   return worker;
 }

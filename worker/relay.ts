@@ -101,7 +101,10 @@ export async function drainOutbox(
     const refusal = unexpectedSource(interested, row.event_type, source);
     if (refusal !== null) {
       // No retry can make the source right: dead at once, with the reason, and no consumer has seen it.
-      logger.warn({ eventId: row.id, eventType: row.event_type, source, requestId: row.request_id, reason: refusal }, 'event from an unexpected source dead-lettered');
+      logger.warn(
+        { eventId: row.id, eventType: row.event_type, source, requestId: row.request_id, reason: refusal },
+        'event from an unexpected source dead-lettered',
+      );
       await sql`UPDATE ${outbox} SET status = 'DEAD', attempts = attempts + 1, last_error = ${refusal} WHERE id = ${row.id}`.execute(db);
       report.dead += 1;
       continue;

@@ -30,7 +30,13 @@ export interface OutboxWorkerOptions {
   relay: RelayOptions;
 }
 
-export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = { pollMillis: 1000, tenantRefreshMillis: 10_000, maxListeners: 100, partition: { index: 0, count: 1 }, relay: DEFAULT_RELAY_OPTIONS };
+export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = {
+  pollMillis: 1000,
+  tenantRefreshMillis: 10_000,
+  maxListeners: 100,
+  partition: { index: 0, count: 1 },
+  relay: DEFAULT_RELAY_OPTIONS,
+};
 
 /**
  * The partition of a tenant among `count` workers: a hash of its id, stable
@@ -70,7 +76,9 @@ export class OutboxWorker {
 
   async start(): Promise<void> {
     await this.refreshTenants();
-    this.timers.push(setInterval(() => void this.refreshTenants().catch((e) => this.logger.error({ err: e }, 'tenant refresh failed')), this.options.tenantRefreshMillis));
+    this.timers.push(
+      setInterval(() => void this.refreshTenants().catch((e) => this.logger.error({ err: e }, 'tenant refresh failed')), this.options.tenantRefreshMillis),
+    );
     this.timers.push(setInterval(() => this.pollAll(), this.options.pollMillis));
     for (const t of this.timers) t.unref();
     this.pollAll();

@@ -84,7 +84,12 @@ class Steps {
   completedMaintenance(category: AssetCategoryTemplate): void {
     const scheduledFor = this.after(200);
     this.last = earlierOf(this.asOf, addDays(scheduledFor, this.random.int(0, 10)));
-    this.list.push({ kind: 'maintenance', scheduledFor, description: this.random.pick(category.maintenance), completed: { on: this.last, cost: euros(price(this.random, category.maintenanceCost)) } });
+    this.list.push({
+      kind: 'maintenance',
+      scheduledFor,
+      description: this.random.pick(category.maintenance),
+      completed: { on: this.last, cost: euros(price(this.random, category.maintenanceCost)) },
+    });
   }
 
   /** Still open: booked for the coming days, or started recently. */

@@ -17,7 +17,13 @@ const eur = (amount: string) => ({ amount, currency: CURRENCY });
  * run first in hiring order, so the same seed hands the same assets out.
  */
 export async function activeHolders(db: Kysely<AssetsDB>, hiredThisRun: ReadonlyArray<{ id: string; hireDate: string }>): Promise<Holder[]> {
-  const rows = await db.selectFrom('assets.employee_projection').select(['employee_id', 'full_name']).where('status', '=', 'ACTIVE').orderBy('full_name').orderBy('employee_id').execute();
+  const rows = await db
+    .selectFrom('assets.employee_projection')
+    .select(['employee_id', 'full_name'])
+    .where('status', '=', 'ACTIVE')
+    .orderBy('full_name')
+    .orderBy('employee_id')
+    .execute();
   const active = new Set(rows.map((r) => r.employee_id));
   const fromThisRun = hiredThisRun.filter((e) => active.has(e.id));
   const known = new Set(fromThisRun.map((e) => e.id));
@@ -73,7 +79,9 @@ async function register(batch: SeedBatch<AssetsDB>, planned: PlannedAsset, holde
         const { maintenance } = await step('scheduleMaintenance', (t, actor) => scheduleMaintenance(t, { assetId, scheduledFor, description }, actor));
         report.maintenanceScheduled += 1;
         if (completed) {
-          await step('completeMaintenance', (t, actor) => completeMaintenance(t, { maintenanceId: maintenance.id, completedAt: completed.on, cost: eur(completed.cost) }, actor));
+          await step('completeMaintenance', (t, actor) =>
+            completeMaintenance(t, { maintenanceId: maintenance.id, completedAt: completed.on, cost: eur(completed.cost) }, actor),
+          );
           report.maintenanceCompleted += 1;
         }
         break;

@@ -49,12 +49,16 @@ export async function ensureOrganisation(db: Kysely<EmployeesDB>, scope: BatchSc
     for (const template of DEPARTMENTS) {
       const parentId = template.parent === null ? null : organisation.departments.get(template.parent)!;
       const found = existingDepartments.find((d) => d.parent_id === parentId && d.name.toLowerCase() === template.name.toLowerCase());
-      const id = found?.id ?? (await batch.run('createDepartment', template.name, (t, actor) => createDepartment(t, { name: template.name, parentId }, actor))).department.id;
+      const id =
+        found?.id ??
+        (await batch.run('createDepartment', template.name, (t, actor) => createDepartment(t, { name: template.name, parentId }, actor))).department.id;
       if (!found) report.departmentsCreated += 1;
       organisation.departments.set(template.name, id);
       for (const position of [template.head, ...template.staff]) {
         const existing = existingPositions.find((p) => p.department_id === id && p.title.toLowerCase() === position.title.toLowerCase());
-        const positionId = existing?.id ?? (await batch.run('createPosition', position.title, (t, actor) => createPosition(t, { title: position.title, departmentId: id }, actor))).position.id;
+        const positionId =
+          existing?.id ??
+          (await batch.run('createPosition', position.title, (t, actor) => createPosition(t, { title: position.title, departmentId: id }, actor))).position.id;
         if (!existing) report.positionsCreated += 1;
         organisation.positions.set(positionKey(template.name, position.title), positionId);
       }
@@ -135,7 +139,9 @@ async function hire(
   if (planned.isHead) heads.set(planned.department, employeeId);
 
   for (const contract of planned.contracts) {
-    await step('signContract', (t, actor) => signContract(t, { employeeId, ...contract, baseSalary: { amount: contract.baseSalary, currency: CURRENCY } }, actor));
+    await step('signContract', (t, actor) =>
+      signContract(t, { employeeId, ...contract, baseSalary: { amount: contract.baseSalary, currency: CURRENCY } }, actor),
+    );
     report.contracts += 1;
   }
   const promotion = planned.promotion;

@@ -13,7 +13,15 @@ import type { TenantRef } from '../../platform/tenant-context';
 import { planAssets } from './asset-plan';
 import type { BatchScope } from './batch';
 import { activeHolders, registerAssets, takenTags, type AssetsReport } from './seed-assets';
-import { ensureOrganisation, findDepartmentHeads, hireStaff, takenEmails, type HiredEmployee, type OrganisationReport, type StaffReport } from './seed-employees';
+import {
+  ensureOrganisation,
+  findDepartmentHeads,
+  hireStaff,
+  takenEmails,
+  type HiredEmployee,
+  type OrganisationReport,
+  type StaffReport,
+} from './seed-employees';
 import { planStaff } from './staff-plan';
 
 export type SeedPhase = 'organisation' | 'employees' | 'events' | 'assets';
@@ -102,15 +110,24 @@ async function assertEmpty(db: Kysely<any>, tenant: TenantRef): Promise<void> {
   const employees = has('EMPLOYEES') ? Number((await sql<{ n: string }>`SELECT count(*) AS n FROM employees.employee`.execute(db)).rows[0]!.n) : 0;
   const assets = has('ASSETS') ? Number((await sql<{ n: string }>`SELECT count(*) AS n FROM assets.asset`.execute(db)).rows[0]!.n) : 0;
   if (employees === 0 && assets === 0) return;
-  const held = [employees > 0 ? `${employees} employee${employees === 1 ? '' : 's'}` : null, assets > 0 ? `${assets} asset${assets === 1 ? '' : 's'}` : null].filter(Boolean).join(' and ');
+  const held = [employees > 0 ? `${employees} employee${employees === 1 ? '' : 's'}` : null, assets > 0 ? `${assets} asset${assets === 1 ? '' : 's'}` : null]
+    .filter(Boolean)
+    .join(' and ');
   throw new SeedRefused('TENANT_HAS_DATA', `${tenant.slug} already has ${held}; seeding again would mix two sample data sets. Use --append to add to them.`);
 }
 
 /** Runs the outbox relay over the tenant until nothing more is delivered, as the worker would. */
-async function deliverEvents(db: Kysely<any>, modules: readonly ModuleName[], logger: Logger, progress: (done: number, total: number) => void): Promise<DrainReport> {
+async function deliverEvents(
+  db: Kysely<any>,
+  modules: readonly ModuleName[],
+  logger: Logger,
+  progress: (done: number, total: number) => void,
+): Promise<DrainReport> {
   let pending = 0;
   for (const module of modules) {
-    pending += Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(`${moduleSchema(module)}.outbox`)} WHERE status = 'PENDING'`.execute(db)).rows[0]!.n);
+    pending += Number(
+      (await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(`${moduleSchema(module)}.outbox`)} WHERE status = 'PENDING'`.execute(db)).rows[0]!.n,
+    );
   }
   const consumers = loadConsumers();
   const total: DrainReport = { delivered: 0, failed: 0, dead: 0 };
@@ -129,10 +146,20 @@ async function deliverEvents(db: Kysely<any>, modules: readonly ModuleName[], lo
 /** The assets module must have learnt of every hire before assets can be handed out. */
 async function assertProjected(db: Kysely<AssetsDB>, hired: readonly HiredEmployee[], events: DrainReport): Promise<void> {
   if (hired.length === 0) return;
-  const known = await db.selectFrom('assets.employee_projection').select((eb) => eb.fn.countAll<string>().as('n')).where('employee_id', 'in', hired.map((e) => e.id)).executeTakeFirstOrThrow();
+  const known = await db
+    .selectFrom('assets.employee_projection')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where(
+      'employee_id',
+      'in',
+      hired.map((e) => e.id),
+    )
+    .executeTakeFirstOrThrow();
   const missing = hired.length - Number(known.n);
   if (missing > 0) {
-    throw new Error(`the assets module has not learnt of ${missing} of the ${hired.length} employees just hired: their events were not delivered (${events.failed} failed, ${events.dead} dead; see the employees outbox)`);
+    throw new Error(
+      `the assets module has not learnt of ${missing} of the ${hired.length} employees just hired: their events were not delivered (${events.failed} failed, ${events.dead} dead; see the employees outbox)`,
+    );
   }
 }
 
@@ -149,8 +176,13 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
   const seed = options.seed ?? 1;
   const asOf = options.asOf ?? todayUtc();
   const batchSize = options.batchSize ?? 50;
-  for (const [name, value] of [['employees', options.employees], ['assets', options.assets], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(value) || value < (name === 'batchSize' ? 1 : 0)) throw new RangeError(`${name} must be a whole number${name === 'batchSize' ? ' from 1' : ', 0 or more'}; got ${value}`);
+  for (const [name, value] of [
+    ['employees', options.employees],
+    ['assets', options.assets],
+    ['batchSize', batchSize],
+  ] as const) {
+    if (!Number.isInteger(value) || value < (name === 'batchSize' ? 1 : 0))
+      throw new RangeError(`${name} must be a whole number${name === 'batchSize' ? ' from 1' : ', 0 or more'}; got ${value}`);
   }
   if (!Number.isInteger(seed)) throw new RangeError(`seed must be a whole number; got ${seed}`);
   if (!isCalendarDate(asOf)) throw new RangeError(`asOf must be a date YYYY-MM-DD; got ${asOf}`);
@@ -167,7 +199,17 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
   try {
     if (!options.append) await assertEmpty(db, tenant);
     const scope: BatchScope = { requestId: `seed-${randomUUID()}`, today: asOf };
-    const report: SeedReport = { slug: tenant.slug, modules, seed, asOf, skipped, organisation: null, employees: null, assets: null, events: { delivered: 0, failed: 0, dead: 0 } };
+    const report: SeedReport = {
+      slug: tenant.slug,
+      modules,
+      seed,
+      asOf,
+      skipped,
+      organisation: null,
+      employees: null,
+      assets: null,
+      events: { delivered: 0, failed: 0, dead: 0 },
+    };
     const addEvents = (r: DrainReport) => {
       report.events = { delivered: report.events.delivered + r.delivered, failed: report.events.failed + r.failed, dead: report.events.dead + r.dead };
     };
@@ -179,7 +221,14 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
       report.organisation = organisationReport;
       progress('organisation')(1, 1);
       const heads = await findDepartmentHeads(db, organisation);
-      const plan = planStaff({ seed, count: options.employees, asOf, emailDomain: `${tenant.slug}.example`, takenEmails: await takenEmails(db), staffedHeads: new Set(heads.keys()) });
+      const plan = planStaff({
+        seed,
+        count: options.employees,
+        asOf,
+        emailDomain: `${tenant.slug}.example`,
+        takenEmails: await takenEmails(db),
+        staffedHeads: new Set(heads.keys()),
+      });
       progress('employees')(0, plan.length);
       const staff = await hireStaff(db, scope, { plan, organisation, heads, batchSize, onBatch: (done) => progress('employees')(done, plan.length) });
       hired = staff.hired;

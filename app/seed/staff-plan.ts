@@ -147,7 +147,7 @@ function planStaffMember(random: SeededRandom, input: StaffPlanInput, heads: Rea
 
   let promotion: PlannedEmployee['promotion'] = null;
   if (entryIndex < department.staff.length - 1 && tenure > 365 && random.chance(PROMOTION_RATE)) {
-    promotion = { position: department.staff[department.staff.length - 1]!.title, date: addDays(hireDate, Math.round(tenure * random.int(40, 70) / 100)) };
+    promotion = { position: department.staff[department.staff.length - 1]!.title, date: addDays(hireDate, Math.round((tenure * random.int(40, 70)) / 100)) };
   }
   const roles = [...new Set([position.role, promotion ? department.staff.at(-1)!.role : undefined].filter((r): r is string => r !== undefined))];
 

@@ -52,7 +52,12 @@ export async function dbRestoreCommand(options: { company: string; from: string;
 }
 
 /** The restore behind `fluxo db restore`, for the CLI and its tests; pg_restore comes from `pgBin` (FLUXO_PG_BIN) or PATH. */
-export async function restoreTenant(deps: AccessDeps, slug: string, file: string, pgBin: string | null = null): Promise<{ retired: string; applied: string[] }> {
+export async function restoreTenant(
+  deps: AccessDeps,
+  slug: string,
+  file: string,
+  pgBin: string | null = null,
+): Promise<{ retired: string; applied: string[] }> {
   const tenant = await tenantOf(deps, slug);
   const server = deps.shards.serverUrl(tenant.shard);
   const suffix = stamp().replace('-', '');
@@ -63,6 +68,7 @@ export async function restoreTenant(deps: AccessDeps, slug: string, file: string
   await restoreToNewDatabase(server, replacement, file, pgBin);
   await swapDatabase(server, tenant.database_name, replacement, retired);
   const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
-  if (result && !result.ok) throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);
+  if (result && !result.ok)
+    throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);
   return { retired, applied: result?.ok ? result.applied : [] };
 }

@@ -41,7 +41,9 @@ export async function ensureDemoCompany(deps: AccessDeps, dataDir: string): Prom
     }
     requestId = request.id;
   } else {
-    const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: DEMO_COMPANY.name, contactEmail: DEMO_COMPANY.contactEmail, modules: MODULES, planCode: null }, a));
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) =>
+      requestSubscription(trx, { companyName: DEMO_COMPANY.name, contactEmail: DEMO_COMPANY.contactEmail, modules: MODULES, planCode: null }, a),
+    );
     requestId = request.id;
   }
   const approved = await approveSubscriptionRequest(deps, requestId, actor);

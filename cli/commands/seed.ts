@@ -99,7 +99,10 @@ class SeedProgressView {
     if (this.phase !== p.phase || !this.bar) {
       this.bar?.stop();
       this.phase = p.phase;
-      this.bar = new SingleBar({ stream: process.stderr, format: `${label.padEnd(18)} [{bar}] {value}/{total}`, hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+      this.bar = new SingleBar(
+        { stream: process.stderr, format: `${label.padEnd(18)} [{bar}] {value}/{total}`, hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+      );
       this.bar.start(p.total, p.done);
       return;
     }
@@ -133,8 +136,11 @@ export function describeSeed(report: SeedReport): string {
     );
   }
   const events = report.events;
-  lines.push(`  events     ${n(events.delivered)} delivered${events.failed + events.dead > 0 ? `; ${events.failed} failed and ${events.dead} dead-lettered (see the outbox)` : ''}`);
-  for (const s of report.skipped) lines.push(`  skipped    ${n(s.requested)} ${s.module === 'EMPLOYEES' ? 'employees' : 'assets'}: ${report.slug} does not subscribe to ${s.module}`);
+  lines.push(
+    `  events     ${n(events.delivered)} delivered${events.failed + events.dead > 0 ? `; ${events.failed} failed and ${events.dead} dead-lettered (see the outbox)` : ''}`,
+  );
+  for (const s of report.skipped)
+    lines.push(`  skipped    ${n(s.requested)} ${s.module === 'EMPLOYEES' ? 'employees' : 'assets'}: ${report.slug} does not subscribe to ${s.module}`);
   return lines.join('\n');
 }
 

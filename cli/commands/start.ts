@@ -74,7 +74,11 @@ async function launch(input: { config: FluxoConfig; logger: Logger; demo: boolea
   process.stdout.write(banner({ config, stack, secrets, embedded, demo }));
 }
 
-async function controlPlaneConfig(config: FluxoConfig, logger: Logger, started: Stoppable[]): Promise<{ config: FluxoConfig; embedded: EmbeddedPostgresHandle | null }> {
+async function controlPlaneConfig(
+  config: FluxoConfig,
+  logger: Logger,
+  started: Stoppable[],
+): Promise<{ config: FluxoConfig; embedded: EmbeddedPostgresHandle | null }> {
   if (config.given.has('DATABASE_URL')) return { config, embedded: null };
   const dir = path.join(config.dataDir, 'postgres');
   const port = config.start.embeddedPostgresPort;
@@ -107,7 +111,13 @@ async function stopEmbeddedPostgres(handle: EmbeddedPostgresHandle, dir: string)
 const row = (label: string, value: string) => `  ${label.padEnd(19)} ${value}`;
 const more = (value: string) => row('', value);
 
-function banner(input: { config: FluxoConfig; stack: RunningStack; secrets: LocalSecrets; embedded: EmbeddedPostgresHandle | null; demo: DemoOutcome | null }): string {
+function banner(input: {
+  config: FluxoConfig;
+  stack: RunningStack;
+  secrets: LocalSecrets;
+  embedded: EmbeddedPostgresHandle | null;
+  demo: DemoOutcome | null;
+}): string {
   const { config, stack, secrets, embedded, demo } = input;
   const base = stack.gateway.url.replace(/\/graphql$/, '');
   const tokenFile = path.join(config.dataDir, 'secrets', 'admin-token');

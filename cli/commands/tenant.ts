@@ -37,7 +37,10 @@ export async function tenantListCommand(): Promise<void> {
 export async function tenantSyncCommand(options: { concurrency: number; company?: string[] }): Promise<void> {
   const slugs = options.company && options.company.length > 0 ? options.company : undefined;
   const bar = process.stderr.isTTY
-    ? new SingleBar({ stream: process.stderr, format: 'tenant sync [{bar}] {value}/{total} {slug}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic)
+    ? new SingleBar(
+        { stream: process.stderr, format: 'tenant sync [{bar}] {value}/{total} {slug}', hideCursor: true, clearOnComplete: false },
+        Presets.shades_classic,
+      )
     : null;
   let total = 0;
   let finished = 0;
@@ -87,7 +90,10 @@ export async function tenantAddModuleCommand(options: { company: string; module:
 }
 
 function parseModules(raw: readonly string[]): ModuleName[] {
-  const names = raw.flatMap((r) => r.split(',')).map((r) => r.trim().toUpperCase()).filter(Boolean);
+  const names = raw
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim().toUpperCase())
+    .filter(Boolean);
   const unknown = names.filter((n) => !isModuleName(n));
   if (unknown.length > 0) throw new CliUsageError(`unknown module ${unknown.join(', ')}; modules are ${MODULES.join(', ')}`);
   return names.filter(isModuleName);

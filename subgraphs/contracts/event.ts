@@ -54,7 +54,10 @@ export interface EventHandler<DB> {
  * payload that does not parse is a broken contract: the handler throws, the
  * relay retries and finally dead-letters it where an operator sees it.
  */
-export function on<C extends EventContract, DB>(contract: C, apply: (trx: Transaction<DB>, payload: PayloadOf<C>, event: DeliveredEvent) => Promise<void>): EventHandler<DB> {
+export function on<C extends EventContract, DB>(
+  contract: C,
+  apply: (trx: Transaction<DB>, payload: PayloadOf<C>, event: DeliveredEvent) => Promise<void>,
+): EventHandler<DB> {
   return { contract, handle: (trx, event) => apply(trx, contract.payload.parse(event.payload) as PayloadOf<C>, event) };
 }
 

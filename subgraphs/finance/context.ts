@@ -50,13 +50,20 @@ export function createFinanceLoaders(db: () => Kysely<FinanceDB>): FinanceLoader
     balance: mapLoader(async (keys) => {
       const found = new Map<string, Totals>();
       for (const [asOf, sameDay] of groupBy(keys, (k) => k.asOf)) {
-        for (const totals of await accountTotals(db(), sameDay.map((k) => k.accountId), asOf)) found.set(balanceKey({ accountId: totals.accountId, asOf }), totals);
+        for (const totals of await accountTotals(
+          db(),
+          sameDay.map((k) => k.accountId),
+          asOf,
+        ))
+          found.set(balanceKey({ accountId: totals.accountId, asOf }), totals);
       }
       return found;
     }, balanceKey),
     bankTransaction: mapLoader(async (ids) => indexBy(await findBankTransactionsByIds(db(), ids), (t) => t.id)),
     matchedTransactions: groupLoader(async (ids) => groupBy(await findMatchedTransactions(db(), ids), (t) => t.reconciliation_id)),
-    matchOfTransaction: mapLoader(async (ids) => new Map((await findMatchesOfTransactions(db(), ids)).map((m) => [m.bank_transaction_id, m.reconciliation_id]))),
+    matchOfTransaction: mapLoader(
+      async (ids) => new Map((await findMatchesOfTransactions(db(), ids)).map((m) => [m.bank_transaction_id, m.reconciliation_id])),
+    ),
     reconciliation: mapLoader(async (ids) => indexBy(await findReconciliationsByIds(db(), ids), (r) => r.id)),
     settings: () => (settings ??= readSettings(db())),
   };

@@ -1,6 +1,14 @@
 import type { DomainEvent } from '../../platform/outbox';
 import { buildEvent } from '../contracts/event';
-import { AccountCreated, BankTransactionRecorded, JournalEntriesImported, JournalEntryPosted, JournalEntryReversed, PeriodClosed, ReconciliationCompleted } from '../contracts/finance';
+import {
+  AccountCreated,
+  BankTransactionRecorded,
+  JournalEntriesImported,
+  JournalEntryPosted,
+  JournalEntryReversed,
+  PeriodClosed,
+  ReconciliationCompleted,
+} from '../contracts/finance';
 import type { EntrySource } from './domain/types';
 import type { AccountRow, BankTransactionRow, JournalEntryRow, ReconciliationRow } from './store/db';
 
@@ -23,12 +31,23 @@ export function journalEntryPosted(entry: JournalEntryRow): DomainEvent {
 }
 
 /** One event per imported batch: its numbers are contiguous per year, so ranges name every entry. */
-export function journalEntriesImported(batchId: string, entryCount: number, lineCount: number, numbers: Array<{ year: number; from: string; to: string }>): DomainEvent {
+export function journalEntriesImported(
+  batchId: string,
+  entryCount: number,
+  lineCount: number,
+  numbers: Array<{ year: number; from: string; to: string }>,
+): DomainEvent {
   return buildEvent(JournalEntriesImported, { batchId, entryCount, lineCount, numbers });
 }
 
 export function journalEntryReversed(original: JournalEntryRow, reversal: JournalEntryRow): DomainEvent {
-  return buildEvent(JournalEntryReversed, { entryId: original.id, number: original.number, reversalId: reversal.id, reversalNumber: reversal.number, date: reversal.entry_date });
+  return buildEvent(JournalEntryReversed, {
+    entryId: original.id,
+    number: original.number,
+    reversalId: reversal.id,
+    reversalNumber: reversal.number,
+    date: reversal.entry_date,
+  });
 }
 
 export function periodClosed(through: string): DomainEvent {

@@ -5,10 +5,7 @@ import { onlyUuids } from '../../platform/ids';
  * A per-request DataLoader whose batch function returns a Map; results are put
  * back in key order here, once, instead of `ids.map(id => rows.find(...))`.
  */
-export function mapLoader<K, V, C = K>(
-  batch: (keys: readonly K[]) => Promise<Map<C, V>>,
-  cacheKeyFn?: (key: K) => C,
-): DataLoader<K, V | null, C> {
+export function mapLoader<K, V, C = K>(batch: (keys: readonly K[]) => Promise<Map<C, V>>, cacheKeyFn?: (key: K) => C): DataLoader<K, V | null, C> {
   return new DataLoader<K, V | null, C>(
     async (keys) => {
       const found = await batch(keys);
@@ -19,10 +16,7 @@ export function mapLoader<K, V, C = K>(
 }
 
 /** Like mapLoader, for one-to-many relations (a key maps to a list, empty when none). */
-export function groupLoader<K, V, C = K>(
-  batch: (keys: readonly K[]) => Promise<Map<C, V[]>>,
-  cacheKeyFn?: (key: K) => C,
-): DataLoader<K, V[], C> {
+export function groupLoader<K, V, C = K>(batch: (keys: readonly K[]) => Promise<Map<C, V[]>>, cacheKeyFn?: (key: K) => C): DataLoader<K, V[], C> {
   return new DataLoader<K, V[], C>(
     async (keys) => {
       const found = await batch(keys);

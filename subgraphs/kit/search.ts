@@ -143,10 +143,15 @@ export async function searchPage<Row>(
   const sorts = (await estimatedRows(list.keys)) <= SORT_MATCHES_UP_TO;
   planned(sorts);
   if (sorts) {
-    const counted = db.selectFrom(list.keys.offset(0).as('m')).selectAll('m').select(sql<string>`count(*) OVER ()`.as('total_matches'));
+    const counted = db
+      .selectFrom(list.keys.offset(0).as('m'))
+      .selectAll('m')
+      .select(sql<string>`count(*) OVER ()`.as('total_matches'));
     let ranked = db.selectFrom(counted.as('w')).selectAll();
     if (page.after) ranked = ranked.where(afterCursor(page.after));
-    const rows = await byId(ranked).select(sql<string>`p.total_matches`.as('total_matches')).execute();
+    const rows = await byId(ranked)
+      .select(sql<string>`p.total_matches`.as('total_matches'))
+      .execute();
     return splitTotal<Row>(rows as Array<Row & { total_matches: string }>, page.after === null);
   }
   const walk = page.after ? list.keys.where(afterCursor(page.after)) : list.keys;
@@ -188,7 +193,10 @@ export function sharingTotal<Row, Page>(
     fetch: async (page) => {
       listed = fetch(page, planned);
       // A fetch that fails or ends without saying counts nothing: count on its own.
-      listed.then(() => planned(false), () => planned(false));
+      listed.then(
+        () => planned(false),
+        () => planned(false),
+      );
       return (await listed).rows;
     },
     count: async () => (await pageTotal()) ?? count(),

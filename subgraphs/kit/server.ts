@@ -25,7 +25,6 @@ export interface SubgraphDefinition<Ctx extends BaseContext> {
   checkReady: () => Promise<void>;
 }
 
-
 function requestLogging<Ctx extends BaseContext>(): ApolloServerPlugin<Ctx> {
   return {
     async requestDidStart({ contextValue }) {

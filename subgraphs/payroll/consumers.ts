@@ -5,7 +5,14 @@ import { ContractEnded, ContractSigned, EmployeeDetailsChanged, EmployeeHired, E
 import { JournalEntryPosted } from '../contracts/finance';
 import type { PayrollDB } from './store/db';
 import { attachJournalEntry } from './store/pay-runs';
-import { upsertContractEnd, upsertContractTerms, updateEmployeeContactDetails, upsertEmployeeProfile, upsertEmployeeStatus, upsertTermination } from './store/projection';
+import {
+  upsertContractEnd,
+  upsertContractTerms,
+  updateEmployeeContactDetails,
+  upsertEmployeeProfile,
+  upsertEmployeeStatus,
+  upsertTermination,
+} from './store/projection';
 
 /** Compensation and employment come into payroll's own projection, never from the employees schema. */
 const employeesConsumer: EventConsumer = consumerOf<PayrollDB>('PAYROLL', [

@@ -8,7 +8,10 @@ import { postingMemo } from './domain/posting';
  * PayRunPosted of a run (subgraphs/contracts/payroll.ts): finance books its
  * posting, balanced to the cent, with the run id as the entry's reference.
  */
-export function payRunPosted(run: { id: string; period_start: string; period_end: string; pay_date: string }, lines: LedgerPostingLine[]): DomainEvent<PayRunPostedPayload> {
+export function payRunPosted(
+  run: { id: string; period_start: string; period_end: string; pay_date: string },
+  lines: LedgerPostingLine[],
+): DomainEvent<PayRunPostedPayload> {
   return buildEvent(PayRunPosted, {
     payRunId: run.id,
     periodStart: run.period_start,

@@ -25,7 +25,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const as = (company: { secret: string }, query: string, variables: Record<string, unknown> = {}) => graphql(t.gatewayUrl, query, variables, { token: company.secret });
+const as = (company: { secret: string }, query: string, variables: Record<string, unknown> = {}) =>
+  graphql(t.gatewayUrl, query, variables, { token: company.secret });
 const deliver = (company: OnboardedCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
 
 const REGISTER = `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } userErrors { field code } } }`;
@@ -45,9 +46,15 @@ const BALANCES = `query { trialBalance { totalDebit totalCredit rows { account {
 
 async function registerAsset(company: OnboardedCompany, tag: string, change: Record<string, unknown> = {}): Promise<string> {
   const input = {
-    tag, name: 'Laptop 14in', category: 'IT equipment', acquisitionDate: '2026-01-10',
-    acquisitionCost: { amount: '1500.00', currency: 'EUR' }, salvageValue: { amount: '300.00', currency: 'EUR' },
-    usefulLifeMonths: 36, depreciationMethod: 'STRAIGHT_LINE', ...change,
+    tag,
+    name: 'Laptop 14in',
+    category: 'IT equipment',
+    acquisitionDate: '2026-01-10',
+    acquisitionCost: { amount: '1500.00', currency: 'EUR' },
+    salvageValue: { amount: '300.00', currency: 'EUR' },
+    usefulLifeMonths: 36,
+    depreciationMethod: 'STRAIGHT_LINE',
+    ...change,
   };
   const res = await as(company, REGISTER, { input });
   expect(res.errors).toBeUndefined();
@@ -89,9 +96,18 @@ describe('a company with FINANCE', () => {
   let runIds: string[];
 
   it('posts the acquisition once: Dr 1500 / Cr 2000 at cost, dated the acquisition day', async () => {
-    const settings = await as(books, 'query { assetLedgerSettings { fixedAssets accumulatedDepreciation acquisitionCredit depreciationExpense disposalProceeds gainOnDisposal lossOnDisposal } }');
+    const settings = await as(
+      books,
+      'query { assetLedgerSettings { fixedAssets accumulatedDepreciation acquisitionCredit depreciationExpense disposalProceeds gainOnDisposal lossOnDisposal } }',
+    );
     expect(settings.data.assetLedgerSettings).toEqual({
-      fixedAssets: '1500', accumulatedDepreciation: '1590', acquisitionCredit: '2000', depreciationExpense: '6500', disposalProceeds: '1100', gainOnDisposal: '4900', lossOnDisposal: '6900',
+      fixedAssets: '1500',
+      accumulatedDepreciation: '1590',
+      acquisitionCredit: '2000',
+      depreciationExpense: '6500',
+      disposalProceeds: '1100',
+      gainOnDisposal: '4900',
+      lossOnDisposal: '6900',
     });
 
     assetId = await registerAsset(books, 'LAP-0001');
@@ -101,9 +117,14 @@ describe('a company with FINANCE', () => {
     const entries = await assetEntries();
     expect(entries).toEqual([
       {
-        number: expect.stringMatching(/^JE-2026-\d{6}$/), date: '2026-01-10', memo: 'Acquisition of asset LAP-0001',
+        number: expect.stringMatching(/^JE-2026-\d{6}$/),
+        date: '2026-01-10',
+        memo: 'Acquisition of asset LAP-0001',
         source: { module: 'assets', reference: `asset:${assetId}:acquisition` },
-        lines: [{ account: { code: '1500' }, debit: '1500.00', credit: null }, { account: { code: '2000' }, debit: null, credit: '1500.00' }],
+        lines: [
+          { account: { code: '1500' }, debit: '1500.00', credit: null },
+          { account: { code: '2000' }, debit: null, credit: '1500.00' },
+        ],
       },
     ]);
     expect(await balance('1500')).toBe('1500.00');
@@ -114,7 +135,9 @@ describe('a company with FINANCE', () => {
     // 1200.00 / 36 = 33.33 a month.
     const february = await runDepreciation(books, '2026-02');
     expect(february).toEqual({
-      period: '2026-02', assetCount: 1, totals: [{ amount: '33.33', currency: 'EUR' }],
+      period: '2026-02',
+      assetCount: 1,
+      totals: [{ amount: '33.33', currency: 'EUR' }],
       runs: [{ id: expect.any(String), period: '2026-02', periodEnd: '2026-02-28', assetCount: 1, total: { amount: '33.33', currency: 'EUR' } }],
       userErrors: [],
     });
@@ -125,15 +148,34 @@ describe('a company with FINANCE', () => {
     const again = await runDepreciation(books, '2026-02');
     expect(again).toEqual({ period: '2026-02', assetCount: 0, totals: [], runs: [], userErrors: [] });
     // No event for a run that posted nothing: one AssetDepreciated per month that did.
-    const events = await books.tenantDb.selectFrom('assets.outbox').select('aggregate_id').where('event_type', '=', 'AssetDepreciated').orderBy('seq').execute();
+    const events = await books.tenantDb
+      .selectFrom('assets.outbox')
+      .select('aggregate_id')
+      .where('event_type', '=', 'AssetDepreciated')
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.aggregate_id)).toEqual(runIds);
 
     expect(await deliver(books)).toMatchObject({ failed: 0, dead: 0 });
     const entries = await assetEntries();
     const depreciation = entries.filter((e) => e.source.reference.startsWith('depreciation:'));
     expect(depreciation.map((e) => [e.date, e.source.reference, lines(e)])).toEqual([
-      ['2026-03-31', `depreciation:2026-03:${runIds[1]}`, [['6500', 'Dr', '33.33'], ['1590', 'Cr', '33.33']]],
-      ['2026-02-28', `depreciation:2026-02:${runIds[0]}`, [['6500', 'Dr', '33.33'], ['1590', 'Cr', '33.33']]],
+      [
+        '2026-03-31',
+        `depreciation:2026-03:${runIds[1]}`,
+        [
+          ['6500', 'Dr', '33.33'],
+          ['1590', 'Cr', '33.33'],
+        ],
+      ],
+      [
+        '2026-02-28',
+        `depreciation:2026-02:${runIds[0]}`,
+        [
+          ['6500', 'Dr', '33.33'],
+          ['1590', 'Cr', '33.33'],
+        ],
+      ],
     ]);
     // The schedule's February and March.
     const schedule = depreciationSchedule({ acquisitionDate: '2026-01-10', cost: '1500.00', salvage: '300.00', usefulLifeMonths: 36, method: 'STRAIGHT_LINE' });
@@ -144,12 +186,24 @@ describe('a company with FINANCE', () => {
   });
 
   it('refuses a month that has not begun, writing nothing', async () => {
-    const before = await books.tenantDb.selectFrom('assets.depreciation_posting').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const before = await books.tenantDb
+      .selectFrom('assets.depreciation_posting')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     const refused = await runDepreciation(books, '2999-01');
-    expect(refused).toEqual({ period: null, assetCount: null, totals: null, runs: null, userErrors: [{ field: ['input', 'period'], code: 'PERIOD_IN_FUTURE', message: expect.any(String) }] });
+    expect(refused).toEqual({
+      period: null,
+      assetCount: null,
+      totals: null,
+      runs: null,
+      userErrors: [{ field: ['input', 'period'], code: 'PERIOD_IN_FUTURE', message: expect.any(String) }],
+    });
     const malformed = await runDepreciation(books, '2026-13');
     expect(malformed.userErrors).toEqual([{ field: ['input', 'period'], code: 'INVALID_PERIOD', message: expect.any(String) }]);
-    const after = await books.tenantDb.selectFrom('assets.depreciation_posting').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const after = await books.tenantDb
+      .selectFrom('assets.depreciation_posting')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -183,7 +237,12 @@ describe('a company with FINANCE', () => {
     // The months the disposal caught up are posted: running them (or a month after the disposal) adds nothing.
     expect(await runDepreciation(books, '2026-04')).toMatchObject({ assetCount: 0, runs: [] });
     expect(await runDepreciation(books, '2026-07')).toMatchObject({ assetCount: 0, runs: [] });
-    const posted = await books.tenantDb.selectFrom('assets.depreciation_posting').select(['period', 'amount', 'run_id']).where('asset_id', '=', assetId).orderBy('period').execute();
+    const posted = await books.tenantDb
+      .selectFrom('assets.depreciation_posting')
+      .select(['period', 'amount', 'run_id'])
+      .where('asset_id', '=', assetId)
+      .orderBy('period')
+      .execute();
     expect(posted).toEqual([
       { period: '2026-01', amount: '33.33', run_id: null },
       { period: '2026-02', amount: '33.33', run_id: runIds[0] },
@@ -209,15 +268,32 @@ describe('a company with FINANCE', () => {
   });
 
   it('posts to the accounts the settings name, from the next posting on', async () => {
-    const invalid = await as(books, 'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "11 00" }) { assetLedgerSettings { acquisitionCredit } userErrors { field code } } }');
-    expect(invalid.data.updateAssetLedgerSettings).toEqual({ assetLedgerSettings: null, userErrors: [{ field: ['input', 'acquisitionCredit'], code: 'INVALID_ACCOUNT_CODE' }] });
-    const updated = await as(books, 'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "1100" }) { assetLedgerSettings { acquisitionCredit fixedAssets } userErrors { field code } } }');
+    const invalid = await as(
+      books,
+      'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "11 00" }) { assetLedgerSettings { acquisitionCredit } userErrors { field code } } }',
+    );
+    expect(invalid.data.updateAssetLedgerSettings).toEqual({
+      assetLedgerSettings: null,
+      userErrors: [{ field: ['input', 'acquisitionCredit'], code: 'INVALID_ACCOUNT_CODE' }],
+    });
+    const updated = await as(
+      books,
+      'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "1100" }) { assetLedgerSettings { acquisitionCredit fixedAssets } userErrors { field code } } }',
+    );
     expect(updated.data.updateAssetLedgerSettings).toEqual({ assetLedgerSettings: { acquisitionCredit: '1100', fixedAssets: '1500' }, userErrors: [] });
 
-    const paidCash = await registerAsset(books, 'DSK-0001', { name: 'Desk', category: 'Furniture', acquisitionCost: { amount: '800.00', currency: 'EUR' }, salvageValue: null });
+    const paidCash = await registerAsset(books, 'DSK-0001', {
+      name: 'Desk',
+      category: 'Furniture',
+      acquisitionCost: { amount: '800.00', currency: 'EUR' },
+      salvageValue: null,
+    });
     await deliver(books);
     const entry = (await assetEntries()).find((e) => e.source.reference === `asset:${paidCash}:acquisition`);
-    expect(lines(entry)).toEqual([['1500', 'Dr', '800.00'], ['1100', 'Cr', '800.00']]);
+    expect(lines(entry)).toEqual([
+      ['1500', 'Dr', '800.00'],
+      ['1100', 'Cr', '800.00'],
+    ]);
   });
 
   it('keeps the ledger settings to keys that grant ASSETS', async () => {
@@ -259,10 +335,25 @@ describe('a company without FINANCE', () => {
     expect([first.userErrors, second.userErrors]).toEqual([[], []]);
     expect([1, 2]).toContain(first.assetCount + second.assetCount);
 
-    const posted = await noLedger.tenantDb.selectFrom('assets.depreciation_posting').select(['period', 'amount', 'run_id']).where('asset_id', '=', assetId).orderBy('period').execute();
-    expect(posted.map((p) => [p.period, p.amount])).toEqual([['2026-01', '33.33'], ['2026-02', '33.33'], ['2026-03', '33.33'], ['2026-04', '33.33']]);
+    const posted = await noLedger.tenantDb
+      .selectFrom('assets.depreciation_posting')
+      .select(['period', 'amount', 'run_id'])
+      .where('asset_id', '=', assetId)
+      .orderBy('period')
+      .execute();
+    expect(posted.map((p) => [p.period, p.amount])).toEqual([
+      ['2026-01', '33.33'],
+      ['2026-02', '33.33'],
+      ['2026-03', '33.33'],
+      ['2026-04', '33.33'],
+    ]);
     // The disposal's entry catches up exactly the months it recorded and removes exactly what runs recorded.
-    const event = await noLedger.tenantDb.selectFrom('assets.outbox').select('payload').where('event_type', '=', 'AssetDisposed').where('aggregate_id', '=', assetId).executeTakeFirstOrThrow();
+    const event = await noLedger.tenantDb
+      .selectFrom('assets.outbox')
+      .select('payload')
+      .where('event_type', '=', 'AssetDisposed')
+      .where('aggregate_id', '=', assetId)
+      .executeTakeFirstOrThrow();
     const line = (code: string) => (event.payload as any).posting.lines.find((l: any) => l.accountCode === code)?.debit ?? '0.00';
     const sum = (rows: typeof posted) => toAmount(rows.reduce((total, r) => total.plus(r.amount), new Decimal(0)));
     expect(line('6500')).toBe(sum(posted.filter((p) => p.run_id === null)));

@@ -18,7 +18,11 @@ const register = async (company: OnboardedCompany, change: Record<string, unknow
 };
 
 beforeAll(async () => {
-  t = await startTestStack({ onQuery: (_sql, _db, subgraph) => { if (counting && subgraph === 'assets') statements += 1; } });
+  t = await startTestStack({
+    onQuery: (_sql, _db, subgraph) => {
+      if (counting && subgraph === 'assets') statements += 1;
+    },
+  });
   acme = await onboardCompany(t, 'Acme Isolation', ['ASSETS', 'EMPLOYEES']);
   beta = await onboardCompany(t, 'Beta Isolation', ['ASSETS', 'EMPLOYEES']);
   acmeEmployeeId = await hireEmployee(t, acme, 'Ana', 'Silva');
@@ -45,9 +49,15 @@ describe('tenant isolation', () => {
   });
 
   it('resolves _entities only within the caller’s tenant, straight at the assets subgraph', async () => {
-    const representations = [{ __typename: 'Asset', id: acmeAssetId }, { __typename: 'Employee', id: acmeEmployeeId }];
+    const representations = [
+      { __typename: 'Asset', id: acmeAssetId },
+      { __typename: 'Employee', id: acmeEmployeeId },
+    ];
     const asAcme = await callSubgraphAs(t, 'assets', acme, ENTITIES, { r: representations });
-    expect(asAcme.data!._entities).toEqual([{ id: acmeAssetId, tag: 'LAP-0001' }, { id: acmeEmployeeId, assets: [{ id: acmeAssetId }] }]);
+    expect(asAcme.data!._entities).toEqual([
+      { id: acmeAssetId, tag: 'LAP-0001' },
+      { id: acmeEmployeeId, assets: [{ id: acmeAssetId }] },
+    ]);
     const asBeta = await callSubgraphAs(t, 'assets', beta, ENTITIES, { r: representations });
     expect(asBeta.errors).toBeUndefined();
     expect(asBeta.data!._entities).toEqual([null, { id: acmeEmployeeId, assets: [] }]);
@@ -56,7 +66,10 @@ describe('tenant isolation', () => {
   });
 
   it('refuses a context not signed by the gateway', async () => {
-    const forged = await signTenantContext({ requestId: 'forged', kind: 'STANDARD', keyId: beta.keyId, tenant: acme.tenant, modules: ['ASSETS'] }, generateContextKeyPair().privateKey);
+    const forged = await signTenantContext(
+      { requestId: 'forged', kind: 'STANDARD', keyId: beta.keyId, tenant: acme.tenant, modules: ['ASSETS'] },
+      generateContextKeyPair().privateKey,
+    );
     const res = await graphql(t.subgraphUrl('assets'), ENTITIES, { r: [{ __typename: 'Asset', id: acmeAssetId }] }, { headers: { [CONTEXT_HEADER]: forged } });
     expect(res.status).toBe(401);
     expect(res.data ?? null).toBeNull();
@@ -64,14 +77,25 @@ describe('tenant isolation', () => {
 
   it('answers MODULE_NOT_SUBSCRIBED to a key without ASSETS', async () => {
     const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
-    for (const [name, variables] of [['Assets', { first: 5 }], ['Asset', { id: acmeAssetId }]] as const) {
+    for (const [name, variables] of [
+      ['Assets', { first: 5 }],
+      ['Asset', { id: acmeAssetId }],
+    ] as const) {
       const res = await runContract(t, 'assets.graphql', name, variables, employeesOnly);
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);
     }
-    const write = await runContract(t, 'assets.graphql', 'RegisterAsset', { input: { ...exampleVariables('RegisterAsset').input, tag: 'NOPE-1' } }, employeesOnly);
+    const write = await runContract(
+      t,
+      'assets.graphql',
+      'RegisterAsset',
+      { input: { ...exampleVariables('RegisterAsset').input, tag: 'NOPE-1' } },
+      employeesOnly,
+    );
     expect(write.errors?.map((e) => e.extensions?.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);
     const holdings = await runContract(t, 'assets.graphql', 'EmployeeAssets', { id: acmeEmployeeId }, employeesOnly);
-    expect(holdings.errors).toEqual([expect.objectContaining({ path: ['employee', 'assets'], extensions: expect.objectContaining({ code: 'MODULE_NOT_SUBSCRIBED' }) })]);
+    expect(holdings.errors).toEqual([
+      expect.objectContaining({ path: ['employee', 'assets'], extensions: expect.objectContaining({ code: 'MODULE_NOT_SUBSCRIBED' }) }),
+    ]);
   });
 });
 
@@ -81,11 +105,23 @@ describe('the assets list', () => {
   beforeAll(async () => {
     for (let i = 1; i <= 12; i += 1) {
       const location = i % 3 ? 'Warehouse' : null;
-      await register(acme, { tag: `BLK-${String(i).padStart(3, '0')}`, name: i % 2 ? 'Drill 18V' : 'Battery pack', category: i % 2 ? 'Tools' : 'Batteries', serialNumber: `SER-${100 + i}`, location });
+      await register(acme, {
+        tag: `BLK-${String(i).padStart(3, '0')}`,
+        name: i % 2 ? 'Drill 18V' : 'Battery pack',
+        category: i % 2 ? 'Tools' : 'Batteries',
+        serialNumber: `SER-${100 + i}`,
+        location,
+      });
     }
     // The first page then holds every kind of relation: a holder, a location, custody history.
     const first = await page({ first: 1 });
-    await runContract(t, 'assets.graphql', 'AssignAsset', { input: { assetId: first.edges[0].node.id, employeeId: acmeEmployeeId, date: '2026-02-01' } }, acme.secret);
+    await runContract(
+      t,
+      'assets.graphql',
+      'AssignAsset',
+      { input: { assetId: first.edges[0].node.id, employeeId: acmeEmployeeId, date: '2026-02-01' } },
+      acme.secret,
+    );
     const categories = await graphql(t.gatewayUrl, '{ assetCategories { id name } }', undefined, { token: acme.secret });
     expect(categories.data!.assetCategories.map((c: { name: string }) => c.name)).toEqual(['Batteries', 'IT equipment', 'Tools']);
     batteryCategoryId = categories.data!.assetCategories[0].id;
@@ -142,7 +178,10 @@ describe('the assets list', () => {
     const res = await graphql(t.gatewayUrl, employees, { id: acmeEmployeeId }, { token: acme.secret });
     counting = false;
     expect(res.data!.employee).toEqual({
-      assets: [{ tag: 'LAP-0001', category: 'IT equipment', holder: { id: acmeEmployeeId } }, { tag: 'BLK-001', category: 'Tools', holder: { id: acmeEmployeeId } }],
+      assets: [
+        { tag: 'LAP-0001', category: 'IT equipment', holder: { id: acmeEmployeeId } },
+        { tag: 'BLK-001', category: 'Tools', holder: { id: acmeEmployeeId } },
+      ],
       assetHistory: [{ assignedAt: '2026-01-12' }, { assignedAt: '2026-02-01' }],
     });
     expect(statements).toBeLessThanOrEqual(5);

@@ -46,22 +46,38 @@ describe('the assets contract through the gateway', () => {
     expect(registered.data.registerAsset.userErrors).toEqual([]);
     const asset = registered.data.registerAsset.asset;
     expect(asset).toEqual({
-      id: expect.any(String), tag: 'LAP-0001', name: 'Laptop 14in', category: 'IT equipment', status: 'IN_STOCK', serialNumber: 'SN-77-1234',
-      acquisitionDate: '2026-01-10', acquisitionCost: { amount: '1500.00', currency: 'EUR' }, usefulLifeMonths: 36,
-      salvageValue: { amount: '300.00', currency: 'EUR' }, depreciationMethod: 'STRAIGHT_LINE',
+      id: expect.any(String),
+      tag: 'LAP-0001',
+      name: 'Laptop 14in',
+      category: 'IT equipment',
+      status: 'IN_STOCK',
+      serialNumber: 'SN-77-1234',
+      acquisitionDate: '2026-01-10',
+      acquisitionCost: { amount: '1500.00', currency: 'EUR' },
+      usefulLifeMonths: 36,
+      salvageValue: { amount: '300.00', currency: 'EUR' },
+      depreciationMethod: 'STRAIGHT_LINE',
       // Without asOf the book value is today's; the figures themselves are checked by hand in the unit tests.
       bookValue: { amount: bookValueAsOf(laptopTerms, todayUtc()), currency: 'EUR' },
     });
     const ids = { assetId: asset.id, employeeId };
 
     const assigned = await assets('AssignAsset', exampleVariables('AssignAsset', ids));
-    expect(assigned.data.assignAsset).toEqual({ asset: { id: asset.id, status: 'ASSIGNED', holder: { id: employeeId, fullName: 'Ana Silva' } }, userErrors: [] });
+    expect(assigned.data.assignAsset).toEqual({
+      asset: { id: asset.id, status: 'ASSIGNED', holder: { id: employeeId, fullName: 'Ana Silva' } },
+      userErrors: [],
+    });
 
     const listed = await assets('Assets', exampleVariables('Assets'));
     expect(listed.errors).toBeUndefined();
     expect(listed.data.assets.totalCount).toBe(1);
     expect(listed.data.assets.edges[0].node).toEqual({
-      id: asset.id, tag: 'LAP-0001', name: 'Laptop 14in', status: 'ASSIGNED', holder: { id: employeeId, fullName: 'Ana Silva' }, bookValue: asset.bookValue,
+      id: asset.id,
+      tag: 'LAP-0001',
+      name: 'Laptop 14in',
+      status: 'ASSIGNED',
+      holder: { id: employeeId, fullName: 'Ana Silva' },
+      bookValue: asset.bookValue,
     });
     expect(listed.data.assets.pageInfo).toEqual({ hasNextPage: false, endCursor: listed.data.assets.edges[0].cursor });
 
@@ -92,7 +108,10 @@ describe('the assets contract through the gateway', () => {
     const history = await assets('Asset', exampleVariables('Asset', ids));
     expect(history.errors).toBeUndefined();
     expect(history.data.asset).toEqual({
-      id: asset.id, tag: 'LAP-0001', name: 'Laptop 14in', status: 'DISPOSED',
+      id: asset.id,
+      tag: 'LAP-0001',
+      name: 'Laptop 14in',
+      status: 'DISPOSED',
       // Off the books since 2026-09-30.
       bookValue: { amount: '0.00', currency: 'EUR' },
       assignments: [{ employee: { id: employeeId, fullName: 'Ana Silva' }, assignedAt: '2026-01-12', returnedAt: '2026-05-01' }],
@@ -100,22 +119,44 @@ describe('the assets contract through the gateway', () => {
     });
 
     // Jan–Sep booked: 9 × 33.33 = 299.97, book value 1200.03; 200.00 − 1200.03 = −1000.03. Jan–Jun: 1500 − 6 × 33.33.
-    const disposal = await graphql(t.gatewayUrl, 'query($id: ID!) { asset(id: $id) { bookValue(asOf: "2026-06-30") { amount } holderActive disposal { date proceeds { amount currency } bookValueAtDisposal { amount } gainOrLoss { amount } } } }', { id: asset.id }, { token: acme.secret });
+    const disposal = await graphql(
+      t.gatewayUrl,
+      'query($id: ID!) { asset(id: $id) { bookValue(asOf: "2026-06-30") { amount } holderActive disposal { date proceeds { amount currency } bookValueAtDisposal { amount } gainOrLoss { amount } } } }',
+      { id: asset.id },
+      { token: acme.secret },
+    );
     expect(disposal.data!.asset).toEqual({
       bookValue: { amount: '1300.02' },
       holderActive: null,
-      disposal: { date: '2026-09-30', proceeds: { amount: '200.00', currency: 'EUR' }, bookValueAtDisposal: { amount: '1200.03' }, gainOrLoss: { amount: '-1000.03' } },
+      disposal: {
+        date: '2026-09-30',
+        proceeds: { amount: '200.00', currency: 'EUR' },
+        bookValueAtDisposal: { amount: '1200.03' },
+        gainOrLoss: { amount: '-1000.03' },
+      },
     });
 
     // Each change told the other modules, in order, through the outbox.
-    const events = await acme.tenantDb.selectFrom('assets.outbox').select(['event_type', 'payload']).where('aggregate_id', '=', asset.id).orderBy('seq').execute();
+    const events = await acme.tenantDb
+      .selectFrom('assets.outbox')
+      .select(['event_type', 'payload'])
+      .where('aggregate_id', '=', asset.id)
+      .orderBy('seq')
+      .execute();
     expect(events.map((e) => e.event_type)).toEqual(['AssetRegistered', 'AssetAssigned', 'MaintenanceCompleted', 'AssetReturned', 'AssetDisposed']);
     expect(events[1]!.payload).toEqual({ assetId: asset.id, employeeId, date: '2026-01-12' });
     expect(events[4]!.payload).toEqual({
-      assetId: asset.id, date: '2026-09-30', proceeds: { amount: '200.00', currency: 'EUR' }, bookValue: { amount: '1200.03', currency: 'EUR' }, gainOrLoss: { amount: '-1000.03', currency: 'EUR' },
+      assetId: asset.id,
+      date: '2026-09-30',
+      proceeds: { amount: '200.00', currency: 'EUR' },
+      bookValue: { amount: '1200.03', currency: 'EUR' },
+      gainOrLoss: { amount: '-1000.03', currency: 'EUR' },
       // No depreciation run posted Jan–Sep, so the disposal catches it up; the entry balances at 1500.00.
       posting: {
-        reference: `asset:${asset.id}:disposal`, date: '2026-09-30', memo: 'Disposal of asset LAP-0001', currency: 'EUR',
+        reference: `asset:${asset.id}:disposal`,
+        date: '2026-09-30',
+        memo: 'Disposal of asset LAP-0001',
+        currency: 'EUR',
         lines: [
           { accountCode: '6500', debit: '299.97', description: 'Depreciation of LAP-0001 up to its disposal, not posted before' },
           { accountCode: '1100', debit: '200.00', description: 'Proceeds from the disposal of LAP-0001' },
@@ -125,7 +166,14 @@ describe('the assets contract through the gateway', () => {
       },
     });
     const audited = await acme.tenantDb.selectFrom('audit.audit_log').select('operation').where('module', '=', 'ASSETS').orderBy('id').execute();
-    expect(audited.map((a) => a.operation)).toEqual(['registerAsset', 'assignAsset', 'scheduleMaintenance', 'completeMaintenance', 'returnAsset', 'disposeAsset']);
+    expect(audited.map((a) => a.operation)).toEqual([
+      'registerAsset',
+      'assignAsset',
+      'scheduleMaintenance',
+      'completeMaintenance',
+      'returnAsset',
+      'disposeAsset',
+    ]);
   });
 
   it('keeps the assets of a terminated employee assigned, shown as held by an inactive employee', async () => {
@@ -136,7 +184,12 @@ describe('the assets contract through the gateway', () => {
     expect(terminated.data.terminateEmployee.userErrors).toEqual([]);
     await deliverEvents(t.database.config, t.database.db, acme.slug);
 
-    const res = await graphql(t.gatewayUrl, 'query($id: ID!) { asset(id: $id) { status holder { id fullName } holderActive holderStatus } }', { id: assetId }, { token: acme.secret });
+    const res = await graphql(
+      t.gatewayUrl,
+      'query($id: ID!) { asset(id: $id) { status holder { id fullName } holderActive holderStatus } }',
+      { id: assetId },
+      { token: acme.secret },
+    );
     expect(res.data!.asset).toEqual({ status: 'ASSIGNED', holder: { id: employeeId, fullName: 'Rui Costa' }, holderActive: false, holderStatus: 'TERMINATED' });
   });
 });
@@ -160,22 +213,106 @@ describe('refused changes', () => {
 
   const register = (change: Record<string, unknown>) => ({ input: { ...exampleVariables('RegisterAsset').input, tag: 'NEW-0001', ...change } });
   const cases: Array<[string, string, () => unknown, string[], string]> = [
-    ['assigning a disposed asset', 'AssignAsset', () => ({ input: { assetId: disposedId, employeeId: activeId, date: '2026-05-01' } }), ['input', 'assetId'], 'ASSET_DISPOSED'],
-    ['assigning an asset in maintenance', 'AssignAsset', () => ({ input: { assetId: maintainedId, employeeId: activeId, date: '2026-05-01' } }), ['input', 'assetId'], 'ASSET_IN_MAINTENANCE'],
-    ['assigning to a terminated employee', 'AssignAsset', () => ({ input: { assetId: 'placeholder', employeeId: terminatedId, date: '2026-05-01' } }), ['input', 'employeeId'], 'EMPLOYEE_NOT_ACTIVE'],
-    ['assigning to an unknown employee', 'AssignAsset', () => ({ input: { assetId: 'placeholder', employeeId: '00000000-0000-4000-8000-000000000000', date: '2026-05-01' } }), ['input', 'employeeId'], 'EMPLOYEE_NOT_FOUND'],
-    ['assigning before acquisition', 'AssignAsset', () => ({ input: { assetId: 'placeholder', employeeId: activeId, date: '2025-12-31' } }), ['input', 'date'], 'INVALID_DATE'],
-    ['returning an asset nobody holds', 'ReturnAsset', () => ({ input: { assetId: 'placeholder', date: '2026-05-01' } }), ['input', 'assetId'], 'ASSET_NOT_ASSIGNED'],
-    ['assigning an unknown asset', 'AssignAsset', () => ({ input: { assetId: 'no-such-asset', employeeId: activeId, date: '2026-05-01' } }), ['input', 'assetId'], 'NOT_FOUND'],
-    ['a negative cost', 'RegisterAsset', () => register({ acquisitionCost: { amount: '-1500.00', currency: 'EUR' } }), ['input', 'acquisitionCost', 'amount'], 'INVALID_AMOUNT'],
-    ['a cost with three decimals', 'RegisterAsset', () => register({ acquisitionCost: { amount: '1500.001', currency: 'EUR' } }), ['input', 'acquisitionCost', 'amount'], 'INVALID_AMOUNT'],
-    ['salvage above cost', 'RegisterAsset', () => register({ salvageValue: { amount: '1600.00', currency: 'EUR' } }), ['input', 'salvageValue', 'amount'], 'SALVAGE_ABOVE_COST'],
-    ['salvage in another currency', 'RegisterAsset', () => register({ salvageValue: { amount: '300.00', currency: 'USD' } }), ['input', 'salvageValue', 'currency'], 'CURRENCY_MISMATCH'],
+    [
+      'assigning a disposed asset',
+      'AssignAsset',
+      () => ({ input: { assetId: disposedId, employeeId: activeId, date: '2026-05-01' } }),
+      ['input', 'assetId'],
+      'ASSET_DISPOSED',
+    ],
+    [
+      'assigning an asset in maintenance',
+      'AssignAsset',
+      () => ({ input: { assetId: maintainedId, employeeId: activeId, date: '2026-05-01' } }),
+      ['input', 'assetId'],
+      'ASSET_IN_MAINTENANCE',
+    ],
+    [
+      'assigning to a terminated employee',
+      'AssignAsset',
+      () => ({ input: { assetId: 'placeholder', employeeId: terminatedId, date: '2026-05-01' } }),
+      ['input', 'employeeId'],
+      'EMPLOYEE_NOT_ACTIVE',
+    ],
+    [
+      'assigning to an unknown employee',
+      'AssignAsset',
+      () => ({ input: { assetId: 'placeholder', employeeId: '00000000-0000-4000-8000-000000000000', date: '2026-05-01' } }),
+      ['input', 'employeeId'],
+      'EMPLOYEE_NOT_FOUND',
+    ],
+    [
+      'assigning before acquisition',
+      'AssignAsset',
+      () => ({ input: { assetId: 'placeholder', employeeId: activeId, date: '2025-12-31' } }),
+      ['input', 'date'],
+      'INVALID_DATE',
+    ],
+    [
+      'returning an asset nobody holds',
+      'ReturnAsset',
+      () => ({ input: { assetId: 'placeholder', date: '2026-05-01' } }),
+      ['input', 'assetId'],
+      'ASSET_NOT_ASSIGNED',
+    ],
+    [
+      'assigning an unknown asset',
+      'AssignAsset',
+      () => ({ input: { assetId: 'no-such-asset', employeeId: activeId, date: '2026-05-01' } }),
+      ['input', 'assetId'],
+      'NOT_FOUND',
+    ],
+    [
+      'a negative cost',
+      'RegisterAsset',
+      () => register({ acquisitionCost: { amount: '-1500.00', currency: 'EUR' } }),
+      ['input', 'acquisitionCost', 'amount'],
+      'INVALID_AMOUNT',
+    ],
+    [
+      'a cost with three decimals',
+      'RegisterAsset',
+      () => register({ acquisitionCost: { amount: '1500.001', currency: 'EUR' } }),
+      ['input', 'acquisitionCost', 'amount'],
+      'INVALID_AMOUNT',
+    ],
+    [
+      'salvage above cost',
+      'RegisterAsset',
+      () => register({ salvageValue: { amount: '1600.00', currency: 'EUR' } }),
+      ['input', 'salvageValue', 'amount'],
+      'SALVAGE_ABOVE_COST',
+    ],
+    [
+      'salvage in another currency',
+      'RegisterAsset',
+      () => register({ salvageValue: { amount: '300.00', currency: 'USD' } }),
+      ['input', 'salvageValue', 'currency'],
+      'CURRENCY_MISMATCH',
+    ],
     ['a zero useful life', 'RegisterAsset', () => register({ usefulLifeMonths: 0 }), ['input', 'usefulLifeMonths'], 'INVALID_USEFUL_LIFE'],
     ['a duplicate tag (any case)', 'RegisterAsset', () => register({ tag: 'mnt-0001', category: 'A category nobody used yet' }), ['input', 'tag'], 'TAG_TAKEN'],
-    ['disposing before acquisition', 'DisposeAsset', () => ({ input: { assetId: 'placeholder', date: '2025-01-01', proceeds: { amount: '1.00', currency: 'EUR' } } }), ['input', 'date'], 'INVALID_DATE'],
-    ['disposing for another currency', 'DisposeAsset', () => ({ input: { assetId: 'placeholder', date: '2026-05-01', proceeds: { amount: '1.00', currency: 'USD' } } }), ['input', 'proceeds', 'currency'], 'CURRENCY_MISMATCH'],
-    ['maintaining a disposed asset', 'ScheduleMaintenance', () => ({ input: { assetId: disposedId, scheduledFor: '2026-05-01', description: 'Check' } }), ['input', 'assetId'], 'ASSET_DISPOSED'],
+    [
+      'disposing before acquisition',
+      'DisposeAsset',
+      () => ({ input: { assetId: 'placeholder', date: '2025-01-01', proceeds: { amount: '1.00', currency: 'EUR' } } }),
+      ['input', 'date'],
+      'INVALID_DATE',
+    ],
+    [
+      'disposing for another currency',
+      'DisposeAsset',
+      () => ({ input: { assetId: 'placeholder', date: '2026-05-01', proceeds: { amount: '1.00', currency: 'USD' } } }),
+      ['input', 'proceeds', 'currency'],
+      'CURRENCY_MISMATCH',
+    ],
+    [
+      'maintaining a disposed asset',
+      'ScheduleMaintenance',
+      () => ({ input: { assetId: disposedId, scheduledFor: '2026-05-01', description: 'Check' } }),
+      ['input', 'assetId'],
+      'ASSET_DISPOSED',
+    ],
   ];
 
   let stocked = 0;
@@ -220,8 +357,12 @@ describe('refused changes', () => {
     const scheduled = await assets('ScheduleMaintenance', { input: { assetId, scheduledFor: '2026-04-01', description: 'Keyboard' } });
     const maintenanceId = scheduled.data.scheduleMaintenance.maintenance.id;
     const cost = { amount: '10.00', currency: 'EUR' };
-    expect((await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-02', cost } })).data.completeMaintenance.userErrors).toEqual([]);
+    expect((await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-02', cost } })).data.completeMaintenance.userErrors).toEqual(
+      [],
+    );
     const twice = await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-03', cost } });
-    expect(twice.data.completeMaintenance.userErrors).toEqual([{ field: ['input', 'maintenanceId'], message: expect.any(String), code: 'MAINTENANCE_COMPLETED' }]);
+    expect(twice.data.completeMaintenance.userErrors).toEqual([
+      { field: ['input', 'maintenanceId'], message: expect.any(String), code: 'MAINTENANCE_COMPLETED' },
+    ]);
   });
 });

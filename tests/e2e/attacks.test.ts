@@ -226,7 +226,13 @@ describe('anonymous callers', () => {
   });
 
   it('cannot read subscription requests, companies or me', async () => {
-    for (const query of ['{ subscriptionRequests { totalCount } }', `{ subscriptionRequest(id: "${pendingRequestId}") { id } }`, '{ companies { totalCount } }', `{ company(id: "${a.companyId}") { id } }`, '{ me { modules } }']) {
+    for (const query of [
+      '{ subscriptionRequests { totalCount } }',
+      `{ subscriptionRequest(id: "${pendingRequestId}") { id } }`,
+      '{ companies { totalCount } }',
+      `{ company(id: "${a.companyId}") { id } }`,
+      '{ me { modules } }',
+    ]) {
       expectRefused(await anonymous(query), 'UNAUTHENTICATED', 401);
     }
   });
@@ -235,10 +241,20 @@ describe('anonymous callers', () => {
     const keysBefore = await countRows('access_key');
     const companiesBefore = await countRows('company');
     const auditBefore = await countRows('audit_log');
-    expectRefused(await anonymous(`mutation { approveSubscriptionRequest(input: { requestId: "${pendingRequestId}" }) { secret userErrors { code } } }`), 'UNAUTHENTICATED', 401);
-    expectRefused(await anonymous(`mutation { rejectSubscriptionRequest(input: { requestId: "${pendingRequestId}", reason: "spam" }) { userErrors { code } } }`), 'UNAUTHENTICATED', 401);
     expectRefused(
-      await anonymous(`mutation { issueAccessKey(input: { companyId: "${a.companyId}", name: "mine", kind: STANDARD, modules: [ASSETS] }) { secret userErrors { code } } }`),
+      await anonymous(`mutation { approveSubscriptionRequest(input: { requestId: "${pendingRequestId}" }) { secret userErrors { code } } }`),
+      'UNAUTHENTICATED',
+      401,
+    );
+    expectRefused(
+      await anonymous(`mutation { rejectSubscriptionRequest(input: { requestId: "${pendingRequestId}", reason: "spam" }) { userErrors { code } } }`),
+      'UNAUTHENTICATED',
+      401,
+    );
+    expectRefused(
+      await anonymous(
+        `mutation { issueAccessKey(input: { companyId: "${a.companyId}", name: "mine", kind: STANDARD, modules: [ASSETS] }) { secret userErrors { code } } }`,
+      ),
       'UNAUTHENTICATED',
       401,
     );
@@ -305,7 +321,10 @@ describe('company keys', () => {
     expectRefused(issue, 'FORBIDDEN');
     const revoke = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: b.keyId } }, { token: a.secret });
     expect(revoke.errors).toBeUndefined();
-    expect(revoke.data!.revokeAccessKey).toEqual({ accessKey: null, userErrors: [{ field: ['input', 'accessKeyId'], message: expect.any(String), code: 'NOT_FOUND' }] });
+    expect(revoke.data!.revokeAccessKey).toEqual({
+      accessKey: null,
+      userErrors: [{ field: ['input', 'accessKeyId'], message: expect.any(String), code: 'NOT_FOUND' }],
+    });
     expectNothingLeaked(revoke);
     expect(await countRows('access_key', b.companyId)).toBe(keysOfB);
     expect(await countRows('audit_log')).toBe(auditBefore);
@@ -341,7 +360,12 @@ describe('company keys', () => {
     );
     const partner = issued.data!.issueAccessKey.secret!;
     const keysOfA = await countRows('access_key', a.companyId);
-    const issue = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId: a.companyId, name: 'Escalate', kind: 'STANDARD', modules: ['ASSETS'] } }, { token: partner });
+    const issue = await graphql(
+      t.gatewayUrl,
+      IssueAccessKeyDocument,
+      { input: { companyId: a.companyId, name: 'Escalate', kind: 'STANDARD', modules: ['ASSETS'] } },
+      { token: partner },
+    );
     expectRefused(issue, 'FORBIDDEN');
     expectRefused(await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: a.keyId } }, { token: partner }), 'FORBIDDEN');
     // An ad-hoc query is not in the persisted manifest, so a partner key is stopped before any subgraph.
@@ -375,9 +399,17 @@ describe('pagination input', () => {
   });
 
   it('refuses a well-encoded cursor with values this list never produced with BAD_USER_INPUT', async () => {
-    for (const values of [['yesterday', 'nope'], ['2026-01-05T09:30:00.000Z', 'not-a-uuid'], [1, 2], ['2026-02-30T00:00:00Z', a.companyId]]) {
+    for (const values of [
+      ['yesterday', 'nope'],
+      ['2026-01-05T09:30:00.000Z', 'not-a-uuid'],
+      [1, 2],
+      ['2026-02-30T00:00:00Z', a.companyId],
+    ]) {
       expectRefused(await list(`after: "${encodeCursor(values)}"`), 'BAD_USER_INPUT');
-      expectRefused(await graphql(t.gatewayUrl, `{ companies(after: "${encodeCursor(values)}") { totalCount } }`, undefined, { token: t.adminToken }), 'BAD_USER_INPUT');
+      expectRefused(
+        await graphql(t.gatewayUrl, `{ companies(after: "${encodeCursor(values)}") { totalCount } }`, undefined, { token: t.adminToken }),
+        'BAD_USER_INPUT',
+      );
     }
   });
 
@@ -408,7 +440,12 @@ describe('pagination input', () => {
     expect(seen).toHaveLength(3);
     expect(new Set(seen).size).toBe(3);
     const companies = await graphql(t.gatewayUrl, '{ companies(first: 1) { pageInfo { endCursor } } }', undefined, { token: t.adminToken });
-    const rest = await graphql(t.gatewayUrl, `{ companies(first: 5, after: "${companies.data!.companies.pageInfo.endCursor}") { edges { node { id } } } }`, undefined, { token: t.adminToken });
+    const rest = await graphql(
+      t.gatewayUrl,
+      `{ companies(first: 5, after: "${companies.data!.companies.pageInfo.endCursor}") { edges { node { id } } } }`,
+      undefined,
+      { token: t.adminToken },
+    );
     expect(rest.data!.companies.edges).toHaveLength(1);
   });
 });

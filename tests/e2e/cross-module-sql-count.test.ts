@@ -31,17 +31,34 @@ beforeAll(async () => {
   });
   company = await subscribeCompany(t, 'Hundred Co', ['EMPLOYEES', 'ASSETS']);
   const { department } = await ok(employeesOperation('CreateDepartment'), 'createDepartment', { name: 'Field' });
-  const { employee: chief } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', { firstName: 'Zed', lastName: 'Zulu', email: 'chief@hundred.example', hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: null });
+  const { employee: chief } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', {
+    firstName: 'Zed',
+    lastName: 'Zulu',
+    email: 'chief@hundred.example',
+    hireDate: '2026-01-05',
+    departmentId: department.id,
+    positionId: null,
+    managerId: null,
+  });
   const staff: string[] = [];
   await inChunks([...Array(100).keys()], 10, async (i) => {
     const { employee } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', {
-      firstName: 'Staff', lastName: `Member${String(i).padStart(3, '0')}`, email: `s${i}@hundred.example`, hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: chief.id,
+      firstName: 'Staff',
+      lastName: `Member${String(i).padStart(3, '0')}`,
+      email: `s${i}@hundred.example`,
+      hireDate: '2026-01-05',
+      departmentId: department.id,
+      positionId: null,
+      managerId: chief.id,
     });
     staff[i] = employee.id;
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
   await inChunks(staff, 10, async (employeeId, i) => {
-    const { asset } = await ok(contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', { ...exampleVariables('RegisterAsset').input, tag: `LAP-${i}` });
+    const { asset } = await ok(contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', {
+      ...exampleVariables('RegisterAsset').input,
+      tag: `LAP-${i}`,
+    });
     await ok(contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { assetId: asset.id, employeeId, date: '2026-01-12' });
   });
 }, 120_000);
@@ -129,8 +146,10 @@ describe('matchCount', () => {
     expect(assets.data.assets).toEqual({ matchCount: { count: 10, exact: false }, totalCount: 100 });
   });
 
-  it('takes a sorted search page\'s own count without another statement', async () => {
-    const { res, sql } = await run('{ employees(first: 2, filter: { search: "member01" }) { matchCount(limit: 5) { count exact } edges { node { fullName } } } }');
+  it("takes a sorted search page's own count without another statement", async () => {
+    const { res, sql } = await run(
+      '{ employees(first: 2, filter: { search: "member01" }) { matchCount(limit: 5) { count exact } edges { node { fullName } } } }',
+    );
     expect(res.data.employees.matchCount).toEqual({ count: 5, exact: false });
     expect(sql).toHaveLength(2);
   });

@@ -25,19 +25,32 @@ it('corrects a name and an e-mail, announces it once, and the projections of ass
   const anna = await hireSomeone(t, company, { firstName: 'Anna', lastName: 'Silva', email: 'anna.silva@details.example' });
   await deliver();
 
-  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: anna.id, lastName: '  Costa ', email: 'anna.costa@details.example' } });
+  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', {
+    input: { employeeId: anna.id, lastName: '  Costa ', email: 'anna.costa@details.example' },
+  });
   expect(employee).toEqual({ id: anna.id, fullName: 'Anna Costa', firstName: 'Anna', lastName: 'Costa', email: 'anna.costa@details.example' });
   const found = await asCompany(t, company, '{ employees(filter: { search: "costa" }) { edges { node { id } } } }');
   expect(found.data.employees.edges).toEqual([{ node: { id: anna.id } }]);
 
   const events = await outboxOf(company, anna.id);
-  expect(events.at(-1)).toMatchObject({ event_type: 'EmployeeDetailsChanged', payload: { employeeId: anna.id, fullName: 'Anna Costa', email: 'anna.costa@details.example' } });
+  expect(events.at(-1)).toMatchObject({
+    event_type: 'EmployeeDetailsChanged',
+    payload: { employeeId: anna.id, fullName: 'Anna Costa', email: 'anna.costa@details.example' },
+  });
   expect(events.filter((e) => e.event_type === 'EmployeeDetailsChanged')).toHaveLength(1);
 
   await deliver();
-  const assets = await company.tenantDb.selectFrom('assets.employee_projection').select(['full_name', 'status']).where('employee_id', '=', anna.id).executeTakeFirstOrThrow();
+  const assets = await company.tenantDb
+    .selectFrom('assets.employee_projection')
+    .select(['full_name', 'status'])
+    .where('employee_id', '=', anna.id)
+    .executeTakeFirstOrThrow();
   expect(assets).toEqual({ full_name: 'Anna Costa', status: 'ACTIVE' });
-  const payroll = await company.tenantDb.selectFrom('payroll.employee_projection').select(['full_name', 'email']).where('employee_id', '=', anna.id).executeTakeFirstOrThrow();
+  const payroll = await company.tenantDb
+    .selectFrom('payroll.employee_projection')
+    .select(['full_name', 'email'])
+    .where('employee_id', '=', anna.id)
+    .executeTakeFirstOrThrow();
   expect(payroll).toEqual({ full_name: 'Anna Costa', email: 'anna.costa@details.example' });
 });
 
@@ -77,12 +90,13 @@ it('needs the EMPLOYEES module', async () => {
   }
 });
 
-describe('a leaver\'s reports', () => {
+describe("a leaver's reports", () => {
   const TERMINATE_WITH_REPORTS = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) {
     employee { id status } reassignedReports { id manager { id } } userErrors { code } } }`;
-  const managerOf = async (id: string) => (await asCompany(t, company, 'query($id: ID!) { employee(id: $id) { manager { id } } }', { id })).data.employee.manager?.id ?? null;
+  const managerOf = async (id: string) =>
+    (await asCompany(t, company, 'query($id: ID!) { employee(id: $id) { manager { id } } }', { id })).data.employee.manager?.id ?? null;
 
-  it('move up to the leaver\'s manager, except those who have left; with no manager above, to nobody', async () => {
+  it("move up to the leaver's manager, except those who have left; with no manager above, to nobody", async () => {
     const head = await hireSomeone(t, company, { firstName: 'Gail', lastName: 'Head' });
     const lead = await hireSomeone(t, company, { firstName: 'Max', lastName: 'Lead', managerId: head.id });
     const [r1, r2, gone] = [
@@ -95,15 +109,30 @@ describe('a leaver\'s reports', () => {
     const requestId = `test-roll-up-${randomUUID()}`;
     const res = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: lead.id, date: '2026-03-31' } }, requestId);
     expect(res.data.terminateEmployee.userErrors).toEqual([]);
-    expect(res.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager.id]).sort()).toEqual([[r1.id, head.id], [r2.id, head.id]].sort());
+    expect(res.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager.id]).sort()).toEqual(
+      [
+        [r1.id, head.id],
+        [r2.id, head.id],
+      ].sort(),
+    );
     expect(await managerOf(r1.id)).toBe(head.id);
     expect(await managerOf(gone.id)).toBe(lead.id);
     // Each move is audited with the termination.
-    const audited = await company.tenantDb.selectFrom('audit.audit_log').select(['entity_id', 'operation']).where('request_id', '=', requestId).where('entity_id', 'in', [r1.id, r2.id]).execute();
+    const audited = await company.tenantDb
+      .selectFrom('audit.audit_log')
+      .select(['entity_id', 'operation'])
+      .where('request_id', '=', requestId)
+      .where('entity_id', 'in', [r1.id, r2.id])
+      .execute();
     expect(audited.map((a) => a.operation)).toEqual(['terminateEmployee', 'terminateEmployee']);
 
     const top = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: head.id, date: '2026-04-30' } });
-    expect(top.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager])).toEqual(expect.arrayContaining([[r1.id, null], [r2.id, null]]));
+    expect(top.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager])).toEqual(
+      expect.arrayContaining([
+        [r1.id, null],
+        [r2.id, null],
+      ]),
+    );
     expect(await managerOf(r2.id)).toBeNull();
   });
 });

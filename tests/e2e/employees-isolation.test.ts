@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { asCompany, asSubgraphCaller, employeesFootprint, employeesOperation, hireSomeone, issueKey, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import {
+  asCompany,
+  asSubgraphCaller,
+  employeesFootprint,
+  employeesOperation,
+  hireSomeone,
+  issueKey,
+  subscribeCompany,
+  type SubscribedCompany,
+} from '../support/employees-fixtures';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 // What the gateway sends when another subgraph (assets' Asset.holder, payroll) refers to an employee.

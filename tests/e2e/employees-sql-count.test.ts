@@ -41,7 +41,9 @@ async function seed(): Promise<void> {
     const { position } = await ok(employeesOperation('CreatePosition'), 'createPosition', { title: `${name} Specialist`, departmentId: department.id });
     positions.push({ departmentId: department.id, positionId: position.id });
   }
-  const { role } = await ok(`mutation($input: CreateRoleInput!) { createRole(input: $input) { role { id } userErrors { code } } }`, 'createRole', { name: 'Keyholder' });
+  const { role } = await ok(`mutation($input: CreateRoleInput!) { createRole(input: $input) { role { id } userErrors { code } } }`, 'createRole', {
+    name: 'Keyholder',
+  });
   // The chief sorts last by name, so every page's first rows have a manager.
   const ids: string[] = [];
   for (let i = 0; i < 30; i += 1) {
@@ -49,11 +51,22 @@ async function seed(): Promise<void> {
     const managerId = i === 0 ? null : ids[Math.floor((i - 1) / 3)]!;
     const lastName = i === 0 ? 'Zimmermann' : `Member${String(i).padStart(2, '0')}`;
     const { employee } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', {
-      firstName: 'Staff', lastName, email: `staff${i}@count.example`, hireDate: '2026-01-05', ...place, managerId,
+      firstName: 'Staff',
+      lastName,
+      email: `staff${i}@count.example`,
+      hireDate: '2026-01-05',
+      ...place,
+      managerId,
     });
     ids.push(employee.id);
-    await ok(employeesOperation('SignContract'), 'signContract', { ...exampleVariables('SignContract', { employeeId: employee.id }).input, baseSalary: { amount: `${3000 + i * 10}.00`, currency: 'EUR' } });
-    await ok(`mutation($input: GrantRoleInput!) { grantRole(input: $input) { employee { id } userErrors { code } } }`, 'grantRole', { employeeId: employee.id, roleId: role.id });
+    await ok(employeesOperation('SignContract'), 'signContract', {
+      ...exampleVariables('SignContract', { employeeId: employee.id }).input,
+      baseSalary: { amount: `${3000 + i * 10}.00`, currency: 'EUR' },
+    });
+    await ok(`mutation($input: GrantRoleInput!) { grantRole(input: $input) { employee { id } userErrors { code } } }`, 'grantRole', {
+      employeeId: employee.id,
+      roleId: role.id,
+    });
   }
 }
 

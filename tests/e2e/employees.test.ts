@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { asCompany, employeesOperation, expectRefused, hireSomeone, mutateOk, outboxOf, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import {
+  asCompany,
+  employeesOperation,
+  expectRefused,
+  hireSomeone,
+  mutateOk,
+  outboxOf,
+  subscribeCompany,
+  type SubscribedCompany,
+} from '../support/employees-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // Operations beyond the contract file, for the rest of the module's mutations.
@@ -39,10 +48,20 @@ describe('the employees contract operations, through the gateway', () => {
     const department = (await mutateOk(t, acme, employeesOperation('CreateDepartment'), 'createDepartment', exampleVariables('CreateDepartment'))).department;
     expect(department).toEqual({ id: expect.any(String), name: 'Operations' });
 
-    const position = (await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', exampleVariables('CreatePosition', { departmentId: department.id }))).position;
+    const position = (
+      await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', exampleVariables('CreatePosition', { departmentId: department.id }))
+    ).position;
     expect(position).toEqual({ id: expect.any(String), title: 'Field Technician', department });
 
-    const hired = (await mutateOk(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', exampleVariables('HireEmployee', { departmentId: department.id, positionId: position.id }))).employee;
+    const hired = (
+      await mutateOk(
+        t,
+        acme,
+        employeesOperation('HireEmployee'),
+        'hireEmployee',
+        exampleVariables('HireEmployee', { departmentId: department.id, positionId: position.id }),
+      )
+    ).employee;
     expect(hired).toEqual({
       id: expect.any(String),
       employeeNumber: 'EMP-000001',
@@ -63,12 +82,21 @@ describe('the employees contract operations, through the gateway', () => {
     expect(hiredEvent).toEqual({
       event_type: 'EmployeeHired',
       aggregate_type: 'Employee',
-      payload: { employeeId: hired.id, employeeNumber: 'EMP-000001', fullName: 'Ana Silva', email: 'ana.silva@acme.example', hireDate: '2026-01-05', departmentId: department.id, status: 'ACTIVE' },
+      payload: {
+        employeeId: hired.id,
+        employeeNumber: 'EMP-000001',
+        fullName: 'Ana Silva',
+        email: 'ana.silva@acme.example',
+        hireDate: '2026-01-05',
+        departmentId: department.id,
+        status: 'ACTIVE',
+      },
       request_id: expect.stringMatching(/^emp-hireEmployee-/),
       txid: employeeTx.rows[0]!.txid,
     });
 
-    const signed = (await mutateOk(t, acme, employeesOperation('SignContract'), 'signContract', exampleVariables('SignContract', { employeeId: hired.id }))).contract;
+    const signed = (await mutateOk(t, acme, employeesOperation('SignContract'), 'signContract', exampleVariables('SignContract', { employeeId: hired.id })))
+      .contract;
     expect(signed).toEqual({
       id: expect.any(String),
       type: 'PERMANENT',
@@ -111,7 +139,9 @@ describe('the employees contract operations, through the gateway', () => {
       contracts: [{ id: signed.id, type: 'PERMANENT', status: 'ACTIVE', startDate: '2026-01-05', endDate: null }],
     });
 
-    const terminated = (await mutateOk(t, acme, employeesOperation('TerminateEmployee'), 'terminateEmployee', exampleVariables('TerminateEmployee', { employeeId: hired.id }))).employee;
+    const terminated = (
+      await mutateOk(t, acme, employeesOperation('TerminateEmployee'), 'terminateEmployee', exampleVariables('TerminateEmployee', { employeeId: hired.id }))
+    ).employee;
     expect(terminated).toEqual({ id: hired.id, status: 'TERMINATED', terminationDate: '2026-06-30' });
     const after = await asCompany(t, acme, employeesOperation('Employee'), { id: hired.id });
     expect(after.data.employee.contracts).toEqual([{ id: signed.id, type: 'PERMANENT', status: 'ENDED', startDate: '2026-01-05', endDate: '2026-06-30' }]);
@@ -119,7 +149,18 @@ describe('the employees contract operations, through the gateway', () => {
     const events = await outboxOf(acme, hired.id);
     expect(events.map((e) => [e.event_type, e.payload])).toEqual([
       ['EmployeeHired', hiredEvent!.payload],
-      ['ContractSigned', { contractId: signed.id, employeeId: hired.id, type: 'PERMANENT', startDate: '2026-01-05', endDate: null, payFrequency: 'MONTHLY', baseSalary: { amount: '4200.00', currency: 'EUR' } }],
+      [
+        'ContractSigned',
+        {
+          contractId: signed.id,
+          employeeId: hired.id,
+          type: 'PERMANENT',
+          startDate: '2026-01-05',
+          endDate: null,
+          payFrequency: 'MONTHLY',
+          baseSalary: { amount: '4200.00', currency: 'EUR' },
+        },
+      ],
       ['EmployeeTerminated', { employeeId: hired.id, terminationDate: '2026-06-30' }],
       ['ContractEnded', { contractId: signed.id, employeeId: hired.id, endDate: '2026-06-30' }],
     ]);
@@ -165,7 +206,15 @@ describe('the employees contract operations, through the gateway', () => {
     expect(inline.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
     // Nothing is written from a name holding one either.
     const hire = await asCompany(t, beta, employeesOperation('HireEmployee'), {
-      input: { firstName: 'Nul\u0000', lastName: 'Byte', email: 'nul@beta.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
+      input: {
+        firstName: 'Nul\u0000',
+        lastName: 'Byte',
+        email: 'nul@beta.example',
+        hireDate: '2026-01-05',
+        departmentId: null,
+        positionId: null,
+        managerId: null,
+      },
     });
     expect(hire.errors![0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.firstName' });
     expect((await page(10, null, { search: 'nul@beta' })).data.employees.totalCount).toBe(0);
@@ -202,36 +251,71 @@ describe('organisation, reporting line, roles, positions and status', () => {
 
   it('sets managers, grants and revokes roles, changes positions and status', async () => {
     const dept = (await mutateOk(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'Workshop' } })).department;
-    const mechanic = (await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', { input: { title: 'Mechanic', departmentId: dept.id } })).position;
-    const foreman = (await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', { input: { title: 'Foreman', departmentId: dept.id } })).position;
+    const mechanic = (await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', { input: { title: 'Mechanic', departmentId: dept.id } }))
+      .position;
+    const foreman = (await mutateOk(t, acme, employeesOperation('CreatePosition'), 'createPosition', { input: { title: 'Foreman', departmentId: dept.id } }))
+      .position;
     const boss = await hireSomeone(t, acme, { positionId: foreman.id });
     expect(boss.department).toEqual({ id: dept.id, name: 'Workshop' });
     const worker = await hireSomeone(t, acme, { positionId: mechanic.id, managerId: boss.id, hireDate: '2026-02-01' });
     expect(worker.manager).toEqual({ id: boss.id, fullName: boss.fullName });
 
     const newBoss = await hireSomeone(t, acme);
-    expect((await mutateOk(t, acme, ops.setEmployeeManager, 'setEmployeeManager', { input: { employeeId: worker.id, managerId: newBoss.id } })).employee.manager).toEqual({ id: newBoss.id });
+    expect(
+      (await mutateOk(t, acme, ops.setEmployeeManager, 'setEmployeeManager', { input: { employeeId: worker.id, managerId: newBoss.id } })).employee.manager,
+    ).toEqual({ id: newBoss.id });
 
     const role = (await mutateOk(t, acme, ops.createRole, 'createRole', { input: { name: 'First Aider' } })).role;
-    expect((await mutateOk(t, acme, ops.grantRole, 'grantRole', { input: { employeeId: worker.id, roleId: role.id } })).employee.roles).toEqual([{ name: 'First Aider' }]);
-    await expectRefused(t, acme, ops.grantRole, 'grantRole', { input: { employeeId: worker.id, roleId: role.id } }, [[['input', 'roleId'], 'ROLE_ALREADY_GRANTED']]);
+    expect((await mutateOk(t, acme, ops.grantRole, 'grantRole', { input: { employeeId: worker.id, roleId: role.id } })).employee.roles).toEqual([
+      { name: 'First Aider' },
+    ]);
+    await expectRefused(t, acme, ops.grantRole, 'grantRole', { input: { employeeId: worker.id, roleId: role.id } }, [
+      [['input', 'roleId'], 'ROLE_ALREADY_GRANTED'],
+    ]);
     expect((await mutateOk(t, acme, ops.revokeRole, 'revokeRole', { input: { employeeId: worker.id, roleId: role.id } })).employee.roles).toEqual([]);
-    await expectRefused(t, acme, ops.revokeRole, 'revokeRole', { input: { employeeId: worker.id, roleId: role.id } }, [[['input', 'roleId'], 'ROLE_NOT_GRANTED']]);
+    await expectRefused(t, acme, ops.revokeRole, 'revokeRole', { input: { employeeId: worker.id, roleId: role.id } }, [
+      [['input', 'roleId'], 'ROLE_NOT_GRANTED'],
+    ]);
 
-    const promoted = (await mutateOk(t, acme, ops.changePosition, 'changePosition', { input: { employeeId: worker.id, positionId: foreman.id, effectiveDate: '2026-09-01' } })).employee;
+    const promoted = (
+      await mutateOk(t, acme, ops.changePosition, 'changePosition', { input: { employeeId: worker.id, positionId: foreman.id, effectiveDate: '2026-09-01' } })
+    ).employee;
     expect(promoted.position).toEqual({ id: foreman.id });
     expect(promoted.positionHistory).toEqual([
       { position: { title: 'Mechanic' }, startDate: '2026-02-01', endDate: '2026-08-31' },
       { position: { title: 'Foreman' }, startDate: '2026-09-01', endDate: null },
     ]);
-    await expectRefused(t, acme, ops.changePosition, 'changePosition', { input: { employeeId: worker.id, positionId: foreman.id, effectiveDate: '2026-10-01' } }, [[['input', 'positionId'], 'POSITION_UNCHANGED']]);
-    await expectRefused(t, acme, ops.changePosition, 'changePosition', { input: { employeeId: worker.id, positionId: mechanic.id, effectiveDate: '2026-09-01' } }, [[['input', 'effectiveDate'], 'INVALID_DATE_RANGE']]);
+    await expectRefused(
+      t,
+      acme,
+      ops.changePosition,
+      'changePosition',
+      { input: { employeeId: worker.id, positionId: foreman.id, effectiveDate: '2026-10-01' } },
+      [[['input', 'positionId'], 'POSITION_UNCHANGED']],
+    );
+    await expectRefused(
+      t,
+      acme,
+      ops.changePosition,
+      'changePosition',
+      { input: { employeeId: worker.id, positionId: mechanic.id, effectiveDate: '2026-09-01' } },
+      [[['input', 'effectiveDate'], 'INVALID_DATE_RANGE']],
+    );
 
-    const onLeave = await mutateOk(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', { input: { employeeId: worker.id, status: 'ON_LEAVE', effectiveDate: '2026-10-01' } });
+    const onLeave = await mutateOk(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', {
+      input: { employeeId: worker.id, status: 'ON_LEAVE', effectiveDate: '2026-10-01' },
+    });
     expect(onLeave.employee.status).toBe('ON_LEAVE');
-    await expectRefused(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', { input: { employeeId: worker.id, status: 'ON_LEAVE' } }, [[['input', 'status'], 'STATUS_UNCHANGED']]);
-    await expectRefused(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', { input: { employeeId: worker.id, status: 'TERMINATED' } }, [[['input', 'status'], 'INVALID_STATUS']]);
-    expect((await outboxOf(acme, worker.id)).map((e) => [e.event_type, e.payload]).at(-1)).toEqual(['EmployeeStatusChanged', { employeeId: worker.id, status: 'ON_LEAVE', effectiveDate: '2026-10-01' }]);
+    await expectRefused(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', { input: { employeeId: worker.id, status: 'ON_LEAVE' } }, [
+      [['input', 'status'], 'STATUS_UNCHANGED'],
+    ]);
+    await expectRefused(t, acme, ops.setEmployeeStatus, 'setEmployeeStatus', { input: { employeeId: worker.id, status: 'TERMINATED' } }, [
+      [['input', 'status'], 'INVALID_STATUS'],
+    ]);
+    expect((await outboxOf(acme, worker.id)).map((e) => [e.event_type, e.payload]).at(-1)).toEqual([
+      'EmployeeStatusChanged',
+      { employeeId: worker.id, status: 'ON_LEAVE', effectiveDate: '2026-10-01' },
+    ]);
 
     const detail = await asCompany(t, acme, ops.employeeDetail, { id: newBoss.id });
     expect(detail.data.employee.reports).toEqual([{ id: worker.id }]);
@@ -239,15 +323,25 @@ describe('organisation, reporting line, roles, positions and status', () => {
 
   it('shows a future contract as SCHEDULED and the current one as currentContract', async () => {
     const person = await hireSomeone(t, beta);
-    const current = (await mutateOk(t, beta, employeesOperation('SignContract'), 'signContract', { input: { ...exampleVariables('SignContract', { employeeId: person.id }).input, type: 'FIXED_TERM', endDate: '2099-12-31' } })).contract;
+    const current = (
+      await mutateOk(t, beta, employeesOperation('SignContract'), 'signContract', {
+        input: { ...exampleVariables('SignContract', { employeeId: person.id }).input, type: 'FIXED_TERM', endDate: '2099-12-31' },
+      })
+    ).contract;
     expect(current.status).toBe('ACTIVE');
     const nextStart = '2100-01-01';
-    const next = (await mutateOk(t, beta, employeesOperation('SignContract'), 'signContract', { input: { ...exampleVariables('SignContract', { employeeId: person.id }).input, startDate: nextStart } })).contract;
+    const next = (
+      await mutateOk(t, beta, employeesOperation('SignContract'), 'signContract', {
+        input: { ...exampleVariables('SignContract', { employeeId: person.id }).input, startDate: nextStart },
+      })
+    ).contract;
     expect(next.status).toBe('SCHEDULED');
     const detail = await asCompany(t, beta, ops.employeeDetail, { id: person.id });
     expect(detail.data.employee.currentContract).toEqual({ id: current.id });
     // A termination before an agreed future contract starts is refused rather than dropping it.
-    await expectRefused(t, beta, employeesOperation('TerminateEmployee'), 'terminateEmployee', { input: { employeeId: person.id, date: '2026-12-31' } }, [[['input', 'date'], 'CONTRACT_AFTER_TERMINATION']]);
+    await expectRefused(t, beta, employeesOperation('TerminateEmployee'), 'terminateEmployee', { input: { employeeId: person.id, date: '2026-12-31' } }, [
+      [['input', 'date'], 'CONTRACT_AFTER_TERMINATION'],
+    ]);
   });
 });
 
@@ -257,11 +351,21 @@ describe('bad input is a userError with field and code, and writes nothing', () 
     const terms = (input: Record<string, unknown>) => ({ input: { ...exampleVariables('SignContract', { employeeId: person.id }).input, ...input } });
     await mutateOk(t, acme, employeesOperation('SignContract'), 'signContract', terms({ startDate: '2026-02-01', endDate: null }));
     const sign = employeesOperation('SignContract');
-    await expectRefused(t, acme, sign, 'signContract', terms({ type: 'FIXED_TERM', startDate: '2026-05-01', endDate: '2026-12-31' }), [[['input', 'startDate'], 'CONTRACT_OVERLAP']]);
-    await expectRefused(t, acme, sign, 'signContract', terms({ startDate: '2026-03-01', endDate: '2026-02-28' }), [[['input', 'endDate'], 'INVALID_DATE_RANGE']]);
-    await expectRefused(t, acme, sign, 'signContract', terms({ baseSalary: { amount: '-100.00', currency: 'EUR' } }), [[['input', 'baseSalary', 'amount'], 'INVALID_AMOUNT']]);
-    await expectRefused(t, acme, sign, 'signContract', terms({ baseSalary: { amount: '4200.125', currency: 'EUR' } }), [[['input', 'baseSalary', 'amount'], 'INVALID_AMOUNT']]);
-    await expectRefused(t, acme, sign, 'signContract', terms({ startDate: '2025-12-01', endDate: '2025-12-31' }), [[['input', 'startDate'], 'BEFORE_HIRE_DATE']]);
+    await expectRefused(t, acme, sign, 'signContract', terms({ type: 'FIXED_TERM', startDate: '2026-05-01', endDate: '2026-12-31' }), [
+      [['input', 'startDate'], 'CONTRACT_OVERLAP'],
+    ]);
+    await expectRefused(t, acme, sign, 'signContract', terms({ startDate: '2026-03-01', endDate: '2026-02-28' }), [
+      [['input', 'endDate'], 'INVALID_DATE_RANGE'],
+    ]);
+    await expectRefused(t, acme, sign, 'signContract', terms({ baseSalary: { amount: '-100.00', currency: 'EUR' } }), [
+      [['input', 'baseSalary', 'amount'], 'INVALID_AMOUNT'],
+    ]);
+    await expectRefused(t, acme, sign, 'signContract', terms({ baseSalary: { amount: '4200.125', currency: 'EUR' } }), [
+      [['input', 'baseSalary', 'amount'], 'INVALID_AMOUNT'],
+    ]);
+    await expectRefused(t, acme, sign, 'signContract', terms({ startDate: '2025-12-01', endDate: '2025-12-31' }), [
+      [['input', 'startDate'], 'BEFORE_HIRE_DATE'],
+    ]);
     await expectRefused(t, acme, sign, 'signContract', terms({ employeeId: randomUUID() }), [[['input', 'employeeId'], 'NOT_FOUND']]);
   });
 
@@ -278,39 +382,69 @@ describe('bad input is a userError with field and code, and writes nothing', () 
   it('refuses department cycles', async () => {
     const root = (await mutateOk(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'Region North' } })).department;
     const child = (await mutateOk(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'North Sales', parentId: root.id } })).department;
-    const grandchild = (await mutateOk(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'North Key Accounts', parentId: child.id } })).department;
-    await expectRefused(t, acme, ops.moveDepartment, 'moveDepartment', { input: { departmentId: root.id, parentId: grandchild.id } }, [[['input', 'parentId'], 'DEPARTMENT_CYCLE']]);
-    await expectRefused(t, acme, ops.moveDepartment, 'moveDepartment', { input: { departmentId: root.id, parentId: root.id } }, [[['input', 'parentId'], 'DEPARTMENT_CYCLE']]);
-    await expectRefused(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'north sales', parentId: root.id } }, [[['input', 'name'], 'NAME_TAKEN']]);
+    const grandchild = (await mutateOk(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'North Key Accounts', parentId: child.id } }))
+      .department;
+    await expectRefused(t, acme, ops.moveDepartment, 'moveDepartment', { input: { departmentId: root.id, parentId: grandchild.id } }, [
+      [['input', 'parentId'], 'DEPARTMENT_CYCLE'],
+    ]);
+    await expectRefused(t, acme, ops.moveDepartment, 'moveDepartment', { input: { departmentId: root.id, parentId: root.id } }, [
+      [['input', 'parentId'], 'DEPARTMENT_CYCLE'],
+    ]);
+    await expectRefused(t, acme, ops.createDepartment, 'createDepartment', { input: { name: 'north sales', parentId: root.id } }, [
+      [['input', 'name'], 'NAME_TAKEN'],
+    ]);
   });
 
   it('refuses a duplicate e-mail (ignoring case) without burning an employee number', async () => {
     const first = await hireSomeone(t, acme, { email: 'dup@staff.example' });
-    await expectRefused(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', { input: { firstName: 'Other', lastName: 'Person', email: 'DUP@Staff.Example', hireDate: '2026-03-01' } }, [
-      [['input', 'email'], 'EMAIL_TAKEN'],
-    ]);
+    await expectRefused(
+      t,
+      acme,
+      employeesOperation('HireEmployee'),
+      'hireEmployee',
+      { input: { firstName: 'Other', lastName: 'Person', email: 'DUP@Staff.Example', hireDate: '2026-03-01' } },
+      [[['input', 'email'], 'EMAIL_TAKEN']],
+    );
     const next = await hireSomeone(t, acme);
     expect(Number(next.employeeNumber.slice(4))).toBe(Number(first.employeeNumber.slice(4)) + 1);
   });
 
   it('refuses bad hire input, all fields at once', async () => {
-    await expectRefused(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', { input: { firstName: ' ', lastName: 'X', email: 'nope', hireDate: '2026-03-01', departmentId: randomUUID(), managerId: 'x' } }, [
-      [['input', 'firstName'], 'REQUIRED'],
-      [['input', 'email'], 'INVALID_EMAIL'],
-      [['input', 'managerId'], 'NOT_FOUND'],
-    ]);
-    await expectRefused(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', { input: { firstName: 'A', lastName: 'B', email: 'ab@staff.example', hireDate: '2026-03-01', departmentId: randomUUID() } }, [
-      [['input', 'departmentId'], 'NOT_FOUND'],
-    ]);
+    await expectRefused(
+      t,
+      acme,
+      employeesOperation('HireEmployee'),
+      'hireEmployee',
+      { input: { firstName: ' ', lastName: 'X', email: 'nope', hireDate: '2026-03-01', departmentId: randomUUID(), managerId: 'x' } },
+      [
+        [['input', 'firstName'], 'REQUIRED'],
+        [['input', 'email'], 'INVALID_EMAIL'],
+        [['input', 'managerId'], 'NOT_FOUND'],
+      ],
+    );
+    await expectRefused(
+      t,
+      acme,
+      employeesOperation('HireEmployee'),
+      'hireEmployee',
+      { input: { firstName: 'A', lastName: 'B', email: 'ab@staff.example', hireDate: '2026-03-01', departmentId: randomUUID() } },
+      [[['input', 'departmentId'], 'NOT_FOUND']],
+    );
   });
 
   it('refuses to terminate a terminated employee, or before the hire date', async () => {
     const person = await hireSomeone(t, acme, { hireDate: '2026-03-01' });
     const terminate = employeesOperation('TerminateEmployee');
-    await expectRefused(t, acme, terminate, 'terminateEmployee', { input: { employeeId: person.id, date: '2026-02-28' } }, [[['input', 'date'], 'INVALID_DATE_RANGE']]);
+    await expectRefused(t, acme, terminate, 'terminateEmployee', { input: { employeeId: person.id, date: '2026-02-28' } }, [
+      [['input', 'date'], 'INVALID_DATE_RANGE'],
+    ]);
     await mutateOk(t, acme, terminate, 'terminateEmployee', { input: { employeeId: person.id, date: '2026-04-30' } });
-    await expectRefused(t, acme, terminate, 'terminateEmployee', { input: { employeeId: person.id, date: '2026-05-31' } }, [[['input', 'employeeId'], 'ALREADY_TERMINATED']]);
-    await expectRefused(t, acme, employeesOperation('SignContract'), 'signContract', exampleVariables('SignContract', { employeeId: person.id }), [[['input', 'employeeId'], 'EMPLOYEE_TERMINATED']]);
+    await expectRefused(t, acme, terminate, 'terminateEmployee', { input: { employeeId: person.id, date: '2026-05-31' } }, [
+      [['input', 'employeeId'], 'ALREADY_TERMINATED'],
+    ]);
+    await expectRefused(t, acme, employeesOperation('SignContract'), 'signContract', exampleVariables('SignContract', { employeeId: person.id }), [
+      [['input', 'employeeId'], 'EMPLOYEE_TERMINATED'],
+    ]);
   });
 });
 
@@ -320,7 +454,9 @@ describe('employee numbers', () => {
     try {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          asCompany(t, company, employeesOperation('HireEmployee'), { input: { firstName: 'Con', lastName: `Current${i}`, email: `c${i}@gamma.example`, hireDate: '2026-04-01' } }),
+          asCompany(t, company, employeesOperation('HireEmployee'), {
+            input: { firstName: 'Con', lastName: `Current${i}`, email: `c${i}@gamma.example`, hireDate: '2026-04-01' },
+          }),
         ),
       );
       for (const res of responses) expect(res.data.hireEmployee.userErrors).toEqual([]);

@@ -55,7 +55,13 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     const codes = res.data.accounts.edges.map((e: any) => e.node.code);
     expect(codes).toEqual(['1000', '1010', '1100', '1500', '1590', '2000', '2100', '2200', '2300', '3000', '4000', '4900', '6000', '6100', '6500', '6900']);
     expect(res.data.accounts.totalCount).toBe(16);
-    expect(res.data.accounts.edges[1].node).toEqual({ id: flow.accountId, code: '1010', name: 'Operating bank account', type: 'ASSET', balance: { amount: '0.00', currency: 'EUR' } });
+    expect(res.data.accounts.edges[1].node).toEqual({
+      id: flow.accountId,
+      code: '1010',
+      name: 'Operating bank account',
+      type: 'ASSET',
+      balance: { amount: '0.00', currency: 'EUR' },
+    });
   });
 
   it('posts Dr 1010 / Cr 4000 and lists it in the journal', async () => {
@@ -104,25 +110,53 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
 
   it('records a bank transaction and reconciles it against a statement', async () => {
     const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', exampleVariables('RecordTransaction'));
-    expect(recorded.transaction).toEqual({ id: expect.any(String), date: '2026-02-03', amount: '250.00', description: 'Card payment received', status: 'UNRECONCILED' });
+    expect(recorded.transaction).toEqual({
+      id: expect.any(String),
+      date: '2026-02-03',
+      amount: '250.00',
+      description: 'Card payment received',
+      status: 'UNRECONCILED',
+    });
     flow.transactionId = recorded.transaction.id;
 
     const started = await mutateOk(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', exampleVariables('StartReconciliation'));
-    expect(started.reconciliation).toEqual({ id: expect.any(String), status: 'IN_PROGRESS', statementDate: '2026-02-28', statementBalance: '250.00', difference: '250.00' });
+    expect(started.reconciliation).toEqual({
+      id: expect.any(String),
+      status: 'IN_PROGRESS',
+      statementDate: '2026-02-28',
+      statementBalance: '250.00',
+      difference: '250.00',
+    });
     flow.reconciliationId = started.reconciliation.id;
 
     const ids = { reconciliationId: flow.reconciliationId!, transactionId: flow.transactionId! };
     const matched = await mutateOk(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', exampleVariables('MatchTransactions', ids));
-    expect(matched.reconciliation).toEqual({ id: flow.reconciliationId, difference: '0.00', matchedTransactions: [{ id: flow.transactionId, amount: '250.00' }] });
+    expect(matched.reconciliation).toEqual({
+      id: flow.reconciliationId,
+      difference: '0.00',
+      matchedTransactions: [{ id: flow.transactionId, amount: '250.00' }],
+    });
 
-    const completed = await mutateOk(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', exampleVariables('CompleteReconciliation', ids));
+    const completed = await mutateOk(
+      t,
+      acme,
+      financeOperation('CompleteReconciliation'),
+      'completeReconciliation',
+      exampleVariables('CompleteReconciliation', ids),
+    );
     expect(completed.reconciliation).toEqual({ id: flow.reconciliationId, status: 'COMPLETED', difference: '0.00' });
     const bank = await acme.tenantDb.selectFrom('finance.bank_transaction').select('status').where('id', '=', flow.transactionId!).executeTakeFirstOrThrow();
     expect(bank.status).toBe('RECONCILED');
   });
 
   it('reverses the entry with a mirror entry, once', async () => {
-    const payload = await mutateOk(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', exampleVariables('ReverseJournalEntry', { journalEntryId: flow.entryId! }));
+    const payload = await mutateOk(
+      t,
+      acme,
+      financeOperation('ReverseJournalEntry'),
+      'reverseJournalEntry',
+      exampleVariables('ReverseJournalEntry', { journalEntryId: flow.entryId! }),
+    );
     expect(payload.journalEntry).toEqual({ id: expect.any(String), status: 'POSTED', reversalOf: { id: flow.entryId } });
     const original = await asCompany(t, acme, ENTRY, { id: flow.entryId });
     expect(original.data.journalEntry).toEqual({
@@ -141,9 +175,14 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     const revenue = await asCompany(t, acme, ACCOUNT, { code: '4000', asOf: '2026-02-03' });
     expect(revenue.data.account).toEqual({ code: '4000', normalBalance: 'CREDIT', balance: { amount: '250.00', currency: 'EUR' } });
 
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: flow.entryId, date: '2026-02-05' } }, [
-      [['input', 'journalEntryId'], 'ALREADY_REVERSED'],
-    ]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('ReverseJournalEntry'),
+      'reverseJournalEntry',
+      { input: { journalEntryId: flow.entryId, date: '2026-02-05' } },
+      [[['input', 'journalEntryId'], 'ALREADY_REVERSED']],
+    );
   });
 });
 
@@ -154,10 +193,31 @@ describe('bad input is a userError with a code, and writes nothing', () => {
     const cases: Array<[Record<string, unknown>, Array<[string[] | null, string]>]> = [
       [lines({ accountCode: '1000', debit: '100.00' }, { accountCode: '4000', credit: '99.99' }), [[['input', 'lines'], 'UNBALANCED']]],
       [lines({ accountCode: '1000', debit: '100.00' }), [[['input', 'lines'], 'TOO_FEW_LINES']]],
-      [lines({ accountCode: '1000', debit: '0' }, { accountCode: '4000', credit: '0.00' }), [[['input', 'lines', '0', 'debit'], 'AMOUNT_NOT_POSITIVE'], [['input', 'lines', '1', 'credit'], 'AMOUNT_NOT_POSITIVE']]],
-      [lines({ accountCode: '1000', debit: '-5.00' }, { accountCode: '4000', credit: '-5.00' }), [[['input', 'lines', '0', 'debit'], 'AMOUNT_NOT_POSITIVE'], [['input', 'lines', '1', 'credit'], 'AMOUNT_NOT_POSITIVE']]],
-      [lines({ accountCode: '1000', debit: '10.005' }, { accountCode: '4000', credit: '10.005' }), [[['input', 'lines', '0', 'debit'], 'INVALID_AMOUNT'], [['input', 'lines', '1', 'credit'], 'INVALID_AMOUNT']]],
-      [lines({ accountCode: '1000', debit: '10.00', credit: '10.00' }, { accountCode: '4000', credit: '10.00' }), [[['input', 'lines', '0'], 'DEBIT_AND_CREDIT']]],
+      [
+        lines({ accountCode: '1000', debit: '0' }, { accountCode: '4000', credit: '0.00' }),
+        [
+          [['input', 'lines', '0', 'debit'], 'AMOUNT_NOT_POSITIVE'],
+          [['input', 'lines', '1', 'credit'], 'AMOUNT_NOT_POSITIVE'],
+        ],
+      ],
+      [
+        lines({ accountCode: '1000', debit: '-5.00' }, { accountCode: '4000', credit: '-5.00' }),
+        [
+          [['input', 'lines', '0', 'debit'], 'AMOUNT_NOT_POSITIVE'],
+          [['input', 'lines', '1', 'credit'], 'AMOUNT_NOT_POSITIVE'],
+        ],
+      ],
+      [
+        lines({ accountCode: '1000', debit: '10.005' }, { accountCode: '4000', credit: '10.005' }),
+        [
+          [['input', 'lines', '0', 'debit'], 'INVALID_AMOUNT'],
+          [['input', 'lines', '1', 'credit'], 'INVALID_AMOUNT'],
+        ],
+      ],
+      [
+        lines({ accountCode: '1000', debit: '10.00', credit: '10.00' }, { accountCode: '4000', credit: '10.00' }),
+        [[['input', 'lines', '0'], 'DEBIT_AND_CREDIT']],
+      ],
       [lines({ accountCode: '1000' }, { accountCode: '4000', credit: '10.00' }), [[['input', 'lines', '0'], 'DEBIT_AND_CREDIT']]],
       [lines({ accountCode: '9999', debit: '10.00' }, { accountCode: '4000', credit: '10.00' }), [[['input', 'lines', '0', 'accountCode'], 'UNKNOWN_ACCOUNT']]],
     ];
@@ -165,28 +225,72 @@ describe('bad input is a userError with a code, and writes nothing', () => {
   });
 
   it('refuses a taken account code and a bank transaction on an account that cannot be a bank', async () => {
-    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Again', type: 'ASSET' } }, [[['input', 'code'], 'ACCOUNT_CODE_TAKEN']]);
-    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '7000', name: 'Odd', type: 'INCOME', isBank: true } }, [[['input', 'isBank'], 'NOT_A_BANK_ACCOUNT']]);
+    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Again', type: 'ASSET' } }, [
+      [['input', 'code'], 'ACCOUNT_CODE_TAKEN'],
+    ]);
+    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '7000', name: 'Odd', type: 'INCOME', isBank: true } }, [
+      [['input', 'isBank'], 'NOT_A_BANK_ACCOUNT'],
+    ]);
     const input = { ...exampleVariables('RecordTransaction').input, date: '2026-03-10' };
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, bankAccountCode: '4000', counterAccountCode: '1010' } }, [[['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT']]);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, bankAccountCode: '1590' } }, [[['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT']]);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, amount: '0.00' } }, [[['input', 'amount'], 'INVALID_AMOUNT']]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('RecordTransaction'),
+      'recordTransaction',
+      { input: { ...input, bankAccountCode: '4000', counterAccountCode: '1010' } },
+      [[['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT']],
+    );
+    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, bankAccountCode: '1590' } }, [
+      [['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT'],
+    ]);
+    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, amount: '0.00' } }, [
+      [['input', 'amount'], 'INVALID_AMOUNT'],
+    ]);
   });
 
   it('refuses a reconciliation with a difference, and a transaction matched twice', async () => {
     const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', {
       input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-03-05', amount: '-40.00', description: 'Card fee', reference: 'stmt-0002' },
     });
-    const started = await mutateOk(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', { input: { bankAccountCode: '1100', statementDate: '2026-03-31', statementBalance: '-45.00' } });
+    const started = await mutateOk(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', {
+      input: { bankAccountCode: '1100', statementDate: '2026-03-31', statementBalance: '-45.00' },
+    });
     const reconciliationId = started.reconciliation.id;
-    const matched = await mutateOk(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', { input: { reconciliationId, transactionIds: [recorded.transaction.id] } });
+    const matched = await mutateOk(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', {
+      input: { reconciliationId, transactionIds: [recorded.transaction.id] },
+    });
     expect(matched.reconciliation.difference).toBe('-5.00');
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId } }, [[['input', 'reconciliationId'], 'RECONCILIATION_DIFFERENCE']]);
-    await expectRefused(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', { input: { reconciliationId, transactionIds: [recorded.transaction.id] } }, [[['input', 'transactionIds', '0'], 'ALREADY_MATCHED']]);
+    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId } }, [
+      [['input', 'reconciliationId'], 'RECONCILIATION_DIFFERENCE'],
+    ]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('MatchTransactions'),
+      'matchTransactions',
+      { input: { reconciliationId, transactionIds: [recorded.transaction.id] } },
+      [[['input', 'transactionIds', '0'], 'ALREADY_MATCHED']],
+    );
     // The contract flow's transaction belongs to a completed statement of another account.
-    await expectRefused(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', { input: { reconciliationId, transactionIds: [flow.transactionId] } }, [[['input', 'transactionIds', '0'], 'ALREADY_MATCHED']]);
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: flow.reconciliationId } }, [[['input', 'reconciliationId'], 'RECONCILIATION_COMPLETED']]);
-    await expectRefused(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', { input: { bankAccountCode: '1100', statementDate: '2026-04-30', statementBalance: '0' } }, [[['input', 'bankAccountCode'], 'RECONCILIATION_IN_PROGRESS']]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('MatchTransactions'),
+      'matchTransactions',
+      { input: { reconciliationId, transactionIds: [flow.transactionId] } },
+      [[['input', 'transactionIds', '0'], 'ALREADY_MATCHED']],
+    );
+    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: flow.reconciliationId } }, [
+      [['input', 'reconciliationId'], 'RECONCILIATION_COMPLETED'],
+    ]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('StartReconciliation'),
+      'startReconciliation',
+      { input: { bankAccountCode: '1100', statementDate: '2026-04-30', statementBalance: '0' } },
+      [[['input', 'bankAccountCode'], 'RECONCILIATION_IN_PROGRESS']],
+    );
   });
 
   it('replays the same request under an idempotency key and refuses another request under it', async () => {
@@ -194,29 +298,61 @@ describe('bad input is a userError with a code, and writes nothing', () => {
     const first = await mutateOk(t, acme, postEntry, 'postJournalEntry', variables);
     const before = await financeFootprint(acme.tenantDb);
     // Same meaning, other spelling: amounts compare as numbers and key order does not matter.
-    const again = await asCompany(t, acme, postEntry, { input: { idempotencyKey: 'inv-2026-0075', ...simpleEntry('2026-03-12', '75', { memo: 'Entry of 75.00' }) } });
+    const again = await asCompany(t, acme, postEntry, {
+      input: { idempotencyKey: 'inv-2026-0075', ...simpleEntry('2026-03-12', '75', { memo: 'Entry of 75.00' }) },
+    });
     expect(again.data.postJournalEntry).toEqual({ journalEntry: first.journalEntry, userErrors: [] });
     expect(await financeFootprint(acme.tenantDb)).toEqual(before);
 
-    await expectRefused(t, acme, postEntry, 'postJournalEntry', { input: { ...simpleEntry('2026-03-12', '76.00'), idempotencyKey: 'inv-2026-0075' } }, [[['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED']]);
+    await expectRefused(t, acme, postEntry, 'postJournalEntry', { input: { ...simpleEntry('2026-03-12', '76.00'), idempotencyKey: 'inv-2026-0075' } }, [
+      [['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED'],
+    ]);
 
-    const bank = { input: { bankAccountCode: '1010', counterAccountCode: '4000', date: '2026-03-13', amount: '10.00', description: 'Cash sale', reference: 'r-1', idempotencyKey: 'bank-1' } };
+    const bank = {
+      input: {
+        bankAccountCode: '1010',
+        counterAccountCode: '4000',
+        date: '2026-03-13',
+        amount: '10.00',
+        description: 'Cash sale',
+        reference: 'r-1',
+        idempotencyKey: 'bank-1',
+      },
+    };
     const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', bank);
     const beforeReplay = await financeFootprint(acme.tenantDb);
     const replay = await asCompany(t, acme, financeOperation('RecordTransaction'), bank);
     expect(replay.data.recordTransaction).toEqual({ transaction: recorded.transaction, userErrors: [] });
     expect(await financeFootprint(acme.tenantDb)).toEqual(beforeReplay);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...bank.input, amount: '11.00' } }, [[['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED']]);
+    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...bank.input, amount: '11.00' } }, [
+      [['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED'],
+    ]);
   });
 
   it('posts a batch all or nothing, with field paths into the failing entry and line', async () => {
     const good = (i: number) => simpleEntry('2026-03-20', `${i + 1}.00`);
-    const entries = [good(0), good(1), good(2), { ...good(3), lines: [{ accountCode: '1000', debit: '4.00' }, { accountCode: '4000', credit: '4.00' }, { accountCode: '4000', debit: '-1.00' }] }];
-    await expectRefused(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries } }, [[['input', 'entries', '3', 'lines', '2', 'debit'], 'AMOUNT_NOT_POSITIVE']]);
+    const entries = [
+      good(0),
+      good(1),
+      good(2),
+      {
+        ...good(3),
+        lines: [
+          { accountCode: '1000', debit: '4.00' },
+          { accountCode: '4000', credit: '4.00' },
+          { accountCode: '4000', debit: '-1.00' },
+        ],
+      },
+    ];
+    await expectRefused(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries } }, [
+      [['input', 'entries', '3', 'lines', '2', 'debit'], 'AMOUNT_NOT_POSITIVE'],
+    ]);
     const tooMany = Array.from({ length: 501 }, (_, i) => good(i));
     await expectRefused(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries: tooMany } }, [[['input', 'entries'], 'TOO_MANY_ENTRIES']]);
 
-    const posted = await mutateOk(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries: [good(0), good(1), simpleEntry('2027-01-02', '9.00'), good(2)] } });
+    const posted = await mutateOk(t, acme, POST_BATCH, 'postJournalEntries', {
+      input: { entries: [good(0), good(1), simpleEntry('2027-01-02', '9.00'), good(2)] },
+    });
     const numbers = posted.journalEntries.map((e: any) => e.number);
     const [n0, n1, n2] = [numbers[0], numbers[1], numbers[3]].map((n: string) => Number(n.slice(-6)));
     expect([n1! - n0!, n2! - n1!]).toEqual([1, 1]);
@@ -227,36 +363,66 @@ describe('bad input is a userError with a code, and writes nothing', () => {
     const closed = await mutateOk(t, acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-03-15' } });
     expect(closed.settings).toEqual({ closedThrough: '2026-03-15' });
     await expectRefused(t, acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-15', '5.00') }, [[['input', 'date'], 'PERIOD_CLOSED']]);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...exampleVariables('RecordTransaction').input, date: '2026-03-01' } }, [[['input', 'date'], 'PERIOD_CLOSED']]);
+    await expectRefused(
+      t,
+      acme,
+      financeOperation('RecordTransaction'),
+      'recordTransaction',
+      { input: { ...exampleVariables('RecordTransaction').input, date: '2026-03-01' } },
+      [[['input', 'date'], 'PERIOD_CLOSED']],
+    );
     const afterClose = await mutateOk(t, acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-16', '5.00') });
     expect(afterClose.journalEntry.date).toBe('2026-03-16');
     const old = await acme.tenantDb.selectFrom('finance.journal_entry').select('id').where('entry_date', '=', '2026-03-12').executeTakeFirstOrThrow();
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: old.id } }, [[['input', 'date'], 'PERIOD_CLOSED']]);
+    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: old.id } }, [
+      [['input', 'date'], 'PERIOD_CLOSED'],
+    ]);
     await expectRefused(t, acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-02-28' } }, [[['input', 'through'], 'PERIOD_CLOSED']]);
     // The database holds the line on its own.
     await expect(sql`UPDATE finance.settings SET closed_through = '2026-01-01'`.execute(acme.tenantDb)).rejects.toThrow(/cannot be reopened/);
   });
 
   it('refuses NOT_FOUND for unknown ids, also malformed ones', async () => {
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: randomUUID() } }, [[['input', 'journalEntryId'], 'NOT_FOUND']]);
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: 'nope' } }, [[['input', 'journalEntryId'], 'NOT_FOUND']]);
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: 'nope' } }, [[['input', 'reconciliationId'], 'NOT_FOUND']]);
+    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: randomUUID() } }, [
+      [['input', 'journalEntryId'], 'NOT_FOUND'],
+    ]);
+    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: 'nope' } }, [
+      [['input', 'journalEntryId'], 'NOT_FOUND'],
+    ]);
+    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: 'nope' } }, [
+      [['input', 'reconciliationId'], 'NOT_FOUND'],
+    ]);
   });
 });
 
 describe('the database guards the ledger on its own', () => {
   it('refuses UPDATE and DELETE of posted lines and entries', async () => {
     const db = acme.tenantDb;
-    await expect(sql`UPDATE finance.journal_line SET debit = debit + 1 WHERE entry_id = ${flow.entryId} AND line_no = 1`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE finance.journal_line SET debit = debit + 1 WHERE entry_id = ${flow.entryId} AND line_no = 1`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`DELETE FROM finance.journal_line WHERE entry_id = ${flow.entryId}`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE finance.journal_line`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`UPDATE finance.journal_entry SET memo = 'edited' WHERE id = ${flow.entryId}`.execute(db)).rejects.toThrow(/immutable/);
     await expect(sql`DELETE FROM finance.journal_entry WHERE id = ${flow.entryId}`.execute(db)).rejects.toThrow(/cannot be deleted/);
     await expect(sql`UPDATE finance.account_daily_balance SET debit_total = 0`.execute(db)).rejects.toThrow(/maintained by the ledger/);
-    const unreversed = await db.selectFrom('finance.journal_entry').select('id').where('status', '=', 'POSTED').where('reversal_of', 'is', null).executeTakeFirstOrThrow();
+    const unreversed = await db
+      .selectFrom('finance.journal_entry')
+      .select('id')
+      .where('status', '=', 'POSTED')
+      .where('reversal_of', 'is', null)
+      .executeTakeFirstOrThrow();
     await expect(sql`UPDATE finance.journal_entry SET status = 'REVERSED' WHERE id = ${unreversed.id}`.execute(db)).rejects.toThrow(/through its reversal/);
-    const stillThere = await db.selectFrom('finance.journal_line').select(['debit', 'credit']).where('entry_id', '=', flow.entryId!).orderBy('line_no').execute();
-    expect(stillThere).toEqual([{ debit: '1200.00', credit: '0.00' }, { debit: '0.00', credit: '1200.00' }]);
+    const stillThere = await db
+      .selectFrom('finance.journal_line')
+      .select(['debit', 'credit'])
+      .where('entry_id', '=', flow.entryId!)
+      .orderBy('line_no')
+      .execute();
+    expect(stillThere).toEqual([
+      { debit: '1200.00', credit: '0.00' },
+      { debit: '0.00', credit: '1200.00' },
+    ]);
   });
 
   it('refuses at commit an unbalanced entry, a one-line entry, and lines added to an entry posted earlier', async () => {

@@ -54,7 +54,12 @@ beforeAll(async () => {
   const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
     input: { companyName: 'Lineage Ltd', contactEmail: 'it@lineage.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null },
   });
-  const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
+  const approved = await graphql(
+    t.gatewayUrl,
+    ApproveSubscriptionRequestDocument,
+    { input: { requestId: requested.data!.requestSubscription.request!.id } },
+    { token: t.adminToken },
+  );
   const payload = approved.data!.approveSubscriptionRequest;
   expect(payload.userErrors).toEqual([]);
   companyId = payload.company!.id;
@@ -163,7 +168,12 @@ describe('revoking within a lineage', () => {
     for (const key of [main, employeesOnly, sibling]) {
       expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).data.me.accessKey.id).toBe(key.id);
     }
-    const audited = await t.database.db.selectFrom('audit_log').select('entity_id').where('operation', '=', 'revokeAccessKey').where('entity_id', 'in', [leaked.id, a.id, b.id]).execute();
+    const audited = await t.database.db
+      .selectFrom('audit_log')
+      .select('entity_id')
+      .where('operation', '=', 'revokeAccessKey')
+      .where('entity_id', 'in', [leaked.id, a.id, b.id])
+      .execute();
     expect(audited.map((r) => r.entity_id).sort()).toEqual([leaked.id, a.id, b.id].sort());
   });
 
@@ -187,7 +197,12 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
     const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
       input: { companyName: 'Matrix Co', contactEmail: 'it@matrix.example', modules: companyModules, planCode: null },
     });
-    const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
+    const approved = await graphql(
+      t.gatewayUrl,
+      ApproveSubscriptionRequestDocument,
+      { input: { requestId: requested.data!.requestSubscription.request!.id } },
+      { token: t.adminToken },
+    );
     const matrixCompany = approved.data!.approveSubscriptionRequest.company!.id;
     const root = approved.data!.approveSubscriptionRequest.secret!;
     type Issuer = { label: string; token: string; id: string | null; kind: AccessKeyKind | 'OPERATOR'; modules: ModuleName[] };
@@ -210,10 +225,21 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
       for (const modules of subsets) {
         for (const kind of ['STANDARD', 'PARTNER'] as const) {
           const label = `${issuer.label} → ${kind} ${modules.join('+')}`;
-          const before = await t.database.db.selectFrom('access_key').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+          const before = await t.database.db
+            .selectFrom('access_key')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow();
           // The contract's operation, which partner keys may also send (it is in the persisted manifest).
-          const res = await graphql<any>(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId: matrixCompany, name: label.slice(0, 100), kind, modules } }, { token: issuer.token });
-          const after = await t.database.db.selectFrom('access_key').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+          const res = await graphql<any>(
+            t.gatewayUrl,
+            IssueAccessKeyDocument,
+            { input: { companyId: matrixCompany, name: label.slice(0, 100), kind, modules } },
+            { token: issuer.token },
+          );
+          const after = await t.database.db
+            .selectFrom('access_key')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow();
           const written = Number(after.n) - Number(before.n);
 
           // The rule, restated independently of the product's code.

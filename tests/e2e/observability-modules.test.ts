@@ -42,7 +42,10 @@ it("reports each module's subgraph, tenants, schema versions and this gateway's 
   expect(byModule.FINANCE).toMatchObject({ tenants: 0, schema: { behind: 0 } });
 
   // A tenant whose schema lags shows as behind until `fluxo tenant sync`.
-  await t.database.db.updateTable('tenant').set({ schema_versions: sql`schema_versions || '{"ASSETS": "20000101000000_old"}'::jsonb` as never }).execute();
+  await t.database.db
+    .updateTable('tenant')
+    .set({ schema_versions: sql`schema_versions || '{"ASSETS": "20000101000000_old"}'::jsonb` as never })
+    .execute();
   const lagging = (await (await report(t.adminToken)).json()) as { modules: any[] };
   expect(lagging.modules.find((m) => m.module === 'ASSETS')).toMatchObject({ tenants: 1, schema: { behind: 1 } });
 });

@@ -23,11 +23,21 @@ beforeAll(async () => {
   // A little of everything, so a block that is not null has figures to compare.
   const { department } = await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name: 'Studio' } });
   const { employee } = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
-    input: { firstName: 'Ines', lastName: 'Costa', email: 'ines@combinations.example', hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: null },
+    input: {
+      firstName: 'Ines',
+      lastName: 'Costa',
+      email: 'ines@combinations.example',
+      hireDate: '2026-01-05',
+      departmentId: department.id,
+      positionId: null,
+      managerId: null,
+    },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
   const { asset } = await mutateOk(t, company, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
-  await mutateOk(t, company, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' } });
+  await mutateOk(t, company, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
+    input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' },
+  });
   await mutateOk(t, company, contractOperation('finance.graphql', 'RecordTransaction'), 'recordTransaction', {
     input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-02-01', amount: '1250.00', description: 'First invoice paid' },
   });

@@ -43,7 +43,10 @@ function schemasIn(statement: string): string[] {
 }
 
 async function signedContext(tenant: PayrollCompany, modules: ModuleName[]): Promise<string> {
-  return signTenantContext({ requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.accessKeyId, tenant: tenant.tenant, modules }, t.keys.privateKey);
+  return signTenantContext(
+    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.accessKeyId, tenant: tenant.tenant, modules },
+    t.keys.privateKey,
+  );
 }
 
 beforeAll(async () => {
@@ -51,11 +54,21 @@ beforeAll(async () => {
   acme = await subscribeCompany(t, 'Acme Overview', [...MODULES]);
   beta = await subscribeCompany(t, 'Beta Overview', [...MODULES]);
   const { employee } = await mutateOk(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', {
-    input: { firstName: 'Ana', lastName: 'Acme', email: 'ana@acme-overview.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
+    input: {
+      firstName: 'Ana',
+      lastName: 'Acme',
+      email: 'ana@acme-overview.example',
+      hireDate: '2026-01-05',
+      departmentId: null,
+      positionId: null,
+      managerId: null,
+    },
   });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
   const { asset } = await mutateOk(t, acme, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
-  await mutateOk(t, acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' } });
+  await mutateOk(t, acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
+    input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' },
+  });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
 }, 120_000);
 afterAll(async () => {
@@ -97,10 +110,20 @@ describe("another tenant's overview", () => {
     for (const typename of ['Overview', 'CrossModuleOverview']) {
       // The cross-module representation carries what the plan would bring; forged figures must not make it resolve either.
       const representation = { __typename: typename, tenantId: acme.tenant.id, activeHeadcount: 999, ledgerFixedAssets: eur('1.00') };
-      const asBeta = await graphql(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } });
+      const asBeta = await graphql(
+        t.subgraphUrl(subgraph),
+        OVERVIEW_ENTITY,
+        { r: [representation] },
+        { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } },
+      );
       expect(asBeta.errors).toBeUndefined();
       expect(asBeta.data._entities).toEqual([null]);
-      const asAcme = await graphql(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } });
+      const asAcme = await graphql(
+        t.subgraphUrl(subgraph),
+        OVERVIEW_ENTITY,
+        { r: [representation] },
+        { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } },
+      );
       expect(asAcme.data._entities).toEqual([{ __typename: typename }]);
     }
   });

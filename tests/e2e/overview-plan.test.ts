@@ -32,7 +32,10 @@ beforeAll(async () => {
     input: { firstName: 'Pia', lastName: 'Plan', email: 'pia@plan.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
-  const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: { ...PLAN_HEADER, 'apollo-query-plan-experimental-format': 'internal' } });
+  const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, {
+    token: company.secret,
+    headers: { ...PLAN_HEADER, 'apollo-query-plan-experimental-format': 'internal' },
+  });
   expect(res.errors).toBeUndefined();
   internal = (res as any).extensions.__queryPlanExperimental;
   fetches = plannedFetches(internal);
@@ -61,7 +64,12 @@ describe("the Overview's query plan", () => {
   it('fetches each module block on `overview`, right after access', () => {
     const access = only(fetches.filter((f) => f.service === 'access'));
     expect(access.path).toBe('');
-    for (const [service, block] of [['assets', 'assets'], ['employees', 'employees'], ['finance', 'finance'], ['payroll', 'payroll']]) {
+    for (const [service, block] of [
+      ['assets', 'assets'],
+      ['employees', 'employees'],
+      ['finance', 'finance'],
+      ['payroll', 'payroll'],
+    ]) {
       const fetch = only(fetches.filter((f) => f.service === service && f.path === 'overview'));
       expect(selects(fetch, block!)).toBe(true);
       expect(fetch.after).toEqual([access.index]);
@@ -77,7 +85,8 @@ describe("the Overview's query plan", () => {
   });
 
   it('sends assets and payroll the aggregates they require, after the fetches that provide them', () => {
-    const aggregate = (service: string) => only(fetches.filter((f) => f.service === service && f.path === 'overview.crossModule' && f.after.length === 1)).index;
+    const aggregate = (service: string) =>
+      only(fetches.filter((f) => f.service === service && f.path === 'overview.crossModule' && f.after.length === 1)).index;
     const assets = only(fetches.filter((f) => f.service === 'assets' && f.path === 'overview.crossModule' && f.after.length > 1));
     expect(selects(assets, 'assetsEmployees', 'assetsFinance')).toBe(true);
     expect(assets.requires).toBe('... on CrossModuleOverview { __typename activeHeadcount ledgerFixedAssets { amount currency } tenantId }');
@@ -90,7 +99,12 @@ describe("the Overview's query plan", () => {
     );
     expect(payroll.after).toEqual(expect.arrayContaining([aggregate('employees'), aggregate('finance'), aggregate('assets')]));
     // Nobody computes in finance or employees: they only provide.
-    expect(fetches.filter((f) => f.after.length > 1).map((f) => f.service).sort()).toEqual(['assets', 'payroll']);
+    expect(
+      fetches
+        .filter((f) => f.after.length > 1)
+        .map((f) => f.service)
+        .sort(),
+    ).toEqual(['assets', 'payroll']);
   });
 
   it('is printed, exactly as the gateway prints it, in docs/overview.md', async () => {

@@ -4,7 +4,16 @@ import { accumulatedDepreciationAsOf, bookValueAsOf, type DepreciationTerms } fr
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { addDays, eur, isoDay, monthOf, overviewWith } from '../support/overview';
-import { approvedPayRun, asCompany, employeesOperation, hireWithContract, mutateOk, payrollOperation, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import {
+  approvedPayRun,
+  asCompany,
+  employeesOperation,
+  hireWithContract,
+  mutateOk,
+  payrollOperation,
+  subscribeCompany,
+  type PayrollCompany,
+} from '../support/payroll-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // The overview's figures against data this test creates through the real
@@ -56,7 +65,9 @@ async function register(tag: string, terms: DepreciationTerms): Promise<string> 
 
 /** Balances (on the normal side) of every account as of a day, through finance's own API. */
 async function balances(asOf: string): Promise<Map<string, { type: string; balance: string }>> {
-  const res = await asCompany(t, company, `query($asOf: Date) { accounts(first: 100) { edges { node { code type balance(asOf: $asOf) { amount } } } } }`, { asOf });
+  const res = await asCompany(t, company, `query($asOf: Date) { accounts(first: 100) { edges { node { code type balance(asOf: $asOf) { amount } } } } }`, {
+    asOf,
+  });
   expect(res.errors).toBeUndefined();
   return new Map(res.data.accounts.edges.map((e: any) => [e.node.code, { type: e.node.type, balance: e.node.balance.amount }]));
 }
@@ -67,11 +78,25 @@ beforeAll(async () => {
   t = await startTestStack();
   company = await subscribeCompany(t, 'Values Co', [...MODULES]);
   for (const name of ['Workshop', 'Office']) await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name } });
-  ids.alice = await hireWithContract(t, company, { firstName: 'Alice', lastName: 'Alves', email: 'alice@values.example', hireDate: longAgo, salary: '4200.00' });
+  ids.alice = await hireWithContract(t, company, {
+    firstName: 'Alice',
+    lastName: 'Alves',
+    email: 'alice@values.example',
+    hireDate: longAgo,
+    salary: '4200.00',
+  });
   ids.bob = await hireWithContract(t, company, { firstName: 'Bob', lastName: 'Brito', email: 'bob@values.example', hireDate: longAgo, salary: '3000.00' });
-  ids.carol = await hireWithContract(t, company, { firstName: 'Carol', lastName: 'Cunha', email: 'carol@values.example', hireDate: longAgo, salary: '2500.00' });
+  ids.carol = await hireWithContract(t, company, {
+    firstName: 'Carol',
+    lastName: 'Cunha',
+    email: 'carol@values.example',
+    hireDate: longAgo,
+    salary: '2500.00',
+  });
   // Carol left at the end of last month; Erin joined today, without a contract yet.
-  await mutateOk(t, company, employeesOperation('TerminateEmployee'), 'terminateEmployee', { input: { employeeId: ids.carol, date: addDays(thisMonth.start, -1) } });
+  await mutateOk(t, company, employeesOperation('TerminateEmployee'), 'terminateEmployee', {
+    input: { employeeId: ids.carol, date: addDays(thisMonth.start, -1) },
+  });
   const hired = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Erin', lastName: 'Esteves', email: 'erin@values.example', hireDate: today, departmentId: null, positionId: null, managerId: null },
   });
@@ -84,19 +109,34 @@ beforeAll(async () => {
   ids.a4 = await register('OV-4', { acquisitionDate: '2026-02-01', cost: '600.00', salvage: '0.00', usefulLifeMonths: 24, method: 'STRAIGHT_LINE' });
   ids.a5 = await register('OV-5', { acquisitionDate: '2025-11-20', cost: '1200.00', salvage: '100.00', usefulLifeMonths: 48, method: 'DECLINING_BALANCE' });
   ids.a6 = await register('OV-6', { acquisitionDate: '2025-12-01', cost: '1000.00', salvage: '0.00', usefulLifeMonths: 10, method: 'STRAIGHT_LINE' });
-  for (const [asset, employee] of [['a1', 'alice'], ['a2', 'alice'], ['a3', 'bob']] as const) {
+  for (const [asset, employee] of [
+    ['a1', 'alice'],
+    ['a2', 'alice'],
+    ['a3', 'bob'],
+  ] as const) {
     await mutateOk(t, company, assetsOp('AssignAsset'), 'assignAsset', { input: { assetId: ids[asset], employeeId: ids[employee], date: today } });
   }
-  await mutateOk(t, company, assetsOp('ScheduleMaintenance'), 'scheduleMaintenance', { input: { assetId: ids.a5, scheduledFor: today, description: 'Yearly service' } });
+  await mutateOk(t, company, assetsOp('ScheduleMaintenance'), 'scheduleMaintenance', {
+    input: { assetId: ids.a5, scheduledFor: today, description: 'Yearly service' },
+  });
   await mutateOk(t, company, assetsOp('DisposeAsset'), 'disposeAsset', { input: { assetId: ids.a6, date: thisMonth.start, proceeds: eur('100.00') } });
   registered[5]!.disposedOn = thisMonth.start;
   // Bob goes on leave holding his asset: paid, but not active.
-  await mutateOk(t, company, `mutation($input: SetEmployeeStatusInput!) { setEmployeeStatus(input: $input) { employee { id } userErrors { field message code } } }`, 'setEmployeeStatus', {
-    input: { employeeId: ids.bob, status: 'ON_LEAVE' },
-  });
+  await mutateOk(
+    t,
+    company,
+    `mutation($input: SetEmployeeStatusInput!) { setEmployeeStatus(input: $input) { employee { id } userErrors { field message code } } }`,
+    'setEmployeeStatus',
+    {
+      input: { employeeId: ids.bob, status: 'ON_LEAVE' },
+    },
+  );
 
   await mutateOk(t, company, financeOp('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Second bank', type: 'ASSET' } });
-  for (const [account, amount] of [['1100', '1250.00'], ['1010', '500.00']]) {
+  for (const [account, amount] of [
+    ['1100', '1250.00'],
+    ['1010', '500.00'],
+  ]) {
     await mutateOk(t, company, financeOp('RecordTransaction'), 'recordTransaction', {
       input: { bankAccountCode: account, counterAccountCode: '4000', date: today, amount, description: `Invoice paid into ${account}` },
     });
@@ -166,7 +206,14 @@ describe('cross-module metrics', () => {
       difference: eur(new D(register.amount).minus(b.get('1500')!.balance).minus(b.get('1590')!.balance).toFixed(2)),
     });
     await mutateOk(t, company, financeOp('PostJournalEntry'), 'postJournalEntry', {
-      input: { date: today, memo: 'Machine bought outside the register', lines: [{ accountCode: '1500', debit: '1000.00' }, { accountCode: '1100', credit: '1000.00' }] },
+      input: {
+        date: today,
+        memo: 'Machine bought outside the register',
+        lines: [
+          { accountCode: '1500', debit: '1000.00' },
+          { accountCode: '1100', credit: '1000.00' },
+        ],
+      },
     });
     const after = (await overview()).crossModule.assetsFinance;
     expect(new D(after.ledgerFixedAssets.amount).minus(before.ledgerFixedAssets.amount).toFixed(2)).toBe('1000.00');
@@ -174,18 +221,41 @@ describe('cross-module metrics', () => {
   });
 
   it('compares posted payroll with the payroll expense accounts: unbooked, booked, then touched by hand', async () => {
-    expect((await overview()).crossModule.payrollFinance).toEqual({ postedPayrollCost: eur('0.00'), ledgerPayrollExpense: eur('0.00'), difference: eur('0.00') });
+    expect((await overview()).crossModule.payrollFinance).toEqual({
+      postedPayrollCost: eur('0.00'),
+      ledgerPayrollExpense: eur('0.00'),
+      difference: eur('0.00'),
+    });
     await mutateOk(t, company, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId: ids.payRun } });
     // Posted, not yet booked by finance: gross 7200.00 + employer contributions 23.75% = 8910.00.
-    expect((await overview()).crossModule.payrollFinance).toEqual({ postedPayrollCost: eur('8910.00'), ledgerPayrollExpense: eur('0.00'), difference: eur('8910.00') });
+    expect((await overview()).crossModule.payrollFinance).toEqual({
+      postedPayrollCost: eur('8910.00'),
+      ledgerPayrollExpense: eur('0.00'),
+      difference: eur('8910.00'),
+    });
     await deliver();
     const overviewAfter = await overview();
-    expect(overviewAfter.crossModule.payrollFinance).toEqual({ postedPayrollCost: eur('8910.00'), ledgerPayrollExpense: eur('8910.00'), difference: eur('0.00') });
+    expect(overviewAfter.crossModule.payrollFinance).toEqual({
+      postedPayrollCost: eur('8910.00'),
+      ledgerPayrollExpense: eur('8910.00'),
+      difference: eur('0.00'),
+    });
     expect(overviewAfter.payroll.lastPayRun.status).toBe('POSTED');
     await mutateOk(t, company, financeOp('PostJournalEntry'), 'postJournalEntry', {
-      input: { date: today, memo: 'Bonus paid outside payroll', lines: [{ accountCode: '6000', debit: '100.00' }, { accountCode: '1100', credit: '100.00' }] },
+      input: {
+        date: today,
+        memo: 'Bonus paid outside payroll',
+        lines: [
+          { accountCode: '6000', debit: '100.00' },
+          { accountCode: '1100', credit: '100.00' },
+        ],
+      },
     });
-    expect((await overview()).crossModule.payrollFinance).toEqual({ postedPayrollCost: eur('8910.00'), ledgerPayrollExpense: eur('9010.00'), difference: eur('-100.00') });
+    expect((await overview()).crossModule.payrollFinance).toEqual({
+      postedPayrollCost: eur('8910.00'),
+      ledgerPayrollExpense: eur('9010.00'),
+      difference: eur('-100.00'),
+    });
   });
 
   it('sets payroll and depreciation of the year against every expense of the year', async () => {
@@ -201,6 +271,11 @@ describe('cross-module metrics', () => {
     const expenses = sum([...now].filter(([, a]) => a.type === 'EXPENSE').map(([code, a]) => new D(a.balance).minus(yearStart.get(code)!.balance)));
     expect(new D(expenses).greaterThanOrEqualTo('9010.00')).toBe(true); // the run and the manual bonus at least
     const share = new D('8910.00').plus(depreciation).div(expenses).toDecimalPlaces(4, Decimal.ROUND_HALF_EVEN).toFixed();
-    expect(assetsPayrollFinance).toEqual({ payrollCost: eur('8910.00'), depreciation: eur(depreciation), ledgerExpenses: eur(expenses), workforceCostShare: share });
+    expect(assetsPayrollFinance).toEqual({
+      payrollCost: eur('8910.00'),
+      depreciation: eur(depreciation),
+      ledgerExpenses: eur(expenses),
+      workforceCostShare: share,
+    });
   });
 });

@@ -48,7 +48,9 @@ function startWorker(extraEnv: Record<string, string> = {}): Worker {
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, exited, output: () => output };
 }
 
@@ -80,7 +82,12 @@ async function eventually<T>(check: () => Promise<T | null>, what: string, deadl
 }
 
 async function payRunPostedEvent() {
-  return acme.tenantDb.selectFrom('payroll.outbox').select(['id', 'status', 'payload']).where('event_type', '=', 'PayRunPosted').where('aggregate_id', '=', payRunId).execute();
+  return acme.tenantDb
+    .selectFrom('payroll.outbox')
+    .select(['id', 'status', 'payload'])
+    .where('event_type', '=', 'PayRunPosted')
+    .where('aggregate_id', '=', payRunId)
+    .execute();
 }
 
 beforeAll(async () => {
@@ -132,7 +139,8 @@ describe('posting a pay run survives a worker crash', () => {
     const res = await asCompany(t, acme, payrollOperation('PayRun'), { id: payRunId });
     expect(res.errors).toBeUndefined();
     const entry = res.data.payRun.journalEntry;
-    const sum = (side: 'debit' | 'credit') => entry.lines.reduce((cents: bigint, l: Record<string, string | null>) => cents + BigInt((l[side] ?? '0.00').replace('.', '')), 0n);
+    const sum = (side: 'debit' | 'credit') =>
+      entry.lines.reduce((cents: bigint, l: Record<string, string | null>) => cents + BigInt((l[side] ?? '0.00').replace('.', '')), 0n);
     expect(sum('debit')).toBe(452685n); // 3658.06 + 868.79
     expect(sum('credit')).toBe(452685n);
   });

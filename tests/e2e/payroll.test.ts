@@ -142,9 +142,17 @@ describe('a month of payroll, posted to the ledger (contract operations)', () =>
     const res = await asCompany(t, acme, payrollOperation('PayRun'), exampleVariables('PayRun', ids));
     expect(res.errors).toBeUndefined();
     const entry = res.data.payRun.journalEntry;
-    expect(res.data.payRun).toMatchObject({ id: ids.payRunId, status: 'POSTED', periodStart: '2026-01-01', periodEnd: '2026-01-31', postedAt: expect.any(String) });
+    expect(res.data.payRun).toMatchObject({
+      id: ids.payRunId,
+      status: 'POSTED',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-01-31',
+      postedAt: expect.any(String),
+    });
     expect(entry.number).toMatch(/^JE-2026-\d{6}$/);
-    const byAccount = Object.fromEntries(entry.lines.map((l: { account: { code: string }; debit: string | null; credit: string | null }) => [l.account.code, [l.debit, l.credit]]));
+    const byAccount = Object.fromEntries(
+      entry.lines.map((l: { account: { code: string }; debit: string | null; credit: string | null }) => [l.account.code, [l.debit, l.credit]]),
+    );
     expect(byAccount).toEqual({
       '6000': ['3658.06', null],
       '6100': ['868.79', null],
@@ -164,7 +172,12 @@ describe('a month of payroll, posted to the ledger (contract operations)', () =>
     expect(res.errors).toBeUndefined();
     expect(res.data.payRuns).toEqual({
       totalCount: 1,
-      edges: [{ cursor: expect.any(String), node: { id: ids.payRunId, status: 'POSTED', periodStart: '2026-01-01', periodEnd: '2026-01-31', totals: { net: eur('2604.54') } } }],
+      edges: [
+        {
+          cursor: expect.any(String),
+          node: { id: ids.payRunId, status: 'POSTED', periodStart: '2026-01-01', periodEnd: '2026-01-31', totals: { net: eur('2604.54') } },
+        },
+      ],
       pageInfo: { hasNextPage: false, endCursor: expect.any(String) },
     });
   });
@@ -190,23 +203,31 @@ describe('what payroll refuses', () => {
       await calculate(acme, ids.payRunId!),
       await asCompany(t, acme, payrollOperation('ApprovePayRun'), { input: { payRunId: ids.payRunId } }),
       await asCompany(t, acme, payrollOperation('PostPayRun'), { input: { payRunId: ids.payRunId } }),
-      await asCompany(t, acme, `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id } userErrors { field message code } } }`, { input: { payRunId: ids.payRunId } }),
+      await asCompany(t, acme, `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id } userErrors { field message code } } }`, {
+        input: { payRunId: ids.payRunId },
+      }),
     ];
     for (const res of onPosted) {
       const payload = Object.values(res.data)[0] as { payRun: unknown; userErrors: Array<{ code: string; field: string[] }> };
       expect(payload.payRun).toBeNull();
-      expect(payload.userErrors).toEqual([{ field: ['input', 'payRunId'], message: expect.stringContaining('The pay run is POSTED: it cannot be'), code: 'INVALID_STATE' }]);
+      expect(payload.userErrors).toEqual([
+        { field: ['input', 'payRunId'], message: expect.stringContaining('The pay run is POSTED: it cannot be'), code: 'INVALID_STATE' },
+      ]);
     }
     const unknown = await calculate(acme, '00000000-0000-4000-8000-000000000000');
     expect(codes(unknown.data.calculatePayRun)).toEqual(['NOT_FOUND']);
     expect(await payrollFootprint(acme.tenantDb)).toEqual(before);
 
-    const draft = await mutateOk(t, acme, payrollOperation('CreatePayRun'), 'createPayRun', { input: { periodStart: '2026-03-01', periodEnd: '2026-03-31', payDate: '2026-03-31' } });
+    const draft = await mutateOk(t, acme, payrollOperation('CreatePayRun'), 'createPayRun', {
+      input: { periodStart: '2026-03-01', periodEnd: '2026-03-31', payDate: '2026-03-31' },
+    });
     const approveDraft = await asCompany(t, acme, payrollOperation('ApprovePayRun'), { input: { payRunId: draft.payRun.id } });
     expect(codes(approveDraft.data.approvePayRun)).toEqual(['INVALID_STATE']);
     const postDraft = await asCompany(t, acme, payrollOperation('PostPayRun'), { input: { payRunId: draft.payRun.id } });
     expect(codes(postDraft.data.postPayRun)).toEqual(['INVALID_STATE']);
-    const notAMonth = await asCompany(t, acme, payrollOperation('CreatePayRun'), { input: { periodStart: '2026-03-01', periodEnd: '2026-04-15', payDate: '2026-04-15' } });
+    const notAMonth = await asCompany(t, acme, payrollOperation('CreatePayRun'), {
+      input: { periodStart: '2026-03-01', periodEnd: '2026-04-15', payDate: '2026-04-15' },
+    });
     expect(codes(notAMonth.data.createPayRun)).toEqual(['INVALID_PERIOD']);
   });
 
@@ -217,7 +238,11 @@ describe('what payroll refuses', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data.calculatePayRun.payRun).toBeNull();
     expect(res.data.calculatePayRun.userErrors).toEqual([
-      { field: ['input', 'payRunId'], message: expect.stringMatching(/^Employee EMP-\d+ already has a payslip for a period overlapping 2026-01-01–2026-01-31/), code: 'PERIOD_OVERLAP' },
+      {
+        field: ['input', 'payRunId'],
+        message: expect.stringMatching(/^Employee EMP-\d+ already has a payslip for a period overlapping 2026-01-01–2026-01-31/),
+        code: 'PERIOD_OVERLAP',
+      },
     ]);
     expect(await payrollFootprint(acme.tenantDb)).toEqual(before);
   });
@@ -229,9 +254,15 @@ describe('what payroll refuses', () => {
     const overlap = await calculate(acme, (await mutateOk(t, acme, payrollOperation('CreatePayRun'), 'createPayRun', { input: feb })).payRun.id);
     expect(codes(overlap.data.calculatePayRun)).toEqual(['PERIOD_OVERLAP']);
 
-    const cancelled = await mutateOk(t, acme, `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id status } userErrors { field message code } } }`, 'cancelPayRun', {
-      input: { payRunId: first.payRun.id },
-    });
+    const cancelled = await mutateOk(
+      t,
+      acme,
+      `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id status } userErrors { field message code } } }`,
+      'cancelPayRun',
+      {
+        input: { payRunId: first.payRun.id },
+      },
+    );
     expect(cancelled.payRun.status).toBe('CANCELLED');
     const again = await mutateOk(t, acme, payrollOperation('CreatePayRun'), 'createPayRun', { input: feb });
     const recalculated = await mutateOk(t, acme, payrollOperation('CalculatePayRun'), 'calculatePayRun', { input: { payRunId: again.payRun.id } });
@@ -249,7 +280,9 @@ describe('what payroll refuses', () => {
     const res = await asCompany(t, beta, payrollOperation('PostPayRun'), { input: { payRunId } });
     expect(res.errors).toBeUndefined();
     expect(res.data.postPayRun.payRun).toBeNull();
-    expect(res.data.postPayRun.userErrors).toEqual([{ field: ['input', 'payRunId'], message: expect.stringContaining('does not subscribe to FINANCE'), code: 'FINANCE_NOT_SUBSCRIBED' }]);
+    expect(res.data.postPayRun.userErrors).toEqual([
+      { field: ['input', 'payRunId'], message: expect.stringContaining('does not subscribe to FINANCE'), code: 'FINANCE_NOT_SUBSCRIBED' },
+    ]);
     expect(await payrollFootprint(beta.tenantDb)).toEqual(before);
     ids.betaPayRunId = payRunId;
   });
@@ -293,15 +326,21 @@ describe('settings', () => {
 
   it('refuse an invalid change entirely, and apply a valid one to the next calculation', async () => {
     const before = await payrollFootprint(beta.tenantDb);
-    const refused = await asCompany(t, beta, update, { input: { incomeTaxRate: '1.5', payComponents: [{ code: 'DUES', name: 'Union dues', kind: 'DEDUCTION', amount: '20.00' }] } });
+    const refused = await asCompany(t, beta, update, {
+      input: { incomeTaxRate: '1.5', payComponents: [{ code: 'DUES', name: 'Union dues', kind: 'DEDUCTION', amount: '20.00' }] },
+    });
     expect(refused.data.updatePayrollSettings.payrollSettings).toBeNull();
     expect(refused.data.updatePayrollSettings.userErrors.map((e: { code: string }) => e.code)).toEqual(['INVALID_RATE', 'ACCOUNT_REQUIRED']);
     expect(await payrollFootprint(beta.tenantDb)).toEqual(before);
 
-    const saved = await mutateOk(t, beta, update, 'updatePayrollSettings', { input: { payComponents: [{ code: 'MEAL_ALLOWANCE', name: 'Meal allowance', kind: 'EARNING', amount: '150' }] } });
+    const saved = await mutateOk(t, beta, update, 'updatePayrollSettings', {
+      input: { payComponents: [{ code: 'MEAL_ALLOWANCE', name: 'Meal allowance', kind: 'EARNING', amount: '150' }] },
+    });
     expect(saved.payrollSettings).toEqual({ incomeTaxRate: '0.2', payComponents: [{ code: 'MEAL_ALLOWANCE', amount: { amount: '150.00' } }] });
 
-    const run = await mutateOk(t, beta, payrollOperation('CreatePayRun'), 'createPayRun', { input: { periodStart: '2026-02-01', periodEnd: '2026-02-28', payDate: '2026-02-27' } });
+    const run = await mutateOk(t, beta, payrollOperation('CreatePayRun'), 'createPayRun', {
+      input: { periodStart: '2026-02-01', periodEnd: '2026-02-28', payDate: '2026-02-27' },
+    });
     const calculated = await mutateOk(t, beta, payrollOperation('CalculatePayRun'), 'calculatePayRun', { input: { payRunId: run.payRun.id } });
     // 3000.00 + 150.00 = 3150.00; 0.11 → 346.50; 0.20 × 2803.50 = 560.70; 0.2375 × 3150 = 748.125 → 748.12 (half-even).
     expect(calculated.payRun.payslips[0].lines.map((l: { code: string; amount: { amount: string } }) => [l.code, l.amount.amount])).toEqual([
@@ -312,7 +351,13 @@ describe('settings', () => {
       ['EMPLOYER_CONTRIBUTION', '748.12'],
     ]);
     expect(calculated.payRun.totals).toEqual({ gross: eur('3150.00'), deductions: eur('907.20'), net: eur('2242.80'), employerCost: eur('3898.12') });
-    await mutateOk(t, beta, `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id } userErrors { field message code } } }`, 'cancelPayRun', { input: { payRunId: run.payRun.id } });
+    await mutateOk(
+      t,
+      beta,
+      `mutation($input: CancelPayRunInput!) { cancelPayRun(input: $input) { payRun { id } userErrors { field message code } } }`,
+      'cancelPayRun',
+      { input: { payRunId: run.payRun.id } },
+    );
   });
 });
 
@@ -350,7 +395,12 @@ describe('listing pay runs', () => {
       if (!res.data.payRuns.pageInfo.hasNextPage) break;
       after = res.data.payRuns.pageInfo.endCursor;
     }
-    const expected = await acme.tenantDb.selectFrom('payroll.pay_run').select(['id', 'period_start']).orderBy('period_start', 'desc').orderBy('id', 'desc').execute();
+    const expected = await acme.tenantDb
+      .selectFrom('payroll.pay_run')
+      .select(['id', 'period_start'])
+      .orderBy('period_start', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
     expect(seen).toEqual(expected.map((r) => ({ id: r.id, periodStart: r.period_start })));
     expect(seen.map((r) => r.periodStart)).toEqual(['2026-03-01', '2026-02-01', '2026-02-01', '2026-02-01', '2026-01-01', '2026-01-01']);
 
@@ -364,7 +414,10 @@ describe('isolation between companies', () => {
   const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on PayRun { id status } ... on Payslip { id net { amount } } } }`;
 
   it("another company's ids find nothing through the gateway", async () => {
-    const res = await asCompany(t, beta, `query($run: ID!, $slip: ID!) { payRun(id: $run) { id } payslip(id: $slip) { id } }`, { run: ids.payRunId, slip: ids.payslipId });
+    const res = await asCompany(t, beta, `query($run: ID!, $slip: ID!) { payRun(id: $run) { id } payslip(id: $slip) { id } }`, {
+      run: ids.payRunId,
+      slip: ids.payslipId,
+    });
     expect(res.errors).toBeUndefined();
     expect(res.data).toEqual({ payRun: null, payslip: null });
     const list = await asCompany(t, beta, payrollOperation('PayRuns'), exampleVariables('PayRuns'));
@@ -382,7 +435,10 @@ describe('isolation between companies', () => {
     // A's own context sees them, so the nulls below mean isolation, not a broken query.
     const own = await asPayrollSubgraph(t, acme, entities, { r: representations });
     expect(own.errors).toBeUndefined();
-    expect(own.data._entities).toEqual([{ id: ids.payRunId, status: 'POSTED' }, { id: ids.payslipId, net: { amount: '2604.54' } }]);
+    expect(own.data._entities).toEqual([
+      { id: ids.payRunId, status: 'POSTED' },
+      { id: ids.payslipId, net: { amount: '2604.54' } },
+    ]);
     const other = await asPayrollSubgraph(t, beta, entities, { r: [representations[0]] });
     expect(other.errors).toBeUndefined();
     expect(other.data._entities).toEqual([null]);

@@ -14,14 +14,23 @@ let partnerKey: string;
 const accounts = manifest.operations.find((o) => o.name === 'Accounts')!;
 
 async function post(body: Record<string, unknown>, token: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(t.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  const res = await fetch(t.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
 beforeAll(async () => {
   t = await startTestStack();
   company = await subscribeCompany(t, 'Partner Co', ['FINANCE']);
-  const issued = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId: company.companyId, name: 'ETL', kind: 'PARTNER', modules: ['FINANCE'] } }, { token: t.adminToken });
+  const issued = await graphql(
+    t.gatewayUrl,
+    IssueAccessKeyDocument,
+    { input: { companyId: company.companyId, name: 'ETL', kind: 'PARTNER', modules: ['FINANCE'] } },
+    { token: t.adminToken },
+  );
   partnerKey = issued.data!.issueAccessKey.secret!;
 });
 afterAll(async () => {

@@ -21,7 +21,11 @@ async function anotherGateway(limits: LimitOptions): Promise<RunningGateway> {
 }
 
 async function ask(url: string, secret: string): Promise<{ status: number; code: string | null }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: JSON.stringify({ query: '{ me { company { slug } } }' }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+    body: JSON.stringify({ query: '{ me { company { slug } } }' }),
+  });
   const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
   return { status: response.status, code: body.errors?.[0]?.extensions?.code ?? null };
 }

@@ -1,11 +1,26 @@
 import { EventEmitter, once } from 'node:events';
-import { sql, type Kysely, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import {
+  sql,
+  type Kysely,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+} from 'kysely';
 import { KeyVerifier } from '../../gateway/key-verifier';
 import type { RunningGateway } from '../../gateway/server';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, MeDocument, RequestSubscriptionDocument, RevokeAccessKeyDocument } from '../generated/operations';
+import {
+  ApproveSubscriptionRequestDocument,
+  IssueAccessKeyDocument,
+  MeDocument,
+  RequestSubscriptionDocument,
+  RevokeAccessKeyDocument,
+} from '../generated/operations';
 import { graphql, startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -48,7 +63,12 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 async function issueKey(name: string): Promise<{ id: string; secret: string }> {
-  const res = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId, name, kind: 'STANDARD', modules: ['EMPLOYEES'] } }, { token: t.adminToken });
+  const res = await graphql(
+    t.gatewayUrl,
+    IssueAccessKeyDocument,
+    { input: { companyId, name, kind: 'STANDARD', modules: ['EMPLOYEES'] } },
+    { token: t.adminToken },
+  );
   expect(res.data!.issueAccessKey.userErrors).toEqual([]);
   return { id: res.data!.issueAccessKey.accessKey!.id, secret: res.data!.issueAccessKey.secret! };
 }
@@ -67,8 +87,15 @@ beforeAll(async () => {
     lastUsedFlushMillis: 3_600_000,
     onQuery: (s) => gateway2Sql.push(s),
   }));
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName: 'Revoco', contactEmail: 'sec@revoco.example', modules: ['EMPLOYEES'], planCode: null } });
-  const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
+  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
+    input: { companyName: 'Revoco', contactEmail: 'sec@revoco.example', modules: ['EMPLOYEES'], planCode: null },
+  });
+  const approved = await graphql(
+    t.gatewayUrl,
+    ApproveSubscriptionRequestDocument,
+    { input: { requestId: requested.data!.requestSubscription.request!.id } },
+    { token: t.adminToken },
+  );
   expect(approved.data!.approveSubscriptionRequest.userErrors).toEqual([]);
   companyId = approved.data!.approveSubscriptionRequest.company!.id;
 });
@@ -117,10 +144,18 @@ describe('revocation while keys are cached', () => {
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
     // The company drops EMPLOYEES: the cached key must stop granting it now, not at TTL.
     let evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
-    await t.database.db.updateTable('company').set({ modules: ['ASSETS'] }).where('id', '=', companyId).execute();
+    await t.database.db
+      .updateTable('company')
+      .set({ modules: ['ASSETS'] })
+      .where('id', '=', companyId)
+      .execute();
     await evicted;
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual([]);
-    await t.database.db.updateTable('company').set({ modules: ['EMPLOYEES'] }).where('id', '=', companyId).execute();
+    await t.database.db
+      .updateTable('company')
+      .set({ modules: ['EMPLOYEES'] })
+      .where('id', '=', companyId)
+      .execute();
 
     // The tenant is suspended: every key of the company is refused at once.
     evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
@@ -189,7 +224,11 @@ describe('the key cache under failure', () => {
   async function startVerifier(plugin?: KyselyPlugin): Promise<KeyVerifier> {
     const base = createDatabase<ControlPlaneDB>(t.database.url, { max: 2, applicationName: 'fluxo-test-verifier' });
     databases.push(base);
-    const verifier = new KeyVerifier(plugin ? base.withPlugin(plugin) : base, t.database.url, logger, { cacheTtlMillis: 60_000, lastUsedFlushMillis: 3_600_000, maxEntries: 100 });
+    const verifier = new KeyVerifier(plugin ? base.withPlugin(plugin) : base, t.database.url, logger, {
+      cacheTtlMillis: 60_000,
+      lastUsedFlushMillis: 3_600_000,
+      maxEntries: 100,
+    });
     verifiers.push(verifier);
     await verifier.start();
     return verifier;

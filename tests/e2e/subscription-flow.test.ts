@@ -37,7 +37,12 @@ describe('the subscription flow through the gateway', () => {
     expect(pending.data!.subscriptionRequests.edges.map((e) => e.node.id)).toContain(request.id);
     expect(pending.data!.subscriptionRequests.totalCount).toBeGreaterThanOrEqual(1);
 
-    const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, exampleVariables('ApproveSubscriptionRequest', { requestId: request.id }), { token: t.adminToken });
+    const approved = await graphql(
+      t.gatewayUrl,
+      ApproveSubscriptionRequestDocument,
+      exampleVariables('ApproveSubscriptionRequest', { requestId: request.id }),
+      { token: t.adminToken },
+    );
     expect(approved.errors).toBeUndefined();
     const payload = approved.data!.approveSubscriptionRequest;
     expect(payload.userErrors).toEqual([]);
@@ -61,21 +66,32 @@ describe('the subscription flow through the gateway', () => {
     expect(again.data!.approveSubscriptionRequest.userErrors).toEqual([expect.objectContaining({ code: 'ALREADY_APPROVED', field: ['input', 'requestId'] })]);
     expect(again.data!.approveSubscriptionRequest.secret).toBeNull();
 
-    const partner = await graphql(t.gatewayUrl, IssueAccessKeyDocument, exampleVariables('IssueAccessKey', { companyId: payload.company!.id }), { token: t.adminToken });
+    const partner = await graphql(t.gatewayUrl, IssueAccessKeyDocument, exampleVariables('IssueAccessKey', { companyId: payload.company!.id }), {
+      token: t.adminToken,
+    });
     expect(partner.data!.issueAccessKey.userErrors).toEqual([]);
     expect(partner.data!.issueAccessKey.accessKey).toMatchObject({ name: 'Partner ETL', kind: 'PARTNER', modules: ['FINANCE'] });
     const partnerMe = await graphql(t.gatewayUrl, MeDocument, undefined, { token: partner.data!.issueAccessKey.secret! });
     expect(partnerMe.data!.me.modules).toEqual(['FINANCE']);
 
-    const revoked = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, exampleVariables('RevokeAccessKey', { accessKeyId: partner.data!.issueAccessKey.accessKey!.id }), { token: t.adminToken });
+    const revoked = await graphql(
+      t.gatewayUrl,
+      RevokeAccessKeyDocument,
+      exampleVariables('RevokeAccessKey', { accessKeyId: partner.data!.issueAccessKey.accessKey!.id }),
+      { token: t.adminToken },
+    );
     expect(revoked.data!.revokeAccessKey.userErrors).toEqual([]);
     expect(revoked.data!.revokeAccessKey.accessKey!.revokedAt).toEqual(expect.any(String));
   });
 
   it('rejects a request, and refuses to approve it afterwards', async () => {
-    const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName: 'Dup Co', contactEmail: 'a@dup.example', modules: ['EMPLOYEES'], planCode: null } });
+    const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
+      input: { companyName: 'Dup Co', contactEmail: 'a@dup.example', modules: ['EMPLOYEES'], planCode: null },
+    });
     const id = requested.data!.requestSubscription.request!.id;
-    const rejected = await graphql(t.gatewayUrl, RejectSubscriptionRequestDocument, exampleVariables('RejectSubscriptionRequest', { requestId: id }), { token: t.adminToken });
+    const rejected = await graphql(t.gatewayUrl, RejectSubscriptionRequestDocument, exampleVariables('RejectSubscriptionRequest', { requestId: id }), {
+      token: t.adminToken,
+    });
     expect(rejected.data!.rejectSubscriptionRequest).toEqual({ request: { id, status: 'REJECTED' }, userErrors: [] });
     const approve = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: id } }, { token: t.adminToken });
     expect(approve.data!.approveSubscriptionRequest.userErrors).toEqual([expect.objectContaining({ code: 'REQUEST_REJECTED' })]);
@@ -83,8 +99,13 @@ describe('the subscription flow through the gateway', () => {
   });
 
   it('validates subscription input with field paths and codes, writing nothing', async () => {
-    const before = await t.database.db.selectFrom('subscription_request').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    const res = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName: '  ', contactEmail: 'not-an-email', modules: ['PAYROLL'], planCode: 'STARTER' } });
+    const before = await t.database.db
+      .selectFrom('subscription_request')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const res = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
+      input: { companyName: '  ', contactEmail: 'not-an-email', modules: ['PAYROLL'], planCode: 'STARTER' },
+    });
     expect(res.data!.requestSubscription.request).toBeNull();
     expect(res.data!.requestSubscription.userErrors).toEqual(
       expect.arrayContaining([
@@ -93,10 +114,15 @@ describe('the subscription flow through the gateway', () => {
         { field: ['input', 'modules'], message: expect.any(String), code: 'MODULE_NOT_IN_PLAN' },
       ]),
     );
-    const unknownModule = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName: 'X', contactEmail: 'x@x.example', modules: ['HR'], planCode: null } } as never);
+    const unknownModule = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
+      input: { companyName: 'X', contactEmail: 'x@x.example', modules: ['HR'], planCode: null },
+    } as never);
     expect(unknownModule.status).toBe(400);
     expect(unknownModule.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
-    const after = await t.database.db.selectFrom('subscription_request').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    const after = await t.database.db
+      .selectFrom('subscription_request')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 });

@@ -27,7 +27,9 @@ let tenantDatabase: string;
 async function tenantTables(schema: string): Promise<string[]> {
   const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
   try {
-    const { rows } = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`.execute(db);
+    const { rows } = await sql<{
+      table_name: string;
+    }>`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`.execute(db);
     return rows.map((r) => r.table_name);
   } finally {
     await db.destroy();
@@ -40,9 +42,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   deps = accessDeps(runtime);
-  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, a));
+  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) =>
+    requestSubscription(trx, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, a),
+  );
   approved = await approveSubscriptionRequest(deps, request.id, actor);
-  tenantDatabase = (await database.db.selectFrom('tenant').select('database_name').where('company_id', '=', approved.company.id).executeTakeFirstOrThrow()).database_name;
+  tenantDatabase = (await database.db.selectFrom('tenant').select('database_name').where('company_id', '=', approved.company.id).executeTakeFirstOrThrow())
+    .database_name;
 });
 
 afterAll(async () => {
@@ -60,7 +65,11 @@ describe('adding a module to a company', () => {
     expect(await tenantTables('finance')).toEqual(expect.arrayContaining(['inbox', 'kysely_migration', 'outbox']));
     const company = await database.db.selectFrom('company').select('modules').where('id', '=', approved.company.id).executeTakeFirstOrThrow();
     expect(company.modules).toEqual(['EMPLOYEES', 'FINANCE']);
-    const tenant = await database.db.selectFrom('tenant').select(['schema_versions', 'last_error']).where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
+    const tenant = await database.db
+      .selectFrom('tenant')
+      .select(['schema_versions', 'last_error'])
+      .where('company_id', '=', approved.company.id)
+      .executeTakeFirstOrThrow();
     expect(tenant.schema_versions).toMatchObject({ EMPLOYEES: await latestMigration('EMPLOYEES'), FINANCE: await latestMigration('FINANCE') });
     expect(tenant.schema_versions.FINANCE).toEqual(expect.any(String));
     // The first key keeps exactly what it was issued with.
@@ -81,7 +90,9 @@ describe('adding a module to a company', () => {
     try {
       const employeeId = randomUUID();
       await sql`INSERT INTO employees.outbox (event_type, aggregate_type, aggregate_id, payload, status, delivered_at)
-        VALUES ('EmployeeHired', 'Employee', ${employeeId}, ${JSON.stringify({ employeeId, employeeNumber: 'EMP-000001', fullName: 'Early Hire', email: 'early@people.example', hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE' })}, 'DELIVERED', now())`.execute(db);
+        VALUES ('EmployeeHired', 'Employee', ${employeeId}, ${JSON.stringify({ employeeId, employeeNumber: 'EMP-000001', fullName: 'Early Hire', email: 'early@people.example', hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE' })}, 'DELIVERED', now())`.execute(
+        db,
+      );
       await addCompanyModules(deps, approved.company.id, ['ASSETS'], actor);
       await deliverEvents(database.config, database.db, approved.company.slug);
       const { rows } = await sql<{ status: string }>`SELECT status FROM assets.employee_projection WHERE employee_id = ${employeeId}`.execute(db);

@@ -28,7 +28,13 @@ async function publishEmployeeEvent(type: string, employeeId: string, payload: R
 }
 
 const hired = (employeeId: string, fullName: string) => ({
-  employeeId, employeeNumber: 'EMP-000001', fullName, email: `${employeeId.slice(0, 8)}@example.test`, hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE',
+  employeeId,
+  employeeNumber: 'EMP-000001',
+  fullName,
+  email: `${employeeId.slice(0, 8)}@example.test`,
+  hireDate: '2026-01-05',
+  departmentId: null,
+  status: 'ACTIVE',
 });
 
 const projection = (employeeId: string) =>

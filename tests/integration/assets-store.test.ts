@@ -38,8 +38,19 @@ describe('the assets store', () => {
 
   it('keeps the status tally exact through bulk inserts, updates and deletes', async () => {
     const category = await findOrCreateCategory(db, 'Tools');
-    const base = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '100.00', salvage_value: '0.00', useful_life_months: 12, depreciation_method: 'STRAIGHT_LINE' as const };
-    await db.insertInto('assets.asset').values(Array.from({ length: 30 }, (_, i) => ({ ...base, tag: `BULK-${i}`, name: `Bulk ${i}` }))).execute();
+    const base = {
+      category_id: category.id,
+      currency: 'EUR',
+      acquisition_date: '2026-01-01',
+      acquisition_cost: '100.00',
+      salvage_value: '0.00',
+      useful_life_months: 12,
+      depreciation_method: 'STRAIGHT_LINE' as const,
+    };
+    await db
+      .insertInto('assets.asset')
+      .values(Array.from({ length: 30 }, (_, i) => ({ ...base, tag: `BULK-${i}`, name: `Bulk ${i}` })))
+      .execute();
     await insertAsset(db, { ...base, tag: 'ONE-1', name: 'One' });
     await db.updateTable('assets.asset').set({ status: 'ASSIGNED' }).where('tag', 'like', 'BULK-1%').execute();
     await db.updateTable('assets.asset').set({ name: 'Renamed' }).where('tag', '=', 'ONE-1').execute();
@@ -69,7 +80,15 @@ describe('the assets store', () => {
 
   it('escapes LIKE wildcards in search text, in substrings and in prefixes', async () => {
     const category = await findOrCreateCategory(db, 'Odd');
-    const odd = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE' as const };
+    const odd = {
+      category_id: category.id,
+      currency: 'EUR',
+      acquisition_date: '2026-01-01',
+      acquisition_cost: '1.00',
+      salvage_value: '0.00',
+      useful_life_months: 1,
+      depreciation_method: 'STRAIGHT_LINE' as const,
+    };
     await insertAsset(db, { ...odd, tag: 'PCT-100%', name: 'Under_score' });
     await insertAsset(db, { ...odd, tag: 'PCT-2', name: '%Off' });
     const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, { after: null, limit: 50 })).rows.map((a) => a.tag);
@@ -84,10 +103,21 @@ describe('the assets store', () => {
     expect(await tags('sc')).toEqual([]);
   });
 
-  it('counts a sorted search page\'s matches in the same statement, whatever the cursor', async () => {
+  it("counts a sorted search page's matches in the same statement, whatever the cursor", async () => {
     const category = await findOrCreateCategory(db, 'Paged');
-    const base = { category_id: category.id, currency: 'EUR', acquisition_date: '2026-01-01', acquisition_cost: '1.00', salvage_value: '0.00', useful_life_months: 1, depreciation_method: 'STRAIGHT_LINE' as const };
-    await db.insertInto('assets.asset').values(Array.from({ length: 7 }, (_, i) => ({ ...base, tag: `PAGE-${i}`, name: 'Paged drill' }))).execute();
+    const base = {
+      category_id: category.id,
+      currency: 'EUR',
+      acquisition_date: '2026-01-01',
+      acquisition_cost: '1.00',
+      salvage_value: '0.00',
+      useful_life_months: 1,
+      depreciation_method: 'STRAIGHT_LINE' as const,
+    };
+    await db
+      .insertInto('assets.asset')
+      .values(Array.from({ length: 7 }, (_, i) => ({ ...base, tag: `PAGE-${i}`, name: 'Paged drill' })))
+      .execute();
     const search = { ...noFilter, search: 'paged drill' };
     const first = await listAssets(db, search, { after: null, limit: 3 });
     expect(first.rows.map((a) => a.tag)).toEqual(['PAGE-0', 'PAGE-1', 'PAGE-2']);
@@ -101,5 +131,4 @@ describe('the assets store', () => {
     expect(await listAssets(db, { ...noFilter, search: 'no such drill' }, { after: null, limit: 10 })).toEqual({ rows: [], total: 0 });
     expect(await countAssets(db, search)).toBe(7);
   });
-
 });

@@ -49,7 +49,9 @@ describe('pg_dump and pg_restore versions', () => {
     expect(parseToolMajor('pg_dump (PostgreSQL) 15.20 (Debian 15.20-0+deb12u1)\n')).toBe(15);
     expect(parseToolMajor('pg_restore (PostgreSQL) 17.6')).toBe(17);
     expect(() => parseToolMajor('something else')).toThrow(BackupError);
-    expect(() => assertToolFits({ name: 'pg_dump', path: '/usr/bin/pg_dump', major: 15 }, 17)).toThrow(/pg_dump 15 cannot work with PostgreSQL 17: install the client tools of PostgreSQL 17 or newer/);
+    expect(() => assertToolFits({ name: 'pg_dump', path: '/usr/bin/pg_dump', major: 15 }, 17)).toThrow(
+      /pg_dump 15 cannot work with PostgreSQL 17: install the client tools of PostgreSQL 17 or newer/,
+    );
     expect(() => assertToolFits({ name: 'pg_dump', path: '/usr/bin/pg_dump', major: 17 }, 15)).not.toThrow();
   });
 
@@ -71,7 +73,8 @@ it("backs up a tenant's database and restores it in place of the live one, setti
   }
   await backupDatabase(tenantUrl(), file);
   expect(fs.statSync(file).size).toBeGreaterThan(0);
-  const migrations = () => inTenant(async (db) => (await sql<{ name: string }>`SELECT name FROM employees.kysely_migration ORDER BY name`.execute(db)).rows.map((r) => r.name));
+  const migrations = () =>
+    inTenant(async (db) => (await sql<{ name: string }>`SELECT name FROM employees.kysely_migration ORDER BY name`.execute(db)).rows.map((r) => r.name));
   const migrated = await migrations();
 
   await inTenant(async (db) => {

@@ -87,15 +87,25 @@ describe('the employees schema enforces its own rules', () => {
     const dept = await insertDepartment(db, { name: `Dept ${n}`, parent_id: null });
     const position = await insertPosition(db, { title: 'Clerk', department_id: dept.id });
     await insertAssignment(db, { employee_id: person.id, position_id: position.id, start_date: '2026-01-01', end_date: null });
-    const overlap = await insertAssignment(db, { employee_id: person.id, position_id: position.id, start_date: '2026-03-01', end_date: null }).catch((e: unknown) => e);
+    const overlap = await insertAssignment(db, { employee_id: person.id, position_id: position.id, start_date: '2026-03-01', end_date: null }).catch(
+      (e: unknown) => e,
+    );
     expect(violatedConstraint(overlap)).toBe('position_assignment_no_overlap');
-    await expect(insertContract(db, { ...contractTerms(person.id, '2026-01-01', null), type: 'FIXED_TERM' })).rejects.toMatchObject({ constraint: 'contract_fixed_term_has_end' });
+    await expect(insertContract(db, { ...contractTerms(person.id, '2026-01-01', null), type: 'FIXED_TERM' })).rejects.toMatchObject({
+      constraint: 'contract_fixed_term_has_end',
+    });
     await expect(insertContract(db, contractTerms(person.id, '2026-01-01', '2025-12-31'))).rejects.toMatchObject({ constraint: 'contract_dates_in_order' });
   });
 
   it('refuses an e-mail that differs only in case', async () => {
     const person = await newEmployee();
-    const dup = await insertEmployee(db, { employee_number: 'T-dup', first_name: 'D', last_name: 'D', email: person.email.toUpperCase(), hire_date: '2026-01-01' }).catch((e: unknown) => e);
+    const dup = await insertEmployee(db, {
+      employee_number: 'T-dup',
+      first_name: 'D',
+      last_name: 'D',
+      email: person.email.toUpperCase(),
+      hire_date: '2026-01-01',
+    }).catch((e: unknown) => e);
     expect(violatedConstraint(dup)).toBe('employee_email');
   });
 });
@@ -150,7 +160,15 @@ describe('the employee tally', () => {
     const ops = await insertDepartment(db, { name: 'Tally Ops', parent_id: null });
     const before = await countEmployees(db, all);
     const hired = await Promise.all([newEmployee(), newEmployee(), newEmployee()]);
-    await db.updateTable('employees.employee').set({ department_id: sales.id }).where('id', 'in', hired.map((e) => e.id)).execute();
+    await db
+      .updateTable('employees.employee')
+      .set({ department_id: sales.id })
+      .where(
+        'id',
+        'in',
+        hired.map((e) => e.id),
+      )
+      .execute();
     await db.updateTable('employees.employee').set({ department_id: ops.id, status: 'ON_LEAVE' }).where('id', '=', hired[0]!.id).execute();
     await db.updateTable('employees.employee').set({ department_id: null }).where('id', '=', hired[1]!.id).execute();
 

@@ -40,13 +40,35 @@ async function publishFrom(schema: string, events: DomainEvent[]): Promise<strin
 }
 
 const outboxRow = async (schema: string, id: string) =>
-  (await sql<{ status: string; attempts: number; last_error: string | null }>`SELECT status, attempts, last_error FROM ${sql.table(`${schema}.outbox`)} WHERE id = ${id}`.execute(tenantDb)).rows[0];
+  (
+    await sql<{
+      status: string;
+      attempts: number;
+      last_error: string | null;
+    }>`SELECT status, attempts, last_error FROM ${sql.table(`${schema}.outbox`)} WHERE id = ${id}`.execute(tenantDb)
+  ).rows[0];
 
 const inboxed = async (id: string) =>
-  Number((await sql<{ n: string }>`SELECT (SELECT count(*) FROM assets.inbox WHERE event_id = ${id}) + (SELECT count(*) FROM payroll.inbox WHERE event_id = ${id}) + (SELECT count(*) FROM finance.inbox WHERE event_id = ${id}) AS n`.execute(tenantDb)).rows[0]!.n);
+  Number(
+    (
+      await sql<{
+        n: string;
+      }>`SELECT (SELECT count(*) FROM assets.inbox WHERE event_id = ${id}) + (SELECT count(*) FROM payroll.inbox WHERE event_id = ${id}) + (SELECT count(*) FROM finance.inbox WHERE event_id = ${id}) AS n`.execute(
+        tenantDb,
+      )
+    ).rows[0]!.n,
+  );
 
 const hire = (employeeId: string, fullName: string) =>
-  buildEvent(EmployeeHired, { employeeId, employeeNumber: 'EMP-000001', fullName, email: `${employeeId.slice(0, 8)}@sources.example`, hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE' });
+  buildEvent(EmployeeHired, {
+    employeeId,
+    employeeNumber: 'EMP-000001',
+    fullName,
+    email: `${employeeId.slice(0, 8)}@sources.example`,
+    hireDate: '2026-01-05',
+    departmentId: null,
+    status: 'ACTIVE',
+  });
 
 describe('events from an unexpected source', () => {
   it('are dead-lettered at once with the reason, while the same event from its publisher is delivered', async () => {
@@ -59,9 +81,16 @@ describe('events from an unexpected source', () => {
 
     expect(report).toMatchObject({ delivered: 1, failed: 0, dead: 1 });
     // One attempt, no retry waiting behind a backoff: dead, and the reason says who expected what.
-    expect(await outboxRow('finance', forgedId!)).toEqual({ status: 'DEAD', attempts: 1, last_error: 'ASSETS accepts EmployeeHired only from EMPLOYEES, not from FINANCE' });
+    expect(await outboxRow('finance', forgedId!)).toEqual({
+      status: 'DEAD',
+      attempts: 1,
+      last_error: 'ASSETS accepts EmployeeHired only from EMPLOYEES, not from FINANCE',
+    });
     expect(await inboxed(forgedId!)).toBe(0);
-    const forgedRows = await sql`SELECT 1 FROM assets.employee_projection WHERE employee_id = ${forged} UNION ALL SELECT 1 FROM payroll.employee_projection WHERE employee_id = ${forged}`.execute(tenantDb);
+    const forgedRows =
+      await sql`SELECT 1 FROM assets.employee_projection WHERE employee_id = ${forged} UNION ALL SELECT 1 FROM payroll.employee_projection WHERE employee_id = ${forged}`.execute(
+        tenantDb,
+      );
     expect(forgedRows.rows).toEqual([]);
 
     expect(await outboxRow('employees', genuineId!)).toMatchObject({ status: 'DELIVERED', attempts: 1, last_error: null });
@@ -73,13 +102,25 @@ describe('events from an unexpected source', () => {
 
   it('never reach the ledger: a posting announced by a module that does not own the event books nothing', async () => {
     const payRunId = randomUUID();
-    const posting = { reference: payRunId, date: '2026-01-31', memo: 'Payroll 2026-01', lines: [{ accountCode: '6000', debit: '10.00' }, { accountCode: '2100', credit: '10.00' }] };
+    const posting = {
+      reference: payRunId,
+      date: '2026-01-31',
+      memo: 'Payroll 2026-01',
+      lines: [
+        { accountCode: '6000', debit: '10.00' },
+        { accountCode: '2100', credit: '10.00' },
+      ],
+    };
     const event = buildEvent(PayRunPosted, { payRunId, periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31', posting });
     const [id] = await publishFrom('assets', [event]);
 
     await deliverEvents(database.config, database.db, company.company.slug);
 
-    expect(await outboxRow('assets', id!)).toEqual({ status: 'DEAD', attempts: 1, last_error: 'FINANCE accepts PayRunPosted only from PAYROLL, not from ASSETS' });
+    expect(await outboxRow('assets', id!)).toEqual({
+      status: 'DEAD',
+      attempts: 1,
+      last_error: 'FINANCE accepts PayRunPosted only from PAYROLL, not from ASSETS',
+    });
     const entries = await sql`SELECT 1 FROM finance.journal_entry WHERE source_reference = ${payRunId}`.execute(tenantDb);
     expect(entries.rows).toEqual([]);
   });
@@ -104,7 +145,11 @@ describe('events from an unexpected source', () => {
     const report = await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], [...loadConsumers(), strict], createLogger('test', 'silent'));
     expect(report).toMatchObject({ delivered: 1, dead: 1 });
     expect(handled).toBe(1);
-    expect(await outboxRow('payroll', fromPayroll!)).toEqual({ status: 'DEAD', attempts: 1, last_error: 'ASSETS accepts ThingCounted only from EMPLOYEES, not from PAYROLL' });
+    expect(await outboxRow('payroll', fromPayroll!)).toEqual({
+      status: 'DEAD',
+      attempts: 1,
+      last_error: 'ASSETS accepts ThingCounted only from EMPLOYEES, not from PAYROLL',
+    });
     expect(await outboxRow('employees', fromEmployees!)).toMatchObject({ status: 'DELIVERED' });
   });
 });

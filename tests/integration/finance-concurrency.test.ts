@@ -37,14 +37,14 @@ function clientContext(db: Kysely<FinanceDB>, client: number): ModuleContext<Fin
 
 type Day = { month: number; dom: number };
 type Operation =
-  | { kind: 'post'; day: Day; cents: number[] }
-  | { kind: 'batch'; days: Day[] }
-  | { kind: 'reverse'; pick: number; day: Day }
-  | { kind: 'close'; day: Day };
+  { kind: 'post'; day: Day; cents: number[] } | { kind: 'batch'; days: Day[] } | { kind: 'reverse'; pick: number; day: Day } | { kind: 'close'; day: Day };
 
 const day = fc.record({ month: fc.integer({ min: 1, max: 12 }), dom: fc.integer({ min: 1, max: 28 }) });
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('post' as const), day, cents: fc.array(fc.integer({ min: 1, max: 10_000_000 }), { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('post' as const), day, cents: fc.array(fc.integer({ min: 1, max: 10_000_000 }), { minLength: 1, maxLength: 3 }) }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('batch' as const), days: fc.array(day, { minLength: 1, maxLength: 6 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reverse' as const), pick: fc.nat(), day }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('close' as const), day }) },
@@ -58,7 +58,11 @@ const dateOf = (year: number, d: Day) => `${year}-${String(d.month).padStart(2, 
 /** Debit cash once per amount, credit revenue with the total: balanced by construction. */
 function entry(date: string, cents: number[]) {
   const total = cents.reduce((a, b) => a + b, 0);
-  return { date, memo: 'concurrent', lines: [...cents.map((c) => ({ accountCode: '1000', debit: amount(c) })), { accountCode: '4000', credit: amount(total) }] };
+  return {
+    date,
+    memo: 'concurrent',
+    lines: [...cents.map((c) => ({ accountCode: '1000', debit: amount(c) })), { accountCode: '4000', credit: amount(total) }],
+  };
 }
 
 interface Observed {
@@ -87,7 +91,9 @@ async function runClient(client: number, script: Operation[], year: number, seen
       if (seen.posts.length === 0) continue;
       const target = seen.posts[op.pick % seen.posts.length]!;
       const date = [target.date, dateOf(year, op.day)].sort()[1]!;
-      const result = await runModuleMutation(ctx, 'reverseJournalEntry', (trx, record) => reverseJournalEntry(trx, { journalEntryId: target.id, date }, record));
+      const result = await runModuleMutation(ctx, 'reverseJournalEntry', (trx, record) =>
+        reverseJournalEntry(trx, { journalEntryId: target.id, date }, record),
+      );
       if (result.journalEntry) seen.posts.push({ id: result.journalEntry.id, date: result.journalEntry.entry_date, startedAt });
       expectOnly(result.userErrors, ['PERIOD_CLOSED', 'ALREADY_REVERSED', 'CANNOT_REVERSE_REVERSAL']);
     } else {
@@ -123,7 +129,13 @@ async function checkLedger(year: number, seen: Observed): Promise<void> {
     expect(late).toEqual([]);
   }
   const settings = await sql<{ closed_through: string | null }>`SELECT closed_through FROM finance.settings`.execute(db);
-  if (seen.closes.length > 0) expect(settings.rows[0]!.closed_through).toBe(seen.closes.map((c) => c.through).sort().at(-1));
+  if (seen.closes.length > 0)
+    expect(settings.rows[0]!.closed_through).toBe(
+      seen.closes
+        .map((c) => c.through)
+        .sort()
+        .at(-1),
+    );
 
   // Reversed once each, and the daily balances agree with the lines.
   const reversals = await sql`

@@ -33,7 +33,11 @@ function payRunPosting(reference: string, date = '2026-01-31') {
 }
 
 async function publish(schema: 'payroll' | 'assets', type: string, aggregateId: string, payload: Record<string, unknown>): Promise<string> {
-  await tenantDb.transaction().execute((trx) => publishEvents(trx, schema, [{ type, aggregateType: schema === 'payroll' ? 'PayRun' : 'Asset', aggregateId, payload }], `req-${randomUUID()}`));
+  await tenantDb
+    .transaction()
+    .execute((trx) =>
+      publishEvents(trx, schema, [{ type, aggregateType: schema === 'payroll' ? 'PayRun' : 'Asset', aggregateId, payload }], `req-${randomUUID()}`),
+    );
   const { rows } = await sql<{ id: string }>`SELECT id FROM ${sql.table(`${schema}.outbox`)} ORDER BY seq DESC LIMIT 1`.execute(tenantDb);
   return rows[0]!.id;
 }
@@ -52,7 +56,9 @@ const deliver = () => deliverEvents(database.config, database.db, company.compan
 /** Polls (no timers) until a session of this tenant database waits for a lock. */
 async function untilSomeoneWaitsForALock(): Promise<void> {
   for (let i = 0; i < 10_000; i += 1) {
-    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(tenantDb);
+    const { rows } = await sql<{
+      n: string;
+    }>`SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(tenantDb);
     if (Number(rows[0]!.n) > 0) return;
   }
   throw new Error('nobody ever waited for a lock');
@@ -78,7 +84,15 @@ describe('postings from other modules', () => {
 
     const entries = await entriesFrom('payroll', payRunId);
     expect(entries).toEqual([
-      { id: expect.any(String), number: expect.stringMatching(/^JE-2026-\d{6}$/), entry_date: '2026-01-31', memo: 'Payroll 2026-01-01–2026-01-31', source_module: 'payroll', source_reference: payRunId, status: 'POSTED' },
+      {
+        id: expect.any(String),
+        number: expect.stringMatching(/^JE-2026-\d{6}$/),
+        entry_date: '2026-01-31',
+        memo: 'Payroll 2026-01-01–2026-01-31',
+        source_module: 'payroll',
+        source_reference: payRunId,
+        status: 'POSTED',
+      },
     ]);
     const lines = await tenantDb
       .selectFrom('finance.journal_line as l')
@@ -95,8 +109,12 @@ describe('postings from other modules', () => {
       ['2300', '0.00', '1260.00'],
     ]);
     // Finance announces the entry, so payroll can link its run to it.
-    const announced = await sql<{ payload: any }>`SELECT payload FROM finance.outbox WHERE event_type = 'JournalEntryPosted' AND aggregate_id = ${entries[0]!.id}`.execute(tenantDb);
-    expect(announced.rows.map((r) => r.payload)).toEqual([{ entryId: entries[0]!.id, number: entries[0]!.number, date: '2026-01-31', source: { module: 'payroll', reference: payRunId } }]);
+    const announced = await sql<{
+      payload: any;
+    }>`SELECT payload FROM finance.outbox WHERE event_type = 'JournalEntryPosted' AND aggregate_id = ${entries[0]!.id}`.execute(tenantDb);
+    expect(announced.rows.map((r) => r.payload)).toEqual([
+      { entryId: entries[0]!.id, number: entries[0]!.number, date: '2026-01-31', source: { module: 'payroll', reference: payRunId } },
+    ]);
     const audit = await tenantDb.selectFrom('audit.audit_log').select(['module', 'operation', 'entity_id']).where('entity_id', '=', entries[0]!.id).execute();
     expect(audit).toEqual([{ module: 'FINANCE', operation: 'postPayRunPosted', entity_id: entries[0]!.id }]);
   });
@@ -116,7 +134,16 @@ describe('postings from other modules', () => {
 
   it('treats a concurrent duplicate as already posted: its unique violation rolls back to a savepoint, numbers stay gap-free', async () => {
     const payRunId = randomUUID();
-    const event = (): DeliveredEvent => ({ id: randomUUID(), type: 'PayRunPosted', aggregateType: 'PayRun', aggregateId: payRunId, payload: { posting: payRunPosting(payRunId) }, source: 'PAYROLL', occurredAt: new Date(), requestId: null });
+    const event = (): DeliveredEvent => ({
+      id: randomUUID(),
+      type: 'PayRunPosted',
+      aggregateType: 'PayRun',
+      aggregateId: payRunId,
+      payload: { posting: payRunPosting(payRunId) },
+      source: 'PAYROLL',
+      occurredAt: new Date(),
+      requestId: null,
+    });
     const [dbA, dbB] = [company.openTenantDb(), company.openTenantDb()];
     try {
       let allowCommit!: () => void;
@@ -189,7 +216,15 @@ describe('postings from other modules', () => {
     await publish('assets', 'AssetDepreciated', assetId, {
       assetId,
       period: '2026-02',
-      posting: { reference, date: '2026-02-28', memo: 'Depreciation LAP-0001 2026-02', lines: [{ accountCode: '6500', debit: '33.33' }, { accountCode: '1590', credit: '33.33' }] },
+      posting: {
+        reference,
+        date: '2026-02-28',
+        memo: 'Depreciation LAP-0001 2026-02',
+        lines: [
+          { accountCode: '6500', debit: '33.33' },
+          { accountCode: '1590', credit: '33.33' },
+        ],
+      },
     });
     await deliver();
     expect(await entriesFrom('assets', reference)).toEqual([expect.objectContaining({ source_module: 'assets', entry_date: '2026-02-28' })]);
@@ -197,16 +232,43 @@ describe('postings from other modules', () => {
 
   it('lets a posting that can never be valid fail, retry and dead-letter, posting nothing', async () => {
     const cases = [
-      { reference: randomUUID(), lines: [{ accountCode: '6000', debit: '10.00' }, { accountCode: '9999', credit: '10.00' }], error: /UNKNOWN_ACCOUNT/ },
-      { reference: randomUUID(), lines: [{ accountCode: '6000', debit: '10.00' }, { accountCode: '2100', credit: '9.00' }], error: /UNBALANCED/ },
-      { reference: randomUUID(), lines: [{ accountCode: '6000', debit: 'ten' }, { accountCode: '2100', credit: '10.00' }], error: /INVALID_AMOUNT/ },
+      {
+        reference: randomUUID(),
+        lines: [
+          { accountCode: '6000', debit: '10.00' },
+          { accountCode: '9999', credit: '10.00' },
+        ],
+        error: /UNKNOWN_ACCOUNT/,
+      },
+      {
+        reference: randomUUID(),
+        lines: [
+          { accountCode: '6000', debit: '10.00' },
+          { accountCode: '2100', credit: '9.00' },
+        ],
+        error: /UNBALANCED/,
+      },
+      {
+        reference: randomUUID(),
+        lines: [
+          { accountCode: '6000', debit: 'ten' },
+          { accountCode: '2100', credit: '10.00' },
+        ],
+        error: /INVALID_AMOUNT/,
+      },
       { reference: '', lines: [], error: /no valid posting/ },
     ];
-    for (const c of cases) await publish('payroll', 'PayRunPosted', c.reference || randomUUID(), { posting: { reference: c.reference, date: '2026-03-31', memo: 'bad', lines: c.lines } });
+    for (const c of cases)
+      await publish('payroll', 'PayRunPosted', c.reference || randomUUID(), {
+        posting: { reference: c.reference, date: '2026-03-31', memo: 'bad', lines: c.lines },
+      });
     const options = { ...DEFAULT_RELAY_OPTIONS, maxAttempts: 2, backoffBaseMillis: 0 };
     await drainTenant(tenantDb, ['ASSETS', 'FINANCE', 'PAYROLL'], loadConsumers(), logger, options);
     await drainTenant(tenantDb, ['ASSETS', 'FINANCE', 'PAYROLL'], loadConsumers(), logger, options);
-    const dead = await sql<{ last_error: string; attempts: number }>`SELECT last_error, attempts FROM payroll.outbox WHERE status = 'DEAD' ORDER BY seq`.execute(tenantDb);
+    const dead = await sql<{
+      last_error: string;
+      attempts: number;
+    }>`SELECT last_error, attempts FROM payroll.outbox WHERE status = 'DEAD' ORDER BY seq`.execute(tenantDb);
     expect(dead.rows).toHaveLength(cases.length);
     cases.forEach((c, i) => {
       expect(dead.rows[i]!.last_error).toMatch(c.error);
@@ -221,10 +283,23 @@ describe('postings from other modules', () => {
     const usd = randomUUID();
     await publish('assets', 'AssetRegistered', usd, {
       assetId: usd,
-      posting: { reference: `asset:${usd}:acquisition`, date: '2026-03-01', memo: 'USD asset', currency: 'USD', lines: [{ accountCode: '1500', debit: '10.00' }, { accountCode: '2000', credit: '10.00' }] },
+      posting: {
+        reference: `asset:${usd}:acquisition`,
+        date: '2026-03-01',
+        memo: 'USD asset',
+        currency: 'USD',
+        lines: [
+          { accountCode: '1500', debit: '10.00' },
+          { accountCode: '2000', credit: '10.00' },
+        ],
+      },
     });
     await drainTenant(tenantDb, ['ASSETS', 'FINANCE', 'PAYROLL'], loadConsumers(), logger, { ...DEFAULT_RELAY_OPTIONS, maxAttempts: 1 });
-    const rows = await sql<{ id: string; status: string; last_error: string | null }>`SELECT id, status, last_error FROM assets.outbox WHERE aggregate_id IN (${zeroCost}, ${usd})`.execute(tenantDb);
+    const rows = await sql<{
+      id: string;
+      status: string;
+      last_error: string | null;
+    }>`SELECT id, status, last_error FROM assets.outbox WHERE aggregate_id IN (${zeroCost}, ${usd})`.execute(tenantDb);
     expect(rows.rows.find((r) => r.id === nothing)).toMatchObject({ status: 'DELIVERED', last_error: null });
     expect(rows.rows.find((r) => r.id !== nothing)).toMatchObject({ status: 'DEAD', last_error: expect.stringMatching(/USD.*EUR/) });
     expect(await entriesFrom('assets', `asset:${usd}:acquisition`)).toEqual([]);

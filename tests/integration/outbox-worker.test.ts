@@ -33,7 +33,9 @@ function recordingConsumer(onHandled?: (event: DeliveredEvent) => void, failTime
 }
 
 async function publish(aggregateId: string, n: number): Promise<void> {
-  await tenantDb.transaction().execute((trx) => publishEvents(trx, 'employees', [{ type: 'ThingHappened', aggregateType: 'Thing', aggregateId, payload: { n } }], 'req-1'));
+  await tenantDb
+    .transaction()
+    .execute((trx) => publishEvents(trx, 'employees', [{ type: 'ThingHappened', aggregateType: 'Thing', aggregateId, payload: { n } }], 'req-1'));
 }
 
 beforeAll(async () => {
@@ -99,21 +101,33 @@ describe('outbox relay', () => {
     expect(r1).toMatchObject({ failed: 1, delivered: 1 });
     let seen = await sql<{ aggregate_id: string; n: number }>`SELECT aggregate_id, n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
     expect(seen.rows).toEqual([{ aggregate_id: 'c', n: 1 }]);
-    const backoff = await sql<{ wait: number }>`SELECT extract(epoch FROM next_attempt_at - now())::int AS wait FROM employees.outbox WHERE aggregate_id = 'b' AND status = 'PENDING' AND attempts = 1`.execute(tenantDb);
+    const backoff = await sql<{
+      wait: number;
+    }>`SELECT extract(epoch FROM next_attempt_at - now())::int AS wait FROM employees.outbox WHERE aggregate_id = 'b' AND status = 'PENDING' AND attempts = 1`.execute(
+      tenantDb,
+    );
     expect(backoff.rows[0]!.wait).toBeGreaterThan(50);
     // Still backing off: nothing moves.
     expect(await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [flaky], logger, options)).toEqual({ delivered: 0, failed: 0, dead: 0 });
     await sql`UPDATE employees.outbox SET next_attempt_at = now()`.execute(tenantDb);
     await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [flaky], logger, options);
     seen = await sql<{ aggregate_id: string; n: number }>`SELECT aggregate_id, n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
-    expect(seen.rows).toEqual([{ aggregate_id: 'c', n: 1 }, { aggregate_id: 'b', n: 1 }, { aggregate_id: 'b', n: 2 }]);
+    expect(seen.rows).toEqual([
+      { aggregate_id: 'c', n: 1 },
+      { aggregate_id: 'b', n: 1 },
+      { aggregate_id: 'b', n: 2 },
+    ]);
 
     await publish('d', 1);
     const broken = recordingConsumer(undefined, 99);
     await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [broken], logger, options);
     await sql`UPDATE employees.outbox SET next_attempt_at = now()`.execute(tenantDb);
     await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [broken], logger, options);
-    const dead = await sql<{ status: string; attempts: number; last_error: string }>`SELECT status, attempts, last_error FROM employees.outbox WHERE aggregate_id = 'd'`.execute(tenantDb);
+    const dead = await sql<{
+      status: string;
+      attempts: number;
+      last_error: string;
+    }>`SELECT status, attempts, last_error FROM employees.outbox WHERE aggregate_id = 'd'`.execute(tenantDb);
     expect(dead.rows).toEqual([{ status: 'DEAD', attempts: 2, last_error: 'consumer is down' }]);
   });
 
@@ -123,7 +137,10 @@ describe('outbox relay', () => {
     const shards = new ShardDirectory(database.config.shards);
     const pools = new TenantPoolManager(shards, { perTenant: 2, globalCap: 10, idleMillis: 60_000, applicationName: 'test' });
     // Polling far slower than the test: only the notification can deliver in time.
-    const worker = new OutboxWorker(database.db, shards, pools, [recordingConsumer((e) => resolveHandled(e))], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000 });
+    const worker = new OutboxWorker(database.db, shards, pools, [recordingConsumer((e) => resolveHandled(e))], logger, {
+      ...DEFAULT_WORKER_OPTIONS,
+      pollMillis: 600_000,
+    });
     try {
       await worker.start();
       await worker.idle();
@@ -160,8 +177,16 @@ describe('worker partitions', () => {
     const pools = new TenantPoolManager(shards, { perTenant: 2, globalCap: 10, idleMillis: 60_000, applicationName: 'test' });
     const seen: number[] = [];
     const consumer = recordingConsumer((e) => seen.push(Number(e.payload.n)));
-    const other = new OutboxWorker(database.db, shards, pools, [consumer], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000, partition: { index: 1 - mine, count: 2 } });
-    const owner = new OutboxWorker(database.db, shards, pools, [consumer], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000, partition: { index: mine, count: 2 } });
+    const other = new OutboxWorker(database.db, shards, pools, [consumer], logger, {
+      ...DEFAULT_WORKER_OPTIONS,
+      pollMillis: 600_000,
+      partition: { index: 1 - mine, count: 2 },
+    });
+    const owner = new OutboxWorker(database.db, shards, pools, [consumer], logger, {
+      ...DEFAULT_WORKER_OPTIONS,
+      pollMillis: 600_000,
+      partition: { index: mine, count: 2 },
+    });
     try {
       await publish('p', 1);
       await other.start();
@@ -184,7 +209,9 @@ describe('dead letters', () => {
     const options = { ...DEFAULT_RELAY_OPTIONS, maxAttempts: 1 };
     await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [recordingConsumer(undefined, 99)], logger, options);
     const dead = await listDeadEvents(tenantDb, ['ASSETS', 'EMPLOYEES']);
-    expect(dead).toEqual([expect.objectContaining({ module: 'EMPLOYEES', eventType: 'ThingHappened', aggregate: 'Thing:z', attempts: 1, lastError: 'consumer is down' })]);
+    expect(dead).toEqual([
+      expect.objectContaining({ module: 'EMPLOYEES', eventType: 'ThingHappened', aggregate: 'Thing:z', attempts: 1, lastError: 'consumer is down' }),
+    ]);
     expect(await replayDeadEvents(tenantDb, ['ASSETS', 'EMPLOYEES'], [dead[0]!.id])).toBe(1);
     expect(await drainTenant(tenantDb, ['ASSETS', 'EMPLOYEES'], [recordingConsumer()], logger, options)).toMatchObject({ delivered: 1 });
     expect(await listDeadEvents(tenantDb, ['ASSETS', 'EMPLOYEES'])).toEqual([]);

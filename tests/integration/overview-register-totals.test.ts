@@ -100,7 +100,9 @@ describe('register totals', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(assetArbitrary, { minLength: 0, maxLength: 40 }), async (register) => {
         // Disposals in the future of `today` have not happened yet as far as this register is concerned.
-        const known = register.map((a) => (a.disposedOn !== null && a.disposedOn > today ? { ...a, disposedOn: null } : a)).filter((a) => a.terms.acquisitionDate <= today);
+        const known = register
+          .map((a) => (a.disposedOn !== null && a.disposedOn > today ? { ...a, disposedOn: null } : a))
+          .filter((a) => a.terms.acquisitionDate <= today);
         await replaceRegister(known);
         expect(await computed(today)).toEqual(expected(known, today));
       }),
@@ -111,7 +113,10 @@ describe('register totals', () => {
   it('counts statuses from the tally, and the assets in maintenance that still have a holder', async () => {
     await replaceRegister([]);
     await sql`DELETE FROM assets.assignment`.execute(db);
-    const register: SeededAsset[] = Array.from({ length: 4 }, (_, i) => ({ terms: { acquisitionDate: '2026-01-10', cost: '100.00', salvage: '0.00', usefulLifeMonths: 12, method: 'STRAIGHT_LINE' }, disposedOn: i === 3 ? '2026-02-01' : null }));
+    const register: SeededAsset[] = Array.from({ length: 4 }, (_, i) => ({
+      terms: { acquisitionDate: '2026-01-10', cost: '100.00', salvage: '0.00', usefulLifeMonths: 12, method: 'STRAIGHT_LINE' },
+      disposedOn: i === 3 ? '2026-02-01' : null,
+    }));
     await replaceRegister(register);
     await sql`INSERT INTO assets.employee_projection (employee_id, status, updated_at) VALUES ('e-1', 'ACTIVE', now()) ON CONFLICT DO NOTHING`.execute(db);
     await sql`UPDATE assets.asset SET status = 'ASSIGNED' WHERE tag = 'T-0'`.execute(db);

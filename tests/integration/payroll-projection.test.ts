@@ -15,7 +15,9 @@ let tenantDb: Kysely<any>;
 async function publish(schema: 'employees' | 'finance', type: string, aggregateId: string, payload: object, occurredAt?: string): Promise<void> {
   await sql`
     INSERT INTO ${sql.table(`${schema}.outbox`)} (event_type, aggregate_type, aggregate_id, payload, occurred_at)
-    VALUES (${type}, ${schema === 'employees' ? 'Employee' : 'JournalEntry'}, ${aggregateId}, ${JSON.stringify(payload)}::jsonb, ${occurredAt ?? new Date().toISOString()}::timestamptz)`.execute(tenantDb);
+    VALUES (${type}, ${schema === 'employees' ? 'Employee' : 'JournalEntry'}, ${aggregateId}, ${JSON.stringify(payload)}::jsonb, ${occurredAt ?? new Date().toISOString()}::timestamptz)`.execute(
+    tenantDb,
+  );
 }
 
 const deliver = () => deliverEvents(database.config, database.db, company.company.slug);
@@ -120,14 +122,30 @@ describe("payroll's projection of employees' events", () => {
       'employees',
       'EmployeeHired',
       bruno,
-      { employeeId: bruno, employeeNumber: 'EMP-000002', fullName: 'Bruno Costa', email: 'bruno@acme.example', hireDate: '2025-02-01', departmentId: null, status: 'ACTIVE' },
+      {
+        employeeId: bruno,
+        employeeNumber: 'EMP-000002',
+        fullName: 'Bruno Costa',
+        email: 'bruno@acme.example',
+        hireDate: '2025-02-01',
+        departmentId: null,
+        status: 'ACTIVE',
+      },
       '2025-01-20T09:00:00Z',
     );
     await publish(
       'employees',
       'ContractSigned',
       bruno,
-      { contractId: brunoContract, employeeId: bruno, type: 'PERMANENT', startDate: '2025-02-01', endDate: null, payFrequency: 'MONTHLY', baseSalary: { amount: '3000.00', currency: 'EUR' } },
+      {
+        contractId: brunoContract,
+        employeeId: bruno,
+        type: 'PERMANENT',
+        startDate: '2025-02-01',
+        endDate: null,
+        payFrequency: 'MONTHLY',
+        baseSalary: { amount: '3000.00', currency: 'EUR' },
+      },
       '2025-01-20T09:00:00Z',
     );
     // A replay of an older version of the contract's terms (another event id) loses to the newer one.
@@ -135,12 +153,26 @@ describe("payroll's projection of employees' events", () => {
       'employees',
       'ContractSigned',
       bruno,
-      { contractId: brunoContract, employeeId: bruno, type: 'PERMANENT', startDate: '2025-02-01', endDate: null, payFrequency: 'MONTHLY', baseSalary: { amount: '100.00', currency: 'EUR' } },
+      {
+        contractId: brunoContract,
+        employeeId: bruno,
+        type: 'PERMANENT',
+        startDate: '2025-02-01',
+        endDate: null,
+        payFrequency: 'MONTHLY',
+        baseSalary: { amount: '100.00', currency: 'EUR' },
+      },
       '2025-01-19T09:00:00Z',
     );
     expect(await deliver()).toMatchObject({ delivered: 5, failed: 0 });
 
-    expect(await employeeRow(bruno)).toMatchObject({ employee_number: 'EMP-000002', full_name: 'Bruno Costa', hire_date: '2025-02-01', status: 'TERMINATED', termination_date: '2026-03-13' });
+    expect(await employeeRow(bruno)).toMatchObject({
+      employee_number: 'EMP-000002',
+      full_name: 'Bruno Costa',
+      hire_date: '2025-02-01',
+      status: 'TERMINATED',
+      termination_date: '2026-03-13',
+    });
     expect(await contractRow(brunoContract)).toMatchObject({ start_date: '2025-02-01', base_salary: '3000.00', ended_on: '2026-03-13' });
   });
 
@@ -170,11 +202,15 @@ describe("payroll learns finance's journal entry for a posted run", () => {
 
   it('stores the entry id of JournalEntryPosted whose source is the pay run, once, and ignores other entries', async () => {
     const run = await sql<{ id: string }>`
-      INSERT INTO payroll.pay_run (period_start, period_end, pay_date, currency) VALUES ('2026-01-01', '2026-01-31', '2026-01-31', 'EUR') RETURNING id`.execute(financeDb);
+      INSERT INTO payroll.pay_run (period_start, period_end, pay_date, currency) VALUES ('2026-01-01', '2026-01-31', '2026-01-31', 'EUR') RETURNING id`.execute(
+      financeDb,
+    );
     const payRunId = run.rows[0]!.id;
     const entryId = randomUUID();
     const publishEntry = (payload: object) =>
-      sql`INSERT INTO finance.outbox (event_type, aggregate_type, aggregate_id, payload) VALUES ('JournalEntryPosted', 'JournalEntry', ${randomUUID()}, ${JSON.stringify(payload)}::jsonb)`.execute(financeDb);
+      sql`INSERT INTO finance.outbox (event_type, aggregate_type, aggregate_id, payload) VALUES ('JournalEntryPosted', 'JournalEntry', ${randomUUID()}, ${JSON.stringify(payload)}::jsonb)`.execute(
+        financeDb,
+      );
     // Entries made in finance itself: one with no reference at all, one whose reference happens to match.
     await publishEntry({ entryId: randomUUID(), number: 'JE-2026-000001', date: '2026-01-10', source: { module: 'finance', reference: null } });
     await publishEntry({ entryId: randomUUID(), number: 'JE-2026-000001', date: '2026-01-15', source: { module: 'finance', reference: payRunId } });

@@ -61,7 +61,9 @@ describe('TenantPoolManager', () => {
     expect(await ping(a)).toBe(tenants[0]);
     expect(await ping(b)).toBe(tenants[1]);
     // Ten concurrent queries on one tenant share at most two connections.
-    const pids = await Promise.all(Array.from({ length: 10 }, () => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(a).then((r) => r.rows[0]!.pid)));
+    const pids = await Promise.all(
+      Array.from({ length: 10 }, () => sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(a).then((r) => r.rows[0]!.pid)),
+    );
     expect(new Set(pids).size).toBeLessThanOrEqual(2);
     const open = await connections(app);
     expect(open[tenants[0]]).toBeLessThanOrEqual(2);
@@ -142,7 +144,9 @@ describe('TenantPoolManager', () => {
       await held;
       return ping(trx);
     });
-    while ((await connections(`fluxo-pool-busy-${database.name}`.slice(0, 63)))[tenants[0]] !== 1) { /* wait for the BEGIN */ }
+    while ((await connections(`fluxo-pool-busy-${database.name}`.slice(0, 63)))[tenants[0]] !== 1) {
+      /* wait for the BEGIN */
+    }
     // a is the least recently used, but busy: b (quiet) is closed instead.
     const c = pools.get('default', tenants[2]);
     expect(pools.openPools).toBe(2);

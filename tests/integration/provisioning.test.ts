@@ -60,7 +60,9 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
 }
 
 async function newRequest(companyName: string, modules: ModuleName[]): Promise<string> {
-  const { request } = await inControlPlaneTransaction(database.db, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a));
+  const { request } = await inControlPlaneTransaction(database.db, actor, 'requestSubscription', (trx, a) =>
+    requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a),
+  );
   return request.id;
 }
 
@@ -75,7 +77,9 @@ async function userErrorCode(work: Promise<unknown>): Promise<string> {
 }
 
 async function tenantDatabasesOnServer(): Promise<string[]> {
-  const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname LIKE ${`${database.config.tenantDatabasePrefix}%`} ORDER BY datname`.execute(database.db);
+  const { rows } = await sql<{
+    datname: string;
+  }>`SELECT datname FROM pg_database WHERE datname LIKE ${`${database.config.tenantDatabasePrefix}%`} ORDER BY datname`.execute(database.db);
   return rows.map((r) => r.datname);
 }
 
@@ -124,7 +128,9 @@ describe('provisioning a tenant', () => {
     expect(failedTenant.status).toBe('PROVISIONING');
     expect(failedTenant.last_error).toContain('injected failure in FINANCE');
     expect(await database.db.selectFrom('access_key').select('id').where('company_id', '=', company!.id).execute()).toEqual([]);
-    expect(await database.db.selectFrom('audit_log').select('id').where('entity_id', '=', requestId).where('operation', '=', 'approveSubscriptionRequest').execute()).toEqual([]);
+    expect(
+      await database.db.selectFrom('audit_log').select('id').where('entity_id', '=', requestId).where('operation', '=', 'approveSubscriptionRequest').execute(),
+    ).toEqual([]);
 
     const approved = await approveSubscriptionRequest(deps, requestId, actor);
     expect(approved.request.status).toBe('APPROVED');
@@ -138,7 +144,9 @@ describe('provisioning a tenant', () => {
     expect(tenant).toMatchObject({ id: failedTenant.id, status: 'ACTIVE', last_error: null, database_name: failedTenant.database_name });
     expect(await tenantDatabasesOnServer()).toEqual([tenant.database_name]);
     const keys = await database.db.selectFrom('access_key').selectAll().where('company_id', '=', company!.id).execute();
-    expect(keys.map((k) => ({ id: k.id, kind: k.kind, modules: k.modules }))).toEqual([{ id: approved.accessKey.id, kind: 'STANDARD', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] }]);
+    expect(keys.map((k) => ({ id: k.id, kind: k.kind, modules: k.modules }))).toEqual([
+      { id: approved.accessKey.id, kind: 'STANDARD', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] },
+    ]);
 
     // Every owner's schema exists with all of its migrations applied, recorded in its own history.
     const expected: Record<string, string[]> = {};
@@ -155,7 +163,14 @@ describe('provisioning a tenant', () => {
     expect(Object.values(expected).every((names) => names.length > 0)).toBe(true);
     // New sessions of the tenant database plan with its settings.
     const settings = await withTenantDb(tenant.database_name, async (db) =>
-      Object.fromEntries(await Promise.all(Object.keys(TENANT_DATABASE_SETTINGS).map(async (name) => [name, (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0]!.v]))),
+      Object.fromEntries(
+        await Promise.all(
+          Object.keys(TENANT_DATABASE_SETTINGS).map(async (name) => [
+            name,
+            (await sql<{ v: string }>`SELECT current_setting(${name}) AS v`.execute(db)).rows[0]!.v,
+          ]),
+        ),
+      ),
     );
     expect(settings).toEqual(TENANT_DATABASE_SETTINGS);
     const versions = tenant.schema_versions as Record<string, string | null>;
@@ -204,7 +219,11 @@ describe('provisioning a tenant', () => {
     const smallPool = createDatabase<ControlPlaneDB>(database.url, { max: 2 });
     try {
       const deps = depsWith(smallPool);
-      const attempts = [approveSubscriptionRequest(deps, first, actor), approveSubscriptionRequest(deps, first, actor), approveSubscriptionRequest(deps, second, actor)];
+      const attempts = [
+        approveSubscriptionRequest(deps, first, actor),
+        approveSubscriptionRequest(deps, first, actor),
+        approveSubscriptionRequest(deps, second, actor),
+      ];
       const results = await withDeadline(Promise.allSettled(attempts), 30_000, 'three approvals on a pool of two');
       const outcome = results.map((r) => (r.status === 'fulfilled' ? 'APPROVED' : (r.reason as UserErrorsException).userErrors[0]!.code));
       expect(outcome.slice(0, 2).sort()).toEqual(['ALREADY_APPROVED', 'APPROVED']);
@@ -217,10 +236,23 @@ describe('provisioning a tenant', () => {
 
 describe('audit logs are append-only', () => {
   it('refuses UPDATE, DELETE and TRUNCATE of the control plane audit_log', async () => {
-    await database.db.insertInto('audit_log').values({ actor_kind: 'ADMIN', actor_id: null, operation: 'test', entity: 'test', entity_id: 'x', before: null, after: null, request_id: null }).execute();
-    const count = async () => Number((await database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    await database.db
+      .insertInto('audit_log')
+      .values({ actor_kind: 'ADMIN', actor_id: null, operation: 'test', entity: 'test', entity_id: 'x', before: null, after: null, request_id: null })
+      .execute();
+    const count = async () =>
+      Number(
+        (
+          await database.db
+            .selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<string>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
-    await expect(database.db.updateTable('audit_log').set({ operation: 'rewritten' }).where('entity', '=', 'test').execute()).rejects.toThrow(/append-only: UPDATE refused/);
+    await expect(database.db.updateTable('audit_log').set({ operation: 'rewritten' }).where('entity', '=', 'test').execute()).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
     await expect(database.db.deleteFrom('audit_log').where('entity', '=', 'test').execute()).rejects.toThrow(/append-only: DELETE refused/);
     await expect(sql`TRUNCATE audit_log`.execute(database.db)).rejects.toThrow(/append-only: TRUNCATE refused/);
     expect(await count()).toBe(before);
@@ -232,7 +264,9 @@ describe('audit logs are append-only', () => {
     const approved = await approveSubscriptionRequest(depsWith(database.db), requestId, actor);
     const tenant = await database.db.selectFrom('tenant').select('database_name').where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
     await withTenantDb(tenant.database_name, async (db) => {
-      await sql`INSERT INTO audit.audit_log (module, key_id, operation, entity, entity_id) VALUES ('FINANCE', 'k1', 'postJournalEntry', 'journal_entry', 'je-1')`.execute(db);
+      await sql`INSERT INTO audit.audit_log (module, key_id, operation, entity, entity_id) VALUES ('FINANCE', 'k1', 'postJournalEntry', 'journal_entry', 'je-1')`.execute(
+        db,
+      );
       await expect(sql`UPDATE audit.audit_log SET operation = 'rewritten'`.execute(db)).rejects.toThrow(/append-only: UPDATE refused/);
       await expect(sql`DELETE FROM audit.audit_log`.execute(db)).rejects.toThrow(/append-only: DELETE refused/);
       await expect(sql`TRUNCATE audit.audit_log`.execute(db)).rejects.toThrow(/append-only: TRUNCATE refused/);

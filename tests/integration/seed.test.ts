@@ -15,7 +15,15 @@ let tenantDb: Kysely<any>;
 let report: SeedReport;
 
 const seed = (slug: string, counts: { employees: number; assets: number }, extra: { append?: boolean; seed?: number } = {}) =>
-  seedTenant({ controlPlane: database.db, shards: new ShardDirectory(database.config.shards), slug, asOf: AS_OF, seed: extra.seed ?? 7, append: extra.append, ...counts });
+  seedTenant({
+    controlPlane: database.db,
+    shards: new ShardDirectory(database.config.shards),
+    slug,
+    asOf: AS_OF,
+    seed: extra.seed ?? 7,
+    append: extra.append,
+    ...counts,
+  });
 
 async function rows<T>(db: Kysely<any>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
   return (await query.execute(db)).rows;
@@ -102,9 +110,23 @@ describe('seeding a tenant through the modules', () => {
 
   it('never gives an employee two contracts on the same day, and ends the contract of whoever left', async () => {
     const db = tenantDb;
-    expect(await countOf(db, 'employees.contract a JOIN employees.contract b ON a.employee_id = b.employee_id AND a.id < b.id', sql`daterange(a.start_date, a.end_date, '[]') && daterange(b.start_date, b.end_date, '[]')`)).toBe(0);
-    expect(await countOf(db, 'employees.employee e', sql`NOT EXISTS (SELECT 1 FROM employees.contract c WHERE c.employee_id = e.id AND c.start_date = e.hire_date)`)).toBe(0);
-    expect(await countOf(db, 'employees.employee e JOIN employees.contract c ON c.employee_id = e.id', sql`e.status = 'TERMINATED' AND (c.end_date IS NULL OR c.end_date > e.termination_date)`)).toBe(0);
+    expect(
+      await countOf(
+        db,
+        'employees.contract a JOIN employees.contract b ON a.employee_id = b.employee_id AND a.id < b.id',
+        sql`daterange(a.start_date, a.end_date, '[]') && daterange(b.start_date, b.end_date, '[]')`,
+      ),
+    ).toBe(0);
+    expect(
+      await countOf(db, 'employees.employee e', sql`NOT EXISTS (SELECT 1 FROM employees.contract c WHERE c.employee_id = e.id AND c.start_date = e.hire_date)`),
+    ).toBe(0);
+    expect(
+      await countOf(
+        db,
+        'employees.employee e JOIN employees.contract c ON c.employee_id = e.id',
+        sql`e.status = 'TERMINATED' AND (c.end_date IS NULL OR c.end_date > e.termination_date)`,
+      ),
+    ).toBe(0);
   });
 
   it('registers the assets, about 70% in the hands of active employees, some in maintenance, a few disposed', async () => {
@@ -140,7 +162,12 @@ describe('seeding a tenant through the modules', () => {
   it('writes audit rows and outbox events through the domain code, and delivers the events', async () => {
     const db = tenantDb;
     const audit = Object.fromEntries(
-      (await rows<{ op: string; n: string }>(db, sql`SELECT module || ':' || operation AS op, count(*) AS n FROM audit.audit_log WHERE request_id LIKE 'seed-%' GROUP BY 1`)).map((r) => [r.op, Number(r.n)]),
+      (
+        await rows<{ op: string; n: string }>(
+          db,
+          sql`SELECT module || ':' || operation AS op, count(*) AS n FROM audit.audit_log WHERE request_id LIKE 'seed-%' GROUP BY 1`,
+        )
+      ).map((r) => [r.op, Number(r.n)]),
     );
     expect(audit).toMatchObject({
       'EMPLOYEES:hireEmployee': 40,
@@ -153,7 +180,12 @@ describe('seeding a tenant through the modules', () => {
     expect(await countOf(db, 'audit.audit_log', sql`key_id IS NOT NULL`)).toBe(0);
 
     const events = Object.fromEntries(
-      (await rows<{ type: string; n: string }>(db, sql`SELECT event_type AS type, count(*) AS n FROM (SELECT event_type FROM employees.outbox UNION ALL SELECT event_type FROM assets.outbox) o GROUP BY 1`)).map((r) => [r.type, Number(r.n)]),
+      (
+        await rows<{ type: string; n: string }>(
+          db,
+          sql`SELECT event_type AS type, count(*) AS n FROM (SELECT event_type FROM employees.outbox UNION ALL SELECT event_type FROM assets.outbox) o GROUP BY 1`,
+        )
+      ).map((r) => [r.type, Number(r.n)]),
     );
     expect(events).toMatchObject({
       EmployeeHired: 40,
@@ -213,7 +245,16 @@ describe('seeding a tenant through the modules', () => {
         execFile(
           'node',
           ['--import', 'tsx', 'cli/main.ts', 'tenant', 'seed', '--company', target.company.slug, '--employees', '12', '--assets', '20', '--seed', '3'],
-          { cwd: path.resolve(__dirname, '..', '..'), env: { ...process.env, DATABASE_URL: database.url, FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix, FLUXO_SHARDS: '', LOG_LEVEL: 'silent' } },
+          {
+            cwd: path.resolve(__dirname, '..', '..'),
+            env: {
+              ...process.env,
+              DATABASE_URL: database.url,
+              FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
+              FLUXO_SHARDS: '',
+              LOG_LEVEL: 'silent',
+            },
+          },
           (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
         );
       });
@@ -227,6 +268,9 @@ describe('seeding a tenant through the modules', () => {
   });
 
   it('refuses an unknown company', async () => {
-    await expect(seed('no-such-company', { employees: 1, assets: 0 })).rejects.toMatchObject({ reason: 'UNKNOWN_COMPANY', message: expect.stringContaining('no-such-company') });
+    await expect(seed('no-such-company', { employees: 1, assets: 0 })).rejects.toMatchObject({
+      reason: 'UNKNOWN_COMPANY',
+      message: expect.stringContaining('no-such-company'),
+    });
   });
 });

@@ -40,7 +40,9 @@ let deps: AccessDeps;
 const tenants: Record<string, { id: string; database: string }> = {};
 
 async function provision(companyName: string): Promise<string> {
-  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules: ['EMPLOYEES', 'FINANCE'], planCode: null }, a));
+  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) =>
+    requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules: ['EMPLOYEES', 'FINANCE'], planCode: null }, a),
+  );
   const approved = await approveSubscriptionRequest(deps, request.id, actor);
   const tenant = await database.db.selectFrom('tenant').select(['id', 'database_name']).where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
   tenants[approved.company.slug] = { id: tenant.id, database: tenant.database_name };
@@ -66,7 +68,9 @@ beforeAll(async () => {
   deps = accessDeps(runtime);
   for (const name of ['Alpha Sync', 'Bravo Sync', 'Broken Sync']) await provision(name);
   // A history entry for a migration that no longer exists: kysely's Migrator refuses to touch this schema.
-  await inTenant('broken-sync', (db) => sql`INSERT INTO employees.kysely_migration (name, timestamp) VALUES ('20000101000000_vanished', now()::text)`.execute(db));
+  await inTenant('broken-sync', (db) =>
+    sql`INSERT INTO employees.kysely_migration (name, timestamp) VALUES ('20000101000000_vanished', now()::text)`.execute(db),
+  );
 });
 
 afterAll(async () => {
@@ -83,7 +87,13 @@ describe('tenant sync', () => {
         ['tsx', 'cli/main.ts', 'tenant', 'sync', '--concurrency', '2'],
         {
           cwd: root,
-          env: { ...process.env, DATABASE_URL: database.url, FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix, FLUXO_SHARDS: '', LOG_LEVEL: 'silent' },
+          env: {
+            ...process.env,
+            DATABASE_URL: database.url,
+            FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
+            FLUXO_SHARDS: '',
+            LOG_LEVEL: 'silent',
+          },
         },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}\n${stderr}` }),
       );
@@ -115,5 +125,4 @@ describe('tenant sync', () => {
       expect(byId.get(tenants[slug]!.id)).toMatchObject({ last_error: null, schema_versions: expect.objectContaining({ EMPLOYEES: NEW_MIGRATION }) });
     }
   });
-
 });

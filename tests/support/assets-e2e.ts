@@ -20,20 +20,34 @@ export interface OnboardedCompany {
 }
 
 export async function onboardCompany(t: TestStack, companyName: string, modules: ModuleName[]): Promise<OnboardedCompany> {
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName, contactEmail: 'ops@example.test', modules, planCode: null } });
+  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
+    input: { companyName, contactEmail: 'ops@example.test', modules, planCode: null },
+  });
   const requestId = requested.data!.requestSubscription.request!.id;
   const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId } }, { token: t.adminToken });
   const payload = approved.data!.approveSubscriptionRequest;
   if (payload.userErrors.length > 0) throw new Error(`approval failed: ${JSON.stringify(payload.userErrors)}`);
   const row = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company!.id).executeTakeFirstOrThrow();
-  const tenant: TenantRef = { id: row.id, slug: payload.company!.slug, companyId: payload.company!.id, database: row.database_name, shard: row.shard, companyModules: modules };
+  const tenant: TenantRef = {
+    id: row.id,
+    slug: payload.company!.slug,
+    companyId: payload.company!.id,
+    database: row.database_name,
+    shard: row.shard,
+    companyModules: modules,
+  };
   const tenantDb = createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 2 });
   return { companyId: tenant.companyId, slug: tenant.slug, secret: payload.secret!, keyId: payload.accessKey!.id, modules, tenant, tenantDb };
 }
 
 /** Another STANDARD key of the company granting only some of its modules. */
 export async function issueKey(t: TestStack, company: OnboardedCompany, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId: company.companyId, name: `only ${modules.join('+')}`, kind: 'STANDARD', modules } }, { token: t.adminToken });
+  const res = await graphql(
+    t.gatewayUrl,
+    IssueAccessKeyDocument,
+    { input: { companyId: company.companyId, name: `only ${modules.join('+')}`, kind: 'STANDARD', modules } },
+    { token: t.adminToken },
+  );
   return res.data!.issueAccessKey.secret!;
 }
 
@@ -47,7 +61,15 @@ export function runContract(t: TestStack, file: string, name: string, variables:
  * projection knows the employee before the test goes on.
  */
 export async function hireEmployee(t: TestStack, company: OnboardedCompany, firstName: string, lastName: string): Promise<string> {
-  const input = { firstName, lastName, email: `${firstName}.${lastName}@example.test`.toLowerCase(), hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null };
+  const input = {
+    firstName,
+    lastName,
+    email: `${firstName}.${lastName}@example.test`.toLowerCase(),
+    hireDate: '2026-01-05',
+    departmentId: null,
+    positionId: null,
+    managerId: null,
+  };
   const res = await runContract(t, 'employees.graphql', 'HireEmployee', { input }, company.secret);
   const hired = res.data?.hireEmployee;
   if (!hired?.employee) throw new Error(`hireEmployee failed: ${JSON.stringify(res.errors ?? hired?.userErrors)}`);
@@ -56,8 +78,17 @@ export async function hireEmployee(t: TestStack, company: OnboardedCompany, firs
 }
 
 /** Posts straight to a subgraph with a context the gateway would have signed for this company's key. */
-export async function callSubgraphAs(t: TestStack, subgraph: string, company: OnboardedCompany, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<any>> {
-  const context = await signTenantContext({ requestId: `test-${Date.now()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules }, t.keys.privateKey);
+export async function callSubgraphAs(
+  t: TestStack,
+  subgraph: string,
+  company: OnboardedCompany,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<GraphQLResponse<any>> {
+  const context = await signTenantContext(
+    { requestId: `test-${Date.now()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules },
+    t.keys.privateKey,
+  );
   return graphql(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });
 }
 

@@ -40,7 +40,9 @@ export interface ProvisionedCompany {
 /** A company approved by the operator, with its tenant database migrated: what the access subgraph does, without HTTP. */
 export async function provisionCompany(database: TestDatabase, companyName: string, modules: ModuleName[]): Promise<ProvisionedCompany> {
   const deps = accessDeps(database);
-  const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.test', modules, planCode: null }, a));
+  const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) =>
+    requestSubscription(trx, { companyName, contactEmail: 'ops@example.test', modules, planCode: null }, a),
+  );
   const { company } = await approveSubscriptionRequest(deps, request.id, operator);
   const tenant = await database.db.selectFrom('tenant').selectAll().where('company_id', '=', company.id).executeTakeFirstOrThrow();
   const tenantDb = createDatabase<any>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 3 });

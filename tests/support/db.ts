@@ -53,7 +53,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await db.destroy();
       const cleanup = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
       try {
-        const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(cleanup);
+        const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(
+          cleanup,
+        );
         for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(cleanup);
       } finally {
         await cleanup.destroy();

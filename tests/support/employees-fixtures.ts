@@ -33,14 +33,26 @@ export async function subscribeCompany(t: TestStack, companyName: string, module
     slug: payload.company!.slug,
     secret: payload.secret!,
     accessKeyId: payload.accessKey!.id,
-    tenant: { id: row.id, slug: payload.company!.slug, companyId: payload.company!.id, database: row.database_name, shard: row.shard, companyModules: payload.company!.modules },
+    tenant: {
+      id: row.id,
+      slug: payload.company!.slug,
+      companyId: payload.company!.id,
+      database: row.database_name,
+      shard: row.shard,
+      companyModules: payload.company!.modules,
+    },
     tenantDb,
   };
 }
 
 /** Issues another key of the company, as the operator, granting only `modules`. */
 export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } }, { token: t.adminToken });
+  const res = await graphql(
+    t.gatewayUrl,
+    IssueAccessKeyDocument,
+    { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } },
+    { token: t.adminToken },
+  );
   const payload = res.data!.issueAccessKey;
   if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
   return payload.secret!;
@@ -50,13 +62,28 @@ export async function issueKey(t: TestStack, companyId: string, modules: ModuleN
 export const employeesOperation = (name: string): string => contractOperation('employees.graphql', name);
 
 /** POSTs to the gateway with the company's key; the request id lets a test find the audit rows it caused. */
-export function asCompany<T = any>(t: TestStack, company: { secret: string }, query: string, variables?: Record<string, unknown>, requestId = `test-${randomUUID()}`): Promise<GraphQLResponse<T>> {
+export function asCompany<T = any>(
+  t: TestStack,
+  company: { secret: string },
+  query: string,
+  variables?: Record<string, unknown>,
+  requestId = `test-${randomUUID()}`,
+): Promise<GraphQLResponse<T>> {
   return graphql<T>(t.gatewayUrl, query, variables, { token: company.secret, headers: { 'x-request-id': requestId } });
 }
 
 /** POSTs straight to the employees subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asSubgraphCaller<T = any>(t: TestStack, company: SubscribedCompany, modules: ModuleName[], query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-  const context = await signTenantContext({ requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules }, t.keys.privateKey);
+export async function asSubgraphCaller<T = any>(
+  t: TestStack,
+  company: SubscribedCompany,
+  modules: ModuleName[],
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const context = await signTenantContext(
+    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules },
+    t.keys.privateKey,
+  );
   return graphql<T>(t.subgraphUrl('employees'), query, variables, { headers: { [CONTEXT_HEADER]: context } });
 }
 
@@ -67,8 +94,16 @@ export async function asSubgraphCaller<T = any>(t: TestStack, company: Subscribe
  */
 export async function employeesFootprint(db: Kysely<any>): Promise<Record<string, string>> {
   const tables = [
-    'employees.department', 'employees.position', 'employees.role', 'employees.employee', 'employees.employee_role',
-    'employees.position_assignment', 'employees.contract', 'employees.employee_number_counter', 'employees.outbox', 'audit.audit_log',
+    'employees.department',
+    'employees.position',
+    'employees.role',
+    'employees.employee',
+    'employees.employee_role',
+    'employees.position_assignment',
+    'employees.contract',
+    'employees.employee_number_counter',
+    'employees.outbox',
+    'audit.audit_log',
   ];
   const footprint: Record<string, string> = {};
   for (const table of tables) {
@@ -104,7 +139,15 @@ export async function expectRefused(
   const res = await asCompany(t, company, query, variables);
   expect(res.errors).toBeUndefined();
   expect(res.data[field].userErrors.map((e: { field: string[] | null; code: string }) => [e.field, e.code])).toEqual(errors);
-  expect(res.data[field]).toEqual(expect.objectContaining(Object.fromEntries(Object.keys(res.data[field]).filter((k) => k !== 'userErrors').map((k) => [k, null]))));
+  expect(res.data[field]).toEqual(
+    expect.objectContaining(
+      Object.fromEntries(
+        Object.keys(res.data[field])
+          .filter((k) => k !== 'userErrors')
+          .map((k) => [k, null]),
+      ),
+    ),
+  );
   expect(await employeesFootprint(company.tenantDb)).toEqual(before);
 }
 

@@ -32,14 +32,26 @@ export async function subscribeCompany(t: TestStack, companyName: string, module
     slug: payload.company!.slug,
     secret: payload.secret!,
     accessKeyId: payload.accessKey!.id,
-    tenant: { id: row.id, slug: payload.company!.slug, companyId: payload.company!.id, database: row.database_name, shard: row.shard, companyModules: payload.company!.modules },
+    tenant: {
+      id: row.id,
+      slug: payload.company!.slug,
+      companyId: payload.company!.id,
+      database: row.database_name,
+      shard: row.shard,
+      companyModules: payload.company!.modules,
+    },
     tenantDb: createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 3 }),
   };
 }
 
 /** Issues another key of the company, as the operator, granting only `modules`. */
 export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } }, { token: t.adminToken });
+  const res = await graphql(
+    t.gatewayUrl,
+    IssueAccessKeyDocument,
+    { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } },
+    { token: t.adminToken },
+  );
   const payload = res.data!.issueAccessKey;
   if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
   return payload.secret!;
@@ -48,13 +60,28 @@ export async function issueKey(t: TestStack, companyId: string, modules: ModuleN
 /** An operation of operations/contract/finance.graphql, exactly as the contract writes it. */
 export const financeOperation = (name: string): string => contractOperation('finance.graphql', name);
 
-export function asCompany<T = any>(t: TestStack, company: { secret: string }, query: string, variables?: Record<string, unknown>, requestId = `test-${randomUUID()}`): Promise<GraphQLResponse<T>> {
+export function asCompany<T = any>(
+  t: TestStack,
+  company: { secret: string },
+  query: string,
+  variables?: Record<string, unknown>,
+  requestId = `test-${randomUUID()}`,
+): Promise<GraphQLResponse<T>> {
   return graphql<T>(t.gatewayUrl, query, variables, { token: company.secret, headers: { 'x-request-id': requestId } });
 }
 
 /** POSTs straight to the finance subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asFinanceSubgraph<T = any>(t: TestStack, company: FinanceCompany, modules: ModuleName[], query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
-  const context = await signTenantContext({ requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules }, t.keys.privateKey);
+export async function asFinanceSubgraph<T = any>(
+  t: TestStack,
+  company: FinanceCompany,
+  modules: ModuleName[],
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const context = await signTenantContext(
+    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules },
+    t.keys.privateKey,
+  );
   return graphql<T>(t.subgraphUrl('finance'), query, variables, { headers: { [CONTEXT_HEADER]: context } });
 }
 

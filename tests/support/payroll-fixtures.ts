@@ -35,14 +35,26 @@ export async function subscribeCompany(t: TestStack, companyName: string, module
     slug: payload.company.slug,
     secret: payload.secret,
     accessKeyId: payload.accessKey.id,
-    tenant: { id: row.id, slug: payload.company.slug, companyId: payload.company.id, database: row.database_name, shard: row.shard, companyModules: payload.company.modules },
+    tenant: {
+      id: row.id,
+      slug: payload.company.slug,
+      companyId: payload.company.id,
+      database: row.database_name,
+      shard: row.shard,
+      companyModules: payload.company.modules,
+    },
     tenantDb: createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 3 }),
   };
 }
 
 /** Issues another key of the company, as the operator, granting only `modules`. */
 export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(t.gatewayUrl, accessOperation('IssueAccessKey'), { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } }, { token: t.adminToken });
+  const res = await graphql(
+    t.gatewayUrl,
+    accessOperation('IssueAccessKey'),
+    { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } },
+    { token: t.adminToken },
+  );
   const payload = res.data!.issueAccessKey;
   if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
   return payload.secret as string;
@@ -54,7 +66,12 @@ export function asCompany<T = any>(t: TestStack, company: { secret: string }, qu
 }
 
 /** POSTs straight to the payroll subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asPayrollSubgraph<T = any>(t: TestStack, company: PayrollCompany, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export async function asPayrollSubgraph<T = any>(
+  t: TestStack,
+  company: PayrollCompany,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
   const context = await signTenantContext(
     { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules: company.tenant.companyModules },
     t.keys.privateKey,
@@ -78,7 +95,15 @@ export async function hireWithContract(
   person: { firstName: string; lastName: string; email: string; hireDate: string; salary: string },
 ): Promise<string> {
   const hired = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
-    input: { firstName: person.firstName, lastName: person.lastName, email: person.email, hireDate: person.hireDate, departmentId: null, positionId: null, managerId: null },
+    input: {
+      firstName: person.firstName,
+      lastName: person.lastName,
+      email: person.email,
+      hireDate: person.hireDate,
+      departmentId: null,
+      positionId: null,
+      managerId: null,
+    },
   });
   const employeeId = hired.employee.id as string;
   await mutateOk(t, company, employeesOperation('SignContract'), 'signContract', {
@@ -88,7 +113,11 @@ export async function hireWithContract(
 }
 
 /** Creates, calculates and approves a run for one month; returns its id. */
-export async function approvedPayRun(t: TestStack, company: PayrollCompany, period: { periodStart: string; periodEnd: string; payDate: string }): Promise<string> {
+export async function approvedPayRun(
+  t: TestStack,
+  company: PayrollCompany,
+  period: { periodStart: string; periodEnd: string; payDate: string },
+): Promise<string> {
   const created = await mutateOk(t, company, payrollOperation('CreatePayRun'), 'createPayRun', { input: period });
   const payRunId = created.payRun.id as string;
   await mutateOk(t, company, payrollOperation('CalculatePayRun'), 'calculatePayRun', { input: { payRunId } });
@@ -101,7 +130,15 @@ export async function approvedPayRun(t: TestStack, company: PayrollCompany, peri
  * outbox and the audit trail: equal fingerprints mean a refused mutation wrote nothing.
  */
 export async function payrollFootprint(db: Kysely<any>): Promise<Record<string, string>> {
-  const tables = ['payroll.settings', 'payroll.pay_component', 'payroll.pay_run', 'payroll.payslip', 'payroll.payslip_line', 'payroll.outbox', 'audit.audit_log'];
+  const tables = [
+    'payroll.settings',
+    'payroll.pay_component',
+    'payroll.pay_run',
+    'payroll.payslip',
+    'payroll.payslip_line',
+    'payroll.outbox',
+    'audit.audit_log',
+  ];
   const footprint: Record<string, string> = {};
   for (const table of tables) {
     const { rows } = await sql<{ n: string; digest: string }>`

@@ -26,7 +26,11 @@ function printSelections(selections: unknown): string {
   if (!Array.isArray(selections)) return '';
   return selections
     .map((s: { kind: string; name?: string; typeCondition?: string; selections?: unknown }) =>
-      s.kind === 'InlineFragment' ? `... on ${s.typeCondition} { ${printSelections(s.selections)} }` : s.selections ? `${s.name} { ${printSelections(s.selections)} }` : s.name,
+      s.kind === 'InlineFragment'
+        ? `... on ${s.typeCondition} { ${printSelections(s.selections)} }`
+        : s.selections
+          ? `${s.name} { ${printSelections(s.selections)} }`
+          : s.name,
     )
     .join(' ');
 }

@@ -35,7 +35,11 @@ export async function testRedis(): Promise<TestRedis> {
   if (dockerReachable()) {
     const { GenericContainer } = await import('testcontainers');
     const container = await new GenericContainer('redis:7-alpine').withExposedPorts(6379).start();
-    return { url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`, source: 'testcontainers', stop: async () => void (await container.stop()) };
+    return {
+      url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
+      source: 'testcontainers',
+      stop: async () => void (await container.stop()),
+    };
   }
   throw new Error('this test needs Redis: set TEST_REDIS_URL, run one on 127.0.0.1:6379, or make a Docker engine reachable for testcontainers');
 }

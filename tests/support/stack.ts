@@ -23,7 +23,15 @@ export interface TestStack {
 }
 
 /** The real product for a test file: its own control-plane database, every subgraph and the gateway over HTTP. */
-export async function startTestStack(options: { keyCacheTtlMillis?: number; tenantMigrations?: TenantMigrationSource; database?: TestDatabase; onQuery?: (sql: string, database: string, subgraph: string) => void; limits?: LimitOptions } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: {
+    keyCacheTtlMillis?: number;
+    tenantMigrations?: TenantMigrationSource;
+    database?: TestDatabase;
+    onQuery?: (sql: string, database: string, subgraph: string) => void;
+    limits?: LimitOptions;
+  } = {},
+): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
   const keys = generateContextKeyPair();
   const adminToken = generateAdminToken();

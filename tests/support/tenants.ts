@@ -25,7 +25,9 @@ export async function provisionCompany(database: TestDatabase, companyName: stri
   const runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   try {
     const deps = accessDeps(runtime);
-    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) => requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a));
+    const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, a) =>
+      requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules, planCode: null }, a),
+    );
     const approved = await approveSubscriptionRequest(deps, request.id, operator);
     const tenant = await database.db.selectFrom('tenant').selectAll().where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
     const shards = new ShardDirectory(database.config.shards);

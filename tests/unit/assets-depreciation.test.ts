@@ -12,7 +12,12 @@ import {
 
 const laptop: DepreciationTerms = { acquisitionDate: '2026-01-10', cost: '1500.00', salvage: '300.00', usefulLifeMonths: 36, method: 'STRAIGHT_LINE' };
 const row = (number: number, period: string, periodEnd: string, depreciation: string, accumulated: string, bookValue: string) => ({
-  number, period, periodEnd, depreciation, accumulated, bookValue,
+  number,
+  period,
+  periodEnd,
+  depreciation,
+  accumulated,
+  bookValue,
 });
 
 describe('straight line', () => {
@@ -51,20 +56,24 @@ describe('double declining balance', () => {
   it('switches to straight line when that is larger (1000.00, no salvage, 5 months, rate 40%)', () => {
     // M1 1000 × 0.4 = 400 (SL 1000/5 = 200); M2 600 × 0.4 = 240 (SL 150); M3 360 × 0.4 = 144 (SL 120);
     // M4 216 × 0.4 = 86.40 < SL 216/2 = 108 → 108; M5 SL 108/1 = 108.
-    expect(depreciationSchedule({ acquisitionDate: '2026-03-15', cost: '1000.00', salvage: '0.00', usefulLifeMonths: 5, method: 'DECLINING_BALANCE' })).toEqual([
-      row(1, '2026-03', '2026-03-31', '400.00', '400.00', '600.00'),
-      row(2, '2026-04', '2026-04-30', '240.00', '640.00', '360.00'),
-      row(3, '2026-05', '2026-05-31', '144.00', '784.00', '216.00'),
-      row(4, '2026-06', '2026-06-30', '108.00', '892.00', '108.00'),
-      row(5, '2026-07', '2026-07-31', '108.00', '1000.00', '0.00'),
-    ]);
+    expect(depreciationSchedule({ acquisitionDate: '2026-03-15', cost: '1000.00', salvage: '0.00', usefulLifeMonths: 5, method: 'DECLINING_BALANCE' })).toEqual(
+      [
+        row(1, '2026-03', '2026-03-31', '400.00', '400.00', '600.00'),
+        row(2, '2026-04', '2026-04-30', '240.00', '640.00', '360.00'),
+        row(3, '2026-05', '2026-05-31', '144.00', '784.00', '216.00'),
+        row(4, '2026-06', '2026-06-30', '108.00', '892.00', '108.00'),
+        row(5, '2026-07', '2026-07-31', '108.00', '1000.00', '0.00'),
+      ],
+    );
   });
 
   it('rounds each month to cents and stops at salvage (1000.00, salvage 100.00, 6 months, rate 1/3)', () => {
     // M1 1000/3 = 333.333 → 333.33; M2 666.67/3 = 222.223 → 222.22; M3 444.45/3 = 148.15;
     // M4 296.30/3 = 98.767 → 98.77; M5 197.53/3 = 65.843 → 65.84;
     // M6 131.69/3 = 43.90 but only 131.69 − 100.00 = 31.69 is left above salvage.
-    expect(depreciationSchedule({ acquisitionDate: '2026-01-01', cost: '1000.00', salvage: '100.00', usefulLifeMonths: 6, method: 'DECLINING_BALANCE' })).toEqual([
+    expect(
+      depreciationSchedule({ acquisitionDate: '2026-01-01', cost: '1000.00', salvage: '100.00', usefulLifeMonths: 6, method: 'DECLINING_BALANCE' }),
+    ).toEqual([
       row(1, '2026-01', '2026-01-31', '333.33', '333.33', '666.67'),
       row(2, '2026-02', '2026-02-28', '222.22', '555.55', '444.45'),
       row(3, '2026-03', '2026-03-31', '148.15', '703.70', '296.30'),
@@ -77,7 +86,11 @@ describe('double declining balance', () => {
   it('depreciates the laptop to exactly its salvage over 36 months, never below it', () => {
     const schedule = depreciationSchedule({ ...laptop, method: 'DECLINING_BALANCE' });
     // M1 1500 × 2/36 = 83.333 → 83.33; M2 1416.67 × 2/36 = 78.704 → 78.70; M3 1337.97 / 18 = 74.332 → 74.33.
-    expect(schedule.slice(0, 3).map((r) => [r.depreciation, r.bookValue])).toEqual([['83.33', '1416.67'], ['78.70', '1337.97'], ['74.33', '1263.64']]);
+    expect(schedule.slice(0, 3).map((r) => [r.depreciation, r.bookValue])).toEqual([
+      ['83.33', '1416.67'],
+      ['78.70', '1337.97'],
+      ['74.33', '1263.64'],
+    ]);
     expect(schedule).toHaveLength(36);
     expect(schedule.at(-1)).toMatchObject({ accumulated: '1200.00', bookValue: '300.00' });
     const values = schedule.map((r) => Number(r.bookValue.replace('.', '')));

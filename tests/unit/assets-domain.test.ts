@@ -79,7 +79,8 @@ describe('registration input', () => {
     salvageValue: { amount: '300.00', currency: 'EUR' },
     depreciationMethod: 'STRAIGHT_LINE',
   };
-  const errorsOf = (change: Partial<RegistrationInput>) => validateRegistration(normalizeRegistration({ ...valid, ...change })).map((e) => [e.field?.join('.'), e.code]);
+  const errorsOf = (change: Partial<RegistrationInput>) =>
+    validateRegistration(normalizeRegistration({ ...valid, ...change })).map((e) => [e.field?.join('.'), e.code]);
 
   it('accepts the contract example, trimmed, with salvage defaulting to zero in the cost currency', () => {
     expect(errorsOf({})).toEqual([]);
@@ -122,8 +123,12 @@ describe('other checks', () => {
   it('validates a single money input', () => {
     expect(validateMoney(['input', 'cost'], { amount: '80.00', currency: 'EUR' })).toEqual([]);
     expect(validateMoney(['input', 'cost'], { amount: '0', currency: 'EUR' })).toEqual([]);
-    expect(validateMoney(['input', 'cost'], { amount: '-80.00', currency: 'EUR' })).toEqual([expect.objectContaining({ field: ['input', 'cost', 'amount'], code: 'INVALID_AMOUNT' })]);
-    expect(validateSameCurrency(['input', 'cost'], { amount: '1.00', currency: 'USD' }, 'EUR')).toEqual([expect.objectContaining({ field: ['input', 'cost', 'currency'], code: 'CURRENCY_MISMATCH' })]);
+    expect(validateMoney(['input', 'cost'], { amount: '-80.00', currency: 'EUR' })).toEqual([
+      expect.objectContaining({ field: ['input', 'cost', 'amount'], code: 'INVALID_AMOUNT' }),
+    ]);
+    expect(validateSameCurrency(['input', 'cost'], { amount: '1.00', currency: 'USD' }, 'EUR')).toEqual([
+      expect.objectContaining({ field: ['input', 'cost', 'currency'], code: 'CURRENCY_MISMATCH' }),
+    ]);
   });
 
   it('orders dates', () => {

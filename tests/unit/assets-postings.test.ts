@@ -140,7 +140,11 @@ describe('disposal', () => {
     // 299.97 catch-up + 1000.03 loss = 1300.00 on 6500.
     const posting = disposalPosting({ ...accounts, lossOnDisposal: '6500' }, disposal({}))!;
     expect(posting.lines).toEqual([
-      { accountCode: '6500', debit: '1300.00', description: 'Depreciation of LAP-0001 up to its disposal, not posted before; Loss on the disposal of LAP-0001' },
+      {
+        accountCode: '6500',
+        debit: '1300.00',
+        description: 'Depreciation of LAP-0001 up to its disposal, not posted before; Loss on the disposal of LAP-0001',
+      },
       { accountCode: '1100', debit: '200.00', description: 'Proceeds from the disposal of LAP-0001' },
       { accountCode: '1500', credit: '1500.00', description: 'LAP-0001 removed at cost' },
     ]);
@@ -152,9 +156,17 @@ describe('disposal', () => {
       fc.property(cents(10_000_000), cents(10_000_000), cents(10_000_000), cents(10_000_000), (cost, scheduleRaw, postedRaw, proceeds) => {
         const schedule = toAmount(Decimal.min(scheduleRaw, cost));
         const posted = toAmount(Decimal.min(postedRaw, cost));
-        const posting = disposalPosting(accounts, { asset: { ...laptop, cost }, date: '2026-09-30', proceeds, scheduleAccumulated: schedule, postedAccumulated: posted });
-        if (posting === null) return new Decimal(cost).isZero() && new Decimal(proceeds).isZero() && new Decimal(posted).isZero() && new Decimal(schedule).isZero();
-        const net = (code: string) => posting.lines.filter((l) => l.accountCode === code).reduce((s, l) => s.plus(l.debit ?? 0).minus(l.credit ?? 0), new Decimal(0));
+        const posting = disposalPosting(accounts, {
+          asset: { ...laptop, cost },
+          date: '2026-09-30',
+          proceeds,
+          scheduleAccumulated: schedule,
+          postedAccumulated: posted,
+        });
+        if (posting === null)
+          return new Decimal(cost).isZero() && new Decimal(proceeds).isZero() && new Decimal(posted).isZero() && new Decimal(schedule).isZero();
+        const net = (code: string) =>
+          posting.lines.filter((l) => l.accountCode === code).reduce((s, l) => s.plus(l.debit ?? 0).minus(l.credit ?? 0), new Decimal(0));
         const totals = postingTotals(posting.lines);
         return (
           totals.debit === totals.credit &&

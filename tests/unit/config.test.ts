@@ -67,18 +67,28 @@ describe("the README's configuration table", () => {
     return section
       .split('\n')
       .filter((line) => line.startsWith('| `'))
-      .map((line) => line.slice(1, -1).split(' | ').map((cell) => cell.trim()));
+      .map((line) =>
+        line
+          .slice(1, -1)
+          .split(' | ')
+          .map((cell) => cell.trim()),
+      );
   }
 
   it('lists exactly the settings of the catalogue', () => {
     const documented = readmeRows().map(([variable]) => variable!.replace(/`/g, ''));
-    expect([...documented].sort()).toEqual(catalogue().map((s) => s.name).sort());
+    expect([...documented].sort()).toEqual(
+      catalogue()
+        .map((s) => s.name)
+        .sort(),
+    );
     expect(new Set(documented).size).toBe(documented.length);
   });
 
   it("prints each setting's default, readers and meaning as the catalogue has them", () => {
     const rows = new Map(readmeRows().map((cells) => [cells[0]!.replace(/`/g, ''), cells.slice(1)]));
-    for (const s of catalogue()) expect({ name: s.name, cells: rows.get(s.name) }).toEqual({ name: s.name, cells: [s.default, s.readBy.join(', '), s.meaning] });
+    for (const s of catalogue())
+      expect({ name: s.name, cells: rows.get(s.name) }).toEqual({ name: s.name, cells: [s.default, s.readBy.join(', '), s.meaning] });
   });
 });
 
@@ -146,7 +156,12 @@ describe('loadConfig', () => {
   });
 
   it('reads the per-subgraph ports and URLs by name', () => {
-    const config = loadConfig({ FLUXO_ASSETS_PORT: '5002', FLUXO_ASSETS_URL: 'http://assets:4002/graphql', FLUXO_REDIS_URL: 'redis://r:6379', FLUXO_EMBEDDED_PG_PORT: '6000' });
+    const config = loadConfig({
+      FLUXO_ASSETS_PORT: '5002',
+      FLUXO_ASSETS_URL: 'http://assets:4002/graphql',
+      FLUXO_REDIS_URL: 'redis://r:6379',
+      FLUXO_EMBEDDED_PG_PORT: '6000',
+    });
     expect(config.subgraph.ports).toEqual({ ASSETS: 5002 });
     expect(config.gateway.subgraphUrls).toEqual({ ASSETS: 'http://assets:4002/graphql' });
     expect(subgraphPort({ name: 'assets', module: 'ASSETS', defaultPort: 4002 }, config)).toBe(5002);
@@ -184,7 +199,9 @@ describe('a bad value stops the start with one line naming the variable', () => 
 
   it('names every bad variable at once, on one line', () => {
     const message = failureOf({ FLUXO_MAX_COST: 'lots', FLUXO_MAX_TOKENS: '1.5', PORT: 'http' });
-    expect(message).toBe('PORT must be a port number (0-65535), got "http"; FLUXO_MAX_COST must be a non-negative integer, got "lots"; FLUXO_MAX_TOKENS must be a non-negative integer, got "1.5"');
+    expect(message).toBe(
+      'PORT must be a port number (0-65535), got "http"; FLUXO_MAX_COST must be a non-negative integer, got "lots"; FLUXO_MAX_TOKENS must be a non-negative integer, got "1.5"',
+    );
     expect(message).not.toContain('\n');
   });
 

@@ -20,7 +20,15 @@ import { payRunPosted } from '../../subgraphs/payroll/events';
  * may build, no consumer accepts.
  */
 
-const accounts = { fixedAssets: '1500', accumulatedDepreciation: '1590', acquisitionCredit: '2000', depreciationExpense: '6500', disposalProceeds: '1100', gainOnDisposal: '4900', lossOnDisposal: '6900' };
+const accounts = {
+  fixedAssets: '1500',
+  accumulatedDepreciation: '1590',
+  acquisitionCredit: '2000',
+  depreciationExpense: '6500',
+  disposalProceeds: '1100',
+  gainOnDisposal: '4900',
+  lossOnDisposal: '6900',
+};
 const asset = { id: randomUUID(), tag: 'LAP-0001', currency: 'EUR', acquisitionDate: '2026-01-10', cost: '1500.00' };
 const eur = (amount: string) => ({ amount, currency: 'EUR' });
 
@@ -37,7 +45,14 @@ const delivered = (event: { type: string; aggregateType: string; aggregateId: st
 describe('what a publisher builds, its consumer reads', () => {
   it("payroll's PayRunPosted carries a posting finance reads to the line", () => {
     const lines = payRunPostingLines(
-      { currency: 'EUR', incomeTaxRate: '0.2', employeeContributionRate: '0.11', employerContributionRate: '0.2375', accounts: { salaryExpense: '6000', employerContributionExpense: '6100', netPayPayable: '2100', incomeTaxPayable: '2200', contributionsPayable: '2300' }, components: [] },
+      {
+        currency: 'EUR',
+        incomeTaxRate: '0.2',
+        employeeContributionRate: '0.11',
+        employerContributionRate: '0.2375',
+        accounts: { salaryExpense: '6000', employerContributionExpense: '6100', netPayPayable: '2100', incomeTaxPayable: '2200', contributionsPayable: '2300' },
+        components: [],
+      },
       [
         { kind: 'EARNING', code: 'BASE_SALARY', amount: '4200.00' },
         { kind: 'DEDUCTION', code: 'EMPLOYEE_CONTRIBUTION', amount: '462.00' },
@@ -75,28 +90,62 @@ describe('what a publisher builds, its consumer reads', () => {
     expect(parsePosting(delivered(depreciated, 'ASSETS'))).toEqual(run);
 
     const disposal = disposalPosting(accounts, { asset, date: '2026-03-31', proceeds: '1000.00', scheduleAccumulated: '66.66', postedAccumulated: '33.33' });
-    const disposed = buildEvent(AssetDisposed, { assetId: asset.id, date: '2026-03-31', proceeds: eur('1000.00'), bookValue: eur('1433.34'), gainOrLoss: eur('-433.34'), posting: disposal });
+    const disposed = buildEvent(AssetDisposed, {
+      assetId: asset.id,
+      date: '2026-03-31',
+      proceeds: eur('1000.00'),
+      bookValue: eur('1433.34'),
+      gainOrLoss: eur('-433.34'),
+      posting: disposal,
+    });
     expect(parsePosting(delivered(disposed, 'ASSETS'))).toEqual(disposal);
     // Dr 33.33 catch-up + 33.33 accumulated + 1000.00 proceeds + 433.34 loss = Cr 1500.00 at cost.
     expect(postingTotals(disposal!.lines)).toEqual({ debit: '1500.00', credit: '1500.00' });
   });
 
   it("finance's JournalEntryPosted tells payroll which entry its run became", () => {
-    const entry = { id: randomUUID(), number: 'JE-2026-000007', entry_date: '2026-01-30', source_module: 'payroll', source_reference: randomUUID() } as JournalEntryRow;
+    const entry = {
+      id: randomUUID(),
+      number: 'JE-2026-000007',
+      entry_date: '2026-01-30',
+      source_module: 'payroll',
+      source_reference: randomUUID(),
+    } as JournalEntryRow;
     const event = delivered(journalEntryPosted(entry), 'FINANCE');
-    expect(JournalEntryPosted.payload.parse(event.payload)).toEqual({ entryId: entry.id, number: 'JE-2026-000007', date: '2026-01-30', source: { module: 'payroll', reference: entry.source_reference } });
+    expect(JournalEntryPosted.payload.parse(event.payload)).toEqual({
+      entryId: entry.id,
+      number: 'JE-2026-000007',
+      date: '2026-01-30',
+      source: { module: 'payroll', reference: entry.source_reference },
+    });
   });
 
   it('employee events round-trip through JSON as the projections read them', () => {
     const employeeId = randomUUID();
-    const contract = buildEvent(ContractSigned, { contractId: randomUUID(), employeeId, type: 'PERMANENT', startDate: '2026-01-05', endDate: null, payFrequency: 'MONTHLY', baseSalary: eur('4200.00') });
+    const contract = buildEvent(ContractSigned, {
+      contractId: randomUUID(),
+      employeeId,
+      type: 'PERMANENT',
+      startDate: '2026-01-05',
+      endDate: null,
+      payFrequency: 'MONTHLY',
+      baseSalary: eur('4200.00'),
+    });
     expect(contract).toMatchObject({ type: 'ContractSigned', aggregateType: 'Employee', aggregateId: employeeId });
     expect(ContractSigned.payload.parse(delivered(contract, 'EMPLOYEES').payload)).toEqual(contract.payload);
   });
 });
 
 describe('what no publisher may build, no consumer accepts', () => {
-  const hired = { employeeId: randomUUID(), employeeNumber: 'EMP-000001', fullName: 'Ana Silva', email: 'ana@acme.example', hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE' as const };
+  const hired = {
+    employeeId: randomUUID(),
+    employeeNumber: 'EMP-000001',
+    fullName: 'Ana Silva',
+    email: 'ana@acme.example',
+    hireDate: '2026-01-05',
+    departmentId: null,
+    status: 'ACTIVE' as const,
+  };
 
   it('refuses ids that are not uuids, impossible dates and missing fields, on both sides', () => {
     // Assets used to accept any non-empty id here; both consumers now read the stricter contract.
@@ -105,21 +154,43 @@ describe('what no publisher may build, no consumer accepts', () => {
     const { fullName: _missing, ...withoutName } = hired;
     expect(EmployeeHired.payload.safeParse(withoutName).success).toBe(false);
     expect(() => buildEvent(EmployeeHired, { ...hired, employeeId: 'EMP-1' })).toThrow(ContractBreachError);
-    expect(() => buildEvent(EmployeeHired, { ...hired, employeeId: 'EMP-1' })).toThrow(/EMPLOYEES built a EmployeeHired its contract refuses: employeeId: not a uuid/);
+    expect(() => buildEvent(EmployeeHired, { ...hired, employeeId: 'EMP-1' })).toThrow(
+      /EMPLOYEES built a EmployeeHired its contract refuses: employeeId: not a uuid/,
+    );
   });
 
   it('refuses a termination announced as a status change, and a negative salary', () => {
     expect(EmployeeStatusChanged.payload.safeParse({ employeeId: hired.employeeId, status: 'TERMINATED', effectiveDate: '2026-06-30' }).success).toBe(false);
-    expect(ContractSigned.payload.safeParse({ contractId: randomUUID(), employeeId: hired.employeeId, type: 'PERMANENT', startDate: '2026-01-05', endDate: null, payFrequency: 'MONTHLY', baseSalary: eur('-1.00') }).success).toBe(false);
+    expect(
+      ContractSigned.payload.safeParse({
+        contractId: randomUUID(),
+        employeeId: hired.employeeId,
+        type: 'PERMANENT',
+        startDate: '2026-01-05',
+        endDate: null,
+        payFrequency: 'MONTHLY',
+        baseSalary: eur('-1.00'),
+      }).success,
+    ).toBe(false);
   });
 
   it('refuses a posting without reference or lines, and one in a currency that is not a code', () => {
-    const posting = { reference: 'r-1', date: '2026-01-31', memo: 'm', lines: [{ accountCode: '6000', debit: '1.00' }, { accountCode: '2100', credit: '1.00' }] };
+    const posting = {
+      reference: 'r-1',
+      date: '2026-01-31',
+      memo: 'm',
+      lines: [
+        { accountCode: '6000', debit: '1.00' },
+        { accountCode: '2100', credit: '1.00' },
+      ],
+    };
     expect(LedgerPosting.safeParse(posting).success).toBe(true);
     expect(LedgerPosting.safeParse({ ...posting, reference: '' }).success).toBe(false);
     expect(LedgerPosting.safeParse({ ...posting, lines: [] }).success).toBe(false);
     expect(LedgerPosting.safeParse({ ...posting, currency: 'euro' }).success).toBe(false);
-    expect(() => parsePosting(delivered({ type: 'PayRunPosted', aggregateType: 'PayRun', aggregateId: 'x', payload: { posting: { ...posting, lines: [] } } }, 'PAYROLL'))).toThrow(/carries no valid posting/);
+    expect(() =>
+      parsePosting(delivered({ type: 'PayRunPosted', aggregateType: 'PayRun', aggregateId: 'x', payload: { posting: { ...posting, lines: [] } } }, 'PAYROLL')),
+    ).toThrow(/carries no valid posting/);
   });
 
   it('a payload missing a field does not compile', () => {
@@ -131,11 +202,22 @@ describe('what no publisher may build, no consumer accepts', () => {
 
 describe('consumers believe each event type from its publisher only', () => {
   const consumers = loadConsumers();
-  const sourcesOf = (module: EventConsumer['module']) => Object.assign({}, ...consumers.filter((c) => c.module === module).map((c) => c.accepts)) as Record<string, string>;
+  const sourcesOf = (module: EventConsumer['module']) =>
+    Object.assign({}, ...consumers.filter((c) => c.module === module).map((c) => c.accepts)) as Record<string, string>;
 
   it('names the contract publisher of every event type it consumes', () => {
-    expect(sourcesOf('ASSETS')).toEqual({ EmployeeHired: 'EMPLOYEES', EmployeeStatusChanged: 'EMPLOYEES', EmployeeTerminated: 'EMPLOYEES', EmployeeDetailsChanged: 'EMPLOYEES' });
-    expect(sourcesOf('FINANCE')).toEqual({ [PayRunPosted.type]: 'PAYROLL', [AssetRegistered.type]: 'ASSETS', [AssetDepreciated.type]: 'ASSETS', [AssetDisposed.type]: 'ASSETS' });
+    expect(sourcesOf('ASSETS')).toEqual({
+      EmployeeHired: 'EMPLOYEES',
+      EmployeeStatusChanged: 'EMPLOYEES',
+      EmployeeTerminated: 'EMPLOYEES',
+      EmployeeDetailsChanged: 'EMPLOYEES',
+    });
+    expect(sourcesOf('FINANCE')).toEqual({
+      [PayRunPosted.type]: 'PAYROLL',
+      [AssetRegistered.type]: 'ASSETS',
+      [AssetDepreciated.type]: 'ASSETS',
+      [AssetDisposed.type]: 'ASSETS',
+    });
     expect(sourcesOf('PAYROLL')).toEqual({
       EmployeeHired: 'EMPLOYEES',
       EmployeeStatusChanged: 'EMPLOYEES',

@@ -15,7 +15,15 @@ const B = '22222222-2222-4222-8222-222222222222';
 const C = '33333333-3333-4333-8333-333333333333';
 
 const contract = (overrides: Partial<Parameters<typeof validateContract>[0]> = {}) =>
-  validateContract({ employeeId: A, type: 'PERMANENT', startDate: '2026-01-05', endDate: null, payFrequency: 'MONTHLY', baseSalary: { amount: '4200.00', currency: 'EUR' }, ...overrides });
+  validateContract({
+    employeeId: A,
+    type: 'PERMANENT',
+    startDate: '2026-01-05',
+    endDate: null,
+    payFrequency: 'MONTHLY',
+    baseSalary: { amount: '4200.00', currency: 'EUR' },
+    ...overrides,
+  });
 
 describe('employee numbers', () => {
   it('pads to six digits and keeps growing past them', () => {
@@ -96,7 +104,10 @@ describe('status changes', () => {
   });
 
   it('defaults the effective date to today and refuses TERMINATED at the boundary', () => {
-    expect(validateStatusChange({ employeeId: A, status: 'ON_LEAVE' }, '2026-11-22')).toEqual({ ok: true, value: { employeeId: A, status: 'ON_LEAVE', effectiveDate: '2026-11-22' } });
+    expect(validateStatusChange({ employeeId: A, status: 'ON_LEAVE' }, '2026-11-22')).toEqual({
+      ok: true,
+      value: { employeeId: A, status: 'ON_LEAVE', effectiveDate: '2026-11-22' },
+    });
     expect(validateStatusChange({ employeeId: A, status: 'TERMINATED', effectiveDate: '2026-11-01' }, '2026-11-22')).toEqual({
       ok: false,
       userErrors: [{ field: ['input', 'status'], message: expect.any(String), code: 'INVALID_STATUS' }],
@@ -109,7 +120,15 @@ describe('hire input', () => {
     const checked = validateHire({ firstName: ' Ana ', lastName: 'da  Silva', email: ' Ana.Silva@Acme.Example ', hireDate: '2026-01-05', departmentId: A });
     expect(checked).toEqual({
       ok: true,
-      value: { firstName: 'Ana', lastName: 'da Silva', email: 'ana.silva@acme.example', hireDate: '2026-01-05', departmentId: A, positionId: null, managerId: null },
+      value: {
+        firstName: 'Ana',
+        lastName: 'da Silva',
+        email: 'ana.silva@acme.example',
+        hireDate: '2026-01-05',
+        departmentId: A,
+        positionId: null,
+        managerId: null,
+      },
     });
   });
 
@@ -134,9 +153,19 @@ describe('contract input', () => {
   it('accepts the contract example and normalises the amount to two decimals', () => {
     expect(contract()).toEqual({
       ok: true,
-      value: { employeeId: A, type: 'PERMANENT', startDate: '2026-01-05', endDate: null, payFrequency: 'MONTHLY', baseSalary: { amount: '4200.00', currency: 'EUR' } },
+      value: {
+        employeeId: A,
+        type: 'PERMANENT',
+        startDate: '2026-01-05',
+        endDate: null,
+        payFrequency: 'MONTHLY',
+        baseSalary: { amount: '4200.00', currency: 'EUR' },
+      },
     });
-    expect(contract({ baseSalary: { amount: '4200', currency: 'eur' } })).toMatchObject({ ok: true, value: { baseSalary: { amount: '4200.00', currency: 'EUR' } } });
+    expect(contract({ baseSalary: { amount: '4200', currency: 'eur' } })).toMatchObject({
+      ok: true,
+      value: { baseSalary: { amount: '4200.00', currency: 'EUR' } },
+    });
   });
 
   it.each([
@@ -163,9 +192,15 @@ describe('contract input', () => {
   });
 
   it('refuses an end before the start, and a fixed term without an end', () => {
-    expect(contract({ endDate: '2026-01-04' })).toEqual({ ok: false, userErrors: [{ field: ['input', 'endDate'], message: expect.any(String), code: 'INVALID_DATE_RANGE' }] });
+    expect(contract({ endDate: '2026-01-04' })).toEqual({
+      ok: false,
+      userErrors: [{ field: ['input', 'endDate'], message: expect.any(String), code: 'INVALID_DATE_RANGE' }],
+    });
     expect(contract({ endDate: '2026-01-05' }).ok).toBe(true);
-    expect(contract({ type: 'FIXED_TERM' })).toEqual({ ok: false, userErrors: [{ field: ['input', 'endDate'], message: expect.any(String), code: 'REQUIRED' }] });
+    expect(contract({ type: 'FIXED_TERM' })).toEqual({
+      ok: false,
+      userErrors: [{ field: ['input', 'endDate'], message: expect.any(String), code: 'REQUIRED' }],
+    });
   });
 });
 

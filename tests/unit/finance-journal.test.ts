@@ -1,12 +1,32 @@
 import fc from 'fast-check';
-import { amountProblem, fromMinorUnits, isInClosedPeriod, reversalLines, toMinorUnits, validateEntry, type LedgerRules } from '../../subgraphs/finance/domain/journal';
+import {
+  amountProblem,
+  fromMinorUnits,
+  isInClosedPeriod,
+  reversalLines,
+  toMinorUnits,
+  validateEntry,
+  type LedgerRules,
+} from '../../subgraphs/finance/domain/journal';
 
 const rules: LedgerRules = { decimals: 2, closedThrough: '2026-01-31', isKnownAccount: (code) => ['1000', '4000', '6000'].includes(code) };
 const codes = (result: ReturnType<typeof validateEntry>) => result.errors.map((e) => [e.field, e.code]);
 
 describe('validateEntry', () => {
   it('accepts a balanced entry and formats its amounts to the currency', () => {
-    const result = validateEntry({ date: '2026-02-01', memo: 'Sale', lines: [{ accountCode: '1000', debit: '1200' }, { accountCode: '4000', credit: '1199.5' }, { accountCode: '4000', credit: '0.50', description: 'rounding' }] }, ['input'], rules);
+    const result = validateEntry(
+      {
+        date: '2026-02-01',
+        memo: 'Sale',
+        lines: [
+          { accountCode: '1000', debit: '1200' },
+          { accountCode: '4000', credit: '1199.5' },
+          { accountCode: '4000', credit: '0.50', description: 'rounding' },
+        ],
+      },
+      ['input'],
+      rules,
+    );
     expect(result.errors).toEqual([]);
     expect(result.entry).toEqual({
       date: '2026-02-01',
@@ -21,8 +41,24 @@ describe('validateEntry', () => {
   });
 
   it('names every broken rule with its field path', () => {
-    expect(codes(validateEntry({ date: '2026-02-01', lines: [{ accountCode: '1000', debit: '10.00' }] }, ['input'], rules))).toEqual([[['input', 'lines'], 'TOO_FEW_LINES']]);
-    expect(codes(validateEntry({ date: '2026-02-01', lines: [{ accountCode: '1000', debit: '10.00' }, { accountCode: '4000', credit: '9.99' }] }, ['input'], rules))).toEqual([[['input', 'lines'], 'UNBALANCED']]);
+    expect(codes(validateEntry({ date: '2026-02-01', lines: [{ accountCode: '1000', debit: '10.00' }] }, ['input'], rules))).toEqual([
+      [['input', 'lines'], 'TOO_FEW_LINES'],
+    ]);
+    expect(
+      codes(
+        validateEntry(
+          {
+            date: '2026-02-01',
+            lines: [
+              { accountCode: '1000', debit: '10.00' },
+              { accountCode: '4000', credit: '9.99' },
+            ],
+          },
+          ['input'],
+          rules,
+        ),
+      ),
+    ).toEqual([[['input', 'lines'], 'UNBALANCED']]);
     expect(
       codes(
         validateEntry(
@@ -53,7 +89,21 @@ describe('validateEntry', () => {
   });
 
   it('does not claim an imbalance while an amount is unreadable', () => {
-    expect(codes(validateEntry({ date: '2026-02-01', lines: [{ accountCode: '1000', debit: 'abc' }, { accountCode: '4000', credit: '5.00' }] }, ['input'], rules))).toEqual([[['input', 'lines', '0', 'debit'], 'INVALID_AMOUNT']]);
+    expect(
+      codes(
+        validateEntry(
+          {
+            date: '2026-02-01',
+            lines: [
+              { accountCode: '1000', debit: 'abc' },
+              { accountCode: '4000', credit: '5.00' },
+            ],
+          },
+          ['input'],
+          rules,
+        ),
+      ),
+    ).toEqual([[['input', 'lines', '0', 'debit'], 'INVALID_AMOUNT']]);
   });
 
   it('is balanced exactly when the cent sums agree (no float ever sees the amounts)', () => {
@@ -61,7 +111,10 @@ describe('validateEntry', () => {
     const asAmount = (c: number) => `${Math.trunc(c / 100)}.${String(c % 100).padStart(2, '0')}`;
     fc.assert(
       fc.property(fc.array(cents, { minLength: 1, maxLength: 6 }), fc.array(cents, { minLength: 1, maxLength: 6 }), (debits, credits) => {
-        const lines = [...debits.map((c) => ({ accountCode: '1000', debit: asAmount(c) })), ...credits.map((c) => ({ accountCode: '4000', credit: asAmount(c) }))];
+        const lines = [
+          ...debits.map((c) => ({ accountCode: '1000', debit: asAmount(c) })),
+          ...credits.map((c) => ({ accountCode: '4000', credit: asAmount(c) })),
+        ];
         const result = validateEntry({ date: '2026-02-01', lines }, [], rules);
         const balanced = BigInt(debits.reduce((a, b) => a + b, 0)) === BigInt(credits.reduce((a, b) => a + b, 0));
         expect(result.errors.map((e) => e.code)).toEqual(balanced ? [] : ['UNBALANCED']);
@@ -89,7 +142,15 @@ describe('amounts, periods and mirrors', () => {
   });
 
   it('reverses posted lines by swapping sides', () => {
-    expect(reversalLines([{ accountCode: '1000', debit: '5.00', credit: '0.00', description: 'a' }, { accountCode: '4000', debit: '0.00', credit: '5.00', description: null }], 2)).toEqual([
+    expect(
+      reversalLines(
+        [
+          { accountCode: '1000', debit: '5.00', credit: '0.00', description: 'a' },
+          { accountCode: '4000', debit: '0.00', credit: '5.00', description: null },
+        ],
+        2,
+      ),
+    ).toEqual([
       { accountCode: '1000', debit: null, credit: '5.00', description: 'a' },
       { accountCode: '4000', debit: '5.00', credit: null, description: null },
     ]);

@@ -30,8 +30,17 @@ describe('entry numbers', () => {
   });
 
   it('orders years ascending (the order counters are locked in) and summarises ranges', () => {
-    expect(countByYear(['2027-01-01', '2026-05-05', '2027-02-02'])).toEqual([{ year: 2026, count: 1 }, { year: 2027, count: 2 }]);
-    expect(numberRanges([{ year: 2027, seq: 4 }, { year: 2026, seq: 9 }, { year: 2027, seq: 3 }])).toEqual([
+    expect(countByYear(['2027-01-01', '2026-05-05', '2027-02-02'])).toEqual([
+      { year: 2026, count: 1 },
+      { year: 2027, count: 2 },
+    ]);
+    expect(
+      numberRanges([
+        { year: 2027, seq: 4 },
+        { year: 2026, seq: 9 },
+        { year: 2027, seq: 3 },
+      ]),
+    ).toEqual([
       { year: 2026, from: 'JE-2026-000009', to: 'JE-2026-000009' },
       { year: 2027, from: 'JE-2027-000003', to: 'JE-2027-000004' },
     ]);
@@ -48,7 +57,13 @@ describe('balances', () => {
   });
 
   it('puts net balances in one column and always totals equal for a balanced ledger', () => {
-    expect(trialBalance([{ accountId: 'a', debitTotal: '10', creditTotal: '10' }, { accountId: 'b', debitTotal: '5', creditTotal: '7.5' }, { accountId: 'c', debitTotal: '2.5', creditTotal: '0' }])).toEqual({
+    expect(
+      trialBalance([
+        { accountId: 'a', debitTotal: '10', creditTotal: '10' },
+        { accountId: 'b', debitTotal: '5', creditTotal: '7.5' },
+        { accountId: 'c', debitTotal: '2.5', creditTotal: '0' },
+      ]),
+    ).toEqual({
       rows: [
         { accountId: 'b', debit: '0.00', credit: '2.50' },
         { accountId: 'c', debit: '2.50', credit: '0.00' },
@@ -120,7 +135,9 @@ describe('idempotency fingerprints', () => {
 describe('new accounts', () => {
   it('checks code, name, type, flags and parent type', () => {
     expect(validateNewAccount({ code: '1010', name: 'Operating bank account', type: 'ASSET', isCash: false, isBank: true }, null)).toEqual([]);
-    expect(validateNewAccount({ code: ' 1 ', name: ' ', type: 'INCOME', isCash: true, isBank: false }, { type: 'ASSET' }).map((e) => [e.field, e.code])).toEqual([
+    expect(
+      validateNewAccount({ code: ' 1 ', name: ' ', type: 'INCOME', isCash: true, isBank: false }, { type: 'ASSET' }).map((e) => [e.field, e.code]),
+    ).toEqual([
       [['input', 'code'], 'INVALID_ACCOUNT_CODE'],
       [['input', 'name'], 'REQUIRED'],
       [['input', 'isCash'], 'NOT_A_BANK_ACCOUNT'],

@@ -1,5 +1,14 @@
 import { GraphQLError } from 'graphql';
-import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor, matchCountLimit, MAX_PAGE_SIZE, pageSize, paginate, type CursorValues } from '../../subgraphs/kit/pagination';
+import {
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  matchCountLimit,
+  MAX_PAGE_SIZE,
+  pageSize,
+  paginate,
+  type CursorValues,
+} from '../../subgraphs/kit/pagination';
 
 function codeOf(fn: () => unknown): unknown {
   try {
@@ -168,19 +177,22 @@ describe('paginate', () => {
       if (started.length === 2) release();
       await bothStarted;
     };
-    const page = await paginate<Row>({ first: 2 }, {
-      cursorShape: SHAPE,
-      fetch: async () => (await arrive('page'), rows.slice(0, 3)),
-      cursorOf: (r) => [r.at, r.id],
-      count: async () => (await arrive('count'), rows.length),
-    });
+    const page = await paginate<Row>(
+      { first: 2 },
+      {
+        cursorShape: SHAPE,
+        fetch: async () => (await arrive('page'), rows.slice(0, 3)),
+        cursorOf: (r) => [r.at, r.id],
+        count: async () => (await arrive('count'), rows.length),
+      },
+    );
     const [edges, total] = await Promise.all([page.edges(), page.totalCount()]);
     expect(started.sort()).toEqual(['count', 'page']);
     expect(edges).toHaveLength(2);
     expect(total).toBe(7);
   });
 
-  it('answers matchCount with the store\'s capped count, or caps the full count when the list has none', async () => {
+  it("answers matchCount with the store's capped count, or caps the full count when the list has none", async () => {
     const countUpTo = jest.fn(async (limit: number) => ({ count: Math.min(rows.length, limit), exact: rows.length <= limit }));
     const page = await paginate({ first: 3 }, { ...options([]), countUpTo });
     expect(await page.matchCount({})).toEqual({ count: 7, exact: true });

@@ -14,7 +14,9 @@ describe('mergeResolvers', () => {
   });
 
   it('refuses a field resolved in two area files instead of letting the later one win', () => {
-    expect(() => mergeResolvers<Record<string, object>>({ Asset: { tag: () => 'a' } }, { Asset: { tag: () => 'b' } })).toThrow('Asset.tag is resolved in two area files');
+    expect(() => mergeResolvers<Record<string, object>>({ Asset: { tag: () => 'a' } }, { Asset: { tag: () => 'b' } })).toThrow(
+      'Asset.tag is resolved in two area files',
+    );
     expect(() => mergeResolvers<Record<string, object>>({ Decimal: DecimalScalar })).toThrow('scalar Decimal is resolved twice');
   });
 });

@@ -29,7 +29,26 @@ describe('Decimal', () => {
   });
 
   it('refuses strings that are not plain decimals', () => {
-    for (const v of ['', ' 1', '1 ', '1e5', '0x10', '01', '+1', '1.', '.5', '1.0000001', '1,5', 'NaN', 'Infinity', '1234567890123456789', null, undefined, {}, []]) {
+    for (const v of [
+      '',
+      ' 1',
+      '1 ',
+      '1e5',
+      '0x10',
+      '01',
+      '+1',
+      '1.',
+      '.5',
+      '1.0000001',
+      '1,5',
+      'NaN',
+      'Infinity',
+      '1234567890123456789',
+      null,
+      undefined,
+      {},
+      [],
+    ]) {
       refusedValue(DecimalScalar, v);
     }
   });
@@ -48,7 +67,21 @@ describe('Date', () => {
   });
 
   it('refuses dates that do not exist and other shapes', () => {
-    for (const v of ['2026-02-30', '2026-02-29', '1900-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-01-00', '2026-1-5', '26-01-05', '2026-01-05T00:00:00Z', '', 20260105, null]) {
+    for (const v of [
+      '2026-02-30',
+      '2026-02-29',
+      '1900-02-29',
+      '2026-04-31',
+      '2026-13-01',
+      '2026-00-10',
+      '2026-01-00',
+      '2026-1-5',
+      '26-01-05',
+      '2026-01-05T00:00:00Z',
+      '',
+      20260105,
+      null,
+    ]) {
       refusedValue(DateScalar, v);
     }
     expect(isCalendarDate('2026-02-30')).toBe(false);
@@ -71,7 +104,17 @@ describe('DateTime', () => {
   });
 
   it('refuses instants without a zone, impossible times and non-strings', () => {
-    for (const v of ['2026-01-05T09:30:00', '2026-01-05', '2026-01-05 09:30:00Z', '2026-01-05T25:00:00Z', '2026-01-05T09:60:00Z', '2026-13-05T09:30:00Z', 'yesterday', 1767605400000, null]) {
+    for (const v of [
+      '2026-01-05T09:30:00',
+      '2026-01-05',
+      '2026-01-05 09:30:00Z',
+      '2026-01-05T25:00:00Z',
+      '2026-01-05T09:60:00Z',
+      '2026-13-05T09:30:00Z',
+      'yesterday',
+      1767605400000,
+      null,
+    ]) {
       refusedValue(DateTimeScalar, v);
     }
   });

@@ -1,5 +1,16 @@
 import { PostgresQueryCompiler } from 'kysely';
-import { containsPattern, isSubstringTerm, MAX_SEARCH_LENGTH, searchTerm, prefixRange, sharingTotal, splitTotal, startsWith, type ListedPage, type Planned } from '../../subgraphs/kit/search';
+import {
+  containsPattern,
+  isSubstringTerm,
+  MAX_SEARCH_LENGTH,
+  searchTerm,
+  prefixRange,
+  sharingTotal,
+  splitTotal,
+  startsWith,
+  type ListedPage,
+  type Planned,
+} from '../../subgraphs/kit/search';
 
 describe('search patterns', () => {
   it('lower-case the term and escape LIKE wildcards', () => {
@@ -26,7 +37,9 @@ describe('search patterns', () => {
     expect(searchTerm('   ')).toBeNull();
     expect(searchTerm(null)).toBeNull();
     expect(searchTerm('x'.repeat(MAX_SEARCH_LENGTH))).toHaveLength(MAX_SEARCH_LENGTH);
-    expect(() => searchTerm('x'.repeat(MAX_SEARCH_LENGTH + 1))).toThrow(expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.search' }) }));
+    expect(() => searchTerm('x'.repeat(MAX_SEARCH_LENGTH + 1))).toThrow(
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'filter.search' }) }),
+    );
   });
 
   it('match three characters or more anywhere, shorter terms as prefixes', () => {
@@ -38,7 +51,15 @@ describe('search patterns', () => {
 
 describe('splitTotal', () => {
   it('takes the window count off the rows', () => {
-    expect(splitTotal([{ id: 'a', total_matches: '7' }, { id: 'b', total_matches: '7' }], true)).toEqual({ rows: [{ id: 'a' }, { id: 'b' }], total: 7 });
+    expect(
+      splitTotal(
+        [
+          { id: 'a', total_matches: '7' },
+          { id: 'b', total_matches: '7' },
+        ],
+        true,
+      ),
+    ).toEqual({ rows: [{ id: 'a' }, { id: 'b' }], total: 7 });
   });
 
   it('knows an empty first page means none, and an empty later page means nothing', () => {
@@ -57,11 +78,13 @@ describe('sharingTotal', () => {
     return { list, count, upTo, shared: sharingTotal(list, count, upTo) };
   }
 
-  it('takes the page statement\'s total, whether totalCount is asked for before or after the page', async () => {
+  it("takes the page statement's total, whether totalCount is asked for before or after the page", async () => {
     for (const countFirst of [true, false]) {
       const { count, shared } = setup({ rows: ['a', 'b'], total: 7 });
       // As GraphQL calls sibling fields: one after the other in the same tick.
-      const [total, rows] = countFirst ? await Promise.all([shared.count(), shared.fetch(page)]) : (await Promise.all([shared.fetch(page), shared.count()])).reverse();
+      const [total, rows] = countFirst
+        ? await Promise.all([shared.count(), shared.fetch(page)])
+        : (await Promise.all([shared.fetch(page), shared.count()])).reverse();
       expect(rows).toEqual(['a', 'b']);
       expect(total).toBe(7);
       expect(count).not.toHaveBeenCalled();
@@ -97,13 +120,17 @@ describe('sharingTotal', () => {
 
   it('counts on its own when a fetch fails before it says its plan', async () => {
     const count = jest.fn(async () => 5);
-    const shared = sharingTotal(async () => Promise.reject(new Error('down')), count, async () => ({ count: 0, exact: true }));
+    const shared = sharingTotal(
+      async () => Promise.reject(new Error('down')),
+      count,
+      async () => ({ count: 0, exact: true }),
+    );
     const [fetched, counted] = await Promise.allSettled([shared.fetch(page), shared.count()]);
     expect(fetched.status).toBe('rejected');
     expect(counted).toEqual({ status: 'fulfilled', value: 5 });
   });
 
-  it('answers matchCount from the page statement\'s total too, capped at the limit', async () => {
+  it("answers matchCount from the page statement's total too, capped at the limit", async () => {
     const sorted = setup({ rows: ['a'], total: 7 });
     const [, atMostFive, atMostTen] = await Promise.all([sorted.shared.fetch(page), sorted.shared.countUpTo(5), sorted.shared.countUpTo(10)]);
     expect(atMostFive).toEqual({ count: 5, exact: false });

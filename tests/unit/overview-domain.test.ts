@@ -16,7 +16,8 @@ const eur = (amount: string) => ({ amount, currency: 'EUR' });
 
 describe('assets: declining balance in integer cents', () => {
   /** asOf on which exactly `periods` months of a schedule starting in January 2020 are booked. */
-  const asOfAfter = (periods: number) => (periods === 0 ? '2020-01-14' : monthEnd({ year: 2020 + Math.floor((periods - 1) / 12), month: ((periods - 1) % 12) + 1 }));
+  const asOfAfter = (periods: number) =>
+    periods === 0 ? '2020-01-14' : monthEnd({ year: 2020 + Math.floor((periods - 1) / 12), month: ((periods - 1) % 12) + 1 });
   const cents = (amount: string) => Math.round(Number(amount) * 100);
 
   it('matches the decimal.js schedule to the cent for any terms and months', () => {
@@ -30,9 +31,18 @@ describe('assets: declining balance in integer cents', () => {
         (costCents, salvageShare, life, p1, p2) => {
           const salvageCents = Math.floor(costCents * salvageShare);
           const toAmount = (c: number) => `${Math.trunc(c / 100)}.${String(c % 100).padStart(2, '0')}`;
-          const terms: DepreciationTerms = { acquisitionDate: '2020-01-15', cost: toAmount(costCents), salvage: toAmount(salvageCents), usefulLifeMonths: life, method: 'DECLINING_BALANCE' };
+          const terms: DepreciationTerms = {
+            acquisitionDate: '2020-01-15',
+            cost: toAmount(costCents),
+            salvage: toAmount(salvageCents),
+            usefulLifeMonths: life,
+            method: 'DECLINING_BALANCE',
+          };
           const [a1, a2] = assets.decliningBalanceAccumulatedCents(costCents, salvageCents, life, [p1, p2]);
-          expect([a1, a2]).toEqual([cents(accumulatedDepreciationAsOf(terms, asOfAfter(Math.min(p1, life)))), cents(accumulatedDepreciationAsOf(terms, asOfAfter(Math.min(p2, life))))]);
+          expect([a1, a2]).toEqual([
+            cents(accumulatedDepreciationAsOf(terms, asOfAfter(Math.min(p1, life)))),
+            cents(accumulatedDepreciationAsOf(terms, asOfAfter(Math.min(p2, life)))),
+          ]);
         },
       ),
       { numRuns: 300 },
@@ -44,7 +54,6 @@ describe('assets: declining balance in integer cents', () => {
     // then straight line takes over: 250.00 ÷ 2 = 125.00, and the last month brings it to 0.
     expect(assets.decliningBalanceAccumulatedCents(100_000, 0, 4, [0, 1, 2, 3, 4, 9])).toEqual([0, 50_000, 75_000, 87_500, 100_000, 100_000]);
   });
-
 });
 
 describe('assets: register totals', () => {
@@ -63,20 +72,36 @@ describe('assets: register totals', () => {
   });
 
   it('keeps a currency with only disposed assets out of the book value', () => {
-    const totals = assets.registerTotals([{ currency: 'USD', onBooksAssets: 0, bookValueCents: '0', depreciationYearToDateCents: '1000' }, { currency: 'EUR', onBooksAssets: 1, bookValueCents: '500', depreciationYearToDateCents: '100' }], []);
+    const totals = assets.registerTotals(
+      [
+        { currency: 'USD', onBooksAssets: 0, bookValueCents: '0', depreciationYearToDateCents: '1000' },
+        { currency: 'EUR', onBooksAssets: 1, bookValueCents: '500', depreciationYearToDateCents: '100' },
+      ],
+      [],
+    );
     expect(assets.singleCurrencyTotal(totals.bookValue)).toEqual(eur('5.00'));
     expect(assets.singleCurrencyTotal(totals.depreciationYearToDate)).toBeNull();
   });
 
   it('is exact beyond 2^53 cents', () => {
-    const totals = assets.registerTotals([], [{ currency: 'EUR', costCents: 9_999_999_999_999, salvageCents: 0, life: 12, onBooks: true, periodsBeforeYear: 0, periodsToDate: 0, assets: 1_000_000 }]);
+    const totals = assets.registerTotals(
+      [],
+      [{ currency: 'EUR', costCents: 9_999_999_999_999, salvageCents: 0, life: 12, onBooks: true, periodsBeforeYear: 0, periodsToDate: 0, assets: 1_000_000 }],
+    );
     expect(totals.bookValue.get('EUR')!.toFixed(2)).toBe('99999999999990000.00');
   });
 
   it('is zero euros for an empty register and null for several currencies', () => {
     expect(assets.singleCurrencyTotal(new Map())).toEqual(eur('0.00'));
     expect(assets.singleCurrencyTotal(new Map([['EUR', new D('1.5')]]))).toEqual(eur('1.50'));
-    expect(assets.singleCurrencyTotal(new Map([['EUR', new D(1)], ['USD', new D(2)]]))).toBeNull();
+    expect(
+      assets.singleCurrencyTotal(
+        new Map([
+          ['EUR', new D(1)],
+          ['USD', new D(2)],
+        ]),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -115,7 +140,11 @@ describe('payroll', () => {
 
   it('knows every expense account it posted to or will post to, payables left out', () => {
     const accounts = payroll.payrollExpenseAccounts({
-      current: terms('6000', '6100', [{ kind: 'EARNING', accountCode: '6050' }, { kind: 'EARNING', accountCode: null }, { kind: 'DEDUCTION', accountCode: '2400' }]),
+      current: terms('6000', '6100', [
+        { kind: 'EARNING', accountCode: '6050' },
+        { kind: 'EARNING', accountCode: null },
+        { kind: 'DEDUCTION', accountCode: '2400' },
+      ]),
       posted: [terms('6010', '6100'), terms('6000', '6100')],
     });
     expect(accounts).toEqual(['6000', '6010', '6050', '6100']);
@@ -148,17 +177,39 @@ describe('payroll', () => {
   it('totals in one currency, zero in the settings currency when nothing is posted', () => {
     expect(payroll.singleCurrencyTotal([], 'EUR')).toEqual(eur('0.00'));
     expect(payroll.singleCurrencyTotal([{ currency: 'EUR', amount: '8910.00' }], 'EUR')).toEqual(eur('8910.00'));
-    expect(payroll.singleCurrencyTotal([{ currency: 'EUR', amount: '1.00' }, { currency: 'USD', amount: '1.00' }], 'EUR')).toBeNull();
+    expect(
+      payroll.singleCurrencyTotal(
+        [
+          { currency: 'EUR', amount: '1.00' },
+          { currency: 'USD', amount: '1.00' },
+        ],
+        'EUR',
+      ),
+    ).toBeNull();
   });
 });
 
 describe('finance', () => {
   const account = (code: string, type: AccountLedger['type'], net: string, extra: Partial<AccountLedger> = {}): AccountLedger => ({
-    id: `id-${code}`, code, type, parentId: null, isCash: false, isBank: false, hasBankTransactions: false, net, netYearToDate: net, ...extra,
+    id: `id-${code}`,
+    code,
+    type,
+    parentId: null,
+    isCash: false,
+    isBank: false,
+    hasBankTransactions: false,
+    net,
+    netYearToDate: net,
+    ...extra,
   });
 
   it('counts flagged cash and bank accounts and any account holding bank transactions as cash', () => {
-    const chart = [account('1000', 'ASSET', '10.00', { isCash: true }), account('1100', 'ASSET', '20.00', { isBank: true }), account('1010', 'ASSET', '500.00', { hasBankTransactions: true }), account('1200', 'ASSET', '7.00')];
+    const chart = [
+      account('1000', 'ASSET', '10.00', { isCash: true }),
+      account('1100', 'ASSET', '20.00', { isBank: true }),
+      account('1010', 'ASSET', '500.00', { hasBankTransactions: true }),
+      account('1200', 'ASSET', '7.00'),
+    ];
     expect(chart.filter(isCashAccount).map((a) => a.code)).toEqual(['1000', '1100', '1010']);
     expect(ledgerFigures(chart).cash.toFixed(2)).toBe('530.00');
   });
@@ -171,7 +222,11 @@ describe('finance', () => {
       account('1511', 'ASSET', '100.00', { parentId: 'id-1510' }),
       account('1600', 'ASSET', '999.00'),
     ];
-    expect(accountSubtree(chart, '1500').map((a) => a.code).sort()).toEqual(['1500', '1510', '1511', '1590']);
+    expect(
+      accountSubtree(chart, '1500')
+        .map((a) => a.code)
+        .sort(),
+    ).toEqual(['1500', '1510', '1511', '1590']);
     expect(ledgerFigures(chart).fixedAssets.toFixed(2)).toBe('4700.00');
     expect(ledgerFigures([account('1600', 'ASSET', '1.00')]).fixedAssets.toFixed(2)).toBe('0.00');
   });

@@ -74,7 +74,10 @@ describe('payslip maths against hand-computed payslips', () => {
 
   it('a salary change on 16 April pays each contract for its own days', () => {
     const who = employment({
-      contracts: [contract({ contractId: 'new', startDate: '2026-04-16', baseSalary: '3600.00' }), contract({ contractId: 'old', endDate: '2026-04-15', baseSalary: '3000.00' })],
+      contracts: [
+        contract({ contractId: 'new', startDate: '2026-04-16', baseSalary: '3600.00' }),
+        contract({ contractId: 'old', endDate: '2026-04-15', baseSalary: '3000.00' }),
+      ],
     });
     const p = payslip(april, who);
     // 3000 × 15/30 = 1500.00 and 3600 × 15/30 = 1800.00.
@@ -126,7 +129,10 @@ describe('payslip maths against hand-computed payslips', () => {
   });
 
   it('never lets net go negative: a deduction larger than what is left is capped', () => {
-    const greedy: PayrollTerms = { ...terms, components: [{ code: 'LOAN', name: 'Loan repayment', kind: 'DEDUCTION', amount: '5000.00', accountCode: '2400' }] };
+    const greedy: PayrollTerms = {
+      ...terms,
+      components: [{ code: 'LOAN', name: 'Loan repayment', kind: 'DEDUCTION', amount: '5000.00', accountCode: '2400' }],
+    };
     const p = payslip(january, employment({ contracts: [contract({ baseSalary: '1000.00' })] }), greedy);
     // 1000 − 110.00 − 178.00 leaves 712.00, all of which the loan takes.
     expect(amounts(p)!.find(([, code]) => code === 'LOAN')).toEqual(['DEDUCTION', 'LOAN', '712.00']);
@@ -151,7 +157,15 @@ describe('who is paid in a period', () => {
   it('a run sums its payslips exactly and refuses contracts in another currency', () => {
     const run = calculatePayRun(
       january,
-      [employment(), employment({ employeeId: 'e2', employeeNumber: 'EMP-000002', hireDate: '2026-01-05', contracts: [contract({ contractId: 'c2', startDate: '2026-01-05' })] })],
+      [
+        employment(),
+        employment({
+          employeeId: 'e2',
+          employeeNumber: 'EMP-000002',
+          hireDate: '2026-01-05',
+          contracts: [contract({ contractId: 'c2', startDate: '2026-01-05' })],
+        }),
+      ],
       terms,
     );
     expect(run.ok && run.totals).toEqual({ gross: '7858.06', deductions: '2263.12', net: '5594.94', employerCost: '9724.35' });

@@ -44,8 +44,8 @@ describe('payroll settings changes', () => {
     const next = applySettingsChange(current, { incomeTaxRate: '0.250000', accounts: { salaryExpense: '6010', netPayPayable: null } });
     expect(next).toEqual({ ...current, incomeTaxRate: '0.25', accounts: { ...current.accounts, salaryExpense: '6010' } });
     expect(applySettingsChange(current, { components: [] }).components).toEqual([]);
-    expect(applySettingsChange(current, { components: [{ code: 'CAR', name: 'Car', kind: 'EARNING', amount: '300', accountCode: '6050' }] }).components).toEqual([
-      { code: 'CAR', name: 'Car', kind: 'EARNING', amount: '300.00', accountCode: '6050' },
-    ]);
+    expect(
+      applySettingsChange(current, { components: [{ code: 'CAR', name: 'Car', kind: 'EARNING', amount: '300', accountCode: '6050' }] }).components,
+    ).toEqual([{ code: 'CAR', name: 'Car', kind: 'EARNING', amount: '300.00', accountCode: '6050' }]);
   });
 });

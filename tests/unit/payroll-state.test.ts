@@ -30,6 +30,9 @@ describe('pay run state machine', () => {
       expect(transition('CANCELLED', action).allowed).toBe(false);
     }
     expect(transition('DRAFT', 'post')).toEqual({ allowed: false, reason: 'The pay run is DRAFT: it cannot be posted; only APPROVED runs can' });
-    expect(transition('APPROVED', 'calculate')).toEqual({ allowed: false, reason: 'The pay run is APPROVED: it cannot be calculated; only DRAFT or CALCULATED runs can' });
+    expect(transition('APPROVED', 'calculate')).toEqual({
+      allowed: false,
+      reason: 'The pay run is APPROVED: it cannot be calculated; only DRAFT or CALCULATED runs can',
+    });
   });
 });

@@ -17,7 +17,14 @@ const companyContext: TenantContext = {
   requestId: 'req-1',
   kind: 'STANDARD',
   keyId: '7d7a3c55-0a43-4d8f-9f59-6c4c1e0c2f11',
-  tenant: { id: 'tenant-1', slug: 'acme', companyId: 'company-1', database: 'fluxo_tenant_acme_1', shard: 'default', companyModules: ['ASSETS', 'EMPLOYEES', 'FINANCE'] },
+  tenant: {
+    id: 'tenant-1',
+    slug: 'acme',
+    companyId: 'company-1',
+    database: 'fluxo_tenant_acme_1',
+    shard: 'default',
+    companyModules: ['ASSETS', 'EMPLOYEES', 'FINANCE'],
+  },
   modules: ['ASSETS', 'FINANCE'],
 };
 

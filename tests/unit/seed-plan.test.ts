@@ -29,7 +29,7 @@ describe('the seed plans', () => {
     expect(staff(11, 3).map((p) => p.department)).toEqual(['Executive Office', 'Engineering', 'Sales']);
   });
 
-  it('keep each person\'s story in date order: contracts back to back, promotion and termination after them', () => {
+  it("keep each person's story in date order: contracts back to back, promotion and termination after them", () => {
     for (const p of staff(5, 400)) {
       expect(p.contracts[0]!.startDate).toBe(p.hireDate);
       for (let i = 1; i < p.contracts.length; i += 1) expect(p.contracts[i]!.startDate > p.contracts[i - 1]!.endDate!).toBe(true);
@@ -50,7 +50,7 @@ describe('the seed plans', () => {
     expect(plan.map((p) => p.email).filter((e) => staff(2, 20).some((q) => q.email === e))).toEqual([]);
   });
 
-  it('replay each asset\'s custody in date order, leaving about 70% held and a few disposed', () => {
+  it("replay each asset's custody in date order, leaving about 70% held and a few disposed", () => {
     const plan = assets(6, 2000);
     expect(new Set(plan.map((a) => a.tag)).size).toBe(2000);
     expect(plan.map((a) => a.tag)).not.toContain('LAP-000003');

@@ -39,9 +39,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER asset_status_tally_insert AFTER INSERT ON assets.asset REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(db);
-  await sql`CREATE TRIGGER asset_status_tally_update AFTER UPDATE ON assets.asset REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(db);
-  await sql`CREATE TRIGGER asset_status_tally_delete AFTER DELETE ON assets.asset REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(db);
+  await sql`CREATE TRIGGER asset_status_tally_insert AFTER INSERT ON assets.asset REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER asset_status_tally_update AFTER UPDATE ON assets.asset REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER asset_status_tally_delete AFTER DELETE ON assets.asset REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION assets.tally_asset_statuses()`.execute(
+    db,
+  );
   // TRUNCATE has no transition tables; it empties the tally instead.
   await sql`
     CREATE FUNCTION assets.reset_asset_status_tally() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -49,7 +55,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       UPDATE assets.asset_status_count SET assets = 0;
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER asset_status_tally_truncate AFTER TRUNCATE ON assets.asset FOR EACH STATEMENT EXECUTE FUNCTION assets.reset_asset_status_tally()`.execute(db);
+  await sql`CREATE TRIGGER asset_status_tally_truncate AFTER TRUNCATE ON assets.asset FOR EACH STATEMENT EXECUTE FUNCTION assets.reset_asset_status_tally()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

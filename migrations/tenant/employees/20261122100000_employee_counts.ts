@@ -49,9 +49,15 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER employee_tally_insert AFTER INSERT ON employees.employee REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(db);
-  await sql`CREATE TRIGGER employee_tally_update AFTER UPDATE ON employees.employee REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(db);
-  await sql`CREATE TRIGGER employee_tally_delete AFTER DELETE ON employees.employee REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(db);
+  await sql`CREATE TRIGGER employee_tally_insert AFTER INSERT ON employees.employee REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER employee_tally_update AFTER UPDATE ON employees.employee REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER employee_tally_delete AFTER DELETE ON employees.employee REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION employees.tally_employees()`.execute(
+    db,
+  );
   // TRUNCATE has no transition tables; it empties the tally instead.
   await sql`
     CREATE FUNCTION employees.reset_employee_tally() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -59,7 +65,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       DELETE FROM employees.employee_count;
       RETURN NULL;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER employee_tally_truncate AFTER TRUNCATE ON employees.employee FOR EACH STATEMENT EXECUTE FUNCTION employees.reset_employee_tally()`.execute(db);
+  await sql`CREATE TRIGGER employee_tally_truncate AFTER TRUNCATE ON employees.employee FOR EACH STATEMENT EXECUTE FUNCTION employees.reset_employee_tally()`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

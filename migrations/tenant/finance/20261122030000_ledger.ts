@@ -124,8 +124,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     BEGIN
       RAISE EXCEPTION 'the ledger is append-only: posted journal lines and entries cannot be changed or deleted; post a reversal instead' USING ERRCODE = 'FN002';
     END $$`.execute(db);
-  await sql`CREATE TRIGGER journal_line_immutable BEFORE UPDATE OR DELETE ON finance.journal_line FOR EACH ROW EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(db);
-  await sql`CREATE TRIGGER journal_line_no_truncate BEFORE TRUNCATE ON finance.journal_line FOR EACH STATEMENT EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(db);
+  await sql`CREATE TRIGGER journal_line_immutable BEFORE UPDATE OR DELETE ON finance.journal_line FOR EACH ROW EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER journal_line_no_truncate BEFORE TRUNCATE ON finance.journal_line FOR EACH STATEMENT EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(
+    db,
+  );
 
   // An entry changes once, POSTED → REVERSED, and only after its reversal exists.
   await sql`
@@ -146,8 +150,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER journal_entry_guard BEFORE UPDATE OR DELETE ON finance.journal_entry FOR EACH ROW EXECUTE FUNCTION finance.guard_entry_change()`.execute(db);
-  await sql`CREATE TRIGGER journal_entry_no_truncate BEFORE TRUNCATE ON finance.journal_entry FOR EACH STATEMENT EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(db);
+  await sql`CREATE TRIGGER journal_entry_guard BEFORE UPDATE OR DELETE ON finance.journal_entry FOR EACH ROW EXECUTE FUNCTION finance.guard_entry_change()`.execute(
+    db,
+  );
+  await sql`CREATE TRIGGER journal_entry_no_truncate BEFORE TRUNCATE ON finance.journal_entry FOR EACH STATEMENT EXECUTE FUNCTION finance.refuse_ledger_change()`.execute(
+    db,
+  );
 
   // Closed periods take no entries. The settings row is share-locked until
   // commit, so a concurrent close waits for this posting (and a posting that
@@ -207,7 +215,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER account_daily_balance_guard BEFORE INSERT OR UPDATE OR DELETE ON finance.account_daily_balance FOR EACH ROW EXECUTE FUNCTION finance.guard_daily_balance()`.execute(db);
+  await sql`CREATE TRIGGER account_daily_balance_guard BEFORE INSERT OR UPDATE OR DELETE ON finance.account_daily_balance FOR EACH ROW EXECUTE FUNCTION finance.guard_daily_balance()`.execute(
+    db,
+  );
 
   // Σdebit = Σcredit and at least two lines, checked at commit for every new
   // entry, so an entry may be built in several statements but never committed
@@ -235,6 +245,10 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`DROP TABLE IF EXISTS finance.account_daily_balance, finance.journal_line, finance.journal_entry, finance.entry_number_counter, finance.account, finance.settings`.execute(db);
-  await sql`DROP FUNCTION IF EXISTS finance.guard_settings(), finance.refuse_ledger_change(), finance.guard_entry_change(), finance.refuse_closed_period(), finance.record_lines(), finance.guard_daily_balance(), finance.assert_entry_balanced()`.execute(db);
+  await sql`DROP TABLE IF EXISTS finance.account_daily_balance, finance.journal_line, finance.journal_entry, finance.entry_number_counter, finance.account, finance.settings`.execute(
+    db,
+  );
+  await sql`DROP FUNCTION IF EXISTS finance.guard_settings(), finance.refuse_ledger_change(), finance.guard_entry_change(), finance.refuse_closed_period(), finance.record_lines(), finance.guard_daily_balance(), finance.assert_entry_balanced()`.execute(
+    db,
+  );
 }

@@ -24,7 +24,16 @@ const DEFAULT_CHART: ReadonlyArray<{ code: string; name: string; type: string; c
 export async function up(db: Kysely<any>): Promise<void> {
   await db
     .insertInto('finance.account')
-    .values(DEFAULT_CHART.map((a) => ({ code: a.code, name: a.name, type: a.type, is_cash: a.cash ?? false, is_bank: a.bank ?? false, is_contra: a.contra ?? false })))
+    .values(
+      DEFAULT_CHART.map((a) => ({
+        code: a.code,
+        name: a.name,
+        type: a.type,
+        is_cash: a.cash ?? false,
+        is_bank: a.bank ?? false,
+        is_contra: a.contra ?? false,
+      })),
+    )
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
   // Accumulated depreciation is shown under fixed assets.
@@ -34,7 +43,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db
     .deleteFrom('finance.account')
-    .where('code', 'in', DEFAULT_CHART.map((a) => a.code))
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('finance.journal_line').select('entry_id').whereRef('finance.journal_line.account_id', '=', 'finance.account.id'))))
+    .where(
+      'code',
+      'in',
+      DEFAULT_CHART.map((a) => a.code),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('finance.journal_line').select('entry_id').whereRef('finance.journal_line.account_id', '=', 'finance.account.id'))),
+    )
     .execute();
 }

@@ -58,7 +58,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       END IF;
       RETURN NEW;
     END $$`.execute(db);
-  await sql`CREATE TRIGGER reconciliation_match_guard BEFORE INSERT OR UPDATE OR DELETE ON finance.reconciliation_match FOR EACH ROW EXECUTE FUNCTION finance.refuse_match_on_completed()`.execute(db);
+  await sql`CREATE TRIGGER reconciliation_match_guard BEFORE INSERT OR UPDATE OR DELETE ON finance.reconciliation_match FOR EACH ROW EXECUTE FUNCTION finance.refuse_match_on_completed()`.execute(
+    db,
+  );
 
   // key → what the first request asked (SHA-256 of its canonical input) and what it produced.
   await sql`

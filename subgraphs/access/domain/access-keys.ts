@@ -46,7 +46,9 @@ export function validateIssueKey(input: IssueKeyInput, companyModules: readonly 
   if (issuer) {
     const beyond = modules.filter((m) => companyModules.includes(m) && !issuer.modules.includes(m));
     if (beyond.length > 0) {
-      errors.push(userError('input.modules', `The calling key does not grant ${beyond.join(', ')}, so it cannot grant it to another key`, 'MODULE_NOT_GRANTED'));
+      errors.push(
+        userError('input.modules', `The calling key does not grant ${beyond.join(', ')}, so it cannot grant it to another key`, 'MODULE_NOT_GRANTED'),
+      );
     }
     if (!kindWithin(input.kind, issuer.kind)) {
       errors.push(userError('input.kind', `A ${issuer.kind} key cannot issue a ${input.kind} key`, 'KIND_NOT_GRANTED'));

@@ -18,10 +18,7 @@ export interface ValidSubscriptionRequest {
 }
 
 /** Checks a request against the plan (already looked up, or null when none was asked for). */
-export function validateSubscriptionRequest(
-  input: SubscriptionRequestInput,
-  plan: PlanRow | null | undefined,
-): Validated<ValidSubscriptionRequest> {
+export function validateSubscriptionRequest(input: SubscriptionRequestInput, plan: PlanRow | null | undefined): Validated<ValidSubscriptionRequest> {
   const errors: UserError[] = [];
   const companyName = input.companyName.trim();
   const contactEmail = input.contactEmail.trim().toLowerCase();

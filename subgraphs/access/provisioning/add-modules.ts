@@ -39,7 +39,7 @@ export async function addCompanyModules(unlocked: AccessDeps, companyId: string,
     const company = await findCompany(deps.controlPlane, companyId);
     if (!company) failWith('input.companyId', `No company ${companyId}`, 'NOT_FOUND');
     const tenant = await findTenantByCompany(deps.controlPlane, companyId);
-    if (!tenant || tenant.status !== 'ACTIVE') failWith('input.companyId', 'The company\'s tenant is not provisioned yet', 'TENANT_NOT_READY');
+    if (!tenant || tenant.status !== 'ACTIVE') failWith('input.companyId', "The company's tenant is not provisioned yet", 'TENANT_NOT_READY');
     const added = modules.filter((m) => !company.modules.includes(m));
     if (added.length === 0) return company;
     let versions: Record<string, string | null>;

@@ -77,8 +77,18 @@ async function completeApproval(
     const request = await markApproved(trx, requestId, actorLabel(actor));
     const activeTenant = await recordTenantState(trx, tenant.id, { status: 'ACTIVE', versions, lastError: null });
     actor.audit({ entity: 'subscription_request', entityId: request.id, before: { status: 'PENDING' }, after: { status: 'APPROVED' } });
-    actor.audit({ operation: 'createCompany', entity: 'company', entityId: company.id, after: { slug: company.slug, name: company.name, modules: company.modules } });
-    actor.audit({ operation: 'provisionTenant', entity: 'tenant', entityId: activeTenant.id, after: { database: activeTenant.database_name, shard: activeTenant.shard, versions } });
+    actor.audit({
+      operation: 'createCompany',
+      entity: 'company',
+      entityId: company.id,
+      after: { slug: company.slug, name: company.name, modules: company.modules },
+    });
+    actor.audit({
+      operation: 'provisionTenant',
+      entity: 'tenant',
+      entityId: activeTenant.id,
+      after: { database: activeTenant.database_name, shard: activeTenant.shard, versions },
+    });
     actor.audit({ operation: 'issueAccessKey', entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) });
     return { request, company, accessKey, secret: key.secret };
   });
@@ -106,7 +116,11 @@ export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId
       deps.logger.error({ err: error, requestId, tenant: tenant.database_name }, 'tenant provisioning failed');
       await recordTenantState(deps.controlPlane, tenant.id, { lastError: message }).catch(() => undefined);
       throw new UserErrorsException([
-        userError(null, 'Provisioning the tenant database did not complete; the request is still pending and approving it again resumes the work', 'PROVISIONING_FAILED'),
+        userError(
+          null,
+          'Provisioning the tenant database did not complete; the request is still pending and approving it again resumes the work',
+          'PROVISIONING_FAILED',
+        ),
       ]);
     }
     return completeApproval(deps, requestId, company, tenant, versions, actor);

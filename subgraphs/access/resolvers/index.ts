@@ -8,4 +8,11 @@ import { planResolvers } from './plans';
 import { subscriptionRequestResolvers } from './subscription-requests';
 
 /** The access subgraph's resolvers, merged type by type from the area files. */
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(planResolvers, subscriptionRequestResolvers, companyResolvers, accessKeyResolvers, meResolvers, overviewResolvers);
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  planResolvers,
+  subscriptionRequestResolvers,
+  companyResolvers,
+  accessKeyResolvers,
+  meResolvers,
+  overviewResolvers,
+);

@@ -17,7 +17,11 @@ export interface IssueAccessKeyInput extends IssueKeyInput {
   issuer: IssuingKey | null;
 }
 
-export async function issueAccessKey(trx: ControlPlaneTransaction, input: IssueAccessKeyInput, actor: Actor): Promise<{ accessKey: AccessKeyRow; secret: string }> {
+export async function issueAccessKey(
+  trx: ControlPlaneTransaction,
+  input: IssueAccessKeyInput,
+  actor: Actor,
+): Promise<{ accessKey: AccessKeyRow; secret: string }> {
   const company = await findCompany(trx, input.companyId);
   if (!company) failWith('input.companyId', `No company ${input.companyId}`, 'NOT_FOUND');
   refuseInvalid(validateIssueKey(input, company.modules, input.issuer));
@@ -58,7 +62,11 @@ export interface RevocationInput {
  * Revokes a key, and with `includeDescendants` every still-valid key issued
  * from it; the control plane's trigger tells every gateway to forget each one.
  */
-export async function revokeAccessKey(trx: ControlPlaneTransaction, input: RevocationInput, actor: Actor): Promise<{ accessKey: AccessKeyRow; revokedDescendants: AccessKeyRow[] }> {
+export async function revokeAccessKey(
+  trx: ControlPlaneTransaction,
+  input: RevocationInput,
+  actor: Actor,
+): Promise<{ accessKey: AccessKeyRow; revokedDescendants: AccessKeyRow[] }> {
   const { key } = input;
   const revoked = await markRevoked(trx, key.id, actorLabel(actor));
   if (!revoked) failWith('input.accessKeyId', 'This key is already revoked', 'ALREADY_REVOKED');

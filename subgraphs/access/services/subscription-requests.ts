@@ -9,7 +9,11 @@ import { findCompanyByRequest } from '../store/companies';
 import { findPlan } from '../store/plans';
 import { findSubscriptionRequest, insertSubscriptionRequest, markRejected } from '../store/subscription-requests';
 
-export async function requestSubscription(trx: ControlPlaneTransaction, input: SubscriptionRequestInput, actor: Actor): Promise<{ request: SubscriptionRequestRow }> {
+export async function requestSubscription(
+  trx: ControlPlaneTransaction,
+  input: SubscriptionRequestInput,
+  actor: Actor,
+): Promise<{ request: SubscriptionRequestRow }> {
   const plan = input.planCode ? await findPlan(trx, input.planCode) : null;
   const valid = validOrRefuse(validateSubscriptionRequest(input, plan));
   const request = await insertSubscriptionRequest(trx, {
@@ -27,7 +31,11 @@ export interface RejectionInput {
   reason?: string | null;
 }
 
-export async function rejectSubscriptionRequest(trx: ControlPlaneTransaction, input: RejectionInput, actor: Actor): Promise<{ request: SubscriptionRequestRow }> {
+export async function rejectSubscriptionRequest(
+  trx: ControlPlaneTransaction,
+  input: RejectionInput,
+  actor: Actor,
+): Promise<{ request: SubscriptionRequestRow }> {
   const { requestId } = input;
   const request = await findSubscriptionRequest(trx, requestId, { forUpdate: true });
   if (!request) failWith('input.requestId', `No subscription request ${requestId}`, 'NOT_FOUND');
@@ -37,6 +45,11 @@ export async function rejectSubscriptionRequest(trx: ControlPlaneTransaction, in
     failWith('input.requestId', 'Provisioning of this request has started; approve it again to finish', 'PROVISIONING_STARTED');
   }
   const rejected = await markRejected(trx, requestId, actorLabel(actor), input.reason?.trim() || null);
-  actor.audit({ entity: 'subscription_request', entityId: requestId, before: { status: 'PENDING' }, after: { status: 'REJECTED', reason: rejected.rejection_reason } });
+  actor.audit({
+    entity: 'subscription_request',
+    entityId: requestId,
+    before: { status: 'PENDING' },
+    after: { status: 'REJECTED', reason: rejected.rejection_reason },
+  });
   return { request: rejected };
 }

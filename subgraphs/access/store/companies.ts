@@ -33,7 +33,10 @@ export async function slugsLike(db: ControlPlaneExecutor, base: string): Promise
   return rows.map((r) => r.slug);
 }
 
-export function listCompanies(db: ControlPlaneExecutor, page: { after: CursorValues | null; limit: number }): Promise<Array<CompanyRow & { cursor_created_at: string }>> {
+export function listCompanies(
+  db: ControlPlaneExecutor,
+  page: { after: CursorValues | null; limit: number },
+): Promise<Array<CompanyRow & { cursor_created_at: string }>> {
   let query = db.selectFrom('company').selectAll().select(cursorTimestamp('created_at').as('cursor_created_at'));
   if (page.after) {
     const [createdAt, id] = page.after;
@@ -43,7 +46,10 @@ export function listCompanies(db: ControlPlaneExecutor, page: { after: CursorVal
 }
 
 export async function countCompanies(db: ControlPlaneExecutor): Promise<number> {
-  const row = await db.selectFrom('company').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('company')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -6,7 +6,11 @@ export function insertSubscriptionRequest(db: ControlPlaneExecutor, values: NewS
   return db.insertInto('subscription_request').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-export function findSubscriptionRequest(db: ControlPlaneExecutor, id: string, options: { forUpdate?: boolean } = {}): Promise<SubscriptionRequestRow | undefined> {
+export function findSubscriptionRequest(
+  db: ControlPlaneExecutor,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<SubscriptionRequestRow | undefined> {
   let query = db.selectFrom('subscription_request').selectAll().where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();

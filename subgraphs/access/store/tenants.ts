@@ -15,11 +15,7 @@ export interface TenantWithCompany extends TenantRow {
 }
 
 export function listTenants(db: ControlPlaneExecutor, filter: { slugs?: string[] } = {}): Promise<TenantWithCompany[]> {
-  let query = db
-    .selectFrom('tenant')
-    .innerJoin('company', 'company.id', 'tenant.company_id')
-    .selectAll('tenant')
-    .select(['company.slug', 'company.modules']);
+  let query = db.selectFrom('tenant').innerJoin('company', 'company.id', 'tenant.company_id').selectAll('tenant').select(['company.slug', 'company.modules']);
   if (filter.slugs && filter.slugs.length > 0) query = query.where('company.slug', 'in', filter.slugs);
   return query.orderBy('company.slug').execute();
 }

@@ -37,7 +37,9 @@ export function runnablePeriod(period: string, today: string): { month: YearMont
   const month = parsePeriod(period);
   if (!month) return { refusal: { code: 'INVALID_PERIOD', message: `A period is a calendar month written YYYY-MM, e.g. 2026-03; got "${period}"` } };
   if (monthIndex(month) > monthIndex(parseDate(today))) {
-    return { refusal: { code: 'PERIOD_IN_FUTURE', message: `${period} has not begun yet (today is ${today}); depreciation can be posted from a month's first day` } };
+    return {
+      refusal: { code: 'PERIOD_IN_FUTURE', message: `${period} has not begun yet (today is ${today}); depreciation can be posted from a month's first day` },
+    };
   }
   return { month };
 }
@@ -80,7 +82,9 @@ export function depreciationAtDisposal(terms: DepreciationTerms, date: string, p
   const elapsed = periodsElapsed(terms.acquisitionDate, terms.usefulLifeMonths, date);
   const booked = depreciationSchedule(terms).slice(0, elapsed);
   const postedPeriods = new Set(posted.map((p) => p.period));
-  const unposted = booked.filter((row) => !postedPeriods.has(row.period) && new D(row.depreciation).gt(0)).map((row) => ({ period: row.period, amount: row.depreciation }));
+  const unposted = booked
+    .filter((row) => !postedPeriods.has(row.period) && new D(row.depreciation).gt(0))
+    .map((row) => ({ period: row.period, amount: row.depreciation }));
   return {
     scheduleAccumulated: elapsed === 0 ? '0.00' : booked[elapsed - 1]!.accumulated,
     postedAccumulated: toAmount(posted.reduce((sum, p) => sum.plus(p.amount), new D(0))),

@@ -44,7 +44,13 @@ export function ledgerSettingsChangeErrors(change: AssetLedgerAccountsChange): U
   for (const name of ASSET_LEDGER_ACCOUNT_NAMES) {
     const code = change[name];
     if (code != null && !ACCOUNT_CODE.test(code)) {
-      errors.push(userError(['input', name], `Account code "${code}" must be 1 to 20 letters, digits, dots or dashes, starting with a letter or digit`, 'INVALID_ACCOUNT_CODE'));
+      errors.push(
+        userError(
+          ['input', name],
+          `Account code "${code}" must be 1 to 20 letters, digits, dots or dashes, starting with a letter or digit`,
+          'INVALID_ACCOUNT_CODE',
+        ),
+      );
     }
   }
   return errors;

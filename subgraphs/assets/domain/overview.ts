@@ -26,8 +26,14 @@ function divideHalfEven(n: number, d: number): number {
   let q = Math.floor(n / d);
   let r = n - q * d;
   // The float quotient may be one off next to an integer; the remainder says which way.
-  while (r < 0) { q -= 1; r += d; }
-  while (r >= d) { q += 1; r -= d; }
+  while (r < 0) {
+    q -= 1;
+    r += d;
+  }
+  while (r >= d) {
+    q += 1;
+    r -= d;
+  }
   const twice = 2 * r;
   return twice > d || (twice === d && q % 2 === 1) ? q + 1 : q;
 }
@@ -111,7 +117,10 @@ export interface CurrencyTotals {
  * The register's book value today (assets not disposed of) and depreciation
  * of the year to date (those and the ones disposed of this year), per currency.
  */
-export function registerTotals(straightLine: readonly CurrencyTotals[], decliningBalance: readonly DecliningBalanceGroup[]): { bookValue: Map<string, DecimalValue>; depreciationYearToDate: Map<string, DecimalValue> } {
+export function registerTotals(
+  straightLine: readonly CurrencyTotals[],
+  decliningBalance: readonly DecliningBalanceGroup[],
+): { bookValue: Map<string, DecimalValue>; depreciationYearToDate: Map<string, DecimalValue> } {
   const bookValue = new Map<string, DecimalValue>();
   const depreciation = new Map<string, DecimalValue>();
   const add = (into: Map<string, DecimalValue>, currency: string, amount: DecimalValue) => into.set(currency, (into.get(currency) ?? new D(0)).plus(amount));
@@ -127,7 +136,10 @@ export function registerTotals(straightLine: readonly CurrencyTotals[], declinin
     total.add(cents, times);
   };
   for (const group of decliningBalance) {
-    const [before, toDate] = decliningBalanceAccumulatedCents(group.costCents, group.salvageCents, group.life, [group.periodsBeforeYear, group.periodsToDate]) as [number, number];
+    const [before, toDate] = decliningBalanceAccumulatedCents(group.costCents, group.salvageCents, group.life, [
+      group.periodsBeforeYear,
+      group.periodsToDate,
+    ]) as [number, number];
     if (group.onBooks) addCents(bookCents, group.currency, group.costCents - toDate, group.assets);
     addCents(depreciationCents, group.currency, Math.max(0, toDate - before), group.assets);
   }

@@ -45,7 +45,11 @@ function journalLines() {
     },
     lines(): LedgerPostingLine[] {
       const all = [...byAccount.entries()].filter(([, l]) => !l.net.isZero());
-      const line = ([accountCode, l]: (typeof all)[number], side: Side): LedgerPostingLine => ({ accountCode, [side]: toAmount(l.net.abs()), description: l.descriptions.join('; ') });
+      const line = ([accountCode, l]: (typeof all)[number], side: Side): LedgerPostingLine => ({
+        accountCode,
+        [side]: toAmount(l.net.abs()),
+        description: l.descriptions.join('; '),
+      });
       return [...all.filter(([, l]) => l.net.gt(0)).map((l) => line(l, 'debit')), ...all.filter(([, l]) => l.net.lt(0)).map((l) => line(l, 'credit'))];
     },
   };
@@ -127,7 +131,8 @@ export function disposalPosting(accounts: AssetLedgerAccounts, disposal: Disposa
   // the accumulated depreciation account, to Dr what the runs posted.
   const catchUp = new D(disposal.scheduleAccumulated).minus(disposal.postedAccumulated);
   if (catchUp.gt(0)) journal.book(accounts.depreciationExpense, 'debit', catchUp, `Depreciation of ${asset.tag} up to its disposal, not posted before`);
-  if (catchUp.lt(0)) journal.book(accounts.depreciationExpense, 'credit', catchUp.negated(), `Depreciation of ${asset.tag} posted for months after its disposal, reversed`);
+  if (catchUp.lt(0))
+    journal.book(accounts.depreciationExpense, 'credit', catchUp.negated(), `Depreciation of ${asset.tag} posted for months after its disposal, reversed`);
   journal.book(accounts.accumulatedDepreciation, 'debit', disposal.postedAccumulated, `Accumulated depreciation of ${asset.tag} removed`);
   journal.book(accounts.disposalProceeds, 'debit', disposal.proceeds, `Proceeds from the disposal of ${asset.tag}`);
   const gainOrLoss = new D(disposalResult(disposal).gainOrLoss);

@@ -28,7 +28,9 @@ export function validateMoney(path: Path, value: Money): UserError[] {
 
 /** A second amount (salvage, proceeds, maintenance cost) must be in the asset's currency. */
 export function validateSameCurrency(path: Path, value: Money, currency: string): UserError[] {
-  return value.currency === currency ? [] : [userError([...path, 'currency'], `Amounts of this asset are in ${currency}, not ${value.currency}`, 'CURRENCY_MISMATCH')];
+  return value.currency === currency
+    ? []
+    : [userError([...path, 'currency'], `Amounts of this asset are in ${currency}, not ${value.currency}`, 'CURRENCY_MISMATCH')];
 }
 
 export function validateText(path: Path, value: string | null | undefined, options: { required: boolean; max: number }): UserError[] {

@@ -10,4 +10,13 @@ import { overviewResolvers } from './overview';
 import { registryResolvers } from './registry';
 
 /** The assets subgraph's resolvers, merged type by type from the area files. */
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(assetResolvers, registryResolvers, custodyResolvers, maintenanceResolvers, financeResolvers, employeeResolvers, ledgerResolvers, overviewResolvers);
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  assetResolvers,
+  registryResolvers,
+  custodyResolvers,
+  maintenanceResolvers,
+  financeResolvers,
+  employeeResolvers,
+  ledgerResolvers,
+  overviewResolvers,
+);

@@ -12,7 +12,8 @@ export const ledgerResolvers: Resolvers = {
     assetLedgerSettings: (_parent, _args, ctx) => readLedgerSettings(ctx.db()),
   },
   Mutation: {
-    updateAssetLedgerSettings: (_parent, { input }, ctx) => runModuleMutation(ctx, 'updateAssetLedgerSettings', (trx, actor) => updateAssetLedgerSettings(trx, input, actor)),
+    updateAssetLedgerSettings: (_parent, { input }, ctx) =>
+      runModuleMutation(ctx, 'updateAssetLedgerSettings', (trx, actor) => updateAssetLedgerSettings(trx, input, actor)),
     runDepreciation: async (_parent, { input }, ctx) => {
       const result = await runModuleMutation(ctx, 'runDepreciation', (trx, actor) => runDepreciation(trx, input, actor));
       return { ...result, totals: result.runs?.map((run) => money(run.total, run.currency)) };

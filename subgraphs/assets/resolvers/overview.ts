@@ -17,7 +17,12 @@ export const overviewResolvers: Resolvers = {
     assets: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const [counts, totals] = await Promise.all([requestRegisterCounts(ctx), requestRegisterTotals(ctx)]);
-      return { totalAssets: counts.registered - counts.disposed, assignedAssets: counts.held, inMaintenance: counts.inMaintenance, totalBookValue: totals.bookValue };
+      return {
+        totalAssets: counts.registered - counts.disposed,
+        assignedAssets: counts.held,
+        inMaintenance: counts.inMaintenance,
+        totalBookValue: totals.bookValue,
+      };
     },
   },
   CrossModuleOverview: {

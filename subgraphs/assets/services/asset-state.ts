@@ -12,7 +12,9 @@ export function enforce(field: string[], refusal: Refusal | null): void {
   if (refusal) failWith(field, refusal.message, refusal.code);
 }
 
-export function depreciationTermsOf(asset: Pick<AssetRow, 'acquisition_date' | 'acquisition_cost' | 'salvage_value' | 'useful_life_months' | 'depreciation_method'>): DepreciationTerms {
+export function depreciationTermsOf(
+  asset: Pick<AssetRow, 'acquisition_date' | 'acquisition_cost' | 'salvage_value' | 'useful_life_months' | 'depreciation_method'>,
+): DepreciationTerms {
   return {
     acquisitionDate: asset.acquisition_date,
     cost: asset.acquisition_cost,

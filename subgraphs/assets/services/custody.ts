@@ -33,7 +33,13 @@ export async function assignAsset(trx: Transaction<AssetsDB>, input: AssignAsset
     throw error;
   });
   const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, assigned: true }) });
-  actor.audit({ operation: 'assignAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status }, after: { status: updated.status, employeeId: input.employeeId, date: input.date } });
+  actor.audit({
+    operation: 'assignAsset',
+    entity: 'asset',
+    entityId: asset.id,
+    before: { status: asset.status },
+    after: { status: updated.status, employeeId: input.employeeId, date: input.date },
+  });
   actor.publish(buildEvent(AssetAssigned, { assetId: asset.id, employeeId: input.employeeId, date: input.date }));
   return { asset: updated, assignment };
 }
@@ -51,7 +57,13 @@ export async function returnAsset(trx: Transaction<AssetsDB>, input: ReturnAsset
   enforce(['input', 'date'], refuseDateBefore(input.date, open.assigned_on, 'An asset cannot be returned before it was assigned'));
   const assignment = await closeAssignment(trx, open.id, input.date);
   const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, assigned: false }) });
-  actor.audit({ operation: 'returnAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status, employeeId: open.employee_id }, after: { status: updated.status, date: input.date } });
+  actor.audit({
+    operation: 'returnAsset',
+    entity: 'asset',
+    entityId: asset.id,
+    before: { status: asset.status, employeeId: open.employee_id },
+    after: { status: updated.status, date: input.date },
+  });
   actor.publish(buildEvent(AssetReturned, { assetId: asset.id, employeeId: open.employee_id, date: input.date }));
   return { asset: updated, assignment };
 }

@@ -28,7 +28,12 @@ async function chargesOfMonth(trx: AssetsExecutor, month: YearMonth): Promise<Mo
   let after: string | null = null;
   for (;;) {
     const page = await findAssetsToDepreciate(trx, bounds, { after, limit: ASSETS_PER_PAGE });
-    charges.push(...monthCharges(page.map((a) => ({ id: a.id, currency: a.currency, terms: depreciationTermsOf(a) })), month));
+    charges.push(
+      ...monthCharges(
+        page.map((a) => ({ id: a.id, currency: a.currency, terms: depreciationTermsOf(a) })),
+        month,
+      ),
+    );
     if (page.length < ASSETS_PER_PAGE) return charges;
     after = page[page.length - 1]!.id;
   }
@@ -49,9 +54,15 @@ export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepr
   await lockDepreciationLedger(trx, 'run');
   const charges = await chargesOfMonth(trx, month);
   const totals = totalsByCurrency(charges);
-  const runs = await insertDepreciationRuns(trx, totals.map((t) => ({ period, currency: t.currency, asset_count: t.assetCount, total: t.total })));
+  const runs = await insertDepreciationRuns(
+    trx,
+    totals.map((t) => ({ period, currency: t.currency, asset_count: t.assetCount, total: t.total })),
+  );
   const runOf = new Map(runs.map((run) => [run.currency, run.id]));
-  await insertDepreciationPostings(trx, charges.map((c) => ({ assetId: c.assetId, period, amount: c.amount, runId: runOf.get(c.currency)! })));
+  await insertDepreciationPostings(
+    trx,
+    charges.map((c) => ({ assetId: c.assetId, period, amount: c.amount, runId: runOf.get(c.currency)! })),
+  );
   if (runs.length > 0) {
     const accounts = await readLedgerSettings(trx);
     const periodEnd = monthBounds(month).end;
@@ -59,8 +70,15 @@ export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepr
       const summary = { id: run.id, period, periodEnd, currency: run.currency, assetCount: run.asset_count, total: run.total };
       // A run exists only with a positive total, so there is always an entry to post.
       const posting = depreciationPosting(accounts, summary)!;
-      actor.publish(buildEvent(AssetDepreciated, { runId: run.id, period, periodEnd, assetCount: run.asset_count, total: money(run.total, run.currency), posting }));
-      actor.audit({ operation: 'runDepreciation', entity: 'depreciation_run', entityId: run.id, after: { period, currency: run.currency, assetCount: run.asset_count, total: run.total } });
+      actor.publish(
+        buildEvent(AssetDepreciated, { runId: run.id, period, periodEnd, assetCount: run.asset_count, total: money(run.total, run.currency), posting }),
+      );
+      actor.audit({
+        operation: 'runDepreciation',
+        entity: 'depreciation_run',
+        entityId: run.id,
+        after: { period, currency: run.currency, assetCount: run.asset_count, total: run.total },
+      });
     }
   }
   return { period, runs, assetCount: charges.length };

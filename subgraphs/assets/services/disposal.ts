@@ -42,7 +42,10 @@ export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAss
   const serviced = await lastMaintenanceDate(trx, asset.id);
   if (serviced) enforce(['input', 'date'], refuseDateBefore(input.date, serviced, 'An asset cannot be disposed of before its last maintenance was completed'));
   const depreciation = depreciationAtDisposal(depreciationTermsOf(asset), input.date, await findPostedDepreciation(trx, asset.id));
-  await insertDepreciationPostings(trx, depreciation.unposted.map((m) => ({ assetId: asset.id, period: m.period, amount: m.amount, runId: null })));
+  await insertDepreciationPostings(
+    trx,
+    depreciation.unposted.map((m) => ({ assetId: asset.id, period: m.period, amount: m.amount, runId: null })),
+  );
   const disposal = {
     asset: { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost },
     date: input.date,
@@ -51,9 +54,24 @@ export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAss
     postedAccumulated: depreciation.postedAccumulated,
   };
   const { bookValue, gainOrLoss } = disposalResult(disposal);
-  const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, disposed: true }), disposed_on: input.date, disposal_proceeds: input.proceeds.amount, book_value_at_disposal: bookValue });
-  const amounts = { proceeds: money(input.proceeds.amount, asset.currency), bookValue: money(bookValue, asset.currency), gainOrLoss: money(gainOrLoss, asset.currency) };
-  actor.audit({ operation: 'disposeAsset', entity: 'asset', entityId: asset.id, before: { status: asset.status }, after: { status: 'DISPOSED', date: input.date, ...amounts } });
+  const updated = await updateAsset(trx, asset.id, {
+    status: deriveStatus({ ...state, disposed: true }),
+    disposed_on: input.date,
+    disposal_proceeds: input.proceeds.amount,
+    book_value_at_disposal: bookValue,
+  });
+  const amounts = {
+    proceeds: money(input.proceeds.amount, asset.currency),
+    bookValue: money(bookValue, asset.currency),
+    gainOrLoss: money(gainOrLoss, asset.currency),
+  };
+  actor.audit({
+    operation: 'disposeAsset',
+    entity: 'asset',
+    entityId: asset.id,
+    before: { status: asset.status },
+    after: { status: 'DISPOSED', date: input.date, ...amounts },
+  });
   const posting = disposalPosting(await readLedgerSettings(trx), disposal);
   actor.publish(buildEvent(AssetDisposed, { assetId: asset.id, date: input.date, ...amounts, posting }));
   return { asset: updated };

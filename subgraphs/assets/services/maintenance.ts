@@ -24,13 +24,23 @@ export async function scheduleMaintenance(trx: Transaction<AssetsDB>, input: Sch
   refuseInvalid(validateText(['input', 'description'], input.description, { required: true, max: 500 }));
   const { asset, state } = await lockAssetState(trx, input.assetId, ['input', 'assetId']);
   enforce(['input', 'assetId'], refuseMaintenance(state));
-  enforce(['input', 'scheduledFor'], refuseDateBefore(input.scheduledFor, asset.acquisition_date, 'Maintenance cannot be scheduled before the asset was acquired'));
-  const maintenance = await insertMaintenance(trx, { asset_id: asset.id, scheduled_for: input.scheduledFor, description: input.description.trim() }).catch((error: unknown) => {
-    if (isPgError(error, '23505')) failWith(['input', 'assetId'], 'The asset already has an open maintenance', 'ASSET_IN_MAINTENANCE');
-    throw error;
-  });
+  enforce(
+    ['input', 'scheduledFor'],
+    refuseDateBefore(input.scheduledFor, asset.acquisition_date, 'Maintenance cannot be scheduled before the asset was acquired'),
+  );
+  const maintenance = await insertMaintenance(trx, { asset_id: asset.id, scheduled_for: input.scheduledFor, description: input.description.trim() }).catch(
+    (error: unknown) => {
+      if (isPgError(error, '23505')) failWith(['input', 'assetId'], 'The asset already has an open maintenance', 'ASSET_IN_MAINTENANCE');
+      throw error;
+    },
+  );
   const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, inMaintenance: true }) });
-  actor.audit({ operation: 'scheduleMaintenance', entity: 'maintenance', entityId: maintenance.id, after: { assetId: asset.id, scheduledFor: input.scheduledFor, assetStatus: updated.status } });
+  actor.audit({
+    operation: 'scheduleMaintenance',
+    entity: 'maintenance',
+    entityId: maintenance.id,
+    after: { assetId: asset.id, scheduledFor: input.scheduledFor, assetStatus: updated.status },
+  });
   return { maintenance, asset: updated };
 }
 
@@ -49,11 +59,20 @@ export async function completeMaintenance(trx: Transaction<AssetsDB>, input: Com
   const { asset, state, openMaintenance } = await lockAssetState(trx, found.asset_id, ['input', 'maintenanceId']);
   if (openMaintenance?.id !== found.id) failWith(['input', 'maintenanceId'], 'This maintenance is already completed', 'MAINTENANCE_COMPLETED');
   refuseInvalid(validateSameCurrency(['input', 'cost'], input.cost, asset.currency));
-  enforce(['input', 'completedAt'], refuseDateBefore(input.completedAt, asset.acquisition_date, 'Maintenance cannot be completed before the asset was acquired'));
+  enforce(
+    ['input', 'completedAt'],
+    refuseDateBefore(input.completedAt, asset.acquisition_date, 'Maintenance cannot be completed before the asset was acquired'),
+  );
   const maintenance = await markMaintenanceCompleted(trx, found.id, { completedOn: input.completedAt, cost: input.cost.amount, currency: asset.currency });
   const updated = await updateAsset(trx, asset.id, { status: deriveStatus({ ...state, inMaintenance: false }) });
   const cost = money(input.cost.amount, asset.currency);
-  actor.audit({ operation: 'completeMaintenance', entity: 'maintenance', entityId: maintenance.id, before: { status: 'SCHEDULED' }, after: { status: 'COMPLETED', completedAt: input.completedAt, cost, assetStatus: updated.status } });
+  actor.audit({
+    operation: 'completeMaintenance',
+    entity: 'maintenance',
+    entityId: maintenance.id,
+    before: { status: 'SCHEDULED' },
+    after: { status: 'COMPLETED', completedAt: input.completedAt, cost, assetStatus: updated.status },
+  });
   actor.publish(buildEvent(MaintenanceCompleted, { assetId: asset.id, maintenanceId: maintenance.id, completedAt: input.completedAt, cost }));
   return { maintenance };
 }

@@ -11,7 +11,13 @@ export class RefreshingCache<V> {
   private readonly entries = new Map<string, { fingerprint: string; computedAt: number; value: Promise<V>; refreshing: boolean }>();
 
   constructor(
-    private readonly options: { maxAgeMillis: number; refreshAfterMillis: number; maxEntries: number; now?: () => number; onRefreshError?: (error: unknown) => void },
+    private readonly options: {
+      maxAgeMillis: number;
+      refreshAfterMillis: number;
+      maxEntries: number;
+      now?: () => number;
+      onRefreshError?: (error: unknown) => void;
+    },
   ) {}
 
   get(key: string, fingerprint: string, compute: () => Promise<V>): Promise<V> {

@@ -47,7 +47,13 @@ export async function registerAsset(trx: Transaction<AssetsDB>, input: Registrat
   });
   actor.audit({ operation: 'registerAsset', entity: 'asset', entityId: asset.id, after: auditViewOfAsset(asset) });
   const accounts = await readLedgerSettings(trx);
-  const posting = acquisitionPosting(accounts, { id: asset.id, tag: asset.tag, currency: asset.currency, acquisitionDate: asset.acquisition_date, cost: asset.acquisition_cost });
+  const posting = acquisitionPosting(accounts, {
+    id: asset.id,
+    tag: asset.tag,
+    currency: asset.currency,
+    acquisitionDate: asset.acquisition_date,
+    cost: asset.acquisition_cost,
+  });
   actor.publish(
     buildEvent(AssetRegistered, {
       assetId: asset.id,

@@ -7,9 +7,24 @@ import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
 
 /** Every column but the generated search text. */
 const ASSET_COLUMNS = [
-  'id', 'tag', 'name', 'category_id', 'location_id', 'serial_number', 'status', 'currency', 'acquisition_date', 'acquisition_cost',
-  'salvage_value', 'useful_life_months', 'depreciation_method', 'disposed_on', 'disposal_proceeds', 'book_value_at_disposal',
-  'created_at', 'updated_at',
+  'id',
+  'tag',
+  'name',
+  'category_id',
+  'location_id',
+  'serial_number',
+  'status',
+  'currency',
+  'acquisition_date',
+  'acquisition_cost',
+  'salvage_value',
+  'useful_life_months',
+  'depreciation_method',
+  'disposed_on',
+  'disposal_proceeds',
+  'book_value_at_disposal',
+  'created_at',
+  'updated_at',
 ] as const;
 
 export function insertAsset(db: AssetsExecutor, values: NewAsset): Promise<AssetRow> {
@@ -17,7 +32,11 @@ export function insertAsset(db: AssetsExecutor, values: NewAsset): Promise<Asset
 }
 
 export async function isTagTaken(db: AssetsExecutor, tag: string): Promise<boolean> {
-  const row = await db.selectFrom('assets.asset').select('id').where(sql`lower(tag)`, '=', tag.toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('assets.asset')
+    .select('id')
+    .where(sql`lower(tag)`, '=', tag.toLowerCase())
+    .executeTakeFirst();
   return row !== undefined;
 }
 

@@ -58,11 +58,5 @@ export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: 
 
 /** Everything employees ever held, oldest first. */
 export function findAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[]): Promise<AssignmentRow[]> {
-  return db
-    .selectFrom('assets.assignment')
-    .selectAll()
-    .where('employee_id', 'in', employeeIds)
-    .orderBy('assigned_on')
-    .orderBy('created_at')
-    .execute();
+  return db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds).orderBy('assigned_on').orderBy('created_at').execute();
 }

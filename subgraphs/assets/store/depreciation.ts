@@ -45,7 +45,14 @@ export function findAssetsToDepreciate(
     .where(sql<boolean>`date_trunc('month', a.acquisition_date) + make_interval(months => a.useful_life_months) > ${month.start}::date`)
     .whereRef('a.acquisition_cost', '>', 'a.salvage_value')
     .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('assets.depreciation_posting as p').select(sql`1`.as('one')).whereRef('p.asset_id', '=', 'a.id').where('p.period', '=', month.period))),
+      not(
+        exists(
+          selectFrom('assets.depreciation_posting as p')
+            .select(sql`1`.as('one'))
+            .whereRef('p.asset_id', '=', 'a.id')
+            .where('p.period', '=', month.period),
+        ),
+      ),
     );
   if (page.after) query = query.where('a.id', '>', page.after);
   return query.orderBy('a.id').limit(page.limit).execute();

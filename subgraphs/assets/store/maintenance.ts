@@ -24,7 +24,11 @@ export async function lastMaintenanceDate(db: AssetsExecutor, assetId: string): 
   return row?.last ?? null;
 }
 
-export function markMaintenanceCompleted(db: AssetsExecutor, id: string, values: { completedOn: string; cost: string; currency: string }): Promise<MaintenanceRow> {
+export function markMaintenanceCompleted(
+  db: AssetsExecutor,
+  id: string,
+  values: { completedOn: string; cost: string; currency: string },
+): Promise<MaintenanceRow> {
   return db
     .updateTable('assets.maintenance')
     .set({ status: 'COMPLETED', completed_on: values.completedOn, cost: values.cost, currency: values.currency })

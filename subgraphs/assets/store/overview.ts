@@ -49,7 +49,13 @@ export async function registerCounts(db: AssetsExecutor): Promise<RegisterCounts
     FROM assets.asset_status_count`.execute(db);
   const row = rows[0]!;
   const assigned = Number(row.assigned);
-  return { registered: Number(row.registered), disposed: Number(row.disposed), inMaintenance: Number(row.in_maintenance), assigned, held: assigned + Number(row.held_in_maintenance) };
+  return {
+    registered: Number(row.registered),
+    disposed: Number(row.disposed),
+    inMaintenance: Number(row.in_maintenance),
+    assigned,
+    held: assigned + Number(row.held_in_maintenance),
+  };
 }
 
 /** Months since year 0 of a date column, as domain/dates.ts's monthIndex. date_part (double precision), not extract (numeric since PostgreSQL 14): faster over 50,000 rows. */
@@ -105,12 +111,26 @@ export async function straightLineTotals(db: AssetsExecutor, yearStart: string, 
     FROM (${bookedMonths('STRAIGHT_LINE', yearStart, today)}) booked
     GROUP BY currency
     ORDER BY currency`.execute(db);
-  return rows.map((r) => ({ currency: r.currency, onBooksAssets: Number(r.on_books_assets), bookValueCents: r.book_value, depreciationYearToDateCents: r.depreciation_ytd }));
+  return rows.map((r) => ({
+    currency: r.currency,
+    onBooksAssets: Number(r.on_books_assets),
+    bookValueCents: r.book_value,
+    depreciationYearToDateCents: r.depreciation_ytd,
+  }));
 }
 
 /** Declining-balance assets grouped by terms and months booked: the application computes each group's schedule once. */
 export async function decliningBalanceGroups(db: AssetsExecutor, yearStart: string, today: string): Promise<DecliningBalanceGroup[]> {
-  const { rows } = await sql<{ currency: string; cost: string; salvage: string; life: number; on_books: boolean; before_year: number; to_date: number; assets: string }>`
+  const { rows } = await sql<{
+    currency: string;
+    cost: string;
+    salvage: string;
+    life: number;
+    on_books: boolean;
+    before_year: number;
+    to_date: number;
+    assets: string;
+  }>`
     SELECT currency, cost, salvage, life, on_books, before_year, to_date, count(*) AS assets
     FROM (${bookedMonths('DECLINING_BALANCE', yearStart, today)}) booked
     GROUP BY currency, cost, salvage, life, on_books, before_year, to_date`.execute(db);

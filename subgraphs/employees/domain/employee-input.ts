@@ -44,7 +44,11 @@ export function validateManagerChange(input: { employeeId: string; managerId?: s
   return p.result({ employeeId, managerId });
 }
 
-export function validatePositionChange(input: { employeeId: string; positionId: string; effectiveDate: string }): Validated<{ employeeId: string; positionId: string; effectiveDate: string }> {
+export function validatePositionChange(input: {
+  employeeId: string;
+  positionId: string;
+  effectiveDate: string;
+}): Validated<{ employeeId: string; positionId: string; effectiveDate: string }> {
   const p = new InputProblems();
   const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
   const positionId = requiredId(p, 'input.positionId', input.positionId, 'position');
@@ -86,7 +90,8 @@ export function validateDetailsChange(input: DetailsChangeInput): Validated<Vali
   const p = new InputProblems();
   const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
   const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
-  if (!given(input.firstName) && !given(input.lastName) && !given(input.email)) p.add('input', 'Give a first name, last name or e-mail to change', 'NOTHING_TO_CHANGE');
+  if (!given(input.firstName) && !given(input.lastName) && !given(input.email))
+    p.add('input', 'Give a first name, last name or e-mail to change', 'NOTHING_TO_CHANGE');
   return p.result({
     employeeId,
     firstName: given(input.firstName) ? requiredText(p, 'input.firstName', input.firstName, 'First name', 100) : null,

@@ -18,7 +18,8 @@ export const directoryResolvers: Resolvers = {
       const db = ctx.db();
       const filter = directoryFilter(args.filter);
       const { fetch, count, countUpTo } = sharingTotal(
-        async (page: { after: CursorValues | null; limit: number }, planned) => (filter ? listEmployees(db, filter, page, planned) : (planned(true), { rows: [], total: 0 })),
+        async (page: { after: CursorValues | null; limit: number }, planned) =>
+          filter ? listEmployees(db, filter, page, planned) : (planned(true), { rows: [], total: 0 }),
         async () => (filter ? countEmployees(db, filter) : 0),
         async (limit) => (filter ? countEmployeesUpTo(db, filter, limit) : { count: 0, exact: true }),
       );

@@ -9,4 +9,12 @@ import { overviewResolvers } from './overview';
 import { roleResolvers } from './roles';
 
 /** The employees subgraph's resolvers, merged type by type from the area files. */
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(directoryResolvers, employeeResolvers, employeeMutationResolvers, organisationResolvers, roleResolvers, contractResolvers, overviewResolvers);
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  directoryResolvers,
+  employeeResolvers,
+  employeeMutationResolvers,
+  organisationResolvers,
+  roleResolvers,
+  contractResolvers,
+  overviewResolvers,
+);

@@ -43,9 +43,11 @@ export async function changePosition(trx: Transaction<EmployeesDB>, input: { emp
   assertNotTerminated(employee);
   const position = await findPosition(trx, v.positionId);
   if (!position) failWith('input.positionId', `No position ${v.positionId}`, 'NOT_FOUND');
-  if (v.effectiveDate < employee.hire_date) failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
+  if (v.effectiveDate < employee.hire_date)
+    failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
   const latest = await findLatestAssignment(trx, employee.id);
-  if (latest && latest.end_date === null && latest.position_id === position.id) failWith('input.positionId', `${employee.employee_number} already holds this position`, 'POSITION_UNCHANGED');
+  if (latest && latest.end_date === null && latest.position_id === position.id)
+    failWith('input.positionId', `${employee.employee_number} already holds this position`, 'POSITION_UNCHANGED');
   if (latest && v.effectiveDate <= latest.start_date) {
     failWith('input.effectiveDate', `The current position was taken on ${latest.start_date}; a change must come after it`, 'INVALID_DATE_RANGE');
   }
@@ -81,9 +83,15 @@ export async function setEmployeeStatus(trx: Transaction<EmployeesDB>, input: St
   const employee = await lockEmployee(trx, v.employeeId);
   const refusal = statusChangeRefusal(employee.status, v.status);
   if (refusal) failWith(STATUS_REFUSALS[refusal][0], STATUS_REFUSALS[refusal][1], refusal);
-  if (v.effectiveDate < employee.hire_date) failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
+  if (v.effectiveDate < employee.hire_date)
+    failWith('input.effectiveDate', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
   const updated = await updateEmployee(trx, employee.id, { status: v.status });
-  actor.audit({ entity: 'employee', entityId: employee.id, before: { status: employee.status }, after: { status: updated.status, effectiveDate: v.effectiveDate } });
+  actor.audit({
+    entity: 'employee',
+    entityId: employee.id,
+    before: { status: employee.status },
+    after: { status: updated.status, effectiveDate: v.effectiveDate },
+  });
   // statusChangeRefusal admits only the working statuses here.
   actor.publish(buildEvent(EmployeeStatusChanged, { employeeId: employee.id, status: v.status as 'ACTIVE' | 'ON_LEAVE', effectiveDate: v.effectiveDate }));
   return { employee: updated };
@@ -107,7 +115,12 @@ export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input
   if (changes.email !== undefined && (await emailTaken(trx, changes.email, employee.id))) failWith('input.email', taken, 'EMAIL_TAKEN');
   const updated = await orUserError(updateEmployee(trx, employee.id, changes), { employee_email: ['input.email', taken, 'EMAIL_TAKEN'] });
   const before = { firstName: employee.first_name, lastName: employee.last_name, email: employee.email };
-  actor.audit({ entity: 'employee', entityId: employee.id, before, after: { firstName: updated.first_name, lastName: updated.last_name, email: updated.email } });
+  actor.audit({
+    entity: 'employee',
+    entityId: employee.id,
+    before,
+    after: { firstName: updated.first_name, lastName: updated.last_name, email: updated.email },
+  });
   actor.publish(buildEvent(EmployeeDetailsChanged, { employeeId: employee.id, fullName: fullName(updated), email: updated.email }));
   return { employee: updated };
 }

@@ -18,7 +18,8 @@ import { orUserError } from './guards';
 async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
   const problems = new InputProblems();
   let departmentId = v.departmentId;
-  if (v.departmentId !== null && !(await findDepartment(trx, v.departmentId))) problems.add('input.departmentId', `No department ${v.departmentId}`, 'NOT_FOUND');
+  if (v.departmentId !== null && !(await findDepartment(trx, v.departmentId)))
+    problems.add('input.departmentId', `No department ${v.departmentId}`, 'NOT_FOUND');
   if (v.positionId !== null) {
     const position = await findPosition(trx, v.positionId);
     if (!position) problems.add('input.positionId', `No position ${v.positionId}`, 'NOT_FOUND');

@@ -3,7 +3,14 @@ import type { Actor } from '../../kit/actor';
 import { validOrRefuse } from '../../kit/validation';
 import { failWith } from '../../kit/errors';
 import { wouldCreateCycle } from '../domain/cycles';
-import { validateDepartmentMove, validateNewDepartment, validateNewPosition, type DepartmentInput, type DepartmentMoveInput, type PositionInput } from '../domain/organisation-input';
+import {
+  validateDepartmentMove,
+  validateNewDepartment,
+  validateNewPosition,
+  type DepartmentInput,
+  type DepartmentMoveInput,
+  type PositionInput,
+} from '../domain/organisation-input';
 import { departmentChainUp, findDepartment, insertDepartment, setDepartmentParent } from '../store/departments';
 import { lockDepartmentTree } from '../store/locks';
 import { insertPosition } from '../store/positions';

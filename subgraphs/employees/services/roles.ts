@@ -22,7 +22,8 @@ export async function grantRole(trx: Transaction<EmployeesDB>, input: RoleGrantI
   assertNotTerminated(employee);
   const role = await findRole(trx, v.roleId);
   if (!role) failWith('input.roleId', `No role ${v.roleId}`, 'NOT_FOUND');
-  if (!(await grantRoleRow(trx, employee.id, role.id))) failWith('input.roleId', `${employee.employee_number} already holds "${role.name}"`, 'ROLE_ALREADY_GRANTED');
+  if (!(await grantRoleRow(trx, employee.id, role.id)))
+    failWith('input.roleId', `${employee.employee_number} already holds "${role.name}"`, 'ROLE_ALREADY_GRANTED');
   actor.audit({ entity: 'employee', entityId: employee.id, after: { grantedRole: { id: role.id, name: role.name } } });
   return { employee };
 }
@@ -32,7 +33,8 @@ export async function revokeRole(trx: Transaction<EmployeesDB>, input: RoleGrant
   const employee = await lockEmployee(trx, v.employeeId);
   const role = await findRole(trx, v.roleId);
   if (!role) failWith('input.roleId', `No role ${v.roleId}`, 'NOT_FOUND');
-  if (!(await revokeRoleRow(trx, employee.id, role.id))) failWith('input.roleId', `${employee.employee_number} does not hold "${role.name}"`, 'ROLE_NOT_GRANTED');
+  if (!(await revokeRoleRow(trx, employee.id, role.id)))
+    failWith('input.roleId', `${employee.employee_number} does not hold "${role.name}"`, 'ROLE_NOT_GRANTED');
   actor.audit({ entity: 'employee', entityId: employee.id, before: { grantedRole: { id: role.id, name: role.name } } });
   return { employee };
 }

@@ -21,12 +21,14 @@ import type { EmployeesDB } from '../store/db';
 export async function terminateEmployee(trx: Transaction<EmployeesDB>, input: { employeeId: string; date: string }, actor: Actor) {
   const v = validOrRefuse(validateTermination(input));
   const employee = await lockEmployee(trx, v.employeeId);
-  if (employee.status === 'TERMINATED') failWith('input.employeeId', `${employee.employee_number} was already terminated on ${employee.termination_date}`, 'ALREADY_TERMINATED');
+  if (employee.status === 'TERMINATED')
+    failWith('input.employeeId', `${employee.employee_number} was already terminated on ${employee.termination_date}`, 'ALREADY_TERMINATED');
   if (v.date < employee.hire_date) failWith('input.date', `${employee.employee_number} was hired on ${employee.hire_date}`, 'INVALID_DATE_RANGE');
   const [laterContract] = await findContractsStartingAfter(trx, employee.id, v.date);
   if (laterContract) failWith('input.date', `A contract starts on ${laterContract.start_date}, after this termination date`, 'CONTRACT_AFTER_TERMINATION');
   const [laterMove] = await findAssignmentsStartingAfter(trx, employee.id, v.date);
-  if (laterMove) failWith('input.date', `A position change takes effect on ${laterMove.start_date}, after this termination date`, 'POSITION_CHANGE_AFTER_TERMINATION');
+  if (laterMove)
+    failWith('input.date', `A position change takes effect on ${laterMove.start_date}, after this termination date`, 'POSITION_CHANGE_AFTER_TERMINATION');
 
   const terminated = await updateEmployee(trx, employee.id, { status: 'TERMINATED', termination_date: v.date });
   // The reporting line closes over the gap: working reports move to the

@@ -11,7 +11,13 @@ export function findAssignmentsOfEmployees(db: EmployeesExecutor, employeeIds: r
 
 /** The latest assignment of an employee (the one a position change closes), if any. */
 export function findLatestAssignment(db: EmployeesExecutor, employeeId: string): Promise<PositionAssignmentRow | undefined> {
-  return db.selectFrom('employees.position_assignment').selectAll().where('employee_id', '=', employeeId).orderBy('start_date', 'desc').limit(1).executeTakeFirst();
+  return db
+    .selectFrom('employees.position_assignment')
+    .selectAll()
+    .where('employee_id', '=', employeeId)
+    .orderBy('start_date', 'desc')
+    .limit(1)
+    .executeTakeFirst();
 }
 
 export function setAssignmentEnd(db: EmployeesExecutor, id: string, endDate: string): Promise<PositionAssignmentRow> {

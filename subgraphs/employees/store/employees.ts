@@ -6,8 +6,19 @@ import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from '.
 
 /** Every column but the generated search text, which no caller needs back. */
 const EMPLOYEE_COLUMNS = [
-  'id', 'employee_number', 'first_name', 'last_name', 'email', 'hire_date', 'status', 'termination_date',
-  'department_id', 'position_id', 'manager_id', 'created_at', 'updated_at',
+  'id',
+  'employee_number',
+  'first_name',
+  'last_name',
+  'email',
+  'hire_date',
+  'status',
+  'termination_date',
+  'department_id',
+  'position_id',
+  'manager_id',
+  'created_at',
+  'updated_at',
 ] as const;
 
 /** Takes the tenant's next employee number; the counter row stays locked until the hire commits or rolls back. */
@@ -149,7 +160,10 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
     if (filter.departmentId !== null) tally = tally.where('department_id', '=', filter.departmentId);
     return Number((await tally.executeTakeFirstOrThrow()).n);
   }
-  const row = await filtered(db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')), filter).executeTakeFirstOrThrow();
+  const row = await filtered(
+    db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')),
+    filter,
+  ).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

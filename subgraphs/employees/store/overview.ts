@@ -21,6 +21,10 @@ export async function employeesOverviewFigures(db: EmployeesExecutor, hiredFrom:
 
 /** Employees whose status is ACTIVE: what the other modules' cross-module metrics require. */
 export async function countActiveEmployees(db: EmployeesExecutor): Promise<number> {
-  const row = await db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'ACTIVE').executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('employees.employee')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'ACTIVE')
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -39,6 +39,11 @@ export async function grantRole(db: EmployeesExecutor, employeeId: string, roleI
 
 /** Revokes a role; false when the employee did not hold it. */
 export async function revokeRole(db: EmployeesExecutor, employeeId: string, roleId: string): Promise<boolean> {
-  const rows = await db.deleteFrom('employees.employee_role').where('employee_id', '=', employeeId).where('role_id', '=', roleId).returning('role_id').execute();
+  const rows = await db
+    .deleteFrom('employees.employee_role')
+    .where('employee_id', '=', employeeId)
+    .where('role_id', '=', roleId)
+    .returning('role_id')
+    .execute();
   return rows.length > 0;
 }

@@ -20,12 +20,18 @@ export interface NewAccountDraft {
 export function validateNewAccount(draft: NewAccountDraft, parent: { type: AccountType } | null | undefined): UserError[] {
   const errors: UserError[] = [];
   if (!ACCOUNT_CODE.test(draft.code)) {
-    errors.push({ field: ['input', 'code'], message: 'Account codes are 1–20 letters, digits, dots or dashes, starting with a letter or digit', code: 'INVALID_ACCOUNT_CODE' });
+    errors.push({
+      field: ['input', 'code'],
+      message: 'Account codes are 1–20 letters, digits, dots or dashes, starting with a letter or digit',
+      code: 'INVALID_ACCOUNT_CODE',
+    });
   }
   const name = draft.name.trim();
   if (name.length === 0) errors.push({ field: ['input', 'name'], message: 'An account needs a name', code: 'REQUIRED' });
-  else if (name.length > MAX_ACCOUNT_NAME_LENGTH) errors.push({ field: ['input', 'name'], message: `Names are at most ${MAX_ACCOUNT_NAME_LENGTH} characters`, code: 'TOO_LONG' });
-  if (!ACCOUNT_TYPES.includes(draft.type)) errors.push({ field: ['input', 'type'], message: `Unknown account type ${draft.type}`, code: 'INVALID_ACCOUNT_TYPE' });
+  else if (name.length > MAX_ACCOUNT_NAME_LENGTH)
+    errors.push({ field: ['input', 'name'], message: `Names are at most ${MAX_ACCOUNT_NAME_LENGTH} characters`, code: 'TOO_LONG' });
+  if (!ACCOUNT_TYPES.includes(draft.type))
+    errors.push({ field: ['input', 'type'], message: `Unknown account type ${draft.type}`, code: 'INVALID_ACCOUNT_TYPE' });
   if ((draft.isCash || draft.isBank) && draft.type !== 'ASSET') {
     errors.push({ field: ['input', draft.isBank ? 'isBank' : 'isCash'], message: 'Cash and bank accounts are asset accounts', code: 'NOT_A_BANK_ACCOUNT' });
   }

@@ -17,7 +17,10 @@ export function accountBalance(type: AccountType, debitTotal: string, creditTota
 }
 
 export function sumAmounts(amounts: readonly string[], decimals = 2): string {
-  return toAmount(amounts.reduce((sum, amount) => sum.plus(amount), new D(0)), decimals);
+  return toAmount(
+    amounts.reduce((sum, amount) => sum.plus(amount), new D(0)),
+    decimals,
+  );
 }
 
 export interface AccountTotals {

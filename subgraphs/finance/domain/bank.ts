@@ -24,7 +24,10 @@ export function bankAmountProblem(amount: string, decimals: number): string | nu
  * The journal entry behind a bank transaction. Money in (positive): debit the
  * bank, credit the counter account. Money out (negative): the other way round.
  */
-export function bankTransactionEntry(input: { bankAccountCode: string; counterAccountCode: string; date: string; amount: string; description: string }, decimals = 2): EntryDraft {
+export function bankTransactionEntry(
+  input: { bankAccountCode: string; counterAccountCode: string; date: string; amount: string; description: string },
+  decimals = 2,
+): EntryDraft {
   const amount = new D(input.amount);
   const size = toAmount(amount.abs(), decimals);
   const moneyIn = amount.greaterThan(0);

@@ -83,7 +83,12 @@ export function isInClosedPeriod(date: string, closedThrough: string | null): bo
 
 const error = (field: readonly string[], message: string, code: string): UserError => ({ field: [...field], message, code });
 
-function validateLine(line: LineDraft, at: readonly string[], rules: LedgerRules, errors: UserError[]): { line: ValidLine; units: bigint; side: 'debit' | 'credit' } | null {
+function validateLine(
+  line: LineDraft,
+  at: readonly string[],
+  rules: LedgerRules,
+  errors: UserError[],
+): { line: ValidLine; units: bigint; side: 'debit' | 'credit' } | null {
   let valid = true;
   if (!rules.isKnownAccount(line.accountCode)) {
     errors.push(error([...at, 'accountCode'], `No account with code ${line.accountCode}`, 'UNKNOWN_ACCOUNT'));
@@ -111,7 +116,12 @@ function validateLine(line: LineDraft, at: readonly string[], rules: LedgerRules
   const formatted = fromMinorUnits(units, rules.decimals);
   const zero = fromMinorUnits(0n, rules.decimals);
   return {
-    line: { accountCode: line.accountCode, debit: side === 'debit' ? formatted : zero, credit: side === 'credit' ? formatted : zero, description: line.description ?? null },
+    line: {
+      accountCode: line.accountCode,
+      debit: side === 'debit' ? formatted : zero,
+      credit: side === 'credit' ? formatted : zero,
+      description: line.description ?? null,
+    },
     units,
     side,
   };
@@ -152,7 +162,13 @@ export function validateEntry(draft: EntryDraft, path: readonly string[], rules:
   });
   // Balance is only meaningful once every amount is readable.
   if (linesValid && draft.lines.length >= MIN_LINES && debits !== credits) {
-    errors.push(error([...path, 'lines'], `Debits (${fromMinorUnits(debits, rules.decimals)}) and credits (${fromMinorUnits(credits, rules.decimals)}) differ`, 'UNBALANCED'));
+    errors.push(
+      error(
+        [...path, 'lines'],
+        `Debits (${fromMinorUnits(debits, rules.decimals)}) and credits (${fromMinorUnits(credits, rules.decimals)}) differ`,
+        'UNBALANCED',
+      ),
+    );
   }
   if (errors.length > 0) return { entry: null, errors };
   return { entry: { date: draft.date, memo: draft.memo ?? null, lines, total: fromMinorUnits(debits, rules.decimals) }, errors };
@@ -162,7 +178,10 @@ export function validateEntry(draft: EntryDraft, path: readonly string[], rules:
  * The lines of a reversal: every posted debit becomes a credit of the same
  * amount and vice versa. Posted lines keep a zero on their unused side.
  */
-export function reversalLines(lines: ReadonlyArray<{ accountCode: string; debit: string; credit: string; description: string | null }>, decimals: number): LineDraft[] {
+export function reversalLines(
+  lines: ReadonlyArray<{ accountCode: string; debit: string; credit: string; description: string | null }>,
+  decimals: number,
+): LineDraft[] {
   return lines.map((line) => {
     const wasDebit = toMinorUnits(line.debit, decimals) > 0n;
     return { accountCode: line.accountCode, debit: wasDebit ? null : line.credit, credit: wasDebit ? line.debit : null, description: line.description };

@@ -56,5 +56,7 @@ export function numberRanges(numbers: ReadonlyArray<{ year: number; seq: number 
     if (!r) ranges.set(year, { min: seq, max: seq });
     else ranges.set(year, { min: Math.min(r.min, seq), max: Math.max(r.max, seq) });
   }
-  return [...ranges.entries()].sort(([a], [b]) => a - b).map(([year, r]) => ({ year, from: formatEntryNumber(year, r.min), to: formatEntryNumber(year, r.max) }));
+  return [...ranges.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([year, r]) => ({ year, from: formatEntryNumber(year, r.min), to: formatEntryNumber(year, r.max) }));
 }

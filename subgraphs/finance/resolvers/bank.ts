@@ -14,7 +14,16 @@ export const bankResolvers: Resolvers = {
       if (filter?.bankAccountCode) {
         const account = await ctx.loaders.accountByCode.load(filter.bankAccountCode);
         // An unknown account has no transactions: an empty page, not an error.
-        if (!account) return paginate({ first, after }, { cursorShape: ['string', 'uuid'], fetch: async (): Promise<BankTransactionRow[]> => [], cursorOf: (t) => [t.txn_date, t.id], count: async () => 0 });
+        if (!account)
+          return paginate(
+            { first, after },
+            {
+              cursorShape: ['string', 'uuid'],
+              fetch: async (): Promise<BankTransactionRow[]> => [],
+              cursorOf: (t) => [t.txn_date, t.id],
+              count: async () => 0,
+            },
+          );
         accountId = account.id;
       }
       const where = { accountId, status: filter?.status ?? null };

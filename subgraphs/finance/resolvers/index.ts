@@ -9,4 +9,12 @@ import { periodResolvers } from './periods';
 import { reconciliationResolvers } from './reconciliations';
 
 /** The finance subgraph's resolvers, merged type by type from the area files. */
-export const resolvers: Resolvers = mergeResolvers<Resolvers>(accountResolvers, journalResolvers, balanceResolvers, bankResolvers, reconciliationResolvers, periodResolvers, overviewResolvers);
+export const resolvers: Resolvers = mergeResolvers<Resolvers>(
+  accountResolvers,
+  journalResolvers,
+  balanceResolvers,
+  bankResolvers,
+  reconciliationResolvers,
+  periodResolvers,
+  overviewResolvers,
+);

@@ -39,7 +39,14 @@ export const journalResolvers: Resolvers = {
     lines: (e, _args, ctx) => ctx.loaders.linesOfEntry.load(e.id),
     total: async (e, _args, ctx) => {
       const [lines, settings] = await Promise.all([ctx.loaders.linesOfEntry.load(e.id), ctx.loaders.settings()]);
-      return money(sumAmounts(lines.map((l) => l.debit), settings.currency_decimals), e.currency, settings.currency_decimals);
+      return money(
+        sumAmounts(
+          lines.map((l) => l.debit),
+          settings.currency_decimals,
+        ),
+        e.currency,
+        settings.currency_decimals,
+      );
     },
     reversalOf: (e, _args, ctx) => (e.reversal_of ? ctx.loaders.entry.load(e.reversal_of) : null),
     reversedBy: (e, _args, ctx) => (e.status === 'REVERSED' ? ctx.loaders.reversalOf.load(e.id) : null),

@@ -52,7 +52,11 @@ export const overviewResolvers: Resolvers = {
     ledgerExpenseAccounts: async (_metrics, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);
-      return l.expenseAccounts.map((a) => ({ code: a.code, balance: money(a.net, l.currency, l.decimals), yearToDate: money(a.netYearToDate, l.currency, l.decimals) }));
+      return l.expenseAccounts.map((a) => ({
+        code: a.code,
+        balance: money(a.net, l.currency, l.decimals),
+        yearToDate: money(a.netYearToDate, l.currency, l.decimals),
+      }));
     },
   },
 };

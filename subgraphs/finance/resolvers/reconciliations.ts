@@ -12,7 +12,8 @@ export const reconciliationResolvers: Resolvers = {
   Mutation: {
     startReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'startReconciliation', (trx, actor) => startReconciliation(trx, input, actor)),
     matchTransactions: (_parent, { input }, ctx) => runModuleMutation(ctx, 'matchTransactions', (trx, actor) => matchTransactions(trx, input, actor)),
-    completeReconciliation: (_parent, { input }, ctx) => runModuleMutation(ctx, 'completeReconciliation', (trx, actor) => completeReconciliation(trx, input, actor)),
+    completeReconciliation: (_parent, { input }, ctx) =>
+      runModuleMutation(ctx, 'completeReconciliation', (trx, actor) => completeReconciliation(trx, input, actor)),
   },
   Reconciliation: {
     bankAccount: async (r, _args, ctx) => existing(await ctx.loaders.account.load(r.account_id), `account ${r.account_id}`),
@@ -22,7 +23,12 @@ export const reconciliationResolvers: Resolvers = {
     matchedTotal: async (r, _args, ctx) => sumAmounts((await ctx.loaders.matchedTransactions.load(r.id)).map((t) => t.amount)),
     difference: async (r, _args, ctx) => {
       const [matched, settings] = await Promise.all([ctx.loaders.matchedTransactions.load(r.id), ctx.loaders.settings()]);
-      return reconciliationDifference(r.statement_balance, r.opening_balance, matched.map((t) => t.amount), settings.currency_decimals);
+      return reconciliationDifference(
+        r.statement_balance,
+        r.opening_balance,
+        matched.map((t) => t.amount),
+        settings.currency_decimals,
+      );
     },
     matchedTransactions: (r, _args, ctx) => ctx.loaders.matchedTransactions.load(r.id),
     startedAt: (r) => r.started_at,

@@ -33,7 +33,12 @@ export async function createAccount(trx: Transaction<FinanceDB>, input: CreateAc
     is_bank: draft.isBank,
   });
   if (!account) failWith(['input', 'code'], `Account code ${input.code} is already taken`, 'ACCOUNT_CODE_TAKEN');
-  actor.audit({ operation: 'createAccount', entity: 'account', entityId: account.id, after: { code: account.code, name: account.name, type: account.type, parentId: account.parent_id, isCash: account.is_cash, isBank: account.is_bank } });
+  actor.audit({
+    operation: 'createAccount',
+    entity: 'account',
+    entityId: account.id,
+    after: { code: account.code, name: account.name, type: account.type, parentId: account.parent_id, isCash: account.is_cash, isBank: account.is_bank },
+  });
   actor.publish(accountCreated(account));
   return { account };
 }

@@ -26,7 +26,12 @@ export interface RecordTransactionInput {
 /** A bank or cash account by code, or the userError that says why it cannot be one. */
 export function bankAccountProblem(account: AccountRow | undefined, code: string, field: string[]): UserError | null {
   if (!account) return { field, message: `No account with code ${code}`, code: 'UNKNOWN_ACCOUNT' };
-  if (!canHoldBankTransactions(account)) return { field, message: `${code} is a ${account.type.toLowerCase()}${account.is_contra ? ' contra' : ''} account; bank and cash transactions need an asset account`, code: 'NOT_A_BANK_ACCOUNT' };
+  if (!canHoldBankTransactions(account))
+    return {
+      field,
+      message: `${code} is a ${account.type.toLowerCase()}${account.is_contra ? ' contra' : ''} account; bank and cash transactions need an asset account`,
+      code: 'NOT_A_BANK_ACCOUNT',
+    };
   return null;
 }
 
@@ -37,11 +42,14 @@ async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionI
   const bank = accounts.get(input.bankAccountCode);
   const bankProblem = bankAccountProblem(bank, input.bankAccountCode, ['input', 'bankAccountCode']);
   if (bankProblem) errors.push(bankProblem);
-  if (!accounts.has(input.counterAccountCode)) errors.push({ field: ['input', 'counterAccountCode'], message: `No account with code ${input.counterAccountCode}`, code: 'UNKNOWN_ACCOUNT' });
-  else if (input.counterAccountCode === input.bankAccountCode) errors.push({ field: ['input', 'counterAccountCode'], message: 'The counter account must differ from the bank account', code: 'SAME_ACCOUNT' });
+  if (!accounts.has(input.counterAccountCode))
+    errors.push({ field: ['input', 'counterAccountCode'], message: `No account with code ${input.counterAccountCode}`, code: 'UNKNOWN_ACCOUNT' });
+  else if (input.counterAccountCode === input.bankAccountCode)
+    errors.push({ field: ['input', 'counterAccountCode'], message: 'The counter account must differ from the bank account', code: 'SAME_ACCOUNT' });
   const amountProblem = bankAmountProblem(input.amount, settings.currency_decimals);
   if (amountProblem) errors.push({ field: ['input', 'amount'], message: amountProblem, code: 'INVALID_AMOUNT' });
-  if (input.description.trim().length === 0) errors.push({ field: ['input', 'description'], message: 'A bank transaction needs a description', code: 'REQUIRED' });
+  if (input.description.trim().length === 0)
+    errors.push({ field: ['input', 'description'], message: 'A bank transaction needs a description', code: 'REQUIRED' });
   refuseInvalid(errors);
   return { bank: bank as AccountRow, decimals: settings.currency_decimals };
 }
@@ -51,11 +59,18 @@ async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionI
  * account: its journal entry against the counter account and a transaction
  * that waits to be reconciled with the bank statement.
  */
-export async function recordTransaction(trx: Transaction<FinanceDB>, input: RecordTransactionInput, actor: Actor): Promise<{ transaction: BankTransactionRow }> {
+export async function recordTransaction(
+  trx: Transaction<FinanceDB>,
+  input: RecordTransactionInput,
+  actor: Actor,
+): Promise<{ transaction: BankTransactionRow }> {
   const outcome = await runIdempotently(
     trx,
     input.idempotencyKey,
-    { operation: 'recordTransaction', canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: input.reference ?? null }) },
+    {
+      operation: 'recordTransaction',
+      canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: input.reference ?? null }),
+    },
     async ([id]) => (await findBankTransactionsByIds(trx, [id as string]))[0] as BankTransactionRow,
     async () => {
       const { bank, decimals } = await checkInput(trx, input);
@@ -70,7 +85,12 @@ export async function recordTransaction(trx: Transaction<FinanceDB>, input: Reco
         description: input.description.trim(),
         reference: input.reference ?? null,
       });
-      actor.audit({ operation: 'recordTransaction', entity: 'bank_transaction', entityId: transaction.id, after: { account: bank.code, amount: transaction.amount, date: transaction.txn_date, entry: entry.number } });
+      actor.audit({
+        operation: 'recordTransaction',
+        entity: 'bank_transaction',
+        entityId: transaction.id,
+        after: { account: bank.code, amount: transaction.amount, date: transaction.txn_date, entry: entry.number },
+      });
       actor.publish(journalEntryPosted(entry));
       actor.publish(bankTransactionRecorded(transaction));
       return { result: transaction, resultIds: [transaction.id] };

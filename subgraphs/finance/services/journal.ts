@@ -47,7 +47,12 @@ function canonicalEntry(input: JournalEntryInput) {
     date: input.date,
     memo: input.memo ?? null,
     reference: input.reference ?? null,
-    lines: input.lines.map((l) => ({ accountCode: l.accountCode, debit: canonicalAmount(l.debit), credit: canonicalAmount(l.credit), description: l.description ?? null })),
+    lines: input.lines.map((l) => ({
+      accountCode: l.accountCode,
+      debit: canonicalAmount(l.debit),
+      credit: canonicalAmount(l.credit),
+      description: l.description ?? null,
+    })),
   };
 }
 
@@ -84,7 +89,11 @@ export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJ
  * row and one event naming its number ranges (contiguous per year), rather
  * than one per entry, which keeps imports fast and the outbox small.
  */
-export async function postJournalEntries(trx: Transaction<FinanceDB>, input: PostJournalEntriesInput, actor: Actor): Promise<{ journalEntries: JournalEntryRow[] }> {
+export async function postJournalEntries(
+  trx: Transaction<FinanceDB>,
+  input: PostJournalEntriesInput,
+  actor: Actor,
+): Promise<{ journalEntries: JournalEntryRow[] }> {
   if (input.entries.length === 0) failWith(['input', 'entries'], 'A batch needs at least one entry', 'TOO_FEW_ENTRIES');
   if (input.entries.length > MAX_ENTRIES_PER_BATCH) {
     failWith(['input', 'entries'], `A batch has at most ${MAX_ENTRIES_PER_BATCH} entries, got ${input.entries.length}`, 'TOO_MANY_ENTRIES');
@@ -98,7 +107,12 @@ export async function postJournalEntries(trx: Transaction<FinanceDB>, input: Pos
       const { entries, lineCount } = await postEntries(trx, input.entries.map(manual), (i) => ['input', 'entries', String(i)]);
       const batchId = randomUUID();
       const ranges = numberRanges(entries);
-      actor.audit({ operation: 'postJournalEntries', entity: 'journal_entry_batch', entityId: batchId, after: { entryCount: entries.length, lineCount, numbers: ranges } });
+      actor.audit({
+        operation: 'postJournalEntries',
+        entity: 'journal_entry_batch',
+        entityId: batchId,
+        after: { entryCount: entries.length, lineCount, numbers: ranges },
+      });
       actor.publish(journalEntriesImported(batchId, entries.length, lineCount, ranges));
       return { result: entries, resultIds: entries.map((e) => e.id) };
     },
@@ -112,27 +126,50 @@ export async function postJournalEntries(trx: Transaction<FinanceDB>, input: Pos
  * after the original. An entry is reversed at most once (row lock here, a
  * unique index in the database); a reversal is not itself reversed.
  */
-export async function reverseJournalEntry(trx: Transaction<FinanceDB>, input: ReverseJournalEntryInput, actor: Actor): Promise<{ journalEntry: JournalEntryRow }> {
+export async function reverseJournalEntry(
+  trx: Transaction<FinanceDB>,
+  input: ReverseJournalEntryInput,
+  actor: Actor,
+): Promise<{ journalEntry: JournalEntryRow }> {
   const original = isUuid(input.journalEntryId) ? await lockEntry(trx, input.journalEntryId) : undefined;
   if (!original) failWith(['input', 'journalEntryId'], `No journal entry ${input.journalEntryId}`, 'NOT_FOUND');
   if (original.status === 'REVERSED') failWith(['input', 'journalEntryId'], `${original.number} is already reversed`, 'ALREADY_REVERSED');
-  if (original.reversal_of !== null) failWith(['input', 'journalEntryId'], `${original.number} is itself a reversal; post a new entry instead`, 'CANNOT_REVERSE_REVERSAL');
+  if (original.reversal_of !== null)
+    failWith(['input', 'journalEntryId'], `${original.number} is itself a reversal; post a new entry instead`, 'CANNOT_REVERSE_REVERSAL');
   const date = input.date ?? original.entry_date;
-  if (date < original.entry_date) failWith(['input', 'date'], `A reversal cannot be dated before the entry it reverses (${original.entry_date})`, 'REVERSAL_BEFORE_ORIGINAL');
+  if (date < original.entry_date)
+    failWith(['input', 'date'], `A reversal cannot be dated before the entry it reverses (${original.entry_date})`, 'REVERSAL_BEFORE_ORIGINAL');
 
   const posted = await findLinesByEntryIds(trx, [original.id]);
   const codeOf = new Map((await findAccountsByIds(trx, [...new Set(posted.map((l) => l.account_id))])).map((a) => [a.id, a.code]));
   const { currency_decimals: decimals } = await readSettings(trx);
-  const lines = reversalLines(posted.map((l) => ({ ...l, accountCode: codeOf.get(l.account_id) as string })), decimals);
+  const lines = reversalLines(
+    posted.map((l) => ({ ...l, accountCode: codeOf.get(l.account_id) as string })),
+    decimals,
+  );
   const { entries } = await postEntries(
     trx,
-    [{ date, memo: input.memo ?? `Reversal of ${original.number}`, lines, source: { module: MANUAL_SOURCE_MODULE, reference: original.number }, reversalOf: original.id }],
+    [
+      {
+        date,
+        memo: input.memo ?? `Reversal of ${original.number}`,
+        lines,
+        source: { module: MANUAL_SOURCE_MODULE, reference: original.number },
+        reversalOf: original.id,
+      },
+    ],
     () => ['input'],
   );
   const reversal = entries[0] as JournalEntryRow;
   const reversed = await markReversed(trx, original.id);
   actor.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: reversal.id, after: entryAuditView(reversal) });
-  actor.audit({ operation: 'reverseJournalEntry', entity: 'journal_entry', entityId: original.id, before: { status: original.status }, after: { status: reversed.status } });
+  actor.audit({
+    operation: 'reverseJournalEntry',
+    entity: 'journal_entry',
+    entityId: original.id,
+    before: { status: original.status },
+    after: { status: reversed.status },
+  });
   actor.publish(journalEntryPosted(reversal));
   actor.publish(journalEntryReversed(original, reversal));
   return { journalEntry: reversal };

@@ -46,7 +46,11 @@ export async function postEntries(trx: Transaction<FinanceDB>, drafts: readonly 
   const settings = await readSettingsForPosting(trx);
   const codes = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.accountCode)))];
   const accounts: Map<string, AccountRow> = indexBy(await findAccountsByCodes(trx, codes), (a) => a.code);
-  const valid = validateAll(drafts, pathOf, { decimals: settings.currency_decimals, closedThrough: settings.closed_through, isKnownAccount: (code) => accounts.has(code) });
+  const valid = validateAll(drafts, pathOf, {
+    decimals: settings.currency_decimals,
+    closedThrough: settings.closed_through,
+    isKnownAccount: (code) => accounts.has(code),
+  });
 
   const dates = valid.map((e) => e.date);
   const numbers = assignNumbers(dates, await advanceEntryCounters(trx, countByYear(dates)));

@@ -18,7 +18,13 @@ export async function closePeriod(trx: Transaction<FinanceDB>, input: { through:
   }
   if (current.closed_through === input.through) return { settings: current };
   const settings = await updateClosedThrough(trx, input.through);
-  actor.audit({ operation: 'closePeriod', entity: 'ledger_settings', entityId: null, before: { closedThrough: current.closed_through }, after: { closedThrough: settings.closed_through } });
+  actor.audit({
+    operation: 'closePeriod',
+    entity: 'ledger_settings',
+    entityId: null,
+    before: { closedThrough: current.closed_through },
+    after: { closedThrough: settings.closed_through },
+  });
   actor.publish(periodClosed(input.through));
   return { settings };
 }

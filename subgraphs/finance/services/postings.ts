@@ -17,7 +17,9 @@ export class InvalidPostingError extends Error {}
 export function parsePosting(event: DeliveredEvent): LedgerPosting | null {
   const parsed = PostingCarrier.safeParse(event.payload);
   if (!parsed.success) {
-    throw new InvalidPostingError(`${event.type} ${event.id} carries no valid posting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new InvalidPostingError(
+      `${event.type} ${event.id} carries no valid posting: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data.posting;
 }
@@ -60,12 +62,18 @@ export async function postFromEvent(trx: Transaction<FinanceDB>, event: Delivere
       return { entry: (await findEntryBySource(trx, source.module, source.reference)) as JournalEntryRow, alreadyPosted: true };
     }
     if (error instanceof UserErrorsException) {
-      throw new InvalidPostingError(`${event.type} ${source.module}:${source.reference} cannot be posted: ${error.userErrors.map((e) => `${e.code} at ${e.field?.join('.') ?? '-'} (${e.message})`).join('; ')}`);
+      throw new InvalidPostingError(
+        `${event.type} ${source.module}:${source.reference} cannot be posted: ${error.userErrors.map((e) => `${e.code} at ${e.field?.join('.') ?? '-'} (${e.message})`).join('; ')}`,
+      );
     }
     throw error;
   }
   await sql`RELEASE SAVEPOINT finance_posting`.execute(trx);
-  actor.audit({ entity: 'journal_entry', entityId: entry.id, after: { number: entry.number, date: entry.entry_date, source: sourceOf(entry), eventId: event.id } });
+  actor.audit({
+    entity: 'journal_entry',
+    entityId: entry.id,
+    after: { number: entry.number, date: entry.entry_date, source: sourceOf(entry), eventId: event.id },
+  });
   actor.publish(journalEntryPosted(entry));
   return { entry, alreadyPosted: false };
 }

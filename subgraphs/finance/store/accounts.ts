@@ -10,7 +10,11 @@ export async function findAccountsByIds(db: FinanceExecutor, ids: readonly strin
 
 export async function findAccountsByCodes(db: FinanceExecutor, codes: readonly string[]): Promise<AccountRow[]> {
   if (codes.length === 0) return [];
-  return db.selectFrom('finance.account').selectAll().where('code', 'in', [...codes]).execute();
+  return db
+    .selectFrom('finance.account')
+    .selectAll()
+    .where('code', 'in', [...codes])
+    .execute();
 }
 
 /** The new account, or null when its code is taken (the unique index decides, also under concurrency). */
@@ -32,6 +36,9 @@ export function listAccounts(db: FinanceExecutor, after: CursorValues | null, li
 }
 
 export async function countAccounts(db: FinanceExecutor): Promise<number> {
-  const row = await db.selectFrom('finance.account').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('finance.account')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -33,19 +33,29 @@ function filtered(db: FinanceExecutor, filter: BankTransactionFilter) {
 }
 
 /** Newest first: by date, then id for a stable order within a day. */
-export function listBankTransactions(db: FinanceExecutor, filter: BankTransactionFilter, after: CursorValues | null, limit: number): Promise<BankTransactionRow[]> {
+export function listBankTransactions(
+  db: FinanceExecutor,
+  filter: BankTransactionFilter,
+  after: CursorValues | null,
+  limit: number,
+): Promise<BankTransactionRow[]> {
   let query = filtered(db, filter).selectAll().orderBy('txn_date', 'desc').orderBy('id', 'desc').limit(limit);
   if (after) query = query.where((eb) => eb(eb.refTuple('txn_date', 'id'), '<', eb.tuple(String(after[0]), String(after[1]))));
   return query.execute();
 }
 
 export async function countBankTransactions(db: FinanceExecutor, filter: BankTransactionFilter): Promise<number> {
-  const row = await filtered(db, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** Transactions matched to the given reconciliations, with the reconciliation they belong to. */
-export async function findMatchedTransactions(db: FinanceExecutor, reconciliationIds: readonly string[]): Promise<Array<BankTransactionRow & { reconciliation_id: string }>> {
+export async function findMatchedTransactions(
+  db: FinanceExecutor,
+  reconciliationIds: readonly string[],
+): Promise<Array<BankTransactionRow & { reconciliation_id: string }>> {
   const valid = onlyUuids(reconciliationIds);
   if (valid.length === 0) return [];
   return db
@@ -60,7 +70,10 @@ export async function findMatchedTransactions(db: FinanceExecutor, reconciliatio
 }
 
 /** Which reconciliation each transaction was matched to, if any. */
-export async function findMatchesOfTransactions(db: FinanceExecutor, transactionIds: readonly string[]): Promise<Array<{ bank_transaction_id: string; reconciliation_id: string }>> {
+export async function findMatchesOfTransactions(
+  db: FinanceExecutor,
+  transactionIds: readonly string[],
+): Promise<Array<{ bank_transaction_id: string; reconciliation_id: string }>> {
   const valid = onlyUuids(transactionIds);
   if (valid.length === 0) return [];
   return db.selectFrom('finance.reconciliation_match').select(['bank_transaction_id', 'reconciliation_id']).where('bank_transaction_id', 'in', valid).execute();

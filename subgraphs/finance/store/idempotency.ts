@@ -20,5 +20,9 @@ export function findIdempotencyKey(db: FinanceExecutor, key: string): Promise<Id
 }
 
 export async function recordIdempotentResult(db: FinanceExecutor, key: string, resultIds: readonly string[]): Promise<void> {
-  await db.updateTable('finance.idempotency_key').set({ result_ids: [...resultIds] }).where('key', '=', key).execute();
+  await db
+    .updateTable('finance.idempotency_key')
+    .set({ result_ids: [...resultIds] })
+    .where('key', '=', key)
+    .execute();
 }

@@ -88,7 +88,13 @@ export function lockEntry(db: FinanceExecutor, id: string): Promise<JournalEntry
 }
 
 export async function markReversed(db: FinanceExecutor, id: string): Promise<JournalEntryRow> {
-  return db.updateTable('finance.journal_entry').set({ status: 'REVERSED' }).where('id', '=', id).where('status', '=', 'POSTED').returning(JOURNAL_ENTRY_COLUMNS).executeTakeFirstOrThrow();
+  return db
+    .updateTable('finance.journal_entry')
+    .set({ status: 'REVERSED' })
+    .where('id', '=', id)
+    .where('status', '=', 'POSTED')
+    .returning(JOURNAL_ENTRY_COLUMNS)
+    .executeTakeFirstOrThrow();
 }
 
 export async function findLinesByEntryIds(db: FinanceExecutor, entryIds: readonly string[]): Promise<JournalLineRow[]> {
@@ -121,6 +127,8 @@ export function listEntries(db: FinanceExecutor, filter: JournalFilter, after: C
 }
 
 export async function countEntries(db: FinanceExecutor, filter: JournalFilter): Promise<number> {
-  const row = await filtered(db, filter).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -19,7 +19,10 @@ export async function ledgerCounts(db: FinanceExecutor): Promise<LedgerCounts> {
   const row = await db
     .selectNoFrom((eb) => [
       eb.selectFrom('finance.account').select(eb.fn.countAll<string>().as('n')).as('accounts'),
-      eb.selectFrom('finance.entry_number_counter').select(sql<string>`coalesce(sum(last_value), 0)`.as('n')).as('journal_entries'),
+      eb
+        .selectFrom('finance.entry_number_counter')
+        .select(sql<string>`coalesce(sum(last_value), 0)`.as('n'))
+        .as('journal_entries'),
       eb.selectFrom('finance.bank_transaction').select(eb.fn.countAll<string>().as('n')).where('status', '=', 'UNRECONCILED').as('unreconciled'),
     ])
     .executeTakeFirstOrThrow();

@@ -59,5 +59,10 @@ export async function matchedAmounts(db: FinanceExecutor, reconciliationId: stri
 }
 
 export function markCompleted(db: FinanceExecutor, id: string): Promise<ReconciliationRow> {
-  return db.updateTable('finance.reconciliation').set({ status: 'COMPLETED', completed_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  return db
+    .updateTable('finance.reconciliation')
+    .set({ status: 'COMPLETED', completed_at: new Date() })
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -69,7 +69,11 @@ export interface LedgerExpenseAccount {
 function sumOf(amounts: readonly Money[], emptyCurrency: string): Money {
   if (amounts.length === 0) return money(0, emptyCurrency);
   const places = Math.max(...amounts.map((a) => decimalPlaces(a.amount)));
-  return money(amounts.reduce((sum, a) => sum.plus(a.amount), new D(0)), amounts[0]!.currency, places);
+  return money(
+    amounts.reduce((sum, a) => sum.plus(a.amount), new D(0)),
+    amounts[0]!.currency,
+    places,
+  );
 }
 
 /**
@@ -80,12 +84,18 @@ function sumOf(amounts: readonly Money[], emptyCurrency: string): Money {
 export function ledgerPayrollExpense(accounts: readonly LedgerExpenseAccount[], codes: readonly string[], emptyCurrency: string): Money {
   const wanted = new Set(codes);
   const currency = accounts[0]?.balance.currency ?? emptyCurrency;
-  return sumOf(accounts.filter((a) => wanted.has(a.code)).map((a) => a.balance), currency);
+  return sumOf(
+    accounts.filter((a) => wanted.has(a.code)).map((a) => a.balance),
+    currency,
+  );
 }
 
 /** Every expense of the ledger in the year to date. */
 export function ledgerExpensesYearToDate(accounts: readonly LedgerExpenseAccount[], emptyCurrency: string): Money {
-  return sumOf(accounts.map((a) => a.yearToDate), emptyCurrency);
+  return sumOf(
+    accounts.map((a) => a.yearToDate),
+    emptyCurrency,
+  );
 }
 
 /** (payroll cost + depreciation) ÷ ledger expenses, when the three are known and in one currency. */

@@ -21,9 +21,7 @@ export interface CurrencyMismatch {
   currency: string;
 }
 
-export type PayRunCalculation =
-  | { ok: true; payslips: EmployeePayslipDraft[]; totals: PayRunTotals }
-  | { ok: false; currencyMismatches: CurrencyMismatch[] };
+export type PayRunCalculation = { ok: true; payslips: EmployeePayslipDraft[]; totals: PayRunTotals } | { ok: false; currencyMismatches: CurrencyMismatch[] };
 
 /**
  * Every payslip of a run, computed in memory from the projection. A contract in

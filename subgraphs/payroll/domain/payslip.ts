@@ -63,7 +63,10 @@ function componentDescription(component: PayComponentTerms, daysPaid: number, pe
  */
 export function computePayslip(period: Period, segments: readonly PaidSegment[], terms: PayrollTerms): PayslipDraft | null {
   const periodDays = daysInclusive(period.start, period.end);
-  const daysPaid = Math.min(periodDays, segments.reduce((sum, s) => sum + s.days, 0));
+  const daysPaid = Math.min(
+    periodDays,
+    segments.reduce((sum, s) => sum + s.days, 0),
+  );
   if (daysPaid === 0) return null;
   const lines: PayslipLineDraft[] = [];
   const add = (kind: PayslipLineKind, code: string, description: string, amount: DecimalValue) => {
@@ -79,7 +82,12 @@ export function computePayslip(period: Period, segments: readonly PaidSegment[],
     gross = gross.plus(add('EARNING', component.code, componentDescription(component, daysPaid, periodDays), prorate(component.amount, daysPaid, periodDays)));
   }
 
-  const employeeContribution = add('DEDUCTION', LINE_CODES.employeeContribution, `Employee contributions (${terms.employeeContributionRate} of gross)`, roundLine(gross.times(terms.employeeContributionRate)));
+  const employeeContribution = add(
+    'DEDUCTION',
+    LINE_CODES.employeeContribution,
+    `Employee contributions (${terms.employeeContributionRate} of gross)`,
+    roundLine(gross.times(terms.employeeContributionRate)),
+  );
   const taxable = gross.minus(employeeContribution);
   const incomeTax = add('TAX', LINE_CODES.incomeTax, `Income tax (${terms.incomeTaxRate} of ${fixed(taxable)})`, roundLine(taxable.times(terms.incomeTaxRate)));
 
@@ -90,7 +98,12 @@ export function computePayslip(period: Period, segments: readonly PaidSegment[],
     withheld = withheld.plus(add('DEDUCTION', component.code, componentDescription(component, daysPaid, periodDays), D.min(wanted, left)));
   }
 
-  const employerContribution = add('EMPLOYER_CONTRIBUTION', LINE_CODES.employerContribution, `Employer contributions (${terms.employerContributionRate} of gross)`, roundLine(gross.times(terms.employerContributionRate)));
+  const employerContribution = add(
+    'EMPLOYER_CONTRIBUTION',
+    LINE_CODES.employerContribution,
+    `Employer contributions (${terms.employerContributionRate} of gross)`,
+    roundLine(gross.times(terms.employerContributionRate)),
+  );
 
   return {
     daysPaid,

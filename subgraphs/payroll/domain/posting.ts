@@ -39,14 +39,17 @@ export function payRunPostingLines(terms: PayrollTerms, sums: readonly LineSum[]
     book(account, 'debit', new D(sum.amount), sum.code === LINE_CODES.baseSalary ? 'Gross salaries' : `Gross earnings: ${sum.code}`);
     net = net.plus(sum.amount);
   }
-  for (const sum of sums.filter((s) => s.kind === 'EMPLOYER_CONTRIBUTION')) book(accounts.employerContributionExpense, 'debit', new D(sum.amount), 'Employer contributions');
+  for (const sum of sums.filter((s) => s.kind === 'EMPLOYER_CONTRIBUTION'))
+    book(accounts.employerContributionExpense, 'debit', new D(sum.amount), 'Employer contributions');
 
   const withheld = sums.filter((s) => s.kind === 'DEDUCTION' || s.kind === 'TAX');
   for (const sum of withheld) net = net.minus(sum.amount);
   book(accounts.netPayPayable, 'credit', net, 'Net pay');
   for (const sum of withheld.filter((s) => s.kind === 'TAX')) book(accounts.incomeTaxPayable, 'credit', new D(sum.amount), 'Income tax withheld');
-  for (const sum of withheld.filter((s) => s.code === LINE_CODES.employeeContribution)) book(accounts.contributionsPayable, 'credit', new D(sum.amount), 'Employee contributions');
-  for (const sum of sums.filter((s) => s.kind === 'EMPLOYER_CONTRIBUTION')) book(accounts.contributionsPayable, 'credit', new D(sum.amount), 'Employer contributions');
+  for (const sum of withheld.filter((s) => s.code === LINE_CODES.employeeContribution))
+    book(accounts.contributionsPayable, 'credit', new D(sum.amount), 'Employee contributions');
+  for (const sum of sums.filter((s) => s.kind === 'EMPLOYER_CONTRIBUTION'))
+    book(accounts.contributionsPayable, 'credit', new D(sum.amount), 'Employer contributions');
   for (const sum of withheld.filter((s) => s.kind === 'DEDUCTION' && s.code !== LINE_CODES.employeeContribution)) {
     // A deduction component always names its payable; a code no longer in the terms falls back to contributions.
     book(componentAccount.get(sum.code) ?? accounts.contributionsPayable, 'credit', new D(sum.amount), `Withheld: ${sum.code}`);

@@ -18,7 +18,8 @@ const ACCOUNT_CODE = /^\S{1,20}$/;
 
 function rateError(field: string, value: string): UserError | null {
   const rate = new D(value);
-  if (rate.isNegative() || rate.greaterThan(1)) return userError(['input', field], `${field} must be between 0 and 1, e.g. "0.2375"; got ${value}`, 'INVALID_RATE');
+  if (rate.isNegative() || rate.greaterThan(1))
+    return userError(['input', field], `${field} must be between 0 and 1, e.g. "0.2375"; got ${value}`, 'INVALID_RATE');
   return null;
 }
 
@@ -36,20 +37,28 @@ export function settingsChangeErrors(change: SettingsChange): UserError[] {
     }
   }
   for (const [name, code] of Object.entries(change.accounts ?? {})) {
-    if (code != null && !ACCOUNT_CODE.test(code)) errors.push(userError(['input', 'accounts', name], `Account code "${code}" must be 1 to 20 characters without spaces`, 'INVALID_ACCOUNT_CODE'));
+    if (code != null && !ACCOUNT_CODE.test(code))
+      errors.push(userError(['input', 'accounts', name], `Account code "${code}" must be 1 to 20 characters without spaces`, 'INVALID_ACCOUNT_CODE'));
   }
   const seen = new Set<string>();
   (change.components ?? []).forEach((component, index) => {
     const field = ['input', 'payComponents', String(index)];
-    if (!COMPONENT_CODE.test(component.code)) errors.push(userError([...field, 'code'], `Pay component code "${component.code}" must be upper case letters, digits and _`, 'INVALID_COMPONENT'));
-    else if (RESERVED_LINE_CODES.includes(component.code)) errors.push(userError([...field, 'code'], `${component.code} is computed by payroll itself and cannot be a pay component`, 'INVALID_COMPONENT'));
+    if (!COMPONENT_CODE.test(component.code))
+      errors.push(userError([...field, 'code'], `Pay component code "${component.code}" must be upper case letters, digits and _`, 'INVALID_COMPONENT'));
+    else if (RESERVED_LINE_CODES.includes(component.code))
+      errors.push(userError([...field, 'code'], `${component.code} is computed by payroll itself and cannot be a pay component`, 'INVALID_COMPONENT'));
     else if (seen.has(component.code)) errors.push(userError([...field, 'code'], `Pay component ${component.code} is listed twice`, 'DUPLICATE_COMPONENT'));
     seen.add(component.code);
     if (component.name.trim() === '') errors.push(userError([...field, 'name'], 'A pay component needs a name', 'INVALID_COMPONENT'));
     if (!isValidAmount(component.amount) || !new D(component.amount).isPositive() || new D(component.amount).isZero()) {
-      errors.push(userError([...field, 'amount'], `A pay component's amount must be positive with at most 2 decimals; got ${component.amount}`, 'INVALID_AMOUNT'));
+      errors.push(
+        userError([...field, 'amount'], `A pay component's amount must be positive with at most 2 decimals; got ${component.amount}`, 'INVALID_AMOUNT'),
+      );
     }
-    if (component.accountCode != null && !ACCOUNT_CODE.test(component.accountCode)) errors.push(userError([...field, 'accountCode'], `Account code "${component.accountCode}" must be 1 to 20 characters without spaces`, 'INVALID_ACCOUNT_CODE'));
+    if (component.accountCode != null && !ACCOUNT_CODE.test(component.accountCode))
+      errors.push(
+        userError([...field, 'accountCode'], `Account code "${component.accountCode}" must be 1 to 20 characters without spaces`, 'INVALID_ACCOUNT_CODE'),
+      );
     if (component.kind === 'DEDUCTION' && component.accountCode == null) {
       errors.push(userError([...field, 'accountCode'], `Deduction ${component.code} needs the account its withheld amounts are owed on`, 'ACCOUNT_REQUIRED'));
     }

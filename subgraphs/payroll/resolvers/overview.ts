@@ -2,7 +2,14 @@ import { startOfYear, todayUtc } from '../../../platform/dates';
 import { differenceOf } from '../../kit/money';
 import { grantsAll, ownTenant } from '../../kit/overview';
 import type { PayrollContext } from '../context';
-import { activeNotPaid, ledgerExpensesYearToDate, ledgerPayrollExpense, payrollExpenseAccounts, singleCurrencyTotal, workforceCostShare } from '../domain/overview';
+import {
+  activeNotPaid,
+  ledgerExpensesYearToDate,
+  ledgerPayrollExpense,
+  payrollExpenseAccounts,
+  singleCurrencyTotal,
+  workforceCostShare,
+} from '../domain/overview';
 import type { Resolvers } from '../generated/resolvers-types';
 import { lastPayRunPaid, payRunFigures, postedPayrollCosts, postedRunTerms } from '../store/overview';
 import { readSettings } from '../store/settings';

@@ -10,7 +10,10 @@ export const settingsResolvers: Resolvers = {
   },
   Mutation: {
     updatePayrollSettings: (_parent, { input }, ctx) => {
-      const change = { ...input, components: input.payComponents?.map((c) => ({ code: c.code, name: c.name, kind: c.kind, amount: c.amount, accountCode: c.accountCode ?? null })) };
+      const change = {
+        ...input,
+        components: input.payComponents?.map((c) => ({ code: c.code, name: c.name, kind: c.kind, amount: c.amount, accountCode: c.accountCode ?? null })),
+      };
       return runModuleMutation(ctx, 'updatePayrollSettings', (trx, actor) => updatePayrollSettings(trx, change, actor));
     },
   },

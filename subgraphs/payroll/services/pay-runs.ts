@@ -55,7 +55,12 @@ export async function createPayRun(trx: Trx, input: NewPayRunInput, actor: Actor
   }
   if (input.payDate < input.periodStart) failWith('input.payDate', `The pay date ${input.payDate} is before the period starts`, 'INVALID_PAY_DATE');
   const settings = await readSettings(trx);
-  const payRun = await insertPayRun(trx, { period_start: input.periodStart, period_end: input.periodEnd, pay_date: input.payDate, currency: settings.currency });
+  const payRun = await insertPayRun(trx, {
+    period_start: input.periodStart,
+    period_end: input.periodEnd,
+    pay_date: input.payDate,
+    currency: settings.currency,
+  });
   actor.audit({ entity: 'PayRun', entityId: payRun.id, after: { status: payRun.status, periodStart: input.periodStart, periodEnd: input.periodEnd } });
   return { payRun };
 }
@@ -80,7 +85,9 @@ function payslipRows(run: PayRunRow, currency: string, drafts: readonly Employee
       net: draft.net,
       employer_cost: draft.employerCost,
     });
-    draft.lines.forEach((line, position) => lines.push({ payslip_id: id, position, kind: line.kind, code: line.code, description: line.description, amount: line.amount }));
+    draft.lines.forEach((line, position) =>
+      lines.push({ payslip_id: id, position, kind: line.kind, code: line.code, description: line.description, amount: line.amount }),
+    );
   }
   return { payslips, lines };
 }
@@ -106,7 +113,11 @@ export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor):
   if (!result.ok) {
     refuse(
       result.currencyMismatches.map((m) =>
-        userError('input.payRunId', `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`, 'CURRENCY_MISMATCH'),
+        userError(
+          'input.payRunId',
+          `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`,
+          'CURRENCY_MISMATCH',
+        ),
       ),
     );
   }
@@ -118,7 +129,11 @@ export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor):
     const employeeId = overlappingEmployee(error);
     if (employeeId === null) throw error;
     const who = result.payslips.find((p) => p.employeeId === employeeId)?.employeeNumber ?? employeeId;
-    failWith('input.payRunId', `Employee ${who} already has a payslip for a period overlapping ${run.period_start}–${run.period_end} in a pay run that is not cancelled`, 'PERIOD_OVERLAP');
+    failWith(
+      'input.payRunId',
+      `Employee ${who} already has a payslip for a period overlapping ${run.period_start}–${run.period_end} in a pay run that is not cancelled`,
+      'PERIOD_OVERLAP',
+    );
   }
   return moveRun(trx, actor, run, {
     status: to,

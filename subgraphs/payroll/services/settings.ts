@@ -6,7 +6,11 @@ import type { PayrollDB } from '../store/db';
 import { readSettings, saveSettings, type PayrollSettingsView } from '../store/settings';
 
 /** Validates the whole change first; a valid one is saved and audited with it. */
-export async function updatePayrollSettings(trx: Transaction<PayrollDB>, change: SettingsChange, actor: Actor): Promise<{ payrollSettings: PayrollSettingsView }> {
+export async function updatePayrollSettings(
+  trx: Transaction<PayrollDB>,
+  change: SettingsChange,
+  actor: Actor,
+): Promise<{ payrollSettings: PayrollSettingsView }> {
   refuseInvalid(settingsChangeErrors(change));
   const { updatedAt: _before, ...current } = await readSettings(trx, { forUpdate: true });
   const next = applySettingsChange(current, change);

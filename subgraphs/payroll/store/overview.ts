@@ -7,7 +7,11 @@ import type { PayRunRow } from './pay-run.table';
 /** Pay runs that are not cancelled, and the one with the latest period end (the latest created on a tie). */
 export async function payRunFigures(db: PayrollExecutor): Promise<{ payRuns: number; lastPayRun: PayRunRow | null }> {
   const [count, last] = await Promise.all([
-    db.selectFrom('payroll.pay_run').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '<>', 'CANCELLED').executeTakeFirstOrThrow(),
+    db
+      .selectFrom('payroll.pay_run')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '<>', 'CANCELLED')
+      .executeTakeFirstOrThrow(),
     lastPayRun(db),
   ]);
   return { payRuns: Number(count.n), lastPayRun: last };
@@ -49,7 +53,11 @@ export async function postedPayrollCosts(db: PayrollExecutor, from: string, to: 
 export async function postedRunTerms(db: PayrollExecutor): Promise<Array<Pick<PayrollTerms, 'accounts' | 'components'>>> {
   const rows = await db
     .selectFrom('payroll.pay_run')
-    .select(sql<Pick<PayrollTerms, 'accounts' | 'components'>>`jsonb_build_object('accounts', terms->'accounts', 'components', coalesce(terms->'components', '[]'::jsonb))`.as('terms'))
+    .select(
+      sql<
+        Pick<PayrollTerms, 'accounts' | 'components'>
+      >`jsonb_build_object('accounts', terms->'accounts', 'components', coalesce(terms->'components', '[]'::jsonb))`.as('terms'),
+    )
     .distinct()
     .where('status', '=', 'POSTED')
     .execute();

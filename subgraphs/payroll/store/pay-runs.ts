@@ -31,7 +31,10 @@ export function listPayRuns(db: PayrollExecutor, page: { after: CursorValues | n
 }
 
 export async function countPayRuns(db: PayrollExecutor): Promise<number> {
-  const row = await db.selectFrom('payroll.pay_run').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('payroll.pay_run')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

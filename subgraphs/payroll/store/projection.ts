@@ -45,7 +45,11 @@ export async function upsertEmployeeProfile(db: PayrollExecutor, profile: Employ
 }
 
 /** A corrected name or e-mail, unless a newer profile is already known. */
-export async function updateEmployeeContactDetails(db: PayrollExecutor, details: { employeeId: string; fullName: string; email: string }, asOf: Date): Promise<void> {
+export async function updateEmployeeContactDetails(
+  db: PayrollExecutor,
+  details: { employeeId: string; fullName: string; email: string },
+  asOf: Date,
+): Promise<void> {
   await db
     .updateTable('payroll.employee_projection')
     .set({ full_name: details.fullName, email: details.email, profile_as_of: asOf })
@@ -61,7 +65,11 @@ export async function upsertEmployeeStatus(db: PayrollExecutor, employeeId: stri
     .onConflict((oc) =>
       oc
         .column('employee_id')
-        .doUpdateSet((eb) => ({ status: eb.ref('excluded.status'), status_since: eb.ref('excluded.status_since'), status_as_of: eb.ref('excluded.status_as_of') }))
+        .doUpdateSet((eb) => ({
+          status: eb.ref('excluded.status'),
+          status_since: eb.ref('excluded.status_since'),
+          status_as_of: eb.ref('excluded.status_as_of'),
+        }))
         .where(sql<boolean>`payroll.employee_projection.status_as_of IS NULL OR payroll.employee_projection.status_as_of <= excluded.status_as_of`),
     )
     .execute();
@@ -75,12 +83,17 @@ export async function upsertTermination(db: PayrollExecutor, employeeId: string,
       oc
         .column('employee_id')
         .doUpdateSet((eb) => ({ termination_date: eb.ref('excluded.termination_date'), termination_as_of: eb.ref('excluded.termination_as_of') }))
-        .where(sql<boolean>`payroll.employee_projection.termination_as_of IS NULL OR payroll.employee_projection.termination_as_of <= excluded.termination_as_of`),
+        .where(
+          sql<boolean>`payroll.employee_projection.termination_as_of IS NULL OR payroll.employee_projection.termination_as_of <= excluded.termination_as_of`,
+        ),
     )
     .execute();
 }
 
-export type ContractTermsChange = Pick<ContractProjectionTable, 'contract_id' | 'employee_id' | 'type' | 'start_date' | 'end_date' | 'pay_frequency' | 'base_salary' | 'currency'>;
+export type ContractTermsChange = Pick<
+  ContractProjectionTable,
+  'contract_id' | 'employee_id' | 'type' | 'start_date' | 'end_date' | 'pay_frequency' | 'base_salary' | 'currency'
+>;
 
 export async function upsertContractTerms(db: PayrollExecutor, terms: ContractTermsChange, asOf: Date): Promise<void> {
   await db
@@ -149,7 +162,13 @@ export async function findEmploymentsInPeriod(db: PayrollExecutor, period: Perio
   for (const row of rows) {
     let employment = byEmployee.get(row.employee_id);
     if (!employment) {
-      employment = { employeeId: row.employee_id, employeeNumber: row.employee_number, hireDate: row.hire_date, terminationDate: row.termination_date, contracts: [] };
+      employment = {
+        employeeId: row.employee_id,
+        employeeNumber: row.employee_number,
+        hireDate: row.hire_date,
+        terminationDate: row.termination_date,
+        contracts: [],
+      };
       byEmployee.set(row.employee_id, employment);
     }
     // The WHERE clause keeps only rows with known terms; the CHECK constraint makes them complete.
