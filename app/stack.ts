@@ -15,6 +15,7 @@ import { startWorker } from '../worker/main';
 import type { OutboxWorker } from '../worker/service';
 
 export function loadSubgraphFactory(manifest: SubgraphManifest): SubgraphFactory {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a plug-in found by folder at run time (see discoverSubgraphs)
   return (require(path.resolve(__dirname, '..', 'subgraphs', manifest.name, 'subgraph')) as { createSubgraph: SubgraphFactory }).createSubgraph;
 }
 

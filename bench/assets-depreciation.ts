@@ -25,21 +25,20 @@ import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { loadConsumers } from '../platform/subgraphs';
 import { drainTenant } from '../worker/relay';
+import type { AssetsDB } from '../subgraphs/assets/store/db';
+import { post, subscribeCompany } from './gateway';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 50_000);
 const PERIOD = '2026-10';
 const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
-async function post(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
+interface DepreciationRun {
+  runDepreciation: { assetCount: number; totals: Array<{ amount: string; currency: string }>; userErrors: Array<{ code: string; message: string }> };
+}
+
+interface AccountBalance {
+  balance: { amount: string };
 }
 
 async function timed<T>(label: string, results: Array<[string, number]>, work: () => Promise<T>): Promise<T> {
@@ -53,7 +52,7 @@ async function timed<T>(label: string, results: Array<[string, number]>, work: (
  * Half straight line, half double declining balance; lives of 24–120 months;
  * acquired over 2022-01 … 2026-08; 2% already disposed before the month.
  */
-async function seedRegister(db: Kysely<any>, assets: number): Promise<void> {
+async function seedRegister(db: Kysely<AssetsDB>, assets: number): Promise<void> {
   await sql`INSERT INTO assets.category (name) VALUES ('Bench equipment')`.execute(db);
   await sql`
     INSERT INTO assets.asset (tag, name, category_id, currency, acquisition_date, acquisition_cost, salvage_value, useful_life_months, depreciation_method, status, disposed_on, disposal_proceeds, book_value_at_disposal)
@@ -68,7 +67,7 @@ async function seedRegister(db: Kysely<any>, assets: number): Promise<void> {
 
 async function main(): Promise<void> {
   const name = `fluxo_bench_assets_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<any>(SERVER, { max: 1 });
+  const admin = createDatabase<unknown>(SERVER, { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
   const config = loadConfig({
     ...process.env,
@@ -83,7 +82,7 @@ async function main(): Promise<void> {
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
-  let tenantDb: Kysely<any> | undefined;
+  let tenantDb: Kysely<AssetsDB> | undefined;
   try {
     await migrateGlobal(controlPlane);
     const stack = await startStack({
@@ -97,31 +96,15 @@ async function main(): Promise<void> {
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(
-      gateway,
-      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
-      { input: { companyName: 'Bench Assets', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'FINANCE'], planCode: null } },
-      adminToken,
-    );
-    const approved = await post(
-      gateway,
-      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
-      { input: { requestId: requested.requestSubscription.request.id } },
-      adminToken,
-    );
-    const key = approved.approveSubscriptionRequest.secret as string;
-    const tenant = await controlPlane
-      .selectFrom('tenant')
-      .selectAll()
-      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
-      .executeTakeFirstOrThrow();
-    tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+    const { companyId, key } = await subscribeCompany(gateway, adminToken, 'Bench Assets', ['ASSETS', 'FINANCE']);
+    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    tenantDb = createDatabase<AssetsDB>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     await seedRegister(tenantDb, ASSETS);
 
     const results: Array<[string, number]> = [];
     const run = `mutation($period: String!) { runDepreciation(input: { period: $period }) { assetCount totals { amount currency } userErrors { code message } } }`;
-    const first = await timed(`runDepreciation ${PERIOD} (first run)`, results, () => post(gateway, run, { period: PERIOD }, key));
-    const again = await timed(`runDepreciation ${PERIOD} again (nothing new)`, results, () => post(gateway, run, { period: PERIOD }, key));
+    const first = await timed(`runDepreciation ${PERIOD} (first run)`, results, () => post<DepreciationRun>(gateway, run, { period: PERIOD }, key));
+    const again = await timed(`runDepreciation ${PERIOD} again (nothing new)`, results, () => post<DepreciationRun>(gateway, run, { period: PERIOD }, key));
     await timed("finance's consumer books the run's entry (relay, one pass)", results, () =>
       drainTenant(tenantDb!, ['ASSETS', 'FINANCE'], loadConsumers(), createLogger('bench', 'silent')),
     );
@@ -134,7 +117,7 @@ async function main(): Promise<void> {
         key,
       ),
     );
-    const balances = await post(
+    const balances = await post<{ dep: AccountBalance; acc: AccountBalance }>(
       gateway,
       `query { dep: account(code: "6500") { balance { amount } } acc: account(code: "1590") { balance { amount } } }`,
       {},

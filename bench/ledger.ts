@@ -32,6 +32,7 @@ import { requestSubscription } from '../subgraphs/access/services/subscription-r
 import { ServiceRuntime } from '../platform/runtime';
 import { postJournalEntries, type JournalEntryInput } from '../subgraphs/finance/services/journal';
 import type { FinanceDB } from '../subgraphs/finance/store/db';
+import type { ControlPlaneDB } from '../platform/control-plane';
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOTAL_LINES = Number(process.env.BENCH_TOTAL_LINES ?? 1_000_000);
@@ -131,7 +132,7 @@ async function timeIt(label: string, runs: number, work: () => Promise<unknown>)
 
 async function main(): Promise<void> {
   const name = `fluxo_bench_ledger_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
+  const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
   const config = loadConfig({
     ...process.env,
@@ -143,7 +144,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
   });
-  const controlPlane = createDatabase<any>(config.databaseUrl, { max: 2 });
+  const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let tenantDb: Kysely<FinanceDB> | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
   try {

@@ -8,6 +8,8 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { ASSET_CATEGORIES } from '../app/seed/asset-catalogue';
 import { DEPARTMENTS, FIRST_NAMES, HEAD_ORDER, LAST_NAMES } from '../app/seed/organisation';
+import type { AssetsDB } from '../subgraphs/assets/store/db';
+import type { EmployeesDB } from '../subgraphs/employees/store/db';
 
 /** The data's "today". */
 export const AS_OF = '2026-06-01';
@@ -22,7 +24,7 @@ const draw = (salt: number) => sql.raw(`(hashint4(i * 7 + ${salt}) & 2147483647)
  * Departments and positions from the seed's organisation. Employees 1–10 are
  * the heads, in HEAD_ORDER (1 is the CEO); staff are spread by department weight.
  */
-async function seedOrganisation(db: Kysely<any>): Promise<void> {
+async function seedOrganisation(db: Kysely<EmployeesDB>): Promise<void> {
   await db
     .insertInto('employees.department')
     .values(
@@ -47,7 +49,7 @@ async function seedOrganisation(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-async function seedEmployees(db: Kysely<any>, count: number): Promise<void> {
+async function seedEmployees(db: Kysely<unknown>, count: number): Promise<void> {
   const totalWeight = DEPARTMENTS.reduce((sum, d) => sum + d.weight, 0);
   let lo = 0;
   const departments = DEPARTMENTS.map((d) => {
@@ -104,7 +106,7 @@ async function seedEmployees(db: Kysely<any>, count: number): Promise<void> {
     SELECT id::text, status, first_name || ' ' || last_name, now() FROM employees.employee`.execute(db);
 }
 
-async function seedAssets(db: Kysely<any>, count: number, employees: number): Promise<void> {
+async function seedAssets(db: Kysely<AssetsDB>, count: number, employees: number): Promise<void> {
   await db
     .insertInto('assets.category')
     .values(ASSET_CATEGORIES.map((c) => ({ id: sql`md5(${`cat:${c.name}`})::uuid`, name: c.name })))
@@ -164,10 +166,11 @@ async function seedAssets(db: Kysely<any>, count: number, employees: number): Pr
 }
 
 /** Fills the tenant and refreshes statistics and visibility maps, as autovacuum would after such a load. */
-export async function seedListingData(db: Kysely<any>, counts: { employees: number; assets: number }): Promise<void> {
-  await seedOrganisation(db);
+export async function seedListingData(db: Kysely<unknown>, counts: { employees: number; assets: number }): Promise<void> {
+  // One handle on the tenant database; each module's tables are written through its own database type.
+  await seedOrganisation(db as Kysely<EmployeesDB>);
   await seedEmployees(db, counts.employees);
-  await seedAssets(db, counts.assets, counts.employees);
+  await seedAssets(db as Kysely<AssetsDB>, counts.assets, counts.employees);
   for (const table of [
     'employees.employee',
     'employees.contract',

@@ -35,6 +35,9 @@ import { countAssets, listAssets, type AssetListFilter } from '../subgraphs/asse
 import { countEmployees, listEmployees, type EmployeeFilter } from '../subgraphs/employees/store/employees';
 import { encodeCursor, type CursorValues } from '../subgraphs/kit/pagination';
 import { sharingTotal, type ListedPage, type Planned } from '../subgraphs/kit/search';
+import type { AssetsDB } from '../subgraphs/assets/store/db';
+import type { EmployeesDB } from '../subgraphs/employees/store/db';
+import { post, subscribeCompany } from './gateway';
 import { seedListingData } from './listing-data';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
@@ -44,17 +47,6 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const TARGET_P95_MS = 50;
 const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
-
-async function post(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 // A page as a UI asks for it, with the exact totalCount or with matchCount (up to 1,000), as a search box would.
 const employeesPage = (count: string) => `query EmployeesPage($first: Int, $after: String, $filter: EmployeeFilter) {
@@ -102,9 +94,12 @@ function pageAndCount<Row>(
 }
 
 function scenarios(
-  db: Kysely<any>,
+  db: Kysely<unknown>,
   refs: { deepCursor: string; deepAfter: readonly string[]; engineering: string; assetsDeepCursor: string; assetsDeepAfter: readonly string[] },
 ): Scenario[] {
+  // One handle on the tenant database; each store sees it as its module's database.
+  const employeesDb = db as Kysely<EmployeesDB>;
+  const assetsDb = db as Kysely<AssetsDB>;
   const employees = (
     name: string,
     variables: { after?: string; filter?: Record<string, unknown> },
@@ -117,8 +112,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listEmployees(db, filter, page, planned),
-        () => countEmployees(db, filter),
+        (page, planned) => listEmployees(employeesDb, filter, page, planned),
+        () => countEmployees(employeesDb, filter),
         after,
       ),
   });
@@ -134,8 +129,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listAssets(db, filter, page, planned),
-        () => countAssets(db, filter),
+        (page, planned) => listAssets(assetsDb, filter, page, planned),
+        () => countAssets(assetsDb, filter),
         after,
       ),
   });
@@ -204,7 +199,7 @@ async function measure(work: () => Promise<unknown>, warmup: number, requests: n
   return percentiles(samples);
 }
 
-async function references(db: Kysely<any>) {
+async function references(db: Kysely<unknown>) {
   const deep = await sql<{ last_name: string; first_name: string; id: string }>`
     SELECT last_name, first_name, id FROM employees.employee ORDER BY last_name, first_name, id OFFSET ${Math.floor(EMPLOYEES / 2)} LIMIT 1`.execute(db);
   const deepAsset = await sql<{ tag: string; id: string }>`SELECT tag, id FROM assets.asset ORDER BY tag, id OFFSET ${Math.floor(ASSETS / 2)} LIMIT 1`.execute(
@@ -226,7 +221,7 @@ const ms = (n: number) => n.toFixed(1);
 
 async function main(): Promise<void> {
   const name = `fluxo_bench_listing_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<any>(SERVER, { max: 1 });
+  const admin = createDatabase<unknown>(SERVER, { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
   const config = loadConfig({
     ...process.env,
@@ -241,7 +236,7 @@ async function main(): Promise<void> {
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
-  let tenantDb: Kysely<any> | undefined;
+  let tenantDb: Kysely<unknown> | undefined;
   try {
     await migrateGlobal(controlPlane);
     // One client asks thousands of pages a minute here; the per-key rate limit is not what is measured.
@@ -257,25 +252,9 @@ async function main(): Promise<void> {
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(
-      gateway,
-      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
-      { input: { companyName: 'Bench Listing', contactEmail: 'ops@bench.example', modules: ['EMPLOYEES', 'ASSETS'], planCode: null } },
-      adminToken,
-    );
-    const approved = await post(
-      gateway,
-      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
-      { input: { requestId: requested.requestSubscription.request.id } },
-      adminToken,
-    );
-    const key = approved.approveSubscriptionRequest.secret as string;
-    const tenant = await controlPlane
-      .selectFrom('tenant')
-      .selectAll()
-      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
-      .executeTakeFirstOrThrow();
-    tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+    const { companyId, key } = await subscribeCompany(gateway, adminToken, 'Bench Listing', ['EMPLOYEES', 'ASSETS']);
+    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    tenantDb = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
 
     const seedStarted = performance.now();
     await seedListingData(tenantDb, { employees: EMPLOYEES, assets: ASSETS });
@@ -304,7 +283,7 @@ async function main(): Promise<void> {
     let missed = 0;
     let exactOver = 0;
     for (const scenario of scenarios(tenantDb, refs)) {
-      const first = await post(gateway, scenario.query, scenario.variables, key);
+      const first = await post<{ employees?: { totalCount?: number }; assets?: { totalCount?: number } }>(gateway, scenario.query, scenario.variables, key);
       const matches = first.employees?.totalCount ?? first.assets?.totalCount ?? '-';
       const http = await measure(() => post(gateway, scenario.query, scenario.variables, key), WARMUP, REQUESTS);
       const matchQuery = scenario.matchQuery;

@@ -32,6 +32,8 @@ import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { registerTotals } from '../subgraphs/assets/domain/overview';
 import { decliningBalanceGroups, straightLineTotals } from '../subgraphs/assets/store/overview';
+import type { AssetsDB } from '../subgraphs/assets/store/db';
+import { post, subscribeCompany } from './gateway';
 
 const EMPLOYEES = 10_000;
 const ASSETS = 50_000;
@@ -42,17 +44,6 @@ const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 const OVERVIEW = fs.readFileSync(path.join(__dirname, '..', 'operations', 'contract', 'overview.graphql'), 'utf8');
-
-async function post(url: string, query: string, variables: Record<string, unknown> | undefined, token: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 async function step(label: string, work: () => Promise<unknown>): Promise<void> {
   const started = performance.now();
@@ -65,7 +56,7 @@ const employeeId = (i: string) => sql.raw(`md5('employee-' || ${i})::uuid`);
 /** 5% terminated, 5% on leave, the rest active; the same in every module's copy. */
 const employeeStatus = (i: string) => sql.raw(`CASE WHEN ${i} % 20 = 1 THEN 'TERMINATED' WHEN ${i} % 20 = 2 THEN 'ON_LEAVE' ELSE 'ACTIVE' END`);
 
-async function seedEmployees(db: Kysely<any>): Promise<void> {
+async function seedEmployees(db: Kysely<unknown>): Promise<void> {
   await sql`INSERT INTO employees.department (id, name) SELECT md5('department-' || d)::uuid, 'Department ' || d FROM generate_series(1, 25) d`.execute(db);
   await sql`
     INSERT INTO employees.employee (id, employee_number, first_name, last_name, email, hire_date, status, termination_date, department_id)
@@ -79,7 +70,7 @@ async function seedEmployees(db: Kysely<any>): Promise<void> {
 }
 
 /** 50,000 assets: 65% assigned, 5% in maintenance (half of them still held), 25% in stock, 5% disposed; 30% declining balance. */
-async function seedAssets(db: Kysely<any>): Promise<void> {
+async function seedAssets(db: Kysely<unknown>): Promise<void> {
   await sql`INSERT INTO assets.category (id, name) SELECT md5('category-' || c)::uuid, 'Category ' || c FROM generate_series(1, 8) c`.execute(db);
   await sql`
     INSERT INTO assets.employee_projection (employee_id, status, full_name, updated_at)
@@ -111,7 +102,7 @@ async function seedAssets(db: Kysely<any>): Promise<void> {
  * ledger's trigger demands. Every 25th entry is a bank transaction on 1100,
  * every 50th of them still unreconciled.
  */
-async function seedFinance(db: Kysely<any>): Promise<void> {
+async function seedFinance(db: Kysely<unknown>): Promise<void> {
   const entries = JOURNAL_LINES / 4;
   const chunk = 25_000;
   const year = new Date().getUTCFullYear();
@@ -145,7 +136,7 @@ async function seedFinance(db: Kysely<any>): Promise<void> {
 }
 
 /** The projection of the 10,000 employees and 24 monthly runs before this month, POSTED, each with a payslip per working employee. */
-async function seedPayroll(db: Kysely<any>): Promise<void> {
+async function seedPayroll(db: Kysely<unknown>): Promise<void> {
   await sql`
     INSERT INTO payroll.employee_projection (employee_id, employee_number, full_name, email, hire_date, status, status_since, termination_date, profile_as_of, status_as_of)
     SELECT ${employeeId('i')}, 'EMP-' || lpad(i::text, 6, '0'), 'First' || i || ' Last' || i, 'employee' || i || '@bench.example', date '2021-01-01',
@@ -210,7 +201,7 @@ async function measure(url: string, key: string, requests: number, clients: numb
 
 async function main(): Promise<void> {
   const name = `fluxo_bench_overview_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<any>(SERVER, { max: 1 });
+  const admin = createDatabase<unknown>(SERVER, { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
   const config = loadConfig({
     ...process.env,
@@ -224,7 +215,7 @@ async function main(): Promise<void> {
   });
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let stop: (() => Promise<void>) | undefined;
-  let tenantDb: Kysely<any> | undefined;
+  let tenantDb: Kysely<unknown> | undefined;
   const adminToken = generateAdminToken();
   try {
     await migrateGlobal(controlPlane);
@@ -239,25 +230,9 @@ async function main(): Promise<void> {
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(
-      gateway,
-      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
-      { input: { companyName: 'Bench Overview', contactEmail: 'ops@bench.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null } },
-      adminToken,
-    );
-    const approved = await post(
-      gateway,
-      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id } secret } }`,
-      { input: { requestId: requested.requestSubscription.request.id } },
-      adminToken,
-    );
-    const key = approved.approveSubscriptionRequest.secret as string;
-    const tenant = await controlPlane
-      .selectFrom('tenant')
-      .selectAll()
-      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
-      .executeTakeFirstOrThrow();
-    tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+    const { companyId, key } = await subscribeCompany(gateway, adminToken, 'Bench Overview', ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']);
+    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    tenantDb = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     const db = tenantDb;
 
     await step(`employees (${EMPLOYEES})`, () => seedEmployees(db));
@@ -274,7 +249,7 @@ async function main(): Promise<void> {
     console.log(`tenant: ${JSON.stringify(size[0])}`);
 
     const first = performance.now();
-    const answer = await post(gateway, OVERVIEW, undefined, key);
+    const answer = await post<{ overview: unknown }>(gateway, OVERVIEW, undefined, key);
     const cold = performance.now() - first;
     console.log(`first request (plan built, pools opened, register totals computed): ${cold.toFixed(1)} ms`);
     console.log(JSON.stringify(answer.overview));
@@ -285,12 +260,13 @@ async function main(): Promise<void> {
 
     // The register totals without the 5-second cache: what a request pays once per tenant and 5 s.
     const totals: number[] = [];
+    const assetsDb = db as Kysely<AssetsDB>;
     const today = new Date().toISOString().slice(0, 10);
     for (let i = 0; i < 20; i += 1) {
       const started = performance.now();
       const [sl, db2] = await Promise.all([
-        straightLineTotals(db, `${today.slice(0, 4)}-01-01`, today),
-        decliningBalanceGroups(db, `${today.slice(0, 4)}-01-01`, today),
+        straightLineTotals(assetsDb, `${today.slice(0, 4)}-01-01`, today),
+        decliningBalanceGroups(assetsDb, `${today.slice(0, 4)}-01-01`, today),
       ]);
       registerTotals(sl, db2);
       totals.push(performance.now() - started);

@@ -24,20 +24,20 @@ import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { loadConsumers } from '../platform/subgraphs';
 import { drainTenant } from '../worker/relay';
+import { post, subscribeCompany } from './gateway';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 10_000);
 const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
-async function post(url: string, query: string, variables: Record<string, unknown>, token: string): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
+interface UserError {
+  code: string;
+  message: string;
+}
+
+interface CalculatedRun {
+  payRun: { payslipCount: number; totals: { gross: { amount: string }; net: { amount: string }; employerCost: { amount: string } } };
+  userErrors: UserError[];
 }
 
 async function timed<T>(label: string, results: Array<[string, number]>, work: () => Promise<T>): Promise<T> {
@@ -51,7 +51,7 @@ async function timed<T>(label: string, results: Array<[string, number]>, work: (
  * 10,000 people on monthly contracts, salaries 2,000–6,900: 10% hired in the
  * month, 5% terminated in it, 5% with a salary change on the 16th (two contracts).
  */
-async function seedProjection(db: Kysely<any>, employees: number): Promise<void> {
+async function seedProjection(db: Kysely<unknown>, employees: number): Promise<void> {
   await sql`
     INSERT INTO payroll.employee_projection (employee_id, employee_number, full_name, email, hire_date, status, status_since, termination_date, profile_as_of, status_as_of)
     SELECT gen_random_uuid(), 'EMP-' || lpad(i::text, 6, '0'), 'Employee ' || i, 'employee' || i || '@bench.example',
@@ -76,7 +76,7 @@ async function seedProjection(db: Kysely<any>, employees: number): Promise<void>
 
 async function main(): Promise<void> {
   const name = `fluxo_bench_payroll_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<any>(SERVER, { max: 1 });
+  const admin = createDatabase<unknown>(SERVER, { max: 1 });
   await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
   const config = loadConfig({
     ...process.env,
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
-  let tenantDb: Kysely<any> | undefined;
+  let tenantDb: Kysely<unknown> | undefined;
   try {
     await migrateGlobal(controlPlane);
     const stack = await startStack({
@@ -105,39 +105,27 @@ async function main(): Promise<void> {
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;
-    const requested = await post(
-      gateway,
-      `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
-      { input: { companyName: 'Bench Payroll', contactEmail: 'ops@bench.example', modules: ['FINANCE', 'PAYROLL'], planCode: null } },
-      adminToken,
-    );
-    const approved = await post(
-      gateway,
-      `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
-      { input: { requestId: requested.requestSubscription.request.id } },
-      adminToken,
-    );
-    const key = approved.approveSubscriptionRequest.secret as string;
-    const slug = approved.approveSubscriptionRequest.company.slug as string;
-    const tenant = await controlPlane
-      .selectFrom('tenant')
-      .selectAll()
-      .where('company_id', '=', approved.approveSubscriptionRequest.company.id)
-      .executeTakeFirstOrThrow();
-    tenantDb = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+    const { companyId, slug, key } = await subscribeCompany(gateway, adminToken, 'Bench Payroll', ['FINANCE', 'PAYROLL']);
+    const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirstOrThrow();
+    tenantDb = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     await seedProjection(tenantDb, EMPLOYEES);
 
     const results: Array<[string, number]> = [];
     const run = `payRun { id status payslipCount totals { gross { amount } net { amount } employerCost { amount } } } userErrors { code message }`;
-    const created = await post(
+    const created = await post<{ createPayRun: { payRun: { id: string } } }>(
       gateway,
       `mutation($input: CreatePayRunInput!) { createPayRun(input: $input) { payRun { id } userErrors { code } } }`,
       { input: { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' } },
       key,
     );
-    const input = { payRunId: created.createPayRun.payRun.id as string };
+    const input = { payRunId: created.createPayRun.payRun.id };
     const calculated = await timed('calculatePayRun (first calculation)', results, () =>
-      post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key),
+      post<{ calculatePayRun: CalculatedRun }>(
+        gateway,
+        `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`,
+        { input },
+        key,
+      ),
     );
     await timed('calculatePayRun again (replaces the payslips)', results, () =>
       post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key),
@@ -146,7 +134,12 @@ async function main(): Promise<void> {
       post(gateway, `mutation($input: ApprovePayRunInput!) { approvePayRun(input: $input) { payRun { status } } }`, { input }, key),
     );
     const posted = await timed('postPayRun', results, () =>
-      post(gateway, `mutation($input: PostPayRunInput!) { postPayRun(input: $input) { payRun { status } userErrors { code message } } }`, { input }, key),
+      post<{ postPayRun: { userErrors: UserError[] } }>(
+        gateway,
+        `mutation($input: PostPayRunInput!) { postPayRun(input: $input) { payRun { status } userErrors { code message } } }`,
+        { input },
+        key,
+      ),
     );
     await timed("finance's consumer books the entry (relay, one pass)", results, () =>
       drainTenant(tenantDb!, ['FINANCE', 'PAYROLL'], loadConsumers(), createLogger('bench', 'silent')),
@@ -159,7 +152,7 @@ async function main(): Promise<void> {
         key,
       ),
     );
-    const entry = await post(
+    const entry = await post<{ payRun: { journalEntry: { number: string; lines: unknown[] } | null } }>(
       gateway,
       `query($id: ID!) { payRun(id: $id) { journalEntry { number lines { account { code } debit credit } } } }`,
       { id: input.payRunId },

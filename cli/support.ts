@@ -60,7 +60,7 @@ export async function withAccessDeps<T>(config: FluxoConfig, work: (deps: Access
  * may not open `postgres` can still migrate a database it was given.
  */
 export async function prepareControlPlane(databaseUrl: string): Promise<string[]> {
-  const db = createDatabase<any>(databaseUrl, { max: 1, applicationName: 'fluxo-cli' });
+  const db = createDatabase<unknown>(databaseUrl, { max: 1, applicationName: 'fluxo-cli' });
   try {
     try {
       await sql`SELECT 1`.execute(db);

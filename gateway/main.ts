@@ -1,4 +1,4 @@
-import { parsePemSetting, requiredSetting, requireSettings, subgraphUrl, subgraphUrlVariable } from '../platform/config';
+import { disableApolloTelemetry, parsePemSetting, requiredSetting, requireSettings, subgraphUrl, subgraphUrlVariable } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
 import { runService } from '../platform/process';
@@ -6,8 +6,7 @@ import { privateKeyFromPem } from '../platform/tenant-context';
 import { startGateway } from './server';
 import { readSupergraph, supergraphServices } from './supergraph';
 
-// The gateway reports anonymous usage to Apollo unless told not to; Fluxo never phones home.
-process.env.APOLLO_TELEMETRY_DISABLED = '1';
+disableApolloTelemetry();
 
 /**
  * `node dist/gateway/main.js`: the gateway alone, for real deployments. Every

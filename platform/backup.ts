@@ -50,7 +50,7 @@ export async function findPgTool(name: PgToolName, pgBin: string | null = null):
 
 /** The server's major version, e.g. 150020 → 15. */
 export async function serverMajor(databaseUrl: string): Promise<number> {
-  const db = createDatabase<any>(databaseUrl, { max: 1, applicationName: 'fluxo-backup' });
+  const db = createDatabase<unknown>(databaseUrl, { max: 1, applicationName: 'fluxo-backup' });
   try {
     const { rows } = await sql<{ v: string }>`SELECT current_setting('server_version_num') AS v`.execute(db);
     return Math.floor(Number(rows[0]!.v) / 10_000);
@@ -92,7 +92,7 @@ export async function backupDatabase(databaseUrl: string, file: string, pgBin: s
 export async function restoreToNewDatabase(serverUrl: string, database: string, file: string, pgBin: string | null = null): Promise<void> {
   const tool = await findPgTool('pg_restore', pgBin);
   assertToolFits(tool, await serverMajor(withDatabase(serverUrl, 'postgres')));
-  const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
+  const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
   try {
     await sql.raw(`CREATE DATABASE ${quoteIdent(database)}`).execute(admin);
     try {
@@ -120,7 +120,7 @@ export async function restoreToNewDatabase(serverUrl: string, database: string, 
  * between.
  */
 export async function swapDatabase(serverUrl: string, live: string, replacement: string, retired: string): Promise<void> {
-  const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
+  const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
   try {
     // No new session may slip in between ending the sessions and the rename.
     await sql.raw(`ALTER DATABASE ${quoteIdent(live)} WITH ALLOW_CONNECTIONS false`).execute(admin);

@@ -180,6 +180,14 @@ export function loadConfig(env: Environment = process.env): FluxoConfig {
   return assemble(values, families, given);
 }
 
+/**
+ * Apollo's libraries report anonymous usage to Apollo unless this variable is
+ * set, and they read it themselves; Fluxo never phones home.
+ */
+export function disableApolloTelemetry(): void {
+  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+}
+
 /** One setting's value, checked as loadConfig checks it. */
 export function parseSetting<N extends SettingName>(name: N, value: string | undefined): SettingValues[N] {
   return loadConfig({ [name]: value }).settings[name];

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { ModuleName } from './modules';
 import { MODULES, moduleSchema } from './modules';
 
@@ -50,7 +50,7 @@ function unwrap(scope: string, result: MigrationResultSet): string[] {
  * Migrates the control-plane database, then records this build's modules in its
  * table of known modules; returns the names of the migrations applied now.
  */
-export async function migrateGlobal(db: Kysely<any>, folder = path.join(MIGRATIONS_ROOT, 'global')): Promise<string[]> {
+export async function migrateGlobal<DB>(db: Kysely<DB>, folder = path.join(MIGRATIONS_ROOT, 'global')): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new FolderMigrationProvider(folder) });
   const applied = unwrap('global', await migrator.migrateToLatest());
   await registerModules(db);
@@ -62,12 +62,9 @@ export async function migrateGlobal(db: Kysely<any>, folder = path.join(MIGRATIO
  * that a new module is named once in code and the database accepts it in every
  * `modules` column. Names are added, never removed: old rows may still use them.
  */
-export async function registerModules(db: Kysely<{ module: { name: string } }>): Promise<void> {
-  await db
-    .insertInto('module')
-    .values(MODULES.map((name) => ({ name })))
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
+export async function registerModules<DB>(db: Kysely<DB>): Promise<void> {
+  const names = MODULES.map((name) => sql`(${name})`);
+  await sql`INSERT INTO module (name) VALUES ${sql.join(names)} ON CONFLICT (name) DO NOTHING`.execute(db);
 }
 
 /** A tenant database owner: a business module or the platform's audit schema. */
@@ -87,8 +84,8 @@ export const tenantMigrationsFromDisk: TenantMigrationSource = (owner) => new Fo
  * a module added later starts from its first migration. Migration files name
  * their schema explicitly (`assets.asset`), which keeps raw SQL honest too.
  */
-export async function migrateTenantSchema(
-  db: Kysely<any>,
+export async function migrateTenantSchema<DB>(
+  db: Kysely<DB>,
   owner: TenantSchemaOwner,
   source: TenantMigrationSource = tenantMigrationsFromDisk,
 ): Promise<string[]> {

@@ -27,21 +27,12 @@ export const OUTBOX_CHANNEL = 'fluxo_outbox';
  * change and its events commit together or not at all. The NOTIFY is delivered
  * only on commit, and wakes the relay at once.
  */
-export async function publishEvents(trx: Transaction<any> | Kysely<any>, schema: string, events: DomainEvent[], requestId: string | null): Promise<void> {
+export async function publishEvents<DB>(trx: Transaction<DB> | Kysely<DB>, schema: string, events: DomainEvent[], requestId: string | null): Promise<void> {
   if (events.length === 0) return;
-  await trx
-    .withSchema(schema)
-    .insertInto('outbox')
-    .values(
-      events.map((e) => ({
-        event_type: e.type,
-        aggregate_type: e.aggregateType,
-        aggregate_id: e.aggregateId,
-        payload: JSON.stringify(e.payload),
-        request_id: requestId,
-      })),
-    )
-    .execute();
+  const rows = events.map((e) => sql`(${e.type}, ${e.aggregateType}, ${e.aggregateId}, ${JSON.stringify(e.payload)}, ${requestId})`);
+  await sql`
+    INSERT INTO ${sql.table(`${schema}.outbox`)} (event_type, aggregate_type, aggregate_id, payload, request_id)
+    VALUES ${sql.join(rows)}`.execute(trx);
   await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${schema})`.execute(trx);
 }
 
@@ -59,7 +50,8 @@ export interface EventConsumer {
    * module at once, before any consumer sees it (see unexpectedSource).
    */
   accepts: Readonly<Record<string, ModuleName>>;
-  handle: (trx: Transaction<any>, event: DeliveredEvent) => Promise<void>;
+  /** Runs in a transaction on the tenant database, whose tables only the consumer knows (see consumerOf). */
+  handle: (trx: Transaction<unknown>, event: DeliveredEvent) => Promise<void>;
 }
 
 /** Whether a consumer wants events of this type at all (from whichever module). */
@@ -89,8 +81,8 @@ export function unexpectedSource(consumers: readonly EventConsumer[], eventType:
  * over in their original order; consumers that already handled them find
  * their ids in their inboxes and do nothing. Returns the events re-queued.
  */
-export async function requeueHistoryFor(
-  db: Kysely<any>,
+export async function requeueHistoryFor<DB>(
+  db: Kysely<DB>,
   added: readonly ModuleName[],
   existing: readonly ModuleName[],
   consumers: readonly EventConsumer[],

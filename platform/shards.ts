@@ -32,7 +32,7 @@ export class ShardDirectory {
 
 /** Creates a database on a shard unless it exists; safe to call again after a failure. */
 export async function ensureDatabase(shardUrl: string, database: string): Promise<'created' | 'existed'> {
-  const admin = createDatabase<any>(withDatabase(shardUrl, 'postgres'), { max: 1, applicationName: 'fluxo-provisioning' });
+  const admin = createDatabase<unknown>(withDatabase(shardUrl, 'postgres'), { max: 1, applicationName: 'fluxo-provisioning' });
   try {
     const found = await sql<{ one: number }>`SELECT 1 AS one FROM pg_database WHERE datname = ${database}`.execute(admin);
     if (found.rows.length > 0) return 'existed';
@@ -50,7 +50,7 @@ export async function ensureDatabase(shardUrl: string, database: string): Promis
 }
 
 export async function dropDatabase(shardUrl: string, database: string): Promise<void> {
-  const admin = createDatabase<any>(withDatabase(shardUrl, 'postgres'), { max: 1 });
+  const admin = createDatabase<unknown>(withDatabase(shardUrl, 'postgres'), { max: 1 });
   try {
     await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).execute(admin);
   } finally {

@@ -15,7 +15,8 @@ export interface PoolManagerOptions {
 }
 
 interface PoolEntry {
-  db: Kysely<any>;
+  /** Typed by whoever asks for it (get). */
+  db: Kysely<unknown>;
   pool: pg.Pool;
   lastUsed: number;
 }
@@ -77,7 +78,7 @@ export class TenantPoolManager {
       idleTimeoutMillis: this.options.idleMillis,
       applicationName: this.options.applicationName,
     });
-    const db = new Kysely<DB>({
+    const db = new Kysely<unknown>({
       dialect: new PostgresDialect({ pool }),
       log: onQuery
         ? (event) => {
@@ -86,7 +87,7 @@ export class TenantPoolManager {
         : undefined,
     });
     this.pools.set(key, { db, pool, lastUsed: Date.now() });
-    return db;
+    return db as Kysely<DB>;
   }
 
   /** Closes pools unused for longer than idleMillis. */

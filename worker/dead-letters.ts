@@ -12,7 +12,7 @@ export interface DeadEvent {
 }
 
 /** Events of one tenant database that exhausted their retries. */
-export async function listDeadEvents(db: Kysely<any>, modules: readonly ModuleName[]): Promise<DeadEvent[]> {
+export async function listDeadEvents<DB>(db: Kysely<DB>, modules: readonly ModuleName[]): Promise<DeadEvent[]> {
   const dead: DeadEvent[] = [];
   for (const module of modules) {
     const { rows } = await sql<{
@@ -45,7 +45,7 @@ export async function listDeadEvents(db: Kysely<any>, modules: readonly ModuleNa
  * Puts dead events back in the queue with a fresh retry budget (all of them, or
  * the ids given). Returns how many were re-queued.
  */
-export async function replayDeadEvents(db: Kysely<any>, modules: readonly ModuleName[], ids?: readonly string[]): Promise<number> {
+export async function replayDeadEvents<DB>(db: Kysely<DB>, modules: readonly ModuleName[], ids?: readonly string[]): Promise<number> {
   let count = 0;
   for (const module of modules) {
     const outbox = sql.table(`${moduleSchema(module)}.outbox`);

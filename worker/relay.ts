@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../platform/logger';
 import { moduleSchema, type ModuleName } from '../platform/modules';
 import { unexpectedSource, wants, type DeliveredEvent, type EventConsumer } from '../platform/outbox';
@@ -44,7 +44,7 @@ export function backoffMillis(attempt: number, options: Pick<RelayOptions, 'back
  * Delivers one event to one consumer: the consumer's effect and its inbox row
  * commit in one transaction, so redelivery after a crash changes nothing.
  */
-async function deliverTo(db: Kysely<any>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
+async function deliverTo<DB>(db: Kysely<DB>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const inserted = await sql<{ event_id: string }>`
       INSERT INTO ${sql.table(`${moduleSchema(consumer.module)}.inbox`)} (event_id, event_type, source)
@@ -52,7 +52,7 @@ async function deliverTo(db: Kysely<any>, consumer: EventConsumer, event: Delive
       ON CONFLICT (event_id) DO NOTHING
       RETURNING event_id`.execute(trx);
     if (inserted.rows.length === 0) return; // handled before: at-least-once delivery, exactly-once effect
-    await consumer.handle(trx, event);
+    await consumer.handle(trx as Transaction<unknown>, event); // the consumer knows its own tables
     options.faultPoint?.('before-consumer-commit', event);
   });
   options.faultPoint?.('after-consumer-commit', event);
@@ -65,8 +65,8 @@ async function deliverTo(db: Kysely<any>, consumer: EventConsumer, event: Delive
  * which keeps per-aggregate order. An event from a module its consumers do not
  * accept its type from is dead-lettered at once (see unexpectedSource).
  */
-export async function drainOutbox(
-  db: Kysely<any>,
+export async function drainOutbox<DB>(
+  db: Kysely<DB>,
   source: ModuleName,
   tenantModules: readonly ModuleName[],
   consumers: readonly EventConsumer[],
@@ -132,8 +132,8 @@ export async function drainOutbox(
 }
 
 /** Drains every module outbox of one tenant database until nothing is ready (bounded passes). */
-export async function drainTenant(
-  db: Kysely<any>,
+export async function drainTenant<DB>(
+  db: Kysely<DB>,
   tenantModules: readonly ModuleName[],
   consumers: readonly EventConsumer[],
   logger: Logger,
@@ -170,8 +170,8 @@ export const RELAY_LOCK = 7_236_491_001;
  * Null when another relay holds it: that one drains, and polling brings this
  * worker back anyway.
  */
-export async function drainTenantExclusively(
-  db: Kysely<any>,
+export async function drainTenantExclusively<DB>(
+  db: Kysely<DB>,
   tenantModules: readonly ModuleName[],
   consumers: readonly EventConsumer[],
   logger: Logger,

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Kysely } from 'kysely';
 import { parseSetting, type Partition } from '../platform/config';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
@@ -145,7 +144,7 @@ export class OutboxWorker {
 
   private async drain(tenant: TenantTarget): Promise<void> {
     try {
-      const db: Kysely<any> = this.pools.get(tenant.shard, tenant.database);
+      const db = this.pools.get<unknown>(tenant.shard, tenant.database);
       const report = await drainTenantExclusively(db, tenant.modules, this.consumers, this.logger.child({ tenant: tenant.slug }), this.options.relay);
       if (report === null) this.logger.debug({ tenant: tenant.slug }, 'another relay is draining this tenant');
       else if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import type { AssetsDB } from '../../subgraphs/assets/store/db';
+import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { loadConsumers } from '../../platform/subgraphs';
 import { drainTenant, type DrainReport } from '../../worker/relay';
 import type { ControlPlane } from '../../platform/control-plane';
@@ -81,8 +82,8 @@ export class SeedRefused extends Error {
  * crash can only lose the latest ones — the relay then redelivers, and the
  * consumers' inboxes make that harmless.
  */
-function openSeedDatabase(databaseUrl: string): Kysely<any> {
-  return new Kysely<any>({
+function openSeedDatabase(databaseUrl: string): Kysely<unknown> {
+  return new Kysely<unknown>({
     dialect: new PostgresDialect({
       pool: createPool(databaseUrl, { max: 2, applicationName: 'fluxo-seed' }),
       onCreateConnection: async (connection) => {
@@ -105,7 +106,7 @@ async function findTenant(controlPlane: ControlPlane, slug: string): Promise<Ten
 }
 
 /** Refuses to mix a second sample data set into a tenant that has data, unless appending. */
-async function assertEmpty(db: Kysely<any>, tenant: TenantRef): Promise<void> {
+async function assertEmpty(db: Kysely<unknown>, tenant: TenantRef): Promise<void> {
   const has = (m: ModuleName) => tenant.companyModules.includes(m);
   const employees = has('EMPLOYEES') ? Number((await sql<{ n: string }>`SELECT count(*) AS n FROM employees.employee`.execute(db)).rows[0]!.n) : 0;
   const assets = has('ASSETS') ? Number((await sql<{ n: string }>`SELECT count(*) AS n FROM assets.asset`.execute(db)).rows[0]!.n) : 0;
@@ -118,7 +119,7 @@ async function assertEmpty(db: Kysely<any>, tenant: TenantRef): Promise<void> {
 
 /** Runs the outbox relay over the tenant until nothing more is delivered, as the worker would. */
 async function deliverEvents(
-  db: Kysely<any>,
+  db: Kysely<unknown>,
   modules: readonly ModuleName[],
   logger: Logger,
   progress: (done: number, total: number) => void,
@@ -194,8 +195,10 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
   const skipped = (['EMPLOYEES', 'ASSETS'] as const)
     .map((module) => ({ module, requested: module === 'EMPLOYEES' ? options.employees : options.assets }))
     .filter((s) => s.requested > 0 && !modules.includes(s.module));
-  // Like the relay's, this handle spans every module's schema; each step below takes it as its module's database type.
+  // Like the relay's, this handle spans every module's schema; each module's step sees it as that module's database.
   const db = openSeedDatabase(options.shards.databaseUrl(tenant.shard, tenant.database));
+  const employeesDb = db as Kysely<EmployeesDB>;
+  const assetsDb = db as Kysely<AssetsDB>;
   try {
     if (!options.append) await assertEmpty(db, tenant);
     const scope: BatchScope = { requestId: `seed-${randomUUID()}`, today: asOf };
@@ -217,31 +220,31 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
     let hired: HiredEmployee[] = [];
     if (modules.includes('EMPLOYEES') && options.employees > 0) {
       progress('organisation')(0, 1);
-      const { organisation, report: organisationReport } = await ensureOrganisation(db, scope);
+      const { organisation, report: organisationReport } = await ensureOrganisation(employeesDb, scope);
       report.organisation = organisationReport;
       progress('organisation')(1, 1);
-      const heads = await findDepartmentHeads(db, organisation);
+      const heads = await findDepartmentHeads(employeesDb, organisation);
       const plan = planStaff({
         seed,
         count: options.employees,
         asOf,
         emailDomain: `${tenant.slug}.example`,
-        takenEmails: await takenEmails(db),
+        takenEmails: await takenEmails(employeesDb),
         staffedHeads: new Set(heads.keys()),
       });
       progress('employees')(0, plan.length);
-      const staff = await hireStaff(db, scope, { plan, organisation, heads, batchSize, onBatch: (done) => progress('employees')(done, plan.length) });
+      const staff = await hireStaff(employeesDb, scope, { plan, organisation, heads, batchSize, onBatch: (done) => progress('employees')(done, plan.length) });
       hired = staff.hired;
       report.employees = staff.report;
       addEvents(await deliverEvents(db, modules, logger, progress('events')));
     }
 
     if (modules.includes('ASSETS') && options.assets > 0) {
-      await assertProjected(db, hired, report.events);
-      const holders = await activeHolders(db, hired);
-      const plan = planAssets({ seed, count: options.assets, asOf, holders, takenTags: await takenTags(db) });
+      await assertProjected(assetsDb, hired, report.events);
+      const holders = await activeHolders(assetsDb, hired);
+      const plan = planAssets({ seed, count: options.assets, asOf, holders, takenTags: await takenTags(assetsDb) });
       progress('assets')(0, plan.length);
-      report.assets = await registerAssets(db, scope, { plan, holders, batchSize, onBatch: (done) => progress('assets')(done, plan.length) });
+      report.assets = await registerAssets(assetsDb, scope, { plan, holders, batchSize, onBatch: (done) => progress('assets')(done, plan.length) });
       addEvents(await deliverEvents(db, modules, logger, progress('events')));
     }
     return report;

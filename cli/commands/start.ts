@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadConfig, subgraphPortVariable, withControlPlane, type FluxoConfig } from '../../platform/config';
+import { disableApolloTelemetry, loadConfig, subgraphPortVariable, withControlPlane, type FluxoConfig } from '../../platform/config';
 import { withDatabase } from '../../platform/db';
 import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/embedded-postgres';
 import { createLogger, type Logger } from '../../platform/logger';
@@ -22,7 +22,7 @@ interface Stoppable {
  * `default`. Stops in reverse order of starting: gateway, subgraphs, PostgreSQL.
  */
 export async function startCommand(options: { demo?: boolean }): Promise<void> {
-  process.env.APOLLO_TELEMETRY_DISABLED = '1';
+  disableApolloTelemetry();
   // Every setting is checked here, before anything starts.
   const config = loadConfig();
   const demo = Boolean(options.demo) || config.start.demo;

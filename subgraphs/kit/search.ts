@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Expression, type Kysely, type RawBuilder, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { badUserInput } from './errors';
 import { capped, type CursorValues, type MatchCount } from './pagination';
 
@@ -116,46 +116,42 @@ export const SORT_MATCHES_UP_TO = 20_000;
  *   to find a page at once. The lists' order indexes carry the searched columns,
  *   so the walk reads only the index and rows that do not match cost no table
  *   read.
+ * The rows are typed by the list's table and columns. The statements around the
+ * keys are SQL: the query builder cannot type joins of a table named at run time.
  */
-export async function searchPage<Row>(
-  db: Kysely<any>,
+export async function searchPage<DB, TB extends keyof DB, Keys, Table extends keyof DB & string, Column extends keyof Selectable<DB[Table]> & string>(
+  db: Kysely<DB> | Transaction<DB>,
   list: {
     /** The filtered query of the list's keys: its order columns, id last. */
-    keys: SelectQueryBuilder<any, any, any>;
-    order: readonly string[];
-    table: string;
-    columns: readonly string[];
+    keys: SelectQueryBuilder<DB, TB, Keys>;
+    order: ReadonlyArray<keyof Keys & string>;
+    /** Where the page's rows are read by id, and which of their columns. */
+    table: Table;
+    columns: readonly Column[];
   },
   page: { after: CursorValues | null; limit: number },
   planned: Planned,
-): Promise<ListedPage<Row>> {
-  const afterCursor = (values: CursorValues) => sql<boolean>`(${sql.join(list.order.map((c) => sql.ref(c)))}) > (${sql.join(values.map(String))})`;
-  const byId = (ranked: SelectQueryBuilder<any, any, any>) => {
-    let ordered = ranked;
-    for (const column of list.order) ordered = ordered.orderBy(column);
-    let rows = db
-      .selectFrom(ordered.limit(page.limit).as('p'))
-      .innerJoin(`${list.table} as r`, 'r.id', 'p.id')
-      .select(list.columns.map((c) => `r.${c}`));
-    for (const column of list.order) rows = rows.orderBy(`p.${column}`);
-    return rows;
-  };
+): Promise<ListedPage<Pick<Selectable<DB[Table]>, Column>>> {
+  type Row = Pick<Selectable<DB[Table]>, Column>;
+  const order = (from?: string) => sql.join(list.order.map((c) => sql.ref(from ? `${from}.${c}` : c)));
+  const afterCursor = (values: CursorValues) => sql<boolean>`(${order()}) > (${sql.join(values.map(String))})`;
+  /** The rows of a page given by its keys (a query in parentheses), in the list's order. */
+  const byId = <Extra>(pageKeys: Expression<unknown>, extra: RawBuilder<unknown> = sql``) => sql<Row & Extra>`
+    select ${sql.join(list.columns.map((c) => sql.ref(`r.${c}`)))}${extra}
+    from ${pageKeys} as p inner join ${sql.table(list.table)} as r on r.id = p.id
+    order by ${order('p')}`;
   const sorts = (await estimatedRows(list.keys)) <= SORT_MATCHES_UP_TO;
   planned(sorts);
   if (sorts) {
-    const counted = db
-      .selectFrom(list.keys.offset(0).as('m'))
-      .selectAll('m')
-      .select(sql<string>`count(*) OVER ()`.as('total_matches'));
-    let ranked = db.selectFrom(counted.as('w')).selectAll();
-    if (page.after) ranked = ranked.where(afterCursor(page.after));
-    const rows = await byId(ranked)
-      .select(sql<string>`p.total_matches`.as('total_matches'))
-      .execute();
-    return splitTotal<Row>(rows as Array<Row & { total_matches: string }>, page.after === null);
+    const matches = sql`select m.*, count(*) OVER () as total_matches from ${list.keys.offset(0)} as m`;
+    const cursor = page.after ? sql`where ${afterCursor(page.after)}` : sql``;
+    const ranked = sql`(select * from (${matches}) as w ${cursor} order by ${order()} limit ${page.limit})`;
+    const { rows } = await byId<{ total_matches: string }>(ranked, sql`, p.total_matches`).execute(db);
+    return splitTotal(rows, page.after === null);
   }
-  const walk = page.after ? list.keys.where(afterCursor(page.after)) : list.keys;
-  return { rows: (await byId(walk).execute()) as Row[], total: null };
+  let walk = page.after ? list.keys.where(afterCursor(page.after)) : list.keys;
+  for (const column of list.order) walk = walk.orderBy(sql.ref(column));
+  return { rows: (await byId(walk.limit(page.limit)).execute(db)).rows, total: null };
 }
 
 /**
@@ -208,10 +204,11 @@ export function sharingTotal<Row, Page>(
 }
 
 /** How many rows a query returns, counting no further than `limit` + 1. */
-export async function countUpTo(db: Kysely<any>, query: SelectQueryBuilder<any, any, any>, limit: number): Promise<MatchCount> {
-  const row = await db
-    .selectFrom(query.limit(limit + 1).as('matches'))
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .executeTakeFirstOrThrow();
-  return capped(Number(row.n), limit);
+export async function countUpTo<DB, TB extends keyof DB, O>(
+  db: Kysely<DB> | Transaction<DB>,
+  query: SelectQueryBuilder<DB, TB, O>,
+  limit: number,
+): Promise<MatchCount> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from ${query.limit(limit + 1)} as matches`.execute(db);
+  return capped(Number(rows[0]!.n), limit);
 }

@@ -14,7 +14,7 @@ import { requeueHistoryFor } from '../../../platform/outbox';
 
 /** The new modules' consumers get the events published before they existed (e.g. assets learns existing staff). */
 async function replayHistory(deps: AccessDeps, tenant: TenantPlacement, added: ModuleName[], existing: ModuleName[]): Promise<void> {
-  const db = createDatabase<any>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 1, applicationName: 'fluxo-migrations' });
+  const db = createDatabase<unknown>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 1, applicationName: 'fluxo-migrations' });
   try {
     const requeued = await requeueHistoryFor(db, added, existing, loadConsumers());
     if (requeued > 0) deps.logger.info({ database: tenant.database_name, added, requeued }, 'past events queued for the new modules');

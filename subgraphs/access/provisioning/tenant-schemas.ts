@@ -33,7 +33,7 @@ export async function migrateTenantDatabase(
   options: { create?: boolean } = {},
 ): Promise<{ versions: SchemaVersions; applied: string[] }> {
   if (options.create) await ensureDatabase(shards.serverUrl(placement.shard), placement.database_name);
-  const db = createDatabase<any>(shards.databaseUrl(placement.shard, placement.database_name), { max: 1, applicationName: 'fluxo-migrations' });
+  const db = createDatabase<unknown>(shards.databaseUrl(placement.shard, placement.database_name), { max: 1, applicationName: 'fluxo-migrations' });
   const versions: SchemaVersions = {};
   const applied: string[] = [];
   try {

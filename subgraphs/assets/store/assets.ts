@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
 import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
@@ -125,7 +125,7 @@ export async function listAssets(
     return { rows: await walk.orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
   }
   const keys = filtered(db, filter).select(['assets.asset.tag', 'assets.asset.id']);
-  return searchPage<AssetRow>(db as Kysely<any>, { keys, order: ['tag', 'id'], table: 'assets.asset', columns: ASSET_COLUMNS }, page, planned);
+  return searchPage(db, { keys, order: ['tag', 'id'], table: 'assets.asset', columns: ASSET_COLUMNS }, page, planned);
 }
 
 /** How many assets match; the unfiltered and status-only totals come from the tally, without counting rows. */
@@ -144,5 +144,5 @@ export async function countAssets(db: AssetsExecutor, filter: AssetListFilter): 
 /** How many assets match, counting no further than `limit` + 1 (MatchCount). */
 export async function countAssetsUpTo(db: AssetsExecutor, filter: AssetListFilter, limit: number): Promise<MatchCount> {
   if (!filter.search && !filter.categoryId && !filter.holderId) return capped(await countAssets(db, filter), limit);
-  return countUpTo(db as Kysely<any>, filtered(db, filter).select('assets.asset.id'), limit);
+  return countUpTo(db, filtered(db, filter).select('assets.asset.id'), limit);
 }

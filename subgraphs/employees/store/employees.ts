@@ -1,4 +1,4 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
 import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { EmployeesDB, EmployeesExecutor } from './db';
@@ -149,7 +149,7 @@ export async function listEmployees(
     return { rows: await walk.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
   }
   const keys = filtered(db.selectFrom('employees.employee').select(DIRECTORY_ORDER), filter);
-  return searchPage<EmployeeRow>(db as Kysely<any>, { keys, order: DIRECTORY_ORDER, table: 'employees.employee', columns: EMPLOYEE_COLUMNS }, page, planned);
+  return searchPage(db, { keys, order: DIRECTORY_ORDER, table: 'employees.employee', columns: EMPLOYEE_COLUMNS }, page, planned);
 }
 
 /** How many employees match; without a search the total comes from the tally, without counting rows. */
@@ -170,5 +170,5 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
 /** How many employees match, counting no further than `limit` + 1 (MatchCount). */
 export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, limit: number): Promise<MatchCount> {
   if (filter.search === null) return capped(await countEmployees(db, filter), limit);
-  return countUpTo(db as Kysely<any>, filtered(db.selectFrom('employees.employee').select('id'), filter), limit);
+  return countUpTo(db, filtered(db.selectFrom('employees.employee').select('id'), filter), limit);
 }

@@ -1,0 +1,38 @@
+/** The benches' way into a running stack: GraphQL over HTTP, as a client sends it. */
+
+/** POSTs an operation with a bearer token; returns its data, in the shape the caller's selection asks for, or throws its errors. */
+export async function post<Data = unknown>(url: string, query: string, variables: Record<string, unknown> | undefined, token: string): Promise<Data> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: Data; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data as Data;
+}
+
+export interface SubscribedCompany {
+  companyId: string;
+  slug: string;
+  /** The company's first access key. */
+  key: string;
+}
+
+/** Subscribes a new company to `modules` as a customer and the operator would: a request, then its approval. */
+export async function subscribeCompany(gateway: string, adminToken: string, companyName: string, modules: readonly string[]): Promise<SubscribedCompany> {
+  const requested = await post<{ requestSubscription: { request: { id: string } } }>(
+    gateway,
+    `mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }`,
+    { input: { companyName, contactEmail: 'ops@bench.example', modules, planCode: null } },
+    adminToken,
+  );
+  const approved = await post<{ approveSubscriptionRequest: { company: { id: string; slug: string }; secret: string } }>(
+    gateway,
+    `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) { company { id slug } secret } }`,
+    { input: { requestId: requested.requestSubscription.request.id } },
+    adminToken,
+  );
+  const { company, secret } = approved.approveSubscriptionRequest;
+  return { companyId: company.id, slug: company.slug, key: secret };
+}
