@@ -2,7 +2,7 @@ import { toAmount } from '../../subgraphs/kit/money';
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
 import { depreciationSchedule } from '../../subgraphs/assets/domain/depreciation';
-import { issueKey, onboardCompany, type OnboardedCompany } from '../support/assets-e2e';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -11,13 +11,13 @@ import { graphql, startTestStack, type TestStack } from '../support/stack';
 // and only for a company that subscribes to FINANCE.
 
 let t: TestStack;
-let books: OnboardedCompany;
-let noLedger: OnboardedCompany;
+let books: GatewayCompany;
+let noLedger: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  books = await onboardCompany(t, 'Ledgered Assets', ['ASSETS', 'EMPLOYEES', 'FINANCE']);
-  noLedger = await onboardCompany(t, 'Unledgered Assets', ['ASSETS', 'EMPLOYEES']);
+  books = await createCompany(t, { name: 'Ledgered Assets', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE'] });
+  noLedger = await createCompany(t, { name: 'Unledgered Assets', modules: ['ASSETS', 'EMPLOYEES'] });
 });
 afterAll(async () => {
   await books?.tenantDb.destroy();
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const as = (company: { secret: string }, query: string, variables: Record<string, unknown> = {}) => graphql(t.gatewayUrl, query, variables, { token: company.secret });
-const deliver = (company: OnboardedCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
+const deliver = (company: GatewayCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
 
 const REGISTER = `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } userErrors { field code } } }`;
 const RUN = `mutation($period: String!) {
@@ -43,7 +43,7 @@ const ENTRIES = `query {
 }`;
 const BALANCES = `query { trialBalance { totalDebit totalCredit rows { account { code } debit credit } } }`;
 
-async function registerAsset(company: OnboardedCompany, tag: string, change: Record<string, unknown> = {}): Promise<string> {
+async function registerAsset(company: GatewayCompany, tag: string, change: Record<string, unknown> = {}): Promise<string> {
   const input = {
     tag, name: 'Laptop 14in', category: 'IT equipment', acquisitionDate: '2026-01-10',
     acquisitionCost: { amount: '1500.00', currency: 'EUR' }, salvageValue: { amount: '300.00', currency: 'EUR' },
@@ -55,7 +55,7 @@ async function registerAsset(company: OnboardedCompany, tag: string, change: Rec
   return res.data.registerAsset.asset.id;
 }
 
-async function runDepreciation(company: OnboardedCompany, period: string) {
+async function runDepreciation(company: GatewayCompany, period: string) {
   const res = await as(company, RUN, { period });
   expect(res.errors).toBeUndefined();
   return res.data.runDepreciation;
@@ -222,7 +222,7 @@ describe('a company with FINANCE', () => {
 
   it('keeps the ledger settings to keys that grant ASSETS', async () => {
     const financeOnly = await issueKey(t, books, ['FINANCE']);
-    const res = await graphql(t.gatewayUrl, RUN, { period: '2026-05' }, { token: financeOnly });
+    const res = await graphql(t.gatewayUrl, RUN, { period: '2026-05' }, { token: financeOnly.secret });
     expect(res.errors?.[0]?.extensions?.code).toBe('MODULE_NOT_SUBSCRIBED');
   });
 });

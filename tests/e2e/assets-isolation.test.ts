@@ -1,17 +1,18 @@
 import { generateContextKeyPair, signTenantContext, CONTEXT_HEADER } from '../../platform/tenant-context';
-import { callSubgraphAs, hireEmployee, issueKey, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
+import { callSubgraphAs, hireEmployee, runContract } from '../support/assets-e2e';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let acme: OnboardedCompany;
-let beta: OnboardedCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 let acmeEmployeeId: string;
 let acmeAssetId: string;
 /** SQL statements the assets subgraph sent, counted while `counting` is on. */
 let statements = 0;
 let counting = false;
 
-const register = async (company: OnboardedCompany, change: Record<string, unknown>): Promise<string> => {
+const register = async (company: GatewayCompany, change: Record<string, unknown>): Promise<string> => {
   const res = await runContract(t, 'assets.graphql', 'RegisterAsset', { input: { ...exampleVariables('RegisterAsset').input, ...change } }, company.secret);
   expect(res.data.registerAsset.userErrors).toEqual([]);
   return res.data.registerAsset.asset.id;
@@ -19,8 +20,8 @@ const register = async (company: OnboardedCompany, change: Record<string, unknow
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (_sql, _db, subgraph) => { if (counting && subgraph === 'assets') statements += 1; } });
-  acme = await onboardCompany(t, 'Acme Isolation', ['ASSETS', 'EMPLOYEES']);
-  beta = await onboardCompany(t, 'Beta Isolation', ['ASSETS', 'EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Isolation', modules: ['ASSETS', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Isolation', modules: ['ASSETS', 'EMPLOYEES'] });
   acmeEmployeeId = await hireEmployee(t, acme, 'Ana', 'Silva');
   acmeAssetId = await register(acme, {});
   await runContract(t, 'assets.graphql', 'AssignAsset', { input: { assetId: acmeAssetId, employeeId: acmeEmployeeId, date: '2026-01-12' } }, acme.secret);
@@ -63,7 +64,7 @@ describe('tenant isolation', () => {
   });
 
   it('answers MODULE_NOT_SUBSCRIBED to a key without ASSETS', async () => {
-    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
+    const employeesOnly = (await issueKey(t, acme, ['EMPLOYEES'])).secret;
     for (const [name, variables] of [['Assets', { first: 5 }], ['Asset', { id: acmeAssetId }]] as const) {
       const res = await runContract(t, 'assets.graphql', name, variables, employeesOnly);
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);

@@ -1,16 +1,17 @@
 import { sql } from 'kysely';
 import { todayUtc } from '../../platform/dates';
 import { bookValueAsOf } from '../../subgraphs/assets/domain/depreciation';
-import { assetsFootprint, hireEmployee, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { assetsFootprint, hireEmployee, runContract } from '../support/assets-e2e';
 import { deliverEvents } from '../support/events';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let acme: OnboardedCompany;
+let acme: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await onboardCompany(t, 'Acme Industrial', ['ASSETS', 'EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Industrial', modules: ['ASSETS', 'EMPLOYEES'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();

@@ -10,13 +10,11 @@ import {
   RequestSubscriptionDocument,
   RevokeAccessKeyDocument,
 } from '../generated/operations';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
-interface Provisioned {
-  companyId: string;
-  slug: string;
-  keyId: string;
-  secret: string;
+interface Provisioned extends GatewayCompany {
+  /** What the gateway would sign for the company's first key. */
   context: TenantContext;
 }
 
@@ -33,31 +31,8 @@ async function requestSubscription(companyName: string, modules: ModuleName[]): 
 }
 
 async function provision(companyName: string, modules: ModuleName[]): Promise<Provisioned> {
-  const requestId = await requestSubscription(companyName, modules);
-  const res = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId } }, { token: t.adminToken });
-  const payload = res.data!.approveSubscriptionRequest;
-  expect(payload.userErrors).toEqual([]);
-  const tenant = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company!.id).executeTakeFirstOrThrow();
-  return {
-    companyId: payload.company!.id,
-    slug: payload.company!.slug,
-    keyId: payload.accessKey!.id,
-    secret: payload.secret!,
-    context: {
-      requestId: `attack-${payload.company!.slug}`,
-      kind: 'STANDARD',
-      keyId: payload.accessKey!.id,
-      tenant: {
-        id: tenant.id,
-        slug: payload.company!.slug,
-        companyId: payload.company!.id,
-        database: tenant.database_name,
-        shard: tenant.shard,
-        companyModules: payload.company!.modules,
-      },
-      modules: payload.company!.modules,
-    },
-  };
+  const company = await createCompany(t, { name: companyName, modules });
+  return { ...company, context: { requestId: `attack-${company.slug}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules } };
 }
 
 /** No stack frames, no SQL, no internal error: what a refusal may show a client. */

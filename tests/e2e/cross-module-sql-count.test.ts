@@ -1,4 +1,5 @@
-import { asCompany, employeesOperation, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { asCompany, employeesOperation } from '../support/employees-fixtures';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
@@ -10,7 +11,7 @@ const QUERY = `query($first: Int) { employees(first: $first) { edges { node {
 const statements: Record<string, number> = {};
 const employeesSql: string[] = [];
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 async function ok(query: string, field: string, input: Record<string, unknown>): Promise<any> {
   const res = await asCompany(t, company, query, { input });
@@ -29,7 +30,7 @@ beforeAll(async () => {
       if (subgraph === 'employees') employeesSql.push(_sql);
     },
   });
-  company = await subscribeCompany(t, 'Hundred Co', ['EMPLOYEES', 'ASSETS']);
+  company = await createCompany(t, { name: 'Hundred Co', modules: ['EMPLOYEES', 'ASSETS'] });
   const { department } = await ok(employeesOperation('CreateDepartment'), 'createDepartment', { name: 'Field' });
   const { employee: chief } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', { firstName: 'Zed', lastName: 'Zulu', email: 'chief@hundred.example', hireDate: '2026-01-05', departmentId: department.id, positionId: null, managerId: null });
   const staff: string[] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { asCompany, expectRefused, hireSomeone, mutateOk, outboxOf, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { asCompany, expectRefused, hireSomeone, mutateOk, outboxOf } from '../support/employees-fixtures';
 import { deliverEvents } from '../support/events';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -8,11 +9,11 @@ const UPDATE = `mutation($input: UpdateEmployeeDetailsInput!) { updateEmployeeDe
 const TERMINATE = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) { employee { id status } userErrors { code } } }`;
 
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Details Co', ['EMPLOYEES', 'ASSETS', 'FINANCE', 'PAYROLL']);
+  company = await createCompany(t, { name: 'Details Co', modules: ['EMPLOYEES', 'ASSETS', 'FINANCE', 'PAYROLL'] });
 });
 afterAll(async () => {
   await company?.tenantDb.destroy();
@@ -68,7 +69,7 @@ it('corrects the record of someone who has left', async () => {
 });
 
 it('needs the EMPLOYEES module', async () => {
-  const assetsOnly = await subscribeCompany(t, 'Assets Only Co', ['ASSETS']);
+  const assetsOnly = await createCompany(t, { name: 'Assets Only Co', modules: ['ASSETS'] });
   try {
     const res = await asCompany(t, assetsOnly, UPDATE, { input: { employeeId: randomUUID(), firstName: 'X' } });
     expect(res.errors![0]!.extensions!.code).toBe('MODULE_NOT_SUBSCRIBED');

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { asCompany, asSubgraphCaller, employeesFootprint, employeesOperation, hireSomeone, issueKey, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
+import { asCompany, asSubgraphCaller, employeesFootprint, employeesOperation, hireSomeone } from '../support/employees-fixtures';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 // What the gateway sends when another subgraph (assets' Asset.holder, payroll) refers to an employee.
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Employee { id fullName } } }`;
 
 let t: TestStack;
-let acme: SubscribedCompany;
-let beta: SubscribedCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await subscribeCompany(t, 'Acme Isolation', ['ASSETS', 'EMPLOYEES']);
-  beta = await subscribeCompany(t, 'Beta Isolation', ['EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Isolation', modules: ['ASSETS', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Isolation', modules: ['EMPLOYEES'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -40,7 +41,7 @@ describe('isolation between companies and modules', () => {
   });
 
   it('refuses a key without EMPLOYEES with MODULE_NOT_SUBSCRIBED, reads and writes alike', async () => {
-    const assetsOnly = { secret: await issueKey(t, acme.companyId, ['ASSETS']) };
+    const assetsOnly = await issueKey(t, acme, ['ASSETS']);
     const before = await employeesFootprint(acme.tenantDb);
     const list = await asCompany(t, assetsOnly, employeesOperation('Employees'), exampleVariables('Employees'));
     expect(list.errors!.map((e) => e.extensions!.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);

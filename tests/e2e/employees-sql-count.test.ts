@@ -1,10 +1,11 @@
-import { asCompany, employeesOperation, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { asCompany, employeesOperation } from '../support/employees-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // Statements the employees subgraph sends to tenant databases (the control plane is not counted).
 let statements: string[] = [];
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 const PAGE_QUERY = `query($first: Int) { employees(first: $first) { edges { node {
   id department { name } manager { fullName } position { title } currentContract { baseSalary { amount } } } } } }`;
@@ -19,7 +20,7 @@ beforeAll(async () => {
       if (subgraph === 'employees' && database !== 'control-plane') statements.push(sql);
     },
   });
-  company = await subscribeCompany(t, 'Count Corp', ['EMPLOYEES']);
+  company = await createCompany(t, { name: 'Count Corp', modules: ['EMPLOYEES'] });
   await seed();
 });
 afterAll(async () => {

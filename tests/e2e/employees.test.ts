@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { asCompany, employeesOperation, expectRefused, hireSomeone, mutateOk, outboxOf, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { asCompany, employeesOperation, expectRefused, hireSomeone, mutateOk, outboxOf } from '../support/employees-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // Operations beyond the contract file, for the rest of the module's mutations.
@@ -20,13 +21,13 @@ const ops = {
 };
 
 let t: TestStack;
-let acme: SubscribedCompany;
-let beta: SubscribedCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await subscribeCompany(t, 'Acme Staffing', ['ASSETS', 'EMPLOYEES']);
-  beta = await subscribeCompany(t, 'Beta Works', ['EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Staffing', modules: ['ASSETS', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Works', modules: ['EMPLOYEES'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -316,7 +317,7 @@ describe('bad input is a userError with field and code, and writes nothing', () 
 
 describe('employee numbers', () => {
   it('are gap-free and unique when 20 hires arrive at once', async () => {
-    const company = await subscribeCompany(t, 'Gamma Hires', ['EMPLOYEES']);
+    const company = await createCompany(t, { name: 'Gamma Hires', modules: ['EMPLOYEES'] });
     try {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>

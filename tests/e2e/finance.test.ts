@@ -1,17 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import {
   asCompany,
   asFinanceSubgraph,
   expectRefused,
   financeFootprint,
   financeOperation,
-  issueKey,
   mutateOk,
   rowCount,
   simpleEntry,
-  subscribeCompany,
-  type FinanceCompany,
 } from '../support/finance-fixtures';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -24,8 +22,8 @@ const ENTRY = `query($id: ID!) { journalEntry(id: $id) { id number status total 
 const ACCOUNT = `query($code: String, $asOf: Date) { account(code: $code) { code normalBalance balance(asOf: $asOf) { amount currency } } }`;
 
 let t: TestStack;
-let acme: FinanceCompany;
-let beta: FinanceCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 /** SQL statements the finance subgraph ran, for the constant-SQL-per-page check. */
 const financeSql: string[] = [];
 /** Ids the contract flow produced, used by later tests. */
@@ -35,8 +33,8 @@ const postEntry = financeOperation('PostJournalEntry');
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (statement, _db, subgraph) => subgraph === 'finance' && financeSql.push(statement) });
-  acme = await subscribeCompany(t, 'Acme Ledger', ['FINANCE', 'EMPLOYEES']);
-  beta = await subscribeCompany(t, 'Beta Ledger', ['FINANCE']);
+  acme = await createCompany(t, { name: 'Acme Ledger', modules: ['FINANCE', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Ledger', modules: ['FINANCE'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -342,7 +340,7 @@ describe('isolation and gating', () => {
   });
 
   it('refuses a key without FINANCE with MODULE_NOT_SUBSCRIBED, reads and writes alike', async () => {
-    const employeesOnly = { secret: await issueKey(t, acme.companyId, ['EMPLOYEES']) };
+    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
     const before = await financeFootprint(acme.tenantDb);
     for (const [query, variables] of [
       [financeOperation('Accounts'), exampleVariables('Accounts')],

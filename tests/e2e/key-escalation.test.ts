@@ -1,6 +1,7 @@
 import type { AccessKeyKind } from '../../platform/control-plane';
 import { MODULES, type ModuleName } from '../../platform/modules';
-import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, RequestSubscriptionDocument } from '../generated/operations';
+import { IssueAccessKeyDocument } from '../generated/operations';
+import { createCompany } from '../support/company';
 import { graphql, keysEvicted, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // Attacks by a company's own keys on the company's other keys: a key must
@@ -51,14 +52,9 @@ async function controlPlaneRows(): Promise<unknown> {
 
 beforeAll(async () => {
   t = await startTestStack();
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-    input: { companyName: 'Lineage Ltd', contactEmail: 'it@lineage.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null },
-  });
-  const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
-  const payload = approved.data!.approveSubscriptionRequest;
-  expect(payload.userErrors).toEqual([]);
-  companyId = payload.company!.id;
-  main = { id: payload.accessKey!.id, secret: payload.secret! };
+  const lineage = await createCompany(t, { name: 'Lineage Ltd', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
+  companyId = lineage.companyId;
+  main = { id: lineage.keyId, secret: lineage.secret };
   employeesOnly = await issued(main.secret, 'HR desk', 'STANDARD', ['EMPLOYEES']);
   sibling = await issued(main.secret, 'Accounts desk', 'STANDARD', ['FINANCE']);
 });
@@ -184,12 +180,9 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
   const companyModules: ModuleName[] = ['ASSETS', 'EMPLOYEES', 'FINANCE'];
 
   it('issues exactly what stays within both the company and the issuer, and refuses the rest with the right codes', async () => {
-    const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-      input: { companyName: 'Matrix Co', contactEmail: 'it@matrix.example', modules: companyModules, planCode: null },
-    });
-    const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId: requested.data!.requestSubscription.request!.id } }, { token: t.adminToken });
-    const matrixCompany = approved.data!.approveSubscriptionRequest.company!.id;
-    const root = approved.data!.approveSubscriptionRequest.secret!;
+    const matrix = await createCompany(t, { name: 'Matrix Co', modules: companyModules });
+    const matrixCompany = matrix.companyId;
+    const root = matrix.secret;
     type Issuer = { label: string; token: string; id: string | null; kind: AccessKeyKind | 'OPERATOR'; modules: ModuleName[] };
     const mint = async (kind: AccessKeyKind, modules: ModuleName[]): Promise<Issuer> => {
       const label = `${kind} ${modules.join('+')}`;

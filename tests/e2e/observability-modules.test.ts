@@ -1,14 +1,15 @@
 import { sql } from 'kysely';
 import { latestMigration } from '../../platform/migrations';
-import { asCompany, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { asCompany } from '../support/employees-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Observed Co', ['EMPLOYEES', 'ASSETS']);
+  company = await createCompany(t, { name: 'Observed Co', modules: ['EMPLOYEES', 'ASSETS'] });
 });
 afterAll(async () => {
   await company?.tenantDb.destroy();

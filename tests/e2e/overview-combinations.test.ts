@@ -1,7 +1,8 @@
 import { MODULES, type ModuleName } from '../../platform/modules';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
-import { employeesOperation, issueKey, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
 import { BLOCK_OF, eur, METRIC_MODULES, moduleCombinations, overviewWith } from '../support/overview';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
@@ -11,15 +12,14 @@ import { exampleVariables, startTestStack, type TestStack } from '../support/sta
 // all-modules key sees, and never an error.
 
 let t: TestStack;
-let company: PayrollCompany;
+let company: GatewayCompany<string>;
 let full: any;
-const keys = new Map<string, string>();
-
 const label = (modules: readonly ModuleName[]) => modules.join('+');
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Combinations Co', [...MODULES]);
+  const keys = Object.fromEntries(moduleCombinations().map((modules) => [label(modules), { modules }]));
+  company = await createCompany(t, { name: 'Combinations Co', modules: [...MODULES], keys });
   // A little of everything, so a block that is not null has figures to compare.
   const { department } = await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name: 'Studio' } });
   const { employee } = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
@@ -32,7 +32,6 @@ beforeAll(async () => {
     input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-02-01', amount: '1250.00', description: 'First invoice paid' },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
-  for (const modules of moduleCombinations()) keys.set(label(modules), await issueKey(t, company.companyId, modules));
   const res = await overviewWith(t, company.secret);
   expect(res.errors).toBeUndefined();
   full = res.data.overview;
@@ -67,7 +66,7 @@ describe.each(moduleCombinations().map((modules) => [label(modules), modules] as
   let overview: any;
 
   beforeAll(async () => {
-    const res = await overviewWith(t, keys.get(label(modules))!);
+    const res = await overviewWith(t, company.keys[label(modules)]!.secret);
     expect(res.errors).toBeUndefined();
     overview = res.data.overview;
   });

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { CONTEXT_HEADER, signTenantContext } from '../../platform/tenant-context';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { eur, overviewWith } from '../support/overview';
-import { employeesOperation, issueKey, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 // While serving the overview, each module subgraph runs SQL on its own schema
@@ -16,8 +17,8 @@ const SCHEMAS = ['assets', 'employees', 'finance', 'payroll', 'audit'];
 const SUBGRAPHS = ['access', 'assets', 'employees', 'finance', 'payroll'];
 
 let t: TestStack;
-let acme: PayrollCompany;
-let beta: PayrollCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 let capturing = false;
 const captured: Array<{ sql: string; database: string; subgraph: string }> = [];
 
@@ -42,14 +43,14 @@ function schemasIn(statement: string): string[] {
   return [...found];
 }
 
-async function signedContext(tenant: PayrollCompany, modules: ModuleName[]): Promise<string> {
-  return signTenantContext({ requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.accessKeyId, tenant: tenant.tenant, modules }, t.keys.privateKey);
+async function signedContext(tenant: GatewayCompany, modules: ModuleName[]): Promise<string> {
+  return signTenantContext({ requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.keyId, tenant: tenant.tenant, modules }, t.keys.privateKey);
 }
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (sql, database, subgraph) => void (capturing && captured.push({ sql, database, subgraph })) });
-  acme = await subscribeCompany(t, 'Acme Overview', [...MODULES]);
-  beta = await subscribeCompany(t, 'Beta Overview', [...MODULES]);
+  acme = await createCompany(t, { name: 'Acme Overview', modules: [...MODULES] });
+  beta = await createCompany(t, { name: 'Beta Overview', modules: [...MODULES] });
   const { employee } = await mutateOk(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Ana', lastName: 'Acme', email: 'ana@acme-overview.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
   });
@@ -80,9 +81,9 @@ describe('SQL while serving the overview', () => {
   });
 
   it('runs none in a module the key does not grant', async () => {
-    const onlyEmployees = await issueKey(t, acme.companyId, ['EMPLOYEES']);
+    const onlyEmployees = await issueKey(t, acme, ['EMPLOYEES']);
     const statements = await statementsDuring(async () => {
-      const res = await overviewWith(t, onlyEmployees);
+      const res = await overviewWith(t, onlyEmployees.secret);
       expect(res.errors).toBeUndefined();
       expect(res.data.overview).toMatchObject({ assets: null, finance: null, payroll: null, employees: { activeHeadcount: 1 } });
     });

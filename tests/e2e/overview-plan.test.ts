@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MODULES } from '../../platform/modules';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { OVERVIEW, overviewWith } from '../support/overview';
-import { employeesOperation, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
 import { plannedFetches, type PlannedFetch } from '../support/plan-gateway';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -18,7 +19,7 @@ const PLAN_HEADER = { 'apollo-query-plan-experimental': '1' };
 const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'overview.md'), 'utf8');
 
 let t: TestStack;
-let company: PayrollCompany;
+let company: GatewayCompany;
 let fetches: PlannedFetch[];
 let internal: any;
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   process.env.FLUXO_EXPOSE_QUERY_PLAN = '1';
   t = await startTestStack();
   delete process.env.FLUXO_EXPOSE_QUERY_PLAN;
-  company = await subscribeCompany(t, 'Plan Co', [...MODULES]);
+  company = await createCompany(t, { name: 'Plan Co', modules: [...MODULES] });
   await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Pia', lastName: 'Plan', email: 'pia@plan.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
   });

@@ -1,10 +1,11 @@
 import Decimal from 'decimal.js';
 import { MODULES } from '../../platform/modules';
 import { accumulatedDepreciationAsOf, bookValueAsOf, type DepreciationTerms } from '../../subgraphs/assets/domain/depreciation';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { addDays, eur, isoDay, monthOf, overviewWith } from '../support/overview';
-import { approvedPayRun, asCompany, employeesOperation, hireWithContract, mutateOk, payrollOperation, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { approvedPayRun, asCompany, employeesOperation, hireWithContract, mutateOk, payrollOperation } from '../support/payroll-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // The overview's figures against data this test creates through the real
@@ -23,7 +24,7 @@ const longAgo = monthOf(today, -3).start;
 const D = Decimal.clone({ precision: 40 });
 
 let t: TestStack;
-let company: PayrollCompany;
+let company: GatewayCompany;
 const ids: Record<string, string> = {};
 /** Terms of every registered asset, and the disposal date of the one disposed of. */
 const registered: Array<{ terms: DepreciationTerms; disposedOn: string | null }> = [];
@@ -65,7 +66,7 @@ const sum = (values: Decimal.Value[]) => values.reduce<Decimal>((s, v) => s.plus
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Values Co', [...MODULES]);
+  company = await createCompany(t, { name: 'Values Co', modules: [...MODULES] });
   for (const name of ['Workshop', 'Office']) await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name } });
   ids.alice = await hireWithContract(t, company, { firstName: 'Alice', lastName: 'Alves', email: 'alice@values.example', hireDate: longAgo, salary: '4200.00' });
   ids.bob = await hireWithContract(t, company, { firstName: 'Bob', lastName: 'Brito', email: 'bob@values.example', hireDate: longAgo, salary: '3000.00' });

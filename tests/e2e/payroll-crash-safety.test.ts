@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import {
   approvedPayRun,
@@ -9,8 +10,6 @@ import {
   ledgerEntriesOfPayRun,
   mutateOk,
   payrollOperation,
-  subscribeCompany,
-  type PayrollCompany,
 } from '../support/payroll-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -20,7 +19,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '..', '..');
 let t: TestStack;
-let acme: PayrollCompany;
+let acme: GatewayCompany;
 let payRunId: string;
 
 interface Worker {
@@ -85,7 +84,7 @@ async function payRunPostedEvent() {
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await subscribeCompany(t, 'Crash Test Payroll', ['EMPLOYEES', 'FINANCE', 'PAYROLL']);
+  acme = await createCompany(t, { name: 'Crash Test Payroll', modules: ['EMPLOYEES', 'FINANCE', 'PAYROLL'] });
   await hireWithContract(t, acme, { firstName: 'Ana', lastName: 'Silva', email: 'ana@crash.example', hireDate: '2026-01-05', salary: '4200.00' });
   // Everything before the posting is delivered now, so the worker's first delivery is PayRunPosted to finance.
   expect(await deliverEvents(t.database.config, t.database.db, acme.slug)).toMatchObject({ failed: 0, dead: 0 });

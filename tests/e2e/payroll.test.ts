@@ -1,3 +1,4 @@
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import {
   approvedPayRun,
@@ -5,13 +6,10 @@ import {
   asPayrollSubgraph,
   employeesOperation,
   hireWithContract,
-  issueKey,
   ledgerEntriesOfPayRun,
   mutateOk,
   payrollFootprint,
   payrollOperation,
-  subscribeCompany,
-  type PayrollCompany,
 } from '../support/payroll-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
@@ -25,17 +23,17 @@ let t: TestStack;
 /** SQL statements the payroll subgraph ran while `counting` was on. */
 let statements: string[] = [];
 let counting = false;
-let acme: PayrollCompany;
-let beta: PayrollCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 const ids: Record<string, string> = {};
 
-const deliver = (company: PayrollCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
+const deliver = (company: GatewayCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
 const eur = (amount: string) => ({ amount, currency: 'EUR' });
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (text, _database, subgraph) => void (counting && subgraph === 'payroll' && statements.push(text)) });
-  acme = await subscribeCompany(t, 'Acme Payroll', ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']);
-  beta = await subscribeCompany(t, 'Beta Payroll', ['EMPLOYEES', 'PAYROLL']);
+  acme = await createCompany(t, { name: 'Acme Payroll', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
+  beta = await createCompany(t, { name: 'Beta Payroll', modules: ['EMPLOYEES', 'PAYROLL'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -181,7 +179,7 @@ describe('a month of payroll, posted to the ledger (contract operations)', () =>
 });
 
 describe('what payroll refuses', () => {
-  const calculate = (company: PayrollCompany, payRunId: string) => asCompany(t, company, payrollOperation('CalculatePayRun'), { input: { payRunId } });
+  const calculate = (company: GatewayCompany, payRunId: string) => asCompany(t, company, payrollOperation('CalculatePayRun'), { input: { payRunId } });
   const codes = (payload: { userErrors: Array<{ code: string }> }) => payload.userErrors.map((e) => e.code);
 
   it('refuses transitions the state machine does not allow, writing nothing', async () => {
@@ -255,7 +253,7 @@ describe('what payroll refuses', () => {
   });
 
   it('a key without PAYROLL gets MODULE_NOT_SUBSCRIBED, for queries and mutations alike', async () => {
-    const employeesOnly = { secret: await issueKey(t, acme.companyId, ['EMPLOYEES', 'FINANCE']) };
+    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES', 'FINANCE']);
     const before = await payrollFootprint(acme.tenantDb);
     for (const [query, variables] of [
       [payrollOperation('PayRuns'), exampleVariables('PayRuns')],

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import manifest from '../../operations/manifest.json';
-import { IssueAccessKeyDocument } from '../generated/operations';
-import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
-import { graphql, startTestStack, type TestStack } from '../support/stack';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { startTestStack, type TestStack } from '../support/stack';
 
 // Partner systems call persisted operations: the manifest generated from
 // operations/**/*.graphql. Anyone may send a manifest operation by its id;
 // PARTNER keys may run nothing else.
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany<'etl'>;
 let partnerKey: string;
 
 const accounts = manifest.operations.find((o) => o.name === 'Accounts')!;
@@ -20,9 +19,8 @@ async function post(body: Record<string, unknown>, token: string): Promise<{ sta
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Partner Co', ['FINANCE']);
-  const issued = await graphql(t.gatewayUrl, IssueAccessKeyDocument, { input: { companyId: company.companyId, name: 'ETL', kind: 'PARTNER', modules: ['FINANCE'] } }, { token: t.adminToken });
-  partnerKey = issued.data!.issueAccessKey.secret!;
+  company = await createCompany(t, { name: 'Partner Co', modules: ['FINANCE'], keys: { etl: { name: 'ETL', kind: 'PARTNER', modules: ['FINANCE'] } } });
+  partnerKey = company.keys.etl.secret;
 });
 afterAll(async () => {
   await company?.tenantDb.destroy();

@@ -5,15 +5,16 @@ import { publishEvents, type DeliveredEvent } from '../../platform/outbox';
 import { eventActorOf } from '../../subgraphs/kit/actor';
 import { actAs } from '../../subgraphs/kit/mutation';
 import { postFromEvent } from '../../subgraphs/finance/services/postings';
+import type { FinanceDB } from '../../subgraphs/finance/store/db';
 import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
-let company: ProvisionedCompany;
+let company: Company;
 let tenantDb: Kysely<any>;
 
 /** A pay run's posting as payroll sends it: Dr salaries and employer contributions, Cr net pay, tax and contributions payable. */
@@ -47,7 +48,7 @@ async function entriesFrom(module: string, reference: string) {
     .execute();
 }
 
-const deliver = () => deliverEvents(database.config, database.db, company.company.slug);
+const deliver = () => deliverEvents(database.config, database.db, company.slug);
 
 /** Polls (no timers) until a session of this tenant database waits for a lock. */
 async function untilSomeoneWaitsForALock(): Promise<void> {
@@ -60,7 +61,7 @@ async function untilSomeoneWaitsForALock(): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Postings Co', ['ASSETS', 'FINANCE', 'PAYROLL']);
+  company = await createCompany(database, { name: 'Postings Co', modules: ['ASSETS', 'FINANCE', 'PAYROLL'] });
   tenantDb = company.openTenantDb();
 });
 afterAll(async () => {
@@ -117,7 +118,7 @@ describe('postings from other modules', () => {
   it('treats a concurrent duplicate as already posted: its unique violation rolls back to a savepoint, numbers stay gap-free', async () => {
     const payRunId = randomUUID();
     const event = (): DeliveredEvent => ({ id: randomUUID(), type: 'PayRunPosted', aggregateType: 'PayRun', aggregateId: payRunId, payload: { posting: payRunPosting(payRunId) }, source: 'PAYROLL', occurredAt: new Date(), requestId: null });
-    const [dbA, dbB] = [company.openTenantDb(), company.openTenantDb()];
+    const [dbA, dbB] = [company.openTenantDb<FinanceDB>(), company.openTenantDb<FinanceDB>()];
     try {
       let allowCommit!: () => void;
       const commitAllowed = new Promise<void>((resolve) => (allowCommit = resolve));

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { createCompany, type Company } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
+let company: Company;
 let tenantDb: Kysely<any>;
 
 /**
@@ -18,7 +18,7 @@ async function publish(schema: 'employees' | 'finance', type: string, aggregateI
     VALUES (${type}, ${schema === 'employees' ? 'Employee' : 'JournalEntry'}, ${aggregateId}, ${JSON.stringify(payload)}::jsonb, ${occurredAt ?? new Date().toISOString()}::timestamptz)`.execute(tenantDb);
 }
 
-const deliver = () => deliverEvents(database.config, database.db, company.company.slug);
+const deliver = () => deliverEvents(database.config, database.db, company.slug);
 
 async function employeeRow(id: string) {
   const { rows } = await sql<Record<string, unknown>>`
@@ -36,7 +36,7 @@ async function contractRow(id: string) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Projection Co', ['EMPLOYEES', 'PAYROLL']);
+  company = await createCompany(database, { name: 'Projection Co', modules: ['EMPLOYEES', 'PAYROLL'] });
   tenantDb = company.openTenantDb();
 });
 afterAll(async () => {
@@ -147,7 +147,7 @@ describe("payroll's projection of employees' events", () => {
   it('refuses a payload that breaks the contract (the relay retries, then dead-letters it) instead of guessing', async () => {
     const broken = randomUUID();
     await publish('employees', 'ContractSigned', broken, { contractId: randomUUID(), employeeId: broken, baseSalary: 4200 });
-    const report = await deliverEvents(database.config, database.db, company.company.slug);
+    const report = await deliverEvents(database.config, database.db, company.slug);
     expect(report).toMatchObject({ delivered: 0, failed: 1 });
     const { rows } = await sql<{ last_error: string }>`SELECT last_error FROM employees.outbox WHERE aggregate_id = ${broken}`.execute(tenantDb);
     expect(rows[0]!.last_error).toMatch(/type|startDate|baseSalary/);
@@ -157,11 +157,11 @@ describe("payroll's projection of employees' events", () => {
 });
 
 describe("payroll learns finance's journal entry for a posted run", () => {
-  let financeCompany: ProvisionedCompany;
+  let financeCompany: Company;
   let financeDb: Kysely<any>;
 
   beforeAll(async () => {
-    financeCompany = await provisionCompany(database, 'Ledger Co', ['FINANCE', 'PAYROLL']);
+    financeCompany = await createCompany(database, { name: 'Ledger Co', modules: ['FINANCE', 'PAYROLL'] });
     financeDb = financeCompany.openTenantDb();
   });
   afterAll(async () => {
@@ -182,7 +182,7 @@ describe("payroll learns finance's journal entry for a posted run", () => {
     // A second entry for the same run cannot replace the first.
     await publishEntry({ entryId: randomUUID(), number: 'JE-2026-000003', date: '2026-01-31', source: { module: 'payroll', reference: payRunId } });
 
-    const report = await deliverEvents(database.config, database.db, financeCompany.company.slug);
+    const report = await deliverEvents(database.config, database.db, financeCompany.slug);
     expect(report).toEqual({ delivered: 4, failed: 0, dead: 0 });
     const { rows } = await sql<{ journal_entry_id: string; journal_entry_number: string }>`
       SELECT journal_entry_id, journal_entry_number FROM payroll.pay_run WHERE id = ${payRunId}`.execute(financeDb);

@@ -3,13 +3,13 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { ShardDirectory } from '../../platform/shards';
 import { seedTenant, type SeedReport } from '../../app/seed/seed-tenant';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 const AS_OF = '2026-06-15';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
+let company: Company;
 let slug: string;
 let tenantDb: Kysely<any>;
 let report: SeedReport;
@@ -29,8 +29,8 @@ async function countOf(db: Kysely<any>, from: string, where = sql`true`): Promis
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Seed Works', ['EMPLOYEES', 'ASSETS']);
-  slug = company.company.slug;
+  company = await createCompany(database, { name: 'Seed Works', modules: ['EMPLOYEES', 'ASSETS'] });
+  slug = company.slug;
   tenantDb = company.openTenantDb();
   const phases = new Set<string>();
   report = await seedTenant({
@@ -192,10 +192,10 @@ describe('seeding a tenant through the modules', () => {
   });
 
   it('seeds only the modules the company subscribes to', async () => {
-    const peopleOnly = await provisionCompany(database, 'People Only', ['EMPLOYEES']);
+    const peopleOnly = await createCompany(database, { name: 'People Only', modules: ['EMPLOYEES'] });
     const peopleDb = peopleOnly.openTenantDb();
     try {
-      const result = await seed(peopleOnly.company.slug, { employees: 12, assets: 30 });
+      const result = await seed(peopleOnly.slug, { employees: 12, assets: 30 });
       expect(result.skipped).toEqual([{ module: 'ASSETS', requested: 30 }]);
       expect(result.assets).toBeNull();
       expect(await countOf(peopleDb, 'employees.employee')).toBe(12);
@@ -207,12 +207,12 @@ describe('seeding a tenant through the modules', () => {
   });
 
   it('runs as `fluxo tenant seed`, and refuses a second run without --append', async () => {
-    const target = await provisionCompany(database, 'Cli Seeded', ['EMPLOYEES', 'ASSETS']);
+    const target = await createCompany(database, { name: 'Cli Seeded', modules: ['EMPLOYEES', 'ASSETS'] });
     const run = () =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
           'node',
-          ['--import', 'tsx', 'cli/main.ts', 'tenant', 'seed', '--company', target.company.slug, '--employees', '12', '--assets', '20', '--seed', '3'],
+          ['--import', 'tsx', 'cli/main.ts', 'tenant', 'seed', '--company', target.slug, '--employees', '12', '--assets', '20', '--seed', '3'],
           { cwd: path.resolve(__dirname, '..', '..'), env: { ...process.env, DATABASE_URL: database.url, FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix, FLUXO_SHARDS: '', LOG_LEVEL: 'silent' } },
           (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
         );

@@ -1,52 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase } from '../../platform/db';
-import type { ModuleName } from '../../platform/modules';
-import { ShardDirectory } from '../../platform/shards';
-import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
+import { CONTEXT_HEADER, signTenantContext } from '../../platform/tenant-context';
+import type { Company } from './company';
 import { contractOperation } from './contract';
 import { exampleVariables, graphql, type GraphQLResponse, type TestStack } from './stack';
 
-/** A company subscribed through the gateway, with its first key and a direct line to its tenant database. */
-export interface PayrollCompany {
-  companyId: string;
-  slug: string;
-  secret: string;
-  accessKeyId: string;
-  tenant: TenantRef;
-  tenantDb: Kysely<any>;
-}
-
-export const accessOperation = (name: string): string => contractOperation('access.graphql', name);
 export const employeesOperation = (name: string): string => contractOperation('employees.graphql', name);
 export const payrollOperation = (name: string): string => contractOperation('payroll.graphql', name);
-
-/** Requests and approves a subscription over HTTP, as a company and the operator would. */
-export async function subscribeCompany(t: TestStack, companyName: string, modules: ModuleName[]): Promise<PayrollCompany> {
-  const contactEmail = `ops@${companyName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example`;
-  const requested = await graphql(t.gatewayUrl, accessOperation('RequestSubscription'), { input: { companyName, contactEmail, modules, planCode: null } });
-  const requestId = requested.data!.requestSubscription.request.id as string;
-  const approved = await graphql(t.gatewayUrl, accessOperation('ApproveSubscriptionRequest'), { input: { requestId } }, { token: t.adminToken });
-  const payload = approved.data!.approveSubscriptionRequest;
-  if (payload.userErrors.length > 0) throw new Error(`approval failed: ${JSON.stringify(payload.userErrors)}`);
-  const row = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company.id).executeTakeFirstOrThrow();
-  return {
-    companyId: payload.company.id,
-    slug: payload.company.slug,
-    secret: payload.secret,
-    accessKeyId: payload.accessKey.id,
-    tenant: { id: row.id, slug: payload.company.slug, companyId: payload.company.id, database: row.database_name, shard: row.shard, companyModules: payload.company.modules },
-    tenantDb: createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 3 }),
-  };
-}
-
-/** Issues another key of the company, as the operator, granting only `modules`. */
-export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(t.gatewayUrl, accessOperation('IssueAccessKey'), { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } }, { token: t.adminToken });
-  const payload = res.data!.issueAccessKey;
-  if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
-  return payload.secret as string;
-}
 
 /** POSTs to the gateway with the company's key. */
 export function asCompany<T = any>(t: TestStack, company: { secret: string }, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
@@ -54,9 +14,9 @@ export function asCompany<T = any>(t: TestStack, company: { secret: string }, qu
 }
 
 /** POSTs straight to the payroll subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asPayrollSubgraph<T = any>(t: TestStack, company: PayrollCompany, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+export async function asPayrollSubgraph<T = any>(t: TestStack, company: Company, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
   const context = await signTenantContext(
-    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules: company.tenant.companyModules },
+    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.tenant.companyModules },
     t.keys.privateKey,
   );
   return graphql<T>(t.subgraphUrl('payroll'), query, variables, { headers: { [CONTEXT_HEADER]: context } });
@@ -74,7 +34,7 @@ export async function mutateOk(t: TestStack, company: { secret: string }, query:
 /** Hires someone and signs a monthly contract through the employees module's contract operations. */
 export async function hireWithContract(
   t: TestStack,
-  company: PayrollCompany,
+  company: Company,
   person: { firstName: string; lastName: string; email: string; hireDate: string; salary: string },
 ): Promise<string> {
   const hired = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
@@ -88,7 +48,7 @@ export async function hireWithContract(
 }
 
 /** Creates, calculates and approves a run for one month; returns its id. */
-export async function approvedPayRun(t: TestStack, company: PayrollCompany, period: { periodStart: string; periodEnd: string; payDate: string }): Promise<string> {
+export async function approvedPayRun(t: TestStack, company: Company, period: { periodStart: string; periodEnd: string; payDate: string }): Promise<string> {
   const created = await mutateOk(t, company, payrollOperation('CreatePayRun'), 'createPayRun', { input: period });
   const payRunId = created.payRun.id as string;
   await mutateOk(t, company, payrollOperation('CalculatePayRun'), 'calculatePayRun', { input: { payRunId } });
