@@ -23,7 +23,7 @@ let tenantDatabase: string;
 
 /** Tables of a schema in the company's tenant database, sorted. */
 async function tenantTables(schema: string): Promise<string[]> {
-  const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
+  const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
   try {
     const { rows } = await sql<{ table_name: string }>`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`.execute(db);
     return rows.map((r) => r.table_name);
@@ -74,7 +74,7 @@ describe('adding a module to a company', () => {
   });
 
   it('hands the new module the events it missed, so its projection starts complete', async () => {
-    const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
+    const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
     try {
       const employeeId = randomUUID();
       await sql`INSERT INTO employees.outbox (event_type, aggregate_type, aggregate_id, payload, status, delivered_at)

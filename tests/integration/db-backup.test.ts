@@ -32,8 +32,8 @@ afterAll(async () => {
 
 const tenantUrl = (name = company.tenant.database) => new ShardDirectory(database.config.shards).databaseUrl(company.tenant.shard, name);
 
-async function inTenant<T>(work: (db: Kysely<any>) => Promise<T>, name?: string): Promise<T> {
-  const db = createDatabase<any>(tenantUrl(name), { max: 1 });
+async function inTenant<T>(work: (db: Kysely<unknown>) => Promise<T>, name?: string): Promise<T> {
+  const db = createDatabase<unknown>(tenantUrl(name), { max: 1 });
   try {
     return await work(db);
   } finally {
@@ -79,7 +79,7 @@ it("backs up a tenant's database and restores it in place of the live one, setti
     await sql`INSERT INTO employees.department (name) VALUES ('Later')`.execute(db);
   });
   // A session left open on the live database, as a running subgraph's pool would have.
-  const lingering = createDatabase<any>(tenantUrl(), { max: 1 });
+  const lingering = createDatabase<unknown>(tenantUrl(), { max: 1 });
   await sql`SELECT 1`.execute(lingering);
 
   const report = await restoreTenant(accessDeps(runtime), company.slug, file);

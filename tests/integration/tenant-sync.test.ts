@@ -22,7 +22,7 @@ const withNewEmployeesMigration: TenantMigrationSource = (owner) => ({
     return {
       ...migrations,
       [NEW_MIGRATION]: {
-        up: async (db: Kysely<any>) => {
+        up: async (db) => {
           await sql`CREATE TABLE employees.sync_probe (id integer PRIMARY KEY)`.execute(db);
         },
       },
@@ -42,8 +42,8 @@ async function provision(companyName: string): Promise<string> {
 }
 
 /** Runs one query against a tenant database on the test server. */
-async function inTenant<T>(slug: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenants[slug]!.database), { max: 1 });
+async function inTenant<T>(slug: string, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenants[slug]!.database), { max: 1 });
   try {
     return await work(db);
   } finally {
