@@ -10,6 +10,7 @@ import {
   RequestSubscriptionDocument,
   RevokeAccessKeyDocument,
 } from '../generated/operations';
+import type { Query } from '../support/api';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
@@ -192,10 +193,10 @@ describe('credentials presented to the gateway', () => {
 });
 
 describe('anonymous callers', () => {
-  const anonymous = (query: string) => graphql(t.gatewayUrl, query, undefined);
+  const anonymous = <T = unknown>(query: string) => graphql<T>(t.gatewayUrl, query, undefined);
 
   it('may list plans (the control case)', async () => {
-    const res = await anonymous('{ plans { code } }');
+    const res = await anonymous<Pick<Query, 'plans'>>('{ plans { code } }');
     expect(res.status).toBe(200);
     expect(res.data!.plans).toHaveLength(4);
   });
@@ -263,7 +264,7 @@ describe('company keys', () => {
   it('read their own company but not another one', async () => {
     const own = await graphql(t.gatewayUrl, `{ company(id: "${a.companyId}") { id slug } }`, undefined, { token: a.secret });
     expect(own.data).toEqual({ company: { id: a.companyId, slug: a.slug } });
-    const other = await graphql(t.gatewayUrl, `{ company(id: "${b.companyId}") { id slug name accessKeys { prefix } } }`, undefined, { token: a.secret });
+    const other = await graphql<Pick<Query, 'company'>>(t.gatewayUrl, `{ company(id: "${b.companyId}") { id slug name accessKeys { prefix } } }`, undefined, { token: a.secret });
     expectRefused(other, 'FORBIDDEN');
     expect(other.data?.company ?? null).toBeNull();
   });
@@ -343,7 +344,7 @@ describe('inbound context headers', () => {
 });
 
 describe('pagination input', () => {
-  const list = (args: string) => graphql(t.gatewayUrl, `{ subscriptionRequests(${args}) { totalCount edges { cursor } } }`, undefined, { token: t.adminToken });
+  const list = (args: string) => graphql<Pick<Query, 'subscriptionRequests'>>(t.gatewayUrl, `{ subscriptionRequests(${args}) { totalCount edges { cursor } } }`, undefined, { token: t.adminToken });
 
   it('refuses a bad cursor with BAD_USER_INPUT', async () => {
     expectRefused(await list('after: "not-a-cursor"'), 'BAD_USER_INPUT');
@@ -382,8 +383,8 @@ describe('pagination input', () => {
     }
     expect(seen).toHaveLength(3);
     expect(new Set(seen).size).toBe(3);
-    const companies = await graphql(t.gatewayUrl, '{ companies(first: 1) { pageInfo { endCursor } } }', undefined, { token: t.adminToken });
-    const rest = await graphql(t.gatewayUrl, `{ companies(first: 5, after: "${companies.data!.companies.pageInfo.endCursor}") { edges { node { id } } } }`, undefined, { token: t.adminToken });
+    const companies = await graphql<Pick<Query, 'companies'>>(t.gatewayUrl, '{ companies(first: 1) { pageInfo { endCursor } } }', undefined, { token: t.adminToken });
+    const rest = await graphql<Pick<Query, 'companies'>>(t.gatewayUrl, `{ companies(first: 5, after: "${companies.data!.companies.pageInfo.endCursor}") { edges { node { id } } } }`, undefined, { token: t.adminToken });
     expect(rest.data!.companies.edges).toHaveLength(1);
   });
 });
@@ -396,7 +397,7 @@ describe('query limits at the gateway', () => {
     expect(res.errors![0]!.message).toMatch(/depth limit of 12 exceeded/);
     expectRefused(res, 'GRAPHQL_VALIDATION_FAILED');
     // Within the limit the same query is served.
-    const shallow = await graphql(t.gatewayUrl, nested(7), undefined, { token: a.secret });
+    const shallow = await graphql<{ __type: { fields: unknown[] } }>(t.gatewayUrl, nested(7), undefined, { token: a.secret });
     expect(shallow.errors).toBeUndefined();
     expect(shallow.data!.__type.fields.length).toBeGreaterThan(0);
   });

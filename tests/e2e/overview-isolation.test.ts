@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { CONTEXT_HEADER, signTenantContext } from '../../platform/tenant-context';
+import type { Entities } from '../support/api';
 import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
@@ -51,12 +52,12 @@ beforeAll(async () => {
   t = await startTestStack({ onQuery: (sql, database, subgraph) => void (capturing && captured.push({ sql, database, subgraph })) });
   acme = await createCompany(t, { name: 'Acme Overview', modules: [...MODULES] });
   beta = await createCompany(t, { name: 'Beta Overview', modules: [...MODULES] });
-  const { employee } = await mutateOk(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', {
+  const { employee } = await mutateOk(acme, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Ana', lastName: 'Acme', email: 'ana@acme-overview.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
   });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
-  const { asset } = await mutateOk(t, acme, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
-  await mutateOk(t, acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' } });
+  const { asset } = await mutateOk(acme, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
+  await mutateOk(acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', { input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' } });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
 }, 120_000);
 afterAll(async () => {
@@ -70,7 +71,7 @@ describe('SQL while serving the overview', () => {
     const statements = await statementsDuring(async () => {
       const res = await overviewWith(t, acme.secret);
       expect(res.errors).toBeUndefined();
-      expect(res.data.overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' });
+      expect(res.data!.overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' });
     });
     // Access reads only the control plane; each module subgraph reads its tenant database.
     expect(Object.keys(statements).sort()).toEqual(['assets', 'employees', 'finance', 'payroll']);
@@ -85,7 +86,7 @@ describe('SQL while serving the overview', () => {
     const statements = await statementsDuring(async () => {
       const res = await overviewWith(t, onlyEmployees.secret);
       expect(res.errors).toBeUndefined();
-      expect(res.data.overview).toMatchObject({ assets: null, finance: null, payroll: null, employees: { activeHeadcount: 1 } });
+      expect(res.data!.overview).toMatchObject({ assets: null, finance: null, payroll: null, employees: { activeHeadcount: 1 } });
     });
     expect(Object.keys(statements)).toEqual(['employees']);
   });
@@ -98,21 +99,21 @@ describe("another tenant's overview", () => {
     for (const typename of ['Overview', 'CrossModuleOverview']) {
       // The cross-module representation carries what the plan would bring; forged figures must not make it resolve either.
       const representation = { __typename: typename, tenantId: acme.tenant.id, activeHeadcount: 999, ledgerFixedAssets: eur('1.00') };
-      const asBeta = await graphql(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } });
+      const asBeta = await graphql<Entities<unknown>>(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } });
       expect(asBeta.errors).toBeUndefined();
-      expect(asBeta.data._entities).toEqual([null]);
-      const asAcme = await graphql(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } });
-      expect(asAcme.data._entities).toEqual([{ __typename: typename }]);
+      expect(asBeta.data!._entities).toEqual([null]);
+      const asAcme = await graphql<Entities<unknown>>(t.subgraphUrl(subgraph), OVERVIEW_ENTITY, { r: [representation] }, { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } });
+      expect(asAcme.data!._entities).toEqual([{ __typename: typename }]);
     }
   });
 
   it("does not show company A's figures to company B, whatever is cached", async () => {
     const [a1, b, a2] = [await overviewWith(t, acme.secret), await overviewWith(t, beta.secret), await overviewWith(t, acme.secret)];
-    expect(a1.data.overview.assets).toMatchObject({ totalAssets: 1, assignedAssets: 1 });
-    expect(b.data.overview.assets).toEqual({ totalAssets: 0, assignedAssets: 0, inMaintenance: 0, totalBookValue: eur('0.00') });
-    expect(b.data.overview.employees).toEqual({ activeHeadcount: 0, departments: 0, newHiresLast30Days: 0 });
-    expect(b.data.overview.crossModule.assetsFinance.registerBookValue).toEqual(eur('0.00'));
-    expect(a2.data.overview).toEqual({ ...a1.data.overview, generatedAt: a2.data.overview.generatedAt });
-    expect(a1.data.overview.assets.totalBookValue).not.toEqual(eur('0.00'));
+    expect(a1.data!.overview.assets).toMatchObject({ totalAssets: 1, assignedAssets: 1 });
+    expect(b.data!.overview.assets).toEqual({ totalAssets: 0, assignedAssets: 0, inMaintenance: 0, totalBookValue: eur('0.00') });
+    expect(b.data!.overview.employees).toEqual({ activeHeadcount: 0, departments: 0, newHiresLast30Days: 0 });
+    expect(b.data!.overview.crossModule.assetsFinance!.registerBookValue).toEqual(eur('0.00'));
+    expect(a2.data!.overview).toEqual({ ...a1.data!.overview, generatedAt: a2.data!.overview.generatedAt });
+    expect(a1.data!.overview.assets!.totalBookValue).not.toEqual(eur('0.00'));
   });
 });

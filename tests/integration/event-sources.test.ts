@@ -9,6 +9,7 @@ import { PayRunPosted } from '../../subgraphs/contracts/payroll';
 import { drainTenant } from '../../worker/relay';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 import { deliverEvents } from '../support/events';
 
 /*
@@ -20,7 +21,7 @@ import { deliverEvents } from '../support/events';
 
 let database: TestDatabase;
 let company: Company;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -10,12 +10,13 @@ import { postJournalEntries, postJournalEntry, reverseJournalEntry } from '../..
 import type { FinanceDB } from '../../subgraphs/finance/store/db';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 
 const CLIENTS = 4;
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 let company: Company;
-let observer: Kysely<any>;
+let observer: Kysely<TenantDB>;
 /** One connection per client, so their transactions really run side by side. */
 let clients: Kysely<FinanceDB>[];
 

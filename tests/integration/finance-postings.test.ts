@@ -10,12 +10,13 @@ import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 import { deliverEvents } from '../support/events';
 
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 let company: Company;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 
 /** A pay run's posting as payroll sends it: Dr salaries and employer contributions, Cr net pay, tax and contributions payable. */
 function payRunPosting(reference: string, date = '2026-01-31') {
@@ -96,7 +97,7 @@ describe('postings from other modules', () => {
       ['2300', '0.00', '1260.00'],
     ]);
     // Finance announces the entry, so payroll can link its run to it.
-    const announced = await sql<{ payload: any }>`SELECT payload FROM finance.outbox WHERE event_type = 'JournalEntryPosted' AND aggregate_id = ${entries[0]!.id}`.execute(tenantDb);
+    const announced = await sql<{ payload: unknown }>`SELECT payload FROM finance.outbox WHERE event_type = 'JournalEntryPosted' AND aggregate_id = ${entries[0]!.id}`.execute(tenantDb);
     expect(announced.rows.map((r) => r.payload)).toEqual([{ entryId: entries[0]!.id, number: entries[0]!.number, date: '2026-01-31', source: { module: 'payroll', reference: payRunId } }]);
     const audit = await tenantDb.selectFrom('audit.audit_log').select(['module', 'operation', 'entity_id']).where('entity_id', '=', entries[0]!.id).execute();
     expect(audit).toEqual([{ module: 'FINANCE', operation: 'postPayRunPosted', entity_id: entries[0]!.id }]);

@@ -9,11 +9,12 @@ import { drainTenant, drainTenantExclusively, DEFAULT_RELAY_OPTIONS, RELAY_LOCK 
 import { OutboxWorker, DEFAULT_WORKER_OPTIONS, parsePartition, partitionOf } from '../../worker/service';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 let company: Company;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 
 /** A real consumer in the ASSETS module that records what it saw in a table of its own schema. */
 function recordingConsumer(onHandled?: (event: DeliveredEvent) => void, failTimes = 0): EventConsumer {

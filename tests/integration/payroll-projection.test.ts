@@ -3,10 +3,11 @@ import { sql, type Kysely } from 'kysely';
 import { createCompany, type Company } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 
 let database: TestDatabase;
 let company: Company;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 
 /**
  * Puts an event in a module's outbox as its publisher would. `occurredAt` lets a
@@ -158,7 +159,7 @@ describe("payroll's projection of employees' events", () => {
 
 describe("payroll learns finance's journal entry for a posted run", () => {
   let financeCompany: Company;
-  let financeDb: Kysely<any>;
+  let financeDb: Kysely<TenantDB>;
 
   beforeAll(async () => {
     financeCompany = await createCompany(database, { name: 'Ledger Co', modules: ['FINANCE', 'PAYROLL'] });

@@ -5,24 +5,25 @@ import { ShardDirectory } from '../../platform/shards';
 import { seedTenant, type SeedReport } from '../../app/seed/seed-tenant';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 
 const AS_OF = '2026-06-15';
 
 let database: TestDatabase;
 let company: Company;
 let slug: string;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 let report: SeedReport;
 
 const seed = (slug: string, counts: { employees: number; assets: number }, extra: { append?: boolean; seed?: number } = {}) =>
   seedTenant({ controlPlane: database.db, shards: new ShardDirectory(database.config.shards), slug, asOf: AS_OF, seed: extra.seed ?? 7, append: extra.append, ...counts });
 
-async function rows<T>(db: Kysely<any>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
+async function rows<T>(db: Kysely<TenantDB>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
   return (await query.execute(db)).rows;
 }
 
 /** Rows of `from` (a table, or tables joined, written by this file) matching `where`. */
-async function countOf(db: Kysely<any>, from: string, where = sql`true`): Promise<number> {
+async function countOf(db: Kysely<TenantDB>, from: string, where = sql`true`): Promise<number> {
   const [row] = await rows<{ n: string }>(db, sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.raw(from)} WHERE ${where}`);
   return Number(row!.n);
 }

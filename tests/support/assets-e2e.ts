@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { signTenantContext, CONTEXT_HEADER } from '../../platform/tenant-context';
+import type { Mutation } from './api';
 import type { Company } from './company';
 import { contractOperation } from './contract';
 import { deliverEvents } from './events';
 import { graphql, type GraphQLResponse, type TestStack } from './stack';
+import type { TenantDB } from './tenant-db';
 
 /** Runs an operation of a contract file, exactly as written there, with a company's key. */
-export function runContract(t: TestStack, file: string, name: string, variables: unknown, token: string): Promise<GraphQLResponse<any>> {
-  return graphql(t.gatewayUrl, contractOperation(file, name), variables as Record<string, unknown>, { token });
+export function runContract<T = unknown>(t: TestStack, file: string, name: string, variables: Record<string, unknown>, token: string): Promise<GraphQLResponse<T>> {
+  return graphql<T>(t.gatewayUrl, contractOperation(file, name), variables, { token });
 }
 
 /**
@@ -16,21 +17,15 @@ export function runContract(t: TestStack, file: string, name: string, variables:
  */
 export async function hireEmployee(t: TestStack, company: Company, firstName: string, lastName: string): Promise<string> {
   const input = { firstName, lastName, email: `${firstName}.${lastName}@example.test`.toLowerCase(), hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null };
-  const res = await runContract(t, 'employees.graphql', 'HireEmployee', { input }, company.secret);
+  const res = await runContract<Pick<Mutation, 'hireEmployee'>>(t, 'employees.graphql', 'HireEmployee', { input }, company.secret);
   const hired = res.data?.hireEmployee;
   if (!hired?.employee) throw new Error(`hireEmployee failed: ${JSON.stringify(res.errors ?? hired?.userErrors)}`);
   await deliverEvents(t.database.config, t.database.db, company.slug);
-  return hired.employee.id as string;
-}
-
-/** Posts straight to a subgraph with a context the gateway would have signed for this company's key. */
-export async function callSubgraphAs(t: TestStack, subgraph: string, company: Company, query: string, variables: Record<string, unknown>): Promise<GraphQLResponse<any>> {
-  const context = await signTenantContext({ requestId: `test-${Date.now()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules }, t.keys.privateKey);
-  return graphql(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });
+  return hired.employee.id;
 }
 
 /** Row counts of everything an assets mutation may write, to prove a refused one wrote nothing. */
-export async function assetsFootprint(db: Kysely<any>): Promise<Record<string, string | null>> {
+export async function assetsFootprint(db: Kysely<TenantDB>): Promise<Record<string, string | null>> {
   const { rows } = await sql<Record<string, string | null>>`
     SELECT (SELECT count(*) FROM assets.asset) AS assets,
            (SELECT count(*) FROM assets.category) AS categories,

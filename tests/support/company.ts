@@ -7,7 +7,7 @@ import { createLogger } from '../../platform/logger';
 import type { ModuleName } from '../../platform/modules';
 import { ServiceRuntime } from '../../platform/runtime';
 import { ShardDirectory } from '../../platform/shards';
-import type { TenantRef } from '../../platform/tenant-context';
+import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
 import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
@@ -105,6 +105,12 @@ export async function issueKey(t: TestStack, company: { companyId: string }, mod
   const payload = res.data?.issueAccessKey;
   if (!payload?.accessKey || !payload.secret) throw new Error(`issuing a key failed: ${JSON.stringify(res.errors ?? payload?.userErrors)}`);
   return { keyId: payload.accessKey.id, secret: payload.secret, modules: payload.accessKey.modules, gql: clientOf(t, payload.secret) };
+}
+
+/** POSTs straight to a subgraph, bypassing the gateway, with the context the gateway would sign for the company's first key granting `modules`. */
+export async function callSubgraph<T = unknown>(t: TestStack, subgraph: string, company: Company, query: string, variables?: Record<string, unknown>, modules = company.modules): Promise<GraphQLResponse<T>> {
+  const context = await signTenantContext({ requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules }, t.keys.privateKey);
+  return graphql<T>(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });
 }
 
 function clientOf(t: TestStack, secret: string): Gql {

@@ -23,7 +23,7 @@ export async function deliverEvents(config: FluxoConfig, controlPlane: ControlPl
     .select(['tenant.database_name', 'tenant.shard', 'company.modules'])
     .where('company.slug', '=', companySlug)
     .executeTakeFirstOrThrow();
-  const db = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+  const db = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
   try {
     return await drainTenant(db, tenant.modules as ModuleName[], loadConsumers(), quiet);
   } finally {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import { sql, type ColumnType, type Generated, type Kysely } from 'kysely';
 import type { AssetsDB } from '../../subgraphs/assets/store/db';
 import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import type { FinanceDB } from '../../subgraphs/finance/store/db';
@@ -37,3 +37,17 @@ type EventTables = {
 
 /** A tenant database as the tests read it: every module's tables, whichever the company subscribes to. */
 export type TenantDB = AssetsDB & EmployeesDB & FinanceDB & PayrollDB & EventTables;
+
+/**
+ * Row count and a digest of every row of each table: equal footprints mean
+ * nothing was inserted, updated or deleted, e.g. by a mutation that was refused.
+ */
+export async function footprint(db: Kysely<TenantDB>, tables: readonly string[]): Promise<Record<string, string>> {
+  const result: Record<string, string> = {};
+  for (const table of tables) {
+    const { rows } = await sql<{ n: string; digest: string }>`
+      SELECT count(*) AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS digest FROM ${sql.table(table)} t`.execute(db);
+    result[table] = `${rows[0]!.n}:${rows[0]!.digest}`;
+  }
+  return result;
+}
