@@ -2,7 +2,9 @@ import { toAmount } from '../../subgraphs/kit/money';
 import Decimal from 'decimal.js';
 import { sql } from 'kysely';
 import { depreciationSchedule } from '../../subgraphs/assets/domain/depreciation';
-import { issueKey, onboardCompany, type OnboardedCompany } from '../support/assets-e2e';
+import type { PostingCarrier } from '../../subgraphs/contracts/posting';
+import type { Mutation, Query } from '../support/api';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -11,13 +13,13 @@ import { graphql, startTestStack, type TestStack } from '../support/stack';
 // and only for a company that subscribes to FINANCE.
 
 let t: TestStack;
-let books: OnboardedCompany;
-let noLedger: OnboardedCompany;
+let books: GatewayCompany;
+let noLedger: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  books = await onboardCompany(t, 'Ledgered Assets', ['ASSETS', 'EMPLOYEES', 'FINANCE']);
-  noLedger = await onboardCompany(t, 'Unledgered Assets', ['ASSETS', 'EMPLOYEES']);
+  books = await createCompany(t, { name: 'Ledgered Assets', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE'] });
+  noLedger = await createCompany(t, { name: 'Unledgered Assets', modules: ['ASSETS', 'EMPLOYEES'] });
 });
 afterAll(async () => {
   await books?.tenantDb.destroy();
@@ -25,9 +27,9 @@ afterAll(async () => {
   await t?.stop();
 });
 
-const as = (company: { secret: string }, query: string, variables: Record<string, unknown> = {}) =>
-  graphql(t.gatewayUrl, query, variables, { token: company.secret });
-const deliver = (company: OnboardedCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
+const as = <T = unknown>(company: { secret: string }, query: string, variables: Record<string, unknown> = {}) =>
+  graphql<T>(t.gatewayUrl, query, variables, { token: company.secret });
+const deliver = (company: GatewayCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
 
 const REGISTER = `mutation($input: RegisterAssetInput!) { registerAsset(input: $input) { asset { id } userErrors { field code } } }`;
 const RUN = `mutation($period: String!) {
@@ -43,8 +45,9 @@ const ENTRIES = `query {
   }
 }`;
 const BALANCES = `query { trialBalance { totalDebit totalCredit rows { account { code } debit credit } } }`;
+type Entry = Query['journalEntries']['edges'][number]['node'];
 
-async function registerAsset(company: OnboardedCompany, tag: string, change: Record<string, unknown> = {}): Promise<string> {
+async function registerAsset(company: GatewayCompany, tag: string, change: Record<string, unknown> = {}): Promise<string> {
   const input = {
     tag,
     name: 'Laptop 14in',
@@ -56,51 +59,51 @@ async function registerAsset(company: OnboardedCompany, tag: string, change: Rec
     depreciationMethod: 'STRAIGHT_LINE',
     ...change,
   };
-  const res = await as(company, REGISTER, { input });
+  const res = await as<Pick<Mutation, 'registerAsset'>>(company, REGISTER, { input });
   expect(res.errors).toBeUndefined();
-  expect(res.data.registerAsset.userErrors).toEqual([]);
-  return res.data.registerAsset.asset.id;
+  expect(res.data!.registerAsset.userErrors).toEqual([]);
+  return res.data!.registerAsset.asset!.id;
 }
 
-async function runDepreciation(company: OnboardedCompany, period: string) {
-  const res = await as(company, RUN, { period });
+async function runDepreciation(company: GatewayCompany, period: string) {
+  const res = await as<Pick<Mutation, 'runDepreciation'>>(company, RUN, { period });
   expect(res.errors).toBeUndefined();
-  return res.data.runDepreciation;
+  return res.data!.runDepreciation;
 }
 
 async function assetEntries() {
-  const res = await as(books, ENTRIES);
+  const res = await as<Pick<Query, 'journalEntries'>>(books, ENTRIES);
   expect(res.errors).toBeUndefined();
-  return (res.data.journalEntries.edges as Array<{ node: any }>).map((e) => e.node);
+  return res.data!.journalEntries.edges.map((e) => e.node);
 }
 
 /** Net balance per account code from the trial balance (debit positive), which must itself balance. */
 async function netBalances(): Promise<Record<string, string>> {
-  const res = await as(books, BALANCES);
+  const res = await as<Pick<Query, 'trialBalance'>>(books, BALANCES);
   expect(res.errors).toBeUndefined();
-  const { totalDebit, totalCredit, rows } = res.data.trialBalance;
+  const { totalDebit, totalCredit, rows } = res.data!.trialBalance;
   expect(totalDebit).toBe(totalCredit);
-  return Object.fromEntries((rows as any[]).map((r) => [r.account.code, r.debit !== '0.00' ? r.debit : `-${r.credit}`]));
+  return Object.fromEntries(rows.map((r) => [r.account.code, r.debit !== '0.00' ? r.debit : `-${r.credit}`]));
 }
 
 async function balance(code: string): Promise<string> {
-  const res = await as(books, 'query($code: String!) { account(code: $code) { balance { amount } } }', { code });
+  const res = await as<Pick<Query, 'account'>>(books, 'query($code: String!) { account(code: $code) { balance { amount } } }', { code });
   expect(res.errors).toBeUndefined();
-  return res.data.account.balance.amount;
+  return res.data!.account!.balance.amount;
 }
 
-const lines = (entry: any) => entry.lines.map((l: any) => [l.account.code, l.debit ? 'Dr' : 'Cr', l.debit ?? l.credit]);
+const lines = (entry: Entry | undefined) => entry!.lines.map((l) => [l.account.code, l.debit ? 'Dr' : 'Cr', l.debit ?? l.credit]);
 
 describe('a company with FINANCE', () => {
   let assetId: string;
   let runIds: string[];
 
   it('posts the acquisition once: Dr 1500 / Cr 2000 at cost, dated the acquisition day', async () => {
-    const settings = await as(
+    const settings = await as<Pick<Query, 'assetLedgerSettings'>>(
       books,
       'query { assetLedgerSettings { fixedAssets accumulatedDepreciation acquisitionCredit depreciationExpense disposalProceeds gainOnDisposal lossOnDisposal } }',
     );
-    expect(settings.data.assetLedgerSettings).toEqual({
+    expect(settings.data!.assetLedgerSettings).toEqual({
       fixedAssets: '1500',
       accumulatedDepreciation: '1590',
       acquisitionCredit: '2000',
@@ -143,7 +146,7 @@ describe('a company with FINANCE', () => {
     });
     const march = await runDepreciation(books, '2026-03');
     expect(march).toMatchObject({ period: '2026-03', assetCount: 1, totals: [{ amount: '33.33', currency: 'EUR' }], userErrors: [] });
-    runIds = [february.runs[0].id, march.runs[0].id];
+    runIds = [february.runs![0]!.id, march.runs![0]!.id];
 
     const again = await runDepreciation(books, '2026-02');
     expect(again).toEqual({ period: '2026-02', assetCount: 0, totals: [], runs: [], userErrors: [] });
@@ -158,7 +161,7 @@ describe('a company with FINANCE', () => {
 
     expect(await deliver(books)).toMatchObject({ failed: 0, dead: 0 });
     const entries = await assetEntries();
-    const depreciation = entries.filter((e) => e.source.reference.startsWith('depreciation:'));
+    const depreciation = entries.filter((e) => e.source.reference!.startsWith('depreciation:'));
     expect(depreciation.map((e) => [e.date, e.source.reference, lines(e)])).toEqual([
       [
         '2026-03-31',
@@ -210,8 +213,10 @@ describe('a company with FINANCE', () => {
   it('posts the disposal once, catching up the months no run posted, and clears the asset from 1500 and 1590', async () => {
     // Disposed 30 June for 1000.00: Jan–Jun booked, 6 × 33.33 = 199.98; book value 1300.02; loss 300.02.
     // Runs posted Feb and Mar (66.66), so the disposal catches up Jan, Apr, May, Jun: 133.32.
-    const disposed = await as(books, DISPOSE, { input: { assetId, date: '2026-06-30', proceeds: { amount: '1000.00', currency: 'EUR' } } });
-    expect(disposed.data.disposeAsset).toEqual({
+    const disposed = await as<Pick<Mutation, 'disposeAsset'>>(books, DISPOSE, {
+      input: { assetId, date: '2026-06-30', proceeds: { amount: '1000.00', currency: 'EUR' } },
+    });
+    expect(disposed.data!.disposeAsset).toEqual({
       asset: { id: assetId, status: 'DISPOSED', disposal: { bookValueAtDisposal: { amount: '1300.02' }, gainOrLoss: { amount: '-300.02' } } },
       userErrors: [],
     });
@@ -219,7 +224,7 @@ describe('a company with FINANCE', () => {
 
     const disposals = (await assetEntries()).filter((e) => e.source.reference === `asset:${assetId}:disposal`);
     expect(disposals).toHaveLength(1);
-    expect(disposals[0].date).toBe('2026-06-30');
+    expect(disposals[0]!.date).toBe('2026-06-30');
     expect(lines(disposals[0])).toEqual([
       ['6500', 'Dr', '133.32'],
       ['1590', 'Dr', '66.66'],
@@ -268,19 +273,19 @@ describe('a company with FINANCE', () => {
   });
 
   it('posts to the accounts the settings name, from the next posting on', async () => {
-    const invalid = await as(
+    const invalid = await as<Pick<Mutation, 'updateAssetLedgerSettings'>>(
       books,
       'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "11 00" }) { assetLedgerSettings { acquisitionCredit } userErrors { field code } } }',
     );
-    expect(invalid.data.updateAssetLedgerSettings).toEqual({
+    expect(invalid.data!.updateAssetLedgerSettings).toEqual({
       assetLedgerSettings: null,
       userErrors: [{ field: ['input', 'acquisitionCredit'], code: 'INVALID_ACCOUNT_CODE' }],
     });
-    const updated = await as(
+    const updated = await as<Pick<Mutation, 'updateAssetLedgerSettings'>>(
       books,
       'mutation { updateAssetLedgerSettings(input: { acquisitionCredit: "1100" }) { assetLedgerSettings { acquisitionCredit fixedAssets } userErrors { field code } } }',
     );
-    expect(updated.data.updateAssetLedgerSettings).toEqual({ assetLedgerSettings: { acquisitionCredit: '1100', fixedAssets: '1500' }, userErrors: [] });
+    expect(updated.data!.updateAssetLedgerSettings).toEqual({ assetLedgerSettings: { acquisitionCredit: '1100', fixedAssets: '1500' }, userErrors: [] });
 
     const paidCash = await registerAsset(books, 'DSK-0001', {
       name: 'Desk',
@@ -298,7 +303,7 @@ describe('a company with FINANCE', () => {
 
   it('keeps the ledger settings to keys that grant ASSETS', async () => {
     const financeOnly = await issueKey(t, books, ['FINANCE']);
-    const res = await graphql(t.gatewayUrl, RUN, { period: '2026-05' }, { token: financeOnly });
+    const res = await graphql(t.gatewayUrl, RUN, { period: '2026-05' }, { token: financeOnly.secret });
     expect(res.errors?.[0]?.extensions?.code).toBe('MODULE_NOT_SUBSCRIBED');
   });
 });
@@ -328,12 +333,12 @@ describe('a company without FINANCE', () => {
     const [first, second, disposed] = await Promise.all([
       runDepreciation(noLedger, '2026-04'),
       runDepreciation(noLedger, '2026-04'),
-      as(noLedger, DISPOSE, { input: { assetId, date: '2026-04-30', proceeds: { amount: '0.00', currency: 'EUR' } } }),
+      as<Pick<Mutation, 'disposeAsset'>>(noLedger, DISPOSE, { input: { assetId, date: '2026-04-30', proceeds: { amount: '0.00', currency: 'EUR' } } }),
     ]);
-    expect(disposed.data.disposeAsset.userErrors).toEqual([]);
+    expect(disposed.data!.disposeAsset.userErrors).toEqual([]);
     // LAP-0001 has April to post once; RACE-0001's April goes to whichever of a run or the disposal comes first.
     expect([first.userErrors, second.userErrors]).toEqual([[], []]);
-    expect([1, 2]).toContain(first.assetCount + second.assetCount);
+    expect([1, 2]).toContain(first.assetCount! + second.assetCount!);
 
     const posted = await noLedger.tenantDb
       .selectFrom('assets.depreciation_posting')
@@ -354,7 +359,7 @@ describe('a company without FINANCE', () => {
       .where('event_type', '=', 'AssetDisposed')
       .where('aggregate_id', '=', assetId)
       .executeTakeFirstOrThrow();
-    const line = (code: string) => (event.payload as any).posting.lines.find((l: any) => l.accountCode === code)?.debit ?? '0.00';
+    const line = (code: string) => (event.payload as PostingCarrier).posting!.lines.find((l) => l.accountCode === code)?.debit ?? '0.00';
     const sum = (rows: typeof posted) => toAmount(rows.reduce((total, r) => total.plus(r.amount), new Decimal(0)));
     expect(line('6500')).toBe(sum(posted.filter((p) => p.run_id === null)));
     expect(line('1590')).toBe(sum(posted.filter((p) => p.run_id !== null)));

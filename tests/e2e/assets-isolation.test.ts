@@ -1,20 +1,28 @@
 import { generateContextKeyPair, signTenantContext, CONTEXT_HEADER } from '../../platform/tenant-context';
-import { callSubgraphAs, hireEmployee, issueKey, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
+import type { Entities, Mutation, Query } from '../support/api';
+import { callSubgraph, createCompany, issueKey, type GatewayCompany } from '../support/company';
+import { hireEmployee, runContract } from '../support/assets-e2e';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let acme: OnboardedCompany;
-let beta: OnboardedCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 let acmeEmployeeId: string;
 let acmeAssetId: string;
 /** SQL statements the assets subgraph sent, counted while `counting` is on. */
 let statements = 0;
 let counting = false;
 
-const register = async (company: OnboardedCompany, change: Record<string, unknown>): Promise<string> => {
-  const res = await runContract(t, 'assets.graphql', 'RegisterAsset', { input: { ...exampleVariables('RegisterAsset').input, ...change } }, company.secret);
-  expect(res.data.registerAsset.userErrors).toEqual([]);
-  return res.data.registerAsset.asset.id;
+const register = async (company: GatewayCompany, change: Record<string, unknown>): Promise<string> => {
+  const res = await runContract<Pick<Mutation, 'registerAsset'>>(
+    t,
+    'assets.graphql',
+    'RegisterAsset',
+    { input: { ...exampleVariables('RegisterAsset').input, ...change } },
+    company.secret,
+  );
+  expect(res.data!.registerAsset.userErrors).toEqual([]);
+  return res.data!.registerAsset.asset!.id;
 };
 
 beforeAll(async () => {
@@ -23,8 +31,8 @@ beforeAll(async () => {
       if (counting && subgraph === 'assets') statements += 1;
     },
   });
-  acme = await onboardCompany(t, 'Acme Isolation', ['ASSETS', 'EMPLOYEES']);
-  beta = await onboardCompany(t, 'Beta Isolation', ['ASSETS', 'EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Isolation', modules: ['ASSETS', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Isolation', modules: ['ASSETS', 'EMPLOYEES'] });
   acmeEmployeeId = await hireEmployee(t, acme, 'Ana', 'Silva');
   acmeAssetId = await register(acme, {});
   await runContract(t, 'assets.graphql', 'AssignAsset', { input: { assetId: acmeAssetId, employeeId: acmeEmployeeId, date: '2026-01-12' } }, acme.secret);
@@ -39,13 +47,13 @@ const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on 
 
 describe('tenant isolation', () => {
   it("gives company B null for company A's asset id", async () => {
-    const own = await runContract(t, 'assets.graphql', 'Asset', { id: acmeAssetId }, acme.secret);
-    expect(own.data.asset).toMatchObject({ id: acmeAssetId, tag: 'LAP-0001' });
-    const other = await runContract(t, 'assets.graphql', 'Asset', { id: acmeAssetId }, beta.secret);
+    const own = await runContract<Pick<Query, 'asset'>>(t, 'assets.graphql', 'Asset', { id: acmeAssetId }, acme.secret);
+    expect(own.data!.asset).toMatchObject({ id: acmeAssetId, tag: 'LAP-0001' });
+    const other = await runContract<Pick<Query, 'asset'>>(t, 'assets.graphql', 'Asset', { id: acmeAssetId }, beta.secret);
     expect(other.errors).toBeUndefined();
-    expect(other.data.asset).toBeNull();
-    const list = await runContract(t, 'assets.graphql', 'Assets', { first: 20 }, beta.secret);
-    expect(list.data.assets).toMatchObject({ totalCount: 0, edges: [] });
+    expect(other.data!.asset).toBeNull();
+    const list = await runContract<Pick<Query, 'assets'>>(t, 'assets.graphql', 'Assets', { first: 20 }, beta.secret);
+    expect(list.data!.assets).toMatchObject({ totalCount: 0, edges: [] });
   });
 
   it('resolves _entities only within the caller’s tenant, straight at the assets subgraph', async () => {
@@ -53,15 +61,15 @@ describe('tenant isolation', () => {
       { __typename: 'Asset', id: acmeAssetId },
       { __typename: 'Employee', id: acmeEmployeeId },
     ];
-    const asAcme = await callSubgraphAs(t, 'assets', acme, ENTITIES, { r: representations });
+    const asAcme = await callSubgraph<Entities<unknown>>(t, 'assets', acme, ENTITIES, { r: representations });
     expect(asAcme.data!._entities).toEqual([
       { id: acmeAssetId, tag: 'LAP-0001' },
       { id: acmeEmployeeId, assets: [{ id: acmeAssetId }] },
     ]);
-    const asBeta = await callSubgraphAs(t, 'assets', beta, ENTITIES, { r: representations });
+    const asBeta = await callSubgraph<Entities<unknown>>(t, 'assets', beta, ENTITIES, { r: representations });
     expect(asBeta.errors).toBeUndefined();
     expect(asBeta.data!._entities).toEqual([null, { id: acmeEmployeeId, assets: [] }]);
-    const malformed = await callSubgraphAs(t, 'assets', beta, ENTITIES, { r: [{ __typename: 'Asset', id: "x' OR '1'='1" }] });
+    const malformed = await callSubgraph<Entities<unknown>>(t, 'assets', beta, ENTITIES, { r: [{ __typename: 'Asset', id: "x' OR '1'='1" }] });
     expect(malformed.data!._entities).toEqual([null]);
   });
 
@@ -76,7 +84,7 @@ describe('tenant isolation', () => {
   });
 
   it('answers MODULE_NOT_SUBSCRIBED to a key without ASSETS', async () => {
-    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
+    const employeesOnly = (await issueKey(t, acme, ['EMPLOYEES'])).secret;
     for (const [name, variables] of [
       ['Assets', { first: 5 }],
       ['Asset', { id: acmeAssetId }],
@@ -119,15 +127,16 @@ describe('the assets list', () => {
       t,
       'assets.graphql',
       'AssignAsset',
-      { input: { assetId: first.edges[0].node.id, employeeId: acmeEmployeeId, date: '2026-02-01' } },
+      { input: { assetId: first.edges[0]!.node.id, employeeId: acmeEmployeeId, date: '2026-02-01' } },
       acme.secret,
     );
-    const categories = await graphql(t.gatewayUrl, '{ assetCategories { id name } }', undefined, { token: acme.secret });
-    expect(categories.data!.assetCategories.map((c: { name: string }) => c.name)).toEqual(['Batteries', 'IT equipment', 'Tools']);
-    batteryCategoryId = categories.data!.assetCategories[0].id;
+    const categories = await graphql<Pick<Query, 'assetCategories'>>(t.gatewayUrl, '{ assetCategories { id name } }', undefined, { token: acme.secret });
+    expect(categories.data!.assetCategories.map((c) => c.name)).toEqual(['Batteries', 'IT equipment', 'Tools']);
+    batteryCategoryId = categories.data!.assetCategories[0]!.id;
   });
 
-  const page = async (variables: Record<string, unknown>) => (await runContract(t, 'assets.graphql', 'Assets', variables, acme.secret)).data.assets;
+  const page = async (variables: Record<string, unknown>) =>
+    (await runContract<Pick<Query, 'assets'>>(t, 'assets.graphql', 'Assets', variables, acme.secret)).data!.assets;
 
   it('pages in tag order with a stable total, without gaps or repeats', async () => {
     const seen: string[] = [];
@@ -135,15 +144,15 @@ describe('the assets list', () => {
     for (let i = 0; i < 10; i += 1) {
       const result: Awaited<ReturnType<typeof page>> = await page({ first: 5, after });
       expect(result.totalCount).toBe(13);
-      seen.push(...result.edges.map((e: { node: { tag: string } }) => e.node.tag));
+      seen.push(...result.edges.map((e) => e.node.tag));
       if (!result.pageInfo.hasNextPage) break;
-      after = result.pageInfo.endCursor;
+      after = result.pageInfo.endCursor!;
     }
     expect(seen).toEqual([...Array.from({ length: 12 }, (_, i) => `BLK-${String(i + 1).padStart(3, '0')}`), 'LAP-0001']);
   });
 
   it('filters by search text, category and holder', async () => {
-    const tags = async (filter: Record<string, unknown>) => (await page({ first: 50, filter })).edges.map((e: { node: { tag: string } }) => e.node.tag);
+    const tags = async (filter: Record<string, unknown>) => (await page({ first: 50, filter })).edges.map((e) => e.node.tag);
     expect(await tags({ search: 'ser-10' })).toEqual(['BLK-001', 'BLK-002', 'BLK-003', 'BLK-004', 'BLK-005', 'BLK-006', 'BLK-007', 'BLK-008', 'BLK-009']);
     expect(await tags({ search: 'LAPTOP' })).toEqual(['LAP-0001']);
     expect(await tags({ search: '%' })).toEqual([]);
@@ -161,7 +170,7 @@ describe('the assets list', () => {
     const count = async (first: number) => {
       statements = 0;
       counting = true;
-      const res = await graphql(t.gatewayUrl, query, { first }, { token: acme.secret });
+      const res = await graphql<Pick<Query, 'assets'>>(t.gatewayUrl, query, { first }, { token: acme.secret });
       counting = false;
       expect(res.errors).toBeUndefined();
       expect(res.data!.assets.edges).toHaveLength(first);
@@ -175,7 +184,7 @@ describe('the assets list', () => {
     const employees = `query($id: ID!) { employee(id: $id) { assets { tag category holder { id } } assetHistory { assignedAt } } }`;
     statements = 0;
     counting = true;
-    const res = await graphql(t.gatewayUrl, employees, { id: acmeEmployeeId }, { token: acme.secret });
+    const res = await graphql<Pick<Query, 'employee'>>(t.gatewayUrl, employees, { id: acmeEmployeeId }, { token: acme.secret });
     counting = false;
     expect(res.data!.employee).toEqual({
       assets: [

@@ -1,31 +1,52 @@
 import { sql } from 'kysely';
 import { todayUtc } from '../../platform/dates';
 import { bookValueAsOf } from '../../subgraphs/assets/domain/depreciation';
-import { assetsFootprint, hireEmployee, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
+import type { Mutation, Query } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { assetsFootprint, hireEmployee, runContract } from '../support/assets-e2e';
 import { deliverEvents } from '../support/events';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let acme: OnboardedCompany;
+let acme: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await onboardCompany(t, 'Acme Industrial', ['ASSETS', 'EMPLOYEES']);
+  acme = await createCompany(t, { name: 'Acme Industrial', modules: ['ASSETS', 'EMPLOYEES'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
   await t?.stop();
 });
 
-const assets = (name: string, variables: unknown, token = acme.secret) => runContract(t, 'assets.graphql', name, variables, token);
-const employees = (name: string, variables: unknown) => runContract(t, 'employees.graphql', name, variables, acme.secret);
+/** What the contract operations this file runs return, by operation name. */
+type Operations = {
+  RegisterAsset: Pick<Mutation, 'registerAsset'>;
+  AssignAsset: Pick<Mutation, 'assignAsset'>;
+  ReturnAsset: Pick<Mutation, 'returnAsset'>;
+  ScheduleMaintenance: Pick<Mutation, 'scheduleMaintenance'>;
+  CompleteMaintenance: Pick<Mutation, 'completeMaintenance'>;
+  DisposeAsset: Pick<Mutation, 'disposeAsset'>;
+  Assets: Pick<Query, 'assets'>;
+  Asset: Pick<Query, 'asset'>;
+  EmployeeAssets: Pick<Query, 'employee'>;
+  CreateDepartment: Pick<Mutation, 'createDepartment'>;
+  CreatePosition: Pick<Mutation, 'createPosition'>;
+  HireEmployee: Pick<Mutation, 'hireEmployee'>;
+  TerminateEmployee: Pick<Mutation, 'terminateEmployee'>;
+};
+
+const assets = <Op extends keyof Operations>(name: Op, variables: Record<string, unknown>, token = acme.secret) =>
+  runContract<Operations[Op]>(t, 'assets.graphql', name, variables, token);
+const employees = <Op extends keyof Operations>(name: Op, variables: Record<string, unknown>) =>
+  runContract<Operations[Op]>(t, 'employees.graphql', name, variables, acme.secret);
 
 /** Registers an asset like the contract example, with another tag. */
 async function registerAsset(tag: string, change: Record<string, unknown> = {}): Promise<string> {
   const example = exampleVariables('RegisterAsset');
   const res = await assets('RegisterAsset', { input: { ...example.input, tag, ...change } });
   expect(res.data?.registerAsset.userErrors).toEqual([]);
-  return res.data!.registerAsset.asset.id;
+  return res.data!.registerAsset.asset!.id;
 }
 
 const laptopTerms = { acquisitionDate: '2026-01-10', cost: '1500.00', salvage: '300.00', usefulLifeMonths: 36, method: 'STRAIGHT_LINE' as const };
@@ -34,17 +55,17 @@ describe('the assets contract through the gateway', () => {
   it('runs every operation of assets.graphql with the example variables', async () => {
     // Organisation and employee through the employees subgraph; assets learns of her from its events.
     const department = await employees('CreateDepartment', exampleVariables('CreateDepartment'));
-    const departmentId = department.data.createDepartment.department.id;
+    const departmentId = department.data!.createDepartment.department!.id;
     const position = await employees('CreatePosition', exampleVariables('CreatePosition', { departmentId }));
-    const positionId = position.data.createPosition.position.id;
+    const positionId = position.data!.createPosition.position!.id;
     const hired = await employees('HireEmployee', exampleVariables('HireEmployee', { departmentId, positionId }));
-    const employeeId = hired.data.hireEmployee.employee.id;
+    const employeeId = hired.data!.hireEmployee.employee!.id;
     await deliverEvents(t.database.config, t.database.db, acme.slug);
 
     const registered = await assets('RegisterAsset', exampleVariables('RegisterAsset'));
     expect(registered.errors).toBeUndefined();
-    expect(registered.data.registerAsset.userErrors).toEqual([]);
-    const asset = registered.data.registerAsset.asset;
+    expect(registered.data!.registerAsset.userErrors).toEqual([]);
+    const asset = registered.data!.registerAsset.asset!;
     expect(asset).toEqual({
       id: expect.any(String),
       tag: 'LAP-0001',
@@ -63,15 +84,15 @@ describe('the assets contract through the gateway', () => {
     const ids = { assetId: asset.id, employeeId };
 
     const assigned = await assets('AssignAsset', exampleVariables('AssignAsset', ids));
-    expect(assigned.data.assignAsset).toEqual({
+    expect(assigned.data!.assignAsset).toEqual({
       asset: { id: asset.id, status: 'ASSIGNED', holder: { id: employeeId, fullName: 'Ana Silva' } },
       userErrors: [],
     });
 
     const listed = await assets('Assets', exampleVariables('Assets'));
     expect(listed.errors).toBeUndefined();
-    expect(listed.data.assets.totalCount).toBe(1);
-    expect(listed.data.assets.edges[0].node).toEqual({
+    expect(listed.data!.assets.totalCount).toBe(1);
+    expect(listed.data!.assets.edges[0]!.node).toEqual({
       id: asset.id,
       tag: 'LAP-0001',
       name: 'Laptop 14in',
@@ -79,17 +100,17 @@ describe('the assets contract through the gateway', () => {
       holder: { id: employeeId, fullName: 'Ana Silva' },
       bookValue: asset.bookValue,
     });
-    expect(listed.data.assets.pageInfo).toEqual({ hasNextPage: false, endCursor: listed.data.assets.edges[0].cursor });
+    expect(listed.data!.assets.pageInfo).toEqual({ hasNextPage: false, endCursor: listed.data!.assets.edges[0]!.cursor });
 
     const scheduled = await assets('ScheduleMaintenance', exampleVariables('ScheduleMaintenance', ids));
-    expect(scheduled.data.scheduleMaintenance.userErrors).toEqual([]);
-    const maintenance = scheduled.data.scheduleMaintenance.maintenance;
+    expect(scheduled.data!.scheduleMaintenance.userErrors).toEqual([]);
+    const maintenance = scheduled.data!.scheduleMaintenance.maintenance!;
     expect(maintenance).toEqual({ id: expect.any(String), status: 'SCHEDULED', scheduledFor: '2026-03-01', description: 'Battery check' });
     const inMaintenance = await assets('Asset', { id: asset.id });
-    expect(inMaintenance.data.asset.status).toBe('IN_MAINTENANCE');
+    expect(inMaintenance.data!.asset!.status).toBe('IN_MAINTENANCE');
 
     const completed = await assets('CompleteMaintenance', exampleVariables('CompleteMaintenance', { maintenanceId: maintenance.id }));
-    expect(completed.data.completeMaintenance).toEqual({
+    expect(completed.data!.completeMaintenance).toEqual({
       maintenance: { id: maintenance.id, status: 'COMPLETED', completedAt: '2026-03-02', cost: { amount: '80.00', currency: 'EUR' } },
       userErrors: [],
     });
@@ -97,17 +118,17 @@ describe('the assets contract through the gateway', () => {
     // The holder kept the laptop through its maintenance.
     const holding = await assets('EmployeeAssets', exampleVariables('EmployeeAssets', ids));
     expect(holding.errors).toBeUndefined();
-    expect(holding.data.employee).toEqual({ id: employeeId, fullName: 'Ana Silva', assets: [{ id: asset.id, tag: 'LAP-0001', name: 'Laptop 14in' }] });
+    expect(holding.data!.employee).toEqual({ id: employeeId, fullName: 'Ana Silva', assets: [{ id: asset.id, tag: 'LAP-0001', name: 'Laptop 14in' }] });
 
     const returned = await assets('ReturnAsset', exampleVariables('ReturnAsset', ids));
-    expect(returned.data.returnAsset).toEqual({ asset: { id: asset.id, status: 'IN_STOCK', holder: null }, userErrors: [] });
+    expect(returned.data!.returnAsset).toEqual({ asset: { id: asset.id, status: 'IN_STOCK', holder: null }, userErrors: [] });
 
     const disposed = await assets('DisposeAsset', exampleVariables('DisposeAsset', ids));
-    expect(disposed.data.disposeAsset).toEqual({ asset: { id: asset.id, status: 'DISPOSED' }, userErrors: [] });
+    expect(disposed.data!.disposeAsset).toEqual({ asset: { id: asset.id, status: 'DISPOSED' }, userErrors: [] });
 
     const history = await assets('Asset', exampleVariables('Asset', ids));
     expect(history.errors).toBeUndefined();
-    expect(history.data.asset).toEqual({
+    expect(history.data!.asset).toEqual({
       id: asset.id,
       tag: 'LAP-0001',
       name: 'Laptop 14in',
@@ -119,7 +140,7 @@ describe('the assets contract through the gateway', () => {
     });
 
     // Jan–Sep booked: 9 × 33.33 = 299.97, book value 1200.03; 200.00 − 1200.03 = −1000.03. Jan–Jun: 1500 − 6 × 33.33.
-    const disposal = await graphql(
+    const disposal = await graphql<Pick<Query, 'asset'>>(
       t.gatewayUrl,
       'query($id: ID!) { asset(id: $id) { bookValue(asOf: "2026-06-30") { amount } holderActive disposal { date proceeds { amount currency } bookValueAtDisposal { amount } gainOrLoss { amount } } } }',
       { id: asset.id },
@@ -181,10 +202,10 @@ describe('the assets contract through the gateway', () => {
     const assetId = await registerAsset('PHN-0001', { name: 'Phone', category: 'Phones' });
     await assets('AssignAsset', { input: { assetId, employeeId, date: '2026-02-01' } });
     const terminated = await employees('TerminateEmployee', { input: { employeeId, date: '2026-06-30' } });
-    expect(terminated.data.terminateEmployee.userErrors).toEqual([]);
+    expect(terminated.data!.terminateEmployee.userErrors).toEqual([]);
     await deliverEvents(t.database.config, t.database.db, acme.slug);
 
-    const res = await graphql(
+    const res = await graphql<Pick<Query, 'asset'>>(
       t.gatewayUrl,
       'query($id: ID!) { asset(id: $id) { status holder { id fullName } holderActive holderStatus } }',
       { id: assetId },
@@ -212,7 +233,7 @@ describe('refused changes', () => {
   });
 
   const register = (change: Record<string, unknown>) => ({ input: { ...exampleVariables('RegisterAsset').input, tag: 'NEW-0001', ...change } });
-  const cases: Array<[string, string, () => unknown, string[], string]> = [
+  const cases: Array<[string, keyof Operations, () => unknown, string[], string]> = [
     [
       'assigning a disposed asset',
       'AssignAsset',
@@ -323,7 +344,7 @@ describe('refused changes', () => {
     const before = await assetsFootprint(acme.tenantDb);
     const res = await assets(operation, vars);
     expect(res.errors).toBeUndefined();
-    const payload = Object.values(res.data)[0] as { userErrors: unknown[] } & Record<string, unknown>;
+    const payload = Object.values(res.data!)[0] as { userErrors: unknown[] } & Record<string, unknown>;
     expect(payload.userErrors).toEqual([{ field, message: expect.any(String), code }]);
     expect(Object.entries(payload).filter(([k, v]) => k !== 'userErrors' && v !== null)).toEqual([]);
     expect(await assetsFootprint(acme.tenantDb)).toEqual(before);
@@ -336,13 +357,13 @@ describe('refused changes', () => {
       sql`INSERT INTO assets.assignment (asset_id, employee_id, assigned_on) VALUES (${assetId}, ${activeId}, '2026-03-01')`.execute(acme.tenantDb),
     ).rejects.toMatchObject({ code: '23505', constraint: 'assignment_one_open_per_asset' });
     const again = await assets('AssignAsset', { input: { assetId, employeeId: activeId, date: '2026-03-01' } });
-    expect(again.data.assignAsset.userErrors).toEqual([{ field: ['input', 'assetId'], message: expect.any(String), code: 'ASSET_ALREADY_ASSIGNED' }]);
+    expect(again.data!.assignAsset.userErrors).toEqual([{ field: ['input', 'assetId'], message: expect.any(String), code: 'ASSET_ALREADY_ASSIGNED' }]);
   });
 
   it('lets only one of two simultaneous assignments of an asset through', async () => {
     const assetId = await registerAsset('RACE-0001');
     const results = await Promise.all(['2026-02-01', '2026-02-02'].map((date) => assets('AssignAsset', { input: { assetId, employeeId: activeId, date } })));
-    const errors = results.map((r) => r.data.assignAsset.userErrors.map((e: { code: string }) => e.code));
+    const errors = results.map((r) => r.data!.assignAsset.userErrors.map((e) => e.code));
     expect(errors.sort()).toEqual([[], ['ASSET_ALREADY_ASSIGNED']]);
     const open = await acme.tenantDb.selectFrom('assets.assignment').select('id').where('asset_id', '=', assetId).execute();
     expect(open).toHaveLength(1);
@@ -352,16 +373,16 @@ describe('refused changes', () => {
     const assetId = await registerAsset('RET-0001');
     await assets('AssignAsset', { input: { assetId, employeeId: activeId, date: '2026-03-01' } });
     const early = await assets('ReturnAsset', { input: { assetId, date: '2026-02-28' } });
-    expect(early.data.returnAsset.userErrors).toEqual([{ field: ['input', 'date'], message: expect.any(String), code: 'INVALID_DATE' }]);
+    expect(early.data!.returnAsset.userErrors).toEqual([{ field: ['input', 'date'], message: expect.any(String), code: 'INVALID_DATE' }]);
 
     const scheduled = await assets('ScheduleMaintenance', { input: { assetId, scheduledFor: '2026-04-01', description: 'Keyboard' } });
-    const maintenanceId = scheduled.data.scheduleMaintenance.maintenance.id;
+    const maintenanceId = scheduled.data!.scheduleMaintenance.maintenance!.id;
     const cost = { amount: '10.00', currency: 'EUR' };
-    expect((await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-02', cost } })).data.completeMaintenance.userErrors).toEqual(
+    expect((await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-02', cost } })).data!.completeMaintenance.userErrors).toEqual(
       [],
     );
     const twice = await assets('CompleteMaintenance', { input: { maintenanceId, completedAt: '2026-04-03', cost } });
-    expect(twice.data.completeMaintenance.userErrors).toEqual([
+    expect(twice.data!.completeMaintenance.userErrors).toEqual([
       { field: ['input', 'maintenanceId'], message: expect.any(String), code: 'MAINTENANCE_COMPLETED' },
     ]);
   });

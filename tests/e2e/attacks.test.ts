@@ -10,13 +10,12 @@ import {
   RequestSubscriptionDocument,
   RevokeAccessKeyDocument,
 } from '../generated/operations';
+import type { Query } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
-interface Provisioned {
-  companyId: string;
-  slug: string;
-  keyId: string;
-  secret: string;
+interface Provisioned extends GatewayCompany {
+  /** What the gateway would sign for the company's first key. */
   context: TenantContext;
 }
 
@@ -33,30 +32,10 @@ async function requestSubscription(companyName: string, modules: ModuleName[]): 
 }
 
 async function provision(companyName: string, modules: ModuleName[]): Promise<Provisioned> {
-  const requestId = await requestSubscription(companyName, modules);
-  const res = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId } }, { token: t.adminToken });
-  const payload = res.data!.approveSubscriptionRequest;
-  expect(payload.userErrors).toEqual([]);
-  const tenant = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company!.id).executeTakeFirstOrThrow();
+  const company = await createCompany(t, { name: companyName, modules });
   return {
-    companyId: payload.company!.id,
-    slug: payload.company!.slug,
-    keyId: payload.accessKey!.id,
-    secret: payload.secret!,
-    context: {
-      requestId: `attack-${payload.company!.slug}`,
-      kind: 'STANDARD',
-      keyId: payload.accessKey!.id,
-      tenant: {
-        id: tenant.id,
-        slug: payload.company!.slug,
-        companyId: payload.company!.id,
-        database: tenant.database_name,
-        shard: tenant.shard,
-        companyModules: payload.company!.modules,
-      },
-      modules: payload.company!.modules,
-    },
+    ...company,
+    context: { requestId: `attack-${company.slug}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules },
   };
 }
 
@@ -217,10 +196,10 @@ describe('credentials presented to the gateway', () => {
 });
 
 describe('anonymous callers', () => {
-  const anonymous = (query: string) => graphql(t.gatewayUrl, query, undefined);
+  const anonymous = <T = unknown>(query: string) => graphql<T>(t.gatewayUrl, query, undefined);
 
   it('may list plans (the control case)', async () => {
-    const res = await anonymous('{ plans { code } }');
+    const res = await anonymous<Pick<Query, 'plans'>>('{ plans { code } }');
     expect(res.status).toBe(200);
     expect(res.data!.plans).toHaveLength(4);
   });
@@ -304,7 +283,9 @@ describe('company keys', () => {
   it('read their own company but not another one', async () => {
     const own = await graphql(t.gatewayUrl, `{ company(id: "${a.companyId}") { id slug } }`, undefined, { token: a.secret });
     expect(own.data).toEqual({ company: { id: a.companyId, slug: a.slug } });
-    const other = await graphql(t.gatewayUrl, `{ company(id: "${b.companyId}") { id slug name accessKeys { prefix } } }`, undefined, { token: a.secret });
+    const other = await graphql<Pick<Query, 'company'>>(t.gatewayUrl, `{ company(id: "${b.companyId}") { id slug name accessKeys { prefix } } }`, undefined, {
+      token: a.secret,
+    });
     expectRefused(other, 'FORBIDDEN');
     expect(other.data?.company ?? null).toBeNull();
   });
@@ -392,7 +373,10 @@ describe('inbound context headers', () => {
 });
 
 describe('pagination input', () => {
-  const list = (args: string) => graphql(t.gatewayUrl, `{ subscriptionRequests(${args}) { totalCount edges { cursor } } }`, undefined, { token: t.adminToken });
+  const list = (args: string) =>
+    graphql<Pick<Query, 'subscriptionRequests'>>(t.gatewayUrl, `{ subscriptionRequests(${args}) { totalCount edges { cursor } } }`, undefined, {
+      token: t.adminToken,
+    });
 
   it('refuses a bad cursor with BAD_USER_INPUT', async () => {
     expectRefused(await list('after: "not-a-cursor"'), 'BAD_USER_INPUT');
@@ -439,8 +423,10 @@ describe('pagination input', () => {
     }
     expect(seen).toHaveLength(3);
     expect(new Set(seen).size).toBe(3);
-    const companies = await graphql(t.gatewayUrl, '{ companies(first: 1) { pageInfo { endCursor } } }', undefined, { token: t.adminToken });
-    const rest = await graphql(
+    const companies = await graphql<Pick<Query, 'companies'>>(t.gatewayUrl, '{ companies(first: 1) { pageInfo { endCursor } } }', undefined, {
+      token: t.adminToken,
+    });
+    const rest = await graphql<Pick<Query, 'companies'>>(
       t.gatewayUrl,
       `{ companies(first: 5, after: "${companies.data!.companies.pageInfo.endCursor}") { edges { node { id } } } }`,
       undefined,
@@ -458,7 +444,7 @@ describe('query limits at the gateway', () => {
     expect(res.errors![0]!.message).toMatch(/depth limit of 12 exceeded/);
     expectRefused(res, 'GRAPHQL_VALIDATION_FAILED');
     // Within the limit the same query is served.
-    const shallow = await graphql(t.gatewayUrl, nested(7), undefined, { token: a.secret });
+    const shallow = await graphql<{ __type: { fields: unknown[] } }>(t.gatewayUrl, nested(7), undefined, { token: a.secret });
     expect(shallow.errors).toBeUndefined();
     expect(shallow.data!.__type.fields.length).toBeGreaterThan(0);
   });

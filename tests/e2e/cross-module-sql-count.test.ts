@@ -1,21 +1,26 @@
-import { asCompany, employeesOperation, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import type { Payloads, Query, Succeeded } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { employeesOperation } from '../support/employees-fixtures';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
-import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
+import { exampleVariables, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // The issue's query, across two subgraphs: statements per subgraph must not grow with the page size.
 const QUERY = `query($first: Int) { employees(first: $first) { edges { node {
   id assets { id } department { name } manager { fullName } } } } }`;
+type Page = {
+  employees: { edges: Array<{ node: { id: string; assets: Array<{ id: string }>; department: { name: string }; manager: { fullName: string } } }> };
+};
 
 const statements: Record<string, number> = {};
 const employeesSql: string[] = [];
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
-async function ok(query: string, field: string, input: Record<string, unknown>): Promise<any> {
-  const res = await asCompany(t, company, query, { input });
-  if (res.errors || res.data[field].userErrors.length > 0) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? res.data[field].userErrors)}`);
-  return res.data[field];
+async function ok<F extends keyof Payloads>(query: string, field: F, input: Record<string, unknown>): Promise<Succeeded<Payloads[F]>> {
+  const res = await company.gql<Record<F, Succeeded<Payloads[F]>>>(query, { input });
+  if (res.errors || res.data![field].userErrors.length > 0) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? res.data![field].userErrors)}`);
+  return res.data![field];
 }
 
 async function inChunks<T>(items: T[], size: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -29,7 +34,7 @@ beforeAll(async () => {
       if (subgraph === 'employees') employeesSql.push(_sql);
     },
   });
-  company = await subscribeCompany(t, 'Hundred Co', ['EMPLOYEES', 'ASSETS']);
+  company = await createCompany(t, { name: 'Hundred Co', modules: ['EMPLOYEES', 'ASSETS'] });
   const { department } = await ok(employeesOperation('CreateDepartment'), 'createDepartment', { name: 'Field' });
   const { employee: chief } = await ok(employeesOperation('HireEmployee'), 'hireEmployee', {
     firstName: 'Zed',
@@ -69,9 +74,9 @@ afterAll(async () => {
 
 async function countFor(first: number): Promise<Record<string, number>> {
   for (const key of Object.keys(statements)) delete statements[key];
-  const res = await asCompany(t, company, QUERY, { first });
+  const res = await company.gql<Page>(QUERY, { first });
   expect(res.errors).toBeUndefined();
-  const nodes = res.data.employees.edges.map((e: { node: any }) => e.node);
+  const nodes = res.data!.employees.edges.map((e) => e.node);
   expect(nodes).toHaveLength(first);
   // Sorted by last name, the members come before the chief: each holds one asset and has a manager.
   for (const node of nodes) {
@@ -92,11 +97,11 @@ it('uses a constant number of SQL statements per subgraph for 1, 10 and 100 empl
 });
 
 describe('a search page and its totalCount', () => {
-  async function run(query: string): Promise<{ data: any; sql: string[] }> {
+  async function run(query: string): Promise<{ data: Query['employees']; sql: string[] }> {
     employeesSql.length = 0;
-    const res = await asCompany(t, company, query, {});
+    const res = await company.gql<Pick<Query, 'employees'>>(query, {});
     expect(res.errors).toBeUndefined();
-    return { data: res.data.employees, sql: [...employeesSql] };
+    return { data: res.data!.employees, sql: [...employeesSql] };
   }
 
   it('counts matches sorted for the page in the same statement, whatever the order of the fields', async () => {
@@ -107,7 +112,7 @@ describe('a search page and its totalCount', () => {
     ]) {
       const { data, sql } = await run(query);
       expect(data.totalCount).toBe(10);
-      expect(data.edges.map((e: any) => e.node.fullName)).toEqual(['Staff Member010', 'Staff Member011', 'Staff Member012']);
+      expect(data.edges.map((e) => e.node.fullName)).toEqual(['Staff Member010', 'Staff Member011', 'Staff Member012']);
       // The plan's estimate, then one statement for the page and the count.
       expect(sql).toHaveLength(2);
       expect(sql[0]).toMatch(/^explain/i);
@@ -126,39 +131,39 @@ describe('a search page and its totalCount', () => {
 });
 
 describe('matchCount', () => {
-  async function run(query: string): Promise<{ res: any; sql: string[] }> {
+  async function run(query: string): Promise<{ res: GraphQLResponse<Pick<Query, 'employees'>>; sql: string[] }> {
     employeesSql.length = 0;
-    const res = await asCompany(t, company, query, {});
+    const res = await company.gql<Pick<Query, 'employees'>>(query, {});
     return { res, sql: [...employeesSql] };
   }
 
   it('counts no further than its limit, and says whether it counted every match', async () => {
     const over = await run('{ employees(filter: { search: "hundred.example" }) { matchCount(limit: 40) { count exact } } }');
-    expect(over.res.data.employees.matchCount).toEqual({ count: 40, exact: false });
+    expect(over.res.data!.employees.matchCount).toEqual({ count: 40, exact: false });
     expect(over.sql).toHaveLength(1);
     expect(over.sql[0]).toMatch(/limit \$\d+/i);
     const under = await run('{ employees(filter: { search: "hundred.example" }) { matchCount { count exact } totalCount } }');
-    expect(under.res.data.employees).toEqual({ matchCount: { count: 101, exact: true }, totalCount: 101 });
+    expect(under.res.data!.employees).toEqual({ matchCount: { count: 101, exact: true }, totalCount: 101 });
     // Without a search both come from the tally.
     const all = await run('{ employees(filter: { status: ACTIVE }) { matchCount(limit: 100) { count exact } } }');
-    expect(all.res.data.employees.matchCount).toEqual({ count: 100, exact: false });
-    const assets = await asCompany(t, company, '{ assets(filter: { search: "lap-" }) { matchCount(limit: 10) { count exact } totalCount } }', {});
-    expect(assets.data.assets).toEqual({ matchCount: { count: 10, exact: false }, totalCount: 100 });
+    expect(all.res.data!.employees.matchCount).toEqual({ count: 100, exact: false });
+    const assets = await company.gql<Pick<Query, 'assets'>>('{ assets(filter: { search: "lap-" }) { matchCount(limit: 10) { count exact } totalCount } }', {});
+    expect(assets.data!.assets).toEqual({ matchCount: { count: 10, exact: false }, totalCount: 100 });
   });
 
   it("takes a sorted search page's own count without another statement", async () => {
     const { res, sql } = await run(
       '{ employees(first: 2, filter: { search: "member01" }) { matchCount(limit: 5) { count exact } edges { node { fullName } } } }',
     );
-    expect(res.data.employees.matchCount).toEqual({ count: 5, exact: false });
+    expect(res.data!.employees.matchCount).toEqual({ count: 5, exact: false });
     expect(sql).toHaveLength(2);
   });
 
   it('refuses a limit outside 1 to 10,000', async () => {
     for (const limit of [0, 10_001]) {
       const { res } = await run(`{ employees { matchCount(limit: ${limit}) { count } } }`);
-      expect(res.errors[0].extensions.code).toBe('BAD_USER_INPUT');
-      expect(res.errors[0].message).toContain('limit');
+      expect(res.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+      expect(res.errors![0]!.message).toContain('limit');
     }
   });
 });

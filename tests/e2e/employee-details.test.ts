@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { asCompany, expectRefused, hireSomeone, mutateOk, outboxOf, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import type { Mutation, Query } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { expectRefused, hireSomeone, mutateOk, outboxOf } from '../support/employees-fixtures';
 import { deliverEvents } from '../support/events';
 import { startTestStack, type TestStack } from '../support/stack';
 
@@ -8,11 +10,11 @@ const UPDATE = `mutation($input: UpdateEmployeeDetailsInput!) { updateEmployeeDe
 const TERMINATE = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) { employee { id status } userErrors { code } } }`;
 
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Details Co', ['EMPLOYEES', 'ASSETS', 'FINANCE', 'PAYROLL']);
+  company = await createCompany(t, { name: 'Details Co', modules: ['EMPLOYEES', 'ASSETS', 'FINANCE', 'PAYROLL'] });
 });
 afterAll(async () => {
   await company?.tenantDb.destroy();
@@ -22,15 +24,15 @@ afterAll(async () => {
 const deliver = () => deliverEvents(t.database.config, t.database.db, company.slug);
 
 it('corrects a name and an e-mail, announces it once, and the projections of assets and payroll follow', async () => {
-  const anna = await hireSomeone(t, company, { firstName: 'Anna', lastName: 'Silva', email: 'anna.silva@details.example' });
+  const anna = await hireSomeone(company, { firstName: 'Anna', lastName: 'Silva', email: 'anna.silva@details.example' });
   await deliver();
 
-  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', {
+  const { employee } = await mutateOk(company, UPDATE, 'updateEmployeeDetails', {
     input: { employeeId: anna.id, lastName: '  Costa ', email: 'anna.costa@details.example' },
   });
   expect(employee).toEqual({ id: anna.id, fullName: 'Anna Costa', firstName: 'Anna', lastName: 'Costa', email: 'anna.costa@details.example' });
-  const found = await asCompany(t, company, '{ employees(filter: { search: "costa" }) { edges { node { id } } } }');
-  expect(found.data.employees.edges).toEqual([{ node: { id: anna.id } }]);
+  const found = await company.gql<Pick<Query, 'employees'>>('{ employees(filter: { search: "costa" }) { edges { node { id } } } }');
+  expect(found.data!.employees.edges).toEqual([{ node: { id: anna.id } }]);
 
   const events = await outboxOf(company, anna.id);
   expect(events.at(-1)).toMatchObject({
@@ -55,10 +57,10 @@ it('corrects a name and an e-mail, announces it once, and the projections of ass
 });
 
 it('refuses bad or empty corrections with a field and a code, writing nothing', async () => {
-  const bo = await hireSomeone(t, company, { firstName: 'Bo', lastName: 'Berg', email: 'bo.berg@details.example' });
-  const other = await hireSomeone(t, company, { email: 'taken@details.example' });
+  const bo = await hireSomeone(company, { firstName: 'Bo', lastName: 'Berg', email: 'bo.berg@details.example' });
+  const other = await hireSomeone(company, { email: 'taken@details.example' });
   const refused = (input: Record<string, unknown>, errors: Array<[string[] | null, string]>) =>
-    expectRefused(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: bo.id, ...input } }, errors);
+    expectRefused(company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: bo.id, ...input } }, errors);
 
   await refused({}, [[['input'], 'NOTHING_TO_CHANGE']]);
   await refused({ firstName: 'Bo', email: 'BO.berg@details.example'.toLowerCase() }, [[['input'], 'NOTHING_TO_CHANGE']]);
@@ -73,17 +75,17 @@ it('refuses bad or empty corrections with a field and a code, writing nothing', 
 });
 
 it('corrects the record of someone who has left', async () => {
-  const cy = await hireSomeone(t, company, { firstName: 'Cy', lastName: 'Old' });
-  const terminated = await asCompany(t, company, TERMINATE, { input: { employeeId: cy.id, date: '2026-03-31' } });
-  expect(terminated.data.terminateEmployee.userErrors).toEqual([]);
-  const { employee } = await mutateOk(t, company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: cy.id, lastName: 'New' } });
+  const cy = await hireSomeone(company, { firstName: 'Cy', lastName: 'Old' });
+  const terminated = await company.gql<Pick<Mutation, 'terminateEmployee'>>(TERMINATE, { input: { employeeId: cy.id, date: '2026-03-31' } });
+  expect(terminated.data!.terminateEmployee.userErrors).toEqual([]);
+  const { employee } = await mutateOk(company, UPDATE, 'updateEmployeeDetails', { input: { employeeId: cy.id, lastName: 'New' } });
   expect(employee.fullName).toBe('Cy New');
 });
 
 it('needs the EMPLOYEES module', async () => {
-  const assetsOnly = await subscribeCompany(t, 'Assets Only Co', ['ASSETS']);
+  const assetsOnly = await createCompany(t, { name: 'Assets Only Co', modules: ['ASSETS'] });
   try {
-    const res = await asCompany(t, assetsOnly, UPDATE, { input: { employeeId: randomUUID(), firstName: 'X' } });
+    const res = await assetsOnly.gql(UPDATE, { input: { employeeId: randomUUID(), firstName: 'X' } });
     expect(res.errors![0]!.extensions!.code).toBe('MODULE_NOT_SUBSCRIBED');
   } finally {
     await assetsOnly.tenantDb.destroy();
@@ -94,22 +96,29 @@ describe("a leaver's reports", () => {
   const TERMINATE_WITH_REPORTS = `mutation($input: TerminateEmployeeInput!) { terminateEmployee(input: $input) {
     employee { id status } reassignedReports { id manager { id } } userErrors { code } } }`;
   const managerOf = async (id: string) =>
-    (await asCompany(t, company, 'query($id: ID!) { employee(id: $id) { manager { id } } }', { id })).data.employee.manager?.id ?? null;
+    (await company.gql<Pick<Query, 'employee'>>('query($id: ID!) { employee(id: $id) { manager { id } } }', { id })).data!.employee!.manager?.id ?? null;
 
   it("move up to the leaver's manager, except those who have left; with no manager above, to nobody", async () => {
-    const head = await hireSomeone(t, company, { firstName: 'Gail', lastName: 'Head' });
-    const lead = await hireSomeone(t, company, { firstName: 'Max', lastName: 'Lead', managerId: head.id });
+    const head = await hireSomeone(company, { firstName: 'Gail', lastName: 'Head' });
+    const lead = await hireSomeone(company, { firstName: 'Max', lastName: 'Lead', managerId: head.id });
     const [r1, r2, gone] = [
-      await hireSomeone(t, company, { managerId: lead.id }),
-      await hireSomeone(t, company, { managerId: lead.id }),
-      await hireSomeone(t, company, { managerId: lead.id }),
+      await hireSomeone(company, { managerId: lead.id }),
+      await hireSomeone(company, { managerId: lead.id }),
+      await hireSomeone(company, { managerId: lead.id }),
     ];
-    expect((await asCompany(t, company, TERMINATE, { input: { employeeId: gone.id, date: '2026-02-28' } })).data.terminateEmployee.userErrors).toEqual([]);
+    expect(
+      (await company.gql<Pick<Mutation, 'terminateEmployee'>>(TERMINATE, { input: { employeeId: gone.id, date: '2026-02-28' } })).data!.terminateEmployee
+        .userErrors,
+    ).toEqual([]);
 
     const requestId = `test-roll-up-${randomUUID()}`;
-    const res = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: lead.id, date: '2026-03-31' } }, requestId);
-    expect(res.data.terminateEmployee.userErrors).toEqual([]);
-    expect(res.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager.id]).sort()).toEqual(
+    const res = await company.gql<Pick<Mutation, 'terminateEmployee'>>(
+      TERMINATE_WITH_REPORTS,
+      { input: { employeeId: lead.id, date: '2026-03-31' } },
+      { requestId },
+    );
+    expect(res.data!.terminateEmployee.userErrors).toEqual([]);
+    expect(res.data!.terminateEmployee.reassignedReports!.map((e) => [e.id, e.manager!.id]).sort()).toEqual(
       [
         [r1.id, head.id],
         [r2.id, head.id],
@@ -126,8 +135,8 @@ describe("a leaver's reports", () => {
       .execute();
     expect(audited.map((a) => a.operation)).toEqual(['terminateEmployee', 'terminateEmployee']);
 
-    const top = await asCompany(t, company, TERMINATE_WITH_REPORTS, { input: { employeeId: head.id, date: '2026-04-30' } });
-    expect(top.data.terminateEmployee.reassignedReports.map((e: any) => [e.id, e.manager])).toEqual(
+    const top = await company.gql<Pick<Mutation, 'terminateEmployee'>>(TERMINATE_WITH_REPORTS, { input: { employeeId: head.id, date: '2026-04-30' } });
+    expect(top.data!.terminateEmployee.reassignedReports!.map((e) => [e.id, e.manager])).toEqual(
       expect.arrayContaining([
         [r1.id, null],
         [r2.id, null],

@@ -1,10 +1,12 @@
-import { asCompany, employeesOperation, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import type { Payloads, Succeeded } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
+import { employeesOperation } from '../support/employees-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // Statements the employees subgraph sends to tenant databases (the control plane is not counted).
 let statements: string[] = [];
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 const PAGE_QUERY = `query($first: Int) { employees(first: $first) { edges { node {
   id department { name } manager { fullName } position { title } currentContract { baseSalary { amount } } } } } }`;
@@ -19,7 +21,7 @@ beforeAll(async () => {
       if (subgraph === 'employees' && database !== 'control-plane') statements.push(sql);
     },
   });
-  company = await subscribeCompany(t, 'Count Corp', ['EMPLOYEES']);
+  company = await createCompany(t, { name: 'Count Corp', modules: ['EMPLOYEES'] });
   await seed();
 });
 afterAll(async () => {
@@ -27,11 +29,20 @@ afterAll(async () => {
   await t?.stop();
 });
 
-async function ok(query: string, field: string, input: Record<string, unknown>): Promise<any> {
-  const res = await asCompany(t, company, query, { input });
-  if (res.errors || res.data[field].userErrors.length > 0) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? res.data[field].userErrors)}`);
-  return res.data[field];
+async function ok<F extends keyof Payloads>(query: string, field: F, input: Record<string, unknown>): Promise<Succeeded<Payloads[F]>> {
+  const res = await company.gql<Record<F, Succeeded<Payloads[F]>>>(query, { input });
+  if (res.errors || res.data![field].userErrors.length > 0) throw new Error(`${field} failed: ${JSON.stringify(res.errors ?? res.data![field].userErrors)}`);
+  return res.data![field];
 }
+
+/** What both queries select of the first employee, and what the test reads. */
+type Page = {
+  employees: {
+    edges: Array<{
+      node: { department: { name: string }; manager: { fullName: string }; position: { title: string }; currentContract: { baseSalary: { amount: string } } };
+    }>;
+  };
+};
 
 /** 30 employees in three departments, a reporting line five levels deep, everyone on a contract and with a role. */
 async function seed(): Promise<void> {
@@ -72,15 +83,15 @@ async function seed(): Promise<void> {
 
 async function statementsFor(query: string, first: number): Promise<number> {
   statements = [];
-  const res = await asCompany(t, company, query, { first });
+  const res = await company.gql<Page>(query, { first });
   expect(res.errors).toBeUndefined();
-  const nodes = res.data.employees.edges.map((e: { node: any }) => e.node);
+  const nodes = res.data!.employees.edges.map((e) => e.node);
   expect(nodes).toHaveLength(first);
   // The data is really there, so every relation was really fetched.
-  expect(nodes[0].department.name).toEqual(expect.any(String));
-  expect(nodes[0].manager.fullName).toEqual(expect.any(String));
-  expect(nodes[0].position.title).toEqual(expect.any(String));
-  expect(nodes[0].currentContract.baseSalary.amount).toMatch(/^\d+\.00$/);
+  expect(nodes[0]!.department.name).toEqual(expect.any(String));
+  expect(nodes[0]!.manager.fullName).toEqual(expect.any(String));
+  expect(nodes[0]!.position.title).toEqual(expect.any(String));
+  expect(nodes[0]!.currentContract.baseSalary.amount).toMatch(/^\d+\.00$/);
   return statements.length;
 }
 

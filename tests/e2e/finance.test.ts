@@ -1,21 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import {
-  asCompany,
-  asFinanceSubgraph,
-  expectRefused,
-  financeFootprint,
-  financeOperation,
-  issueKey,
-  mutateOk,
-  rowCount,
-  simpleEntry,
-  subscribeCompany,
-  type FinanceCompany,
-} from '../support/finance-fixtures';
-import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
+import type { Entities, Mutation, Query } from '../support/api';
+import { callSubgraph, createCompany, issueKey, type GatewayCompany } from '../support/company';
+import { expectRefused, financeFootprint, financeOperation, mutateOk, rowCount, simpleEntry } from '../support/finance-fixtures';
+import { exampleVariables, graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on JournalEntry { id number status } } }`;
+type Resolved = Entities<{ id: string; number: string; status: string }>;
 const POST_BATCH = `mutation($input: PostJournalEntriesInput!) {
   postJournalEntries(input: $input) { journalEntries { id number date } userErrors { field message code } }
 }`;
@@ -24,8 +15,8 @@ const ENTRY = `query($id: ID!) { journalEntry(id: $id) { id number status total 
 const ACCOUNT = `query($code: String, $asOf: Date) { account(code: $code) { code normalBalance balance(asOf: $asOf) { amount currency } } }`;
 
 let t: TestStack;
-let acme: FinanceCompany;
-let beta: FinanceCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 /** SQL statements the finance subgraph ran, for the constant-SQL-per-page check. */
 const financeSql: string[] = [];
 /** Ids the contract flow produced, used by later tests. */
@@ -35,8 +26,8 @@ const postEntry = financeOperation('PostJournalEntry');
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (statement, _db, subgraph) => subgraph === 'finance' && financeSql.push(statement) });
-  acme = await subscribeCompany(t, 'Acme Ledger', ['FINANCE', 'EMPLOYEES']);
-  beta = await subscribeCompany(t, 'Beta Ledger', ['FINANCE']);
+  acme = await createCompany(t, { name: 'Acme Ledger', modules: ['FINANCE', 'EMPLOYEES'] });
+  beta = await createCompany(t, { name: 'Beta Ledger', modules: ['FINANCE'] });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -46,16 +37,16 @@ afterAll(async () => {
 
 describe('the contract flow on a freshly provisioned tenant, with the example variables', () => {
   it('creates account 1010 next to the default chart', async () => {
-    const payload = await mutateOk(t, acme, financeOperation('CreateAccount'), 'createAccount', exampleVariables('CreateAccount'));
+    const payload = await mutateOk(acme, financeOperation('CreateAccount'), 'createAccount', exampleVariables('CreateAccount'));
     expect(payload.account).toEqual({ id: expect.any(String), code: '1010', name: 'Operating bank account', type: 'ASSET' });
     flow.accountId = payload.account.id;
 
-    const res = await asCompany(t, acme, financeOperation('Accounts'), exampleVariables('Accounts'));
+    const res = await acme.gql<Pick<Query, 'accounts'>>(financeOperation('Accounts'), exampleVariables('Accounts'));
     expect(res.errors).toBeUndefined();
-    const codes = res.data.accounts.edges.map((e: any) => e.node.code);
+    const codes = res.data!.accounts.edges.map((e) => e.node.code);
     expect(codes).toEqual(['1000', '1010', '1100', '1500', '1590', '2000', '2100', '2200', '2300', '3000', '4000', '4900', '6000', '6100', '6500', '6900']);
-    expect(res.data.accounts.totalCount).toBe(16);
-    expect(res.data.accounts.edges[1].node).toEqual({
+    expect(res.data!.accounts.totalCount).toBe(16);
+    expect(res.data!.accounts.edges[1]!.node).toEqual({
       id: flow.accountId,
       code: '1010',
       name: 'Operating bank account',
@@ -65,7 +56,7 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
   });
 
   it('posts Dr 1010 / Cr 4000 and lists it in the journal', async () => {
-    const payload = await mutateOk(t, acme, postEntry, 'postJournalEntry', exampleVariables('PostJournalEntry'));
+    const payload = await mutateOk(acme, postEntry, 'postJournalEntry', exampleVariables('PostJournalEntry'));
     expect(payload.journalEntry).toEqual({
       id: expect.any(String),
       number: 'JE-2026-000001',
@@ -79,10 +70,10 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     });
     flow.entryId = payload.journalEntry.id;
 
-    const list = await asCompany(t, acme, financeOperation('JournalEntries'), exampleVariables('JournalEntries'));
+    const list = await acme.gql<Pick<Query, 'journalEntries'>>(financeOperation('JournalEntries'), exampleVariables('JournalEntries'));
     expect(list.errors).toBeUndefined();
-    expect(list.data.journalEntries.totalCount).toBe(1);
-    expect(list.data.journalEntries.edges[0].node).toEqual({
+    expect(list.data!.journalEntries.totalCount).toBe(1);
+    expect(list.data!.journalEntries.edges[0]!.node).toEqual({
       id: flow.entryId,
       number: 'JE-2026-000001',
       date: '2026-02-01',
@@ -93,9 +84,9 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
   });
 
   it('shows a balanced trial balance', async () => {
-    const res = await asCompany(t, acme, financeOperation('TrialBalance'), exampleVariables('TrialBalance'));
+    const res = await acme.gql<Pick<Query, 'trialBalance'>>(financeOperation('TrialBalance'), exampleVariables('TrialBalance'));
     expect(res.errors).toBeUndefined();
-    expect(res.data.trialBalance).toEqual({
+    expect(res.data!.trialBalance).toEqual({
       asOf: '2026-12-31',
       totalDebit: '1200.00',
       totalCredit: '1200.00',
@@ -104,12 +95,12 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
         { account: { code: '4000', name: 'Revenue', type: 'INCOME' }, debit: '0.00', credit: '1200.00' },
       ],
     });
-    const before = await asCompany(t, acme, financeOperation('TrialBalance'), { asOf: '2026-01-31' });
-    expect(before.data.trialBalance).toEqual({ asOf: '2026-01-31', totalDebit: '0.00', totalCredit: '0.00', rows: [] });
+    const before = await acme.gql<Pick<Query, 'trialBalance'>>(financeOperation('TrialBalance'), { asOf: '2026-01-31' });
+    expect(before.data!.trialBalance).toEqual({ asOf: '2026-01-31', totalDebit: '0.00', totalCredit: '0.00', rows: [] });
   });
 
   it('records a bank transaction and reconciles it against a statement', async () => {
-    const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', exampleVariables('RecordTransaction'));
+    const recorded = await mutateOk(acme, financeOperation('RecordTransaction'), 'recordTransaction', exampleVariables('RecordTransaction'));
     expect(recorded.transaction).toEqual({
       id: expect.any(String),
       date: '2026-02-03',
@@ -119,7 +110,7 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     });
     flow.transactionId = recorded.transaction.id;
 
-    const started = await mutateOk(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', exampleVariables('StartReconciliation'));
+    const started = await mutateOk(acme, financeOperation('StartReconciliation'), 'startReconciliation', exampleVariables('StartReconciliation'));
     expect(started.reconciliation).toEqual({
       id: expect.any(String),
       status: 'IN_PROGRESS',
@@ -130,7 +121,7 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     flow.reconciliationId = started.reconciliation.id;
 
     const ids = { reconciliationId: flow.reconciliationId!, transactionId: flow.transactionId! };
-    const matched = await mutateOk(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', exampleVariables('MatchTransactions', ids));
+    const matched = await mutateOk(acme, financeOperation('MatchTransactions'), 'matchTransactions', exampleVariables('MatchTransactions', ids));
     expect(matched.reconciliation).toEqual({
       id: flow.reconciliationId,
       difference: '0.00',
@@ -138,7 +129,6 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
     });
 
     const completed = await mutateOk(
-      t,
       acme,
       financeOperation('CompleteReconciliation'),
       'completeReconciliation',
@@ -151,15 +141,14 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
 
   it('reverses the entry with a mirror entry, once', async () => {
     const payload = await mutateOk(
-      t,
       acme,
       financeOperation('ReverseJournalEntry'),
       'reverseJournalEntry',
       exampleVariables('ReverseJournalEntry', { journalEntryId: flow.entryId! }),
     );
     expect(payload.journalEntry).toEqual({ id: expect.any(String), status: 'POSTED', reversalOf: { id: flow.entryId } });
-    const original = await asCompany(t, acme, ENTRY, { id: flow.entryId });
-    expect(original.data.journalEntry).toEqual({
+    const original = await acme.gql<Pick<Query, 'journalEntry'>>(ENTRY, { id: flow.entryId });
+    expect(original.data!.journalEntry).toEqual({
       id: flow.entryId,
       number: 'JE-2026-000001',
       status: 'REVERSED',
@@ -168,21 +157,16 @@ describe('the contract flow on a freshly provisioned tenant, with the example va
       source: { module: 'finance', reference: null },
     });
     // 1200 in, 250 in by bank, 1200 out by the reversal.
-    const balance = await asCompany(t, acme, ACCOUNT, { code: '1010' });
-    expect(balance.data.account).toEqual({ code: '1010', normalBalance: 'DEBIT', balance: { amount: '250.00', currency: 'EUR' } });
-    const asOfFirst = await asCompany(t, acme, ACCOUNT, { code: '1010', asOf: '2026-02-01' });
-    expect(asOfFirst.data.account.balance.amount).toBe('1200.00');
-    const revenue = await asCompany(t, acme, ACCOUNT, { code: '4000', asOf: '2026-02-03' });
-    expect(revenue.data.account).toEqual({ code: '4000', normalBalance: 'CREDIT', balance: { amount: '250.00', currency: 'EUR' } });
+    const balance = await acme.gql<Pick<Query, 'account'>>(ACCOUNT, { code: '1010' });
+    expect(balance.data!.account).toEqual({ code: '1010', normalBalance: 'DEBIT', balance: { amount: '250.00', currency: 'EUR' } });
+    const asOfFirst = await acme.gql<Pick<Query, 'account'>>(ACCOUNT, { code: '1010', asOf: '2026-02-01' });
+    expect(asOfFirst.data!.account!.balance.amount).toBe('1200.00');
+    const revenue = await acme.gql<Pick<Query, 'account'>>(ACCOUNT, { code: '4000', asOf: '2026-02-03' });
+    expect(revenue.data!.account).toEqual({ code: '4000', normalBalance: 'CREDIT', balance: { amount: '250.00', currency: 'EUR' } });
 
-    await expectRefused(
-      t,
-      acme,
-      financeOperation('ReverseJournalEntry'),
-      'reverseJournalEntry',
-      { input: { journalEntryId: flow.entryId, date: '2026-02-05' } },
-      [[['input', 'journalEntryId'], 'ALREADY_REVERSED']],
-    );
+    await expectRefused(acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: flow.entryId, date: '2026-02-05' } }, [
+      [['input', 'journalEntryId'], 'ALREADY_REVERSED'],
+    ]);
   });
 });
 
@@ -221,50 +205,48 @@ describe('bad input is a userError with a code, and writes nothing', () => {
       [lines({ accountCode: '1000' }, { accountCode: '4000', credit: '10.00' }), [[['input', 'lines', '0'], 'DEBIT_AND_CREDIT']]],
       [lines({ accountCode: '9999', debit: '10.00' }, { accountCode: '4000', credit: '10.00' }), [[['input', 'lines', '0', 'accountCode'], 'UNKNOWN_ACCOUNT']]],
     ];
-    for (const [variables, errors] of cases) await expectRefused(t, acme, postEntry, 'postJournalEntry', variables, errors);
+    for (const [variables, errors] of cases) await expectRefused(acme, postEntry, 'postJournalEntry', variables, errors);
   });
 
   it('refuses a taken account code and a bank transaction on an account that cannot be a bank', async () => {
-    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Again', type: 'ASSET' } }, [
+    await expectRefused(acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Again', type: 'ASSET' } }, [
       [['input', 'code'], 'ACCOUNT_CODE_TAKEN'],
     ]);
-    await expectRefused(t, acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '7000', name: 'Odd', type: 'INCOME', isBank: true } }, [
+    await expectRefused(acme, financeOperation('CreateAccount'), 'createAccount', { input: { code: '7000', name: 'Odd', type: 'INCOME', isBank: true } }, [
       [['input', 'isBank'], 'NOT_A_BANK_ACCOUNT'],
     ]);
     const input = { ...exampleVariables('RecordTransaction').input, date: '2026-03-10' };
     await expectRefused(
-      t,
       acme,
       financeOperation('RecordTransaction'),
       'recordTransaction',
       { input: { ...input, bankAccountCode: '4000', counterAccountCode: '1010' } },
       [[['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT']],
     );
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, bankAccountCode: '1590' } }, [
+    await expectRefused(acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, bankAccountCode: '1590' } }, [
       [['input', 'bankAccountCode'], 'NOT_A_BANK_ACCOUNT'],
     ]);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, amount: '0.00' } }, [
+    await expectRefused(acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...input, amount: '0.00' } }, [
       [['input', 'amount'], 'INVALID_AMOUNT'],
     ]);
   });
 
   it('refuses a reconciliation with a difference, and a transaction matched twice', async () => {
-    const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', {
+    const recorded = await mutateOk(acme, financeOperation('RecordTransaction'), 'recordTransaction', {
       input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-03-05', amount: '-40.00', description: 'Card fee', reference: 'stmt-0002' },
     });
-    const started = await mutateOk(t, acme, financeOperation('StartReconciliation'), 'startReconciliation', {
+    const started = await mutateOk(acme, financeOperation('StartReconciliation'), 'startReconciliation', {
       input: { bankAccountCode: '1100', statementDate: '2026-03-31', statementBalance: '-45.00' },
     });
     const reconciliationId = started.reconciliation.id;
-    const matched = await mutateOk(t, acme, financeOperation('MatchTransactions'), 'matchTransactions', {
+    const matched = await mutateOk(acme, financeOperation('MatchTransactions'), 'matchTransactions', {
       input: { reconciliationId, transactionIds: [recorded.transaction.id] },
     });
     expect(matched.reconciliation.difference).toBe('-5.00');
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId } }, [
+    await expectRefused(acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId } }, [
       [['input', 'reconciliationId'], 'RECONCILIATION_DIFFERENCE'],
     ]);
     await expectRefused(
-      t,
       acme,
       financeOperation('MatchTransactions'),
       'matchTransactions',
@@ -273,18 +255,16 @@ describe('bad input is a userError with a code, and writes nothing', () => {
     );
     // The contract flow's transaction belongs to a completed statement of another account.
     await expectRefused(
-      t,
       acme,
       financeOperation('MatchTransactions'),
       'matchTransactions',
       { input: { reconciliationId, transactionIds: [flow.transactionId] } },
       [[['input', 'transactionIds', '0'], 'ALREADY_MATCHED']],
     );
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: flow.reconciliationId } }, [
+    await expectRefused(acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: flow.reconciliationId } }, [
       [['input', 'reconciliationId'], 'RECONCILIATION_COMPLETED'],
     ]);
     await expectRefused(
-      t,
       acme,
       financeOperation('StartReconciliation'),
       'startReconciliation',
@@ -295,16 +275,16 @@ describe('bad input is a userError with a code, and writes nothing', () => {
 
   it('replays the same request under an idempotency key and refuses another request under it', async () => {
     const variables = { input: { ...simpleEntry('2026-03-12', '75.00'), idempotencyKey: 'inv-2026-0075' } };
-    const first = await mutateOk(t, acme, postEntry, 'postJournalEntry', variables);
+    const first = await mutateOk(acme, postEntry, 'postJournalEntry', variables);
     const before = await financeFootprint(acme.tenantDb);
     // Same meaning, other spelling: amounts compare as numbers and key order does not matter.
-    const again = await asCompany(t, acme, postEntry, {
+    const again = await acme.gql<Pick<Mutation, 'postJournalEntry'>>(postEntry, {
       input: { idempotencyKey: 'inv-2026-0075', ...simpleEntry('2026-03-12', '75', { memo: 'Entry of 75.00' }) },
     });
-    expect(again.data.postJournalEntry).toEqual({ journalEntry: first.journalEntry, userErrors: [] });
+    expect(again.data!.postJournalEntry).toEqual({ journalEntry: first.journalEntry, userErrors: [] });
     expect(await financeFootprint(acme.tenantDb)).toEqual(before);
 
-    await expectRefused(t, acme, postEntry, 'postJournalEntry', { input: { ...simpleEntry('2026-03-12', '76.00'), idempotencyKey: 'inv-2026-0075' } }, [
+    await expectRefused(acme, postEntry, 'postJournalEntry', { input: { ...simpleEntry('2026-03-12', '76.00'), idempotencyKey: 'inv-2026-0075' } }, [
       [['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED'],
     ]);
 
@@ -319,12 +299,12 @@ describe('bad input is a userError with a code, and writes nothing', () => {
         idempotencyKey: 'bank-1',
       },
     };
-    const recorded = await mutateOk(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', bank);
+    const recorded = await mutateOk(acme, financeOperation('RecordTransaction'), 'recordTransaction', bank);
     const beforeReplay = await financeFootprint(acme.tenantDb);
-    const replay = await asCompany(t, acme, financeOperation('RecordTransaction'), bank);
-    expect(replay.data.recordTransaction).toEqual({ transaction: recorded.transaction, userErrors: [] });
+    const replay = await acme.gql<Pick<Mutation, 'recordTransaction'>>(financeOperation('RecordTransaction'), bank);
+    expect(replay.data!.recordTransaction).toEqual({ transaction: recorded.transaction, userErrors: [] });
     expect(await financeFootprint(acme.tenantDb)).toEqual(beforeReplay);
-    await expectRefused(t, acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...bank.input, amount: '11.00' } }, [
+    await expectRefused(acme, financeOperation('RecordTransaction'), 'recordTransaction', { input: { ...bank.input, amount: '11.00' } }, [
       [['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED'],
     ]);
   });
@@ -344,52 +324,51 @@ describe('bad input is a userError with a code, and writes nothing', () => {
         ],
       },
     ];
-    await expectRefused(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries } }, [
+    await expectRefused(acme, POST_BATCH, 'postJournalEntries', { input: { entries } }, [
       [['input', 'entries', '3', 'lines', '2', 'debit'], 'AMOUNT_NOT_POSITIVE'],
     ]);
     const tooMany = Array.from({ length: 501 }, (_, i) => good(i));
-    await expectRefused(t, acme, POST_BATCH, 'postJournalEntries', { input: { entries: tooMany } }, [[['input', 'entries'], 'TOO_MANY_ENTRIES']]);
+    await expectRefused(acme, POST_BATCH, 'postJournalEntries', { input: { entries: tooMany } }, [[['input', 'entries'], 'TOO_MANY_ENTRIES']]);
 
-    const posted = await mutateOk(t, acme, POST_BATCH, 'postJournalEntries', {
+    const posted = await mutateOk(acme, POST_BATCH, 'postJournalEntries', {
       input: { entries: [good(0), good(1), simpleEntry('2027-01-02', '9.00'), good(2)] },
     });
-    const numbers = posted.journalEntries.map((e: any) => e.number);
-    const [n0, n1, n2] = [numbers[0], numbers[1], numbers[3]].map((n: string) => Number(n.slice(-6)));
+    const numbers = posted.journalEntries.map((e) => e.number);
+    const [n0, n1, n2] = [numbers[0], numbers[1], numbers[3]].map((n) => Number(n!.slice(-6)));
     expect([n1! - n0!, n2! - n1!]).toEqual([1, 1]);
     expect(numbers[2]).toBe('JE-2027-000001');
   });
 
   it('closes a period: entries, reversals and bank transactions dated in it are refused, the close never moves back', async () => {
-    const closed = await mutateOk(t, acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-03-15' } });
+    const closed = await mutateOk(acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-03-15' } });
     expect(closed.settings).toEqual({ closedThrough: '2026-03-15' });
-    await expectRefused(t, acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-15', '5.00') }, [[['input', 'date'], 'PERIOD_CLOSED']]);
+    await expectRefused(acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-15', '5.00') }, [[['input', 'date'], 'PERIOD_CLOSED']]);
     await expectRefused(
-      t,
       acme,
       financeOperation('RecordTransaction'),
       'recordTransaction',
       { input: { ...exampleVariables('RecordTransaction').input, date: '2026-03-01' } },
       [[['input', 'date'], 'PERIOD_CLOSED']],
     );
-    const afterClose = await mutateOk(t, acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-16', '5.00') });
+    const afterClose = await mutateOk(acme, postEntry, 'postJournalEntry', { input: simpleEntry('2026-03-16', '5.00') });
     expect(afterClose.journalEntry.date).toBe('2026-03-16');
     const old = await acme.tenantDb.selectFrom('finance.journal_entry').select('id').where('entry_date', '=', '2026-03-12').executeTakeFirstOrThrow();
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: old.id } }, [
+    await expectRefused(acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: old.id } }, [
       [['input', 'date'], 'PERIOD_CLOSED'],
     ]);
-    await expectRefused(t, acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-02-28' } }, [[['input', 'through'], 'PERIOD_CLOSED']]);
+    await expectRefused(acme, CLOSE_PERIOD, 'closePeriod', { input: { through: '2026-02-28' } }, [[['input', 'through'], 'PERIOD_CLOSED']]);
     // The database holds the line on its own.
     await expect(sql`UPDATE finance.settings SET closed_through = '2026-01-01'`.execute(acme.tenantDb)).rejects.toThrow(/cannot be reopened/);
   });
 
   it('refuses NOT_FOUND for unknown ids, also malformed ones', async () => {
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: randomUUID() } }, [
+    await expectRefused(acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: randomUUID() } }, [
       [['input', 'journalEntryId'], 'NOT_FOUND'],
     ]);
-    await expectRefused(t, acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: 'nope' } }, [
+    await expectRefused(acme, financeOperation('ReverseJournalEntry'), 'reverseJournalEntry', { input: { journalEntryId: 'nope' } }, [
       [['input', 'journalEntryId'], 'NOT_FOUND'],
     ]);
-    await expectRefused(t, acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: 'nope' } }, [
+    await expectRefused(acme, financeOperation('CompleteReconciliation'), 'completeReconciliation', { input: { reconciliationId: 'nope' } }, [
       [['input', 'reconciliationId'], 'NOT_FOUND'],
     ]);
   });
@@ -467,26 +446,26 @@ describe('reads', () => {
     const all: string[] = [];
     let after: string | null = null;
     do {
-      const res: any = await asCompany(t, acme, query, { first: 3, after });
+      const res: GraphQLResponse<Pick<Query, 'journalEntries'>> = await acme.gql<Pick<Query, 'journalEntries'>>(query, { first: 3, after });
       expect(res.errors).toBeUndefined();
-      all.push(...res.data.journalEntries.edges.map((e: any) => `${e.node.date} ${e.node.number}`));
-      after = res.data.journalEntries.pageInfo.hasNextPage ? res.data.journalEntries.pageInfo.endCursor : null;
+      all.push(...res.data!.journalEntries.edges.map((e) => `${e.node.date} ${e.node.number}`));
+      after = res.data!.journalEntries.pageInfo.hasNextPage ? res.data!.journalEntries.pageInfo.endCursor! : null;
     } while (after);
     expect(all).toEqual([...all].sort().reverse());
     expect(new Set(all).size).toBe(await rowCount(acme.tenantDb, 'finance.journal_entry'));
 
     const statementsFor = async (first: number) => {
       financeSql.length = 0;
-      const res = await asCompany(t, acme, query, { first });
-      expect(res.data.journalEntries.edges).toHaveLength(first);
+      const res = await acme.gql<Pick<Query, 'journalEntries'>>(query, { first });
+      expect(res.data!.journalEntries.edges).toHaveLength(first);
       return financeSql.length;
     };
     expect(await statementsFor(2)).toBe(await statementsFor(8));
   });
 
   it('keeps the trial balance balanced after everything above', async () => {
-    const res = await asCompany(t, acme, financeOperation('TrialBalance'), { asOf: null });
-    expect(res.data.trialBalance.totalDebit).toBe(res.data.trialBalance.totalCredit);
+    const res = await acme.gql<Pick<Query, 'trialBalance'>>(financeOperation('TrialBalance'), { asOf: null });
+    expect(res.data!.trialBalance.totalDebit).toBe(res.data!.trialBalance.totalCredit);
     const { rows } = await sql<{ d: string; c: string }>`SELECT sum(debit) AS d, sum(credit) AS c FROM finance.journal_line`.execute(acme.tenantDb);
     expect(rows[0]!.d).toBe(rows[0]!.c);
   });
@@ -494,31 +473,33 @@ describe('reads', () => {
 
 describe('isolation and gating', () => {
   it('gives company B null for company A’s entry, through the gateway and through _entities', async () => {
-    const viaGateway = await asCompany(t, beta, ENTRY, { id: flow.entryId });
+    const viaGateway = await beta.gql<Pick<Query, 'journalEntry'>>(ENTRY, { id: flow.entryId });
     expect(viaGateway.errors).toBeUndefined();
-    expect(viaGateway.data.journalEntry).toBeNull();
+    expect(viaGateway.data!.journalEntry).toBeNull();
 
     const representations = [{ __typename: 'JournalEntry', id: flow.entryId }];
-    const asB = await asFinanceSubgraph(t, beta, ['FINANCE'], ENTITIES, { r: representations });
+    const asB = await callSubgraph<Resolved>(t, 'finance', beta, ENTITIES, { r: representations }, ['FINANCE']);
     expect(asB.errors).toBeUndefined();
-    expect(asB.data._entities).toEqual([null]);
+    expect(asB.data!._entities).toEqual([null]);
     // The same request as A resolves: the null above is isolation, not a broken query.
-    const asA = await asFinanceSubgraph(t, acme, ['FINANCE'], ENTITIES, { r: [...representations, { __typename: 'JournalEntry', id: 'not-an-id' }] });
-    expect(asA.data._entities).toEqual([{ id: flow.entryId, number: 'JE-2026-000001', status: 'REVERSED' }, null]);
+    const asA = await callSubgraph<Resolved>(t, 'finance', acme, ENTITIES, { r: [...representations, { __typename: 'JournalEntry', id: 'not-an-id' }] }, [
+      'FINANCE',
+    ]);
+    expect(asA.data!._entities).toEqual([{ id: flow.entryId, number: 'JE-2026-000001', status: 'REVERSED' }, null]);
   });
 
   it('refuses a key without FINANCE with MODULE_NOT_SUBSCRIBED, reads and writes alike', async () => {
-    const employeesOnly = { secret: await issueKey(t, acme.companyId, ['EMPLOYEES']) };
+    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
     const before = await financeFootprint(acme.tenantDb);
     for (const [query, variables] of [
       [financeOperation('Accounts'), exampleVariables('Accounts')],
       [financeOperation('TrialBalance'), exampleVariables('TrialBalance')],
       [postEntry, { input: simpleEntry('2026-06-01', '1.00') }],
     ] as const) {
-      const res = await asCompany(t, employeesOnly, query, variables);
+      const res = await employeesOnly.gql(query, variables);
       expect(res.errors!.map((e) => e.extensions!.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);
     }
-    const direct = await asFinanceSubgraph(t, acme, ['EMPLOYEES'], ENTITIES, { r: [{ __typename: 'JournalEntry', id: flow.entryId }] });
+    const direct = await callSubgraph<Resolved>(t, 'finance', acme, ENTITIES, { r: [{ __typename: 'JournalEntry', id: flow.entryId }] }, ['EMPLOYEES']);
     expect(direct.errors!.map((e) => e.extensions!.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);
     expect(await financeFootprint(acme.tenantDb)).toEqual(before);
   });

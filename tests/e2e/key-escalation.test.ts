@@ -1,6 +1,8 @@
 import type { AccessKeyKind } from '../../platform/control-plane';
 import { MODULES, type ModuleName } from '../../platform/modules';
-import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, RequestSubscriptionDocument } from '../generated/operations';
+import { IssueAccessKeyDocument } from '../generated/operations';
+import type { Mutation, Query } from '../support/api';
+import { createCompany } from '../support/company';
 import { graphql, keysEvicted, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // Attacks by a company's own keys on the company's other keys: a key must
@@ -28,15 +30,15 @@ let employeesOnly: Key;
 /** Issued by `main` too: a sibling of `employeesOnly`. */
 let sibling: Key;
 
-async function issue(token: string, name: string, kind: AccessKeyKind, modules: ModuleName[]): Promise<GraphQLResponse<any>> {
-  return graphql(t.gatewayUrl, ISSUE, { input: { companyId, name, kind, modules } }, { token });
+async function issue(token: string, name: string, kind: AccessKeyKind, modules: ModuleName[]): Promise<GraphQLResponse<Pick<Mutation, 'issueAccessKey'>>> {
+  return graphql<Pick<Mutation, 'issueAccessKey'>>(t.gatewayUrl, ISSUE, { input: { companyId, name, kind, modules } }, { token });
 }
 
 async function issued(token: string, name: string, kind: AccessKeyKind, modules: ModuleName[]): Promise<Key> {
   const res = await issue(token, name, kind, modules);
   expect(res.errors).toBeUndefined();
-  expect(res.data.issueAccessKey.userErrors).toEqual([]);
-  return { id: res.data.issueAccessKey.accessKey.id, secret: res.data.issueAccessKey.secret };
+  expect(res.data!.issueAccessKey.userErrors).toEqual([]);
+  return { id: res.data!.issueAccessKey.accessKey!.id, secret: res.data!.issueAccessKey.secret! };
 }
 
 /** Every control-plane row an attack could touch, for a before/after comparison. */
@@ -51,19 +53,9 @@ async function controlPlaneRows(): Promise<unknown> {
 
 beforeAll(async () => {
   t = await startTestStack();
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-    input: { companyName: 'Lineage Ltd', contactEmail: 'it@lineage.example', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], planCode: null },
-  });
-  const approved = await graphql(
-    t.gatewayUrl,
-    ApproveSubscriptionRequestDocument,
-    { input: { requestId: requested.data!.requestSubscription.request!.id } },
-    { token: t.adminToken },
-  );
-  const payload = approved.data!.approveSubscriptionRequest;
-  expect(payload.userErrors).toEqual([]);
-  companyId = payload.company!.id;
-  main = { id: payload.accessKey!.id, secret: payload.secret! };
+  const lineage = await createCompany(t, { name: 'Lineage Ltd', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
+  companyId = lineage.companyId;
+  main = { id: lineage.keyId, secret: lineage.secret };
   employeesOnly = await issued(main.secret, 'HR desk', 'STANDARD', ['EMPLOYEES']);
   sibling = await issued(main.secret, 'Accounts desk', 'STANDARD', ['FINANCE']);
 });
@@ -76,7 +68,7 @@ describe('an EMPLOYEES-only key attacking its company', () => {
     const before = await controlPlaneRows();
     const res = await issue(employeesOnly.secret, 'All of it', 'STANDARD', ['EMPLOYEES', 'FINANCE', 'PAYROLL', 'ASSETS']);
     expect(res.errors).toBeUndefined();
-    expect(res.data.issueAccessKey).toEqual({
+    expect(res.data!.issueAccessKey).toEqual({
       accessKey: null,
       secret: null,
       userErrors: [{ field: ['input', 'modules'], code: 'MODULE_NOT_GRANTED', message: expect.stringContaining('ASSETS, FINANCE, PAYROLL') }],
@@ -90,36 +82,43 @@ describe('an EMPLOYEES-only key attacking its company', () => {
   it('cannot revoke its parent (the main key) or a sibling: KEY_NOT_MANAGEABLE, and nothing changes', async () => {
     for (const target of [main, sibling]) {
       const before = await controlPlaneRows();
-      const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: target.id, includeDescendants: true } }, { token: employeesOnly.secret });
+      const res = await graphql<Pick<Mutation, 'revokeAccessKey'>>(
+        t.gatewayUrl,
+        REVOKE,
+        { input: { accessKeyId: target.id, includeDescendants: true } },
+        { token: employeesOnly.secret },
+      );
       expect(res.errors).toBeUndefined();
-      expect(res.data.revokeAccessKey).toEqual({
+      expect(res.data!.revokeAccessKey).toEqual({
         accessKey: null,
         revokedDescendants: [],
         userErrors: [{ field: ['input', 'accessKeyId'], code: 'KEY_NOT_MANAGEABLE', message: expect.any(String) }],
       });
       expect(await controlPlaneRows()).toEqual(before);
-      expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: target.secret })).data.me.accessKey.id).toBe(target.id);
+      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: target.secret })).data!.me.accessKey.id).toBe(
+        target.id,
+      );
     }
   });
 
   it('lists only itself and the keys issued from it', async () => {
     const child = await issued(employeesOnly.secret, 'HR intern', 'PARTNER', ['EMPLOYEES']);
-    const res = await graphql(t.gatewayUrl, KEYS_OF, { id: companyId }, { token: employeesOnly.secret });
+    const res = await graphql<Pick<Query, 'company'>>(t.gatewayUrl, KEYS_OF, { id: companyId }, { token: employeesOnly.secret });
     expect(res.errors).toBeUndefined();
-    const ids = res.data.company.accessKeys.map((k: { id: string }) => k.id).sort();
+    const ids = res.data!.company!.accessKeys.map((k) => k.id).sort();
     expect(ids).toEqual([employeesOnly.id, child.id].sort());
     // Its own issuer (the main key) is beyond its reach, so it is not shown either.
-    const own = res.data.company.accessKeys.find((k: { id: string }) => k.id === employeesOnly.id);
-    expect(own.issuedBy).toBeNull();
-    expect(res.data.company.accessKeys.find((k: { id: string }) => k.id === child.id).issuedBy).toEqual({ id: employeesOnly.id });
+    const own = res.data!.company!.accessKeys.find((k) => k.id === employeesOnly.id);
+    expect(own!.issuedBy).toBeNull();
+    expect(res.data!.company!.accessKeys.find((k) => k.id === child.id)!.issuedBy).toEqual({ id: employeesOnly.id });
     // The same list through `me`.
-    const viaMe = await graphql(t.gatewayUrl, '{ me { company { accessKeys { id } } } }', undefined, { token: employeesOnly.secret });
-    expect(viaMe.data.me.company.accessKeys.map((k: { id: string }) => k.id).sort()).toEqual(ids);
+    const viaMe = await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { company { accessKeys { id } } } }', undefined, { token: employeesOnly.secret });
+    expect(viaMe.data!.me.company.accessKeys.map((k) => k.id).sort()).toEqual(ids);
     // The operator and the main key see every key of the company.
     const all = (await t.database.db.selectFrom('access_key').select('id').where('company_id', '=', companyId).execute()).map((k) => k.id).sort();
     for (const token of [t.adminToken, main.secret]) {
-      const full = await graphql(t.gatewayUrl, KEYS_OF, { id: companyId }, { token });
-      expect(full.data.company.accessKeys.map((k: { id: string }) => k.id).sort()).toEqual(all);
+      const full = await graphql<Pick<Query, 'company'>>(t.gatewayUrl, KEYS_OF, { id: companyId }, { token });
+      expect(full.data!.company!.accessKeys.map((k) => k.id).sort()).toEqual(all);
     }
   });
 });
@@ -131,9 +130,14 @@ describe('revoking within a lineage', () => {
     const stored = await t.database.db.selectFrom('access_key').select(['id', 'issued_by_key_id']).where('id', 'in', [child.id, grandchild.id]).execute();
     expect(Object.fromEntries(stored.map((k) => [k.id, k.issued_by_key_id]))).toEqual({ [child.id]: employeesOnly.id, [grandchild.id]: child.id });
 
-    const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: grandchild.id } }, { token: employeesOnly.secret });
-    expect(res.data.revokeAccessKey.userErrors).toEqual([]);
-    expect(res.data.revokeAccessKey.accessKey.revokedAt).toEqual(expect.any(String));
+    const res = await graphql<Pick<Mutation, 'revokeAccessKey'>>(
+      t.gatewayUrl,
+      REVOKE,
+      { input: { accessKeyId: grandchild.id } },
+      { token: employeesOnly.secret },
+    );
+    expect(res.data!.revokeAccessKey.userErrors).toEqual([]);
+    expect(res.data!.revokeAccessKey.accessKey!.revokedAt).toEqual(expect.any(String));
     const audit = await t.database.db.selectFrom('audit_log').selectAll().where('entity_id', '=', grandchild.id).orderBy('id').execute();
     expect(audit.map((a) => [a.operation, a.actor_kind, a.actor_id])).toEqual([
       ['issueAccessKey', 'STANDARD', child.id],
@@ -141,15 +145,20 @@ describe('revoking within a lineage', () => {
     ]);
     expect(audit[0]!.after).toMatchObject({ id: grandchild.id, issuedByKeyId: child.id });
     // A revoked child cannot be revoked twice, and the intermediate key does not cut the lineage.
-    const again = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: grandchild.id } }, { token: employeesOnly.secret });
-    expect(again.data.revokeAccessKey.userErrors[0].code).toBe('ALREADY_REVOKED');
+    const again = await graphql<Pick<Mutation, 'revokeAccessKey'>>(
+      t.gatewayUrl,
+      REVOKE,
+      { input: { accessKeyId: grandchild.id } },
+      { token: employeesOnly.secret },
+    );
+    expect(again.data!.revokeAccessKey.userErrors[0]!.code).toBe('ALREADY_REVOKED');
   });
 
   it('a child cannot revoke the key that issued it', async () => {
     const child = await issued(employeesOnly.secret, 'Rebel', 'STANDARD', ['EMPLOYEES']);
     const before = await controlPlaneRows();
-    const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: employeesOnly.id } }, { token: child.secret });
-    expect(res.data.revokeAccessKey.userErrors[0].code).toBe('KEY_NOT_MANAGEABLE');
+    const res = await graphql<Pick<Mutation, 'revokeAccessKey'>>(t.gatewayUrl, REVOKE, { input: { accessKeyId: employeesOnly.id } }, { token: child.secret });
+    expect(res.data!.revokeAccessKey.userErrors[0]!.code).toBe('KEY_NOT_MANAGEABLE');
     expect(await controlPlaneRows()).toEqual(before);
   });
 
@@ -158,15 +167,22 @@ describe('revoking within a lineage', () => {
     const a = await issued(leaked.secret, 'Minted by leaked A', 'STANDARD', ['ASSETS']);
     const b = await issued(a.secret, 'Minted by leaked B', 'PARTNER', ['ASSETS']);
     const evicted = keysEvicted(t.stack.gateway.keys, [leaked.id, a.id, b.id]);
-    const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: leaked.id, includeDescendants: true } }, { token: main.secret });
-    expect(res.data.revokeAccessKey.userErrors).toEqual([]);
+    const res = await graphql<Pick<Mutation, 'revokeAccessKey'>>(
+      t.gatewayUrl,
+      REVOKE,
+      { input: { accessKeyId: leaked.id, includeDescendants: true } },
+      { token: main.secret },
+    );
+    expect(res.data!.revokeAccessKey.userErrors).toEqual([]);
     await evicted;
-    expect(res.data.revokeAccessKey.revokedDescendants.map((k: { id: string }) => k.id).sort()).toEqual([a.id, b.id].sort());
+    expect(res.data!.revokeAccessKey.revokedDescendants.map((k) => k.id).sort()).toEqual([a.id, b.id].sort());
     for (const key of [leaked, a, b]) {
-      expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).status).toBe(401);
+      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).status).toBe(401);
     }
     for (const key of [main, employeesOnly, sibling]) {
-      expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).data.me.accessKey.id).toBe(key.id);
+      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).data!.me.accessKey.id).toBe(
+        key.id,
+      );
     }
     const audited = await t.database.db
       .selectFrom('audit_log')
@@ -180,10 +196,10 @@ describe('revoking within a lineage', () => {
   it('a key may revoke itself', async () => {
     const own = await issued(main.secret, 'Short-lived', 'STANDARD', ['ASSETS']);
     const evicted = keysEvicted(t.stack.gateway.keys, [own.id]);
-    const res = await graphql(t.gatewayUrl, REVOKE, { input: { accessKeyId: own.id } }, { token: own.secret });
-    expect(res.data.revokeAccessKey.userErrors).toEqual([]);
+    const res = await graphql<Pick<Mutation, 'revokeAccessKey'>>(t.gatewayUrl, REVOKE, { input: { accessKeyId: own.id } }, { token: own.secret });
+    expect(res.data!.revokeAccessKey.userErrors).toEqual([]);
     await evicted;
-    expect((await graphql(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: own.secret })).status).toBe(401);
+    expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: own.secret })).status).toBe(401);
   });
 });
 
@@ -194,22 +210,19 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
   const companyModules: ModuleName[] = ['ASSETS', 'EMPLOYEES', 'FINANCE'];
 
   it('issues exactly what stays within both the company and the issuer, and refuses the rest with the right codes', async () => {
-    const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-      input: { companyName: 'Matrix Co', contactEmail: 'it@matrix.example', modules: companyModules, planCode: null },
-    });
-    const approved = await graphql(
-      t.gatewayUrl,
-      ApproveSubscriptionRequestDocument,
-      { input: { requestId: requested.data!.requestSubscription.request!.id } },
-      { token: t.adminToken },
-    );
-    const matrixCompany = approved.data!.approveSubscriptionRequest.company!.id;
-    const root = approved.data!.approveSubscriptionRequest.secret!;
+    const matrix = await createCompany(t, { name: 'Matrix Co', modules: companyModules });
+    const matrixCompany = matrix.companyId;
+    const root = matrix.secret;
     type Issuer = { label: string; token: string; id: string | null; kind: AccessKeyKind | 'OPERATOR'; modules: ModuleName[] };
     const mint = async (kind: AccessKeyKind, modules: ModuleName[]): Promise<Issuer> => {
       const label = `${kind} ${modules.join('+')}`;
-      const res = await graphql(t.gatewayUrl, ISSUE, { input: { companyId: matrixCompany, name: `issuer ${label}`, kind, modules } }, { token: root });
-      return { label, token: res.data.issueAccessKey.secret, id: res.data.issueAccessKey.accessKey.id, kind, modules };
+      const res = await graphql<Pick<Mutation, 'issueAccessKey'>>(
+        t.gatewayUrl,
+        ISSUE,
+        { input: { companyId: matrixCompany, name: `issuer ${label}`, kind, modules } },
+        { token: root },
+      );
+      return { label, token: res.data!.issueAccessKey.secret!, id: res.data!.issueAccessKey.accessKey!.id, kind, modules };
     };
     const issuers: Issuer[] = [
       { label: 'operator', token: t.adminToken, id: null, kind: 'OPERATOR', modules: companyModules },
@@ -230,7 +243,7 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
             .select((eb) => eb.fn.countAll<string>().as('n'))
             .executeTakeFirstOrThrow();
           // The contract's operation, which partner keys may also send (it is in the persisted manifest).
-          const res = await graphql<any>(
+          const res = await graphql(
             t.gatewayUrl,
             IssueAccessKeyDocument,
             { input: { companyId: matrixCompany, name: label.slice(0, 100), kind, modules } },
@@ -255,10 +268,10 @@ describe('the issuing matrix: issuing key × requested modules × kind', () => {
 
           let got: string;
           if (res.errors) got = res.errors.map((e) => e.extensions?.code).join(',');
-          else if (res.data.issueAccessKey.userErrors.length) got = res.data.issueAccessKey.userErrors.map((e: { code: string }) => e.code).join(',');
+          else if (res.data!.issueAccessKey.userErrors.length) got = res.data!.issueAccessKey.userErrors.map((e) => e.code).join(',');
           else {
             got = 'ISSUED';
-            const key = res.data.issueAccessKey.accessKey;
+            const key = res.data!.issueAccessKey.accessKey!;
             expect(key.modules).toEqual(modules);
             expect(key.kind).toBe(kind);
             const row = await t.database.db.selectFrom('access_key').select('issued_by_key_id').where('id', '=', key.id).executeTakeFirstOrThrow();

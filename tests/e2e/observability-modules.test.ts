@@ -1,14 +1,16 @@
 import { sql } from 'kysely';
+import type { ModuleReport } from '../../gateway/observability';
 import { latestMigration } from '../../platform/migrations';
-import { asCompany, subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
+import { createCompany, type GatewayCompany } from '../support/company';
+import {} from '../support/employees-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Observed Co', ['EMPLOYEES', 'ASSETS']);
+  company = await createCompany(t, { name: 'Observed Co', modules: ['EMPLOYEES', 'ASSETS'] });
 });
 afterAll(async () => {
   await company?.tenantDb.destroy();
@@ -25,11 +27,11 @@ it('answers only the operator', async () => {
 });
 
 it("reports each module's subgraph, tenants, schema versions and this gateway's fetches to it", async () => {
-  const page = await asCompany(t, company, '{ employees(first: 1) { totalCount } }');
+  const page = await company.gql('{ employees(first: 1) { totalCount } }');
   expect(page.errors).toBeUndefined();
   const response = await report(t.adminToken);
   expect(response.status).toBe(200);
-  const { modules } = (await response.json()) as { modules: any[] };
+  const { modules } = (await response.json()) as { modules: ModuleReport[] };
   const byModule = Object.fromEntries(modules.map((m) => [m.module, m]));
   expect(Object.keys(byModule).sort()).toEqual(['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']);
   expect(byModule.EMPLOYEES).toMatchObject({
@@ -37,8 +39,8 @@ it("reports each module's subgraph, tenants, schema versions and this gateway's 
     tenants: 1,
     schema: { latest: await latestMigration('EMPLOYEES'), behind: 0 },
   });
-  expect(byModule.EMPLOYEES.fetches.total).toBeGreaterThanOrEqual(1);
-  expect(byModule.EMPLOYEES.fetches.errors).toBe(0);
+  expect(byModule.EMPLOYEES!.fetches.total).toBeGreaterThanOrEqual(1);
+  expect(byModule.EMPLOYEES!.fetches.errors).toBe(0);
   expect(byModule.FINANCE).toMatchObject({ tenants: 0, schema: { behind: 0 } });
 
   // A tenant whose schema lags shows as behind until `fluxo tenant sync`.
@@ -46,6 +48,6 @@ it("reports each module's subgraph, tenants, schema versions and this gateway's 
     .updateTable('tenant')
     .set({ schema_versions: sql`schema_versions || '{"ASSETS": "20000101000000_old"}'::jsonb` as never })
     .execute();
-  const lagging = (await (await report(t.adminToken)).json()) as { modules: any[] };
+  const lagging = (await (await report(t.adminToken)).json()) as { modules: ModuleReport[] };
   expect(lagging.modules.find((m) => m.module === 'ASSETS')).toMatchObject({ tenants: 1, schema: { behind: 1 } });
 });

@@ -1,7 +1,9 @@
 import { MODULES, type ModuleName } from '../../platform/modules';
+import type { Overview } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
-import { employeesOperation, issueKey, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
 import { BLOCK_OF, eur, METRIC_MODULES, moduleCombinations, overviewWith } from '../support/overview';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
@@ -11,18 +13,19 @@ import { exampleVariables, startTestStack, type TestStack } from '../support/sta
 // all-modules key sees, and never an error.
 
 let t: TestStack;
-let company: PayrollCompany;
-let full: any;
-const keys = new Map<string, string>();
-
+let company: GatewayCompany<string>;
+let full: Overview;
 const label = (modules: readonly ModuleName[]) => modules.join('+');
+/** The crossModule metrics by name. */
+const metrics = (overview: Overview): Record<string, unknown> => overview.crossModule;
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Combinations Co', [...MODULES]);
+  const keys = Object.fromEntries(moduleCombinations().map((modules) => [label(modules), { modules }]));
+  company = await createCompany(t, { name: 'Combinations Co', modules: [...MODULES], keys });
   // A little of everything, so a block that is not null has figures to compare.
-  const { department } = await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name: 'Studio' } });
-  const { employee } = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
+  const { department } = await mutateOk(company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name: 'Studio' } });
+  const { employee } = await mutateOk(company, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: {
       firstName: 'Ines',
       lastName: 'Costa',
@@ -34,18 +37,17 @@ beforeAll(async () => {
     },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
-  const { asset } = await mutateOk(t, company, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
-  await mutateOk(t, company, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
+  const { asset } = await mutateOk(company, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
+  await mutateOk(company, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
     input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' },
   });
-  await mutateOk(t, company, contractOperation('finance.graphql', 'RecordTransaction'), 'recordTransaction', {
+  await mutateOk(company, contractOperation('finance.graphql', 'RecordTransaction'), 'recordTransaction', {
     input: { bankAccountCode: '1100', counterAccountCode: '4000', date: '2026-02-01', amount: '1250.00', description: 'First invoice paid' },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
-  for (const modules of moduleCombinations()) keys.set(label(modules), await issueKey(t, company.companyId, modules));
   const res = await overviewWith(t, company.secret);
   expect(res.errors).toBeUndefined();
-  full = res.data.overview;
+  full = res.data!.overview;
 }, 120_000);
 afterAll(async () => {
   await company?.tenantDb.destroy();
@@ -62,24 +64,24 @@ it('gives the all-modules key every block and every metric, with the seeded figu
     payroll: { payRuns: 0, lastPayRun: null },
     crossModule: {
       assetsEmployees: { assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' },
-      assetsFinance: { registerBookValue: full.assets.totalBookValue },
+      assetsFinance: { registerBookValue: full.assets!.totalBookValue },
       payrollFinance: { postedPayrollCost: eur('0.00'), ledgerPayrollExpense: eur('0.00'), difference: eur('0.00') },
       payrollEmployees: { activeHeadcount: 1, paidInLastPayRun: 0, activeNotPaidInLastPayRun: 1 },
       assetsPayrollFinance: { payrollCost: eur('0.00') },
     },
   });
   // The bank transaction's entry, plus whatever the asset's registration made finance book.
-  expect(full.finance.journalEntries).toBeGreaterThanOrEqual(1);
-  for (const metric of Object.keys(METRIC_MODULES)) expect(full.crossModule[metric]).not.toBeNull();
+  expect(full.finance!.journalEntries).toBeGreaterThanOrEqual(1);
+  for (const metric of Object.keys(METRIC_MODULES)) expect(metrics(full)[metric]).not.toBeNull();
 });
 
 describe.each(moduleCombinations().map((modules) => [label(modules), modules] as const))('a key granting %s', (_name, modules) => {
-  let overview: any;
+  let overview: Overview;
 
   beforeAll(async () => {
-    const res = await overviewWith(t, keys.get(label(modules))!);
+    const res = await overviewWith(t, company.keys[label(modules)]!.secret);
     expect(res.errors).toBeUndefined();
-    overview = res.data.overview;
+    overview = res.data!.overview;
   });
 
   it('lists exactly the granted modules', () => {
@@ -101,10 +103,10 @@ describe.each(moduleCombinations().map((modules) => [label(modules), modules] as
     const expected = Object.entries(METRIC_MODULES)
       .filter(([, needs]) => needs.every((m) => modules.includes(m)))
       .map(([metric]) => metric);
-    const present = Object.entries(overview.crossModule as Record<string, unknown>)
+    const present = Object.entries(metrics(overview))
       .filter(([, value]) => value !== null)
       .map(([metric]) => metric);
     expect(present.sort()).toEqual(expected.sort());
-    for (const metric of expected) expect(overview.crossModule[metric]).toEqual(full.crossModule[metric]);
+    for (const metric of expected) expect(metrics(overview)[metric]).toEqual(metrics(full)[metric]);
   });
 });

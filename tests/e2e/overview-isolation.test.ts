@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { CONTEXT_HEADER, signTenantContext } from '../../platform/tenant-context';
+import type { Entities } from '../support/api';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { eur, overviewWith } from '../support/overview';
-import { employeesOperation, issueKey, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
 import { exampleVariables, graphql, startTestStack, type TestStack } from '../support/stack';
 
 // While serving the overview, each module subgraph runs SQL on its own schema
@@ -16,8 +18,8 @@ const SCHEMAS = ['assets', 'employees', 'finance', 'payroll', 'audit'];
 const SUBGRAPHS = ['access', 'assets', 'employees', 'finance', 'payroll'];
 
 let t: TestStack;
-let acme: PayrollCompany;
-let beta: PayrollCompany;
+let acme: GatewayCompany;
+let beta: GatewayCompany;
 let capturing = false;
 const captured: Array<{ sql: string; database: string; subgraph: string }> = [];
 
@@ -42,18 +44,18 @@ function schemasIn(statement: string): string[] {
   return [...found];
 }
 
-async function signedContext(tenant: PayrollCompany, modules: ModuleName[]): Promise<string> {
+async function signedContext(tenant: GatewayCompany, modules: ModuleName[]): Promise<string> {
   return signTenantContext(
-    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.accessKeyId, tenant: tenant.tenant, modules },
+    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.keyId, tenant: tenant.tenant, modules },
     t.keys.privateKey,
   );
 }
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (sql, database, subgraph) => void (capturing && captured.push({ sql, database, subgraph })) });
-  acme = await subscribeCompany(t, 'Acme Overview', [...MODULES]);
-  beta = await subscribeCompany(t, 'Beta Overview', [...MODULES]);
-  const { employee } = await mutateOk(t, acme, employeesOperation('HireEmployee'), 'hireEmployee', {
+  acme = await createCompany(t, { name: 'Acme Overview', modules: [...MODULES] });
+  beta = await createCompany(t, { name: 'Beta Overview', modules: [...MODULES] });
+  const { employee } = await mutateOk(acme, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: {
       firstName: 'Ana',
       lastName: 'Acme',
@@ -65,8 +67,8 @@ beforeAll(async () => {
     },
   });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
-  const { asset } = await mutateOk(t, acme, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
-  await mutateOk(t, acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
+  const { asset } = await mutateOk(acme, contractOperation('assets.graphql', 'RegisterAsset'), 'registerAsset', exampleVariables('RegisterAsset'));
+  await mutateOk(acme, contractOperation('assets.graphql', 'AssignAsset'), 'assignAsset', {
     input: { assetId: asset.id, employeeId: employee.id, date: '2026-01-12' },
   });
   await deliverEvents(t.database.config, t.database.db, acme.slug);
@@ -82,7 +84,7 @@ describe('SQL while serving the overview', () => {
     const statements = await statementsDuring(async () => {
       const res = await overviewWith(t, acme.secret);
       expect(res.errors).toBeUndefined();
-      expect(res.data.overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' });
+      expect(res.data!.overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 1, activeHeadcount: 1, assetsPerActiveEmployee: '1' });
     });
     // Access reads only the control plane; each module subgraph reads its tenant database.
     expect(Object.keys(statements).sort()).toEqual(['assets', 'employees', 'finance', 'payroll']);
@@ -93,11 +95,11 @@ describe('SQL while serving the overview', () => {
   });
 
   it('runs none in a module the key does not grant', async () => {
-    const onlyEmployees = await issueKey(t, acme.companyId, ['EMPLOYEES']);
+    const onlyEmployees = await issueKey(t, acme, ['EMPLOYEES']);
     const statements = await statementsDuring(async () => {
-      const res = await overviewWith(t, onlyEmployees);
+      const res = await overviewWith(t, onlyEmployees.secret);
       expect(res.errors).toBeUndefined();
-      expect(res.data.overview).toMatchObject({ assets: null, finance: null, payroll: null, employees: { activeHeadcount: 1 } });
+      expect(res.data!.overview).toMatchObject({ assets: null, finance: null, payroll: null, employees: { activeHeadcount: 1 } });
     });
     expect(Object.keys(statements)).toEqual(['employees']);
   });
@@ -110,31 +112,31 @@ describe("another tenant's overview", () => {
     for (const typename of ['Overview', 'CrossModuleOverview']) {
       // The cross-module representation carries what the plan would bring; forged figures must not make it resolve either.
       const representation = { __typename: typename, tenantId: acme.tenant.id, activeHeadcount: 999, ledgerFixedAssets: eur('1.00') };
-      const asBeta = await graphql(
+      const asBeta = await graphql<Entities<unknown>>(
         t.subgraphUrl(subgraph),
         OVERVIEW_ENTITY,
         { r: [representation] },
         { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } },
       );
       expect(asBeta.errors).toBeUndefined();
-      expect(asBeta.data._entities).toEqual([null]);
-      const asAcme = await graphql(
+      expect(asBeta.data!._entities).toEqual([null]);
+      const asAcme = await graphql<Entities<unknown>>(
         t.subgraphUrl(subgraph),
         OVERVIEW_ENTITY,
         { r: [representation] },
         { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } },
       );
-      expect(asAcme.data._entities).toEqual([{ __typename: typename }]);
+      expect(asAcme.data!._entities).toEqual([{ __typename: typename }]);
     }
   });
 
   it("does not show company A's figures to company B, whatever is cached", async () => {
     const [a1, b, a2] = [await overviewWith(t, acme.secret), await overviewWith(t, beta.secret), await overviewWith(t, acme.secret)];
-    expect(a1.data.overview.assets).toMatchObject({ totalAssets: 1, assignedAssets: 1 });
-    expect(b.data.overview.assets).toEqual({ totalAssets: 0, assignedAssets: 0, inMaintenance: 0, totalBookValue: eur('0.00') });
-    expect(b.data.overview.employees).toEqual({ activeHeadcount: 0, departments: 0, newHiresLast30Days: 0 });
-    expect(b.data.overview.crossModule.assetsFinance.registerBookValue).toEqual(eur('0.00'));
-    expect(a2.data.overview).toEqual({ ...a1.data.overview, generatedAt: a2.data.overview.generatedAt });
-    expect(a1.data.overview.assets.totalBookValue).not.toEqual(eur('0.00'));
+    expect(a1.data!.overview.assets).toMatchObject({ totalAssets: 1, assignedAssets: 1 });
+    expect(b.data!.overview.assets).toEqual({ totalAssets: 0, assignedAssets: 0, inMaintenance: 0, totalBookValue: eur('0.00') });
+    expect(b.data!.overview.employees).toEqual({ activeHeadcount: 0, departments: 0, newHiresLast30Days: 0 });
+    expect(b.data!.overview.crossModule.assetsFinance!.registerBookValue).toEqual(eur('0.00'));
+    expect(a2.data!.overview).toEqual({ ...a1.data!.overview, generatedAt: a2.data!.overview.generatedAt });
+    expect(a1.data!.overview.assets!.totalBookValue).not.toEqual(eur('0.00'));
   });
 });

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MODULES } from '../../platform/modules';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { OVERVIEW, overviewWith } from '../support/overview';
-import { employeesOperation, mutateOk, subscribeCompany, type PayrollCompany } from '../support/payroll-fixtures';
-import { plannedFetches, type PlannedFetch } from '../support/plan-gateway';
+import { employeesOperation, mutateOk } from '../support/payroll-fixtures';
+import type { Overview } from '../support/api';
+import { plannedFetches, type PlannedFetch, type PlanNode } from '../support/plan-gateway';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
 // The query plan of the contract's Overview, read from a gateway with the
@@ -18,17 +20,17 @@ const PLAN_HEADER = { 'apollo-query-plan-experimental': '1' };
 const docs = fs.readFileSync(path.resolve(__dirname, '..', '..', 'docs', 'overview.md'), 'utf8');
 
 let t: TestStack;
-let company: PayrollCompany;
+let company: GatewayCompany;
 let fetches: PlannedFetch[];
-let internal: any;
+let internal: { node?: PlanNode };
 
 beforeAll(async () => {
   // The product's gateway answers the plan header only with this switch (never in production).
   process.env.FLUXO_EXPOSE_QUERY_PLAN = '1';
   t = await startTestStack();
   delete process.env.FLUXO_EXPOSE_QUERY_PLAN;
-  company = await subscribeCompany(t, 'Plan Co', [...MODULES]);
-  await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
+  company = await createCompany(t, { name: 'Plan Co', modules: [...MODULES] });
+  await mutateOk(company, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Pia', lastName: 'Plan', email: 'pia@plan.example', hireDate: '2026-01-05', departmentId: null, positionId: null, managerId: null },
   });
   await deliverEvents(t.database.config, t.database.db, company.slug);
@@ -37,7 +39,7 @@ beforeAll(async () => {
     headers: { ...PLAN_HEADER, 'apollo-query-plan-experimental-format': 'internal' },
   });
   expect(res.errors).toBeUndefined();
-  internal = (res as any).extensions.__queryPlanExperimental;
+  internal = res.extensions!.__queryPlanExperimental as { node?: PlanNode };
   fetches = plannedFetches(internal);
 });
 afterAll(async () => {
@@ -53,11 +55,12 @@ const only = (list: PlannedFetch[]) => {
 
 describe("the Overview's query plan", () => {
   it('is a sequence of three steps: access, then blocks and aggregates in parallel, then the computing subgraphs in parallel', () => {
-    expect(internal.node.kind).toBe('Sequence');
-    expect(internal.node.nodes.map((n: { kind: string }) => n.kind)).toEqual(['Fetch', 'Parallel', 'Parallel']);
-    expect(internal.node.nodes[0].serviceName).toBe('access');
-    expect(internal.node.nodes[1].nodes).toHaveLength(7);
-    expect(internal.node.nodes[2].nodes).toHaveLength(2);
+    const root = internal.node!;
+    expect(root.kind).toBe('Sequence');
+    expect(root.nodes!.map((n) => n.kind)).toEqual(['Fetch', 'Parallel', 'Parallel']);
+    expect(root.nodes![0]!.serviceName).toBe('access');
+    expect(root.nodes![1]!.nodes).toHaveLength(7);
+    expect(root.nodes![2]!.nodes).toHaveLength(2);
     expect(fetches).toHaveLength(10);
   });
 
@@ -109,20 +112,20 @@ describe("the Overview's query plan", () => {
 
   it('is printed, exactly as the gateway prints it, in docs/overview.md', async () => {
     const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: PLAN_HEADER });
-    const printed = (res as any).extensions.__queryPlanExperimental as string;
+    const printed = res.extensions!.__queryPlanExperimental as string;
     const documented = /<!-- plan:begin -->\n```\n([\s\S]*?)\n```\n<!-- plan:end -->/.exec(docs)?.[1];
     expect(documented).toBe(printed);
   });
 
   it('answers the overview along with the plan', async () => {
-    const res = await graphql(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: PLAN_HEADER });
+    const res = await graphql<{ overview: Overview }>(t.gatewayUrl, OVERVIEW, undefined, { token: company.secret, headers: PLAN_HEADER });
     expect(res.errors).toBeUndefined();
-    expect((res.data as any).overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 0, activeHeadcount: 1, assetsPerActiveEmployee: '0' });
+    expect(res.data!.overview.crossModule.assetsEmployees).toEqual({ assignedAssets: 0, activeHeadcount: 1, assetsPerActiveEmployee: '0' });
   });
 
   it('is not returned without the header', async () => {
     const res = await overviewWith(t, company.secret);
     expect(res.errors).toBeUndefined();
-    expect((res as any).extensions?.__queryPlanExperimental).toBeUndefined();
+    expect(res.extensions?.__queryPlanExperimental).toBeUndefined();
   });
 });

@@ -1,19 +1,12 @@
 import Decimal from 'decimal.js';
 import { MODULES } from '../../platform/modules';
 import { accumulatedDepreciationAsOf, bookValueAsOf, type DepreciationTerms } from '../../subgraphs/assets/domain/depreciation';
+import type { Overview, Query } from '../support/api';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { contractOperation } from '../support/contract';
 import { deliverEvents } from '../support/events';
 import { addDays, eur, isoDay, monthOf, overviewWith } from '../support/overview';
-import {
-  approvedPayRun,
-  asCompany,
-  employeesOperation,
-  hireWithContract,
-  mutateOk,
-  payrollOperation,
-  subscribeCompany,
-  type PayrollCompany,
-} from '../support/payroll-fixtures';
+import { approvedPayRun, employeesOperation, hireWithContract, mutateOk, payrollOperation } from '../support/payroll-fixtures';
 import { exampleVariables, startTestStack, type TestStack } from '../support/stack';
 
 // The overview's figures against data this test creates through the real
@@ -32,7 +25,7 @@ const longAgo = monthOf(today, -3).start;
 const D = Decimal.clone({ precision: 40 });
 
 let t: TestStack;
-let company: PayrollCompany;
+let company: GatewayCompany;
 const ids: Record<string, string> = {};
 /** Terms of every registered asset, and the disposal date of the one disposed of. */
 const registered: Array<{ terms: DepreciationTerms; disposedOn: string | null }> = [];
@@ -41,10 +34,10 @@ const deliver = () => deliverEvents(t.database.config, t.database.db, company.sl
 const assetsOp = (name: string) => contractOperation('assets.graphql', name);
 const financeOp = (name: string) => contractOperation('finance.graphql', name);
 
-async function overview(): Promise<any> {
+async function overview(): Promise<Overview> {
   const res = await overviewWith(t, company.secret);
   expect(res.errors).toBeUndefined();
-  return res.data.overview;
+  return res.data!.overview;
 }
 
 async function register(tag: string, terms: DepreciationTerms): Promise<string> {
@@ -58,46 +51,35 @@ async function register(tag: string, terms: DepreciationTerms): Promise<string> 
     usefulLifeMonths: terms.usefulLifeMonths,
     depreciationMethod: terms.method,
   };
-  const { asset } = await mutateOk(t, company, assetsOp('RegisterAsset'), 'registerAsset', { input });
+  const { asset } = await mutateOk(company, assetsOp('RegisterAsset'), 'registerAsset', { input });
   registered.push({ terms, disposedOn: null });
   return asset.id;
 }
 
 /** Balances (on the normal side) of every account as of a day, through finance's own API. */
 async function balances(asOf: string): Promise<Map<string, { type: string; balance: string }>> {
-  const res = await asCompany(t, company, `query($asOf: Date) { accounts(first: 100) { edges { node { code type balance(asOf: $asOf) { amount } } } } }`, {
-    asOf,
-  });
+  const res = await company.gql<Pick<Query, 'accounts'>>(
+    `query($asOf: Date) { accounts(first: 100) { edges { node { code type balance(asOf: $asOf) { amount } } } } }`,
+    { asOf },
+  );
   expect(res.errors).toBeUndefined();
-  return new Map(res.data.accounts.edges.map((e: any) => [e.node.code, { type: e.node.type, balance: e.node.balance.amount }]));
+  return new Map(res.data!.accounts.edges.map((e) => [e.node.code, { type: e.node.type, balance: e.node.balance.amount }]));
 }
 
 const sum = (values: Decimal.Value[]) => values.reduce<Decimal>((s, v) => s.plus(v), new D(0)).toFixed(2);
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await subscribeCompany(t, 'Values Co', [...MODULES]);
-  for (const name of ['Workshop', 'Office']) await mutateOk(t, company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name } });
-  ids.alice = await hireWithContract(t, company, {
-    firstName: 'Alice',
-    lastName: 'Alves',
-    email: 'alice@values.example',
-    hireDate: longAgo,
-    salary: '4200.00',
-  });
-  ids.bob = await hireWithContract(t, company, { firstName: 'Bob', lastName: 'Brito', email: 'bob@values.example', hireDate: longAgo, salary: '3000.00' });
-  ids.carol = await hireWithContract(t, company, {
-    firstName: 'Carol',
-    lastName: 'Cunha',
-    email: 'carol@values.example',
-    hireDate: longAgo,
-    salary: '2500.00',
-  });
+  company = await createCompany(t, { name: 'Values Co', modules: [...MODULES] });
+  for (const name of ['Workshop', 'Office']) await mutateOk(company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name } });
+  ids.alice = await hireWithContract(company, { firstName: 'Alice', lastName: 'Alves', email: 'alice@values.example', hireDate: longAgo, salary: '4200.00' });
+  ids.bob = await hireWithContract(company, { firstName: 'Bob', lastName: 'Brito', email: 'bob@values.example', hireDate: longAgo, salary: '3000.00' });
+  ids.carol = await hireWithContract(company, { firstName: 'Carol', lastName: 'Cunha', email: 'carol@values.example', hireDate: longAgo, salary: '2500.00' });
   // Carol left at the end of last month; Erin joined today, without a contract yet.
-  await mutateOk(t, company, employeesOperation('TerminateEmployee'), 'terminateEmployee', {
+  await mutateOk(company, employeesOperation('TerminateEmployee'), 'terminateEmployee', {
     input: { employeeId: ids.carol, date: addDays(thisMonth.start, -1) },
   });
-  const hired = await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', {
+  const hired = await mutateOk(company, employeesOperation('HireEmployee'), 'hireEmployee', {
     input: { firstName: 'Erin', lastName: 'Esteves', email: 'erin@values.example', hireDate: today, departmentId: null, positionId: null, managerId: null },
   });
   ids.erin = hired.employee.id;
@@ -114,16 +96,15 @@ beforeAll(async () => {
     ['a2', 'alice'],
     ['a3', 'bob'],
   ] as const) {
-    await mutateOk(t, company, assetsOp('AssignAsset'), 'assignAsset', { input: { assetId: ids[asset], employeeId: ids[employee], date: today } });
+    await mutateOk(company, assetsOp('AssignAsset'), 'assignAsset', { input: { assetId: ids[asset], employeeId: ids[employee], date: today } });
   }
-  await mutateOk(t, company, assetsOp('ScheduleMaintenance'), 'scheduleMaintenance', {
+  await mutateOk(company, assetsOp('ScheduleMaintenance'), 'scheduleMaintenance', {
     input: { assetId: ids.a5, scheduledFor: today, description: 'Yearly service' },
   });
-  await mutateOk(t, company, assetsOp('DisposeAsset'), 'disposeAsset', { input: { assetId: ids.a6, date: thisMonth.start, proceeds: eur('100.00') } });
+  await mutateOk(company, assetsOp('DisposeAsset'), 'disposeAsset', { input: { assetId: ids.a6, date: thisMonth.start, proceeds: eur('100.00') } });
   registered[5]!.disposedOn = thisMonth.start;
   // Bob goes on leave holding his asset: paid, but not active.
   await mutateOk(
-    t,
     company,
     `mutation($input: SetEmployeeStatusInput!) { setEmployeeStatus(input: $input) { employee { id } userErrors { field message code } } }`,
     'setEmployeeStatus',
@@ -132,17 +113,17 @@ beforeAll(async () => {
     },
   );
 
-  await mutateOk(t, company, financeOp('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Second bank', type: 'ASSET' } });
+  await mutateOk(company, financeOp('CreateAccount'), 'createAccount', { input: { code: '1010', name: 'Second bank', type: 'ASSET' } });
   for (const [account, amount] of [
     ['1100', '1250.00'],
     ['1010', '500.00'],
   ]) {
-    await mutateOk(t, company, financeOp('RecordTransaction'), 'recordTransaction', {
+    await mutateOk(company, financeOp('RecordTransaction'), 'recordTransaction', {
       input: { bankAccountCode: account, counterAccountCode: '4000', date: today, amount, description: `Invoice paid into ${account}` },
     });
   }
   await deliver();
-  ids.payRun = await approvedPayRun(t, company, { periodStart: thisMonth.start, periodEnd: thisMonth.end, payDate: today });
+  ids.payRun = await approvedPayRun(company, { periodStart: thisMonth.start, periodEnd: thisMonth.end, payDate: today });
 }, 180_000);
 afterAll(async () => {
   await company?.tenantDb.destroy();
@@ -161,22 +142,22 @@ describe('module blocks', () => {
     const expected = sum(onBooks.map((a) => bookValueAsOf(a.terms, today)));
     expect(assets).toEqual({ totalAssets: 5, assignedAssets: 3, inMaintenance: 1, totalBookValue: eur(expected) });
     // The same total as the assets' own bookValue field, asset by asset.
-    const list = await asCompany(t, company, assetsOp('Assets'), { first: 20, filter: null });
-    const active = list.data.assets.edges.filter((e: any) => e.node.status !== 'DISPOSED');
-    expect(sum(active.map((e: any) => e.node.bookValue.amount))).toBe(expected);
+    const list = await company.gql<Pick<Query, 'assets'>>(assetsOp('Assets'), { first: 20, filter: null });
+    const active = list.data!.assets.edges.filter((e) => e.node.status !== 'DISPOSED');
+    expect(sum(active.map((e) => e.node.bookValue.amount))).toBe(expected);
   });
 
   it('counts the ledger and sums the cash and bank accounts, an unflagged account with bank transactions included', async () => {
     const { finance } = await overview();
     const b = await balances(today);
-    const entries = await asCompany(t, company, financeOp('JournalEntries'), { first: 1 });
+    const entries = await company.gql<Pick<Query, 'journalEntries'>>(financeOp('JournalEntries'), { first: 1 });
     expect(finance).toEqual({
       accounts: 16,
-      journalEntries: entries.data.journalEntries.totalCount,
+      journalEntries: entries.data!.journalEntries.totalCount,
       cashBalance: eur(sum([b.get('1000')!.balance, b.get('1100')!.balance, b.get('1010')!.balance])),
       unreconciledTransactions: 2,
     });
-    expect(new D(finance.cashBalance.amount).minus(b.get('1000')!.balance).minus(b.get('1100')!.balance).toFixed(2)).toBe('500.00');
+    expect(new D(finance!.cashBalance.amount).minus(b.get('1000')!.balance).minus(b.get('1100')!.balance).toFixed(2)).toBe('500.00');
   });
 
   it('shows the pay runs and the last one in the payroll block', async () => {
@@ -197,15 +178,15 @@ describe('cross-module metrics', () => {
   });
 
   it('compares the register with the fixed-asset accounts, which move with a manual entry on 1500', async () => {
-    const before = (await overview()).crossModule.assetsFinance;
+    const before = (await overview()).crossModule.assetsFinance!;
     const b = await balances(today);
-    const register = (await overview()).assets.totalBookValue;
+    const register = (await overview()).assets!.totalBookValue!;
     expect(before).toEqual({
       registerBookValue: register,
       ledgerFixedAssets: eur(sum([b.get('1500')!.balance, b.get('1590')!.balance])),
       difference: eur(new D(register.amount).minus(b.get('1500')!.balance).minus(b.get('1590')!.balance).toFixed(2)),
     });
-    await mutateOk(t, company, financeOp('PostJournalEntry'), 'postJournalEntry', {
+    await mutateOk(company, financeOp('PostJournalEntry'), 'postJournalEntry', {
       input: {
         date: today,
         memo: 'Machine bought outside the register',
@@ -215,9 +196,9 @@ describe('cross-module metrics', () => {
         ],
       },
     });
-    const after = (await overview()).crossModule.assetsFinance;
+    const after = (await overview()).crossModule.assetsFinance!;
     expect(new D(after.ledgerFixedAssets.amount).minus(before.ledgerFixedAssets.amount).toFixed(2)).toBe('1000.00');
-    expect(new D(after.difference.amount).minus(before.difference.amount).toFixed(2)).toBe('-1000.00');
+    expect(new D(after.difference!.amount).minus(before.difference!.amount).toFixed(2)).toBe('-1000.00');
   });
 
   it('compares posted payroll with the payroll expense accounts: unbooked, booked, then touched by hand', async () => {
@@ -226,7 +207,7 @@ describe('cross-module metrics', () => {
       ledgerPayrollExpense: eur('0.00'),
       difference: eur('0.00'),
     });
-    await mutateOk(t, company, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId: ids.payRun } });
+    await mutateOk(company, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId: ids.payRun } });
     // Posted, not yet booked by finance: gross 7200.00 + employer contributions 23.75% = 8910.00.
     expect((await overview()).crossModule.payrollFinance).toEqual({
       postedPayrollCost: eur('8910.00'),
@@ -240,8 +221,8 @@ describe('cross-module metrics', () => {
       ledgerPayrollExpense: eur('8910.00'),
       difference: eur('0.00'),
     });
-    expect(overviewAfter.payroll.lastPayRun.status).toBe('POSTED');
-    await mutateOk(t, company, financeOp('PostJournalEntry'), 'postJournalEntry', {
+    expect(overviewAfter.payroll!.lastPayRun!.status).toBe('POSTED');
+    await mutateOk(company, financeOp('PostJournalEntry'), 'postJournalEntry', {
       input: {
         date: today,
         memo: 'Bonus paid outside payroll',

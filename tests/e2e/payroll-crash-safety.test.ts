@@ -1,17 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
-import {
-  approvedPayRun,
-  asCompany,
-  hireWithContract,
-  ledgerEntriesOfPayRun,
-  mutateOk,
-  payrollOperation,
-  subscribeCompany,
-  type PayrollCompany,
-} from '../support/payroll-fixtures';
+import { approvedPayRun, hireWithContract, ledgerEntriesOfPayRun, mutateOk, payrollOperation } from '../support/payroll-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
 
 // Crash safety of posting a pay run: the real worker process is killed with
@@ -20,7 +12,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '..', '..');
 let t: TestStack;
-let acme: PayrollCompany;
+let acme: GatewayCompany;
 let payRunId: string;
 
 interface Worker {
@@ -92,12 +84,12 @@ async function payRunPostedEvent() {
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await subscribeCompany(t, 'Crash Test Payroll', ['EMPLOYEES', 'FINANCE', 'PAYROLL']);
-  await hireWithContract(t, acme, { firstName: 'Ana', lastName: 'Silva', email: 'ana@crash.example', hireDate: '2026-01-05', salary: '4200.00' });
+  acme = await createCompany(t, { name: 'Crash Test Payroll', modules: ['EMPLOYEES', 'FINANCE', 'PAYROLL'] });
+  await hireWithContract(acme, { firstName: 'Ana', lastName: 'Silva', email: 'ana@crash.example', hireDate: '2026-01-05', salary: '4200.00' });
   // Everything before the posting is delivered now, so the worker's first delivery is PayRunPosted to finance.
   expect(await deliverEvents(t.database.config, t.database.db, acme.slug)).toMatchObject({ failed: 0, dead: 0 });
-  payRunId = await approvedPayRun(t, acme, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' });
-  await mutateOk(t, acme, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId } });
+  payRunId = await approvedPayRun(acme, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' });
+  await mutateOk(acme, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId } });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -136,9 +128,11 @@ describe('posting a pay run survives a worker crash', () => {
     }
     expect(await ledgerEntriesOfPayRun(acme.tenantDb, payRunId)).toHaveLength(1);
 
-    const res = await asCompany(t, acme, payrollOperation('PayRun'), { id: payRunId });
+    const res = await acme.gql<{ payRun: { journalEntry: { lines: Array<Record<'debit' | 'credit', string | null>> } } }>(payrollOperation('PayRun'), {
+      id: payRunId,
+    });
     expect(res.errors).toBeUndefined();
-    const entry = res.data.payRun.journalEntry;
+    const entry = res.data!.payRun.journalEntry;
     const sum = (side: 'debit' | 'credit') =>
       entry.lines.reduce((cents: bigint, l: Record<string, string | null>) => cents + BigInt((l[side] ?? '0.00').replace('.', '')), 0n);
     expect(sum('debit')).toBe(452685n); // 3658.06 + 868.79

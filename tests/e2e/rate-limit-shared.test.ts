@@ -1,8 +1,8 @@
 import { limitsFromEnv } from '../../platform/config';
 import type { RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../platform/config';
+import { createCompany, type GatewayCompany } from '../support/company';
 import { startExtraGateway, startTestStack, type TestStack } from '../support/stack';
-import { subscribeCompany, type SubscribedCompany } from '../support/employees-fixtures';
 import { testRedis, type TestRedis } from '../support/redis';
 
 // Gateways share their rate limits through Redis (FLUXO_REDIS_URL).
@@ -11,7 +11,7 @@ let redis: TestRedis;
 let REDIS_URL: string;
 
 let t: TestStack;
-let company: SubscribedCompany;
+let company: GatewayCompany;
 const extra: Array<() => Promise<void>> = [];
 
 async function anotherGateway(limits: LimitOptions): Promise<RunningGateway> {
@@ -35,7 +35,7 @@ beforeAll(async () => {
   REDIS_URL = redis.url;
   const limits = { ...limitsFromEnv(), perKeyPerMinute: PER_KEY, redisUrl: REDIS_URL };
   t = await startTestStack({ limits });
-  company = await subscribeCompany(t, 'Limited Co', ['EMPLOYEES']);
+  company = await createCompany(t, { name: 'Limited Co', modules: ['EMPLOYEES'] });
 });
 afterAll(async () => {
   for (const stop of extra) await stop();
@@ -56,7 +56,7 @@ it('counts one key against one budget across gateways', async () => {
 it('keeps serving, with limits per process, while Redis cannot be reached', async () => {
   // Nothing listens on port 1: every limit check fails at once and falls back to memory.
   const cut = await anotherGateway({ ...limitsFromEnv(), perKeyPerMinute: 2, redisUrl: 'redis://127.0.0.1:1' });
-  const other = await subscribeCompany(t, 'Unlimited Co', ['EMPLOYEES']);
+  const other = await createCompany(t, { name: 'Unlimited Co', modules: ['EMPLOYEES'] });
   try {
     expect(await ask(cut.url, other.secret)).toEqual({ status: 200, code: null });
     expect(await ask(cut.url, other.secret)).toEqual({ status: 200, code: null });

@@ -14,13 +14,8 @@ import type { RunningGateway } from '../../gateway/server';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import {
-  ApproveSubscriptionRequestDocument,
-  IssueAccessKeyDocument,
-  MeDocument,
-  RequestSubscriptionDocument,
-  RevokeAccessKeyDocument,
-} from '../generated/operations';
+import { MeDocument, RevokeAccessKeyDocument } from '../generated/operations';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { graphql, startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 
 const logger = createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -31,7 +26,7 @@ let gateway2: RunningGateway;
 let stopGateway2: () => Promise<void>;
 /** Every statement gateway 2 sends to the control plane. */
 const gateway2Sql: string[] = [];
-let companyId: string;
+let company: GatewayCompany;
 
 const keyLookups = () => gateway2Sql.filter((s) => /from "access_key"/i.test(s) && /^select/i.test(s)).length;
 const keyWrites = () => gateway2Sql.filter((s) => /^update "?access_key"?/i.test(s.trim())).length;
@@ -62,16 +57,7 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
   return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
-async function issueKey(name: string): Promise<{ id: string; secret: string }> {
-  const res = await graphql(
-    t.gatewayUrl,
-    IssueAccessKeyDocument,
-    { input: { companyId, name, kind: 'STANDARD', modules: ['EMPLOYEES'] } },
-    { token: t.adminToken },
-  );
-  expect(res.data!.issueAccessKey.userErrors).toEqual([]);
-  return { id: res.data!.issueAccessKey.accessKey!.id, secret: res.data!.issueAccessKey.secret! };
-}
+const employeesKey = (name: string) => issueKey(t, company, ['EMPLOYEES'], { name });
 
 const me = (url: string, secret: string) => graphql(url, MeDocument, undefined, { token: secret });
 
@@ -87,17 +73,7 @@ beforeAll(async () => {
     lastUsedFlushMillis: 3_600_000,
     onQuery: (s) => gateway2Sql.push(s),
   }));
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-    input: { companyName: 'Revoco', contactEmail: 'sec@revoco.example', modules: ['EMPLOYEES'], planCode: null },
-  });
-  const approved = await graphql(
-    t.gatewayUrl,
-    ApproveSubscriptionRequestDocument,
-    { input: { requestId: requested.data!.requestSubscription.request!.id } },
-    { token: t.adminToken },
-  );
-  expect(approved.data!.approveSubscriptionRequest.userErrors).toEqual([]);
-  companyId = approved.data!.approveSubscriptionRequest.company!.id;
+  company = await createCompany(t, { name: 'Revoco', modules: ['EMPLOYEES'] });
 });
 afterAll(async () => {
   await stopGateway2?.();
@@ -106,15 +82,15 @@ afterAll(async () => {
 
 describe('revocation while keys are cached', () => {
   it('serves cached keys without asking the control plane again', async () => {
-    const key = await issueKey('Cached');
+    const key = await employeesKey('Cached');
     const before = keyLookups();
-    for (let i = 0; i < 5; i += 1) expect((await me(gateway2.url, key.secret)).data!.me.accessKey.id).toBe(key.id);
+    for (let i = 0; i < 5; i += 1) expect((await me(gateway2.url, key.secret)).data!.me.accessKey.id).toBe(key.keyId);
     expect(keyLookups() - before).toBe(1);
   });
 
   it('reaches every gateway within 1 second, and the next request is refused', async () => {
-    const key = await issueKey('Revoked soon');
-    const bystander = await issueKey('Stays valid');
+    const key = await employeesKey('Revoked soon');
+    const bystander = await employeesKey('Stays valid');
     for (const url of [t.gatewayUrl, gateway2.url]) {
       for (const secret of [key.secret, bystander.secret]) expect((await me(url, secret)).errors).toBeUndefined();
     }
@@ -122,8 +98,8 @@ describe('revocation while keys are cached', () => {
     expect((await me(gateway2.url, key.secret)).errors).toBeUndefined();
     expect(keyLookups()).toBe(lookupsWhileCached);
 
-    const evictions = [evictedWithin(t.stack.gateway.keys, key.id, 1000), evictedWithin(gateway2.keys, key.id, 1000)];
-    const revoked = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: key.id } }, { token: t.adminToken });
+    const evictions = [evictedWithin(t.stack.gateway.keys, key.keyId, 1000), evictedWithin(gateway2.keys, key.keyId, 1000)];
+    const revoked = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: key.keyId } }, { token: t.adminToken });
     expect(revoked.data!.revokeAccessKey.userErrors).toEqual([]);
     const elapsed = await Promise.all(evictions);
     for (const ms of elapsed) expect(ms).toBeLessThan(1000);
@@ -135,51 +111,51 @@ describe('revocation while keys are cached', () => {
     }
     // Only the revoked key was dropped: the other one is still served from the cache.
     const lookups = keyLookups();
-    expect((await me(gateway2.url, bystander.secret)).data!.me.accessKey.id).toBe(bystander.id);
+    expect((await me(gateway2.url, bystander.secret)).data!.me.accessKey.id).toBe(bystander.keyId);
     expect(keyLookups()).toBe(lookups);
   });
 
   it('drops cached keys of a company at once when its modules or its tenant status change', async () => {
-    const key = await issueKey('Company-wide');
+    const key = await employeesKey('Company-wide');
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
     // The company drops EMPLOYEES: the cached key must stop granting it now, not at TTL.
-    let evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
+    let evicted = evictedWithin(gateway2.keys, `company:${company.companyId}`, 1000);
     await t.database.db
       .updateTable('company')
       .set({ modules: ['ASSETS'] })
-      .where('id', '=', companyId)
+      .where('id', '=', company.companyId)
       .execute();
     await evicted;
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual([]);
     await t.database.db
       .updateTable('company')
       .set({ modules: ['EMPLOYEES'] })
-      .where('id', '=', companyId)
+      .where('id', '=', company.companyId)
       .execute();
 
     // The tenant is suspended: every key of the company is refused at once.
-    evicted = evictedWithin(gateway2.keys, `company:${companyId}`, 1000);
-    await t.database.db.updateTable('tenant').set({ status: 'SUSPENDED' }).where('company_id', '=', companyId).execute();
+    evicted = evictedWithin(gateway2.keys, `company:${company.companyId}`, 1000);
+    await t.database.db.updateTable('tenant').set({ status: 'SUSPENDED' }).where('company_id', '=', company.companyId).execute();
     await evicted;
     expect((await me(gateway2.url, key.secret)).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
-    await t.database.db.updateTable('tenant').set({ status: 'ACTIVE' }).where('company_id', '=', companyId).execute();
+    await t.database.db.updateTable('tenant').set({ status: 'ACTIVE' }).where('company_id', '=', company.companyId).execute();
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
   });
 
   it('records last use in one batched write, not a write per request', async () => {
     await gateway2.keys.flushLastUsed();
-    const key = await issueKey('Counted');
+    const key = await employeesKey('Counted');
     const writesBefore = keyWrites();
     const firstUse = new Date();
     for (let i = 0; i < 3; i += 1) expect((await me(gateway2.url, key.secret)).errors).toBeUndefined();
     const lastUse = new Date();
-    const unflushed = await t.database.db.selectFrom('access_key').select('last_used_at').where('id', '=', key.id).executeTakeFirstOrThrow();
+    const unflushed = await t.database.db.selectFrom('access_key').select('last_used_at').where('id', '=', key.keyId).executeTakeFirstOrThrow();
     expect(unflushed.last_used_at).toBeNull();
     expect(keyWrites()).toBe(writesBefore);
 
     expect(await gateway2.keys.flushLastUsed()).toBe(1);
     expect(keyWrites()).toBe(writesBefore + 1);
-    const flushed = await t.database.db.selectFrom('access_key').select('last_used_at').where('id', '=', key.id).executeTakeFirstOrThrow();
+    const flushed = await t.database.db.selectFrom('access_key').select('last_used_at').where('id', '=', key.keyId).executeTakeFirstOrThrow();
     expect(flushed.last_used_at!.getTime()).toBeGreaterThanOrEqual(firstUse.getTime());
     expect(flushed.last_used_at!.getTime()).toBeLessThanOrEqual(lastUse.getTime());
     // Nothing new to write: no statement at all.
@@ -242,14 +218,14 @@ describe('the key cache under failure', () => {
   it('does not cache a lookup that was in flight when the key was revoked', async () => {
     const hold = new HoldResults();
     const verifier = await startVerifier(hold);
-    const key = await issueKey('Raced');
+    const key = await employeesKey('Raced');
     hold.arm();
     const held = once(hold.held, 'held');
     const inFlight = verifier.verify(key.secret);
     await withDeadline(held, 5000, 'the key lookup');
     // The lookup has read the key while it was still valid; now it is revoked.
-    const evicted = evictedWithin(verifier, key.id, 1000);
-    await revokeInDatabase(key.id);
+    const evicted = evictedWithin(verifier, key.keyId, 1000);
+    await revokeInDatabase(key.keyId);
     await evicted;
     hold.open();
     await inFlight; // began before the revocation, so it may still pass
@@ -258,7 +234,7 @@ describe('the key cache under failure', () => {
 
   it('trusts no cached key while it cannot hear revocations, and listens again after reconnecting', async () => {
     const verifier = await startVerifier();
-    const key = await issueKey('Listener outage');
+    const key = await employeesKey('Listener outage');
     expect(await verifier.verify(key.secret)).not.toBeNull();
 
     const lost = once(verifier, 'listener-lost');
@@ -271,16 +247,16 @@ describe('the key cache under failure', () => {
     // Used while deaf, then revoked: the revocation's notification reaches nobody.
     const reconnected = once(verifier, 'listening');
     expect(await verifier.verify(key.secret)).not.toBeNull();
-    await revokeInDatabase(key.id);
+    await revokeInDatabase(key.keyId);
     expect(await verifier.verify(key.secret)).toBeNull();
 
     await withDeadline(reconnected, 10_000, 'reconnecting the listener');
     expect(await verifier.verify(key.secret)).toBeNull();
     // Notifications arrive again.
-    const next = await issueKey('After outage');
+    const next = await employeesKey('After outage');
     expect(await verifier.verify(next.secret)).not.toBeNull();
-    const evicted = evictedWithin(verifier, next.id, 1000);
-    await revokeInDatabase(next.id);
+    const evicted = evictedWithin(verifier, next.keyId, 1000);
+    await revokeInDatabase(next.keyId);
     await evicted;
     expect(await verifier.verify(next.secret)).toBeNull();
   });

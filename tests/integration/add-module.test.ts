@@ -6,12 +6,10 @@ import { latestMigration } from '../../platform/migrations';
 import type { AccessDeps } from '../../subgraphs/access/deps';
 import type { ActorIdentity } from '../../subgraphs/kit/actor';
 import { addCompanyModules } from '../../subgraphs/access/provisioning/add-modules';
-import { approveSubscriptionRequest, type ApprovedSubscription } from '../../subgraphs/access/provisioning/approve-subscription';
-import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
-import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
 import { ServiceRuntime } from '../../platform/runtime';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';
 
@@ -20,12 +18,12 @@ const actor: ActorIdentity = { kind: 'ADMIN', id: null, requestId: null };
 let database: TestDatabase;
 let runtime: ServiceRuntime;
 let deps: AccessDeps;
-let approved: ApprovedSubscription;
+let peopleOnly: Company;
 let tenantDatabase: string;
 
 /** Tables of a schema in the company's tenant database, sorted. */
 async function tenantTables(schema: string): Promise<string[]> {
-  const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
+  const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
   try {
     const { rows } = await sql<{
       table_name: string;
@@ -42,12 +40,8 @@ beforeAll(async () => {
   database = await createTestDatabase();
   runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   deps = accessDeps(runtime);
-  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) =>
-    requestSubscription(trx, { companyName: 'People Only', contactEmail: 'hr@people.example', modules: ['EMPLOYEES'], planCode: null }, a),
-  );
-  approved = await approveSubscriptionRequest(deps, request.id, actor);
-  tenantDatabase = (await database.db.selectFrom('tenant').select('database_name').where('company_id', '=', approved.company.id).executeTakeFirstOrThrow())
-    .database_name;
+  peopleOnly = await createCompany(database, { name: 'People Only', modules: ['EMPLOYEES'] });
+  tenantDatabase = peopleOnly.tenant.database;
 });
 
 afterAll(async () => {
@@ -59,42 +53,42 @@ describe('adding a module to a company', () => {
   it('creates and migrates the module schema, then records it on the company and the tenant', async () => {
     expect(await tenantTables('finance')).toEqual([]);
 
-    const updated = await addCompanyModules(deps, approved.company.id, ['FINANCE'], actor);
+    const updated = await addCompanyModules(deps, peopleOnly.companyId, ['FINANCE'], actor);
 
     expect(updated.modules).toEqual(['EMPLOYEES', 'FINANCE']);
     expect(await tenantTables('finance')).toEqual(expect.arrayContaining(['inbox', 'kysely_migration', 'outbox']));
-    const company = await database.db.selectFrom('company').select('modules').where('id', '=', approved.company.id).executeTakeFirstOrThrow();
+    const company = await database.db.selectFrom('company').select('modules').where('id', '=', peopleOnly.companyId).executeTakeFirstOrThrow();
     expect(company.modules).toEqual(['EMPLOYEES', 'FINANCE']);
     const tenant = await database.db
       .selectFrom('tenant')
       .select(['schema_versions', 'last_error'])
-      .where('company_id', '=', approved.company.id)
+      .where('company_id', '=', peopleOnly.companyId)
       .executeTakeFirstOrThrow();
     expect(tenant.schema_versions).toMatchObject({ EMPLOYEES: await latestMigration('EMPLOYEES'), FINANCE: await latestMigration('FINANCE') });
     expect(tenant.schema_versions.FINANCE).toEqual(expect.any(String));
     // The first key keeps exactly what it was issued with.
-    const key = await database.db.selectFrom('access_key').select('modules').where('id', '=', approved.accessKey.id).executeTakeFirstOrThrow();
+    const key = await database.db.selectFrom('access_key').select('modules').where('id', '=', peopleOnly.keyId).executeTakeFirstOrThrow();
     expect(key.modules).toEqual(['EMPLOYEES']);
     expect(await addModuleAudits()).toEqual([{ after: { modules: ['EMPLOYEES', 'FINANCE'] } }]);
   });
 
   it('does nothing when the company already has the module', async () => {
-    const again = await addCompanyModules(deps, approved.company.id, ['FINANCE'], actor);
+    const again = await addCompanyModules(deps, peopleOnly.companyId, ['FINANCE'], actor);
     expect(again.modules).toEqual(['EMPLOYEES', 'FINANCE']);
     expect(await addModuleAudits()).toHaveLength(1);
     expect(await tenantTables('finance')).toEqual(expect.arrayContaining(['inbox', 'outbox']));
   });
 
   it('hands the new module the events it missed, so its projection starts complete', async () => {
-    const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
+    const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenantDatabase), { max: 1 });
     try {
       const employeeId = randomUUID();
       await sql`INSERT INTO employees.outbox (event_type, aggregate_type, aggregate_id, payload, status, delivered_at)
         VALUES ('EmployeeHired', 'Employee', ${employeeId}, ${JSON.stringify({ employeeId, employeeNumber: 'EMP-000001', fullName: 'Early Hire', email: 'early@people.example', hireDate: '2026-01-05', departmentId: null, status: 'ACTIVE' })}, 'DELIVERED', now())`.execute(
         db,
       );
-      await addCompanyModules(deps, approved.company.id, ['ASSETS'], actor);
-      await deliverEvents(database.config, database.db, approved.company.slug);
+      await addCompanyModules(deps, peopleOnly.companyId, ['ASSETS'], actor);
+      await deliverEvents(database.config, database.db, peopleOnly.slug);
       const { rows } = await sql<{ status: string }>`SELECT status FROM assets.employee_projection WHERE employee_id = ${employeeId}`.execute(db);
       expect(rows).toEqual([{ status: 'ACTIVE' }]);
     } finally {

@@ -2,19 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { DeliveredEvent, EventConsumer } from '../../platform/outbox';
 import { loadConsumers } from '../../platform/subgraphs';
-import { provisionCompany, relayOnce, type ProvisionedCompany } from '../support/assets-tenant';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { deliverEvents } from '../support/events';
+import { deliverEvents, relayOnce } from '../support/events';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
+let company: Company;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Projection Works', ['ASSETS', 'EMPLOYEES']);
+  company = await createCompany(database, { name: 'Projection Works', modules: ['ASSETS', 'EMPLOYEES'] });
 });
 afterAll(async () => {
-  await company?.close();
+  await company?.tenantDb.destroy();
   await database?.drop();
 });
 

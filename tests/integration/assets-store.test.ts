@@ -2,20 +2,19 @@ import { sql, type Kysely } from 'kysely';
 import { countAssets, insertAsset, listAssets, type AssetListFilter } from '../../subgraphs/assets/store/assets';
 import { findOrCreateCategory } from '../../subgraphs/assets/store/categories';
 import type { AssetsDB } from '../../subgraphs/assets/store/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/assets-tenant';
+import { createCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
 let db: Kysely<AssetsDB>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Store Works', ['ASSETS']);
-  db = company.tenantDb as Kysely<AssetsDB>;
+  const company = await createCompany(database, { name: 'Store Works', modules: ['ASSETS'] });
+  db = company.openTenantDb<AssetsDB>();
 });
 afterAll(async () => {
-  await company?.close();
+  await db?.destroy();
   await database?.drop();
 });
 

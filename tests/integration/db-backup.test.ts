@@ -10,18 +10,18 @@ import { restoreTenant } from '../../cli/commands/db';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { TENANT_DATABASE_SETTINGS } from '../../subgraphs/access/provisioning/tenant-schemas';
 import { ServiceRuntime } from '../../platform/runtime';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 let database: TestDatabase;
 let runtime: ServiceRuntime;
-let company: ProvisionedCompany;
+let company: Company;
 let dir: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
-  company = await provisionCompany(database, 'Backup Co', ['EMPLOYEES']);
+  company = await createCompany(database, { name: 'Backup Co', modules: ['EMPLOYEES'] });
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxo-backup-'));
 });
 afterAll(async () => {
@@ -30,10 +30,10 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const tenantUrl = (name = company.database) => new ShardDirectory(database.config.shards).databaseUrl(company.shard, name);
+const tenantUrl = (name = company.tenant.database) => new ShardDirectory(database.config.shards).databaseUrl(company.tenant.shard, name);
 
-async function inTenant<T>(work: (db: Kysely<any>) => Promise<T>, name?: string): Promise<T> {
-  const db = createDatabase<any>(tenantUrl(name), { max: 1 });
+async function inTenant<T>(work: (db: Kysely<unknown>) => Promise<T>, name?: string): Promise<T> {
+  const db = createDatabase<unknown>(tenantUrl(name), { max: 1 });
   try {
     return await work(db);
   } finally {
@@ -82,10 +82,10 @@ it("backs up a tenant's database and restores it in place of the live one, setti
     await sql`INSERT INTO employees.department (name) VALUES ('Later')`.execute(db);
   });
   // A session left open on the live database, as a running subgraph's pool would have.
-  const lingering = createDatabase<any>(tenantUrl(), { max: 1 });
+  const lingering = createDatabase<unknown>(tenantUrl(), { max: 1 });
   await sql`SELECT 1`.execute(lingering);
 
-  const report = await restoreTenant(accessDeps(runtime), company.company.slug, file);
+  const report = await restoreTenant(accessDeps(runtime), company.slug, file);
   await lingering.destroy().catch(() => undefined);
 
   expect(await departments()).toEqual(['Kept']);

@@ -1,6 +1,5 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { createPool } from '../../platform/db';
-import { ShardDirectory } from '../../platform/shards';
 import { UserErrorsException } from '../../subgraphs/kit/errors';
 import { orUserError } from '../../subgraphs/employees/services/guards';
 import { insertAssignment } from '../../subgraphs/employees/store/assignments';
@@ -10,8 +9,8 @@ import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { departmentChainUp, insertDepartment } from '../../subgraphs/employees/store/departments';
 import { countEmployees, insertEmployee, listEmployees, managerChainUp, takeNextEmployeeNumber } from '../../subgraphs/employees/store/employees';
 import { insertPosition } from '../../subgraphs/employees/store/positions';
+import { createCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany } from '../support/tenants';
 
 let database: TestDatabase;
 let db: Kysely<EmployeesDB>;
@@ -20,10 +19,9 @@ let lastQuery: CompiledQuery | null = null;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  const company = await provisionCompany(database, 'Store Test Co', ['EMPLOYEES']);
-  const url = new ShardDirectory(database.config.shards).databaseUrl(company.shard, company.database);
+  const company = await createCompany(database, { name: 'Store Test Co', modules: ['EMPLOYEES'] });
   db = new Kysely<EmployeesDB>({
-    dialect: new PostgresDialect({ pool: createPool(url, { max: 3 }) }),
+    dialect: new PostgresDialect({ pool: createPool(company.tenantUrl, { max: 3 }) }),
     log: (event) => {
       if (event.level === 'query') lastQuery = CompiledQuery.raw(event.query.sql, [...event.query.parameters]);
     },

@@ -7,9 +7,10 @@ import { buildEvent } from '../../subgraphs/contracts/event';
 import { EmployeeHired } from '../../subgraphs/contracts/employees';
 import { PayRunPosted } from '../../subgraphs/contracts/payroll';
 import { drainTenant } from '../../worker/relay';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 import { deliverEvents } from '../support/events';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 /*
  * The policy for an event from a module its consumers do not believe: the
@@ -19,12 +20,12 @@ import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
  */
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
-let tenantDb: Kysely<any>;
+let company: Company;
+let tenantDb: Kysely<TenantDB>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Sources Co', ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']);
+  company = await createCompany(database, { name: 'Sources Co', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
   tenantDb = company.openTenantDb();
 });
 afterAll(async () => {
@@ -77,7 +78,7 @@ describe('events from an unexpected source', () => {
     const [forgedId] = await publishFrom('finance', [hire(forged, 'Forged Person')]);
     const [genuineId] = await publishFrom('employees', [hire(genuine, 'Real Person')]);
 
-    const report = await deliverEvents(database.config, database.db, company.company.slug);
+    const report = await deliverEvents(database.config, database.db, company.slug);
 
     expect(report).toMatchObject({ delivered: 1, failed: 0, dead: 1 });
     // One attempt, no retry waiting behind a backoff: dead, and the reason says who expected what.
@@ -114,7 +115,7 @@ describe('events from an unexpected source', () => {
     const event = buildEvent(PayRunPosted, { payRunId, periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31', posting });
     const [id] = await publishFrom('assets', [event]);
 
-    await deliverEvents(database.config, database.db, company.company.slug);
+    await deliverEvents(database.config, database.db, company.slug);
 
     expect(await outboxRow('assets', id!)).toEqual({
       status: 'DEAD',
@@ -132,7 +133,7 @@ describe('events from an unexpected source', () => {
       { type: 'EmployeeNoted', aggregateType: 'Employee', aggregateId: employeeId, payload: {} },
     ]);
     // A failing event would keep the next one of its aggregate waiting for its retry; a dead one does not.
-    expect(await deliverEvents(database.config, database.db, company.company.slug)).toMatchObject({ delivered: 1, dead: 1 });
+    expect(await deliverEvents(database.config, database.db, company.slug)).toMatchObject({ delivered: 1, dead: 1 });
     expect(await outboxRow('finance', forgedId!)).toMatchObject({ status: 'DEAD', attempts: 1 });
     expect(await outboxRow('finance', laterId!)).toMatchObject({ status: 'DELIVERED', attempts: 1 });
   });

@@ -8,14 +8,15 @@ import type { UserError } from '../../subgraphs/kit/errors';
 import { closePeriod } from '../../subgraphs/finance/services/periods';
 import { postJournalEntries, postJournalEntry, reverseJournalEntry } from '../../subgraphs/finance/services/journal';
 import type { FinanceDB } from '../../subgraphs/finance/store/db';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
+import type { TenantDB } from '../support/tenant-db';
 
 const CLIENTS = 4;
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
-let company: ProvisionedCompany;
-let observer: Kysely<any>;
+let company: Company;
+let observer: Kysely<TenantDB>;
 /** One connection per client, so their transactions really run side by side. */
 let clients: Kysely<FinanceDB>[];
 
@@ -151,9 +152,9 @@ async function checkLedger(year: number, seen: Observed): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Concurrent Co', ['FINANCE']);
+  company = await createCompany(database, { name: 'Concurrent Co', modules: ['FINANCE'] });
   observer = company.openTenantDb();
-  clients = Array.from({ length: CLIENTS }, () => company.openTenantDb() as Kysely<FinanceDB>);
+  clients = Array.from({ length: CLIENTS }, () => company.openTenantDb<FinanceDB>());
 });
 afterAll(async () => {
   for (const c of clients ?? []) await c.destroy();

@@ -5,16 +5,18 @@ import { publishEvents, type DeliveredEvent } from '../../platform/outbox';
 import { eventActorOf } from '../../subgraphs/kit/actor';
 import { actAs } from '../../subgraphs/kit/mutation';
 import { postFromEvent } from '../../subgraphs/finance/services/postings';
+import type { FinanceDB } from '../../subgraphs/finance/store/db';
 import { loadConsumers } from '../../platform/subgraphs';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import type { TenantDB } from '../support/tenant-db';
 import { deliverEvents } from '../support/events';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
 
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
-let company: ProvisionedCompany;
-let tenantDb: Kysely<any>;
+let company: Company;
+let tenantDb: Kysely<TenantDB>;
 
 /** A pay run's posting as payroll sends it: Dr salaries and employer contributions, Cr net pay, tax and contributions payable. */
 function payRunPosting(reference: string, date = '2026-01-31') {
@@ -51,7 +53,7 @@ async function entriesFrom(module: string, reference: string) {
     .execute();
 }
 
-const deliver = () => deliverEvents(database.config, database.db, company.company.slug);
+const deliver = () => deliverEvents(database.config, database.db, company.slug);
 
 /** Polls (no timers) until a session of this tenant database waits for a lock. */
 async function untilSomeoneWaitsForALock(): Promise<void> {
@@ -66,7 +68,7 @@ async function untilSomeoneWaitsForALock(): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Postings Co', ['ASSETS', 'FINANCE', 'PAYROLL']);
+  company = await createCompany(database, { name: 'Postings Co', modules: ['ASSETS', 'FINANCE', 'PAYROLL'] });
   tenantDb = company.openTenantDb();
 });
 afterAll(async () => {
@@ -110,7 +112,7 @@ describe('postings from other modules', () => {
     ]);
     // Finance announces the entry, so payroll can link its run to it.
     const announced = await sql<{
-      payload: any;
+      payload: unknown;
     }>`SELECT payload FROM finance.outbox WHERE event_type = 'JournalEntryPosted' AND aggregate_id = ${entries[0]!.id}`.execute(tenantDb);
     expect(announced.rows.map((r) => r.payload)).toEqual([
       { entryId: entries[0]!.id, number: entries[0]!.number, date: '2026-01-31', source: { module: 'payroll', reference: payRunId } },
@@ -144,7 +146,7 @@ describe('postings from other modules', () => {
       occurredAt: new Date(),
       requestId: null,
     });
-    const [dbA, dbB] = [company.openTenantDb(), company.openTenantDb()];
+    const [dbA, dbB] = [company.openTenantDb<FinanceDB>(), company.openTenantDb<FinanceDB>()];
     try {
       let allowCommit!: () => void;
       const commitAllowed = new Promise<void>((resolve) => (allowCommit = resolve));

@@ -7,13 +7,14 @@ import { TenantPoolManager } from '../../platform/tenant-pools';
 import { listDeadEvents, replayDeadEvents } from '../../worker/dead-letters';
 import { drainTenant, drainTenantExclusively, DEFAULT_RELAY_OPTIONS, RELAY_LOCK } from '../../worker/relay';
 import { OutboxWorker, DEFAULT_WORKER_OPTIONS, parsePartition, partitionOf } from '../../worker/service';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
+import type { TenantDB } from '../support/tenant-db';
 
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
-let company: ProvisionedCompany;
-let tenantDb: Kysely<any>;
+let company: Company;
+let tenantDb: Kysely<TenantDB>;
 
 /** A real consumer in the ASSETS module that records what it saw in a table of its own schema. */
 function recordingConsumer(onHandled?: (event: DeliveredEvent) => void, failTimes = 0): EventConsumer {
@@ -40,7 +41,7 @@ async function publish(aggregateId: string, n: number): Promise<void> {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Relay Co', ['ASSETS', 'EMPLOYEES']);
+  company = await createCompany(database, { name: 'Relay Co', modules: ['ASSETS', 'EMPLOYEES'] });
   tenantDb = company.openTenantDb();
   await sql`CREATE TABLE assets.test_seen (event_id uuid, aggregate_id text, n int, seen_at timestamptz DEFAULT clock_timestamp())`.execute(tenantDb);
 });
@@ -172,7 +173,7 @@ describe('worker partitions', () => {
   });
 
   it('a worker relays only the tenants of its partition', async () => {
-    const mine = partitionOf(company.tenantId, 2);
+    const mine = partitionOf(company.tenant.id, 2);
     const shards = new ShardDirectory(database.config.shards);
     const pools = new TenantPoolManager(shards, { perTenant: 2, globalCap: 10, idleMillis: 60_000, applicationName: 'test' });
     const seen: number[] = [];

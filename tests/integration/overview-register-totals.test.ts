@@ -5,7 +5,7 @@ import { registerTotals } from '../../subgraphs/assets/domain/overview';
 import type { AssetsDB } from '../../subgraphs/assets/store/db';
 import { decliningBalanceGroups, registerCounts, registerTally, straightLineTotals } from '../../subgraphs/assets/store/overview';
 import { D } from '../../subgraphs/kit/money';
-import { provisionCompany, type ProvisionedCompany } from '../support/assets-tenant';
+import { createCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // The register totals of the overview are summed by SQL (straight line) and
@@ -14,17 +14,16 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 // asset, for any register and any day: month ends, year starts, disposals.
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
 let db: Kysely<AssetsDB>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Register Totals', ['ASSETS']);
-  db = company.tenantDb as Kysely<AssetsDB>;
+  const company = await createCompany(database, { name: 'Register Totals', modules: ['ASSETS'] });
+  db = company.openTenantDb<AssetsDB>();
   await sql`INSERT INTO assets.category (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Things')`.execute(db);
 });
 afterAll(async () => {
-  await company?.close();
+  await db?.destroy();
   await database?.drop();
 });
 

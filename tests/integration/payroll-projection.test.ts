@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { createCompany, type Company } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
+import type { TenantDB } from '../support/tenant-db';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
-let tenantDb: Kysely<any>;
+let company: Company;
+let tenantDb: Kysely<TenantDB>;
 
 /**
  * Puts an event in a module's outbox as its publisher would. `occurredAt` lets a
@@ -20,7 +21,7 @@ async function publish(schema: 'employees' | 'finance', type: string, aggregateI
   );
 }
 
-const deliver = () => deliverEvents(database.config, database.db, company.company.slug);
+const deliver = () => deliverEvents(database.config, database.db, company.slug);
 
 async function employeeRow(id: string) {
   const { rows } = await sql<Record<string, unknown>>`
@@ -38,7 +39,7 @@ async function contractRow(id: string) {
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Projection Co', ['EMPLOYEES', 'PAYROLL']);
+  company = await createCompany(database, { name: 'Projection Co', modules: ['EMPLOYEES', 'PAYROLL'] });
   tenantDb = company.openTenantDb();
 });
 afterAll(async () => {
@@ -179,7 +180,7 @@ describe("payroll's projection of employees' events", () => {
   it('refuses a payload that breaks the contract (the relay retries, then dead-letters it) instead of guessing', async () => {
     const broken = randomUUID();
     await publish('employees', 'ContractSigned', broken, { contractId: randomUUID(), employeeId: broken, baseSalary: 4200 });
-    const report = await deliverEvents(database.config, database.db, company.company.slug);
+    const report = await deliverEvents(database.config, database.db, company.slug);
     expect(report).toMatchObject({ delivered: 0, failed: 1 });
     const { rows } = await sql<{ last_error: string }>`SELECT last_error FROM employees.outbox WHERE aggregate_id = ${broken}`.execute(tenantDb);
     expect(rows[0]!.last_error).toMatch(/type|startDate|baseSalary/);
@@ -189,11 +190,11 @@ describe("payroll's projection of employees' events", () => {
 });
 
 describe("payroll learns finance's journal entry for a posted run", () => {
-  let financeCompany: ProvisionedCompany;
-  let financeDb: Kysely<any>;
+  let financeCompany: Company;
+  let financeDb: Kysely<TenantDB>;
 
   beforeAll(async () => {
-    financeCompany = await provisionCompany(database, 'Ledger Co', ['FINANCE', 'PAYROLL']);
+    financeCompany = await createCompany(database, { name: 'Ledger Co', modules: ['FINANCE', 'PAYROLL'] });
     financeDb = financeCompany.openTenantDb();
   });
   afterAll(async () => {
@@ -218,7 +219,7 @@ describe("payroll learns finance's journal entry for a posted run", () => {
     // A second entry for the same run cannot replace the first.
     await publishEntry({ entryId: randomUUID(), number: 'JE-2026-000003', date: '2026-01-31', source: { module: 'payroll', reference: payRunId } });
 
-    const report = await deliverEvents(database.config, database.db, financeCompany.company.slug);
+    const report = await deliverEvents(database.config, database.db, financeCompany.slug);
     expect(report).toEqual({ delivered: 4, failed: 0, dead: 0 });
     const { rows } = await sql<{ journal_entry_id: string; journal_entry_number: string }>`
       SELECT journal_entry_id, journal_entry_number FROM payroll.pay_run WHERE id = ${payRunId}`.execute(financeDb);

@@ -87,8 +87,8 @@ async function companyOf(requestId: string) {
   return database.db.selectFrom('company').selectAll().where('subscription_request_id', '=', requestId).execute();
 }
 
-async function withTenantDb<T>(name: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = createDatabase<any>(withDatabase(database.url, name), { max: 1 });
+async function withTenantDb<T>(name: string, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const db = createDatabase<unknown>(withDatabase(database.url, name), { max: 1 });
   try {
     return await work(db);
   } finally {

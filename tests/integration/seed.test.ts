@@ -3,15 +3,16 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { ShardDirectory } from '../../platform/shards';
 import { seedTenant, type SeedReport } from '../../app/seed/seed-tenant';
+import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
-import { provisionCompany, type ProvisionedCompany } from '../support/tenants';
+import type { TenantDB } from '../support/tenant-db';
 
 const AS_OF = '2026-06-15';
 
 let database: TestDatabase;
-let company: ProvisionedCompany;
+let company: Company;
 let slug: string;
-let tenantDb: Kysely<any>;
+let tenantDb: Kysely<TenantDB>;
 let report: SeedReport;
 
 const seed = (slug: string, counts: { employees: number; assets: number }, extra: { append?: boolean; seed?: number } = {}) =>
@@ -25,20 +26,20 @@ const seed = (slug: string, counts: { employees: number; assets: number }, extra
     ...counts,
   });
 
-async function rows<T>(db: Kysely<any>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
+async function rows<T>(db: Kysely<TenantDB>, query: ReturnType<typeof sql<T>>): Promise<T[]> {
   return (await query.execute(db)).rows;
 }
 
 /** Rows of `from` (a table, or tables joined, written by this file) matching `where`. */
-async function countOf(db: Kysely<any>, from: string, where = sql`true`): Promise<number> {
+async function countOf(db: Kysely<TenantDB>, from: string, where = sql`true`): Promise<number> {
   const [row] = await rows<{ n: string }>(db, sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.raw(from)} WHERE ${where}`);
   return Number(row!.n);
 }
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  company = await provisionCompany(database, 'Seed Works', ['EMPLOYEES', 'ASSETS']);
-  slug = company.company.slug;
+  company = await createCompany(database, { name: 'Seed Works', modules: ['EMPLOYEES', 'ASSETS'] });
+  slug = company.slug;
   tenantDb = company.openTenantDb();
   const phases = new Set<string>();
   report = await seedTenant({
@@ -224,10 +225,10 @@ describe('seeding a tenant through the modules', () => {
   });
 
   it('seeds only the modules the company subscribes to', async () => {
-    const peopleOnly = await provisionCompany(database, 'People Only', ['EMPLOYEES']);
+    const peopleOnly = await createCompany(database, { name: 'People Only', modules: ['EMPLOYEES'] });
     const peopleDb = peopleOnly.openTenantDb();
     try {
-      const result = await seed(peopleOnly.company.slug, { employees: 12, assets: 30 });
+      const result = await seed(peopleOnly.slug, { employees: 12, assets: 30 });
       expect(result.skipped).toEqual([{ module: 'ASSETS', requested: 30 }]);
       expect(result.assets).toBeNull();
       expect(await countOf(peopleDb, 'employees.employee')).toBe(12);
@@ -239,12 +240,12 @@ describe('seeding a tenant through the modules', () => {
   });
 
   it('runs as `fluxo tenant seed`, and refuses a second run without --append', async () => {
-    const target = await provisionCompany(database, 'Cli Seeded', ['EMPLOYEES', 'ASSETS']);
+    const target = await createCompany(database, { name: 'Cli Seeded', modules: ['EMPLOYEES', 'ASSETS'] });
     const run = () =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
         execFile(
           'node',
-          ['--import', 'tsx', 'cli/main.ts', 'tenant', 'seed', '--company', target.company.slug, '--employees', '12', '--assets', '20', '--seed', '3'],
+          ['--import', 'tsx', 'cli/main.ts', 'tenant', 'seed', '--company', target.slug, '--employees', '12', '--assets', '20', '--seed', '3'],
           {
             cwd: path.resolve(__dirname, '..', '..'),
             env: {

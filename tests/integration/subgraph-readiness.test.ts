@@ -28,7 +28,7 @@ async function readiness(shards: Record<string, string>): Promise<Record<string,
   const statuses: Record<string, number> = {};
   try {
     for (const manifest of discoverSubgraphs()) {
-      const { createSubgraph } = require(`../../subgraphs/${manifest.name}/subgraph`) as { createSubgraph: SubgraphFactory };
+      const { createSubgraph } = (await import(`../../subgraphs/${manifest.name}/subgraph`)) as { createSubgraph: SubgraphFactory };
       const running = await startSubgraph(createSubgraph(runtime), { port: 0, portVariable: 'TEST_PORT', publicKey: keys.publicKey, logger });
       try {
         statuses[manifest.name] = (await fetch(running.url.replace(/\/graphql$/, '/ready'))).status;

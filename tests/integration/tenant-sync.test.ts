@@ -5,17 +5,13 @@ import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
 import { tenantMigrationsFromDisk, type TenantMigrationSource } from '../../platform/migrations';
 import type { AccessDeps } from '../../subgraphs/access/deps';
-import type { ActorIdentity } from '../../subgraphs/kit/actor';
-import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
 import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
-import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
-import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { ServiceRuntime } from '../../platform/runtime';
+import { createCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const root = path.resolve(__dirname, '..', '..');
-const actor: ActorIdentity = { kind: 'ADMIN', id: null, requestId: null };
 const NEW_MIGRATION = '29990101000000_sync_probe';
 
 /** The disk migrations plus one newer EMPLOYEES migration: what a deploy that ships a migration looks like to sync. */
@@ -26,7 +22,7 @@ const withNewEmployeesMigration: TenantMigrationSource = (owner) => ({
     return {
       ...migrations,
       [NEW_MIGRATION]: {
-        up: async (db: Kysely<any>) => {
+        up: async (db) => {
           await sql`CREATE TABLE employees.sync_probe (id integer PRIMARY KEY)`.execute(db);
         },
       },
@@ -40,18 +36,14 @@ let deps: AccessDeps;
 const tenants: Record<string, { id: string; database: string }> = {};
 
 async function provision(companyName: string): Promise<string> {
-  const { request } = await inControlPlaneTransaction(deps.controlPlane, actor, 'requestSubscription', (trx, a) =>
-    requestSubscription(trx, { companyName, contactEmail: 'ops@example.com', modules: ['EMPLOYEES', 'FINANCE'], planCode: null }, a),
-  );
-  const approved = await approveSubscriptionRequest(deps, request.id, actor);
-  const tenant = await database.db.selectFrom('tenant').select(['id', 'database_name']).where('company_id', '=', approved.company.id).executeTakeFirstOrThrow();
-  tenants[approved.company.slug] = { id: tenant.id, database: tenant.database_name };
-  return approved.company.slug;
+  const company = await createCompany(database, { name: companyName, modules: ['EMPLOYEES', 'FINANCE'] });
+  tenants[company.slug] = { id: company.tenant.id, database: company.tenant.database };
+  return company.slug;
 }
 
 /** Runs one query against a tenant database on the test server. */
-async function inTenant<T>(slug: string, work: (db: Kysely<any>) => Promise<T>): Promise<T> {
-  const db = createDatabase<any>(runtime.shards.databaseUrl('default', tenants[slug]!.database), { max: 1 });
+async function inTenant<T>(slug: string, work: (db: Kysely<unknown>) => Promise<T>): Promise<T> {
+  const db = createDatabase<unknown>(runtime.shards.databaseUrl('default', tenants[slug]!.database), { max: 1 });
   try {
     return await work(db);
   } finally {

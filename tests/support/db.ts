@@ -25,7 +25,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const runId = required('FLUXO_TEST_RUN_ID');
   const fileId = randomBytes(3).toString('hex');
   const name = `ft_${runId}_${fileId}`;
-  const admin = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
+  const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1 });
   try {
     await sql.raw(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(required('FLUXO_TEST_TEMPLATE'))}`).execute(admin);
   } finally {
@@ -51,7 +51,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     config,
     drop: async () => {
       await db.destroy();
-      const cleanup = createDatabase<any>(withDatabase(serverUrl, 'postgres'), { max: 1 });
+      const cleanup = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1 });
       try {
         const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(
           cleanup,

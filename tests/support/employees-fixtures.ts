@@ -1,148 +1,65 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase } from '../../platform/db';
-import type { ModuleName } from '../../platform/modules';
-import { ShardDirectory } from '../../platform/shards';
-import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
-import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, RequestSubscriptionDocument } from '../generated/operations';
+import type { Payloads, Succeeded } from './api';
+import type { GatewayCompany } from './company';
 import { contractOperation } from './contract';
-import { graphql, type GraphQLResponse, type TestStack } from './stack';
-
-/** A company subscribed through the gateway, with its first key and a direct line to its tenant database. */
-export interface SubscribedCompany {
-  companyId: string;
-  slug: string;
-  secret: string;
-  accessKeyId: string;
-  tenant: TenantRef;
-  tenantDb: Kysely<any>;
-}
-
-/** Requests and approves a subscription over HTTP, as a company and the operator would. */
-export async function subscribeCompany(t: TestStack, companyName: string, modules: ModuleName[]): Promise<SubscribedCompany> {
-  const contactEmail = `ops@${companyName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example`;
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName, contactEmail, modules, planCode: null } });
-  const requestId = requested.data!.requestSubscription.request!.id;
-  const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId } }, { token: t.adminToken });
-  const payload = approved.data!.approveSubscriptionRequest;
-  if (payload.userErrors.length > 0) throw new Error(`approval failed: ${JSON.stringify(payload.userErrors)}`);
-  const row = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company!.id).executeTakeFirstOrThrow();
-  const tenantDb = createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 3 });
-  return {
-    companyId: payload.company!.id,
-    slug: payload.company!.slug,
-    secret: payload.secret!,
-    accessKeyId: payload.accessKey!.id,
-    tenant: {
-      id: row.id,
-      slug: payload.company!.slug,
-      companyId: payload.company!.id,
-      database: row.database_name,
-      shard: row.shard,
-      companyModules: payload.company!.modules,
-    },
-    tenantDb,
-  };
-}
-
-/** Issues another key of the company, as the operator, granting only `modules`. */
-export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(
-    t.gatewayUrl,
-    IssueAccessKeyDocument,
-    { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } },
-    { token: t.adminToken },
-  );
-  const payload = res.data!.issueAccessKey;
-  if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
-  return payload.secret!;
-}
+import { footprint, type TenantDB } from './tenant-db';
 
 /** An operation of operations/contract/employees.graphql, exactly as the contract writes it. */
 export const employeesOperation = (name: string): string => contractOperation('employees.graphql', name);
 
-/** POSTs to the gateway with the company's key; the request id lets a test find the audit rows it caused. */
-export function asCompany<T = any>(
-  t: TestStack,
-  company: { secret: string },
-  query: string,
-  variables?: Record<string, unknown>,
-  requestId = `test-${randomUUID()}`,
-): Promise<GraphQLResponse<T>> {
-  return graphql<T>(t.gatewayUrl, query, variables, { token: company.secret, headers: { 'x-request-id': requestId } });
-}
+/** Every table a failed mutation must leave alone: the module's own tables, its outbox and the audit trail. */
+const EMPLOYEES_TABLES = [
+  'employees.department',
+  'employees.position',
+  'employees.role',
+  'employees.employee',
+  'employees.employee_role',
+  'employees.position_assignment',
+  'employees.contract',
+  'employees.employee_number_counter',
+  'employees.outbox',
+  'audit.audit_log',
+];
 
-/** POSTs straight to the employees subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asSubgraphCaller<T = any>(
-  t: TestStack,
-  company: SubscribedCompany,
-  modules: ModuleName[],
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<GraphQLResponse<T>> {
-  const context = await signTenantContext(
-    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules },
-    t.keys.privateKey,
-  );
-  return graphql<T>(t.subgraphUrl('employees'), query, variables, { headers: { [CONTEXT_HEADER]: context } });
-}
-
-/**
- * A fingerprint (row count and a digest of every row) of each table a failed
- * mutation must leave alone: the module's own tables, its outbox and the audit
- * trail. Equal fingerprints mean nothing was inserted, updated or deleted.
- */
-export async function employeesFootprint(db: Kysely<any>): Promise<Record<string, string>> {
-  const tables = [
-    'employees.department',
-    'employees.position',
-    'employees.role',
-    'employees.employee',
-    'employees.employee_role',
-    'employees.position_assignment',
-    'employees.contract',
-    'employees.employee_number_counter',
-    'employees.outbox',
-    'audit.audit_log',
-  ];
-  const footprint: Record<string, string> = {};
-  for (const table of tables) {
-    const { rows } = await sql<{ n: string; digest: string }>`
-      SELECT count(*) AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS digest FROM ${sql.table(table)} t`.execute(db);
-    footprint[table] = `${rows[0]!.n}:${rows[0]!.digest}`;
-  }
-  return footprint;
-}
+export const employeesFootprint = (db: Kysely<TenantDB>) => footprint(db, EMPLOYEES_TABLES);
 
 /** Runs a mutation as the company, asserts it succeeded and left audit rows of this key, request and operation; returns the payload. */
-export async function mutateOk(t: TestStack, company: SubscribedCompany, query: string, field: string, variables: Record<string, unknown>): Promise<any> {
+export async function mutateOk<F extends keyof Payloads>(
+  company: GatewayCompany,
+  query: string,
+  field: F,
+  variables: Record<string, unknown>,
+): Promise<Succeeded<Payloads[F]>> {
   const requestId = `emp-${field}-${randomUUID()}`;
-  const res = await asCompany(t, company, query, variables, requestId);
+  // Typed as it must come back: with empty userErrors, a payload carries its results.
+  const res = await company.gql<Record<F, Succeeded<Payloads[F]>>>(query, variables, { requestId });
   expect(res.errors).toBeUndefined();
-  expect(res.data[field].userErrors).toEqual([]);
+  const payload = res.data![field];
+  expect(payload.userErrors).toEqual([]);
   const audit = await company.tenantDb.selectFrom('audit.audit_log').select(['module', 'key_id', 'operation']).where('request_id', '=', requestId).execute();
   expect(audit.length).toBeGreaterThan(0);
-  expect(audit).toEqual(audit.map(() => ({ module: 'EMPLOYEES', key_id: company.accessKeyId, operation: field })));
-  return res.data[field];
+  expect(audit).toEqual(audit.map(() => ({ module: 'EMPLOYEES', key_id: company.keyId, operation: field })));
+  return payload;
 }
 
 /** Runs a mutation that must fail with exactly these [field, code] userErrors, and proves it wrote nothing at all. */
-export async function expectRefused(
-  t: TestStack,
-  company: SubscribedCompany,
+export async function expectRefused<F extends keyof Payloads>(
+  company: GatewayCompany,
   query: string,
-  field: string,
+  field: F,
   variables: Record<string, unknown>,
   errors: Array<[string[] | null, string]>,
 ): Promise<void> {
   const before = await employeesFootprint(company.tenantDb);
-  const res = await asCompany(t, company, query, variables);
+  const res = await company.gql<Pick<Payloads, F>>(query, variables);
   expect(res.errors).toBeUndefined();
-  expect(res.data[field].userErrors.map((e: { field: string[] | null; code: string }) => [e.field, e.code])).toEqual(errors);
-  expect(res.data[field]).toEqual(
+  const payload = res.data![field];
+  expect(payload.userErrors.map((e) => [e.field, e.code])).toEqual(errors);
+  expect(payload).toEqual(
     expect.objectContaining(
       Object.fromEntries(
-        Object.keys(res.data[field])
+        Object.keys(payload)
           .filter((k) => k !== 'userErrors')
           .map((k) => [k, null]),
       ),
@@ -153,14 +70,14 @@ export async function expectRefused(
 
 let hires = 0;
 /** Hires someone through the contract's HireEmployee operation; names and e-mails are unique per test run. */
-export async function hireSomeone(t: TestStack, company: SubscribedCompany, input: Record<string, unknown> = {}): Promise<any> {
+export async function hireSomeone(company: GatewayCompany, input: Record<string, unknown> = {}) {
   hires += 1;
   const variables = { input: { firstName: 'Test', lastName: `Person${hires}`, email: `person${hires}@staff.example`, hireDate: '2026-01-05', ...input } };
-  return (await mutateOk(t, company, employeesOperation('HireEmployee'), 'hireEmployee', variables)).employee;
+  return (await mutateOk(company, employeesOperation('HireEmployee'), 'hireEmployee', variables)).employee;
 }
 
 /** An employee's outbox rows in order, with the id of the transaction that wrote each. */
-export function outboxOf(company: SubscribedCompany, aggregateId: string) {
+export function outboxOf(company: GatewayCompany, aggregateId: string) {
   return company.tenantDb
     .selectFrom('employees.outbox')
     .select(['event_type', 'aggregate_type', 'payload', 'request_id', sql<string>`xmin::text`.as('txid')])

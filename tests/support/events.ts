@@ -4,9 +4,11 @@ import type { ModuleName } from '../../platform/modules';
 import { createDatabase } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
 import type { ControlPlane } from '../../platform/control-plane';
+import type { EventConsumer } from '../../platform/outbox';
 import { loadConsumers } from '../../platform/subgraphs';
-import { drainTenant, type DrainReport } from '../../worker/relay';
+import { DEFAULT_RELAY_OPTIONS, drainTenant, type DrainReport, type RelayOptions } from '../../worker/relay';
 import type { FluxoConfig } from '../../platform/config';
+import type { Company } from './company';
 
 const quiet: Logger = createLogger('test-relay', 'silent');
 
@@ -21,10 +23,18 @@ export async function deliverEvents(config: FluxoConfig, controlPlane: ControlPl
     .select(['tenant.database_name', 'tenant.shard', 'company.modules'])
     .where('company.slug', '=', companySlug)
     .executeTakeFirstOrThrow();
-  const db = createDatabase<any>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+  const db = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
   try {
     return await drainTenant(db, tenant.modules as ModuleName[], loadConsumers(), quiet);
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * One relay run over the company's tenant database with chosen options and
+ * consumers (default: every module's), for fault-injection tests.
+ */
+export function relayOnce(company: Company, options: Partial<RelayOptions> = {}, consumers: readonly EventConsumer[] = loadConsumers()): Promise<DrainReport> {
+  return drainTenant(company.tenantDb, company.modules, consumers, quiet, { ...DEFAULT_RELAY_OPTIONS, ...options });
 }

@@ -1,89 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import { createDatabase } from '../../platform/db';
-import type { ModuleName } from '../../platform/modules';
-import { ShardDirectory } from '../../platform/shards';
-import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
-import { ApproveSubscriptionRequestDocument, IssueAccessKeyDocument, RequestSubscriptionDocument } from '../generated/operations';
+import type { Payloads, Succeeded } from './api';
+import type { GatewayCompany } from './company';
 import { contractOperation } from './contract';
-import { graphql, type GraphQLResponse, type TestStack } from './stack';
-
-/** A company subscribed through the gateway's access operations, with its first key and a line to its tenant database. */
-export interface FinanceCompany {
-  companyId: string;
-  slug: string;
-  secret: string;
-  accessKeyId: string;
-  tenant: TenantRef;
-  tenantDb: Kysely<any>;
-}
-
-/** Requests and approves a subscription over HTTP, as a company and the operator would. */
-export async function subscribeCompany(t: TestStack, companyName: string, modules: ModuleName[]): Promise<FinanceCompany> {
-  const contactEmail = `ops@${companyName.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example`;
-  const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, { input: { companyName, contactEmail, modules, planCode: null } });
-  const requestId = requested.data!.requestSubscription.request!.id;
-  const approved = await graphql(t.gatewayUrl, ApproveSubscriptionRequestDocument, { input: { requestId } }, { token: t.adminToken });
-  const payload = approved.data!.approveSubscriptionRequest;
-  if (payload.userErrors.length > 0) throw new Error(`approval failed: ${JSON.stringify(payload.userErrors)}`);
-  const row = await t.database.db.selectFrom('tenant').selectAll().where('company_id', '=', payload.company!.id).executeTakeFirstOrThrow();
-  return {
-    companyId: payload.company!.id,
-    slug: payload.company!.slug,
-    secret: payload.secret!,
-    accessKeyId: payload.accessKey!.id,
-    tenant: {
-      id: row.id,
-      slug: payload.company!.slug,
-      companyId: payload.company!.id,
-      database: row.database_name,
-      shard: row.shard,
-      companyModules: payload.company!.modules,
-    },
-    tenantDb: createDatabase<any>(new ShardDirectory(t.database.config.shards).databaseUrl(row.shard, row.database_name), { max: 3 }),
-  };
-}
-
-/** Issues another key of the company, as the operator, granting only `modules`. */
-export async function issueKey(t: TestStack, companyId: string, modules: ModuleName[]): Promise<string> {
-  const res = await graphql(
-    t.gatewayUrl,
-    IssueAccessKeyDocument,
-    { input: { companyId, name: `key for ${modules.join('+')}`, kind: 'STANDARD', modules } },
-    { token: t.adminToken },
-  );
-  const payload = res.data!.issueAccessKey;
-  if (payload.userErrors.length > 0) throw new Error(`issuing a key failed: ${JSON.stringify(payload.userErrors)}`);
-  return payload.secret!;
-}
+import { footprint, type TenantDB } from './tenant-db';
 
 /** An operation of operations/contract/finance.graphql, exactly as the contract writes it. */
 export const financeOperation = (name: string): string => contractOperation('finance.graphql', name);
-
-export function asCompany<T = any>(
-  t: TestStack,
-  company: { secret: string },
-  query: string,
-  variables?: Record<string, unknown>,
-  requestId = `test-${randomUUID()}`,
-): Promise<GraphQLResponse<T>> {
-  return graphql<T>(t.gatewayUrl, query, variables, { token: company.secret, headers: { 'x-request-id': requestId } });
-}
-
-/** POSTs straight to the finance subgraph with a genuinely signed tenant context, bypassing the gateway. */
-export async function asFinanceSubgraph<T = any>(
-  t: TestStack,
-  company: FinanceCompany,
-  modules: ModuleName[],
-  query: string,
-  variables?: Record<string, unknown>,
-): Promise<GraphQLResponse<T>> {
-  const context = await signTenantContext(
-    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.accessKeyId, tenant: company.tenant, modules },
-    t.keys.privateKey,
-  );
-  return graphql<T>(t.subgraphUrl('finance'), query, variables, { headers: { [CONTEXT_HEADER]: context } });
-}
 
 /** Every table a failed finance mutation must leave alone: the ledger, bank tables, keys, outbox and audit trail. */
 export const FINANCE_TABLES = [
@@ -102,47 +25,44 @@ export const FINANCE_TABLES = [
 ] as const;
 
 /** Row count and a digest of every row per table: equal footprints mean nothing was inserted, updated or deleted. */
-export async function financeFootprint(db: Kysely<any>): Promise<Record<string, string>> {
-  const footprint: Record<string, string> = {};
-  for (const table of FINANCE_TABLES) {
-    const { rows } = await sql<{ n: string; digest: string }>`
-      SELECT count(*) AS n, md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), '')) AS digest FROM ${sql.table(table)} t`.execute(db);
-    footprint[table] = `${rows[0]!.n}:${rows[0]!.digest}`;
-  }
-  return footprint;
-}
+export const financeFootprint = (db: Kysely<TenantDB>) => footprint(db, FINANCE_TABLES);
 
-export async function rowCount(db: Kysely<any>, table: (typeof FINANCE_TABLES)[number]): Promise<number> {
+export async function rowCount(db: Kysely<TenantDB>, table: (typeof FINANCE_TABLES)[number]): Promise<number> {
   const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db);
   return Number(rows[0]!.n);
 }
 
 /** Runs a mutation as the company and asserts it succeeded with audit rows of this key and request; returns the payload. */
-export async function mutateOk(t: TestStack, company: FinanceCompany, query: string, field: string, variables: Record<string, unknown>): Promise<any> {
+export async function mutateOk<F extends keyof Payloads>(
+  company: GatewayCompany,
+  query: string,
+  field: F,
+  variables: Record<string, unknown>,
+): Promise<Succeeded<Payloads[F]>> {
   const requestId = `fin-${field}-${randomUUID()}`;
-  const res = await asCompany(t, company, query, variables, requestId);
+  // Typed as it must come back: with empty userErrors, a payload carries its results.
+  const res = await company.gql<Record<F, Succeeded<Payloads[F]>>>(query, variables, { requestId });
   expect(res.errors).toBeUndefined();
-  expect(res.data[field].userErrors).toEqual([]);
+  expect(res.data![field].userErrors).toEqual([]);
   const audit = await company.tenantDb.selectFrom('audit.audit_log').select(['module', 'key_id', 'operation']).where('request_id', '=', requestId).execute();
   expect(audit.length).toBeGreaterThan(0);
-  expect(audit).toEqual(audit.map(() => ({ module: 'FINANCE', key_id: company.accessKeyId, operation: field })));
-  return res.data[field];
+  expect(audit).toEqual(audit.map(() => ({ module: 'FINANCE', key_id: company.keyId, operation: field })));
+  return res.data![field];
 }
 
 /** Runs a mutation that must fail with exactly these [field, code] userErrors, and proves it wrote nothing at all. */
-export async function expectRefused(
-  t: TestStack,
-  company: FinanceCompany,
+export async function expectRefused<F extends keyof Payloads>(
+  company: GatewayCompany,
   query: string,
-  field: string,
+  field: F,
   variables: Record<string, unknown>,
   errors: Array<[string[] | null, string]>,
 ): Promise<void> {
   const before = await financeFootprint(company.tenantDb);
-  const res = await asCompany(t, company, query, variables);
+  const res = await company.gql<Pick<Payloads, F>>(query, variables);
   expect(res.errors).toBeUndefined();
-  expect(res.data[field].userErrors.map((e: { field: string[] | null; code: string }) => [e.field, e.code])).toEqual(errors);
-  for (const [key, value] of Object.entries(res.data[field])) if (key !== 'userErrors') expect(value).toBeNull();
+  expect(res.data![field].userErrors.map((e) => [e.field, e.code])).toEqual(errors);
+  for (const [key, value] of Object.entries(res.data![field])) if (key !== 'userErrors') expect(value).toBeNull();
   expect(await financeFootprint(company.tenantDb)).toEqual(before);
 }
 

@@ -9,7 +9,6 @@ import { migrateGlobal } from '../../platform/migrations';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
 
 declare global {
-  // eslint-disable-next-line no-var
   var __fluxoTestServerStop: (() => Promise<void>) | undefined;
 }
 
@@ -58,13 +57,13 @@ export default async function globalSetup(): Promise<void> {
   globalThis.__fluxoTestServerStop = server.stop;
   const runId = randomBytes(3).toString('hex');
   const template = `ft_${runId}_template`;
-  const admin = createDatabase<any>(withDatabase(server.url, 'postgres'), { max: 1 });
+  const admin = createDatabase<unknown>(withDatabase(server.url, 'postgres'), { max: 1 });
   try {
     await sql.raw(`CREATE DATABASE ${quoteIdent(template)}`).execute(admin);
   } finally {
     await admin.destroy();
   }
-  const db = createDatabase<any>(withDatabase(server.url, template), { max: 1 });
+  const db = createDatabase<unknown>(withDatabase(server.url, template), { max: 1 });
   try {
     await migrateGlobal(db);
   } finally {

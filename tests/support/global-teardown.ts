@@ -6,7 +6,7 @@ export default async function globalTeardown(): Promise<void> {
   const url = process.env.FLUXO_TEST_SERVER_URL;
   const runId = process.env.FLUXO_TEST_RUN_ID;
   if (url && runId) {
-    const admin = createDatabase<any>(withDatabase(url, 'postgres'), { max: 1 });
+    const admin = createDatabase<unknown>(withDatabase(url, 'postgres'), { max: 1 });
     try {
       const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname LIKE ${`ft_${runId}_%`}`.execute(admin);
       for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);

@@ -1,4 +1,5 @@
 import { MODULES, type ModuleName } from '../../platform/modules';
+import type { Overview } from './api';
 import { contractOperation } from './contract';
 import { graphql, type GraphQLResponse, type TestStack } from './stack';
 
@@ -6,8 +7,8 @@ import { graphql, type GraphQLResponse, type TestStack } from './stack';
 export const OVERVIEW = contractOperation('overview.graphql', 'Overview');
 
 /** Runs the contract's Overview with an access key. */
-export function overviewWith(t: TestStack, secret: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<any>> {
-  return graphql(t.gatewayUrl, OVERVIEW, undefined, { token: secret, headers });
+export function overviewWith(t: TestStack, secret: string, headers: Record<string, string> = {}): Promise<GraphQLResponse<{ overview: Overview }>> {
+  return graphql<{ overview: Overview }>(t.gatewayUrl, OVERVIEW, undefined, { token: secret, headers });
 }
 
 /** The block each module subgraph adds to the overview; a module without one is simply absent. */

@@ -1,13 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import type { ModuleName } from '../../platform/modules';
-import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
-import type { TestStack } from './stack';
-
 /** A fetch of a query plan: which subgraph, at which path, what it selects and what its representations carry. */
 export interface PlannedFetch {
   index: number;
@@ -20,7 +10,8 @@ export interface PlannedFetch {
   after: number[];
 }
 
-type PlanNode = { kind: string; nodes?: PlanNode[]; node?: PlanNode; path?: string[]; serviceName?: string; operation?: string; requires?: unknown };
+/** A node of a query plan in the gateway's internal format. */
+export type PlanNode = { kind: string; nodes?: PlanNode[]; node?: PlanNode; path?: string[]; serviceName?: string; operation?: string; requires?: unknown };
 
 function printSelections(selections: unknown): string {
   if (!Array.isArray(selections)) return '';

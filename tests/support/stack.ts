@@ -106,10 +106,11 @@ export interface GraphQLResponse<T> {
   headers: Headers;
   data?: T | null;
   errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+  extensions?: Record<string, unknown>;
 }
 
 /** POSTs an operation over HTTP, as any client would. */
-export async function graphql<T = any, V = Record<string, unknown>>(
+export async function graphql<T = unknown, V = Record<string, unknown>>(
   url: string,
   document: TypedDocumentNode<T, V> | DocumentNode | string,
   variables?: V,
@@ -125,12 +126,12 @@ export async function graphql<T = any, V = Record<string, unknown>>(
     },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: GraphQLResponse<T>['errors'] };
+  const body = (await response.json()) as Pick<GraphQLResponse<T>, 'data' | 'errors' | 'extensions'>;
   return { status: response.status, headers: response.headers, ...body };
 }
 
-/** The contract's example variables, with "$name" placeholders filled from `ids`. */
-export function exampleVariables(operation: string, ids: Record<string, string> = {}): any {
+/** The contract's example variables, with "$name" placeholders filled from `ids`, typed as the operation that takes them expects. */
+export function exampleVariables<V = { input?: Record<string, unknown>; [name: string]: unknown }>(operation: string, ids: Record<string, string> = {}): V {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const examples = require('../../operations/contract/examples.json') as Record<string, unknown>;
   const fill = (value: unknown): unknown => {
@@ -143,7 +144,7 @@ export function exampleVariables(operation: string, ids: Record<string, string> 
     if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v)]));
     return value;
   };
-  return fill(examples[operation]);
+  return fill(examples[operation]) as V;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { PostgresQueryCompiler } from 'kysely';
+import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler } from 'kysely';
 import {
   containsPattern,
   isSubstringTerm,
@@ -11,6 +11,16 @@ import {
   type ListedPage,
   type Planned,
 } from '../../subgraphs/kit/search';
+
+/** Compiles PostgreSQL and never connects. */
+const compiler = new Kysely<unknown>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
 
 describe('search patterns', () => {
   it('lower-case the term and escape LIKE wildcards', () => {
@@ -27,7 +37,7 @@ describe('search patterns', () => {
     expect(prefixRange('a\u{10FFFF}')).toEqual({ from: 'a\u{10FFFF}', below: 'b' });
     expect(prefixRange('\u{D7FF}')).toEqual({ from: '\u{D7FF}', below: '\u{E000}' });
     expect(prefixRange('\u{10FFFF}')).toEqual({ from: '\u{10FFFF}', below: null });
-    const { sql, parameters } = new PostgresQueryCompiler().compileQuery(startsWith('last_name', 'Br').toOperationNode() as any, { queryId: 'test' } as any);
+    const { sql, parameters } = startsWith('last_name', 'Br').compile(compiler);
     expect(sql).toBe('(lower("last_name") ~>=~ $1 AND lower("last_name") ~<~ $2)');
     expect(parameters).toEqual(['br', 'bs']);
   });
