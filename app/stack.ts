@@ -94,6 +94,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       adminToken: options.adminToken,
       sandbox: options.sandbox,
       limits: options.limits ?? settings.limits,
+      subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       logger: options.logger,

@@ -34,6 +34,7 @@ runService('gateway', async (logger, config) => {
       adminToken: requiredSetting(config.secrets.adminToken, 'FLUXO_ADMIN_TOKEN'),
       sandbox: settings.sandbox,
       limits: settings.limits,
+      subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: settings.keyCacheTtlMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       logger,

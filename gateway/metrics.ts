@@ -2,6 +2,9 @@ import client from 'prom-client';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GatewayContext } from './context';
 import type { SubgraphFetchFigures } from './observability';
+import type { CircuitStateName } from './subgraph-breaker';
+
+const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'half_open', 'open'];
 
 /** Prometheus metrics of one gateway process, served on /metrics. */
 export function createMetrics() {
@@ -27,6 +30,16 @@ export function createMetrics() {
     buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  const circuits = new client.Gauge({
+    name: 'fluxo_subgraph_circuit_state',
+    help: "State of each subgraph's circuit breaker: 1 for its current state (closed, half_open or open), 0 for the others",
+    labelNames: ['subgraph', 'state'] as const,
+    registers: [registry],
+  });
+  /** Records a subgraph circuit's new state. */
+  const observeCircuit = (subgraph: string, current: CircuitStateName) => {
+    for (const state of CIRCUIT_STATES) circuits.set({ subgraph, state }, state === current ? 1 : 0);
+  };
   /** Records one subgraph fetch: `ok` false when it failed or its answer carried errors. */
   const observeFetch = (subgraph: string, seconds: number, ok: boolean) => fetches.observe({ subgraph, outcome: ok ? 'ok' : 'error' }, seconds);
   /** Fetches per subgraph since start: count, failures and mean duration. */
@@ -59,7 +72,7 @@ export function createMetrics() {
       };
     },
   };
-  return { registry, plugin, observeFetch, fetchFigures };
+  return { registry, plugin, observeFetch, observeCircuit, fetchFigures };
 }
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;

@@ -4,7 +4,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { hashKey } from '../platform/access-key-format';
-import type { LimitOptions } from '../platform/config';
+import type { LimitOptions, SubgraphFaultOptions } from '../platform/config';
 import type { ControlPlane } from '../platform/control-plane';
 import { listen, type RunningService } from '../platform/listen';
 import type { Logger } from '../platform/logger';
@@ -17,6 +17,7 @@ import { createMetrics } from './metrics';
 import { mountOperationalRoutes } from './operational-routes';
 import { loadManifest } from './persisted-queries';
 import { requestContextBuilder } from './request-context';
+import { guardedFetcher } from './subgraph-breaker';
 import { TenantContextDataSource } from './subgraph-source';
 import { keepAliveFetcher } from './subgraph-fetcher';
 import { readSupergraph } from './supergraph';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   adminToken: string;
   sandbox: boolean;
   limits: LimitOptions;
+  /** Timeout and circuit breaker of every subgraph call. */
+  subgraphFaults: SubgraphFaultOptions;
   keyCacheTtlMillis: number;
   /** How often `last used` times of keys are written, in one statement (default 5 s). */
   lastUsedFlushMillis?: number;
@@ -71,8 +74,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(options.supergraphPath),
-    buildService: ({ name, url }) =>
-      new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher: subgraphFetch.fetcher }, name, metrics.observeFetch),
+    buildService: ({ name, url }) => {
+      const fetcher = guardedFetcher(name, subgraphFetch.fetcher, options.subgraphFaults, { logger, onState: metrics.observeCircuit });
+      return new TenantContextDataSource({ url: options.subgraphUrls[name] ?? url, fetcher }, name, metrics.observeFetch);
+    },
     logger,
     // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.
     __exposeQueryPlanExperimental: options.exposeQueryPlan ?? false,

@@ -1,8 +1,18 @@
+import { parse } from 'graphql';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { subgraphUnavailable } from '../platform/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
+import { fetchPaths } from './fetch-paths';
+import { SubgraphUnavailable } from './subgraph-breaker';
 
-/** Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent. */
+type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+
+/**
+ * Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent.
+ * A subgraph that does not answer (see ./subgraph-breaker) costs only its own fields: they are null, each with a
+ * SUBGRAPH_UNAVAILABLE error naming the subgraph, and the rest of the plan is served.
+ */
 export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     config: ConstructorParameters<typeof RemoteGraphQLDataSource<GatewayContext>>[0],
@@ -13,16 +23,26 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   }
 
   /** Times each fetch for the subgraph's metrics and /observability/modules. */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const started = process.hrtime.bigint();
     let ok = false;
     try {
       const response = await super.process(options);
       ok = !response.errors?.length;
       return response;
+    } catch (error) {
+      if (!(error instanceof SubgraphUnavailable)) throw error;
+      return this.unavailable(options);
     } finally {
       this.observe(this.subgraph, Number(process.hrtime.bigint() - started) / 1e9, ok);
     }
+  }
+
+  /** No data, and an error at every path this fetch would have filled. */
+  private unavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>): SubgraphResponse {
+    // The planner's fetch documents are not handed over parsed (exposeDocumentNodeInFetchNode is off); parsing one costs little, and only on failure.
+    const paths = options.request.query ? fetchPaths(parse(options.request.query), options.request.variables) : [];
+    return { errors: paths.length > 0 ? paths.map((path) => subgraphUnavailable(this.subgraph, path)) : [subgraphUnavailable(this.subgraph)] };
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

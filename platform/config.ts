@@ -43,6 +43,16 @@ export interface LimitOptions {
   redisUrl: string | null;
 }
 
+/** How the gateway contains a slow or dead subgraph (gateway/subgraph-breaker.ts). */
+export interface SubgraphFaultOptions {
+  /** Deadline of one subgraph call, connection to last byte. */
+  timeoutMillis: number;
+  /** Consecutive failed calls that open a subgraph's circuit. */
+  breakerFailures: number;
+  /** How long an open circuit refuses calls before one probe is let through. */
+  halfOpenAfterMillis: number;
+}
+
 export interface GatewaySettings {
   port: number;
   /** Where the gateway run alone listens. */
@@ -56,6 +66,7 @@ export interface GatewaySettings {
   exposeQueryPlan: boolean;
   keyCacheTtlMillis: number;
   limits: LimitOptions;
+  subgraphFaults: SubgraphFaultOptions;
 }
 
 export interface SubgraphSettings {
@@ -271,6 +282,11 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
         failedCredentialsPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_MINUTE,
         exposeSuggestions: !production,
         redisUrl: values.FLUXO_REDIS_URL,
+      },
+      subgraphFaults: {
+        timeoutMillis: values.FLUXO_SUBGRAPH_TIMEOUT_MS,
+        breakerFailures: values.FLUXO_SUBGRAPH_BREAKER_FAILURES,
+        halfOpenAfterMillis: values.FLUXO_SUBGRAPH_BREAKER_HALF_OPEN_MS,
       },
     },
     subgraph: { host: values.HOST, ports: families.ports },

@@ -10,6 +10,8 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   RATE_LIMITED: 'RATE_LIMITED',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** A subgraph did not answer in time, could not be reached, or its circuit is open: its fields are null, the rest is served. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -30,6 +32,18 @@ export function moduleNotSubscribed(module: string): GraphQLError {
 
 export function badUserInput(message: string, field?: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) } });
+}
+
+/**
+ * A subgraph's part of an operation that could not be fetched, at one path it
+ * would have filled; the gateway relays it like an error the subgraph sent.
+ */
+export function subgraphUnavailable(subgraph: string, path?: ReadonlyArray<string | number>): GraphQLFormattedError {
+  return {
+    message: `The ${subgraph} subgraph is unavailable; its fields are null`,
+    ...(path ? { path } : {}),
+    extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph },
+  };
 }
 
 /**

@@ -259,6 +259,27 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)',
   }),
+  FLUXO_SUBGRAPH_TIMEOUT_MS: setting({
+    parse: positiveNumber,
+    unset: 10_000,
+    default: '10000',
+    readBy: GATEWAY,
+    meaning: "longest the gateway waits for one subgraph call, connection to last byte; then that subgraph's fields are null with `SUBGRAPH_UNAVAILABLE`",
+  }),
+  FLUXO_SUBGRAPH_BREAKER_FAILURES: setting({
+    parse: positiveNumber,
+    unset: 5,
+    default: '5',
+    readBy: GATEWAY,
+    meaning: 'consecutive failed calls to one subgraph (timeouts, refused connections, HTTP 502/503/504) that open its circuit: calls then fail at once',
+  }),
+  FLUXO_SUBGRAPH_BREAKER_HALF_OPEN_MS: setting({
+    parse: positiveNumber,
+    unset: 5_000,
+    default: '5000',
+    readBy: GATEWAY,
+    meaning: 'how long an open circuit refuses calls before one call probes the subgraph again (success closes it, failure keeps it open)',
+  }),
   FLUXO_CONTROL_PLANE_POOL: setting({
     ...count(10),
     readBy: EVERY,

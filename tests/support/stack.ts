@@ -88,6 +88,7 @@ export async function startExtraGateway(
     adminToken: t.adminToken,
     sandbox: false,
     limits: t.database.config.gateway.limits,
+    subgraphFaults: t.database.config.gateway.subgraphFaults,
     keyCacheTtlMillis: 60_000,
     logger: createLogger('test', 'silent'),
     ...options,

@@ -114,6 +114,7 @@ describe('loadConfig', () => {
       exposeSuggestions: true,
       redisUrl: null,
     });
+    expect(config.gateway.subgraphFaults).toEqual({ timeoutMillis: 10_000, breakerFailures: 5, halfOpenAfterMillis: 5_000 });
     expect(fs.existsSync(config.gateway.supergraphPath)).toBe(true);
     expect(fs.existsSync(config.gateway.manifestPath)).toBe(true);
     expect(config.pools).toEqual({ controlPlane: 10, perTenant: 5, tenantConnectionsMax: 50, tenantIdleMillis: 60_000 });
@@ -188,6 +189,7 @@ describe('a bad value stops the start with one line naming the variable', () => 
     [{ PORT: '70000' }, 'PORT must be a port number (0-65535), got "70000"'],
     [{ FLUXO_PAYROLL_PORT: 'x' }, 'FLUXO_PAYROLL_PORT must be a port number (0-65535), got "x"'],
     [{ FLUXO_WORKER_POLL_MS: '0' }, 'FLUXO_WORKER_POLL_MS must be a positive integer, got "0"'],
+    [{ FLUXO_SUBGRAPH_TIMEOUT_MS: '0' }, 'FLUXO_SUBGRAPH_TIMEOUT_MS must be a positive integer, got "0"'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
     [{ FLUXO_SANDBOX: 'yes' }, 'FLUXO_SANDBOX must be 1 or 0, got "yes"'],
     [{ FLUXO_WORKER_PARTITION: '4/4' }, 'FLUXO_WORKER_PARTITION must be "index/count" with 0 <= index < count, e.g. "0/4", got "4/4"'],

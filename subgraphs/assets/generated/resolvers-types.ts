@@ -43,7 +43,7 @@ export type Asset = {
   depreciationSchedule: Array<DepreciationPeriod>;
   /** The disposal, once the asset is disposed of. */
   disposal?: Maybe<AssetDisposal>;
-  /** The employee holding the asset now; null when nobody does. */
+  /** The employee holding the asset now; null when nobody does. Its fields other than id come from the employees module: when the key lacks EMPLOYEES (MODULE_NOT_SUBSCRIBED) or the employees subgraph does not answer (SUBGRAPH_UNAVAILABLE), asking for them makes this field null, with an error at this path; the rest of the answer stays. */
   holder?: Maybe<Employee>;
   /** Whether the holder is an active employee; false once they leave or go on leave while still holding the asset, null when nobody holds it. */
   holderActive?: Maybe<Scalars['Boolean']['output']>;
@@ -82,8 +82,8 @@ export type AssetAssignment = {
   asset: Asset;
   /** First day of custody. */
   assignedAt: Scalars['Date']['output'];
-  /** Who held it. */
-  employee: Employee;
+  /** Who held it. Its fields other than id come from the employees module: when the key lacks EMPLOYEES (MODULE_NOT_SUBSCRIBED) or the employees subgraph does not answer (SUBGRAPH_UNAVAILABLE), asking for them makes this field null, with an error at this path; the rest of the answer stays. */
+  employee?: Maybe<Employee>;
   /** Assignment id. */
   id: Scalars['ID']['output'];
   /** Day the asset was returned; null while the employee still holds it. */
@@ -388,10 +388,10 @@ export type DisposeAssetPayload = {
 /** A person employed by the company. Other modules extend it (assets, payslips). */
 export type Employee = {
   __typename?: 'Employee';
-  /** Every custody period of the employee, oldest first, returned ones included. Needs the ASSETS module. */
-  assetHistory: Array<AssetAssignment>;
-  /** Assets the employee holds now, in the order they received them. Needs the ASSETS module. */
-  assets: Array<Asset>;
+  /** Every custody period of the employee, oldest first, returned ones included. Needs the ASSETS module. Null, with an error at this path, when the key lacks ASSETS (MODULE_NOT_SUBSCRIBED) or the assets subgraph does not answer (SUBGRAPH_UNAVAILABLE); the rest of the answer stays. */
+  assetHistory?: Maybe<Array<AssetAssignment>>;
+  /** Assets the employee holds now, in the order they received them. Needs the ASSETS module. Null, with an error at this path, when the key lacks ASSETS (MODULE_NOT_SUBSCRIBED) or the assets subgraph does not answer (SUBGRAPH_UNAVAILABLE); the rest of the answer stays. */
+  assets?: Maybe<Array<Asset>>;
   /** Employee id. */
   id: Scalars['ID']['output'];
 };
@@ -935,7 +935,7 @@ export type AssetResolvers<ContextType = AssetsContext, ParentType extends Resol
 export type AssetAssignmentResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['AssetAssignment'] = ResolversParentTypes['AssetAssignment']> = {
   asset?: Resolver<ResolversTypes['Asset'], ParentType, ContextType>;
   assignedAt?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
-  employee?: Resolver<ResolversTypes['Employee'], ParentType, ContextType>;
+  employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   returnedAt?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
 };
@@ -1067,8 +1067,8 @@ export type DisposeAssetPayloadResolvers<ContextType = AssetsContext, ParentType
 
 export type EmployeeResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee'], FederationReferenceType extends FederationReferenceTypes['Employee'] = FederationReferenceTypes['Employee']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  assetHistory?: Resolver<Array<ResolversTypes['AssetAssignment']>, ParentType, ContextType>;
-  assets?: Resolver<Array<ResolversTypes['Asset']>, ParentType, ContextType>;
+  assetHistory?: Resolver<Maybe<Array<ResolversTypes['AssetAssignment']>>, ParentType, ContextType>;
+  assets?: Resolver<Maybe<Array<ResolversTypes['Asset']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 

@@ -123,8 +123,8 @@ export type Employee = {
   __typename?: 'Employee';
   /** Employee id. */
   id: Scalars['ID']['output'];
-  /** The employee's payslips in runs that are not cancelled, newest period first. Needs PAYROLL. */
-  payslips: Array<Payslip>;
+  /** The employee's payslips in runs that are not cancelled, newest period first. Needs PAYROLL. Null, with an error at this path, when the key lacks PAYROLL (MODULE_NOT_SUBSCRIBED) or the payroll subgraph does not answer (SUBGRAPH_UNAVAILABLE); the rest of the answer stays. */
+  payslips?: Maybe<Array<Payslip>>;
 };
 
 /** A journal entry in finance's ledger; payroll only knows its id. */
@@ -308,7 +308,7 @@ export type PayRun = {
   currency: Scalars['String']['output'];
   /** Pay run id. */
   id: Scalars['ID']['output'];
-  /** The journal entry finance booked for this run; null until finance has posted it. */
+  /** The journal entry finance booked for this run; null until finance has posted it. Also null, with an error at this path, when the key lacks FINANCE (MODULE_NOT_SUBSCRIBED) or the finance subgraph does not answer (SUBGRAPH_UNAVAILABLE); the rest of the answer stays. */
   journalEntry?: Maybe<JournalEntry>;
   /** Day employees are paid; the date of the journal entry. */
   payDate: Scalars['Date']['output'];
@@ -460,8 +460,8 @@ export type Payslip = {
   daysPaid: Scalars['Int']['output'];
   /** Withheld from gross pay: DEDUCTION and TAX lines. */
   deductions: Money;
-  /** The employee paid. */
-  employee: Employee;
+  /** The employee paid. Its fields other than id come from the employees module: when the key lacks EMPLOYEES (MODULE_NOT_SUBSCRIBED) or the employees subgraph does not answer (SUBGRAPH_UNAVAILABLE), asking for them makes this field null, with an error at this path; the rest of the answer stays. */
+  employee?: Maybe<Employee>;
   /** Gross pay plus employer contributions. */
   employerCost: Money;
   /** Gross pay: the sum of the EARNING lines. */
@@ -852,7 +852,7 @@ export interface DecimalScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
 export type EmployeeResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee'], FederationReferenceType extends FederationReferenceTypes['Employee'] = FederationReferenceTypes['Employee']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  payslips?: Resolver<Array<ResolversTypes['Payslip']>, ParentType, ContextType>;
+  payslips?: Resolver<Maybe<Array<ResolversTypes['Payslip']>>, ParentType, ContextType>;
 };
 
 export type JournalEntryResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['JournalEntry'] = ResolversParentTypes['JournalEntry']> = {
@@ -981,7 +981,7 @@ export type PayslipResolvers<ContextType = PayrollContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Payslip']> | FederationReferenceType, FederationReferenceType, ContextType>;
   daysPaid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   deductions?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
-  employee?: Resolver<ResolversTypes['Employee'], ParentType, ContextType>;
+  employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   employerCost?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   gross?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
