@@ -274,7 +274,7 @@ describe('what payroll refuses', () => {
     expect(recalculated.payRun.totals!.gross).toEqual(eur('4200.00'));
     // The employee's payslips leave out the cancelled run's.
     const slips = await acme.gql<Pick<Query, 'employee'>>(payrollOperation('EmployeePayslips'), exampleVariables('EmployeePayslips', ids));
-    expect(slips.data!.employee!.payslips.map((p: { payRun: { id: string } }) => p.payRun.id)).toEqual([again.payRun.id, ids.payRunId]);
+    expect(slips.data!.employee!.payslips!.map((p: { payRun: { id: string } }) => p.payRun.id)).toEqual([again.payRun.id, ids.payRunId]);
   });
 
   it('refuses to post without FINANCE in the subscription, saying so', async () => {

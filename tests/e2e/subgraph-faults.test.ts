@@ -2,7 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import type { SubgraphFaultOptions } from '../../platform/config';
-import { hireEmployee, issueKey, onboardCompany, runContract, type OnboardedCompany } from '../support/assets-e2e';
+import type { Mutation } from '../support/api';
+import { hireEmployee, runContract } from '../support/assets-e2e';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { exampleVariables, graphql, startExtraGateway, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 /**
@@ -58,7 +60,7 @@ async function deadUrl(): Promise<string> {
 }
 
 let t: TestStack;
-let acme: OnboardedCompany;
+let acme: GatewayCompany;
 let employeeId: string;
 let fake: FakeSubgraph;
 
@@ -103,10 +105,17 @@ function expectEmployeesIntactAssetsNull(res: GraphQLResponse<Staff>) {
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await onboardCompany(t, 'Acme Faults', ['EMPLOYEES', 'ASSETS', 'PAYROLL']);
+  acme = await createCompany(t, { name: 'Acme Faults', modules: ['EMPLOYEES', 'ASSETS', 'PAYROLL'] });
   employeeId = await hireEmployee(t, acme, 'Ana', 'Silva');
-  const registered = await runContract(t, 'assets.graphql', 'RegisterAsset', { input: exampleVariables('RegisterAsset').input }, acme.secret);
-  const assetId = registered.data.registerAsset.asset.id as string;
+  const registered = await runContract<Pick<Mutation, 'registerAsset'>>(
+    t,
+    'assets.graphql',
+    'RegisterAsset',
+    { input: exampleVariables('RegisterAsset').input },
+    acme.secret,
+  );
+  const assetId = registered.data?.registerAsset.asset?.id;
+  if (!assetId) throw new Error(`registerAsset failed: ${JSON.stringify(registered.errors)}`);
   await runContract(t, 'assets.graphql', 'AssignAsset', { input: { assetId, employeeId, date: '2026-01-12' } }, acme.secret);
   fake = await fakeSubgraph(t.subgraphUrl('assets'));
 });
@@ -122,7 +131,7 @@ describe('a frozen subgraph', () => {
     const gateway = await gatewayWithAssetsAt(fake.url);
     try {
       const started = performance.now();
-      const res = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+      const res = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
       const elapsed = performance.now() - started;
       expect(elapsed).toBeGreaterThanOrEqual(FAULTS.timeoutMillis - 50);
       expect(elapsed).toBeLessThan(FAULTS.timeoutMillis + 2_000);
@@ -165,7 +174,7 @@ describe('a dead subgraph', () => {
   it('answers SUBGRAPH_UNAVAILABLE naming it, at the fields it fills, and serves the others', async () => {
     const gateway = await gatewayWithAssetsAt(await deadUrl());
     try {
-      const staff = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+      const staff = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
       expect(staff.status).toBe(200);
       expectEmployeesIntactAssetsNull(staff);
       expect(staff.errors).toEqual([
@@ -194,12 +203,12 @@ describe("a subgraph's circuit", () => {
     try {
       const before = fake.hits();
       for (let i = 0; i < FAULTS.breakerFailures; i += 1) {
-        const res = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+        const res = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
         expect(codes(res)).toEqual(['SUBGRAPH_UNAVAILABLE']);
       }
       expect(fake.hits() - before).toBe(FAULTS.breakerFailures);
       for (let i = 0; i < 5; i += 1) {
-        const res = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+        const res = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
         expectEmployeesIntactAssetsNull(res);
         expect(res.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'assets' }) })]);
       }
@@ -217,16 +226,16 @@ describe("a subgraph's circuit", () => {
     const halfOpenAfterMillis = 2_000;
     const gateway = await gatewayWithAssetsAt(fake.url, { ...FAULTS, halfOpenAfterMillis });
     try {
-      for (let i = 0; i < FAULTS.breakerFailures; i += 1) await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+      for (let i = 0; i < FAULTS.breakerFailures; i += 1) await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
       const open = fake.hits();
-      const refused = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+      const refused = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
       expect(codes(refused)).toEqual(['SUBGRAPH_UNAVAILABLE']);
       expect(fake.hits()).toBe(open);
 
       fake.behave('relay');
       const deadline = Date.now() + 5 * halfOpenAfterMillis;
       let res = refused;
-      while (res.errors && Date.now() < deadline) res = await graphql(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
+      while (res.errors && Date.now() < deadline) res = await graphql<Staff>(gateway.url, STAFF_WITH_ASSETS, {}, { token: acme.secret });
       expect(res.errors).toBeUndefined();
       expect(res.data?.employees.edges[0]?.node.assets).toEqual([{ id: expect.any(String), tag: 'LAP-0001' }]);
       expect(fake.hits()).toBe(open + 1); // the call that answered was the one probe
@@ -241,15 +250,15 @@ describe('a field of a module the key does not grant', () => {
     expect.objectContaining({ path, extensions: expect.objectContaining({ code: 'MODULE_NOT_SUBSCRIBED', module }) });
 
   it('is null with MODULE_NOT_SUBSCRIBED at its path, and the rest of the data stays', async () => {
-    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
-    const res = await graphql(t.gatewayUrl, STAFF_WITH_ASSETS, {}, { token: employeesOnly });
+    const employeesOnly = (await issueKey(t, acme, ['EMPLOYEES'])).secret;
+    const res = await graphql<Staff>(t.gatewayUrl, STAFF_WITH_ASSETS, {}, { token: employeesOnly });
     expect(res.status).toBe(200);
     expectEmployeesIntactAssetsNull(res);
     expect(res.errors).toEqual([refused('ASSETS', ['employees', 'edges', 0, 'node', 'assets'])]);
   });
 
   it('holds for every field another module adds to an employee', async () => {
-    const employeesOnly = await issueKey(t, acme, ['EMPLOYEES']);
+    const employeesOnly = (await issueKey(t, acme, ['EMPLOYEES'])).secret;
     const res = await graphql(
       t.gatewayUrl,
       `
@@ -280,7 +289,7 @@ describe('a field of a module the key does not grant', () => {
   });
 
   it('holds for an employee another module refers to, without EMPLOYEES', async () => {
-    const assetsOnly = await issueKey(t, acme, ['ASSETS']);
+    const assetsOnly = (await issueKey(t, acme, ['ASSETS'])).secret;
     const res = await graphql(t.gatewayUrl, HOLDERS, {}, { token: assetsOnly });
     expect(res.data).toEqual({ assets: { edges: [{ node: { tag: 'LAP-0001', holder: null, assignments: [{ employee: null }] } }] } });
     expect(res.errors).toEqual([
