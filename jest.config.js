@@ -1,3 +1,5 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -9,5 +11,6 @@ module.exports = {
   globalSetup: '<rootDir>/tests/support/global-setup.ts',
   globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
   testTimeout: 60000,
-  maxWorkers: 2,
+  // Test files mostly wait on PostgreSQL and HTTP, so one worker more than the cores keeps them busy; past five the server's connections run short.
+  maxWorkers: Math.min(5, os.availableParallelism() + 1),
 };

@@ -120,6 +120,8 @@ export interface FluxoConfig {
   defaultShard: string;
   /** Prefix of tenant database names; tests give each file its own. */
   tenantDatabasePrefix: string;
+  /** Prefix of migrated template databases new tenant databases are cloned from; null migrates each from scratch. */
+  tenantTemplatePrefix: string | null;
   dataDir: string;
   logLevel: string;
   nodeEnv: string;
@@ -260,6 +262,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
     shards,
     defaultShard: values.FLUXO_DEFAULT_SHARD,
     tenantDatabasePrefix: values.FLUXO_TENANT_DB_PREFIX,
+    tenantTemplatePrefix: values.FLUXO_TENANT_TEMPLATE_PREFIX || null,
     dataDir: path.resolve(values.FLUXO_DATA_DIR),
     logLevel: values.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
     nodeEnv,

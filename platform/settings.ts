@@ -173,6 +173,14 @@ export const SETTINGS = {
     readBy: ['subgraph', 'start', 'cli'],
     meaning: 'prefix of the names of new tenant databases',
   }),
+  FLUXO_TENANT_TEMPLATE_PREFIX: setting({
+    parse: text,
+    unset: '',
+    default: 'unset',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning:
+      'when set, a new tenant database is cloned from a migrated template database, `<prefix><hash of its modules and migrations>`, created on first use and kept; its migrations still run after the clone. The test suite sets it',
+  }),
   FLUXO_DATA_DIR: setting({ parse: text, unset: '.data', default: '`.data`', readBy: ['start'], meaning: 'embedded PostgreSQL data and local secrets' }),
   FLUXO_EMBEDDED_PG_PORT: setting({ parse: port, unset: 5488, default: '5488', readBy: ['start'], meaning: 'port of the embedded PostgreSQL' }),
   PORT: setting({ parse: port, unset: 4000, default: '4000', readBy: GATEWAY, meaning: 'gateway port' }),

@@ -30,14 +30,17 @@ export class ShardDirectory {
   }
 }
 
-/** Creates a database on a shard unless it exists; safe to call again after a failure. */
-export async function ensureDatabase(shardUrl: string, database: string): Promise<'created' | 'existed'> {
+/**
+ * Creates a database on a shard unless it exists, as a copy of `template` when
+ * given (which must have no open sessions); safe to call again after a failure.
+ */
+export async function ensureDatabase(shardUrl: string, database: string, template?: string): Promise<'created' | 'existed'> {
   const admin = createDatabase<unknown>(withDatabase(shardUrl, 'postgres'), { max: 1, applicationName: 'fluxo-provisioning' });
   try {
     const found = await sql<{ one: number }>`SELECT 1 AS one FROM pg_database WHERE datname = ${database}`.execute(admin);
     if (found.rows.length > 0) return 'existed';
     try {
-      await sql.raw(`CREATE DATABASE ${quoteIdent(database)}`).execute(admin);
+      await sql.raw(`CREATE DATABASE ${quoteIdent(database)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`).execute(admin);
       return 'created';
     } catch (error) {
       // Another provisioning attempt won the race: same end state.

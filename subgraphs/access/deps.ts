@@ -15,6 +15,8 @@ export interface AccessDeps {
   shards: ShardDirectory;
   defaultShard: string;
   tenantDatabasePrefix: string;
+  /** Prefix of template databases new tenant databases are cloned from (FLUXO_TENANT_TEMPLATE_PREFIX); null migrates each from scratch. */
+  tenantTemplatePrefix: string | null;
   tenantMigrations: TenantMigrationSource;
   logger: Logger;
 }

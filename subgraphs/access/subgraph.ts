@@ -14,6 +14,7 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     shards: runtime.shards,
     defaultShard: runtime.config.defaultShard,
     tenantDatabasePrefix: runtime.config.tenantDatabasePrefix,
+    tenantTemplatePrefix: runtime.config.tenantTemplatePrefix,
     tenantMigrations: runtime.tenantMigrations,
     logger: runtime.logger.child({ module: 'access' }),
   };

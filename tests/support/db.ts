@@ -40,6 +40,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     FLUXO_SHARDS: `default=${serverUrl}`,
     FLUXO_DEFAULT_SHARD: 'default',
     FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
+    // Tenant databases are cloned from templates migrated once per run (dropped with the run's other databases).
+    FLUXO_TENANT_TEMPLATE_PREFIX: `ft_${runId}_tpl_`,
     FLUXO_DATA_DIR: '/nonexistent',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',

@@ -110,7 +110,10 @@ export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId
     const { company, tenant } = await registerTenant(deps, requestId);
     let versions: Record<string, string | null>;
     try {
-      ({ versions } = await migrateTenantDatabase(deps.shards, tenant, company.modules, deps.tenantMigrations, { create: true }));
+      ({ versions } = await migrateTenantDatabase(deps.shards, tenant, company.modules, deps.tenantMigrations, {
+        create: true,
+        templatePrefix: deps.tenantTemplatePrefix,
+      }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       deps.logger.error({ err: error, requestId, tenant: tenant.database_name }, 'tenant provisioning failed');

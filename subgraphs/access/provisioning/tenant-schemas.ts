@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
 import type { SchemaVersions } from '../../../platform/control-plane';
 import { sql } from 'kysely';
-import { createDatabase, quoteIdent } from '../../../platform/db';
-import { latestMigration, migrateTenantSchema, type TenantMigrationSource, type TenantSchemaOwner } from '../../../platform/migrations';
+import { createDatabase, quoteIdent, withDatabase } from '../../../platform/db';
+import {
+  latestMigration,
+  migrateTenantSchema,
+  tenantMigrationsFromDisk,
+  type TenantMigrationSource,
+  type TenantSchemaOwner,
+} from '../../../platform/migrations';
 import type { ModuleName } from '../../../platform/modules';
 import { ensureDatabase, type ShardDirectory } from '../../../platform/shards';
 
@@ -30,9 +37,14 @@ export async function migrateTenantDatabase(
   placement: TenantPlacement,
   modules: readonly ModuleName[],
   source: TenantMigrationSource,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; templatePrefix?: string | null } = {},
 ): Promise<{ versions: SchemaVersions; applied: string[] }> {
-  if (options.create) await ensureDatabase(shards.serverUrl(placement.shard), placement.database_name);
+  if (options.create) {
+    const shardUrl = shards.serverUrl(placement.shard);
+    // Templates hold the migrations on disk; a source of another kind (a test's failing migration) migrates from scratch.
+    const template = options.templatePrefix && source === tenantMigrationsFromDisk ? await templateFor(shardUrl, options.templatePrefix, modules) : undefined;
+    await ensureDatabase(shardUrl, placement.database_name, template);
+  }
   const db = createDatabase<unknown>(shards.databaseUrl(placement.shard, placement.database_name), { max: 1, applicationName: 'fluxo-migrations' });
   const versions: SchemaVersions = {};
   const applied: string[] = [];
@@ -51,4 +63,51 @@ export async function migrateTenantDatabase(
     await db.destroy();
   }
   return { versions, applied };
+}
+
+const templateOwners = (modules: readonly ModuleName[]): TenantSchemaOwner[] => ['AUDIT', ...[...modules].sort()];
+
+/** The name of the template for `modules`: the prefix and a hash of the owners and the migrations on disk. */
+export async function tenantTemplateName(prefix: string, modules: readonly ModuleName[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const owner of templateOwners(modules))
+    hash.update(
+      `${owner}:${Object.keys(await tenantMigrationsFromDisk(owner).getMigrations())
+        .sort()
+        .join(',')};`,
+    );
+  return `${prefix}${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * The template database for a tenant with `modules`: named by a hash of the
+ * owners and their migrations, so a new migration or module set gets a new
+ * template. Created and migrated on first use, under an advisory lock on the
+ * server so that concurrent provisioning creates it once and nobody clones it
+ * while it is being migrated (PostgreSQL refuses to clone a database with
+ * open sessions).
+ */
+async function templateFor(shardUrl: string, prefix: string, modules: readonly ModuleName[]): Promise<string> {
+  const owners = templateOwners(modules);
+  const name = await tenantTemplateName(prefix, modules);
+  const admin = createDatabase<unknown>(withDatabase(shardUrl, 'postgres'), { max: 1, applicationName: 'fluxo-provisioning' });
+  try {
+    await admin.connection().execute(async (session) => {
+      await sql`SELECT pg_advisory_lock(hashtext(${name}))`.execute(session);
+      try {
+        if ((await ensureDatabase(shardUrl, name)) === 'existed') return;
+        const db = createDatabase<unknown>(withDatabase(shardUrl, name), { max: 1, applicationName: 'fluxo-migrations' });
+        try {
+          for (const owner of owners) await migrateTenantSchema(db, owner, tenantMigrationsFromDisk);
+        } finally {
+          await db.destroy();
+        }
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtext(${name}))`.execute(session);
+      }
+    });
+  } finally {
+    await admin.destroy();
+  }
+  return name;
 }
