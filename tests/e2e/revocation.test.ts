@@ -127,18 +127,23 @@ describe('revocation while keys are cached', () => {
       .execute();
     await evicted;
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual([]);
+    // Each change is awaited until the gateway has heard of it, so a late notice cannot stand in for the next one.
+    evicted = evictedWithin(gateway2.keys, `company:${company.companyId}`, 1000);
     await t.database.db
       .updateTable('company')
       .set({ modules: ['EMPLOYEES'] })
       .where('id', '=', company.companyId)
       .execute();
+    await evicted;
 
     // The tenant is suspended: every key of the company is refused at once.
     evicted = evictedWithin(gateway2.keys, `company:${company.companyId}`, 1000);
     await t.database.db.updateTable('tenant').set({ status: 'SUSPENDED' }).where('company_id', '=', company.companyId).execute();
     await evicted;
     expect((await me(gateway2.url, key.secret)).errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
+    evicted = evictedWithin(gateway2.keys, `company:${company.companyId}`, 1000);
     await t.database.db.updateTable('tenant').set({ status: 'ACTIVE' }).where('company_id', '=', company.companyId).execute();
+    await evicted;
     expect((await me(gateway2.url, key.secret)).data!.me.modules).toEqual(['EMPLOYEES']);
   });
 
