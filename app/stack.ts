@@ -34,7 +34,7 @@ export interface StackOptions {
   /** Defaults to config.gateway.limits. */
   limits?: LimitOptions;
   onQuery?: (sql: string, database: string, subgraph: string) => void;
-  /** Also run the outbox worker in this process (npm start does; tests drive the relay themselves). */
+  /** Also run the outbox worker in this process (tests usually drive the relay themselves). */
   worker?: boolean;
 }
 
@@ -46,8 +46,9 @@ export interface RunningStack {
 }
 
 /**
- * The whole product on one machine: every subgraph as its own HTTP server and
- * the gateway in front, talking real HTTP — the distributed mode on one box.
+ * The whole product in one process: every subgraph as its own HTTP server and
+ * the gateway in front, talking real HTTP. Tests, benches and scripts use it;
+ * `npm start` runs the same services as separate processes (app/supervisor.ts).
  */
 export async function startStack(options: StackOptions): Promise<RunningStack> {
   const subgraphs: RunningService[] = [];

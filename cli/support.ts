@@ -11,7 +11,7 @@ import type { AccessDeps } from '../subgraphs/access/deps';
 import type { ActorIdentity } from '../subgraphs/kit/actor';
 import { accessDeps } from '../subgraphs/access/subgraph';
 import { UserErrorsException } from '../subgraphs/kit/errors';
-import { operatorMessage } from '../platform/process';
+import { describeThrown, operatorMessage } from '../platform/process';
 import { ServiceRuntime } from '../platform/runtime';
 
 /** Thrown for anything the operator typed wrong; printed as one line. */
@@ -98,7 +98,7 @@ export function describeFailure(error: unknown, debug = false): string {
   if (error instanceof BackupError) return error.message;
   const line = operatorMessage(error);
   if (line !== null) return line;
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+  return describeThrown(error);
 }
 
 /**

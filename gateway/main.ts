@@ -40,6 +40,7 @@ runService('gateway', async (logger, config) => {
       logger,
     });
     return {
+      url: gateway.url,
       stop: async () => {
         await gateway.stop();
         await controlPlane.destroy();

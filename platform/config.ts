@@ -201,6 +201,20 @@ export function disableApolloTelemetry(): void {
   process.env.APOLLO_TELEMETRY_DISABLED = '1';
 }
 
+/**
+ * The environment of a service that `fluxo start` runs as a child process:
+ * this process's settings with `overrides` on top; a null override removes a
+ * variable (a secret the child must not hold).
+ */
+export function childEnvironment(overrides: Record<string, string | null>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === null) delete env[name];
+    else env[name] = value;
+  }
+  return env;
+}
+
 /** One setting's value, checked as loadConfig checks it. */
 export function parseSetting<N extends SettingName>(name: N, value: string | undefined): SettingValues[N] {
   return loadConfig({ [name]: value }).settings[name];

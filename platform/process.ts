@@ -1,5 +1,5 @@
 import { loadConfig, ServiceConfigError, type FluxoConfig } from './config';
-import { PortTakenError } from './embedded-postgres';
+import { EmbeddedPostgresError, PortTakenError } from './embedded-postgres';
 import { createLogger, type Logger } from './logger';
 import { PortInUseError } from './listen';
 
@@ -11,7 +11,9 @@ import { PortInUseError } from './listen';
 
 /** One line for errors an operator can act on; null for faults that deserve their stack trace. */
 export function operatorMessage(error: unknown): string | null {
-  if (error instanceof PortInUseError || error instanceof PortTakenError || error instanceof ServiceConfigError) return error.message;
+  if (error instanceof PortInUseError || error instanceof PortTakenError || error instanceof ServiceConfigError || error instanceof EmbeddedPostgresError) {
+    return error.message;
+  }
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return `cannot reach PostgreSQL (${String(code)}): check DATABASE_URL and that the server is running`;
@@ -21,11 +23,27 @@ export function operatorMessage(error: unknown): string | null {
   return null;
 }
 
+/**
+ * Some text for any thrown value: libraries reject with bare strings, with
+ * objects, or with nothing at all, and "undefined" tells an operator nothing.
+ */
+export function describeThrown(error: unknown, withStack = true): string {
+  if (error instanceof Error) {
+    const text = (withStack ? error.stack : undefined) ?? error.message;
+    return text.trim() ? text : `${error.name} without a message`;
+  }
+  if (typeof error === 'string' && error.trim()) return error;
+  if (error === undefined || error === null || error === '') return 'failed without an error (a library rejected with no reason; run with LOG_LEVEL=debug)';
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}
+
 /** Prints a start-up failure: one line when the operator can fix it, the full error otherwise. */
 export function reportFatal(service: string, error: unknown): void {
-  const line = operatorMessage(error);
-  if (line !== null) process.stderr.write(`${service}: ${line}\n`);
-  else process.stderr.write(`${service}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(`${service}: ${operatorMessage(error) ?? describeThrown(error)}\n`);
 }
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -54,7 +72,7 @@ export function stopOnSignals(stop: () => Promise<void>, log: (line: string) => 
     stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        log(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        log(`stopping failed: ${describeThrown(error, false)}`);
         process.exit(1);
       },
     );
@@ -82,11 +100,27 @@ export async function ownSignals<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** What a supervised service tells `fluxo start` over IPC once it serves. */
+export interface ServiceReadyMessage {
+  type: 'fluxo:ready';
+  /** Where it listens (null for the worker, which serves no HTTP). */
+  url: string | null;
+}
+
+export function isServiceReadyMessage(message: unknown): message is ServiceReadyMessage {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'fluxo:ready';
+}
+
+/** How long a supervised service may take to stop once its supervisor is gone. */
+const ORPHAN_STOP_MILLIS = 10_000;
+
 /**
  * Runs a long-lived service: read its configuration, start it, stop it on a
- * signal, or report why it could not start and exit 1.
+ * signal, or report why it could not start and exit 1. Started by `fluxo start`
+ * (an IPC channel is open), it reports readiness and stops when the supervisor
+ * is gone, even SIGKILLed, so no orphan keeps its port.
  */
-export function runService(service: string, start: (logger: Logger, config: FluxoConfig) => Promise<{ stop: () => Promise<void> }>): void {
+export function runService(service: string, start: (logger: Logger, config: FluxoConfig) => Promise<{ stop: () => Promise<void>; url?: string }>): void {
   let config: FluxoConfig;
   try {
     config = loadConfig();
@@ -95,8 +129,26 @@ export function runService(service: string, start: (logger: Logger, config: Flux
     process.exit(1);
   }
   const logger = createLogger(service, config.logLevel);
+  let stopping: Promise<void> | null = null;
+  let running: { stop: () => Promise<void> } | null = null;
+  const stopOnce = () => (stopping ??= running ? running.stop() : Promise.resolve());
+  if (process.send) {
+    process.once('disconnect', () => {
+      logger.warn('supervisor gone: stopping');
+      setTimeout(() => process.exit(1), ORPHAN_STOP_MILLIS).unref();
+      stopOnce().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
   ownSignals(() => start(logger, config)).then(
-    (running) => stopOnSignals(running.stop, (line) => logger.info(line)),
+    (started) => {
+      running = started;
+      stopOnSignals(stopOnce, (line) => logger.info(line));
+      const ready: ServiceReadyMessage = { type: 'fluxo:ready', url: started.url ?? null };
+      if (process.connected) process.send?.(ready);
+    },
     (error: unknown) => {
       reportFatal(service, error);
       process.exit(1);

@@ -1,11 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { disableApolloTelemetry, loadConfig, subgraphPortVariable, withControlPlane, type FluxoConfig } from '../../platform/config';
+import {
+  childEnvironment,
+  disableApolloTelemetry,
+  loadConfig,
+  subgraphPortVariable,
+  subgraphUrlVariable,
+  withControlPlane,
+  type FluxoConfig,
+} from '../../platform/config';
 import { withDatabase } from '../../platform/db';
 import { assertPortFree, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../platform/embedded-postgres';
 import { createLogger, type Logger } from '../../platform/logger';
 import { loadLocalSecrets, type LocalSecrets } from '../../platform/secrets';
-import { startStack, type RunningStack } from '../../app/stack';
+import { exportKeyPairPem } from '../../platform/tenant-context';
+import { Supervisor, type ServiceSpec, type SupervisedService } from '../../app/supervisor';
 import { discoverSubgraphs, subgraphPort } from '../../platform/subgraphs';
 import { ownSignals, stopOnSignals } from '../../platform/process';
 import { ensureDemoCompany, type DemoOutcome } from './demo';
@@ -19,7 +28,9 @@ interface Stoppable {
 /**
  * `fluxo start`: the whole product on one machine. Without DATABASE_URL an
  * embedded PostgreSQL in the data dir holds the control plane and is shard
- * `default`. Stops in reverse order of starting: gateway, subgraphs, PostgreSQL.
+ * `default`. Every subgraph, the worker and the gateway run as child processes
+ * of this one, which restarts any that dies (app/supervisor.ts). Stops in
+ * reverse order of starting: gateway, subgraphs and worker, PostgreSQL.
  */
 export async function startCommand(options: { demo?: boolean }): Promise<void> {
   disableApolloTelemetry();
@@ -58,20 +69,54 @@ async function launch(input: { config: FluxoConfig; logger: Logger; demo: boolea
   const { config, embedded } = await controlPlaneConfig(input.config, logger, started);
   await prepareControlPlane(config.databaseUrl);
   const secrets = loadLocalSecrets(config.dataDir, config.secrets);
-  const stack = await startStack({
-    config,
-    logger,
-    keys: secrets.contextKeys,
-    adminToken: secrets.adminToken,
-    gatewayPort: config.gateway.port,
-    sandbox: config.gateway.sandbox,
-    worker: true,
-  });
-  started.push(stack);
+  const supervisor = new Supervisor(logger.child({ component: 'supervisor' }));
+  started.push(supervisor);
+  const services = await startServices(config, secrets, supervisor);
   const demo = input.demo ? await withAccessDeps(config, (deps) => ensureDemoCompany(deps, config.dataDir)) : null;
   // Sample data through the same domain code as the API; a restart finds it there and adds nothing.
   if (demo) demo.seeded = await seedDemoCompany(config, demo.slug);
-  process.stdout.write(banner({ config, stack, secrets, embedded, demo }));
+  process.stdout.write(banner({ config, services, secrets, embedded, demo }));
+}
+
+interface StartedServices {
+  gateway: SupervisedService;
+  subgraphs: SupervisedService[];
+  worker: SupervisedService;
+}
+
+/**
+ * Each service through its own entry point, as in a deployment: the subgraphs
+ * and the worker first, then the gateway with their URLs. Only the gateway gets
+ * the private key that signs tenant contexts; subgraphs get the public one.
+ */
+async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervisor: Supervisor): Promise<StartedServices> {
+  const pem = exportKeyPairPem(secrets.contextKeys);
+  const base = childEnvironment({
+    DATABASE_URL: config.databaseUrl,
+    HOST: '127.0.0.1',
+    APOLLO_TELEMETRY_DISABLED: '1',
+    FLUXO_CONTEXT_PRIVATE_KEY: null,
+    FLUXO_ADMIN_TOKEN: null,
+  });
+  const subgraphSpecs: ServiceSpec[] = discoverSubgraphs().map((manifest) => ({
+    name: manifest.name,
+    entry: `subgraphs/${manifest.name}/main`,
+    env: { ...base, FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem, [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)) },
+  }));
+  const [worker, ...subgraphs] = await supervisor.startAll([{ name: 'worker', entry: 'worker/main', env: base }, ...subgraphSpecs]);
+  const urls = Object.fromEntries(subgraphs.map((s) => [subgraphUrlVariable(s.spec.name), s.url ?? '']));
+  const gateway = await supervisor.start({
+    name: 'gateway',
+    entry: 'gateway/main',
+    env: {
+      ...base,
+      ...urls,
+      PORT: String(config.gateway.port),
+      FLUXO_ADMIN_TOKEN: secrets.adminToken,
+      FLUXO_CONTEXT_PRIVATE_KEY: pem.privateKeyPem,
+    },
+  });
+  return { gateway, subgraphs, worker: worker! };
 }
 
 async function controlPlaneConfig(
@@ -83,7 +128,13 @@ async function controlPlaneConfig(
   const dir = path.join(config.dataDir, 'postgres');
   const port = config.start.embeddedPostgresPort;
   const pgLogger = logger.child({ component: 'postgres' });
-  const embedded = await startEmbeddedPostgres({ dir, port, portVariable: 'FLUXO_EMBEDDED_PG_PORT', log: (line) => pgLogger.debug(line) });
+  const embedded = await startEmbeddedPostgres({
+    dir,
+    port,
+    portVariable: 'FLUXO_EMBEDDED_PG_PORT',
+    log: (line) => pgLogger.debug(line),
+    warn: (line) => pgLogger.warn(line),
+  });
   started.push({ stop: () => stopEmbeddedPostgres(embedded, dir) });
   // The embedded server is both the control plane (database `fluxo`) and shard `default`.
   return { config: withControlPlane(config, withDatabase(embedded.url, 'fluxo')), embedded };
@@ -113,21 +164,24 @@ const more = (value: string) => row('', value);
 
 function banner(input: {
   config: FluxoConfig;
-  stack: RunningStack;
+  services: StartedServices;
   secrets: LocalSecrets;
   embedded: EmbeddedPostgresHandle | null;
   demo: DemoOutcome | null;
 }): string {
-  const { config, stack, secrets, embedded, demo } = input;
-  const base = stack.gateway.url.replace(/\/graphql$/, '');
+  const { config, services, secrets, embedded, demo } = input;
+  const gatewayUrl = services.gateway.url ?? '';
+  const base = gatewayUrl.replace(/\/graphql$/, '');
+  const pid = (service: SupervisedService) => `(pid ${service.pid ?? '?'})`;
   const tokenFile = path.join(config.dataDir, 'secrets', 'admin-token');
   const lines = [
     '',
     'Fluxo is running.',
-    row('GraphQL gateway', `${stack.gateway.url}${config.gateway.sandbox ? '  (Apollo Sandbox: open it in a browser)' : ''}`),
-    ...stack.subgraphs.map((s) => row(`subgraph ${s.name}`, s.url)),
+    row('GraphQL gateway', `${gatewayUrl}${config.gateway.sandbox ? '  (Apollo Sandbox: open it in a browser)' : ''}`),
+    more(`(gateway ${pid(services.gateway)}; each service is its own process, restarted if it dies)`),
+    ...services.subgraphs.map((s) => row(`subgraph ${s.spec.name}`, `${s.url ?? ''}  ${pid(s)}`)),
     row('health / ready', `${base}/health  ${base}/ready`),
-    ...(stack.worker ? [row('outbox worker', 'running in this process')] : []),
+    row('outbox worker', `running ${pid(services.worker)}`),
     row('control plane', embedded ? config.databaseUrl : 'DATABASE_URL'),
     ...(embedded ? [more(`(embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}; use this URL as DATABASE_URL for other fluxo commands)`)] : []),
   ];

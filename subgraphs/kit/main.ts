@@ -28,6 +28,7 @@ export function runSubgraphMain(manifest: SubgraphManifest, createSubgraph: Subg
         logger,
       });
       return {
+        url: running.url,
         stop: async () => {
           await running.stop();
           await runtime.close();

@@ -18,6 +18,7 @@ function routedSubgraphs(): string[] {
 
 interface ComposeService {
   command?: string[];
+  restart?: string;
   healthcheck?: { test?: string[] };
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
@@ -57,5 +58,11 @@ describe('docker-compose.yml', () => {
     expect(compose.services.migrate?.command).toEqual(['node', 'dist/cli/main.js', 'migrate']);
     const services = [...subgraphs, 'gateway', ...(compose.services.worker ? ['worker'] : [])];
     for (const name of services) expect(compose.services[name]!.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+  });
+
+  it.each(Object.keys(compose.services))('restarts %s when it dies', (name) => {
+    // A one-shot job is retried on failure only; a long-running service comes back until stopped on purpose.
+    const expected = name === 'migrate' ? /^on-failure(:\d+)?$/ : /^(unless-stopped|always)$/;
+    expect(compose.services[name]!.restart).toMatch(expected);
   });
 });
