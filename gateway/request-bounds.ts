@@ -31,8 +31,12 @@ export class Refusal extends Error {
   }
 }
 
-const OPEN = new Set(['{', '[']);
-const CLOSE = new Set(['}', ']']);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
 
 /**
  * Refuses JSON text nested deeper than `max`, in one pass with a counter: no
@@ -43,15 +47,15 @@ export function checkJsonNesting(text: string, max: number): void {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
-    const c = text[i]!;
+    const c = text.charCodeAt(i);
     if (inString) {
-      if (c === '\\') i += 1;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (OPEN.has(c)) {
+      if (c === BACKSLASH) i += 1;
+      else if (c === QUOTE) inString = false;
+    } else if (c === QUOTE) inString = true;
+    else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth += 1;
       if (depth > max) throw new Refusal(RefusalCode.JSON_TOO_DEEP, `The request's JSON is nested deeper than ${max} levels`);
-    } else if (CLOSE.has(c)) depth -= 1;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth -= 1;
   }
 }
 
