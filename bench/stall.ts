@@ -72,9 +72,15 @@ parentPort.on('message', () => { done = true; });
 const body = JSON.stringify({ query: workerData.query });
 async function attack() {
   while (!done) {
-    const response = await fetch(workerData.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    await response.arrayBuffer();
-    statuses[response.status] = (statuses[response.status] || 0) + 1;
+    let outcome;
+    try {
+      const response = await fetch(workerData.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await response.arrayBuffer();
+      outcome = response.status;
+    } catch (error) {
+      outcome = (error.cause && error.cause.code) || 'failed';
+    }
+    statuses[outcome] = (statuses[outcome] || 0) + 1;
   }
 }
 Promise.all(Array.from({ length: workerData.attackers }, attack)).then(() => parentPort.postMessage(statuses));
