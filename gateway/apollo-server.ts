@@ -9,7 +9,7 @@ import { formatErrorFor } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { REQUEST_ID_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
-import { anonymousAccessPlugin, queryLimits, textInputGuard } from './limits';
+import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } from './limits';
 import type { GatewayMetrics } from './metrics';
 import { ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
 
@@ -49,6 +49,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
       options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
+      operationGuard(),
       anonymousAccessPlugin(options.sandbox),
       textInputGuard(),
       partnerSafelistPlugin(options.manifest),

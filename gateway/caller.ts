@@ -22,6 +22,15 @@ function presentedCredential(headers: IncomingHttpHeaders): string | null {
   return value ? value.trim() : null;
 }
 
+/** The credential a request presents, as the guessing limit counts it (a malformed header counts as such). */
+export function credentialForGuessing(headers: IncomingHttpHeaders): string | null {
+  try {
+    return presentedCredential(headers);
+  } catch {
+    return 'malformed';
+  }
+}
+
 /**
  * Who is calling: nobody (public operations only), the operator (admin token)
  * or a company key. A credential that is present but not valid is refused

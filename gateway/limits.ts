@@ -1,8 +1,18 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  visit,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionNode,
+} from 'graphql';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { keyPrefix } from '../platform/access-key-format';
 import { ErrorCode, unauthenticated } from '../platform/errors';
 import type { LimitOptions } from '../platform/config';
 import type { Caller } from './caller';
@@ -68,21 +78,33 @@ function rateLimited(rejection: RateLimiterRes, what: string): GraphQLError {
 
 /**
  * Guessing keys costs a control-plane lookup per try, and a refused credential
- * never reaches the per-key limiter. So refusals are counted per client
- * address, and an address over the limit is refused before any lookup.
+ * never reaches the per-key limiter. Refusals are counted per key prefix and
+ * client address together, and, more loosely, per address: one client behind
+ * a NAT guessing the secret of one prefix is refused, while other clients of
+ * that address with their own keys go on working. A pair (or an address) over
+ * its limit is refused before any lookup, with RATE_LIMITED, 429 and Retry-After.
  */
 export function credentialGuard(options: LimitOptions, store: Redis | null = null) {
-  const failures = minuteLimiter(store, 'bad-credential', options.failedCredentialsPerMinute);
-  return async <T>(clientAddress: string, identify: () => Promise<T>): Promise<T> => {
-    const state = await failures.get(clientAddress);
-    if (state && state.remainingPoints <= 0) throw rateLimited(state, 'Too many refused credentials from this address');
+  const perPrefix = minuteLimiter(store, 'bad-credential', options.failedCredentialsPerMinute);
+  const perAddress = minuteLimiter(store, 'bad-credential-address', options.failedCredentialsPerAddressPerMinute);
+  return async <T>(clientAddress: string, credential: string | null, identify: () => Promise<T>): Promise<T> => {
+    const pair = guessingKey(credential, clientAddress);
+    const [pairState, addressState] = await Promise.all([perPrefix.get(pair), perAddress.get(clientAddress)]);
+    if (pairState && pairState.remainingPoints <= 0) throw rateLimited(pairState, 'Too many refused credentials for this key from this address');
+    if (addressState && addressState.remainingPoints <= 0) throw rateLimited(addressState, 'Too many refused credentials from this address');
     try {
       return await identify();
     } catch (error) {
-      await failures.penalty(clientAddress, 1).catch(() => undefined);
+      await Promise.all([perPrefix.penalty(pair, 1), perAddress.penalty(clientAddress, 1)]).catch(() => undefined);
       throw error;
     }
   };
+}
+
+/** What a guess is counted under: the key's public prefix (or the kind of credential it is not) and the address. */
+export function guessingKey(credential: string | null, clientAddress: string): string {
+  const target = credential === null ? 'none' : credential.startsWith('fluxo_admin_') ? 'admin' : (keyPrefix(credential) ?? 'malformed');
+  return `${target}|${clientAddress}`;
 }
 
 /** Root fields anyone may call without a key. Introspection is allowed where Sandbox is on. */
@@ -109,7 +131,7 @@ export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
               },
             });
           }
-          const path = literal ? [] : nulIn(request.variables ?? {}, []);
+          const path = literal ? [] : nulIn(request.variables ?? {});
           if (literal || path) {
             throw new GraphQLError('Text may not contain the NUL character (U+0000)', {
               extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 }, ...(path && path.length > 0 ? { field: path.join('.') } : {}) },
@@ -121,21 +143,63 @@ export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
-/** The path of the first string holding U+0000 in a variables object, or null. */
-function nulIn(value: unknown, path: string[]): string[] | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) {
-      const found = nulIn(value[i], [...path, String(i)]);
-      if (found) return found;
-    }
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = nulIn(item, [...path, key]);
-      if (found) return found;
+/**
+ * The path of the first string holding U+0000 in a variables object, or null.
+ * An explicit stack, not recursion: the client chooses how deep variables nest.
+ */
+export function nulIn(variables: unknown): string[] | null {
+  // Each item points at its parent, so the path is built only for the string found (copying it per level was quadratic).
+  const stack: VariableItem[] = [{ value: variables, key: null, parent: null }];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const { value } = item;
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return pathOf(item);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], key: String(i), parent: item });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value).reverse()) stack.push({ value: child, key, parent: item });
     }
   }
   return null;
+}
+
+interface VariableItem {
+  value: unknown;
+  key: string | null;
+  parent: VariableItem | null;
+}
+
+function pathOf(item: VariableItem): string[] {
+  const path: string[] = [];
+  for (let at: VariableItem | null = item; at; at = at.parent) if (at.key !== null) path.push(at.key);
+  return path.reverse();
+}
+
+/**
+ * The operation to run must be one the gateway can run: named by
+ * operationName when the document holds several, and a query or a mutation.
+ * Without this, the gateway's executor failed on either with HTTP 500.
+ */
+export function operationGuard(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation, request }) {
+          if (!operation) {
+            const message = request.operationName
+              ? `The document has no operation named "${request.operationName}"`
+              : 'The document has several operations: name the one to run in operationName';
+            throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          }
+          if (operation.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw new GraphQLError('Subscriptions are not supported; send a query or a mutation', {
+              extensions: { code: 'SUBSCRIPTION_NOT_SUPPORTED', http: { status: 400 } },
+            });
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Anonymous callers reach only the public operations; everything else needs a key. */

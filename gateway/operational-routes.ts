@@ -1,10 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import type { Express } from 'express';
+import type { Express, Request, Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { sql } from 'kysely';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
-import type { Caller } from './caller';
+import { credentialForGuessing, type Caller } from './caller';
+import { sendRefusal } from './front-door';
 import type { credentialGuard } from './limits';
 import type { GatewayMetrics } from './metrics';
 import { modulesReport, probeSubgraph } from './observability';
@@ -21,8 +22,8 @@ export interface OperationalRouteDeps {
 
 /**
  * The routes beside /graphql: /health (the process is alive), /ready (control
- * plane and every subgraph reachable), /metrics (Prometheus) and, for the
- * operator only, /observability/modules.
+ * plane and every subgraph reachable) and, for the operator only, /metrics
+ * (Prometheus) and /observability/modules.
  */
 export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps): void {
   app.get('/health', (_req, res) => {
@@ -42,27 +43,42 @@ export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps)
   });
   // For the operator only: per module, its subgraph, its tenants and their schemas, and this gateway's fetches to it.
   app.get('/observability/modules', async (req, res) => {
-    const clientAddress = req.socket.remoteAddress ?? 'unknown';
+    if (!(await operatorOnly(req, res, deps))) return;
     try {
-      const caller = await deps.guardCredentials(clientAddress, () => deps.identify(req));
-      if (caller.kind !== 'ADMIN') {
-        res
-          .status(caller.kind === 'ANONYMOUS' ? 401 : 403)
-          .json({ error: { code: caller.kind === 'ANONYMOUS' ? 'UNAUTHENTICATED' : 'FORBIDDEN', message: 'Only the operator token may read this' } });
-        return;
-      }
       res.json({
         generatedAt: new Date().toISOString(),
         modules: await modulesReport({ controlPlane: deps.controlPlane, subgraphUrls: deps.subgraphUrls, fetches: deps.metrics.fetchFigures }),
       });
     } catch (error) {
-      const code = error instanceof GraphQLError ? String(error.extensions.code ?? 'INTERNAL_SERVER_ERROR') : 'INTERNAL_SERVER_ERROR';
-      const status = error instanceof GraphQLError ? Number((error.extensions.http as { status?: number } | undefined)?.status ?? 500) : 500;
-      if (status >= 500) deps.logger.error({ err: error }, 'observability report failed');
-      res.status(status).json({ error: { code, message: status >= 500 ? 'Internal server error' : (error as Error).message } });
+      deps.logger.error({ err: error }, 'observability report failed');
+      sendRefusal(res, 'INTERNAL_SERVER_ERROR', 'Internal server error', 500);
     }
   });
-  app.get('/metrics', async (_req, res) => {
+  // The figures tell an outsider which tenants and modules are busy: for the operator only.
+  app.get('/metrics', async (req, res) => {
+    if (!(await operatorOnly(req, res, deps))) return;
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+}
+
+/**
+ * Lets the operator's token through; answers anyone else with a coded error
+ * in GraphQL's JSON shape (401 without a valid credential, 403 with a company
+ * key, 429 with Retry-After while guesses from the address are refused).
+ */
+async function operatorOnly(req: Request, res: Response, deps: OperationalRouteDeps): Promise<boolean> {
+  const clientAddress = req.socket.remoteAddress ?? 'unknown';
+  const credential = credentialForGuessing(req.headers);
+  try {
+    const caller = credential === null ? await deps.identify(req) : await deps.guardCredentials(clientAddress, credential, () => deps.identify(req));
+    if (caller.kind === 'ADMIN') return true;
+    const anonymous = caller.kind === 'ANONYMOUS';
+    sendRefusal(res, anonymous ? 'UNAUTHENTICATED' : 'FORBIDDEN', 'Only the operator token may read this', anonymous ? 401 : 403);
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    const http = error.extensions.http as { status?: number; headers?: Map<string, string> } | undefined;
+    for (const [name, value] of http?.headers ?? []) res.setHeader(name, value);
+    sendRefusal(res, String(error.extensions.code ?? 'UNAUTHENTICATED'), error.message, http?.status ?? 401);
+  }
+  return false;
 }

@@ -12,6 +12,7 @@ import { createApolloServer } from './apollo-server';
 import { identifyCaller } from './caller';
 import { KeyVerifier } from './key-verifier';
 import { connectLimitStore } from './limit-store';
+import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
 import { mountOperationalRoutes } from './operational-routes';
@@ -106,7 +107,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
-  app.use('/graphql', express.json({ limit: '1mb' }), expressMiddleware(apollo, { context }));
+  app.use('/graphql', ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  app.use(unexpectedErrors(logger));
 
   const port = await listen(httpServer, options.port, host, 'PORT');
   logger.info({ port }, 'gateway listening');

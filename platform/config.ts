@@ -23,8 +23,24 @@ export type { CrashPoint, FluxoProcess, Partition } from './settings';
 /** A setting the operator must fix; its message is the whole story, so no stack trace is shown. */
 export class ServiceConfigError extends Error {}
 
+/** Bounds on a request checked before it is validated (gateway/front-door.ts), cheapest first. */
+export interface FrontDoorLimits {
+  maxBodyBytes: number;
+  /** Deepest bracket nesting, in the body's JSON and in the query text. */
+  maxNesting: number;
+  maxQueryLength: number;
+  maxTokens: number;
+  maxFields: number;
+  maxAliases: number;
+  /** Times one response name may appear in one selection set. */
+  maxRepeatedFields: number;
+  maxDirectives: number;
+}
+
 /** Query-shape limits and request budgets of the gateway. */
 export interface LimitOptions {
+  /** Request bounds for callers presenting a credential, and for those that do not. */
+  frontDoor: { keyed: FrontDoorLimits; anonymous: FrontDoorLimits };
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
@@ -33,8 +49,10 @@ export interface LimitOptions {
   perKeyPerMinute: number;
   /** Requests per minute from one client address without a key. */
   anonymousPerMinute: number;
-  /** Refused credentials per minute from one client address before it is refused outright. */
+  /** Refused credentials per minute for one key prefix from one client address before that pair is refused outright. */
   failedCredentialsPerMinute: number;
+  /** Refused credentials per minute from one client address, every prefix together. */
+  failedCredentialsPerAddressPerMinute: number;
   exposeSuggestions: boolean;
   /**
    * Redis shared by every gateway replica for the rate limits (FLUXO_REDIS_URL);
@@ -290,6 +308,28 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       exposeQueryPlan: values.FLUXO_EXPOSE_QUERY_PLAN && !production,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
       limits: {
+        frontDoor: {
+          keyed: {
+            maxBodyBytes: values.FLUXO_MAX_BODY_BYTES,
+            maxNesting: values.FLUXO_MAX_NESTING,
+            maxQueryLength: values.FLUXO_MAX_QUERY_LENGTH,
+            maxTokens: values.FLUXO_MAX_TOKENS,
+            maxFields: values.FLUXO_MAX_FIELDS,
+            maxAliases: values.FLUXO_MAX_ALIASES,
+            maxRepeatedFields: values.FLUXO_MAX_REPEATED_FIELDS,
+            maxDirectives: values.FLUXO_MAX_DIRECTIVES,
+          },
+          anonymous: {
+            maxBodyBytes: values.FLUXO_ANONYMOUS_MAX_BODY_BYTES,
+            maxNesting: values.FLUXO_ANONYMOUS_MAX_NESTING,
+            maxQueryLength: values.FLUXO_ANONYMOUS_MAX_QUERY_LENGTH,
+            maxTokens: values.FLUXO_ANONYMOUS_MAX_TOKENS,
+            maxFields: values.FLUXO_ANONYMOUS_MAX_FIELDS,
+            maxAliases: values.FLUXO_ANONYMOUS_MAX_ALIASES,
+            maxRepeatedFields: values.FLUXO_ANONYMOUS_MAX_REPEATED_FIELDS,
+            maxDirectives: values.FLUXO_ANONYMOUS_MAX_DIRECTIVES,
+          },
+        },
         maxDepth: values.FLUXO_MAX_DEPTH,
         maxAliases: values.FLUXO_MAX_ALIASES,
         maxCost: values.FLUXO_MAX_COST,
@@ -297,6 +337,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
         perKeyPerMinute: values.FLUXO_RATE_LIMIT_PER_MINUTE,
         anonymousPerMinute: values.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
         failedCredentialsPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_MINUTE,
+        failedCredentialsPerAddressPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_ADDRESS_PER_MINUTE,
         exposeSuggestions: !production,
         redisUrl: values.FLUXO_REDIS_URL,
       },
