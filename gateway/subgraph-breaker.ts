@@ -110,7 +110,9 @@ export function guardedFetcher(subgraph: string, fetcher: Fetcher, options: Subg
           if (OUTAGE_STATUSES.has(response.status)) throw new OutageStatus(response.status);
           return response;
         },
-        init?.signal as AbortSignal | undefined,
+        // Without a signal of the call's own, cockatiel listens on one shared signal, and more than ten calls
+        // at once trip Node's listener-leak warning; a signal per call keeps each listener with its call.
+        (init?.signal as AbortSignal | undefined) ?? new AbortController().signal,
       );
     } catch (error) {
       const unavailable = new SubgraphUnavailable(subgraph, reasonOf(error, options), { cause: error });

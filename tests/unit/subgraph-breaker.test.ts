@@ -1,4 +1,6 @@
 import type { Fetcher } from '@apollo/utils.fetcher';
+import { getEventListeners } from 'node:events';
+import { neverAbortedSignal } from 'cockatiel/dist/common/abort';
 import pino from 'pino';
 import { createMetrics } from '../../gateway/metrics';
 import { guardedFetcher, SubgraphUnavailable, type CircuitStateName } from '../../gateway/subgraph-breaker';
@@ -36,6 +38,19 @@ async function failure(call: () => Promise<unknown>): Promise<SubgraphUnavailabl
 const levels = (lines: Array<{ level: number }>) => lines.map((l) => pino.levels.labels[l.level]);
 
 describe('a guarded subgraph fetcher', () => {
+  it('takes many calls at once without piling listeners on one shared signal', async () => {
+    // Without a signal per call, cockatiel listens on its one never-aborted signal, once per call in flight,
+    // and past ten Node warns of a listener leak.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { call } = guard(() => gate.then(answering(200)), { ...FAULTS, timeoutMillis: 5_000 });
+    const calls = Array.from({ length: 50 }, call);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(getEventListeners(neverAbortedSignal, 'abort')).toHaveLength(0);
+    release();
+    expect((await Promise.all(calls)).map((r) => r.status)).toEqual(Array(50).fill(200));
+  });
+
   it('gives up on a frozen subgraph at its deadline and aborts the request', async () => {
     let aborted: AbortSignal | null = null;
     const { call } = guard((signal) => {
