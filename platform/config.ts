@@ -112,6 +112,12 @@ export interface WorkerSettings {
   pollMillis: number;
   maxListeners: number;
   partition: Partition;
+  /** Connections per tenant database in the worker's pools (they share pools.tenantConnectionsMax). */
+  tenantPoolSize: number;
+  /** Tenant databases drained at once (at most the pools the worker keeps open). */
+  concurrency: number;
+  /** How often a drain failure that persists is logged again, with its count. */
+  failureRepeatMillis: number;
   /** Fault injection of the crash-safety tests. */
   crashAt: CrashPoint | null;
 }
@@ -359,6 +365,9 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       pollMillis: values.FLUXO_WORKER_POLL_MS,
       maxListeners: values.FLUXO_WORKER_MAX_LISTENERS,
       partition: values.FLUXO_WORKER_PARTITION,
+      tenantPoolSize: values.FLUXO_WORKER_TENANT_POOL_SIZE,
+      concurrency: values.FLUXO_WORKER_CONCURRENCY,
+      failureRepeatMillis: values.FLUXO_WORKER_FAILURE_REPEAT_MS,
       crashAt: values.FLUXO_WORKER_CRASH_AT,
     },
     start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },

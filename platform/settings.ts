@@ -317,7 +317,11 @@ export const SETTINGS = {
     readBy: EVERY,
     meaning: 'connections to the control plane per process (the gateway of `fluxo start` keeps 5)',
   }),
-  FLUXO_TENANT_POOL_SIZE: setting({ ...count(5), readBy: DATABASES, meaning: 'connections per tenant database in one process' }),
+  FLUXO_TENANT_POOL_SIZE: setting({
+    ...count(5),
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning: "connections per tenant database in one process (the worker's: `FLUXO_WORKER_TENANT_POOL_SIZE`)",
+  }),
   FLUXO_TENANT_CONNECTIONS_MAX: setting({ ...count(50), readBy: DATABASES, meaning: 'connections to tenant databases in one process, all tenants together' }),
   FLUXO_TENANT_POOL_IDLE_MS: setting({ ...count(60_000), readBy: DATABASES, meaning: 'an unused tenant pool is closed after this long' }),
   FLUXO_WORKER_POLL_MS: setting({
@@ -336,6 +340,28 @@ export const SETTINGS = {
       '`index/count`: this worker relays the tenants of its share, so n workers split the tenants (and their LISTEN connections); any number of workers is safe, one relay per tenant database at a time holds its advisory lock',
   }),
   FLUXO_WORKER_MAX_LISTENERS: setting({ ...count(100), readBy: WORKER, meaning: 'tenant databases a worker LISTENs to; the rest of its share is polled' }),
+  FLUXO_WORKER_TENANT_POOL_SIZE: setting({
+    parse: positiveNumber,
+    unset: 1,
+    default: '1',
+    readBy: WORKER,
+    meaning:
+      "connections per tenant database in the worker (a drain holds one); its pools share `FLUXO_TENANT_CONNECTIONS_MAX`, so the worker keeps that many divided by this tenants' pools open",
+  }),
+  FLUXO_WORKER_CONCURRENCY: setting({
+    parse: positiveNumber,
+    unset: 4,
+    default: '4',
+    readBy: WORKER,
+    meaning: "tenant databases the worker drains at once; never more than the pools it keeps open, so no drain closes another's pool",
+  }),
+  FLUXO_WORKER_FAILURE_REPEAT_MS: setting({
+    parse: positiveNumber,
+    unset: 300_000,
+    default: '300000',
+    readBy: WORKER,
+    meaning: 'a tenant whose drains keep failing for one cause is logged once, then again with a count this often, and once more when it recovers',
+  }),
   FLUXO_WORKER_CRASH_AT: setting({
     parse: crashPoint,
     unset: null as CrashPoint | null,

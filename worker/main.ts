@@ -2,6 +2,7 @@ import type { WorkerSettings } from '../platform/config';
 import { runService } from '../platform/process';
 import { ServiceRuntime } from '../platform/runtime';
 import { loadConsumers } from '../platform/subgraphs';
+import { TenantPoolManager } from '../platform/tenant-pools';
 import type { RelayOptions } from './relay';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
 
@@ -16,24 +17,42 @@ function crashPoint(at: WorkerSettings['crashAt']): RelayOptions['faultPoint'] {
   };
 }
 
-/** The outbox worker of a runtime, with the worker settings of its configuration. */
+/**
+ * The worker's own tenant pools: a drain holds one connection of its tenant's
+ * pool, so the pools are small (FLUXO_WORKER_TENANT_POOL_SIZE) and as many as
+ * the process's tenant connections allow (FLUXO_TENANT_CONNECTIONS_MAX), which
+ * lets the worker keep every tenant it serves open unless there are very many.
+ */
+export function workerTenantPools(runtime: ServiceRuntime): TenantPoolManager {
+  const { pools, worker } = runtime.config;
+  return new TenantPoolManager(runtime.shards, {
+    perTenant: worker.tenantPoolSize,
+    globalCap: Math.max(pools.tenantConnectionsMax, worker.tenantPoolSize),
+    idleMillis: pools.tenantIdleMillis,
+    applicationName: 'fluxo-worker',
+  });
+}
+
+/** The outbox worker of a runtime, with the worker settings of its configuration; it closes its own pools when it stops. */
 export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker> {
   const settings = runtime.config.worker;
-  const worker = new OutboxWorker(
-    runtime.controlPlane(),
-    runtime.shards,
-    runtime.tenantPools(),
-    loadConsumers(),
-    runtime.logger.child({ component: 'worker' }),
-    {
-      ...DEFAULT_WORKER_OPTIONS,
-      pollMillis: settings.pollMillis,
-      maxListeners: settings.maxListeners,
-      partition: settings.partition,
-      relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt) },
-    },
-  );
-  await worker.start();
+  const pools = workerTenantPools(runtime);
+  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, pools, loadConsumers(), runtime.logger.child({ component: 'worker' }), {
+    ...DEFAULT_WORKER_OPTIONS,
+    pollMillis: settings.pollMillis,
+    maxListeners: settings.maxListeners,
+    partition: settings.partition,
+    concurrency: settings.concurrency,
+    failureRepeatMillis: settings.failureRepeatMillis,
+    ownsPools: true,
+    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt) },
+  });
+  try {
+    await worker.start();
+  } catch (error) {
+    await worker.stop();
+    throw error;
+  }
   return worker;
 }
 

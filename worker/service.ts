@@ -7,6 +7,7 @@ import type { ModuleName } from '../platform/modules';
 import type { ShardDirectory } from '../platform/shards';
 import { OUTBOX_CHANNEL, type EventConsumer } from '../platform/outbox';
 import type { TenantPoolManager } from '../platform/tenant-pools';
+import { RepeatedFailureLog } from './failure-log';
 import { DEFAULT_RELAY_OPTIONS, drainTenantExclusively, type RelayOptions } from './relay';
 
 interface TenantTarget {
@@ -26,6 +27,12 @@ export interface OutboxWorkerOptions {
   maxListeners: number;
   /** This worker's share of the tenants: those whose partition (partitionOf) is `index` of `count`. */
   partition: Partition;
+  /** Tenant databases drained at once; never more than the pools the pool manager keeps open. */
+  concurrency: number;
+  /** A drain failure that persists is logged again, with its count, this often. */
+  failureRepeatMillis: number;
+  /** The worker shuts the pool manager down when it stops (it was made for the worker alone). */
+  ownsPools: boolean;
   relay: RelayOptions;
 }
 
@@ -34,6 +41,9 @@ export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = {
   tenantRefreshMillis: 10_000,
   maxListeners: 100,
   partition: { index: 0, count: 1 },
+  concurrency: 4,
+  failureRepeatMillis: 300_000,
+  ownsPools: false,
   relay: DEFAULT_RELAY_OPTIONS,
 };
 
@@ -54,15 +64,23 @@ export function parsePartition(value: string | undefined): Partition {
 /**
  * The outbox relay of every tenant database. A NOTIFY from a producer's commit
  * wakes the tenant's drain at once; polling is the fallback. Drains of one
- * tenant never overlap, which keeps per-aggregate order.
+ * tenant never overlap, which keeps per-aggregate order. At most `concurrency`
+ * tenants drain at once, each under a lease on its pool, so the pool manager
+ * never has to close a pool a drain is using: the rest wait in a queue.
  */
 export class OutboxWorker {
   private tenants = new Map<string, TenantTarget>();
   private readonly listeners = new Map<string, pg.Client>();
   private readonly running = new Map<string, Promise<void>>();
+  /** Tenants waiting for a drain slot, first in first out (a Set keeps insertion order). */
+  private readonly queued = new Set<string>();
   private readonly again = new Set<string>();
+  private readonly drainFailures: RepeatedFailureLog;
+  private readonly listenFailures: RepeatedFailureLog;
+  private readonly refreshFailures: RepeatedFailureLog;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private rotating = false;
 
   constructor(
     private readonly controlPlane: ControlPlane,
@@ -71,28 +89,60 @@ export class OutboxWorker {
     private readonly consumers: readonly EventConsumer[],
     private readonly logger: Logger,
     private readonly options: OutboxWorkerOptions = DEFAULT_WORKER_OPTIONS,
-  ) {}
+  ) {
+    const repeat = options.failureRepeatMillis;
+    this.drainFailures = new RepeatedFailureLog(
+      logger,
+      { failed: 'outbox drain failed', still: 'outbox drain still failing', recovered: 'outbox drain recovered' },
+      repeat,
+    );
+    this.listenFailures = new RepeatedFailureLog(
+      logger,
+      {
+        failed: 'could not listen for outbox events; polling covers it',
+        still: 'still cannot listen for outbox events; polling covers it',
+        recovered: 'listening for outbox events again',
+      },
+      repeat,
+    );
+    this.refreshFailures = new RepeatedFailureLog(
+      logger,
+      { failed: 'tenant refresh failed', still: 'tenant refresh still failing', recovered: 'tenant refresh recovered' },
+      repeat,
+    );
+  }
+
+  /** Drains at once: the setting, but never more than the pools kept open, or drains would evict each other's pools. */
+  get concurrency(): number {
+    return Math.max(1, Math.min(this.options.concurrency, this.pools.maxPools));
+  }
 
   async start(): Promise<void> {
     await this.refreshTenants();
-    this.timers.push(
-      setInterval(() => void this.refreshTenants().catch((e) => this.logger.error({ err: e }, 'tenant refresh failed')), this.options.tenantRefreshMillis),
-    );
+    this.timers.push(setInterval(() => void this.refreshTenants().catch(() => undefined), this.options.tenantRefreshMillis));
     this.timers.push(setInterval(() => this.pollAll(), this.options.pollMillis));
     for (const t of this.timers) t.unref();
     this.pollAll();
   }
 
   private async refreshTenants(): Promise<void> {
-    const rows = await this.controlPlane
-      .selectFrom('tenant')
-      .innerJoin('company', 'company.id', 'tenant.company_id')
-      .select(['tenant.id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
-      .where('tenant.status', '=', 'ACTIVE')
-      .execute();
+    let rows;
+    try {
+      rows = await this.controlPlane
+        .selectFrom('tenant')
+        .innerJoin('company', 'company.id', 'tenant.company_id')
+        .select(['tenant.id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
+        .where('tenant.status', '=', 'ACTIVE')
+        .execute();
+      this.refreshFailures.succeeded('control-plane');
+    } catch (error) {
+      this.refreshFailures.failed('control-plane', error);
+      throw error;
+    }
     const { index, count } = this.options.partition;
     const mine = rows.filter((r) => partitionOf(r.id, count) === index);
     this.tenants = new Map(mine.map((r) => [r.id, { id: r.id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]));
+    this.noteRotation();
     for (const tenant of this.tenants.values()) {
       if (!this.listeners.has(tenant.id) && this.listeners.size < this.options.maxListeners) await this.listen(tenant);
     }
@@ -102,6 +152,19 @@ export class OutboxWorker {
         void client.end().catch(() => undefined);
       }
     }
+    for (const log of [this.drainFailures, this.listenFailures]) {
+      for (const id of log.subjects()) if (!this.tenants.has(id)) log.forget(id);
+    }
+  }
+
+  /** Says once, not per tick, when the tenants served outnumber the pools kept open (and when that ends). */
+  private noteRotation(): void {
+    const rotating = this.tenants.size > this.pools.maxPools;
+    if (rotating === this.rotating) return;
+    this.rotating = rotating;
+    const fields = { tenants: this.tenants.size, pools: this.pools.maxPools, concurrency: this.concurrency };
+    if (rotating) this.logger.info(fields, 'more tenants than tenant pools: pools are reopened in turn (raise FLUXO_TENANT_CONNECTIONS_MAX to keep all open)');
+    else this.logger.info(fields, 'every tenant has its pool again');
   }
 
   private async listen(tenant: TenantTarget): Promise<void> {
@@ -116,8 +179,9 @@ export class OutboxWorker {
       await client.connect();
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listeners.set(tenant.id, client);
+      this.listenFailures.succeeded(tenant.id, { tenant: tenant.slug });
     } catch (error) {
-      this.logger.warn({ err: error, tenant: tenant.slug }, 'could not listen for outbox events; polling covers it');
+      this.listenFailures.failed(tenant.id, error, { tenant: tenant.slug });
       void client.end().catch(() => undefined);
     }
   }
@@ -126,34 +190,49 @@ export class OutboxWorker {
     for (const id of this.tenants.keys()) this.schedule(id);
   }
 
-  /** Starts a drain of the tenant, or asks the running one to go round once more. */
+  /** Queues a drain of the tenant, or asks the running one to go round once more. */
   schedule(tenantId: string): void {
     if (this.stopped) return;
     if (this.running.has(tenantId)) {
       this.again.add(tenantId);
       return;
     }
-    const tenant = this.tenants.get(tenantId);
-    if (!tenant) return;
-    const run = this.drain(tenant).finally(() => {
-      this.running.delete(tenantId);
-      if (this.again.delete(tenantId)) this.schedule(tenantId);
-    });
-    this.running.set(tenantId, run);
+    if (!this.tenants.has(tenantId)) return;
+    this.queued.add(tenantId);
+    this.startQueued();
   }
 
-  private async drain(tenant: TenantTarget): Promise<void> {
-    try {
-      const db = this.pools.get<unknown>(tenant.shard, tenant.database);
-      const report = await drainTenantExclusively(db, tenant.modules, this.consumers, this.logger.child({ tenant: tenant.slug }), this.options.relay);
-      if (report === null) this.logger.debug({ tenant: tenant.slug }, 'another relay is draining this tenant');
-      else if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
-    } catch (error) {
-      this.logger.error({ err: error, tenant: tenant.slug }, 'outbox drain failed');
+  /** Starts queued drains while there are free slots. */
+  private startQueued(): void {
+    for (const tenantId of this.queued) {
+      if (this.running.size >= this.concurrency) return;
+      this.queued.delete(tenantId);
+      const tenant = this.tenants.get(tenantId);
+      if (!tenant || this.running.has(tenantId)) continue;
+      const run = this.drain(tenant).finally(() => {
+        this.running.delete(tenantId);
+        if (this.again.delete(tenantId)) this.schedule(tenantId);
+        else this.startQueued();
+      });
+      this.running.set(tenantId, run);
     }
   }
 
-  /** Resolves when no drain is running (used by graceful shutdown and tests). */
+  private async drain(tenant: TenantTarget): Promise<void> {
+    const logger = this.logger.child({ tenant: tenant.slug });
+    try {
+      const report = await this.pools.using(tenant.shard, tenant.database, (db) =>
+        drainTenantExclusively(db, tenant.modules, this.consumers, logger, this.options.relay),
+      );
+      this.drainFailures.succeeded(tenant.id, { tenant: tenant.slug });
+      if (report === null) this.logger.debug({ tenant: tenant.slug }, 'another relay is draining this tenant');
+      else if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
+    } catch (error) {
+      this.drainFailures.failed(tenant.id, error, { tenant: tenant.slug });
+    }
+  }
+
+  /** Resolves when no drain is running or queued (used by graceful shutdown and tests). */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running.values()]);
   }
@@ -161,8 +240,10 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
+    this.queued.clear();
     await this.idle();
     await Promise.all([...this.listeners.values()].map((c) => c.end().catch(() => undefined)));
     this.listeners.clear();
+    if (this.options.ownsPools) await this.pools.shutdown();
   }
 }

@@ -71,33 +71,37 @@ describe('TenantPoolManager', () => {
     await pools.shutdown();
   });
 
-  it('closes the least recently used pool when more tenants are used than maxPools', async () => {
-    const { pools, app } = manager('lru');
+  it('never closes a leased pool: eviction closes the least recently used pool nobody holds, and a lease waits for room', async () => {
+    const { pools, app } = manager('lease');
     expect(pools.maxPools).toBe(2);
     const [a, b, c] = tenants;
-    const dbA = pools.get('default', a);
-    await ping(dbA);
-    const dbB = pools.get('default', b);
-    await ping(dbB);
+    const leaseA = await pools.lease<unknown>('default', a);
+    await ping(leaseA.db);
+    const leaseB = await pools.lease<unknown>('default', b);
+    await ping(leaseB.db);
+    // Both held, cap reached: C waits instead of closing a pool just handed out.
+    let gotC = false;
+    const waitingC = pools.lease<unknown>('default', c).then((l) => ((gotC = true), l));
+    await ping(leaseA.db);
+    await ping(leaseB.db);
+    expect(gotC).toBe(false);
     expect(pools.openPools).toBe(2);
-    await expectConnections(app, { [a]: 1, [b]: 1 });
-
-    // Touch A: B becomes the least recently used, so C's pool replaces B's.
-    expect(pools.get('default', a)).toBe(dbA);
-    const dbC = pools.get('default', c);
-    expect(await ping(dbC)).toBe(c);
-    expect(pools.openPools).toBe(2);
+    // A is released: its pool is the one nobody holds, so C takes its place.
+    leaseA.release();
+    const leaseC = await waitingC;
+    expect(await ping(leaseC.db)).toBe(c);
+    await expectConnections(app, { [b]: 1, [c]: 1 });
+    await expect(ping(leaseA.db)).rejects.toThrow();
+    expect(await ping(leaseB.db)).toBe(b);
+    // Released pools stay open until room is needed; then the least recently used goes first.
+    leaseB.release();
+    leaseC.release();
+    leaseC.release(); // twice does nothing
+    expect(pools.leased).toBe(0);
+    const again = await pools.lease<unknown>('default', a);
+    expect(await ping(again.db)).toBe(a);
     await expectConnections(app, { [a]: 1, [c]: 1 });
-    await expect(ping(dbB)).rejects.toThrow();
-    expect(pools.get('default', a)).toBe(dbA);
-
-    // B comes back with a fresh pool, and now C is the oldest.
-    const dbB2 = pools.get('default', b);
-    expect(dbB2).not.toBe(dbB);
-    expect(await ping(dbB2)).toBe(b);
-    expect(pools.openPools).toBe(2);
-    await expectConnections(app, { [a]: 1, [b]: 1 });
-    await expect(ping(dbC)).rejects.toThrow();
+    again.release();
   });
 
   it('closes pools idle for idleMillis, and only those', async () => {
@@ -131,29 +135,22 @@ describe('TenantPoolManager', () => {
     expect(pools.openPools).toBe(1);
   });
 
-  it('never closes a pool a request is still using: it picks a quiet one, or briefly exceeds the cap', async () => {
+  it('never closes a pool get() just handed out, nor one in use: it opens over the cap for a moment instead', async () => {
     const { pools } = manager('busy', { perTenant: 1, globalCap: 2 });
     const a = pools.get('default', tenants[0]);
     const b = pools.get('default', tenants[1]);
     await ping(b);
-    // A request on tenant a holds its connection in an open transaction.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const inFlight = a.transaction().execute(async (trx) => {
-      await ping(trx);
-      await held;
-      return ping(trx);
-    });
-    while ((await connections(`fluxo-pool-busy-${database.name}`.slice(0, 63)))[tenants[0]] !== 1) {
-      /* wait for the BEGIN */
-    }
-    // a is the least recently used, but busy: b (quiet) is closed instead.
     const c = pools.get('default', tenants[2]);
-    expect(pools.openPools).toBe(2);
-    await ping(c);
-    release();
-    await expect(inFlight).resolves.toBe(tenants[0]);
+    expect(pools.openPools).toBe(3);
     expect(await ping(a)).toBe(tenants[0]);
+    expect(await ping(b)).toBe(tenants[1]);
+    expect(await ping(c)).toBe(tenants[2]);
+    // Once the grace is over and they are idle, eviction closes them (and only those nobody leases).
+    const held = await pools.lease<unknown>('default', tenants[0]);
+    expect(pools.evictIdle(Date.now() + 120_000)).toBe(2);
+    expect(await ping(held.db)).toBe(tenants[0]);
+    held.release();
+    expect(pools.evictIdle(Date.now() + 120_000)).toBe(1);
   });
 
   it('closes every pool on shutdown', async () => {

@@ -141,7 +141,15 @@ describe('loadConfig', () => {
     expect(fs.existsSync(config.gateway.supergraphPath)).toBe(true);
     expect(fs.existsSync(config.gateway.manifestPath)).toBe(true);
     expect(config.pools).toEqual({ controlPlane: 10, perTenant: 5, tenantConnectionsMax: 50, tenantIdleMillis: 60_000 });
-    expect(config.worker).toEqual({ pollMillis: 1_000, maxListeners: 100, partition: { index: 0, count: 1 }, crashAt: null });
+    expect(config.worker).toEqual({
+      pollMillis: 1_000,
+      maxListeners: 100,
+      partition: { index: 0, count: 1 },
+      tenantPoolSize: 1,
+      concurrency: 4,
+      failureRepeatMillis: 300_000,
+      crashAt: null,
+    });
     expect(config.start).toEqual({ demo: false, embeddedPostgresPort: 5488 });
     expect(config.secrets).toEqual({ adminToken: null, contextPrivateKey: null, contextPublicKey: null });
     expect(config.given.size).toBe(0);
