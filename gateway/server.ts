@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
+import { enforceScalarGrammar } from './scalars';
 import express from 'express';
 import { hashKey } from '../platform/access-key-format';
 import type { LimitOptions, SubgraphFaultOptions } from '../platform/config';
@@ -83,6 +84,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     // `apollo-query-plan-experimental: 1` returns the plan in extensions; for diagnosis, never on in production.
     __exposeQueryPlanExperimental: options.exposeQueryPlan ?? false,
   });
+
+  gateway.onSchemaLoadOrUpdate(({ apiSchema }) => enforceScalarGrammar(apiSchema));
 
   const app = express();
   app.disable('x-powered-by');

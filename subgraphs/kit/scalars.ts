@@ -1,8 +1,6 @@
 import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-import { isCalendarDate } from '../../platform/dates';
+import { isDateText, isDateTimeText, isDecimalText } from '../../platform/scalar-grammar';
 import { badUserInput } from './errors';
-
-const DECIMAL = /^-?(0|[1-9]\d{0,17})(\.\d{1,6})?$/;
 
 function literalString(ast: ValueNode, scalar: string): string {
   if (ast.kind !== Kind.STRING) throw badUserInput(`${scalar} must be given as a string`);
@@ -10,7 +8,7 @@ function literalString(ast: ValueNode, scalar: string): string {
 }
 
 function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string' || !DECIMAL.test(value)) {
+  if (!isDecimalText(value)) {
     throw badUserInput(`Decimal must be a string like "1200.00" (at most 6 decimals), got ${JSON.stringify(value)}`);
   }
   return value === '-0' ? '0' : value;
@@ -30,7 +28,7 @@ export const DecimalScalar = new GraphQLScalarType({
 });
 
 function parseDate(value: unknown): string {
-  if (typeof value !== 'string' || !isCalendarDate(value)) throw badUserInput(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
+  if (!isDateText(value)) throw badUserInput(`Date must be a calendar date YYYY-MM-DD, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -47,11 +45,8 @@ export const DateScalar = new GraphQLScalarType({
   parseLiteral: (ast) => parseDate(literalString(ast, 'Date')),
 });
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-
 function parseDateTime(value: unknown): Date {
-  // Date.parse rolls impossible days over (2026-02-30 → March 2nd), so the calendar day is checked on its own.
-  if (typeof value !== 'string' || !DATE_TIME.test(value) || !isCalendarDate(value.slice(0, 10)) || Number.isNaN(Date.parse(value))) {
+  if (!isDateTimeText(value)) {
     throw badUserInput(`DateTime must be ISO 8601 with a time zone, got ${JSON.stringify(value)}`);
   }
   return new Date(value);
