@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import { print, type DocumentNode } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { generateAdminToken } from '../../platform/access-key-format';
-import { createLogger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import { createDatabase } from '../../platform/db';
 import type { ControlPlaneDB } from '../../platform/control-plane';
@@ -30,6 +30,8 @@ export async function startTestStack(
     database?: TestDatabase;
     onQuery?: (sql: string, database: string, subgraph: string) => void;
     limits?: LimitOptions;
+    /** Where the stack logs (silent unless TEST_LOG_LEVEL says otherwise), e.g. a capture to assert nothing was logged at error level. */
+    logger?: Logger;
   } = {},
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
@@ -37,7 +39,7 @@ export async function startTestStack(
   const adminToken = generateAdminToken();
   const stack = await startStack({
     config: database.config,
-    logger: createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: options.logger ?? createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
     keys,
     adminToken,
     gatewayPort: 0,

@@ -1,10 +1,12 @@
 import type { AccessKeyRow, ControlPlaneExecutor, NewAccessKey } from '../../../platform/control-plane';
+import { isUuid } from '../../../platform/ids';
 
 export function insertAccessKey(db: ControlPlaneExecutor, values: NewAccessKey): Promise<AccessKeyRow> {
   return db.insertInto('access_key').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findAccessKey(db: ControlPlaneExecutor, id: string): Promise<AccessKeyRow | undefined> {
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('access_key').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
@@ -41,6 +43,7 @@ export async function findKeysWithinReach(db: ControlPlaneExecutor, rootIds: rea
 
 /** Whether `keyId` is `rootId` itself or was issued from it, directly or through other keys. */
 export async function isWithinReach(db: ControlPlaneExecutor, rootId: string, keyId: string): Promise<boolean> {
+  if (!isUuid(keyId)) return false;
   const row = await lineage(db, [rootId]).selectFrom('lineage').select('id').where('id', '=', keyId).executeTakeFirst();
   return row !== undefined;
 }

@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { CompanyRow, ControlPlaneExecutor, NewCompany } from '../../../platform/control-plane';
 import type { ModuleName } from '../../../platform/modules';
 import { cursorTimestamp, type CursorValues } from '../../kit/pagination';
+import { isUuid } from '../../../platform/ids';
 
 export function insertCompany(db: ControlPlaneExecutor, values: NewCompany): Promise<CompanyRow> {
   return db.insertInto('company').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findCompany(db: ControlPlaneExecutor, id: string): Promise<CompanyRow | undefined> {
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('company').selectAll().where('id', '=', id).executeTakeFirst();
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { ControlPlaneExecutor, NewSubscriptionRequest, SubscriptionRequestRow, SubscriptionRequestStatus } from '../../../platform/control-plane';
 import { cursorTimestamp, type CursorValues } from '../../kit/pagination';
+import { isUuid } from '../../../platform/ids';
 
 export function insertSubscriptionRequest(db: ControlPlaneExecutor, values: NewSubscriptionRequest): Promise<SubscriptionRequestRow> {
   return db.insertInto('subscription_request').values(values).returningAll().executeTakeFirstOrThrow();
@@ -11,6 +12,8 @@ export function findSubscriptionRequest(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<SubscriptionRequestRow | undefined> {
+  // A malformed id names no row; asking PostgreSQL would fail the statement (22P02) instead.
+  if (!isUuid(id)) return Promise.resolve(undefined);
   let query = db.selectFrom('subscription_request').selectAll().where('id', '=', id);
   if (options.forUpdate) query = query.forUpdate();
   return query.executeTakeFirst();

@@ -1,11 +1,13 @@
 import { sql } from 'kysely';
 import type { ControlPlaneExecutor, NewTenant, SchemaVersions, TenantRow, TenantStatus } from '../../../platform/control-plane';
+import { isUuid } from '../../../platform/ids';
 
 export function insertTenant(db: ControlPlaneExecutor, values: NewTenant): Promise<TenantRow> {
   return db.insertInto('tenant').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
 export function findTenantByCompany(db: ControlPlaneExecutor, companyId: string): Promise<TenantRow | undefined> {
+  if (!isUuid(companyId)) return Promise.resolve(undefined);
   return db.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirst();
 }
 
