@@ -39,8 +39,12 @@ export async function verifyRequestContext(headers: IncomingHttpHeaders, publicK
   return { requestId: caller.requestId, caller, logger: child };
 }
 
+/**
+ * Whether the caller may use `module`: its key grants it and its company has it. The gateway signs both; a
+ * context claiming a module the company lacks is refused here rather than reaching a schema the tenant does not have.
+ */
 export function hasModule(ctx: BaseContext, module: ModuleName): boolean {
-  return ctx.caller.modules.includes(module);
+  return ctx.caller.modules.includes(module) && (ctx.caller.tenant?.companyModules.includes(module) ?? false);
 }
 
 /** Root fields of a module subgraph call this first; the overview blocks use hasModule instead. */

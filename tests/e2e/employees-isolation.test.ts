@@ -24,6 +24,11 @@ afterAll(async () => {
 });
 
 describe('isolation between companies and modules', () => {
+  it('refuses, with MODULE_NOT_SUBSCRIBED, a signed context that claims a module the company lacks', async () => {
+    const res = await callSubgraph(t, 'assets', beta, '{ assets(first: 1) { totalCount } }', {}, ['EMPLOYEES', 'ASSETS']);
+    expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['MODULE_NOT_SUBSCRIBED']);
+  });
+
   it('gives company B null for company A’s employee, through the gateway and through _entities', async () => {
     const mine = await hireSomeone(acme);
     const theirs = await hireSomeone(beta);
