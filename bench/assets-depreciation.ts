@@ -12,12 +12,11 @@
  */
 import './production';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
+import { createBenchDatabase } from './scratch-database';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
@@ -30,7 +29,6 @@ import { post, subscribeCompany } from './gateway';
 
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 50_000);
 const PERIOD = '2026-10';
-const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 interface DepreciationRun {
@@ -66,19 +64,8 @@ async function seedRegister(db: Kysely<AssetsDB>, assets: number): Promise<void>
 }
 
 async function main(): Promise<void> {
-  const name = `fluxo_bench_assets_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(SERVER, { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(SERVER, name),
-    FLUXO_SHARDS: `default=${SERVER}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('assets');
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
@@ -137,9 +124,7 @@ async function main(): Promise<void> {
     await tenantDb?.destroy();
     await stop?.();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 

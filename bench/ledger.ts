@@ -11,13 +11,12 @@
  * (default 1000000), BENCH_BATCH_ENTRIES (default 500).
  */
 import './production';
-import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createBenchDatabase } from './scratch-database';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
@@ -34,7 +33,6 @@ import { postJournalEntries, type JournalEntryInput } from '../subgraphs/finance
 import type { FinanceDB } from '../subgraphs/finance/store/db';
 import type { ControlPlaneDB } from '../platform/control-plane';
 
-const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TOTAL_LINES = Number(process.env.BENCH_TOTAL_LINES ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH_ENTRIES ?? 500);
 const logger = createLogger('bench', 'silent');
@@ -131,19 +129,8 @@ async function timeIt(label: string, runs: number, work: () => Promise<unknown>)
 }
 
 async function main(): Promise<void> {
-  const name = `fluxo_bench_ledger_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(serverUrl, name),
-    FLUXO_SHARDS: `default=${serverUrl}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('ledger');
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let tenantDb: Kysely<FinanceDB> | undefined;
   let stack: Awaited<ReturnType<typeof startStack>> | undefined;
@@ -256,9 +243,7 @@ async function main(): Promise<void> {
     await stack?.stop();
     await tenantDb?.destroy();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 

@@ -18,13 +18,12 @@
  */
 import './production';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
+import { createBenchDatabase } from './scratch-database';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
@@ -45,7 +44,6 @@ const ASSETS = Number(process.env.BENCH_ASSETS ?? 200_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const TARGET_P95_MS = 50;
-const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 // A page as a UI asks for it, with the exact totalCount or with matchCount (up to 1,000), as a search box would.
@@ -220,19 +218,8 @@ async function references(db: Kysely<unknown>) {
 const ms = (n: number) => n.toFixed(1);
 
 async function main(): Promise<void> {
-  const name = `fluxo_bench_listing_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(SERVER, { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(SERVER, name),
-    FLUXO_SHARDS: `default=${SERVER}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('listing');
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
@@ -304,10 +291,7 @@ async function main(): Promise<void> {
     await tenantDb?.destroy();
     await stop?.();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    if (process.env.BENCH_KEEP) console.log(`kept databases: ${rows.map((r) => r.datname).join(', ')}`);
-    else for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 

@@ -19,12 +19,11 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
+import { createBenchDatabase } from './scratch-database';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
@@ -40,7 +39,6 @@ const ASSETS = 50_000;
 const JOURNAL_LINES = 1_000_000;
 const PAY_RUNS = 24;
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 200);
-const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 const OVERVIEW = fs.readFileSync(path.join(__dirname, '..', 'operations', 'contract', 'overview.graphql'), 'utf8');
@@ -200,19 +198,8 @@ async function measure(url: string, key: string, requests: number, clients: numb
 }
 
 async function main(): Promise<void> {
-  const name = `fluxo_bench_overview_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(SERVER, { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(SERVER, name),
-    FLUXO_SHARDS: `default=${SERVER}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('overview');
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let stop: (() => Promise<void>) | undefined;
   let tenantDb: Kysely<unknown> | undefined;
@@ -294,10 +281,7 @@ async function main(): Promise<void> {
     await tenantDb?.destroy();
     await stop?.();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    if (process.env.BENCH_KEEP) console.log(`kept databases: ${rows.map((r) => r.datname).join(', ')}`);
-    else for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 

@@ -11,12 +11,11 @@
  */
 import './production';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
+import { createBenchDatabase } from './scratch-database';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
@@ -27,7 +26,6 @@ import { drainTenant } from '../worker/relay';
 import { post, subscribeCompany } from './gateway';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 10_000);
-const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
 
 interface UserError {
@@ -75,19 +73,8 @@ async function seedProjection(db: Kysely<unknown>, employees: number): Promise<v
 }
 
 async function main(): Promise<void> {
-  const name = `fluxo_bench_payroll_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(SERVER, { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(SERVER, name),
-    FLUXO_SHARDS: `default=${SERVER}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('payroll');
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   const adminToken = generateAdminToken();
   let stop: (() => Promise<void>) | undefined;
@@ -176,9 +163,7 @@ async function main(): Promise<void> {
     await tenantDb?.destroy();
     await stop?.();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 

@@ -17,14 +17,12 @@
  */
 import './production';
 import os from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { sql } from 'kysely';
 import { generateAdminToken } from '../platform/access-key-format';
-import { loadConfig } from '../platform/config';
+import { createBenchDatabase } from './scratch-database';
 import type { ControlPlaneDB } from '../platform/control-plane';
-import { createDatabase, quoteIdent, withDatabase } from '../platform/db';
+import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { startStack } from '../app/stack';
@@ -33,7 +31,6 @@ import { post, subscribeCompany } from './gateway';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const ATTACKERS = 8;
-const SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', 'postgres');
 const ATTACKS: Record<string, string> = {
   repeat: `{ ${'plans '.repeat(4_900)}}`,
   arguments: `{ ${Array.from({ length: 1_200 }, (_, i) => `plans(x: "${i.toString(36).padStart(8, 'q')}")`).join(' ')} }`,
@@ -104,20 +101,8 @@ function startAttackers(url: string): { stop: () => Promise<Record<string, numbe
 
 async function main(): Promise<void> {
   if (!STALL) throw new Error(`BENCH_ATTACK must be one of ${Object.keys(ATTACKS).join(', ')}`);
-  const name = `fluxo_bench_stall_${randomBytes(3).toString('hex')}`;
-  const admin = createDatabase<unknown>(SERVER, { max: 1 });
-  await sql.raw(`CREATE DATABASE ${quoteIdent(name)}`).execute(admin);
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: withDatabase(SERVER, name),
-    FLUXO_SHARDS: `default=${SERVER}`,
-    FLUXO_DEFAULT_SHARD: 'default',
-    FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
-    FLUXO_DATA_DIR: '/nonexistent',
-    FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000',
-    LOG_LEVEL: 'silent',
-    NODE_ENV: 'production',
-  });
+  const scratch = await createBenchDatabase('stall', { FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const { config } = scratch;
   const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2 });
   let stop: (() => Promise<void>) | undefined;
   try {
@@ -171,9 +156,7 @@ async function main(): Promise<void> {
   } finally {
     await stop?.();
     await controlPlane.destroy();
-    const { rows } = await sql<{ datname: string }>`SELECT datname FROM pg_database WHERE datname = ${name} OR datname LIKE ${`${name}_t_%`}`.execute(admin);
-    for (const { datname } of rows) await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(datname)} WITH (FORCE)`).execute(admin);
-    await admin.destroy();
+    await scratch.drop();
   }
 }
 
