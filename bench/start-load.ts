@@ -1,11 +1,11 @@
 import './production';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { post, subscribeCompany } from './gateway';
+import { freePort } from '../platform/listen';
 
 /**
  * 200 concurrent clients against `npm start` (the built product: embedded
@@ -22,17 +22,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 /** Served by the access subgraph after the gateway verified the key: the smallest authenticated round trip. */
 const QUERY = '{ me { company { slug name } } }';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startProduct(dataDir: string): Promise<{ child: ChildProcess; gatewayUrl: string; adminToken: string }> {
   const entry = path.join(ROOT, 'dist', 'cli', 'main.js');

@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 
 /** A started HTTP service: its name, where it listens, and how to stop it (draining requests). */
 export interface RunningService {
@@ -35,4 +35,16 @@ export class PortInUseError extends Error {
   ) {
     super(`Port ${port} is already in use; set ${variable} to another port.`);
   }
+}
+
+/** A port nothing listens on at this moment (for a child process or server started next); another process may still take it first. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

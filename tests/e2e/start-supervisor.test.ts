@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { stopLeftoverPostgres } from '../../platform/embedded-postgres';
+import { freePort } from '../../platform/listen';
 
 /**
  * The real `fluxo start` (embedded PostgreSQL, every service a child process)
@@ -24,17 +24,6 @@ let dataDir: string;
 let env: NodeJS.ProcessEnv;
 let gatewayUrl: string;
 const starts: Start[] = [];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function launch(): Start {
   const child = spawn(process.execPath, ['--import', 'tsx', 'cli/main.ts', 'start'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -7,20 +6,10 @@ import { sql } from 'kysely';
 import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
 import { migrateGlobal } from '../../platform/migrations';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
+import { freePort } from '../../platform/listen';
 
 declare global {
   var __fluxoTestServerStop: (() => Promise<void>) | undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export function dockerReachable(): boolean {
