@@ -22,6 +22,11 @@ function presentedCredential(headers: IncomingHttpHeaders): string | null {
   return value ? value.trim() : null;
 }
 
+/** Whether a request presents a credential at all: those that do get the keyed limits and count towards the guessing limit. */
+export function presentsCredential(headers: IncomingHttpHeaders): boolean {
+  return Boolean(headers.authorization || headers['x-api-key']);
+}
+
 /** The credential a request presents, as the guessing limit counts it (a malformed header counts as such). */
 export function credentialForGuessing(headers: IncomingHttpHeaders): string | null {
   try {

@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../platform/logger';
 import { REQUEST_ID_HEADER, signTenantContext } from '../platform/tenant-context';
-import { credentialForGuessing, type Caller } from './caller';
+import { credentialForGuessing, presentsCredential, type Caller } from './caller';
 import type { GatewayContext } from './context';
 import type { credentialGuard, requestBudget } from './limits';
 
@@ -31,13 +31,12 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
     const identify = () => deps.identify(req);
     // Only requests that present a credential count towards (or are stopped by) the guessing limit.
-    const presents = Boolean(req.headers.authorization || req.headers['x-api-key']);
-    const caller = await (presents ? deps.guardCredentials(clientAddress, credentialForGuessing(req.headers), identify) : identify()).catch(
-      (error: unknown) => {
-        requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
-        throw error;
-      },
-    );
+    const caller = await (
+      presentsCredential(req.headers) ? deps.guardCredentials(clientAddress, credentialForGuessing(req.headers), identify) : identify()
+    ).catch((error: unknown) => {
+      requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
+      throw error;
+    });
     await deps.spendBudget(caller, clientAddress);
     let signed: Promise<string> | undefined;
     const traceparent = req.headers.traceparent;
