@@ -2,12 +2,8 @@ import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { FrontDoorLimits, LimitOptions } from '../platform/config';
 import type { Logger } from '../platform/logger';
-import { checkJsonNesting, checkQuery, Refusal, RefusalCode } from './request-bounds';
-
-/** Only a request that presents no credential at all gets the anonymous (lower) limits. */
-export function presentsCredential(req: Request): boolean {
-  return Boolean(req.headers.authorization || req.headers['x-api-key']);
-}
+import { presentsCredential } from './caller';
+import { checkJsonNesting, Refusal, RefusalCode, rememberingQueryCheck } from './request-bounds';
 
 /** A client's mistake, in GraphQL's JSON shape, with HTTP 400 and nothing about the server in it. */
 export function sendRefusal(res: Response, code: string, message: string, status = 400): void {
@@ -25,8 +21,13 @@ const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
  * GraphQL's JSON shape, logged at info level.
  */
 export function frontDoor(limits: LimitOptions['frontDoor'], logger: Logger): Array<RequestHandler | ErrorRequestHandler> {
-  const limitsFor = (req: Request): FrontDoorLimits => (presentsCredential(req) ? limits.keyed : limits.anonymous);
+  const limitsFor = (req: Request): FrontDoorLimits => (presentsCredential(req.headers) ? limits.keyed : limits.anonymous);
   const readers = new Map([limits.keyed, limits.anonymous].map((l) => [l, express.raw({ type: () => true, limit: l.maxBodyBytes })] as const));
+  const queryChecks = new Map([limits.keyed, limits.anonymous].map((l) => [l, rememberingQueryCheck(l)] as const));
+  const boundsFor = (req: Request): Bounds => {
+    const chosen = limitsFor(req);
+    return { maxNesting: chosen.maxNesting, checkQuery: queryChecks.get(chosen)! };
+  };
   const refuse = (req: Request, res: Response, refusal: Refusal) => {
     logger.info({ code: refusal.code, method: req.method, address: req.socket.remoteAddress }, 'request refused at the front door');
     sendRefusal(res, refusal.code, refusal.message);
@@ -39,9 +40,9 @@ export function frontDoor(limits: LimitOptions['frontDoor'], logger: Logger): Ar
   const readBody: RequestHandler = (req, res, next) => (req.method === 'POST' ? readers.get(limitsFor(req))!(req, res, next) : next());
   const bound: RequestHandler = (req, res, next) => {
     try {
-      if (req.method === 'POST') req.body = boundedBody(req.body, limitsFor(req));
+      if (req.method === 'POST') req.body = boundedBody(req.body, boundsFor(req));
       else if (req.method === 'GET') {
-        boundGetRequest(req, limitsFor(req));
+        boundGetRequest(req, boundsFor(req));
         // Apollo reads a GET from its URL, but wants the body property set.
         req.body ??= {};
       }
@@ -67,7 +68,13 @@ export function frontDoor(limits: LimitOptions['frontDoor'], logger: Logger): Ar
   return [checkContentType, readBody, bound, bodyErrors];
 }
 
-function boundedBody(raw: unknown, limits: FrontDoorLimits): Record<string, unknown> {
+/** What the front door checks a request against: its caller's JSON nesting limit and query check. */
+interface Bounds {
+  maxNesting: number;
+  checkQuery: (query: string) => void;
+}
+
+function boundedBody(raw: unknown, limits: Bounds): Record<string, unknown> {
   const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : '';
   if (text.trim() === '') throw new Refusal(RefusalCode.BAD_REQUEST, 'The request body is empty; send {"query": "..."}');
   checkJsonNesting(text, limits.maxNesting);
@@ -86,7 +93,7 @@ function boundedBody(raw: unknown, limits: FrontDoorLimits): Record<string, unkn
 }
 
 /** A GET carries the query and JSON-encoded variables and extensions in its URL. */
-function boundGetRequest(req: Request, limits: FrontDoorLimits): void {
+function boundGetRequest(req: Request, limits: Bounds): void {
   const params = new URL(req.originalUrl, 'http://gateway').searchParams;
   for (const name of ['variables', 'extensions']) {
     const value = params.get(name);
@@ -102,8 +109,8 @@ function boundGetRequest(req: Request, limits: FrontDoorLimits): void {
 }
 
 /** The query's bounds, and the automatic persisted query protocol's own mistakes. */
-function boundOperation(query: unknown, extensions: unknown, limits: FrontDoorLimits): void {
-  if (typeof query === 'string') checkQuery(query, limits);
+function boundOperation(query: unknown, extensions: unknown, limits: Bounds): void {
+  if (typeof query === 'string') limits.checkQuery(query);
   const persisted = typeof extensions === 'object' && extensions !== null ? (extensions as Record<string, unknown>).persistedQuery : undefined;
   if (persisted === undefined) return;
   const { version, sha256Hash } = typeof persisted === 'object' && persisted !== null ? (persisted as Record<string, unknown>) : {};

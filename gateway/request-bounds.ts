@@ -80,6 +80,24 @@ export function checkQuery(query: string, limits: FrontDoorLimits): DocumentNode
   return document;
 }
 
+/**
+ * checkQuery with a memory of the texts that passed. Clients send the same few
+ * operations again and again, and a text's bounds do not change, so a repeat
+ * costs a lookup instead of a lex and a parse. Refused texts are never kept;
+ * long ones are not either, so the memory stays small (at most
+ * `capacity` × `maxLength` characters), and it starts over when full.
+ */
+export function rememberingQueryCheck(limits: FrontDoorLimits, capacity = 1_000, maxLength = 10_000): (query: string) => void {
+  const passed = new Set<string>();
+  return (query) => {
+    if (passed.has(query)) return;
+    checkQuery(query, limits);
+    if (query.length > maxLength) return;
+    if (passed.size >= capacity) passed.clear();
+    passed.add(query);
+  };
+}
+
 function countTokens(query: string, limits: FrontDoorLimits): void {
   const lexer = new Lexer(new Source(query));
   let tokens = 0;

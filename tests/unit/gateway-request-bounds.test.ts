@@ -1,4 +1,4 @@
-import { checkJsonNesting, checkQuery, Refusal } from '../../gateway/request-bounds';
+import { checkJsonNesting, checkQuery, Refusal, rememberingQueryCheck } from '../../gateway/request-bounds';
 import { guessingKey, nulIn } from '../../gateway/limits';
 import type { FrontDoorLimits } from '../../platform/config';
 
@@ -55,6 +55,33 @@ describe('checkQuery', () => {
   it('counts fields of fragments where they are defined', () => {
     expect(codeOf(() => checkQuery('{ ...F ...F ...F } fragment F on Query { a b }', LIMITS))).toBeNull();
     expect(codeOf(() => checkQuery('{ a b c ...F } fragment F on Query { d e f g }', LIMITS))).toBe('TOO_MANY_FIELDS');
+  });
+});
+
+describe('rememberingQueryCheck', () => {
+  // The limits object is changed under the check: a text still accepted was answered from memory, not parsed again.
+  it('answers a text it passed without parsing it again', () => {
+    const limits = { ...LIMITS };
+    const check = rememberingQueryCheck(limits);
+    check('{ a b c }');
+    limits.maxFields = 1;
+    expect(codeOf(() => check('{ a b c }'))).toBeNull();
+    expect(codeOf(() => check('{ a b }'))).toBe('TOO_MANY_FIELDS');
+  });
+
+  it('never remembers a refused text, nor a long one, and starts over when full', () => {
+    const limits = { ...LIMITS };
+    const check = rememberingQueryCheck(limits, 2, 12);
+    expect(codeOf(() => check('{ a b c d e f g }'))).toBe('TOO_MANY_FIELDS');
+    check('{ a }');
+    check('{ a b c d }'); // 13 characters: checked, not kept
+    check('{ b }'); // the memory is now full
+    check('{ c }'); // so it starts over with this one
+    limits.maxFields = 0;
+    expect(codeOf(() => check('{ a b c d e f g }'))).toBe('TOO_MANY_FIELDS');
+    expect(codeOf(() => check('{ a b c d }'))).toBe('TOO_MANY_FIELDS');
+    expect(codeOf(() => check('{ a }'))).toBe('TOO_MANY_FIELDS');
+    expect(codeOf(() => check('{ c }'))).toBeNull();
   });
 });
 
