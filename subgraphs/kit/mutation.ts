@@ -3,7 +3,7 @@ import { moduleSchema, type ModuleName } from '../../platform/modules';
 import { publishEvents } from '../../platform/outbox';
 import { actorOf, RecordingActor, type Actor, type ActorIdentity } from './actor';
 import { writeTenantAudit, type TenantAuditDB } from './audit';
-import { withUserErrors, type UserError } from './errors';
+import { userError, withUserErrors, type UserError } from './errors';
 import type { ModuleContext } from './module-context';
 
 /**
@@ -41,5 +41,19 @@ export async function runModuleMutation<DB, L, P extends object>(
   work: (trx: Transaction<DB>, actor: Actor) => Promise<P>,
 ): Promise<Partial<P> & { userErrors: UserError[] }> {
   const db = ctx.db();
-  return withUserErrors(() => db.transaction().execute((trx) => actAs(trx, ctx.module, actorOf(ctx), operation, work)));
+  try {
+    return await withUserErrors(() => db.transaction().execute((trx) => actAs(trx, ctx.module, actorOf(ctx), operation, work)));
+  } catch (error) {
+    // Inputs are bounded where they are validated; this catches a computed
+    // number no rule foresaw. The transaction has rolled back: nothing was written.
+    if ((error as { code?: unknown }).code === NUMERIC_VALUE_OUT_OF_RANGE) {
+      return { userErrors: [userError(null, 'A computed amount is larger than can be stored; nothing was changed', 'AMOUNT_TOO_LARGE')] } as Partial<P> & {
+        userErrors: UserError[];
+      };
+    }
+    throw error;
+  }
 }
+
+/** PostgreSQL's SQLSTATE for a value outside its column's numeric(p,s). */
+const NUMERIC_VALUE_OUT_OF_RANGE = '22003';

@@ -292,6 +292,35 @@ describe('what payroll refuses', () => {
     ids.betaPayRunId = payRunId;
   });
 
+  it('refuses amounts too large to store with AMOUNT_TOO_LARGE, writing nothing', async () => {
+    const gamma = await createCompany(t, { name: 'Gamma Payroll', modules: ['EMPLOYEES', 'PAYROLL'] });
+    try {
+      // The largest salary a contract takes: employer cost is 1.2375 times that, beyond numeric(14,2).
+      await hireWithContract(gamma, { firstName: 'Rich', lastName: 'Person', email: 'rich@gamma.example', hireDate: '2025-11-01', salary: '999999999999.99' });
+      expect(await deliver(gamma)).toMatchObject({ failed: 0, dead: 0 });
+      const run = await mutateOk(gamma, payrollOperation('CreatePayRun'), 'createPayRun', exampleVariables('CreatePayRun'));
+      const before = await payrollFootprint(gamma.tenantDb);
+      const res = await calculate(gamma, run.payRun.id);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.calculatePayRun.payRun).toBeNull();
+      expect(res.data!.calculatePayRun.userErrors).toEqual([
+        { field: ['input', 'payRunId'], message: expect.stringMatching(/^Employee EMP-\d+ would cost 1237499999999\.99 EUR/), code: 'AMOUNT_TOO_LARGE' },
+      ]);
+
+      const component = await gamma.gql<Pick<Mutation, 'updatePayrollSettings'>>(
+        `mutation($input: UpdatePayrollSettingsInput!) { updatePayrollSettings(input: $input) { payrollSettings { currency } userErrors { field message code } } }`,
+        { input: { payComponents: [{ code: 'BONUS', name: 'Bonus', kind: 'EARNING', amount: '1000000000000.00' }] } },
+      );
+      expect(component.errors).toBeUndefined();
+      expect(component.data!.updatePayrollSettings.userErrors).toEqual([
+        { field: ['input', 'payComponents', '0', 'amount'], message: expect.stringContaining('stays below'), code: 'AMOUNT_TOO_LARGE' },
+      ]);
+      expect(await payrollFootprint(gamma.tenantDb)).toEqual(before);
+    } finally {
+      await gamma.tenantDb.destroy();
+    }
+  });
+
   it('a key without PAYROLL gets MODULE_NOT_SUBSCRIBED, for queries and mutations alike', async () => {
     const employeesOnly = await issueKey(t, acme, ['EMPLOYEES', 'FINANCE']);
     const before = await payrollFootprint(acme.tenantDb);

@@ -172,6 +172,26 @@ describe('who is paid in a period', () => {
     expect(run.ok && run.payslips.map((p) => p.employeeNumber)).toEqual(['EMP-000001', 'EMP-000002']);
 
     const foreign = calculatePayRun(january, [employment({ contracts: [contract({ currency: 'USD' })] })], terms);
-    expect(foreign).toEqual({ ok: false, currencyMismatches: [{ employeeId: 'e1', employeeNumber: 'EMP-000001', currency: 'USD' }] });
+    expect(foreign).toEqual({
+      ok: false,
+      currencyMismatches: [{ employeeId: 'e1', employeeNumber: 'EMP-000001', currency: 'USD' }],
+      oversizedPayslips: [],
+      totalsTooLarge: false,
+    });
+  });
+
+  it('refuses payslips and totals beyond what payroll stores (numeric(14,2) and numeric(16,2))', () => {
+    // Employer cost is 1.2375 times gross: the largest salary a contract takes does not fit a payslip.
+    const oversized = calculatePayRun(january, [employment({ contracts: [contract({ baseSalary: '999999999999.99' })] })], terms);
+    expect(oversized).toEqual({
+      ok: false,
+      currencyMismatches: [],
+      oversizedPayslips: [{ employeeId: 'e1', employeeNumber: 'EMP-000001', employerCost: '1237499999999.99' }],
+      totalsTooLarge: false,
+    });
+    // 800,000,000,000 fits a payslip (employer cost 990,000,000,000); 102 of them exceed a run's 10^14.
+    const crowd = Array.from({ length: 102 }, (_, i) => employment({ employeeId: `e${i}`, contracts: [contract({ baseSalary: '800000000000.00' })] }));
+    expect(calculatePayRun(january, crowd, terms)).toMatchObject({ ok: false, oversizedPayslips: [], totalsTooLarge: true });
+    expect(calculatePayRun(january, crowd.slice(0, 100), terms)).toMatchObject({ ok: true, totals: { employerCost: '99000000000000.00' } });
   });
 });

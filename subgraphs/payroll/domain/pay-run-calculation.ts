@@ -21,16 +21,33 @@ export interface CurrencyMismatch {
   currency: string;
 }
 
-export type PayRunCalculation = { ok: true; payslips: EmployeePayslipDraft[]; totals: PayRunTotals } | { ok: false; currencyMismatches: CurrencyMismatch[] };
+/** An employee whose payslip would not fit the payslip columns, numeric(14,2). */
+export interface OversizedPayslip {
+  employeeId: string;
+  employeeNumber: string | null;
+  employerCost: string;
+}
+
+/** numeric(14,2): a payslip's amounts and lines stay below 10^12. */
+export const PAYSLIP_AMOUNT_LIMIT = new D('1e12');
+/** numeric(16,2): a run's totals stay below 10^14. */
+export const PAY_RUN_TOTAL_LIMIT = new D('1e14');
+
+export type PayRunCalculation =
+  | { ok: true; payslips: EmployeePayslipDraft[]; totals: PayRunTotals }
+  | { ok: false; currencyMismatches: CurrencyMismatch[]; oversizedPayslips: OversizedPayslip[]; totalsTooLarge: boolean };
 
 /**
  * Every payslip of a run, computed in memory from the projection. A contract in
  * another currency than payroll's stops the calculation: paying it at a made-up
- * exchange rate, or silently skipping the person, would both be wrong.
+ * exchange rate, or silently skipping the person, would both be wrong. So
+ * does a payslip or a total too large to store: employer cost is gross plus
+ * contributions, so a salary just below the contract limit can exceed it.
  */
 export function calculatePayRun(period: Period, employments: readonly Employment[], terms: PayrollTerms): PayRunCalculation {
   const payslips: EmployeePayslipDraft[] = [];
   const currencyMismatches: CurrencyMismatch[] = [];
+  const oversizedPayslips: OversizedPayslip[] = [];
   let gross = new D(0);
   let deductions = new D(0);
   let net = new D(0);
@@ -44,12 +61,23 @@ export function calculatePayRun(period: Period, employments: readonly Employment
     }
     const payslip = computePayslip(period, segments, terms);
     if (!payslip) continue;
+    if (!fitsPayslip(payslip)) {
+      oversizedPayslips.push({ employeeId: employment.employeeId, employeeNumber: employment.employeeNumber, employerCost: payslip.employerCost });
+      continue;
+    }
     payslips.push({ ...payslip, employeeId: employment.employeeId, employeeNumber: employment.employeeNumber });
     gross = gross.plus(payslip.gross);
     deductions = deductions.plus(payslip.deductions);
     net = net.plus(payslip.net);
     employerCost = employerCost.plus(payslip.employerCost);
   }
-  if (currencyMismatches.length > 0) return { ok: false, currencyMismatches };
+  const totalsTooLarge = [gross, deductions, net, employerCost].some((total) => total.abs().gte(PAY_RUN_TOTAL_LIMIT));
+  if (currencyMismatches.length > 0 || oversizedPayslips.length > 0 || totalsTooLarge)
+    return { ok: false, currencyMismatches, oversizedPayslips, totalsTooLarge };
   return { ok: true, payslips, totals: { gross: toAmount(gross), deductions: toAmount(deductions), net: toAmount(net), employerCost: toAmount(employerCost) } };
+}
+
+function fitsPayslip(payslip: PayslipDraft): boolean {
+  const amounts = [payslip.gross, payslip.deductions, payslip.net, payslip.employerCost, ...payslip.lines.map((line) => line.amount)];
+  return amounts.every((amount) => new D(amount).abs().lt(PAYSLIP_AMOUNT_LIMIT));
 }

@@ -15,6 +15,8 @@ export interface SettingsChange {
 const CURRENCY = /^[A-Z]{3}$/;
 const COMPONENT_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
 const ACCOUNT_CODE = /^\S{1,20}$/;
+/** pay_component.amount is numeric(14,2). */
+const MAX_COMPONENT_AMOUNT = new D('1e12');
 
 function rateError(field: string, value: string): UserError | null {
   const rate = new D(value);
@@ -54,6 +56,8 @@ export function settingsChangeErrors(change: SettingsChange): UserError[] {
       errors.push(
         userError([...field, 'amount'], `A pay component's amount must be positive with at most 2 decimals; got ${component.amount}`, 'INVALID_AMOUNT'),
       );
+    } else if (new D(component.amount).gte(MAX_COMPONENT_AMOUNT)) {
+      errors.push(userError([...field, 'amount'], `A pay component's amount stays below 1,000,000,000,000; got ${component.amount}`, 'AMOUNT_TOO_LARGE'));
     }
     if (component.accountCode != null && !ACCOUNT_CODE.test(component.accountCode))
       errors.push(

@@ -6,7 +6,7 @@ import type { Actor } from '../../kit/actor';
 import { failWith, userError } from '../../kit/errors';
 import { refuse } from '../../kit/validation';
 import { isCalendarMonth } from '../domain/dates';
-import { calculatePayRun as calculatePayslips, type EmployeePayslipDraft } from '../domain/pay-run-calculation';
+import { calculatePayRun as calculatePayslips, PAY_RUN_TOTAL_LIMIT, PAYSLIP_AMOUNT_LIMIT, type EmployeePayslipDraft } from '../domain/pay-run-calculation';
 import { transition, type PayRunAction } from '../domain/pay-run-state';
 import { payRunPostingLines } from '../domain/posting';
 import { payRunPosted } from '../events';
@@ -111,15 +111,31 @@ export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor):
   const period = { start: run.period_start, end: run.period_end };
   const result = calculatePayslips(period, await findEmploymentsInPeriod(trx, period), terms);
   if (!result.ok) {
-    refuse(
-      result.currencyMismatches.map((m) =>
+    refuse([
+      ...result.currencyMismatches.map((m) =>
         userError(
           'input.payRunId',
           `Employee ${m.employeeNumber ?? m.employeeId} has a contract in ${m.currency}; payroll pays in ${terms.currency}`,
           'CURRENCY_MISMATCH',
         ),
       ),
-    );
+      ...result.oversizedPayslips.map((o) =>
+        userError(
+          'input.payRunId',
+          `Employee ${o.employeeNumber ?? o.employeeId} would cost ${o.employerCost} ${terms.currency}; a payslip's amounts stay below ${PAYSLIP_AMOUNT_LIMIT.toFixed(0)}`,
+          'AMOUNT_TOO_LARGE',
+        ),
+      ),
+      ...(result.totalsTooLarge
+        ? [
+            userError(
+              'input.payRunId',
+              `The run's totals would reach ${PAY_RUN_TOTAL_LIMIT.toFixed(0)} ${terms.currency} or more; split it`,
+              'AMOUNT_TOO_LARGE',
+            ),
+          ]
+        : []),
+    ]);
   }
   if (run.status === 'CALCULATED') await deletePayslipsOfRun(trx, run.id);
   const rows = payslipRows(run, terms.currency, result.payslips);
