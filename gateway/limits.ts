@@ -111,10 +111,18 @@ export function guessingKey(credential: string | null, clientAddress: string): s
 const PUBLIC_FIELDS = new Set(['plans', 'requestSubscription', '__typename']);
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
+/** NUL, or half of a surrogate pair without the other half: neither can be stored by PostgreSQL (text or JSON). */
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+  return !value.includes('\u0000') && !UNPAIRED_SURROGATE.test(value);
+}
+
 /**
- * Refuses text PostgreSQL cannot store: the NUL character (U+0000), in a
- * variable or in a string written in the query. Without this, a search or a
- * name holding one reached SQL and came back as an internal error.
+ * Refuses text PostgreSQL cannot store: the NUL character (U+0000) or an
+ * unpaired surrogate, in a variable or in a string written in the query.
+ * Without this, a search or a name holding one reached SQL and came back as an
+ * internal error.
  */
 export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
   return {
@@ -124,16 +132,16 @@ export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
           // Only a query whose text could spell one (an escape or the character itself) is walked.
           const text = request.query;
           let literal = false;
-          if (text === undefined || text.includes('\\u') || text.includes('\u0000')) {
+          if (text === undefined || text.includes('\\u') || !isStorableText(text)) {
             visit(document, {
               StringValue(node) {
-                if (node.value.includes('\u0000')) literal = true;
+                if (!isStorableText(node.value)) literal = true;
               },
             });
           }
           const path = literal ? [] : nulIn(request.variables ?? {});
           if (literal || path) {
-            throw new GraphQLError('Text may not contain the NUL character (U+0000)', {
+            throw new GraphQLError('Text may not contain the NUL character (U+0000) or an unpaired surrogate', {
               extensions: { code: ErrorCode.BAD_USER_INPUT, http: { status: 400 }, ...(path && path.length > 0 ? { field: path.join('.') } : {}) },
             });
           }
@@ -144,7 +152,7 @@ export function textInputGuard(): ApolloServerPlugin<GatewayContext> {
 }
 
 /**
- * The path of the first string holding U+0000 in a variables object, or null.
+ * The path of the first string PostgreSQL cannot store (see isStorableText) in a variables object, or null.
  * An explicit stack, not recursion: the client chooses how deep variables nest.
  */
 export function nulIn(variables: unknown): string[] | null {
@@ -153,7 +161,7 @@ export function nulIn(variables: unknown): string[] | null {
   for (let item = stack.pop(); item; item = stack.pop()) {
     const { value } = item;
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return pathOf(item);
+      if (!isStorableText(value)) return pathOf(item);
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], key: String(i), parent: item });
     } else if (value !== null && typeof value === 'object') {

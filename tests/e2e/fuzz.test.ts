@@ -68,4 +68,44 @@ describe('bad input through the gateway', () => {
     expect(res.errors).toBeUndefined();
     expect(res.data?.revokeAccessKey.userErrors.map((e) => e.code)).toEqual(['NOT_FOUND']);
   });
+
+  describe('what the long campaign (bench/fuzz.ts) found, kept as cases', () => {
+    const ask = (query: string, variables: Record<string, unknown> = {}) => graphql(target.t.gatewayUrl, query, variables, { token: target.company.secret });
+
+    it('an empty department id lists no positions', async () => {
+      const res = await ask('{ positions(departmentId: "") { id } }');
+      expect(res.errors).toBeUndefined();
+      expect(res.data).toEqual({ positions: [] });
+    });
+
+    it('half a surrogate pair in a subscription request is refused at the gateway', async () => {
+      const res = await graphql(
+        target.t.gatewayUrl,
+        'mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { userErrors { code } } }',
+        { input: { ...exampleVariables<{ input: Record<string, unknown> }>('RequestSubscription').input, companyName: 'Acme \ud800' } },
+      );
+      expect(res.status).toBe(400);
+      expect(codes(res.errors)).toEqual(['BAD_USER_INPUT']);
+    });
+
+    it('a bank transaction with a blank or overlong reference or description gets userErrors, not a constraint violation', async () => {
+      const record = `mutation($input: RecordTransactionInput!) { recordTransaction(input: $input) { transaction { reference } userErrors { field code } } }`;
+      const { input } = exampleVariables<{ input: Record<string, unknown> }>('RecordTransaction');
+      await ask('mutation { createAccount(input: { code: "1010", name: "Bank", type: ASSET }) { userErrors { code } } }');
+      const blank = await ask(record, { input: { ...input, idempotencyKey: null, reference: '' } });
+      expect(blank.errors).toBeUndefined();
+      expect(blank.data).toMatchObject({ recordTransaction: { transaction: { reference: null }, userErrors: [] } });
+      const long = await ask(record, { input: { ...input, idempotencyKey: null, reference: 'r'.repeat(201), description: 'd'.repeat(501) } });
+      expect(long.errors).toBeUndefined();
+      expect(long.data).toEqual({
+        recordTransaction: {
+          transaction: null,
+          userErrors: [
+            { field: ['input', 'description'], code: 'TOO_LONG' },
+            { field: ['input', 'reference'], code: 'TOO_LONG' },
+          ],
+        },
+      });
+    });
+  });
 });

@@ -91,6 +91,12 @@ describe('nulIn', () => {
     expect(nulIn({ input: { names: ['ok'] } })).toBeNull();
   });
 
+  it('finds half a surrogate pair, which PostgreSQL cannot store either, and lets whole pairs through', () => {
+    expect(nulIn({ input: { name: 'a\ud800b' } })).toEqual(['input', 'name']);
+    expect(nulIn({ input: { name: 'end\udfff' } })).toEqual(['input', 'name']);
+    expect(nulIn({ input: { name: 'emoji \ud83d\ude00 and ✓' } })).toBeNull();
+  });
+
   it('walks variables nested 100,000 levels without overflowing the stack', () => {
     let deep: unknown = 'x\u0000';
     for (let i = 0; i < 100_000; i += 1) deep = { a: deep };

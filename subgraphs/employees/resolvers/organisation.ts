@@ -14,7 +14,7 @@ export const organisationResolvers: Resolvers = {
     },
     positions: async (_parent, { departmentId }, ctx) => {
       const db = ctx.db();
-      if (departmentId && !isUuid(departmentId)) return [];
+      if (departmentId != null && !isUuid(departmentId)) return [];
       return listPositions(db, { departmentId: departmentId ?? null });
     },
   },

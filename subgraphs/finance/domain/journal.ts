@@ -17,7 +17,16 @@ export interface LineDraft {
 export interface EntryDraft {
   date: string;
   memo?: string | null;
+  /** The client's own reference (manual entries and bank transactions). */
+  reference?: string | null;
   lines: readonly LineDraft[];
+}
+
+export const MAX_REFERENCE_LENGTH = 200;
+
+/** A blank reference is no reference: the ledger keeps null rather than an empty string. */
+export function normalizeReference(reference: string | null | undefined): string | null {
+  return reference == null || reference.trim() === '' ? null : reference;
 }
 
 /** A line that passed every rule; amounts have the currency's places and the unused side is zero. */
@@ -139,6 +148,9 @@ export function validateEntry(draft: EntryDraft, path: readonly string[], rules:
     errors.push(error([...path, 'date'], `The period is closed through ${rules.closedThrough}; ${draft.date} cannot take entries`, 'PERIOD_CLOSED'));
   }
   if (draft.memo && draft.memo.length > MAX_MEMO_LENGTH) errors.push(error([...path, 'memo'], `Memos are at most ${MAX_MEMO_LENGTH} characters`, 'TOO_LONG'));
+  if (draft.reference && draft.reference.length > MAX_REFERENCE_LENGTH) {
+    errors.push(error([...path, 'reference'], `References are at most ${MAX_REFERENCE_LENGTH} characters`, 'TOO_LONG'));
+  }
   if (draft.lines.length < MIN_LINES) {
     errors.push(error([...path, 'lines'], `An entry needs at least ${MIN_LINES} lines, got ${draft.lines.length}`, 'TOO_FEW_LINES'));
   }

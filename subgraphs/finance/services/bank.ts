@@ -12,6 +12,10 @@ import type { AccountRow, BankTransactionRow, FinanceDB, JournalEntryRow } from 
 import { readSettings } from '../store/settings';
 import { runIdempotently } from './idempotency';
 import { postEntries } from './ledger';
+import { MAX_REFERENCE_LENGTH, normalizeReference } from '../domain/journal';
+
+/** bank_transaction.description: 1 to 500 characters. */
+const MAX_DESCRIPTION_LENGTH = 500;
 
 export interface RecordTransactionInput {
   bankAccountCode: string;
@@ -50,6 +54,10 @@ async function checkInput(trx: Transaction<FinanceDB>, input: RecordTransactionI
   if (amountProblem) errors.push({ field: ['input', 'amount'], message: amountProblem, code: 'INVALID_AMOUNT' });
   if (input.description.trim().length === 0)
     errors.push({ field: ['input', 'description'], message: 'A bank transaction needs a description', code: 'REQUIRED' });
+  else if (input.description.trim().length > MAX_DESCRIPTION_LENGTH)
+    errors.push({ field: ['input', 'description'], message: `Descriptions are at most ${MAX_DESCRIPTION_LENGTH} characters`, code: 'TOO_LONG' });
+  if ((normalizeReference(input.reference)?.length ?? 0) > MAX_REFERENCE_LENGTH)
+    errors.push({ field: ['input', 'reference'], message: `References are at most ${MAX_REFERENCE_LENGTH} characters`, code: 'TOO_LONG' });
   refuseInvalid(errors);
   return { bank: bank as AccountRow, decimals: settings.currency_decimals };
 }
@@ -69,13 +77,17 @@ export async function recordTransaction(
     input.idempotencyKey,
     {
       operation: 'recordTransaction',
-      canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: input.reference ?? null }),
+      canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: normalizeReference(input.reference) }),
     },
     async ([id]) => (await findBankTransactionsByIds(trx, [id as string]))[0] as BankTransactionRow,
     async () => {
       const { bank, decimals } = await checkInput(trx, input);
       const draft = bankTransactionEntry(input, decimals);
-      const { entries } = await postEntries(trx, [{ ...draft, source: { module: MANUAL_SOURCE_MODULE, reference: input.reference ?? null } }], () => ['input']);
+      const { entries } = await postEntries(
+        trx,
+        [{ ...draft, source: { module: MANUAL_SOURCE_MODULE, reference: normalizeReference(input.reference) } }],
+        () => ['input'],
+      );
       const entry = entries[0] as JournalEntryRow;
       const transaction = await insertBankTransaction(trx, {
         account_id: bank.id,
@@ -83,7 +95,7 @@ export async function recordTransaction(
         txn_date: input.date,
         amount: canonicalAmount(input.amount) as string,
         description: input.description.trim(),
-        reference: input.reference ?? null,
+        reference: normalizeReference(input.reference),
       });
       actor.audit({
         operation: 'recordTransaction',

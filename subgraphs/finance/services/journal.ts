@@ -3,7 +3,7 @@ import type { Transaction } from 'kysely';
 import { failWith } from '../../kit/errors';
 import type { Actor } from '../../kit/actor';
 import { canonicalAmount } from '../domain/idempotency';
-import { reversalLines, type LineDraft } from '../domain/journal';
+import { normalizeReference, reversalLines, type LineDraft } from '../domain/journal';
 import { numberRanges } from '../domain/numbering';
 import { MANUAL_SOURCE_MODULE } from '../domain/types';
 import { journalEntriesImported, journalEntryPosted, journalEntryReversed, sourceOf } from '../events';
@@ -46,7 +46,7 @@ function canonicalEntry(input: JournalEntryInput) {
   return {
     date: input.date,
     memo: input.memo ?? null,
-    reference: input.reference ?? null,
+    reference: normalizeReference(input.reference),
     lines: input.lines.map((l) => ({
       accountCode: l.accountCode,
       debit: canonicalAmount(l.debit),
@@ -56,7 +56,7 @@ function canonicalEntry(input: JournalEntryInput) {
   };
 }
 
-const manual = (input: JournalEntryInput) => ({ ...input, source: { module: MANUAL_SOURCE_MODULE, reference: input.reference ?? null } });
+const manual = (input: JournalEntryInput) => ({ ...input, source: { module: MANUAL_SOURCE_MODULE, reference: normalizeReference(input.reference) } });
 
 function entryAuditView(entry: JournalEntryRow) {
   return { number: entry.number, date: entry.entry_date, status: entry.status, source: sourceOf(entry), reversalOf: entry.reversal_of };

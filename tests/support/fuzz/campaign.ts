@@ -126,7 +126,7 @@ const LEAKS: Array<[string, RegExp]> = [
   ['SQL text', /\bselect\b[^"]{0,200}\bfrom\b|\binsert into\b|\bupdate\b[^"]{0,100}\bset\b|\bdelete from\b/i],
   [
     'database error',
-    /invalid input syntax|violates|syntax error at or near|numeric field overflow|out of range for type|invalid byte sequence|22P02|22003|22007|22008|23505|\bpg_|relation "/i,
+    /invalid input syntax|violates|syntax error at or near|numeric field overflow|out of range for type|invalid byte sequence|\b(?:22P02|22003|22007|22008|23505)\b|\bpg_|relation "/i,
   ],
 ];
 
