@@ -1,3 +1,4 @@
+import { fullGrants } from '../platform/permissions';
 /**
  * Ledger benchmark: posting throughput of postJournalEntries (through the
  * gateway over HTTP, and straight through the posting service in one process),
@@ -167,7 +168,15 @@ async function main(): Promise<void> {
     const db = tenantDb;
     const ctx: ModuleContext<FinanceDB, undefined> = {
       requestId: 'bench-direct',
-      caller: { requestId: 'bench-direct', kind: 'STANDARD', keyId: approved.accessKey.id, tenant: null, modules: ['FINANCE'] },
+      caller: {
+        requestId: 'bench-direct',
+        kind: 'STANDARD',
+        keyId: approved.accessKey.id,
+        user: null,
+        tenant: null,
+        modules: ['FINANCE'],
+        grants: fullGrants(['FINANCE']),
+      },
       logger,
       module: 'FINANCE',
       tenant: () => {

@@ -3,12 +3,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { hashKey } from '../platform/access-key-format';
 import type { TenantContext } from '../platform/tenant-context';
 import { unauthenticated } from '../platform/errors';
+import { NO_GRANTS } from '../platform/permissions';
 import type { KeyVerifier } from './key-verifier';
 
 export type Caller = Omit<TenantContext, 'requestId'>;
 
-const ANONYMOUS: Caller = { kind: 'ANONYMOUS', keyId: null, tenant: null, modules: [] };
-const OPERATOR: Caller = { kind: 'ADMIN', keyId: null, tenant: null, modules: [] };
+const ANONYMOUS: Caller = { kind: 'ANONYMOUS', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
+const OPERATOR: Caller = { kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
 
 function presentedCredential(headers: IncomingHttpHeaders): string | null {
   const authorization = headers.authorization;
@@ -51,5 +52,5 @@ export async function identifyCaller(headers: IncomingHttpHeaders, keys: KeyVeri
   }
   const principal = await keys.verify(credential);
   if (!principal) throw unauthenticated('The access key is not valid, or it was revoked');
-  return { kind: principal.kind, keyId: principal.keyId, tenant: principal.tenant, modules: principal.modules };
+  return { kind: principal.kind, keyId: principal.keyId, user: null, tenant: principal.tenant, modules: principal.modules, grants: principal.grants };
 }

@@ -6,12 +6,15 @@ import { keyMatches, keyPrefix } from '../platform/access-key-format';
 import type { Logger } from '../platform/logger';
 import { normalizeModules, type ModuleName } from '../platform/modules';
 import type { TenantRef } from '../platform/tenant-context';
+import { fullGrants, type Grants } from '../platform/permissions';
 
 /** A verified company key and where its tenant lives. */
 export interface KeyPrincipal {
   keyId: string;
   kind: 'STANDARD' | 'PARTNER';
   modules: ModuleName[];
+  /** Every permission of the key's modules, company-wide: keys predate people and roles. */
+  grants: Grants;
   tenant: TenantRef;
 }
 
@@ -173,22 +176,7 @@ export class KeyVerifier extends EventEmitter {
       hash: row.secret_hash,
       companyId: row.companyId,
       expiresAt: now + this.options.cacheTtlMillis,
-      principal: usable
-        ? {
-            keyId: row.keyId,
-            kind: row.kind,
-            // A module the company has since dropped is no longer granted, whatever the key says.
-            modules: normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m))),
-            tenant: {
-              id: row.tenantId,
-              slug: row.slug,
-              companyId: row.companyId,
-              database: row.database_name,
-              shard: row.shard,
-              companyModules: normalizeModules(row.companyModules),
-            },
-          }
-        : null,
+      principal: usable ? keyPrincipal(row) : null,
     };
     if (!this.listening || generation !== this.generation) return entry;
     if (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
@@ -221,4 +209,33 @@ export class KeyVerifier extends EventEmitter {
     await this.flushLastUsed();
     await this.listener?.end().catch(() => undefined);
   }
+}
+
+function keyPrincipal(row: {
+  keyId: string;
+  kind: 'STANDARD' | 'PARTNER';
+  keyModules: ModuleName[];
+  companyModules: ModuleName[];
+  companyId: string;
+  slug: string;
+  tenantId: string;
+  database_name: string;
+  shard: string;
+}): KeyPrincipal {
+  // A module the company has since dropped is no longer granted, whatever the key says.
+  const modules = normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m)));
+  return {
+    keyId: row.keyId,
+    kind: row.kind,
+    modules,
+    grants: fullGrants(modules),
+    tenant: {
+      id: row.tenantId,
+      slug: row.slug,
+      companyId: row.companyId,
+      database: row.database_name,
+      shard: row.shard,
+      companyModules: normalizeModules(row.companyModules),
+    },
+  };
 }

@@ -7,6 +7,8 @@ import { createAccessContext, type AccessContext } from './context';
 import type { AccessDeps } from './deps';
 import { manifest } from './manifest';
 import { resolvers } from './resolvers';
+import { permissions } from './permissions';
+import { guardResolvers } from '../kit/permissions';
 
 export function accessDeps(runtime: ServiceRuntime): AccessDeps {
   return {
@@ -26,7 +28,7 @@ export function createSubgraph(runtime: ServiceRuntime): SubgraphDefinition<Acce
   return {
     name: manifest.name,
     typeDefs: gql(subgraphSdl(manifest.name)),
-    resolvers,
+    resolvers: guardResolvers(resolvers, permissions),
     createContext: (base) => createAccessContext(deps, base),
     // Access serves from the control plane alone: ready when it answers (the module subgraphs' check is the kit's shardsReachable).
     checkReady: async () => {

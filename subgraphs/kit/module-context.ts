@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { ModuleName } from '../../platform/modules';
 import type { TenantRef } from '../../platform/tenant-context';
-import { hasModule, requireModule, type BaseContext } from './context';
+import { requireModule, type BaseContext } from './context';
+import { seesOverview } from './permissions';
 import type { ServiceRuntime } from '../../platform/runtime';
 
 /**
@@ -15,7 +16,7 @@ export interface ModuleContext<DB, Loaders> extends BaseContext {
   tenant: () => TenantRef;
   /** The tenant database, after the module check. */
   db: () => Kysely<DB>;
-  /** Whether the key grants this module (for overview blocks that resolve to null). */
+  /** Whether the caller sees this module's overview block: the module, and its overview permission company-wide (else the block is null). */
   granted: boolean;
   loaders: Loaders;
 }
@@ -35,6 +36,6 @@ export function moduleContextFactory<DB, Loaders>(
       }
       return database;
     };
-    return { ...base, module, tenant, db, granted: hasModule(base, module), loaders: createLoaders(db) };
+    return { ...base, module, tenant, db, granted: seesOverview(base, module), loaders: createLoaders(db) };
   };
 }

@@ -4,6 +4,7 @@ import { createDatabase, withDatabase } from '../../platform/db';
 import type { ServiceRuntime } from '../../platform/runtime';
 import type { SubgraphManifest } from '../../platform/subgraphs';
 import type { BaseContext } from './context';
+import { guardResolvers, type PermissionMap } from './permissions';
 import { subgraphSdl } from './sdl';
 import type { SubgraphDefinition } from './server';
 
@@ -24,16 +25,19 @@ export async function shardsReachable(runtime: ServiceRuntime, applicationName: 
   }
 }
 
-/** A module's subgraph (everything but access): its schema file, its resolvers and context, and the modules' one readiness check. */
+/**
+ * A module's subgraph (everything but access): its schema file, its resolvers
+ * guarded by its permission map, its context, and the modules' one readiness check.
+ */
 export function moduleSubgraph<Ctx extends BaseContext>(
   runtime: ServiceRuntime,
   manifest: SubgraphManifest,
-  parts: { resolvers: object; createContext: (base: BaseContext) => Ctx },
+  parts: { resolvers: object; permissions: PermissionMap; createContext: (base: BaseContext) => Ctx },
 ): SubgraphDefinition<Ctx> {
   return {
     name: manifest.name,
     typeDefs: gql(subgraphSdl(manifest.name)),
-    resolvers: parts.resolvers,
+    resolvers: guardResolvers(parts.resolvers, parts.permissions),
     createContext: parts.createContext,
     checkReady: () => shardsReachable(runtime, `fluxo-${manifest.name}-ready`),
   };

@@ -1,5 +1,6 @@
 import type { ModuleName } from '../../platform/modules';
 import type { BaseContext } from './context';
+import { seesOverview } from './permissions';
 
 /**
  * The overview of the caller's own tenant only: another tenant's
@@ -9,7 +10,7 @@ export function ownTenant<R extends { tenantId: string }>(ref: R, ctx: BaseConte
   return ref.tenantId === ctx.caller.tenant?.id ? ref : null;
 }
 
-/** Whether the caller's key grants every module a cross-module metric needs; the metric is null otherwise. */
+/** Whether the caller sees the overview of every module a cross-module metric needs; the metric is null otherwise. */
 export function grantsAll(ctx: BaseContext, modules: readonly ModuleName[]): boolean {
-  return modules.every((m) => ctx.caller.modules.includes(m));
+  return modules.every((m) => seesOverview(ctx, m));
 }

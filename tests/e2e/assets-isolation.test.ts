@@ -1,3 +1,4 @@
+import { fullGrants } from '../../platform/permissions';
 import { generateContextKeyPair, signTenantContext, CONTEXT_HEADER } from '../../platform/tenant-context';
 import type { Entities, Mutation, Query } from '../support/api';
 import { callSubgraph, createCompany, issueKey, type GatewayCompany } from '../support/company';
@@ -75,7 +76,7 @@ describe('tenant isolation', () => {
 
   it('refuses a context not signed by the gateway', async () => {
     const forged = await signTenantContext(
-      { requestId: 'forged', kind: 'STANDARD', keyId: beta.keyId, tenant: acme.tenant, modules: ['ASSETS'] },
+      { requestId: 'forged', kind: 'STANDARD', keyId: beta.keyId, user: null, tenant: acme.tenant, modules: ['ASSETS'], grants: fullGrants(['ASSETS']) },
       generateContextKeyPair().privateKey,
     );
     const res = await graphql(t.subgraphUrl('assets'), ENTITIES, { r: [{ __typename: 'Asset', id: acmeAssetId }] }, { headers: { [CONTEXT_HEADER]: forged } });

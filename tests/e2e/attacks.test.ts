@@ -1,3 +1,4 @@
+import { NO_GRANTS, fullGrants } from '../../platform/permissions';
 import { base64url, SignJWT } from 'jose';
 import type { ModuleName } from '../../platform/modules';
 import { generateAccessKey, generateAdminToken } from '../../platform/access-key-format';
@@ -35,7 +36,15 @@ async function provision(companyName: string, modules: ModuleName[]): Promise<Pr
   const company = await createCompany(t, { name: companyName, modules });
   return {
     ...company,
-    context: { requestId: `attack-${company.slug}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules: company.modules },
+    context: {
+      requestId: `attack-${company.slug}`,
+      kind: 'STANDARD',
+      keyId: company.keyId,
+      user: null,
+      tenant: company.tenant,
+      modules: company.modules,
+      grants: fullGrants(company.modules),
+    },
   };
 }
 
@@ -98,7 +107,10 @@ describe('calling the access subgraph directly', () => {
     const forged = await signTenantContext(a.context, generateContextKeyPair().privateKey);
     expectRefused(await direct(forged), 'UNAUTHENTICATED', 401);
     // A forged operator context is no better.
-    const admin = await signTenantContext({ requestId: 'x', kind: 'ADMIN', keyId: null, tenant: null, modules: [] }, generateContextKeyPair().privateKey);
+    const admin = await signTenantContext(
+      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      generateContextKeyPair().privateKey,
+    );
     expectRefused(await direct(admin, '{ companies { totalCount } }'), 'UNAUTHENTICATED', 401);
   });
 
@@ -133,7 +145,10 @@ describe('calling the access subgraph directly', () => {
   });
 
   it('refuses the protected fields to a genuine anonymous context, and hides other companies from _entities', async () => {
-    const anonymous = await signTenantContext({ requestId: 'anon', kind: 'ANONYMOUS', keyId: null, tenant: null, modules: [] }, t.keys.privateKey);
+    const anonymous = await signTenantContext(
+      { requestId: 'anon', kind: 'ANONYMOUS', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      t.keys.privateKey,
+    );
     expectRefused(await direct(anonymous, '{ subscriptionRequests { totalCount } }'), 'UNAUTHENTICATED');
     expectRefused(await direct(anonymous, ME_DIRECT), 'UNAUTHENTICATED');
     const entities = await direct(
@@ -361,7 +376,10 @@ describe('inbound context headers', () => {
   it('are replaced by the gateway: A’s key still gets A, whatever context the client sends', async () => {
     const genuineB = await signTenantContext(b.context, t.keys.privateKey);
     const foreign = await signTenantContext(b.context, generateContextKeyPair().privateKey);
-    const operator = await signTenantContext({ requestId: 'x', kind: 'ADMIN', keyId: null, tenant: null, modules: [] }, t.keys.privateKey);
+    const operator = await signTenantContext(
+      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      t.keys.privateKey,
+    );
     for (const spoofed of [genuineB, foreign, operator]) {
       const res = await graphql(t.gatewayUrl, MeDocument, undefined, { token: a.secret, headers: { [CONTEXT_HEADER]: spoofed, 'X-Fluxo-Context': spoofed } });
       expect(res.errors).toBeUndefined();

@@ -1,3 +1,4 @@
+import { fullGrants } from '../../platform/permissions';
 import { randomUUID } from 'node:crypto';
 import { MODULES, type ModuleName } from '../../platform/modules';
 import { CONTEXT_HEADER, signTenantContext } from '../../platform/tenant-context';
@@ -46,7 +47,7 @@ function schemasIn(statement: string): string[] {
 
 async function signedContext(tenant: GatewayCompany, modules: ModuleName[]): Promise<string> {
   return signTenantContext(
-    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.keyId, tenant: tenant.tenant, modules },
+    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.keyId, user: null, tenant: tenant.tenant, modules, grants: fullGrants(modules) },
     t.keys.privateKey,
   );
 }

@@ -1,3 +1,4 @@
+import { fullGrants } from '../../platform/permissions';
 import { performance } from 'node:perf_hooks';
 import fc from 'fast-check';
 import { sql, type Kysely } from 'kysely';
@@ -24,7 +25,7 @@ let clients: Kysely<FinanceDB>[];
 function clientContext(db: Kysely<FinanceDB>, client: number): ModuleContext<FinanceDB, undefined> {
   return {
     requestId: `client-${client}`,
-    caller: { requestId: `client-${client}`, kind: 'STANDARD', keyId: null, tenant: null, modules: ['FINANCE'] },
+    caller: { requestId: `client-${client}`, kind: 'STANDARD', keyId: null, user: null, tenant: null, modules: ['FINANCE'], grants: fullGrants(['FINANCE']) },
     logger,
     module: 'FINANCE',
     tenant: () => {

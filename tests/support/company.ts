@@ -1,3 +1,4 @@
+import { fullGrants } from '../../platform/permissions';
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Kysely } from 'kysely';
@@ -122,7 +123,7 @@ export async function callSubgraph<T = unknown>(
   modules = company.modules,
 ): Promise<GraphQLResponse<T>> {
   const context = await signTenantContext(
-    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.keyId, tenant: company.tenant, modules },
+    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.keyId, user: null, tenant: company.tenant, modules, grants: fullGrants(modules) },
     t.keys.privateKey,
   );
   return graphql<T>(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });

@@ -1,3 +1,4 @@
+import { fullGrants, NO_GRANTS } from '../../platform/permissions';
 import { base64url, SignJWT } from 'jose';
 import {
   CONTEXT_TTL_SECONDS,
@@ -26,6 +27,8 @@ const companyContext: TenantContext = {
     companyModules: ['ASSETS', 'EMPLOYEES', 'FINANCE'],
   },
   modules: ['ASSETS', 'FINANCE'],
+  user: null,
+  grants: fullGrants(['ASSETS', 'FINANCE']),
 };
 
 /** Signs arbitrary claims the way the gateway does (issuer, audience, EdDSA), for shape checks. */
@@ -40,7 +43,24 @@ function signClaims(claims: Record<string, unknown>, options: { issuer?: string;
     .sign(keys.privateKey);
 }
 
-const validClaims = { rid: 'req-1', knd: 'STANDARD', key: companyContext.keyId, ten: companyContext.tenant, mod: ['ASSETS'] };
+const validClaims = {
+  rid: 'req-1',
+  knd: 'STANDARD',
+  key: companyContext.keyId,
+  usr: null,
+  ten: companyContext.tenant,
+  mod: ['ASSETS'],
+  prm: ['assets:read'],
+  scp: {},
+};
+const userClaims = {
+  ...validClaims,
+  knd: 'USER',
+  key: null,
+  usr: { id: 'user-1', email: 'ana@acme.example' },
+  prm: ['employees:directory.read', 'payroll:payslips.read'],
+  scp: { 'payroll:payslips.read': { employeeId: 'employee-1', departmentIds: [] } },
+};
 
 function decodeSegment(segment: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(base64url.decode(segment))) as Record<string, unknown>;
@@ -62,7 +82,7 @@ describe('tenant context signing and verification', () => {
 
   it('round-trips anonymous and operator contexts without a tenant', async () => {
     for (const kind of ['ANONYMOUS', 'ADMIN'] as const) {
-      const context: TenantContext = { requestId: `r-${kind}`, kind, keyId: null, tenant: null, modules: [] };
+      const context: TenantContext = { requestId: `r-${kind}`, kind, keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
       expect(await verifyTenantContext(await signTenantContext(context, keys.privateKey), keys.publicKey)).toEqual(context);
     }
   });
@@ -136,8 +156,33 @@ describe('tenant context signing and verification', () => {
     for (const token of ['', 'x', 'a.b.c', 'eyJhbGciOiJFZERTQSJ9..', '...']) await expectRefused(token);
   });
 
+  it('accepts the well-shaped claims the refusals below each break once', async () => {
+    expect(await verifyTenantContext(await signClaims(validClaims), keys.publicKey)).toMatchObject({
+      kind: 'STANDARD',
+      grants: { permissions: ['assets:read'] },
+    });
+    expect(await verifyTenantContext(await signClaims(userClaims), keys.publicKey)).toMatchObject({
+      kind: 'USER',
+      user: { id: 'user-1', email: 'ana@acme.example' },
+      grants: { scoped: { 'payroll:payslips.read': { employeeId: 'employee-1', departmentIds: [] } } },
+    });
+  });
+
   it('refuses badly shaped claims even when genuinely signed', async () => {
     const shapes: Array<Record<string, unknown>> = [
+      // Permissions and row scopes: only the catalogue's, scopes only for held permissions.
+      { ...validClaims, prm: undefined },
+      { ...validClaims, prm: ['assets:read', 'assets:everything'] },
+      { ...validClaims, prm: 'assets:read' },
+      { ...validClaims, scp: undefined },
+      { ...validClaims, scp: [] },
+      { ...userClaims, scp: { 'finance:ledger.read': { employeeId: null, departmentIds: [] } } },
+      { ...userClaims, scp: { 'payroll:payslips.read': { employeeId: 7, departmentIds: [] } } },
+      { ...userClaims, scp: { 'payroll:payslips.read': { employeeId: null, departmentIds: 'd-1' } } },
+      // A user context names its user and its tenant.
+      { ...userClaims, usr: null },
+      { ...userClaims, usr: { id: 'user-1' } },
+      { ...userClaims, ten: null },
       { ...validClaims, knd: 'ROOT' },
       { ...validClaims, rid: undefined },
       { ...validClaims, mod: ['ASSETS', 'HR'] },

@@ -1,0 +1,32 @@
+import type { PermissionMap } from '../kit/permissions';
+
+const OPERATOR_OR_KEYS = ['OPERATOR', 'company:keys.manage'] as const;
+
+/**
+ * What each field of the access subgraph needs (subgraphs/kit/permissions.ts).
+ * Resolvers narrow further where the answer depends on the resource: a company
+ * credential reaches only its own company, a key only the keys in its lineage.
+ */
+export const permissions: PermissionMap = {
+  Query: {
+    plans: 'PUBLIC',
+    subscriptionRequests: 'OPERATOR',
+    subscriptionRequest: 'OPERATOR',
+    companies: 'OPERATOR',
+    company: ['OPERATOR', 'company:read'],
+    me: 'SIGNED_IN',
+    overview: 'SIGNED_IN',
+  },
+  Mutation: {
+    requestSubscription: 'PUBLIC',
+    approveSubscriptionRequest: 'OPERATOR',
+    rejectSubscriptionRequest: 'OPERATOR',
+    addCompanyModules: 'OPERATOR',
+    issueAccessKey: OPERATOR_OR_KEYS,
+    revokeAccessKey: OPERATOR_OR_KEYS,
+  },
+  // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
+  Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },
+  Overview: { __resolveReference: 'SIGNED_IN' },
+  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
+};

@@ -1,0 +1,28 @@
+import type { PermissionMap } from '../kit/permissions';
+
+const READ = 'employees:directory.read';
+const MANAGE = 'employees:manage';
+
+/** What each field of the employees subgraph needs (subgraphs/kit/permissions.ts). */
+export const permissions: PermissionMap = {
+  Query: { employees: READ, employee: READ, departments: READ, department: READ, positions: READ, roles: READ },
+  Mutation: {
+    createDepartment: MANAGE,
+    moveDepartment: MANAGE,
+    createPosition: MANAGE,
+    createRole: MANAGE,
+    hireEmployee: MANAGE,
+    setEmployeeManager: MANAGE,
+    changePosition: MANAGE,
+    updateEmployeeDetails: MANAGE,
+    setEmployeeStatus: MANAGE,
+    grantRole: MANAGE,
+    revokeRole: MANAGE,
+    terminateEmployee: MANAGE,
+    signContract: 'employees:contracts.manage',
+  },
+  Employee: { __resolveReference: READ, contracts: 'employees:contracts.read', currentContract: 'employees:contracts.read' },
+  // Each block of the overview is null unless the caller sees the module's overview (kit/permissions seesOverview).
+  Overview: { __resolveReference: 'SIGNED_IN' },
+  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
+};
