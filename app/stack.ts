@@ -4,7 +4,7 @@ import type { ControlPlaneDB } from '../platform/control-plane';
 import { subgraphPortVariable, type FluxoConfig, type LimitOptions } from '../platform/config';
 import type { Logger } from '../platform/logger';
 import type { TenantMigrationSource } from '../platform/migrations';
-import type { ContextKeyPair } from '../platform/tenant-context';
+import { exportKeyPairPem, type ContextKeyPair } from '../platform/tenant-context';
 import { discoverSubgraphs, subgraphPort, type SubgraphManifest } from '../platform/subgraphs';
 import { ServiceRuntime } from '../platform/runtime';
 import type { RunningService } from '../platform/listen';
@@ -23,6 +23,8 @@ export interface StackOptions {
   config: FluxoConfig;
   logger: Logger;
   keys: ContextKeyPair;
+  /** Signs and verifies people's access tokens; without it nobody can sign in. */
+  sessionKeys?: ContextKeyPair;
   adminToken: string;
   gatewayPort: number;
   /** Port per subgraph; 0 picks a free one (tests). Defaults to FLUXO_<NAME>_PORT, else the manifest's port. */
@@ -50,7 +52,8 @@ export interface RunningStack {
  * the gateway in front, talking real HTTP. Tests, benches and scripts use it;
  * `npm start` runs the same services as separate processes (app/supervisor.ts).
  */
-export async function startStack(options: StackOptions): Promise<RunningStack> {
+export async function startStack(given: StackOptions): Promise<RunningStack> {
+  const options = given.sessionKeys ? { ...given, config: withSessionKeys(given.config, given.sessionKeys) } : given;
   const subgraphs: RunningService[] = [];
   const runtimes: ServiceRuntime[] = [];
   // On one box the gateway shares PostgreSQL's connections with every subgraph and the worker: a small pool of its own.
@@ -92,6 +95,7 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
       controlPlane: gatewayDb,
       controlPlaneUrl: options.config.databaseUrl,
       contextPrivateKey: options.keys.privateKey,
+      sessionPublicKey: options.sessionKeys?.publicKey ?? null,
       adminToken: options.adminToken,
       sandbox: options.sandbox,
       limits: options.limits ?? settings.limits,
@@ -110,4 +114,10 @@ export async function startStack(options: StackOptions): Promise<RunningStack> {
     await stopAll();
     throw error;
   }
+}
+
+/** The access subgraph reads its signing key from the settings, as in a deployment. */
+function withSessionKeys(config: FluxoConfig, keys: ContextKeyPair): FluxoConfig {
+  const pem = exportKeyPairPem(keys);
+  return { ...config, secrets: { ...config.secrets, sessionPrivateKey: pem.privateKeyPem, sessionPublicKey: pem.publicKeyPem } };
 }

@@ -173,6 +173,8 @@ async function main(): Promise<void> {
         kind: 'STANDARD',
         keyId: approved.accessKey.id,
         user: null,
+        sessionId: null,
+        clientAddress: null,
         tenant: null,
         modules: ['FINANCE'],
         grants: fullGrants(['FINANCE']),

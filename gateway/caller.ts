@@ -5,11 +5,13 @@ import type { TenantContext } from '../platform/tenant-context';
 import { unauthenticated } from '../platform/errors';
 import { NO_GRANTS } from '../platform/permissions';
 import type { KeyVerifier } from './key-verifier';
+import { looksLikeJwt } from '../platform/session-token';
+import type { SessionVerifier } from './session-verifier';
 
 export type Caller = Omit<TenantContext, 'requestId'>;
 
-const ANONYMOUS: Caller = { kind: 'ANONYMOUS', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
-const OPERATOR: Caller = { kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
+const ANONYMOUS: Caller = { kind: 'ANONYMOUS', keyId: null, user: null, sessionId: null, clientAddress: null, tenant: null, modules: [], grants: NO_GRANTS };
+const OPERATOR: Caller = { kind: 'ADMIN', keyId: null, user: null, sessionId: null, clientAddress: null, tenant: null, modules: [], grants: NO_GRANTS };
 
 function presentedCredential(headers: IncomingHttpHeaders): string | null {
   const authorization = headers.authorization;
@@ -42,9 +44,15 @@ export function credentialForGuessing(headers: IncomingHttpHeaders): string | nu
  * or a company key. A credential that is present but not valid is refused
  * outright rather than downgraded to anonymous.
  */
-export async function identifyCaller(headers: IncomingHttpHeaders, keys: KeyVerifier, adminTokenHash: Buffer): Promise<Caller> {
+export async function identifyCaller(
+  headers: IncomingHttpHeaders,
+  keys: KeyVerifier,
+  adminTokenHash: Buffer,
+  sessions: SessionVerifier | null = null,
+): Promise<Caller> {
   const credential = presentedCredential(headers);
   if (credential === null) return ANONYMOUS;
+  if (looksLikeJwt(credential)) return sessionCaller(credential, sessions);
   if (credential.startsWith('fluxo_admin_')) {
     const presented = hashKey(credential);
     if (timingSafeEqual(presented, adminTokenHash)) return OPERATOR;
@@ -52,5 +60,38 @@ export async function identifyCaller(headers: IncomingHttpHeaders, keys: KeyVeri
   }
   const principal = await keys.verify(credential);
   if (!principal) throw unauthenticated('The access key is not valid, or it was revoked');
-  return { kind: principal.kind, keyId: principal.keyId, user: null, tenant: principal.tenant, modules: principal.modules, grants: principal.grants };
+  return {
+    kind: principal.kind,
+    keyId: principal.keyId,
+    user: null,
+    sessionId: null,
+    clientAddress: null,
+    tenant: principal.tenant,
+    modules: principal.modules,
+    grants: principal.grants,
+  };
+}
+
+async function sessionCaller(token: string, sessions: SessionVerifier | null): Promise<Caller> {
+  const verified = sessions ? await sessions.verify(token) : 'INVALID';
+  if (verified === 'EXPIRED') throw tokenRefused('The access token has expired: refresh the session', 'TOKEN_EXPIRED');
+  if (verified === 'INVALID') throw tokenRefused('The access token is not valid', 'TOKEN_INVALID');
+  if (verified === 'ENDED') throw tokenRefused('The session of this access token has ended, or its membership was removed', 'SESSION_ENDED');
+  return {
+    kind: verified.kind,
+    keyId: null,
+    user: verified.user,
+    sessionId: verified.sessionId,
+    clientAddress: null,
+    tenant: verified.tenant,
+    modules: verified.modules,
+    grants: verified.grants,
+  };
+}
+
+/** 401 with a reason a client can act on (refresh, or sign in again). */
+function tokenRefused(message: string, reason: string) {
+  const error = unauthenticated(message);
+  error.extensions.reason = reason;
+  return error;
 }

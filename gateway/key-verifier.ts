@@ -42,8 +42,9 @@ export interface KeyVerifierOptions {
  * the moment it is revoked, so revocation does not wait for the TTL.
  * While that connection is down no revocation can be heard, so the cache is
  * neither read nor filled until it is back.
- * Emits `evicted` (keyId) when a notification removes a key, `listener-lost`
- * and `listening` as the LISTEN connection goes and comes back.
+ * Emits `evicted` (keyId) when a notification removes a key, `notification`
+ * with every payload, `listener-lost` and `listening` as the LISTEN connection
+ * goes and comes back.
  */
 export class KeyVerifier extends EventEmitter {
   private readonly cache = new Map<string, CacheEntry>();
@@ -78,7 +79,10 @@ export class KeyVerifier extends EventEmitter {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.controlPlaneUrl, application_name: 'fluxo-gateway-listener' });
     client.on('notification', (msg) => {
-      if (msg.channel === KEY_CHANGED_CHANNEL && msg.payload) this.evict(msg.payload);
+      if (msg.channel !== KEY_CHANGED_CHANNEL || !msg.payload) return;
+      this.evict(msg.payload);
+      // Sessions are cached beside keys and evicted by the same notifications (session-verifier.ts).
+      this.emit('notification', msg.payload);
     });
     client.on('error', (error) => {
       if (this.listener !== client) return; // a failed connection attempt: listen() reports it
@@ -131,6 +135,11 @@ export class KeyVerifier extends EventEmitter {
       if (matches) this.cache.delete(prefix);
     }
     this.emit('evicted', payload);
+  }
+
+  /** Whether notifications are heard, hence whether a cache may be trusted. */
+  isListening(): boolean {
+    return this.listening;
   }
 
   /** The key's principal, or null when the key is malformed, unknown, revoked or its tenant is not active. */

@@ -59,9 +59,11 @@ export function requestBudget(options: LimitOptions, store: Redis | null = null)
   const anonymous = minuteLimiter(store, 'anon', options.anonymousPerMinute);
   return async (caller: Caller, clientAddress: string): Promise<void> => {
     if (caller.kind === 'ADMIN') return;
-    const limiter = caller.keyId ? perKey : anonymous;
+    // A person's budget is their own across sessions; a key's is the key's.
+    const principal = caller.keyId ?? (caller.user ? `user:${caller.user.id}` : null);
+    const limiter = principal ? perKey : anonymous;
     try {
-      await limiter.consume(caller.keyId ?? clientAddress);
+      await limiter.consume(principal ?? clientAddress);
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       throw rateLimited(rejection, 'Rate limit exceeded');
@@ -108,7 +110,7 @@ export function guessingKey(credential: string | null, clientAddress: string): s
 }
 
 /** Root fields anyone may call without a key. Introspection is allowed where Sandbox is on. */
-const PUBLIC_FIELDS = new Set(['plans', 'requestSubscription', '__typename']);
+const PUBLIC_FIELDS = new Set(['plans', 'permissions', 'requestSubscription', 'signIn', 'refreshSession', 'acceptInvitation', '__typename']);
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 /** NUL, or half of a surrogate pair without the other half: neither can be stored by PostgreSQL (text or JSON). */
@@ -219,7 +221,9 @@ export function anonymousAccessPlugin(allowIntrospection: boolean): ApolloServer
           if (contextValue.caller.kind !== 'ANONYMOUS' || !operation) return;
           for (const field of rootFieldNames(operation, document)) {
             if (PUBLIC_FIELDS.has(field) || (allowIntrospection && INTROSPECTION_FIELDS.has(field))) continue;
-            throw unauthenticated(`"${field}" needs an access key; anonymous callers may only use plans and requestSubscription`);
+            throw unauthenticated(
+              `"${field}" needs an access key or a signed-in person; anonymous callers may only sign in, accept an invitation and ask to subscribe`,
+            );
           }
         },
       };

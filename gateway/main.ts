@@ -2,7 +2,7 @@ import { disableApolloTelemetry, parsePemSetting, requiredSetting, requireSettin
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
 import { runService } from '../platform/process';
-import { privateKeyFromPem } from '../platform/tenant-context';
+import { privateKeyFromPem, publicKeyFromPem } from '../platform/tenant-context';
 import { startGateway } from './server';
 import { readSupergraph, supergraphServices } from './supergraph';
 
@@ -31,6 +31,7 @@ runService('gateway', async (logger, config) => {
       controlPlane,
       controlPlaneUrl: config.databaseUrl,
       contextPrivateKey,
+      sessionPublicKey: config.secrets.sessionPublicKey ? parsePemSetting('FLUXO_SESSION_PUBLIC_KEY', config.secrets.sessionPublicKey, publicKeyFromPem) : null,
       adminToken: requiredSetting(config.secrets.adminToken, 'FLUXO_ADMIN_TOKEN'),
       sandbox: settings.sandbox,
       limits: settings.limits,

@@ -47,7 +47,7 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
       traceparent: typeof traceparent === 'string' ? traceparent : null,
       logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
       // Signed once, on the first subgraph fetch, and reused by the others.
-      signedContext: () => (signed ??= signTenantContext({ requestId, ...caller }, deps.contextPrivateKey)),
+      signedContext: () => (signed ??= signTenantContext({ requestId, ...caller, clientAddress }, deps.contextPrivateKey)),
     };
   };
 }

@@ -12,6 +12,7 @@ import type { Logger } from '../platform/logger';
 import { createApolloServer } from './apollo-server';
 import { identifyCaller } from './caller';
 import { KeyVerifier } from './key-verifier';
+import { SessionVerifier } from './session-verifier';
 import { connectLimitStore } from './limit-store';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
@@ -35,6 +36,8 @@ export interface GatewayOptions {
   controlPlane: ControlPlane;
   controlPlaneUrl: string;
   contextPrivateKey: KeyObject;
+  /** Verifies people's access tokens (FLUXO_SESSION_PUBLIC_KEY); null accepts keys only. */
+  sessionPublicKey: KeyObject | null;
   adminToken: string;
   sandbox: boolean;
   limits: LimitOptions;
@@ -68,7 +71,10 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await keys.start();
   const adminTokenHash = hashKey(options.adminToken);
-  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash);
+  const sessions = options.sessionPublicKey
+    ? new SessionVerifier(options.controlPlane, options.sessionPublicKey, keys, { cacheTtlMillis: options.keyCacheTtlMillis, maxEntries: 50_000 })
+    : null;
+  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash, sessions);
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
   const subgraphFetch = keepAliveFetcher();

@@ -99,6 +99,8 @@ export interface SecretSettings {
   adminToken: string | null;
   contextPrivateKey: string | null;
   contextPublicKey: string | null;
+  sessionPrivateKey: string | null;
+  sessionPublicKey: string | null;
 }
 
 export interface PoolSettings {
@@ -354,7 +356,13 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       },
     },
     subgraph: { host: values.HOST, ports: families.ports },
-    secrets: { adminToken: values.FLUXO_ADMIN_TOKEN, contextPrivateKey: values.FLUXO_CONTEXT_PRIVATE_KEY, contextPublicKey: values.FLUXO_CONTEXT_PUBLIC_KEY },
+    secrets: {
+      adminToken: values.FLUXO_ADMIN_TOKEN,
+      contextPrivateKey: values.FLUXO_CONTEXT_PRIVATE_KEY,
+      contextPublicKey: values.FLUXO_CONTEXT_PUBLIC_KEY,
+      sessionPrivateKey: values.FLUXO_SESSION_PRIVATE_KEY,
+      sessionPublicKey: values.FLUXO_SESSION_PUBLIC_KEY,
+    },
     pools: {
       controlPlane: values.FLUXO_CONTROL_PLANE_POOL,
       perTenant: values.FLUXO_TENANT_POOL_SIZE,

@@ -10,6 +10,8 @@ export interface LocalSecrets {
   /** True when the admin token was generated now (print it once). */
   adminTokenCreated: boolean;
   contextKeys: ContextKeyPair;
+  /** Signs people's access tokens (access subgraph); the gateway verifies with the public half. */
+  sessionKeys: ContextKeyPair;
 }
 
 function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
@@ -44,7 +46,18 @@ export function loadLocalSecrets(dataDir: string, given: SecretSettings): LocalS
     const privateKey = privateKeyFromPem(value);
     contextKeys = { privateKey, publicKey: publicKeyFromPem(exportPublic(privateKey)) };
   }
-  return { adminToken, adminTokenCreated, contextKeys };
+  let sessionKeys: ContextKeyPair;
+  if (given.sessionPrivateKey && given.sessionPublicKey) {
+    sessionKeys = {
+      privateKey: parsePemSetting('FLUXO_SESSION_PRIVATE_KEY', given.sessionPrivateKey, privateKeyFromPem),
+      publicKey: parsePemSetting('FLUXO_SESSION_PUBLIC_KEY', given.sessionPublicKey, publicKeyFromPem),
+    };
+  } else {
+    const { value } = readOrCreate(path.join(dir, 'session-signing-key.pem'), () => exportKeyPairPem(generateContextKeyPair()).privateKeyPem);
+    const privateKey = privateKeyFromPem(value);
+    sessionKeys = { privateKey, publicKey: publicKeyFromPem(exportPublic(privateKey)) };
+  }
+  return { adminToken, adminTokenCreated, contextKeys, sessionKeys };
 }
 
 // Deriving the public key from the private one keeps a single file to protect.

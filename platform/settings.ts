@@ -212,6 +212,19 @@ export const SETTINGS = {
     readBy: ['subgraph', 'start'],
     meaning: 'its public half, with which subgraphs verify them; required by each subgraph alone (`fluxo start` uses both only when both are set)',
   }),
+  FLUXO_SESSION_PRIVATE_KEY: setting({
+    ...optionalText,
+    secret: true,
+    default: 'generated in the data dir',
+    readBy: ['subgraph', 'start'],
+    meaning: "Ed25519 PEM key with which the access subgraph signs people's access tokens; without it nobody can sign in",
+  }),
+  FLUXO_SESSION_PUBLIC_KEY: setting({
+    ...optionalText,
+    default: 'generated in the data dir',
+    readBy: GATEWAY,
+    meaning: 'its public half, with which the gateway verifies access tokens; without it the gateway accepts keys only',
+  }),
   NODE_ENV: setting({
     parse: text,
     unset: 'development',

@@ -47,6 +47,10 @@ export interface TenantContext {
   keyId: string | null;
   /** The person acting: a signed-in user, or the owner of a personal token. */
   user: ContextUser | null;
+  /** The sign-in session whose access token was presented, if any. */
+  sessionId: string | null;
+  /** The client's address as the gateway saw it (for sign-in throttling and the audit). */
+  clientAddress: string | null;
   tenant: TenantRef | null;
   modules: ModuleName[];
   /** What the caller may do in the tenant for this request, and on which rows. */
@@ -83,6 +87,8 @@ export async function signTenantContext(context: TenantContext, privateKey: KeyO
     knd: context.kind,
     key: context.keyId,
     usr: context.user,
+    sid: context.sessionId,
+    adr: context.clientAddress,
     ten: context.tenant,
     mod: context.modules,
     prm: context.grants.permissions,
@@ -161,5 +167,7 @@ export async function verifyTenantContext(token: string, publicKey: KeyObject): 
   const user = parseUser(payload.usr);
   if (kind === 'USER' && (!tenant || !user)) throw new InvalidContextError('user context without tenant');
   const grants = parseGrants(payload.prm, payload.scp);
-  return { requestId: payload.rid, kind: kind as CallerKind, keyId, user, tenant, modules: modules as ModuleName[], grants };
+  const sessionId = typeof payload.sid === 'string' ? payload.sid : null;
+  const clientAddress = typeof payload.adr === 'string' ? payload.adr : null;
+  return { requestId: payload.rid, kind: kind as CallerKind, keyId, user, sessionId, clientAddress, tenant, modules: modules as ModuleName[], grants };
 }

@@ -91,17 +91,25 @@ interface StartedServices {
  */
 async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervisor: Supervisor): Promise<StartedServices> {
   const pem = exportKeyPairPem(secrets.contextKeys);
+  const sessionPem = exportKeyPairPem(secrets.sessionKeys);
   const base = childEnvironment({
     DATABASE_URL: config.databaseUrl,
     HOST: '127.0.0.1',
     APOLLO_TELEMETRY_DISABLED: '1',
     FLUXO_CONTEXT_PRIVATE_KEY: null,
+    FLUXO_SESSION_PRIVATE_KEY: null,
     FLUXO_ADMIN_TOKEN: null,
   });
   const subgraphSpecs: ServiceSpec[] = discoverSubgraphs().map((manifest) => ({
     name: manifest.name,
     entry: `subgraphs/${manifest.name}/main`,
-    env: { ...base, FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem, [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)) },
+    env: {
+      ...base,
+      FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem,
+      // Only the access subgraph signs people's access tokens.
+      ...(manifest.name === 'access' ? { FLUXO_SESSION_PRIVATE_KEY: sessionPem.privateKeyPem } : {}),
+      [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)),
+    },
   }));
   const [worker, ...subgraphs] = await supervisor.startAll([{ name: 'worker', entry: 'worker/main', env: base }, ...subgraphSpecs]);
   const urls = Object.fromEntries(subgraphs.map((s) => [subgraphUrlVariable(s.spec.name), s.url ?? '']));
@@ -114,6 +122,7 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
       PORT: String(config.gateway.port),
       FLUXO_ADMIN_TOKEN: secrets.adminToken,
       FLUXO_CONTEXT_PRIVATE_KEY: pem.privateKeyPem,
+      FLUXO_SESSION_PUBLIC_KEY: sessionPem.publicKeyPem,
     },
   });
   return { gateway, subgraphs, worker: worker! };

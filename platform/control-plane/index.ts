@@ -2,6 +2,15 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AccessKeyTable } from './access-key.table';
 import type { AuditLogTable } from './audit-log.table';
 import type { CompanyTable } from './company.table';
+import type {
+  AppUserTable,
+  CompanyRoleTable,
+  InvitationTable,
+  MembershipRoleTable,
+  MembershipTable,
+  RefreshTokenTable,
+  UserSessionTable,
+} from './people.table';
 import type { PlanTable } from './plan.table';
 import type { SubscriptionRequestTable } from './subscription-request.table';
 import type { TenantTable } from './tenant.table';
@@ -9,6 +18,7 @@ import type { TenantTable } from './tenant.table';
 export * from './access-key.table';
 export * from './audit-log.table';
 export * from './company.table';
+export * from './people.table';
 export * from './plan.table';
 export * from './subscription-request.table';
 export * from './tenant.table';
@@ -21,6 +31,13 @@ export interface ControlPlaneDB {
   tenant: TenantTable;
   access_key: AccessKeyTable;
   audit_log: AuditLogTable;
+  app_user: AppUserTable;
+  company_role: CompanyRoleTable;
+  membership: MembershipTable;
+  membership_role: MembershipRoleTable;
+  invitation: InvitationTable;
+  user_session: UserSessionTable;
+  refresh_token: RefreshTokenTable;
 }
 
 export type ControlPlane = Kysely<ControlPlaneDB>;

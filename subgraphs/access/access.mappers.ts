@@ -1,4 +1,15 @@
-import type { AccessKeyRow, CompanyRow, PlanRow, SubscriptionRequestRow } from '../../platform/control-plane';
+import type {
+  AccessKeyRow,
+  AppUserRow,
+  CompanyRow,
+  InvitationRow,
+  MembershipRow,
+  PlanRow,
+  RoleAssignment,
+  SubscriptionRequestRow,
+  UserSessionRow,
+} from '../../platform/control-plane';
+import type { RoleScope } from '../../platform/permissions';
 import type { Connection, Edge } from '../kit/pagination';
 
 // Parent types of the access subgraph's resolvers: rows as the store returns them.
@@ -8,7 +19,20 @@ export type CompanyMapper = CompanyRow;
 export type AccessKeyMapper = AccessKeyRow;
 export interface MeMapper {
   companyId: string;
-  keyId: string;
+  keyId: string | null;
+  userId: string | null;
+}
+export type UserMapper = AppUserRow;
+export type MemberMapper = MembershipRow & { roles: RoleAssignment[] };
+export type SessionMapper = UserSessionRow;
+export type InvitationMapper = InvitationRow;
+export interface CompanyRoleMapper {
+  code: string;
+  name: string;
+  description: string | null;
+  scope: RoleScope;
+  permissions: string[];
+  builtIn: boolean;
 }
 export type SubscriptionRequestConnectionMapper = Connection<SubscriptionRequestRow>;
 export type SubscriptionRequestEdgeMapper = Edge<SubscriptionRequestRow>;

@@ -1,10 +1,11 @@
 import type DataLoader from 'dataloader';
-import type { AccessKeyRow, CompanyRow } from '../../platform/control-plane';
+import type { AccessKeyRow, AppUserRow, CompanyRow, MembershipRow, RoleAssignment } from '../../platform/control-plane';
 import type { BaseContext } from '../kit/context';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import type { AccessDeps } from './deps';
 import { findAccessKeysByCompanies, findAccessKeysByIds, findKeysWithinReach } from './store/access-keys';
 import { findCompaniesByIds, findCompaniesByRequests } from './store/companies';
+import { findMembershipsOfUsers, findUsersByIds } from './store/people';
 
 export interface AccessLoaders {
   company: DataLoader<string, CompanyRow | null>;
@@ -13,6 +14,8 @@ export interface AccessLoaders {
   accessKeysOfCompany: DataLoader<string, AccessKeyRow[]>;
   /** A key with every key issued from it: what that key may list and revoke. */
   keysWithinReach: DataLoader<string, AccessKeyRow[]>;
+  user: DataLoader<string, AppUserRow | null>;
+  membershipsOfUser: DataLoader<string, Array<MembershipRow & { roles: RoleAssignment[] }>>;
 }
 
 export interface AccessContext extends BaseContext {
@@ -31,6 +34,8 @@ export function createAccessContext(deps: AccessDeps, base: BaseContext): Access
       accessKey: mapLoader(async (ids) => indexBy(await findAccessKeysByIds(db, ids), (k) => k.id)),
       accessKeysOfCompany: groupLoader(async (ids) => groupBy(await findAccessKeysByCompanies(db, ids), (k) => k.company_id)),
       keysWithinReach: groupLoader(async (ids) => groupBy(await findKeysWithinReach(db, ids), (k) => k.root_id)),
+      user: mapLoader(async (ids) => indexBy(await findUsersByIds(db, ids), (u) => u.id)),
+      membershipsOfUser: groupLoader(async (ids) => groupBy(await findMembershipsOfUsers(db, ids), (m) => m.user_id)),
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { ControlPlane } from '../../platform/control-plane';
 import type { Logger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
@@ -18,6 +19,8 @@ export interface AccessDeps {
   /** Prefix of template databases new tenant databases are cloned from (FLUXO_TENANT_TEMPLATE_PREFIX); null migrates each from scratch. */
   tenantTemplatePrefix: string | null;
   tenantMigrations: TenantMigrationSource;
+  /** Signs people's access tokens (FLUXO_SESSION_PRIVATE_KEY); null: nobody can sign in. */
+  sessionSigningKey: KeyObject | null;
   logger: Logger;
 }
 

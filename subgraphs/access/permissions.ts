@@ -16,6 +16,9 @@ export const permissions: PermissionMap = {
     company: ['OPERATOR', 'company:read'],
     me: 'SIGNED_IN',
     overview: 'SIGNED_IN',
+    permissions: 'PUBLIC',
+    companyRoles: ['OPERATOR', 'company:read'],
+    members: ['OPERATOR', 'company:read'],
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -24,6 +27,17 @@ export const permissions: PermissionMap = {
     addCompanyModules: 'OPERATOR',
     issueAccessKey: OPERATOR_OR_KEYS,
     revokeAccessKey: OPERATOR_OR_KEYS,
+    // Sign-in is for people who are not signed in yet; each is throttled per account and address.
+    signIn: 'PUBLIC',
+    refreshSession: 'PUBLIC',
+    acceptInvitation: 'PUBLIC',
+    signOut: 'SIGNED_IN',
+    revokeUserSessions: 'SIGNED_IN',
+    inviteMember: ['OPERATOR', 'company:members.manage'],
+    setMemberRoles: ['OPERATOR', 'company:members.manage'],
+    removeMember: ['OPERATOR', 'company:members.manage'],
+    createCompanyRole: ['OPERATOR', 'company:roles.manage'],
+    createOperator: 'OPERATOR',
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },

@@ -1,3 +1,5 @@
+import { parsePemSetting } from '../../platform/config';
+import { privateKeyFromPem } from '../../platform/tenant-context';
 import { sql } from 'kysely';
 import gql from 'graphql-tag';
 import { subgraphSdl } from '../kit/sdl';
@@ -18,6 +20,9 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     tenantDatabasePrefix: runtime.config.tenantDatabasePrefix,
     tenantTemplatePrefix: runtime.config.tenantTemplatePrefix,
     tenantMigrations: runtime.tenantMigrations,
+    sessionSigningKey: runtime.config.secrets.sessionPrivateKey
+      ? parsePemSetting('FLUXO_SESSION_PRIVATE_KEY', runtime.config.secrets.sessionPrivateKey, privateKeyFromPem)
+      : null,
     logger: runtime.logger.child({ module: 'access' }),
   };
 }

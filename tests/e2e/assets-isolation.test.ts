@@ -76,7 +76,17 @@ describe('tenant isolation', () => {
 
   it('refuses a context not signed by the gateway', async () => {
     const forged = await signTenantContext(
-      { requestId: 'forged', kind: 'STANDARD', keyId: beta.keyId, user: null, tenant: acme.tenant, modules: ['ASSETS'], grants: fullGrants(['ASSETS']) },
+      {
+        requestId: 'forged',
+        kind: 'STANDARD',
+        keyId: beta.keyId,
+        user: null,
+        sessionId: null,
+        clientAddress: null,
+        tenant: acme.tenant,
+        modules: ['ASSETS'],
+        grants: fullGrants(['ASSETS']),
+      },
       generateContextKeyPair().privateKey,
     );
     const res = await graphql(t.subgraphUrl('assets'), ENTITIES, { r: [{ __typename: 'Asset', id: acmeAssetId }] }, { headers: { [CONTEXT_HEADER]: forged } });

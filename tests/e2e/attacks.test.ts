@@ -41,6 +41,8 @@ async function provision(companyName: string, modules: ModuleName[]): Promise<Pr
       kind: 'STANDARD',
       keyId: company.keyId,
       user: null,
+      sessionId: null,
+      clientAddress: null,
       tenant: company.tenant,
       modules: company.modules,
       grants: fullGrants(company.modules),
@@ -108,7 +110,7 @@ describe('calling the access subgraph directly', () => {
     expectRefused(await direct(forged), 'UNAUTHENTICATED', 401);
     // A forged operator context is no better.
     const admin = await signTenantContext(
-      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, sessionId: null, clientAddress: null, tenant: null, modules: [], grants: NO_GRANTS },
       generateContextKeyPair().privateKey,
     );
     expectRefused(await direct(admin, '{ companies { totalCount } }'), 'UNAUTHENTICATED', 401);
@@ -146,7 +148,7 @@ describe('calling the access subgraph directly', () => {
 
   it('refuses the protected fields to a genuine anonymous context, and hides other companies from _entities', async () => {
     const anonymous = await signTenantContext(
-      { requestId: 'anon', kind: 'ANONYMOUS', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      { requestId: 'anon', kind: 'ANONYMOUS', keyId: null, user: null, sessionId: null, clientAddress: null, tenant: null, modules: [], grants: NO_GRANTS },
       t.keys.privateKey,
     );
     expectRefused(await direct(anonymous, '{ subscriptionRequests { totalCount } }'), 'UNAUTHENTICATED');
@@ -377,7 +379,7 @@ describe('inbound context headers', () => {
     const genuineB = await signTenantContext(b.context, t.keys.privateKey);
     const foreign = await signTenantContext(b.context, generateContextKeyPair().privateKey);
     const operator = await signTenantContext(
-      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS },
+      { requestId: 'x', kind: 'ADMIN', keyId: null, user: null, sessionId: null, clientAddress: null, tenant: null, modules: [], grants: NO_GRANTS },
       t.keys.privateKey,
     );
     for (const spoofed of [genuineB, foreign, operator]) {

@@ -95,7 +95,7 @@ describe('an EMPLOYEES-only key attacking its company', () => {
         userErrors: [{ field: ['input', 'accessKeyId'], code: 'KEY_NOT_MANAGEABLE', message: expect.any(String) }],
       });
       expect(await controlPlaneRows()).toEqual(before);
-      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: target.secret })).data!.me.accessKey.id).toBe(
+      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: target.secret })).data!.me.accessKey!.id).toBe(
         target.id,
       );
     }
@@ -180,7 +180,7 @@ describe('revoking within a lineage', () => {
       expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).status).toBe(401);
     }
     for (const key of [main, employeesOnly, sibling]) {
-      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).data!.me.accessKey.id).toBe(
+      expect((await graphql<Pick<Query, 'me'>>(t.gatewayUrl, '{ me { accessKey { id } } }', undefined, { token: key.secret })).data!.me.accessKey!.id).toBe(
         key.id,
       );
     }

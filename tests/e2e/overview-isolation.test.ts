@@ -47,7 +47,17 @@ function schemasIn(statement: string): string[] {
 
 async function signedContext(tenant: GatewayCompany, modules: ModuleName[]): Promise<string> {
   return signTenantContext(
-    { requestId: `isolation-${randomUUID()}`, kind: 'STANDARD', keyId: tenant.keyId, user: null, tenant: tenant.tenant, modules, grants: fullGrants(modules) },
+    {
+      requestId: `isolation-${randomUUID()}`,
+      kind: 'STANDARD',
+      keyId: tenant.keyId,
+      user: null,
+      sessionId: null,
+      clientAddress: null,
+      tenant: tenant.tenant,
+      modules,
+      grants: fullGrants(modules),
+    },
     t.keys.privateKey,
   );
 }

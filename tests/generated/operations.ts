@@ -115,7 +115,7 @@ export type RejectSubscriptionRequestMutation = { rejectSubscriptionRequest: { r
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MeQuery = { me: { modules: Array<ModuleName>, company: { id: string, slug: string, name: string }, accessKey: { id: string, name: string, kind: AccessKeyKind, prefix: string } } };
+export type MeQuery = { me: { modules: Array<ModuleName>, company: { id: string, slug: string, name: string }, accessKey: { id: string, name: string, kind: AccessKeyKind, prefix: string } | null } };
 
 export type IssueAccessKeyMutationVariables = Exact<{
   input: IssueAccessKeyInput;

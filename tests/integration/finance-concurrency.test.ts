@@ -25,7 +25,17 @@ let clients: Kysely<FinanceDB>[];
 function clientContext(db: Kysely<FinanceDB>, client: number): ModuleContext<FinanceDB, undefined> {
   return {
     requestId: `client-${client}`,
-    caller: { requestId: `client-${client}`, kind: 'STANDARD', keyId: null, user: null, tenant: null, modules: ['FINANCE'], grants: fullGrants(['FINANCE']) },
+    caller: {
+      requestId: `client-${client}`,
+      kind: 'STANDARD',
+      keyId: null,
+      user: null,
+      sessionId: null,
+      clientAddress: null,
+      tenant: null,
+      modules: ['FINANCE'],
+      grants: fullGrants(['FINANCE']),
+    },
     logger,
     module: 'FINANCE',
     tenant: () => {

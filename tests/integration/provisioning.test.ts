@@ -54,6 +54,7 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     shards: new ShardDirectory(database.config.shards),
     defaultShard: database.config.defaultShard,
     tenantDatabasePrefix: database.config.tenantDatabasePrefix,
+    sessionSigningKey: null,
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,
     logger: createLogger('test', 'silent'),

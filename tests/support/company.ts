@@ -123,7 +123,17 @@ export async function callSubgraph<T = unknown>(
   modules = company.modules,
 ): Promise<GraphQLResponse<T>> {
   const context = await signTenantContext(
-    { requestId: `direct-${randomUUID()}`, kind: 'STANDARD', keyId: company.keyId, user: null, tenant: company.tenant, modules, grants: fullGrants(modules) },
+    {
+      requestId: `direct-${randomUUID()}`,
+      kind: 'STANDARD',
+      keyId: company.keyId,
+      user: null,
+      sessionId: null,
+      clientAddress: null,
+      tenant: company.tenant,
+      modules,
+      grants: fullGrants(modules),
+    },
     t.keys.privateKey,
   );
   return graphql<T>(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });

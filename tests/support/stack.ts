@@ -18,6 +18,8 @@ export interface TestStack {
   gatewayUrl: string;
   adminToken: string;
   keys: ContextKeyPair;
+  /** Signs people's access tokens (access subgraph) and verifies them (gateway). */
+  sessionKeys: ContextKeyPair;
   subgraphUrl: (name: string) => string;
   stop: () => Promise<void>;
 }
@@ -36,11 +38,13 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
   const keys = generateContextKeyPair();
+  const sessionKeys = generateContextKeyPair();
   const adminToken = generateAdminToken();
   const stack = await startStack({
     config: database.config,
     logger: options.logger ?? createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
     keys,
+    sessionKeys,
     adminToken,
     gatewayPort: 0,
     subgraphPort: () => 0,
@@ -56,6 +60,7 @@ export async function startTestStack(
     gatewayUrl: stack.gateway.url,
     adminToken,
     keys,
+    sessionKeys,
     subgraphUrl: (name) => {
       const s = stack.subgraphs.find((x) => x.name === name);
       if (!s) throw new Error(`no subgraph ${name}`);
@@ -87,6 +92,7 @@ export async function startExtraGateway(
     controlPlane,
     controlPlaneUrl: t.database.url,
     contextPrivateKey: t.keys.privateKey,
+    sessionPublicKey: t.sessionKeys.publicKey,
     adminToken: t.adminToken,
     sandbox: false,
     limits: t.database.config.gateway.limits,

@@ -119,13 +119,13 @@ describe('authorize', () => {
   });
 
   it('refuses the anonymous with UNAUTHENTICATED and a company caller the operator’s fields with FORBIDDEN', () => {
-    const anonymous = ctx({ kind: 'ANONYMOUS', user: null, tenant: null, modules: [] });
+    const anonymous = ctx({ kind: 'ANONYMOUS', user: null, sessionId: null, clientAddress: null, tenant: null, modules: [] });
     expect(codeOf(() => authorize(anonymous, 'finance:ledger.read'))).toBe('UNAUTHENTICATED');
     expect(codeOf(() => authorize(anonymous, 'PUBLIC'))).toBe('ALLOWED');
     const key = ctx({ kind: 'STANDARD', keyId: 'k', user: null }, fullGrants(MODULES));
     expect(codeOf(() => authorize(key, 'OPERATOR'))).toBe('FORBIDDEN');
     expect(codeOf(() => authorize(key, ['OPERATOR', 'company:keys.manage']))).toBe('ALLOWED');
-    const operator = ctx({ kind: 'ADMIN', user: null, tenant: null, modules: [] });
+    const operator = ctx({ kind: 'ADMIN', user: null, sessionId: null, clientAddress: null, tenant: null, modules: [] });
     expect(codeOf(() => authorize(operator, 'employees:directory.read'))).toBe('FORBIDDEN');
   });
 });

@@ -28,6 +28,8 @@ const companyContext: TenantContext = {
   },
   modules: ['ASSETS', 'FINANCE'],
   user: null,
+  sessionId: null,
+  clientAddress: null,
   grants: fullGrants(['ASSETS', 'FINANCE']),
 };
 
@@ -82,7 +84,17 @@ describe('tenant context signing and verification', () => {
 
   it('round-trips anonymous and operator contexts without a tenant', async () => {
     for (const kind of ['ANONYMOUS', 'ADMIN'] as const) {
-      const context: TenantContext = { requestId: `r-${kind}`, kind, keyId: null, user: null, tenant: null, modules: [], grants: NO_GRANTS };
+      const context: TenantContext = {
+        requestId: `r-${kind}`,
+        kind,
+        keyId: null,
+        user: null,
+        sessionId: null,
+        clientAddress: null,
+        tenant: null,
+        modules: [],
+        grants: NO_GRANTS,
+      };
       expect(await verifyTenantContext(await signTenantContext(context, keys.privateKey), keys.publicKey)).toEqual(context);
     }
   });

@@ -4,6 +4,7 @@ import { accessKeyResolvers } from './access-keys';
 import { companyResolvers } from './companies';
 import { meResolvers } from './me';
 import { overviewResolvers } from './overview';
+import { peopleResolvers } from './people';
 import { planResolvers } from './plans';
 import { subscriptionRequestResolvers } from './subscription-requests';
 
@@ -15,4 +16,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   accessKeyResolvers,
   meResolvers,
   overviewResolvers,
+  peopleResolvers,
 );

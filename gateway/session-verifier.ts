@@ -1,0 +1,162 @@
+import type { KeyObject } from 'node:crypto';
+import type { ControlPlane } from '../platform/control-plane';
+import { normalizeModules, type ModuleName } from '../platform/modules';
+import { BUILT_IN_ROLES, combineRoles, isBuiltInRole, isPermission, NO_GRANTS, withinModules, type Grants, type RoleGrant } from '../platform/permissions';
+import { verifyAccessToken, type AccessTokenRefusal } from '../platform/session-token';
+import type { ContextUser, TenantRef } from '../platform/tenant-context';
+import type { KeyVerifier } from './key-verifier';
+
+/** Who a live session is, as the gateway signs it into the tenant context. */
+export interface SessionPrincipal {
+  kind: 'USER' | 'ADMIN';
+  sessionId: string;
+  user: ContextUser;
+  tenant: TenantRef | null;
+  modules: ModuleName[];
+  grants: Grants;
+}
+
+interface CacheEntry {
+  userId: string;
+  companyId: string | null;
+  principal: SessionPrincipal | null;
+  expiresAt: number;
+}
+
+/**
+ * Verifies people's access tokens: the signature and expiry from the token
+ * alone, then who the session is from the control plane: the session is live,
+ * the user active, the membership current, and the roles it holds, combined
+ * into grants within the company's modules. That lookup is cached like a key's
+ * and dropped on the key verifier's notifications (`session:`, `user:` and
+ * `company:` payloads), so signing out, a removed membership or a changed role
+ * takes effect within a second. While the notification connection is down,
+ * nothing is served from the cache.
+ */
+export class SessionVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+  private generation = 0;
+
+  constructor(
+    private readonly db: ControlPlane,
+    private readonly publicKey: KeyObject,
+    private readonly notifications: KeyVerifier,
+    private readonly options: { cacheTtlMillis: number; maxEntries: number },
+  ) {
+    notifications.on('notification', (payload: string) => this.evict(payload));
+    notifications.on('listener-lost', () => this.forget());
+    notifications.on('listening', () => this.forget());
+  }
+
+  private forget(): void {
+    this.generation += 1;
+    this.cache.clear();
+  }
+
+  private evict(payload: string): void {
+    const [kind, id] = payload.split(':', 2) as [string, string | undefined];
+    if (!id) return;
+    this.generation += 1;
+    for (const [sessionId, entry] of this.cache) {
+      if ((kind === 'session' && sessionId === id) || (kind === 'user' && entry.userId === id) || (kind === 'company' && entry.companyId === id)) {
+        this.cache.delete(sessionId);
+      }
+    }
+  }
+
+  /** The session's principal, or why the token is refused. */
+  async verify(token: string): Promise<SessionPrincipal | AccessTokenRefusal | 'ENDED'> {
+    const claims = await verifyAccessToken(token, this.publicKey);
+    if (typeof claims === 'string') return claims;
+    const now = Date.now();
+    let entry = this.notifications.isListening() ? this.cache.get(claims.sessionId) : undefined;
+    if (!entry || entry.expiresAt <= now) entry = await this.load(claims.sessionId, now);
+    // The token must be the session's own: same user, same company.
+    if (!entry.principal || entry.userId !== claims.userId || entry.companyId !== claims.companyId) return 'ENDED';
+    return entry.principal;
+  }
+
+  private async load(sessionId: string, now: number): Promise<CacheEntry> {
+    const generation = this.generation;
+    const row = await this.db
+      .selectFrom('user_session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .leftJoin('membership as m', (join) => join.onRef('m.company_id', '=', 's.company_id').onRef('m.user_id', '=', 's.user_id'))
+      .leftJoin('company as c', 'c.id', 's.company_id')
+      .leftJoin('tenant as t', 't.company_id', 's.company_id')
+      .select([
+        's.id',
+        's.user_id',
+        's.company_id',
+        's.revoked_at',
+        's.expires_at',
+        'u.email',
+        'u.status as user_status',
+        'u.is_operator',
+        'm.id as membership_id',
+        'm.employee_id',
+        'm.removed_at',
+        'c.slug',
+        'c.modules as company_modules',
+        't.id as tenant_id',
+        't.database_name',
+        't.shard',
+        't.status as tenant_status',
+      ])
+      .where('s.id', '=', sessionId)
+      .executeTakeFirst();
+    const entry: CacheEntry = {
+      userId: row?.user_id ?? '',
+      companyId: row?.company_id ?? null,
+      principal: null,
+      expiresAt: now + this.options.cacheTtlMillis,
+    };
+    if (row && !row.revoked_at && row.expires_at.getTime() > now && row.user_status === 'ACTIVE') {
+      const user = { id: row.user_id, email: row.email };
+      if (row.company_id === null) {
+        // An operator's session: the operator, as a person.
+        if (row.is_operator) entry.principal = { kind: 'ADMIN', sessionId, user, tenant: null, modules: [], grants: NO_GRANTS };
+      } else if (row.membership_id && !row.removed_at && row.tenant_id && row.tenant_status === 'ACTIVE' && row.company_modules) {
+        const modules = normalizeModules(row.company_modules);
+        const grants = await this.grantsOf(row.membership_id, row.company_id, row.employee_id);
+        entry.principal = {
+          kind: 'USER',
+          sessionId,
+          user,
+          modules,
+          grants: { permissions: withinModules(grants.permissions, modules), scoped: grants.scoped },
+          tenant: { id: row.tenant_id, slug: row.slug!, companyId: row.company_id, database: row.database_name!, shard: row.shard!, companyModules: modules },
+        };
+        for (const p of Object.keys(entry.principal.grants.scoped)) {
+          if (!entry.principal.grants.permissions.includes(p as never)) delete entry.principal.grants.scoped[p as never];
+        }
+      }
+    }
+    if (generation === this.generation && this.notifications.isListening()) {
+      if (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
+      this.cache.set(sessionId, entry);
+    }
+    return entry;
+  }
+
+  private async grantsOf(membershipId: string, companyId: string, employeeId: string | null): Promise<Grants> {
+    const assigned = await this.db.selectFrom('membership_role').select(['role', 'department_id']).where('membership_id', '=', membershipId).execute();
+    const customCodes = assigned.map((a) => a.role).filter((r) => !isBuiltInRole(r));
+    const custom =
+      customCodes.length === 0
+        ? []
+        : await this.db
+            .selectFrom('company_role')
+            .select(['code', 'scope', 'permissions'])
+            .where('company_id', '=', companyId)
+            .where('code', 'in', customCodes)
+            .execute();
+    const roles: RoleGrant[] = [];
+    for (const a of assigned) {
+      const definition = isBuiltInRole(a.role) ? BUILT_IN_ROLES[a.role] : custom.find((c) => c.code === a.role);
+      if (!definition) continue;
+      roles.push({ permissions: definition.permissions.filter(isPermission), scope: definition.scope, departmentId: a.department_id });
+    }
+    return combineRoles(roles, employeeId);
+  }
+}
