@@ -200,7 +200,7 @@ describe('credentials presented to the gateway', () => {
       { token: t.adminToken },
     );
     const { accessKey, secret } = issued.data!.issueAccessKey;
-    expect((await graphql(t.gatewayUrl, MeDocument, undefined, { token: secret! })).data!.me.accessKey.id).toBe(accessKey!.id);
+    expect((await graphql(t.gatewayUrl, MeDocument, undefined, { token: secret! })).data!.me.accessKey!.id).toBe(accessKey!.id);
     const revoked = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: accessKey!.id } }, { token: t.adminToken });
     expect(revoked.data!.revokeAccessKey.userErrors).toEqual([]);
     // The NOTIFY that evicts the cached key is asynchronous: wait for it, with a deadline.

@@ -22,10 +22,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** An invitation token and the password of the account. */
 export type AcceptInvitationInput = {
+  /** Name to show, for a new account. */
   displayName?: InputMaybe<Scalars['String']['input']>;
   /** The new account's password (at least 12 characters), or the existing account's password. */
   password: Scalars['String']['input'];
+  /** The one-time token from the invitation. */
   token: Scalars['String']['input'];
 };
 
@@ -137,39 +140,59 @@ export type CompanyEdge = {
 /** A role: built in, or the company's own. */
 export type CompanyRole = {
   __typename?: 'CompanyRole';
+  /** True for the built-in roles, false for the company’s own. */
   builtIn: Scalars['Boolean']['output'];
+  /** Stable code, e.g. HR_MANAGER. */
   code: Scalars['String']['output'];
+  /** What the role is for; null for custom roles. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Display name. */
   name: Scalars['String']['output'];
+  /** Permissions of the catalogue it gives. */
   permissions: Array<Scalars['String']['output']>;
+  /** Where its permissions apply. */
   scope: RoleScope;
 };
 
+/** The role created. */
 export type CompanyRolePayload = {
   __typename?: 'CompanyRolePayload';
+  /** The role. */
   role?: Maybe<CompanyRole>;
+  /** Why nothing was created, if so. */
   userErrors: Array<UserError>;
 };
 
+/** A custom role composed from the catalogue. */
 export type CreateCompanyRoleInput = {
   /** Upper case letters, digits and _, not a built-in role's code. */
   code: Scalars['String']['input'];
+  /** The company. */
   companyId: Scalars['ID']['input'];
+  /** Display name, 1 to 100 characters. */
   name: Scalars['String']['input'];
+  /** Permission names of the catalogue (see `permissions`). */
   permissions: Array<Scalars['String']['input']>;
+  /** Where its permissions apply. */
   scope: RoleScope;
 };
 
+/** An operator account to create. */
 export type CreateOperatorInput = {
+  /** Name to show. */
   displayName?: InputMaybe<Scalars['String']['input']>;
+  /** The operator’s e-mail. */
   email: Scalars['String']['input'];
   /** At least 12 characters. */
   password: Scalars['String']['input'];
 };
 
+/** The operator account created. */
 export type CreateOperatorPayload = {
   __typename?: 'CreateOperatorPayload';
+  /** The account. */
   user?: Maybe<User>;
+  /** Why nothing was created, if so. */
   userErrors: Array<UserError>;
 };
 
@@ -183,27 +206,40 @@ export type CrossModuleOverview = {
 /** An invitation to join a company. */
 export type Invitation = {
   __typename?: 'Invitation';
+  /** When it was accepted; null while open. */
   acceptedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Whom it is for. */
   email: Scalars['String']['output'];
+  /** The invitee’s employee record, if given. */
   employeeId?: Maybe<Scalars['ID']['output']>;
+  /** When the token stops working (7 days after it was made). */
   expiresAt: Scalars['DateTime']['output'];
+  /** Invitation id. */
   id: Scalars['ID']['output'];
+  /** Roles the invitee gets on accepting. */
   roles: Array<MemberRole>;
 };
 
+/** Whom to invite to which company, with which roles. */
 export type InviteMemberInput = {
+  /** The company. */
   companyId: Scalars['ID']['input'];
+  /** The invitee’s e-mail; the account is created or found by it when they accept. */
   email: Scalars['String']['input'];
   /** The invitee's employee record, for self-service roles. */
   employeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** At least one role; nobody gives permissions they do not hold. */
   roles: Array<RoleAssignmentInput>;
 };
 
+/** The invitation and its one-time token. */
 export type InviteMemberPayload = {
   __typename?: 'InviteMemberPayload';
+  /** The invitation made. */
   invitation?: Maybe<Invitation>;
   /** The one-time token to hand to the invitee; shown once. */
   token?: Maybe<Scalars['String']['output']>;
+  /** Why nothing was made, if so. */
   userErrors: Array<UserError>;
 };
 
@@ -259,25 +295,35 @@ export type Me = {
 /** A person's membership of a company. */
 export type Member = {
   __typename?: 'Member';
+  /** The company. */
   company: Company;
+  /** When the person joined the company. */
   createdAt: Scalars['DateTime']['output'];
   /** The member's own employee record, which self-service roles are scoped to. */
   employeeId?: Maybe<Scalars['ID']['output']>;
+  /** Membership id. */
   id: Scalars['ID']['output'];
+  /** Roles assigned in this company. */
   roles: Array<MemberRole>;
+  /** The person. */
   user: User;
 };
 
+/** The member after the change. */
 export type MemberPayload = {
   __typename?: 'MemberPayload';
+  /** The member. */
   member?: Maybe<Member>;
+  /** Why nothing changed, if so. */
   userErrors: Array<UserError>;
 };
 
 /** A role assigned to a member; department roles name the department whose subtree they reach. */
 export type MemberRole = {
   __typename?: 'MemberRole';
+  /** For a DEPARTMENT role: the department whose subtree it reaches. */
   departmentId?: Maybe<Scalars['ID']['output']>;
+  /** A built-in role code or a custom role code. */
   role: Scalars['String']['output'];
 };
 
@@ -469,9 +515,11 @@ export type PermissionInfo = {
   __typename?: 'PermissionInfo';
   /** READ or WRITE: a read-only key or token holds only READ permissions. */
   access: Scalars['String']['output'];
+  /** What the permission allows. */
   description: Scalars['String']['output'];
   /** The module whose subscription it needs; null for the company's administration. */
   module?: Maybe<ModuleName>;
+  /** Stable name, module:action, e.g. payroll:runs.approve. */
   name: Scalars['String']['output'];
 };
 
@@ -554,7 +602,9 @@ export type QuerySubscriptionRequestsArgs = {
   status?: InputMaybe<SubscriptionRequestStatus>;
 };
 
+/** A refresh token to spend. */
 export type RefreshSessionInput = {
+  /** The refresh token of the last sign-in or refresh; each is valid once. */
   refreshToken: Scalars['String']['input'];
 };
 
@@ -575,7 +625,9 @@ export type RejectSubscriptionRequestPayload = {
   userErrors: Array<UserError>;
 };
 
+/** The member to remove. */
 export type RemoveMemberInput = {
+  /** The membership. */
   membershipId: Scalars['ID']['input'];
 };
 
@@ -619,10 +671,13 @@ export type RevokeAccessKeyPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Whose sessions to end. */
 export type RevokeUserSessionsInput = {
+  /** The person. */
   userId: Scalars['ID']['input'];
 };
 
+/** A role to assign, with its department for DEPARTMENT roles. */
 export type RoleAssignmentInput = {
   /** For a DEPARTMENT-scoped role: the department whose subtree it reaches. */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
@@ -646,23 +701,33 @@ export type Session = {
   company?: Maybe<Company>;
   /** When the session ends, however often it is refreshed. */
   expiresAt: Scalars['DateTime']['output'];
+  /** Session id: every access and refresh token of one sign-in belongs to it. */
   id: Scalars['ID']['output'];
+  /** How the session began. */
   method: SignInMethod;
+  /** The person signed in. */
   user: User;
 };
 
+/** A member and their new roles. */
 export type SetMemberRolesInput = {
+  /** The membership. */
   membershipId: Scalars['ID']['input'];
+  /** The roles the member holds from now on. */
   roles: Array<RoleAssignmentInput>;
 };
 
+/** E-mail and password, and the company to sign in to. */
 export type SignInInput = {
   /** The company to sign in to; may be left out by a person with one membership, and by an operator. */
   companyId?: InputMaybe<Scalars['ID']['input']>;
+  /** The account’s e-mail, in any case. */
   email: Scalars['String']['input'];
+  /** The account’s password. */
   password: Scalars['String']['input'];
 };
 
+/** How a session began. */
 export type SignInMethod =
   | 'INVITATION'
   | 'OIDC'
@@ -671,18 +736,24 @@ export type SignInMethod =
 /** Tokens of a session: use the access token as `Authorization: Bearer <token>` until it expires, then refresh. */
 export type SignInPayload = {
   __typename?: 'SignInPayload';
+  /** JWT for `Authorization: Bearer`, valid 15 minutes. */
   accessToken?: Maybe<Scalars['String']['output']>;
+  /** When the access token expires. */
   accessTokenExpiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** Shown once; spent when used. */
   refreshToken?: Maybe<Scalars['String']['output']>;
+  /** The session the tokens belong to. */
   session?: Maybe<Session>;
+  /** Why no tokens were given, if none were. */
   userErrors: Array<UserError>;
 };
 
+/** How many sessions ended. */
 export type SignOutPayload = {
   __typename?: 'SignOutPayload';
   /** Sessions ended. */
   revokedSessions: Scalars['Int']['output'];
+  /** Why nothing was ended, if so. */
   userErrors: Array<UserError>;
 };
 
@@ -743,11 +814,15 @@ export type SubscriptionRequestStatus =
 /** A person who signs in. */
 export type User = {
   __typename?: 'User';
+  /** Name to show, if the person gave one. */
   displayName?: Maybe<Scalars['String']['output']>;
+  /** E-mail address, unique ignoring case. */
   email: Scalars['String']['output'];
+  /** User id. */
   id: Scalars['ID']['output'];
   /** Whether the person is a platform operator. */
   isOperator: Scalars['Boolean']['output'];
+  /** ACTIVE, or DISABLED: a disabled person cannot sign in. */
   status: UserStatus;
 };
 
@@ -762,6 +837,7 @@ export type UserError = {
   message: Scalars['String']['output'];
 };
 
+/** Whether a person may sign in. */
 export type UserStatus =
   | 'ACTIVE'
   | 'DISABLED';
