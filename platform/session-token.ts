@@ -27,6 +27,11 @@ export interface AccessTokenClaims {
   companyId: string | null;
 }
 
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  /** Seconds since the epoch when the token expires. */
+  expiresAt: number;
+}
+
 export async function signAccessToken(claims: AccessTokenClaims, privateKey: KeyObject, ttlSeconds = ACCESS_TOKEN_TTL_SECONDS): Promise<string> {
   return new SignJWT({ sid: claims.sessionId, cid: claims.companyId })
     .setProtectedHeader({ alg: ALGORITHM, typ: 'at+jwt' })
@@ -42,7 +47,7 @@ export async function signAccessToken(claims: AccessTokenClaims, privateKey: Key
 export type AccessTokenRefusal = 'EXPIRED' | 'INVALID';
 
 /** The claims of a genuine, current access token; otherwise why not (expired is worth telling the client: it should refresh). */
-export async function verifyAccessToken(token: string, publicKey: KeyObject): Promise<AccessTokenClaims | AccessTokenRefusal> {
+export async function verifyAccessToken(token: string, publicKey: KeyObject): Promise<VerifiedAccessToken | AccessTokenRefusal> {
   try {
     const { payload } = await jwtVerify(token, publicKey, {
       issuer: ISSUER,
@@ -54,7 +59,7 @@ export async function verifyAccessToken(token: string, publicKey: KeyObject): Pr
     });
     if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string') return 'INVALID';
     if (!(payload.cid === null || typeof payload.cid === 'string')) return 'INVALID';
-    return { userId: payload.sub, sessionId: payload.sid, companyId: payload.cid };
+    return { userId: payload.sub, sessionId: payload.sid, companyId: payload.cid, expiresAt: payload.exp! };
   } catch (error) {
     return error instanceof joseErrors.JWTExpired ? 'EXPIRED' : 'INVALID';
   }
