@@ -110,8 +110,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listEmployees(employeesDb, filter, page, planned),
-        () => countEmployees(employeesDb, filter),
+        (page, planned) => listEmployees(employeesDb, filter, null, page, planned),
+        () => countEmployees(employeesDb, filter, null),
         after,
       ),
   });
