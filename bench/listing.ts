@@ -127,8 +127,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listAssets(assetsDb, filter, page, planned),
-        () => countAssets(assetsDb, filter),
+        (page, planned) => listAssets(assetsDb, filter, null, page, planned),
+        () => countAssets(assetsDb, filter, null),
         after,
       ),
   });
