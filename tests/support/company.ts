@@ -137,7 +137,7 @@ export async function callSubgraphAsUser<T = unknown>(
   t: TestStack,
   subgraph: string,
   company: Company,
-  caller: { user: ContextUser; grants: Grants; modules?: ModuleName[] },
+  caller: { user: ContextUser; grants: Grants; modules?: ModuleName[]; keyId?: string },
   query: string,
   variables?: Record<string, unknown>,
 ): Promise<GraphQLResponse<T>> {
@@ -145,7 +145,8 @@ export async function callSubgraphAsUser<T = unknown>(
     {
       requestId: `user-${randomUUID()}`,
       kind: 'USER',
-      keyId: null,
+      // A person may come through a personal access token (a key they own), or a session (no key).
+      keyId: caller.keyId ?? null,
       user: caller.user,
       tenant: company.tenant,
       modules: caller.modules ?? company.modules,
