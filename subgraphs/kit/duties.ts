@@ -8,15 +8,15 @@ import { userError, type UserError } from './errors';
  * act, recorded as text with the first act:
  * - "user:<id>": a person, whatever key, token or session they came through,
  *   so a second key of the same person is still the same party;
- * - "key:<id>": an access key with no person behind it (STANDARD, PARTNER);
- * - "<KIND>:<id>": another actor with an id, e.g. the operator's CLI name.
- * An actor with no identity at all (a change made on receipt of an event) has
- * no party: it is no request caller, and the rule is about callers.
+ * - "key:<id>": an access key with no person behind it (STANDARD, PARTNER).
+ * The rule is about callers of the API. Actors outside any request — the
+ * operator's CLI, the seeder (both kind CLI), a change made on receipt of an
+ * event — have no party and are not compared: they act as the platform, not
+ * as one of the company's people, and the platform has no second pair of eyes.
  */
 export function accountableParty(who: ActorIdentity): string | null {
   if (who.userId) return `user:${who.userId}`;
-  if (who.id === null) return null;
-  return who.kind === 'STANDARD' || who.kind === 'PARTNER' ? `key:${who.id}` : `${who.kind}:${who.id}`;
+  return (who.kind === 'STANDARD' || who.kind === 'PARTNER') && who.id !== null ? `key:${who.id}` : null;
 }
 
 /**
