@@ -36,3 +36,14 @@ export async function subscribeCompany(gateway: string, adminToken: string, comp
   const { company, secret } = approved.approveSubscriptionRequest;
   return { companyId: company.id, slug: company.slug, key: secret };
 }
+
+/** Another access key of the company, issued by the operator; returns its secret. */
+export async function issueKey(gateway: string, adminToken: string, companyId: string, modules: readonly string[], name: string): Promise<string> {
+  const issued = await post<{ issueAccessKey: { secret: string } }>(
+    gateway,
+    `mutation($input: IssueAccessKeyInput!) { issueAccessKey(input: $input) { secret } }`,
+    { input: { companyId, name, kind: 'STANDARD', modules } },
+    adminToken,
+  );
+  return issued.issueAccessKey.secret;
+}

@@ -110,8 +110,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listEmployees(employeesDb, filter, page, planned),
-        () => countEmployees(employeesDb, filter),
+        (page, planned) => listEmployees(employeesDb, filter, null, page, planned),
+        () => countEmployees(employeesDb, filter, null),
         after,
       ),
   });
@@ -127,8 +127,8 @@ function scenarios(
     variables: { first: 50, ...variables },
     store: () =>
       pageAndCount(
-        (page, planned) => listAssets(assetsDb, filter, page, planned),
-        () => countAssets(assetsDb, filter),
+        (page, planned) => listAssets(assetsDb, filter, null, page, planned),
+        () => countAssets(assetsDb, filter, null),
         after,
       ),
   });

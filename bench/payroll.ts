@@ -23,7 +23,7 @@ import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { loadConsumers } from '../platform/subgraphs';
 import { drainTenant } from '../worker/relay';
-import { post, subscribeCompany } from './gateway';
+import { issueKey, post, subscribeCompany } from './gateway';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 10_000);
 process.env.APOLLO_TELEMETRY_DISABLED = '1';
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
     stop = stack.stop;
     const gateway = stack.gateway.url;
     const { companyId, slug, key } = await subscribeCompany(gateway, adminToken, 'Bench Payroll', ['FINANCE', 'PAYROLL']);
+    // Whoever calculated a run may not approve it (separation of duties): a second key approves, as a second person would.
+    const approverKey = await issueKey(gateway, adminToken, companyId, ['PAYROLL'], 'Bench approver');
     const tenant = await controlPlane.selectFrom('tenant').selectAll().where('company_id', '=', companyId).executeTakeFirstOrThrow();
     tenantDb = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
     await seedProjection(tenantDb, EMPLOYEES);
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
       post(gateway, `mutation($input: CalculatePayRunInput!) { calculatePayRun(input: $input) { ${run} } }`, { input }, key),
     );
     await timed('approvePayRun', results, () =>
-      post(gateway, `mutation($input: ApprovePayRunInput!) { approvePayRun(input: $input) { payRun { status } } }`, { input }, key),
+      post(gateway, `mutation($input: ApprovePayRunInput!) { approvePayRun(input: $input) { payRun { status } } }`, { input }, approverKey),
     );
     const posted = await timed('postPayRun', results, () =>
       post<{ postPayRun: { userErrors: UserError[] } }>(

@@ -1,7 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import { groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
-import type { ModuleContext } from '../kit/module-context';
+import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
+import { rowScope } from '../kit/permissions';
+import type { BaseContext } from '../kit/context';
+import type { ServiceRuntime } from '../../platform/runtime';
+import type { RowScope } from '../../platform/permissions';
 import { findAssetsByIds } from './store/assets';
 import { findAssignmentsOfAssets, findAssignmentsOfEmployees, findOpenAssignmentsOfAssets, findOpenAssignmentsOfEmployees } from './store/assignments';
 import { findCategoriesByIds, findLocationsByIds } from './store/categories';
@@ -9,7 +13,12 @@ import type { AssetRow, AssetsDB, AssignmentRow, CategoryRow, EmployeeProjection
 import { findEmployeesByIds } from './store/employee-projection';
 import { findMaintenanceOfAssets } from './store/maintenance';
 
-/** Per-request batching: every relation of a page resolves in one statement per loader. */
+/**
+ * Per-request batching: every relation of a page resolves in one statement per
+ * loader. Asset and assignment loaders read within the caller's scope of
+ * 'assets:read' (store/scope.ts), built for one scope and one request, so a
+ * scoped read never shares a result with an unscoped one.
+ */
 export interface AssetsLoaders {
   asset: DataLoader<string, AssetRow | null>;
   category: DataLoader<string, CategoryRow | null>;
@@ -22,19 +31,30 @@ export interface AssetsLoaders {
   employee: DataLoader<string, EmployeeProjectionRow | null>;
 }
 
-export type AssetsContext = ModuleContext<AssetsDB, AssetsLoaders>;
+export interface AssetsContext extends ModuleContext<AssetsDB, AssetsLoaders> {
+  /** The assets the caller reads (null: all); lists take it as a store filter, as the loaders do. */
+  scope: RowScope | null;
+}
 
 /** `db` is called only when a loader runs, so the module check happens before any query. */
-export function createAssetsLoaders(db: () => Kysely<AssetsDB>): AssetsLoaders {
+export function createAssetsLoaders(db: () => Kysely<AssetsDB>, scope: RowScope | null): AssetsLoaders {
   return {
-    asset: mapLoader(async (ids) => indexBy(await findAssetsByIds(db(), ids), (a) => a.id)),
+    asset: mapLoader(async (ids) => indexBy(await findAssetsByIds(db(), ids, scope), (a) => a.id)),
     category: mapLoader(async (ids) => indexBy(await findCategoriesByIds(db(), ids), (c) => c.id)),
     location: mapLoader(async (ids) => indexBy(await findLocationsByIds(db(), ids), (l) => l.id)),
-    openAssignmentOfAsset: mapLoader(async (ids) => indexBy(await findOpenAssignmentsOfAssets(db(), ids), (a) => a.asset_id)),
-    assignmentsOfAsset: groupLoader(async (ids) => groupBy(await findAssignmentsOfAssets(db(), ids), (a) => a.asset_id)),
+    openAssignmentOfAsset: mapLoader(async (ids) => indexBy(await findOpenAssignmentsOfAssets(db(), ids, scope), (a) => a.asset_id)),
+    assignmentsOfAsset: groupLoader(async (ids) => groupBy(await findAssignmentsOfAssets(db(), ids, scope), (a) => a.asset_id)),
     maintenanceOfAsset: groupLoader(async (ids) => groupBy(await findMaintenanceOfAssets(db(), ids), (m) => m.asset_id)),
-    openAssignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findOpenAssignmentsOfEmployees(db(), ids), (a) => a.employee_id)),
-    assignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findAssignmentsOfEmployees(db(), ids), (a) => a.employee_id)),
+    openAssignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findOpenAssignmentsOfEmployees(db(), ids, scope), (a) => a.employee_id)),
+    assignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findAssignmentsOfEmployees(db(), ids, scope), (a) => a.employee_id)),
     employee: mapLoader(async (ids) => indexBy(await findEmployeesByIds(db(), ids), (e) => e.employee_id)),
+  };
+}
+
+/** The assets context: the kit's module context, its loaders reading within the caller's scope of 'assets:read'. */
+export function assetsContextFactory(runtime: ServiceRuntime): (base: BaseContext) => AssetsContext {
+  return (base) => {
+    const scope = rowScope(base, 'assets:read');
+    return { ...moduleContextFactory<AssetsDB, AssetsLoaders>(runtime, 'ASSETS', (db) => createAssetsLoaders(db, scope))(base), scope };
   };
 }

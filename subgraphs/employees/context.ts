@@ -1,6 +1,8 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { BaseContext } from '../kit/context';
+import { rowScope } from '../kit/permissions';
+import type { RowScope } from '../../platform/permissions';
 import { findByUuids, groupBy, groupLoader, indexBy, mapLoader } from '../kit/loaders';
 import { moduleContextFactory, type ModuleContext } from '../kit/module-context';
 import type { ServiceRuntime } from '../../platform/runtime';
@@ -19,7 +21,13 @@ import { findPositionsByDepartments, findPositionsByIds } from './store/position
 import type { RoleRow } from './store/role.table';
 import { findRolesOfEmployees } from './store/roles';
 
-/** Per-request batches: any page of employees and their relations costs a fixed number of statements. */
+/**
+ * Per-request batches: any page of employees and their relations costs a fixed
+ * number of statements. The employee loaders read within the caller's scope of
+ * 'employees:directory.read', the contract loaders within that of
+ * 'employees:contracts.read': each loader is built for one scope and one
+ * request, so a scoped read never shares a result with an unscoped one.
+ */
 export interface EmployeesLoaders {
   employee: DataLoader<string, EmployeeRow | null>;
   department: DataLoader<string, DepartmentRow | null>;
@@ -34,19 +42,32 @@ export interface EmployeesLoaders {
 }
 
 export interface EmployeesContext extends ModuleContext<EmployeesDB, EmployeesLoaders> {
+  /** The rows the caller reads; lists take them as store filters, as the loaders do. */
+  scopes: EmployeesScopes;
   /** Today's date (UTC), fixed for the whole request so every contract status agrees. */
   today: string;
 }
 
-export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: string): EmployeesLoaders {
+/** The rows the caller's read permissions reach, null for every row (kit/permissions rowScope). */
+export interface EmployeesScopes {
+  directory: RowScope | null;
+  contracts: RowScope | null;
+}
+
+export function employeesScopes(ctx: BaseContext): EmployeesScopes {
+  return { directory: rowScope(ctx, 'employees:directory.read'), contracts: rowScope(ctx, 'employees:contracts.read') };
+}
+
+export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: string, scopes: EmployeesScopes): EmployeesLoaders {
+  const { directory, contracts } = scopes;
   return {
-    employee: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findEmployeesByIds(db(), k)), (e) => e.id)),
+    employee: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findEmployeesByIds(db(), k, directory)), (e) => e.id)),
     department: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findDepartmentsByIds(db(), k)), (d) => d.id)),
     position: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findPositionsByIds(db(), k)), (p) => p.id)),
-    reportsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findReportsOf(db(), k)), (e) => e.manager_id ?? '')),
+    reportsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findReportsOf(db(), k, directory)), (e) => e.manager_id ?? '')),
     rolesOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findRolesOfEmployees(db(), k)), (r) => r.employee_id)),
-    contractsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findContractsOfEmployees(db(), k)), (c) => c.employee_id)),
-    currentContractOf: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findContractsInForce(db(), k, today)), (c) => c.employee_id)),
+    contractsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findContractsOfEmployees(db(), k, contracts)), (c) => c.employee_id)),
+    currentContractOf: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findContractsInForce(db(), k, today, contracts)), (c) => c.employee_id)),
     positionHistoryOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findAssignmentsOfEmployees(db(), k)), (a) => a.employee_id)),
     childDepartmentsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findDepartmentsByParents(db(), k)), (d) => d.parent_id ?? '')),
     positionsOfDepartment: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findPositionsByDepartments(db(), k)), (p) => p.department_id)),
@@ -57,7 +78,8 @@ export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: str
 export function employeesContextFactory(runtime: ServiceRuntime): (base: BaseContext) => EmployeesContext {
   return (base) => {
     const today = todayUtc();
-    const ctx = moduleContextFactory<EmployeesDB, EmployeesLoaders>(runtime, 'EMPLOYEES', (db) => createEmployeesLoaders(db, today))(base);
-    return { ...ctx, today };
+    const scopes = employeesScopes(base);
+    const ctx = moduleContextFactory<EmployeesDB, EmployeesLoaders>(runtime, 'EMPLOYEES', (db) => createEmployeesLoaders(db, today, scopes))(base);
+    return { ...ctx, scopes, today };
   };
 }

@@ -20,6 +20,7 @@ export const permissions: PermissionMap = {
   Mutation: {
     createAccount: LEDGER,
     closePeriod: LEDGER,
+    updateLedgerSettings: LEDGER,
     postJournalEntry: POST,
     postJournalEntries: POST,
     reverseJournalEntry: POST,

@@ -10,6 +10,8 @@ export interface ActorIdentity {
   kind: string;
   /** Which one of that kind: the access key's id, the operator's user name from the CLI; null when there is none. */
   id: string | null;
+  /** The person acting, when a person signed in (or owns the personal token used); absent or null otherwise. */
+  userId?: string | null;
 }
 
 /** An audit entry as a service records it; without `operation`, the change's operation names it. */
@@ -28,7 +30,7 @@ export interface Actor extends ActorIdentity {
 
 /** The actor of a request, from its verified gateway context. */
 export function actorOf(ctx: BaseContext): ActorIdentity {
-  return { requestId: ctx.requestId, kind: ctx.caller.kind, id: ctx.caller.keyId };
+  return { requestId: ctx.requestId, kind: ctx.caller.kind, id: ctx.caller.keyId, userId: ctx.caller.user?.id ?? null };
 }
 
 /** An Actor that keeps what a service records for the owner of the transaction to write. */
@@ -36,6 +38,7 @@ export class RecordingActor implements Actor {
   readonly requestId: string | null;
   readonly kind: string;
   readonly id: string | null;
+  readonly userId: string | null;
   readonly audits: AuditEntry[] = [];
   readonly events: DomainEvent[] = [];
 
@@ -46,6 +49,7 @@ export class RecordingActor implements Actor {
     this.requestId = identity.requestId;
     this.kind = identity.kind;
     this.id = identity.id;
+    this.userId = identity.userId ?? null;
   }
 
   // Arrow functions: services may pass `actor.publish` on by itself.

@@ -25,7 +25,7 @@ const longAgo = monthOf(today, -3).start;
 const D = Decimal.clone({ precision: 40 });
 
 let t: TestStack;
-let company: GatewayCompany;
+let company: GatewayCompany<'approver'>;
 const ids: Record<string, string> = {};
 /** Terms of every registered asset, and the disposal date of the one disposed of. */
 const registered: Array<{ terms: DepreciationTerms; disposedOn: string | null }> = [];
@@ -70,7 +70,7 @@ const sum = (values: Decimal.Value[]) => values.reduce<Decimal>((s, v) => s.plus
 
 beforeAll(async () => {
   t = await startTestStack();
-  company = await createCompany(t, { name: 'Values Co', modules: [...MODULES] });
+  company = await createCompany(t, { name: 'Values Co', modules: [...MODULES], keys: { approver: { modules: ['PAYROLL'] } } });
   for (const name of ['Workshop', 'Office']) await mutateOk(company, employeesOperation('CreateDepartment'), 'createDepartment', { input: { name } });
   ids.alice = await hireWithContract(company, { firstName: 'Alice', lastName: 'Alves', email: 'alice@values.example', hireDate: longAgo, salary: '4200.00' });
   ids.bob = await hireWithContract(company, { firstName: 'Bob', lastName: 'Brito', email: 'bob@values.example', hireDate: longAgo, salary: '3000.00' });
@@ -123,7 +123,7 @@ beforeAll(async () => {
     });
   }
   await deliver();
-  ids.payRun = await approvedPayRun(company, { periodStart: thisMonth.start, periodEnd: thisMonth.end, payDate: today });
+  ids.payRun = await approvedPayRun(company, company.keys.approver, { periodStart: thisMonth.start, periodEnd: thisMonth.end, payDate: today });
 }, 180_000);
 afterAll(async () => {
   await company?.tenantDb.destroy();

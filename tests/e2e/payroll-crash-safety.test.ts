@@ -12,7 +12,7 @@ import { startTestStack, type TestStack } from '../support/stack';
 
 const root = path.resolve(__dirname, '..', '..');
 let t: TestStack;
-let acme: GatewayCompany;
+let acme: GatewayCompany<'approver'>;
 let payRunId: string;
 
 interface Worker {
@@ -84,11 +84,11 @@ async function payRunPostedEvent() {
 
 beforeAll(async () => {
   t = await startTestStack();
-  acme = await createCompany(t, { name: 'Crash Test Payroll', modules: ['EMPLOYEES', 'FINANCE', 'PAYROLL'] });
+  acme = await createCompany(t, { name: 'Crash Test Payroll', modules: ['EMPLOYEES', 'FINANCE', 'PAYROLL'], keys: { approver: { modules: ['PAYROLL'] } } });
   await hireWithContract(acme, { firstName: 'Ana', lastName: 'Silva', email: 'ana@crash.example', hireDate: '2026-01-05', salary: '4200.00' });
   // Everything before the posting is delivered now, so the worker's first delivery is PayRunPosted to finance.
   expect(await deliverEvents(t.database.config, t.database.db, acme.slug)).toMatchObject({ failed: 0, dead: 0 });
-  payRunId = await approvedPayRun(acme, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' });
+  payRunId = await approvedPayRun(acme, acme.keys.approver, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-31' });
   await mutateOk(acme, payrollOperation('PostPayRun'), 'postPayRun', { input: { payRunId } });
 });
 afterAll(async () => {

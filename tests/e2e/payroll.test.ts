@@ -30,8 +30,9 @@ let t: TestStack;
 /** SQL statements the payroll subgraph ran while `counting` was on. */
 let statements: string[] = [];
 let counting = false;
-let acme: GatewayCompany;
-let beta: GatewayCompany;
+// Each company's second key approves what its first key calculated (separation of duties).
+let acme: GatewayCompany<'approver'>;
+let beta: GatewayCompany<'approver'>;
 const ids: Record<string, string> = {};
 
 const deliver = (company: GatewayCompany) => deliverEvents(t.database.config, t.database.db, company.slug);
@@ -39,8 +40,9 @@ const eur = (amount: string) => ({ amount, currency: 'EUR' });
 
 beforeAll(async () => {
   t = await startTestStack({ onQuery: (text, _database, subgraph) => void (counting && subgraph === 'payroll' && statements.push(text)) });
-  acme = await createCompany(t, { name: 'Acme Payroll', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
-  beta = await createCompany(t, { name: 'Beta Payroll', modules: ['EMPLOYEES', 'PAYROLL'] });
+  const approver = { approver: { modules: ['PAYROLL' as const] } };
+  acme = await createCompany(t, { name: 'Acme Payroll', modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'], keys: approver });
+  beta = await createCompany(t, { name: 'Beta Payroll', modules: ['EMPLOYEES', 'PAYROLL'], keys: approver });
 });
 afterAll(async () => {
   await acme?.tenantDb.destroy();
@@ -106,7 +108,7 @@ describe('a month of payroll, posted to the ledger (contract operations)', () =>
   });
 
   it('ApprovePayRun and PostPayRun move the run on; posting writes PayRunPosted in the same transaction', async () => {
-    const approved = await acme.gql<Pick<Mutation, 'approvePayRun'>>(payrollOperation('ApprovePayRun'), exampleVariables('ApprovePayRun', ids));
+    const approved = await acme.keys.approver.gql<Pick<Mutation, 'approvePayRun'>>(payrollOperation('ApprovePayRun'), exampleVariables('ApprovePayRun', ids));
     expect(approved.data!.approvePayRun).toEqual({ payRun: { id: ids.payRunId, status: 'APPROVED' }, userErrors: [] });
     const posted = await acme.gql<Pick<Mutation, 'postPayRun'>>(payrollOperation('PostPayRun'), exampleVariables('PostPayRun', ids));
     expect(posted.errors).toBeUndefined();
@@ -280,7 +282,7 @@ describe('what payroll refuses', () => {
   it('refuses to post without FINANCE in the subscription, saying so', async () => {
     await hireWithContract(beta, { firstName: 'Bruno', lastName: 'Costa', email: 'bruno@beta.example', hireDate: '2025-11-01', salary: '3000.00' });
     expect(await deliver(beta)).toMatchObject({ failed: 0, dead: 0 });
-    const payRunId = await approvedPayRun(beta, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-30' });
+    const payRunId = await approvedPayRun(beta, beta.keys.approver, { periodStart: '2026-01-01', periodEnd: '2026-01-31', payDate: '2026-01-30' });
     const before = await payrollFootprint(beta.tenantDb);
     const res = await beta.gql<Pick<Mutation, 'postPayRun'>>(payrollOperation('PostPayRun'), { input: { payRunId } });
     expect(res.errors).toBeUndefined();

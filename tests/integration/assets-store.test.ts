@@ -59,11 +59,11 @@ describe('the assets store', () => {
     expect(rows.every((r) => r.tally === r.counted)).toBe(true);
     // BULK-1 and BULK-10..19 assigned (11), BULK-10 deleted; BULK-2 deleted from stock.
     expect(Object.fromEntries(rows.map((r) => [r.status, Number(r.tally)]))).toEqual({ ASSIGNED: 10, DISPOSED: 0, IN_MAINTENANCE: 0, IN_STOCK: 19 });
-    expect(await countAssets(db, noFilter)).toBe(29);
-    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED' })).toBe(10);
+    expect(await countAssets(db, noFilter, null)).toBe(29);
+    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED' }, null)).toBe(10);
     // A filter the tally cannot answer counts rows.
-    expect(await countAssets(db, { ...noFilter, search: 'bulk-1' })).toBe(10);
-    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED', search: 'renamed' })).toBe(0);
+    expect(await countAssets(db, { ...noFilter, search: 'bulk-1' }, null)).toBe(10);
+    expect(await countAssets(db, { ...noFilter, status: 'ASSIGNED', search: 'renamed' }, null)).toBe(0);
   });
 
   it('rolls the tally back with the transaction that moved it', async () => {
@@ -90,7 +90,7 @@ describe('the assets store', () => {
     };
     await insertAsset(db, { ...odd, tag: 'PCT-100%', name: 'Under_score' });
     await insertAsset(db, { ...odd, tag: 'PCT-2', name: '%Off' });
-    const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, { after: null, limit: 50 })).rows.map((a) => a.tag);
+    const tags = async (search: string) => (await listAssets(db, { ...noFilter, search }, null, { after: null, limit: 50 })).rows.map((a) => a.tag);
     // Three characters or more: anywhere.
     expect(await tags('00%')).toEqual(['PCT-100%']);
     expect(await tags('r_s')).toEqual(['PCT-100%']);
@@ -118,16 +118,16 @@ describe('the assets store', () => {
       .values(Array.from({ length: 7 }, (_, i) => ({ ...base, tag: `PAGE-${i}`, name: 'Paged drill' })))
       .execute();
     const search = { ...noFilter, search: 'paged drill' };
-    const first = await listAssets(db, search, { after: null, limit: 3 });
+    const first = await listAssets(db, search, null, { after: null, limit: 3 });
     expect(first.rows.map((a) => a.tag)).toEqual(['PAGE-0', 'PAGE-1', 'PAGE-2']);
     expect(first.total).toBe(7);
     const last = first.rows.at(-1)!;
-    const second = await listAssets(db, search, { after: [last.tag, last.id], limit: 10 });
+    const second = await listAssets(db, search, null, { after: [last.tag, last.id], limit: 10 });
     expect(second.rows.map((a) => a.tag)).toEqual(['PAGE-3', 'PAGE-4', 'PAGE-5', 'PAGE-6']);
     expect(second.total).toBe(7);
     // Past the last match the page is empty and says nothing of the count; from the start, empty means none.
-    expect((await listAssets(db, search, { after: ['PAGE-6', second.rows.at(-1)!.id], limit: 10 })).total).toBeNull();
-    expect(await listAssets(db, { ...noFilter, search: 'no such drill' }, { after: null, limit: 10 })).toEqual({ rows: [], total: 0 });
-    expect(await countAssets(db, search)).toBe(7);
+    expect((await listAssets(db, search, null, { after: ['PAGE-6', second.rows.at(-1)!.id], limit: 10 })).total).toBeNull();
+    expect(await listAssets(db, { ...noFilter, search: 'no such drill' }, null, { after: null, limit: 10 })).toEqual({ rows: [], total: 0 });
+    expect(await countAssets(db, search, null)).toBe(7);
   });
 });

@@ -1,4 +1,4 @@
-import { fullGrants } from '../../platform/permissions';
+import { fullGrants, type Grants } from '../../platform/permissions';
 import { randomUUID } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import type { Kysely } from 'kysely';
@@ -8,7 +8,7 @@ import { createLogger } from '../../platform/logger';
 import type { ModuleName } from '../../platform/modules';
 import { ServiceRuntime } from '../../platform/runtime';
 import { ShardDirectory } from '../../platform/shards';
-import { CONTEXT_HEADER, signTenantContext, type TenantRef } from '../../platform/tenant-context';
+import { CONTEXT_HEADER, signTenantContext, type ContextUser, type TenantRef } from '../../platform/tenant-context';
 import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/approve-subscription';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
@@ -133,6 +133,34 @@ export async function callSubgraph<T = unknown>(
       tenant: company.tenant,
       modules,
       grants: fullGrants(modules),
+    },
+    t.keys.privateKey,
+  );
+  return graphql<T>(t.subgraphUrl(subgraph), query, variables, { headers: { [CONTEXT_HEADER]: context } });
+}
+
+/**
+ * POSTs straight to a subgraph as a person signed in to the company, with the
+ * context the gateway would sign for their grants (scoped ones included).
+ */
+export async function callSubgraphAsUser<T = unknown>(
+  t: TestStack,
+  subgraph: string,
+  company: Company,
+  caller: { user: ContextUser; grants: Grants; modules?: ModuleName[]; keyId?: string },
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<GraphQLResponse<T>> {
+  const context = await signTenantContext(
+    {
+      requestId: `user-${randomUUID()}`,
+      kind: 'USER',
+      // A person may come through a personal access token (a key they own), or a session (no key).
+      keyId: caller.keyId ?? null,
+      user: caller.user,
+      tenant: company.tenant,
+      modules: caller.modules ?? company.modules,
+      grants: caller.grants,
     },
     t.keys.privateKey,
   );

@@ -46,12 +46,20 @@ export async function hireWithContract(
   return employeeId;
 }
 
-/** Creates, calculates and approves a run for one month; returns its id. */
-export async function approvedPayRun(company: GatewayCompany, period: { periodStart: string; periodEnd: string; payDate: string }): Promise<string> {
+/**
+ * Creates and calculates a run for one month as the company's first key, and
+ * approves it as `approver`: another key of the company, since whoever
+ * calculated a run may not approve it (separation of duties). Returns its id.
+ */
+export async function approvedPayRun(
+  company: GatewayCompany,
+  approver: GatewayKey,
+  period: { periodStart: string; periodEnd: string; payDate: string },
+): Promise<string> {
   const created = await mutateOk(company, payrollOperation('CreatePayRun'), 'createPayRun', { input: period });
   const payRunId = created.payRun.id;
   await mutateOk(company, payrollOperation('CalculatePayRun'), 'calculatePayRun', { input: { payRunId } });
-  await mutateOk(company, payrollOperation('ApprovePayRun'), 'approvePayRun', { input: { payRunId } });
+  await mutateOk(approver, payrollOperation('ApprovePayRun'), 'approvePayRun', { input: { payRunId } });
   return payRunId;
 }
 

@@ -14,15 +14,16 @@ export const assetResolvers: Resolvers = {
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
       };
+      const scope = ctx.scope;
       const { fetch, count, countUpTo } = sharingTotal(
         async (page: { after: CursorValues | null; limit: number }, planned) => {
-          const listed = await listAssets(db, filter, page, planned);
+          const listed = await listAssets(db, filter, scope, page, planned);
           // Rows of the page also serve references to them (assignment.asset) without another query.
           for (const row of listed.rows) ctx.loaders.asset.prime(row.id, row);
           return listed;
         },
-        () => countAssets(db, filter),
-        (limit) => countAssetsUpTo(db, filter, limit),
+        () => countAssets(db, filter, scope),
+        (limit) => countAssetsUpTo(db, filter, scope, limit),
       );
       return paginate(args, { cursorShape: ['string', 'uuid'], fetch, cursorOf: (a) => [a.tag, a.id], count, countUpTo });
     },

@@ -3,7 +3,9 @@ import { capped, type CursorValues, type MatchCount } from '../../kit/pagination
 import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
 import type { AssetStatus } from '../domain/types';
 import { isUuid } from '../../../platform/ids';
+import type { RowScope } from '../../../platform/permissions';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
+import { assetInScope } from './scope';
 
 /** Every column but the generated search text. */
 const ASSET_COLUMNS = [
@@ -40,10 +42,12 @@ export async function isTagTaken(db: AssetsExecutor, tag: string): Promise<boole
   return row !== undefined;
 }
 
-export function findAssetsByIds(db: AssetsExecutor, ids: readonly string[]): Promise<AssetRow[]> {
+/** The assets of `ids` that the scope reaches (null: every one); others are as absent as unknown ids. */
+export function findAssetsByIds(db: AssetsExecutor, ids: readonly string[], scope: RowScope | null): Promise<AssetRow[]> {
   const valid = ids.filter(isUuid);
   if (valid.length === 0) return Promise.resolve([]);
-  return db.selectFrom('assets.asset').select(ASSET_COLUMNS).where('id', 'in', valid).execute();
+  const query = db.selectFrom('assets.asset').select(ASSET_COLUMNS).where('id', 'in', valid);
+  return (scope === null ? query : query.where(assetInScope(scope, 'assets.asset.id'))).execute();
 }
 
 /** Reads an asset and locks it until the transaction ends, so changes to one asset happen one at a time. */
@@ -74,8 +78,9 @@ export interface AssetListFilter {
   holderId: string | null;
 }
 
-function filtered(db: AssetsExecutor, filter: AssetListFilter) {
+function filtered(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null) {
   let query = db.selectFrom('assets.asset');
+  if (scope !== null) query = query.where(assetInScope(scope, 'assets.asset.id'));
   if (filter.status) query = query.where('status', '=', filter.status);
   const term = filter.search;
   if (term) {
@@ -108,41 +113,47 @@ function filtered(db: AssetsExecutor, filter: AssetListFilter) {
  * Keyset page in (tag, id) order: stable, and served by the (tag, id) indexes.
  * A search goes through the kit's searchPage (its plan and why), over
  * asset_list_walk, which carries search_text, status and category for the walk.
+ * Only assets the scope reaches (null: every one) are read, whatever the cursor.
  */
 export async function listAssets(
   db: AssetsExecutor,
   filter: AssetListFilter,
+  scope: RowScope | null,
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<AssetRow>> {
   if (!filter.search) {
     planned(false);
-    let walk = filtered(db, filter).select(ASSET_COLUMNS);
+    let walk = filtered(db, filter, scope).select(ASSET_COLUMNS);
     if (page.after) {
       const [tag, id] = page.after;
       walk = walk.where((eb) => eb(eb.refTuple('tag', 'id'), '>', eb.tuple(String(tag), String(id))));
     }
     return { rows: await walk.orderBy('tag').orderBy('id').limit(page.limit).execute(), total: null };
   }
-  const keys = filtered(db, filter).select(['assets.asset.tag', 'assets.asset.id']);
+  const keys = filtered(db, filter, scope).select(['assets.asset.tag', 'assets.asset.id']);
   return searchPage(db, { keys, order: ['tag', 'id'], table: 'assets.asset', columns: ASSET_COLUMNS }, page, planned);
 }
 
-/** How many assets match; the unfiltered and status-only totals come from the tally, without counting rows. */
-export async function countAssets(db: AssetsExecutor, filter: AssetListFilter): Promise<number> {
-  if (!filter.search && !filter.categoryId && !filter.holderId) {
+/**
+ * How many assets match; the unfiltered and status-only totals come from the
+ * tally, without counting rows. The tally counts the whole company, so a
+ * scoped caller's assets are counted row by row.
+ */
+export async function countAssets(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null): Promise<number> {
+  if (!filter.search && !filter.categoryId && !filter.holderId && scope === null) {
     let tally = db.selectFrom('assets.asset_status_count').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('assets'), sql<string>`0`).as('n'));
     if (filter.status) tally = tally.where('status', '=', filter.status);
     return Number((await tally.executeTakeFirstOrThrow()).n);
   }
-  const row = await filtered(db, filter)
+  const row = await filtered(db, filter, scope)
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** How many assets match, counting no further than `limit` + 1 (MatchCount). */
-export async function countAssetsUpTo(db: AssetsExecutor, filter: AssetListFilter, limit: number): Promise<MatchCount> {
-  if (!filter.search && !filter.categoryId && !filter.holderId) return capped(await countAssets(db, filter), limit);
-  return countUpTo(db, filtered(db, filter).select('assets.asset.id'), limit);
+export async function countAssetsUpTo(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null, limit: number): Promise<MatchCount> {
+  if (!filter.search && !filter.categoryId && !filter.holderId && scope === null) return capped(await countAssets(db, filter, null), limit);
+  return countUpTo(db, filtered(db, filter, scope).select('assets.asset.id'), limit);
 }

@@ -1,4 +1,12 @@
-import type { AssetsExecutor, AssignmentRow, NewAssignment } from './db';
+import type { SelectQueryBuilder } from 'kysely';
+import type { RowScope } from '../../../platform/permissions';
+import type { AssetsDB, AssetsExecutor, AssignmentRow, NewAssignment } from './db';
+import { assignmentInScope } from './scope';
+
+/** Only the assignments a row scope of 'assets:read' reaches (store/scope.ts); null reaches every one. */
+function inScope<O>(query: SelectQueryBuilder<AssetsDB, 'assets.assignment', O>, scope: RowScope | null) {
+  return scope === null ? query : query.where(assignmentInScope(scope));
+}
 
 export function insertAssignment(db: AssetsExecutor, values: NewAssignment): Promise<AssignmentRow> {
   return db.insertInto('assets.assignment').values(values).returningAll().executeTakeFirstOrThrow();
@@ -29,27 +37,23 @@ export function closeAssignment(db: AssetsExecutor, id: string, returnedOn: stri
 }
 
 /** Full custody history of assets, oldest first. */
-export function findAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[]): Promise<AssignmentRow[]> {
-  return db
-    .selectFrom('assets.assignment')
-    .selectAll()
-    .where('asset_id', 'in', assetIds)
+export function findAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
+  return inScope(db.selectFrom('assets.assignment').selectAll().where('asset_id', 'in', assetIds), scope)
     .orderBy('asset_id')
     .orderBy('assigned_on')
     .orderBy('created_at')
     .execute();
 }
 
-export function findOpenAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[]): Promise<AssignmentRow[]> {
-  return db.selectFrom('assets.assignment').selectAll().where('asset_id', 'in', assetIds).where('returned_on', 'is', null).execute();
+export function findOpenAssignmentsOfAssets(db: AssetsExecutor, assetIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
+  return inScope(db.selectFrom('assets.assignment').selectAll().where('asset_id', 'in', assetIds), scope)
+    .where('returned_on', 'is', null)
+    .execute();
 }
 
 /** What employees hold now, in the order they received it. */
-export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[]): Promise<AssignmentRow[]> {
-  return db
-    .selectFrom('assets.assignment')
-    .selectAll()
-    .where('employee_id', 'in', employeeIds)
+export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
+  return inScope(db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds), scope)
     .where('returned_on', 'is', null)
     .orderBy('assigned_on')
     .orderBy('created_at')
@@ -57,6 +61,9 @@ export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: 
 }
 
 /** Everything employees ever held, oldest first. */
-export function findAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[]): Promise<AssignmentRow[]> {
-  return db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds).orderBy('assigned_on').orderBy('created_at').execute();
+export function findAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
+  return inScope(db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds), scope)
+    .orderBy('assigned_on')
+    .orderBy('created_at')
+    .execute();
 }

@@ -17,11 +17,12 @@ export const directoryResolvers: Resolvers = {
     employees: (_parent, args, ctx) => {
       const db = ctx.db();
       const filter = directoryFilter(args.filter);
+      const scope = ctx.scopes.directory;
       const { fetch, count, countUpTo } = sharingTotal(
         async (page: { after: CursorValues | null; limit: number }, planned) =>
-          filter ? listEmployees(db, filter, page, planned) : (planned(true), { rows: [], total: 0 }),
-        async () => (filter ? countEmployees(db, filter) : 0),
-        async (limit) => (filter ? countEmployeesUpTo(db, filter, limit) : { count: 0, exact: true }),
+          filter ? listEmployees(db, filter, scope, page, planned) : (planned(true), { rows: [], total: 0 }),
+        async () => (filter ? countEmployees(db, filter, scope) : 0),
+        async (limit) => (filter ? countEmployeesUpTo(db, filter, scope, limit) : { count: 0, exact: true }),
       );
       return paginate(args, {
         // The directory order: last name, first name, id.

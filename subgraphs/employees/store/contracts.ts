@@ -1,20 +1,28 @@
+import type { SelectQueryBuilder } from 'kysely';
+import type { RowScope } from '../../../platform/permissions';
 import type { ContractRow, NewContract } from './contract.table';
-import type { EmployeesExecutor } from './db';
+import type { EmployeesDB, EmployeesExecutor } from './db';
+import { employeeInScope } from './scope';
 
 export function insertContract(db: EmployeesExecutor, values: NewContract): Promise<ContractRow> {
   return db.insertInto('employees.contract').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
-export function findContractsOfEmployees(db: EmployeesExecutor, employeeIds: readonly string[]): Promise<ContractRow[]> {
-  return db.selectFrom('employees.contract').selectAll().where('employee_id', 'in', employeeIds).orderBy('start_date').orderBy('id').execute();
+/** Only the contracts of employees a row scope reaches; null reaches every one. */
+function ofEmployeesInScope<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.contract', O>, scope: RowScope | null) {
+  return scope === null ? query : query.where(employeeInScope(scope, { id: 'employee_id' }));
 }
 
-/** The contract in force on `date` for each employee (at most one: the exclusion constraint sees to it). */
-export function findContractsInForce(db: EmployeesExecutor, employeeIds: readonly string[], date: string): Promise<ContractRow[]> {
-  return db
-    .selectFrom('employees.contract')
-    .selectAll()
-    .where('employee_id', 'in', employeeIds)
+export function findContractsOfEmployees(db: EmployeesExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<ContractRow[]> {
+  return ofEmployeesInScope(db.selectFrom('employees.contract').selectAll().where('employee_id', 'in', employeeIds), scope)
+    .orderBy('start_date')
+    .orderBy('id')
+    .execute();
+}
+
+/** The contract in force on `date` for each employee the scope reaches (at most one: the exclusion constraint sees to it). */
+export function findContractsInForce(db: EmployeesExecutor, employeeIds: readonly string[], date: string, scope: RowScope | null): Promise<ContractRow[]> {
+  return ofEmployeesInScope(db.selectFrom('employees.contract').selectAll().where('employee_id', 'in', employeeIds), scope)
     .where('start_date', '<=', date)
     .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>=', date)]))
     .execute();

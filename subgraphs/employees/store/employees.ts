@@ -1,8 +1,10 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import { capped, type CursorValues, type MatchCount } from '../../kit/pagination';
 import { containsPattern, countUpTo, isSubstringTerm, searchPage, startsWith, type ListedPage, type Planned } from '../../kit/search';
+import type { RowScope } from '../../../platform/permissions';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
+import { employeeInScope } from './scope';
 
 /** Every column but the generated search text, which no caller needs back. */
 const EMPLOYEE_COLUMNS = [
@@ -41,15 +43,14 @@ export function findEmployee(db: EmployeesExecutor, id: string, options: { forUp
   return (options.forUpdate ? query.forUpdate() : query).executeTakeFirst();
 }
 
-export function findEmployeesByIds(db: EmployeesExecutor, ids: readonly string[]): Promise<EmployeeRow[]> {
-  return db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS).where('id', 'in', ids).execute();
+/** The employees of `ids` that the scope reaches (null: every one); others are as absent as unknown ids. */
+export function findEmployeesByIds(db: EmployeesExecutor, ids: readonly string[], scope: RowScope | null): Promise<EmployeeRow[]> {
+  return inScope(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS).where('id', 'in', ids), scope).execute();
 }
 
-export function findReportsOf(db: EmployeesExecutor, managerIds: readonly string[]): Promise<EmployeeRow[]> {
-  return db
-    .selectFrom('employees.employee')
-    .select(EMPLOYEE_COLUMNS)
-    .where('manager_id', 'in', managerIds)
+/** The direct reports of the managers that the scope reaches (null: every one). */
+export function findReportsOf(db: EmployeesExecutor, managerIds: readonly string[], scope: RowScope | null): Promise<EmployeeRow[]> {
+  return inScope(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS).where('manager_id', 'in', managerIds), scope)
     .orderBy('last_name')
     .orderBy('first_name')
     .orderBy('id')
@@ -109,8 +110,13 @@ export interface EmployeeFilter {
   search: string | null;
 }
 
-function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee', O>, filter: EmployeeFilter) {
-  let q = query;
+/** Only the employees a row scope reaches; null reaches every one. */
+function inScope<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee', O>, scope: RowScope | null) {
+  return scope === null ? query : query.where(employeeInScope(scope));
+}
+
+function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee', O>, filter: EmployeeFilter, scope: RowScope | null) {
+  let q = inScope(query, scope);
   if (filter.status !== null) q = q.where('status', '=', filter.status);
   if (filter.departmentId !== null) q = q.where('department_id', '=', filter.departmentId);
   const term = filter.search;
@@ -131,30 +137,37 @@ const DIRECTORY_ORDER = ['last_name', 'first_name', 'id'] as const;
 /**
  * A page of the directory in its stable order. A search goes through the
  * kit's searchPage (its plan and why), over employee_directory_walk, which
- * carries search_text, status and department for the walk.
+ * carries search_text, status and department for the walk. Only employees the
+ * scope reaches (null: every one) are read, whatever the cursor says: a cursor
+ * is only a position in the order, never a grant.
  */
 export async function listEmployees(
   db: EmployeesExecutor,
   filter: EmployeeFilter,
+  scope: RowScope | null,
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<EmployeeRow>> {
   if (filter.search === null) {
     planned(false);
-    let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter);
+    let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter, scope);
     if (page.after) {
       const [lastName, firstName, id] = page.after.map(String) as [string, string, string];
       walk = walk.where((eb) => eb(eb.refTuple('last_name', 'first_name', 'id'), '>', eb.tuple(lastName, firstName, id)));
     }
     return { rows: await walk.orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute(), total: null };
   }
-  const keys = filtered(db.selectFrom('employees.employee').select(DIRECTORY_ORDER), filter);
+  const keys = filtered(db.selectFrom('employees.employee').select(DIRECTORY_ORDER), filter, scope);
   return searchPage(db, { keys, order: DIRECTORY_ORDER, table: 'employees.employee', columns: EMPLOYEE_COLUMNS }, page, planned);
 }
 
-/** How many employees match; without a search the total comes from the tally, without counting rows. */
-export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter): Promise<number> {
-  if (filter.search === null) {
+/**
+ * How many employees match; without a search or scope the total comes from the
+ * tally, without counting rows. The tally counts the whole company, so a
+ * scoped caller's employees are counted row by row.
+ */
+export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null): Promise<number> {
+  if (filter.search === null && scope === null) {
     let tally = db.selectFrom('employees.employee_count').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('employees'), sql<string>`0`).as('n'));
     if (filter.status !== null) tally = tally.where('status', '=', filter.status);
     if (filter.departmentId !== null) tally = tally.where('department_id', '=', filter.departmentId);
@@ -163,12 +176,13 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
   const row = await filtered(
     db.selectFrom('employees.employee').select((eb) => eb.fn.countAll<string>().as('n')),
     filter,
+    scope,
   ).executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** How many employees match, counting no further than `limit` + 1 (MatchCount). */
-export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, limit: number): Promise<MatchCount> {
-  if (filter.search === null) return capped(await countEmployees(db, filter), limit);
-  return countUpTo(db, filtered(db.selectFrom('employees.employee').select('id'), filter), limit);
+export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null, limit: number): Promise<MatchCount> {
+  if (filter.search === null && scope === null) return capped(await countEmployees(db, filter, null), limit);
+  return countUpTo(db, filtered(db.selectFrom('employees.employee').select('id'), filter, scope), limit);
 }

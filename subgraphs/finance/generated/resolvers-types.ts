@@ -370,6 +370,8 @@ export type LedgerSettings = {
   closedThrough?: Maybe<Scalars['Date']['output']>;
   /** Decimal places of the base currency; amounts may not have more. */
   currencyDecimals: Scalars['Int']['output'];
+  /** Separation of duties: an entry must be reversed by another person (or, without a person, another access key) than whoever posted it. Off unless the company turns it on; entries booked from other modules' events have no poster and are not compared. */
+  separateReverser: Scalars['Boolean']['output'];
 };
 
 /** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
@@ -446,6 +448,8 @@ export type Mutation = {
   reverseJournalEntry: ReverseJournalEntryPayload;
   /** Opens a bank statement of an account for matching against its transactions. */
   startReconciliation: StartReconciliationPayload;
+  /** Changes the ledger's controls; fields left out keep their value. */
+  updateLedgerSettings: UpdateLedgerSettingsPayload;
 };
 
 
@@ -491,6 +495,11 @@ export type MutationReverseJournalEntryArgs = {
 
 export type MutationStartReconciliationArgs = {
   input: StartReconciliationInput;
+};
+
+
+export type MutationUpdateLedgerSettingsArgs = {
+  input: UpdateLedgerSettingsInput;
 };
 
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
@@ -741,6 +750,21 @@ export type TrialBalanceRow = {
   debit: Scalars['Decimal']['output'];
 };
 
+/** The ledger's controls to change. */
+export type UpdateLedgerSettingsInput = {
+  /** Whether whoever posted an entry may not also reverse it (see LedgerSettings.separateReverser). */
+  separateReverser?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+/** The result of updateLedgerSettings. */
+export type UpdateLedgerSettingsPayload = {
+  __typename?: 'UpdateLedgerSettingsPayload';
+  /** The settings as changed, or null on failure. */
+  settings?: Maybe<LedgerSettings>;
+  /** Why it failed; empty on success. */
+  userErrors: Array<UserError>;
+};
+
 /** A business-rule failure of a mutation: which input field, what went wrong, and a stable code. */
 export type UserError = {
   __typename?: 'UserError';
@@ -914,6 +938,8 @@ export type ResolversTypes = {
   StartReconciliationPayload: ResolverTypeWrapper<Omit<StartReconciliationPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversTypes['Reconciliation']> }>;
   TrialBalance: ResolverTypeWrapper<TrialBalanceMapperModel>;
   TrialBalanceRow: ResolverTypeWrapper<TrialBalanceRowMapperModel>;
+  UpdateLedgerSettingsInput: UpdateLedgerSettingsInput;
+  UpdateLedgerSettingsPayload: ResolverTypeWrapper<Omit<UpdateLedgerSettingsPayload, 'settings'> & { settings?: Maybe<ResolversTypes['LedgerSettings']> }>;
   UserError: ResolverTypeWrapper<UserError>;
 };
 
@@ -973,6 +999,8 @@ export type ResolversParentTypes = {
   StartReconciliationPayload: Omit<StartReconciliationPayload, 'reconciliation'> & { reconciliation?: Maybe<ResolversParentTypes['Reconciliation']> };
   TrialBalance: TrialBalanceMapperModel;
   TrialBalanceRow: TrialBalanceRowMapperModel;
+  UpdateLedgerSettingsInput: UpdateLedgerSettingsInput;
+  UpdateLedgerSettingsPayload: Omit<UpdateLedgerSettingsPayload, 'settings'> & { settings?: Maybe<ResolversParentTypes['LedgerSettings']> };
   UserError: UserError;
 };
 
@@ -1116,6 +1144,7 @@ export type LedgerSettingsResolvers<ContextType = FinanceContext, ParentType ext
   baseCurrency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   closedThrough?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   currencyDecimals?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  separateReverser?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type MatchCountResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
@@ -1143,6 +1172,7 @@ export type MutationResolvers<ContextType = FinanceContext, ParentType extends R
   recordTransaction?: Resolver<ResolversTypes['RecordTransactionPayload'], ParentType, ContextType, RequireFields<MutationRecordTransactionArgs, 'input'>>;
   reverseJournalEntry?: Resolver<ResolversTypes['ReverseJournalEntryPayload'], ParentType, ContextType, RequireFields<MutationReverseJournalEntryArgs, 'input'>>;
   startReconciliation?: Resolver<ResolversTypes['StartReconciliationPayload'], ParentType, ContextType, RequireFields<MutationStartReconciliationArgs, 'input'>>;
+  updateLedgerSettings?: Resolver<ResolversTypes['UpdateLedgerSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateLedgerSettingsArgs, 'input'>>;
 };
 
 export type OverviewResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview'], FederationReferenceType extends FederationReferenceTypes['Overview'] = FederationReferenceTypes['Overview']> = {
@@ -1222,6 +1252,11 @@ export type TrialBalanceRowResolvers<ContextType = FinanceContext, ParentType ex
   debit?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
 };
 
+export type UpdateLedgerSettingsPayloadResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['UpdateLedgerSettingsPayload'] = ResolversParentTypes['UpdateLedgerSettingsPayload']> = {
+  settings?: Resolver<Maybe<ResolversTypes['LedgerSettings']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
 export type UserErrorResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['UserError'] = ResolversParentTypes['UserError']> = {
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   field?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
@@ -1265,6 +1300,7 @@ export type Resolvers<ContextType = FinanceContext> = {
   StartReconciliationPayload?: StartReconciliationPayloadResolvers<ContextType>;
   TrialBalance?: TrialBalanceResolvers<ContextType>;
   TrialBalanceRow?: TrialBalanceRowResolvers<ContextType>;
+  UpdateLedgerSettingsPayload?: UpdateLedgerSettingsPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };
 

@@ -1,6 +1,7 @@
 import type { Transaction } from 'kysely';
 import { failWith, type UserError } from '../../kit/errors';
 import type { Actor } from '../../kit/actor';
+import { accountableParty } from '../../kit/duties';
 import { refuseInvalid } from '../../kit/validation';
 import { bankAmountProblem, bankTransactionEntry, canHoldBankTransactions } from '../domain/bank';
 import { canonicalAmount } from '../domain/idempotency';
@@ -87,6 +88,7 @@ export async function recordTransaction(
         trx,
         [{ ...draft, source: { module: MANUAL_SOURCE_MODULE, reference: normalizeReference(input.reference) } }],
         () => ['input'],
+        accountableParty(actor),
       );
       const entry = entries[0] as JournalEntryRow;
       const transaction = await insertBankTransaction(trx, {

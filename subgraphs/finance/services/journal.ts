@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { failWith } from '../../kit/errors';
+import { refuse } from '../../kit/validation';
 import type { Actor } from '../../kit/actor';
+import { accountableParty, separationOfDutiesError } from '../../kit/duties';
 import { canonicalAmount } from '../domain/idempotency';
 import { normalizeReference, reversalLines, type LineDraft } from '../domain/journal';
 import { numberRanges } from '../domain/numbering';
@@ -74,7 +76,7 @@ export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJ
     { operation: 'postJournalEntry', canonicalInput: () => canonicalEntry(input) },
     async (ids) => (await entriesInOrder(trx, ids))[0] as JournalEntryRow,
     async () => {
-      const { entries } = await postEntries(trx, [manual(input)], () => ['input']);
+      const { entries } = await postEntries(trx, [manual(input)], () => ['input'], accountableParty(actor));
       const entry = entries[0] as JournalEntryRow;
       actor.audit({ operation: 'postJournalEntry', entity: 'journal_entry', entityId: entry.id, after: entryAuditView(entry) });
       actor.publish(journalEntryPosted(entry));
@@ -104,7 +106,7 @@ export async function postJournalEntries(
     { operation: 'postJournalEntries', canonicalInput: () => input.entries.map(canonicalEntry) },
     (ids) => entriesInOrder(trx, ids),
     async () => {
-      const { entries, lineCount } = await postEntries(trx, input.entries.map(manual), (i) => ['input', 'entries', String(i)]);
+      const { entries, lineCount } = await postEntries(trx, input.entries.map(manual), (i) => ['input', 'entries', String(i)], accountableParty(actor));
       const batchId = randomUUID();
       const ranges = numberRanges(entries);
       actor.audit({
@@ -124,7 +126,8 @@ export async function postJournalEntries(
  * Corrects an entry the only way a ledger may: a mirror entry (every debit a
  * credit and vice versa) that points back at it, dated in an open period on or
  * after the original. An entry is reversed at most once (row lock here, a
- * unique index in the database); a reversal is not itself reversed.
+ * unique index in the database); a reversal is not itself reversed. Where the
+ * company separates the duties, whoever posted the entry cannot reverse it.
  */
 export async function reverseJournalEntry(
   trx: Transaction<FinanceDB>,
@@ -140,9 +143,14 @@ export async function reverseJournalEntry(
   if (date < original.entry_date)
     failWith(['input', 'date'], `A reversal cannot be dated before the entry it reverses (${original.entry_date})`, 'REVERSAL_BEFORE_ORIGINAL');
 
+  const { currency_decimals: decimals, separate_reverser: separateReverser } = await readSettings(trx);
+  const reverser = accountableParty(actor);
+  const rule = { enabled: separateReverser, field: ['input', 'journalEntryId'], firstAct: `posted ${original.number}`, secondAct: 'reverse it' };
+  const refusal = separationOfDutiesError(rule, original.posted_by, reverser);
+  if (refusal) refuse([refusal]);
+
   const posted = await findLinesByEntryIds(trx, [original.id]);
   const codeOf = new Map((await findAccountsByIds(trx, [...new Set(posted.map((l) => l.account_id))])).map((a) => [a.id, a.code]));
-  const { currency_decimals: decimals } = await readSettings(trx);
   const lines = reversalLines(
     posted.map((l) => ({ ...l, accountCode: codeOf.get(l.account_id) as string })),
     decimals,
@@ -159,6 +167,7 @@ export async function reverseJournalEntry(
       },
     ],
     () => ['input'],
+    reverser,
   );
   const reversal = entries[0] as JournalEntryRow;
   const reversed = await markReversed(trx, original.id);

@@ -40,9 +40,15 @@ function validateAll(drafts: readonly EntryToPost[], pathOf: (index: number) => 
  * statements whatever the batch size: settings (share-locked), the accounts
  * used, one counter upsert for all years, one INSERT of headers, one of lines.
  * Any rule broken anywhere in the batch is reported (with its field path from
- * `pathOf`) and nothing is written.
+ * `pathOf`) and nothing is written. `postedBy` is who posts them
+ * (kit/duties accountableParty), null for entries booked from events.
  */
-export async function postEntries(trx: Transaction<FinanceDB>, drafts: readonly EntryToPost[], pathOf: (index: number) => string[]): Promise<PostedBatch> {
+export async function postEntries(
+  trx: Transaction<FinanceDB>,
+  drafts: readonly EntryToPost[],
+  pathOf: (index: number) => string[],
+  postedBy: string | null,
+): Promise<PostedBatch> {
   const settings = await readSettingsForPosting(trx);
   const codes = [...new Set(drafts.flatMap((d) => d.lines.map((l) => l.accountCode)))];
   const accounts: Map<string, AccountRow> = indexBy(await findAccountsByCodes(trx, codes), (a) => a.code);
@@ -68,6 +74,7 @@ export async function postEntries(trx: Transaction<FinanceDB>, drafts: readonly 
       reversal_of: draft.reversalOf ?? null,
       source_module: draft.source.module,
       source_reference: draft.source.reference,
+      posted_by: postedBy,
     };
   });
   const lines: LineToInsert[] = valid.flatMap((entry, i) =>

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DeliveredEvent } from '../../../platform/outbox';
 import { PostingCarrier, type LedgerPosting } from '../../contracts/posting';
 import type { Actor } from '../../kit/actor';
+import { accountableParty } from '../../kit/duties';
 import { UserErrorsException } from '../../kit/errors';
 import { journalEntryPosted, sourceOf } from '../events';
 import type { FinanceDB, JournalEntryRow } from '../store/db';
@@ -53,7 +54,12 @@ export async function postFromEvent(trx: Transaction<FinanceDB>, event: Delivere
   await sql`SAVEPOINT finance_posting`.execute(trx);
   let entry: JournalEntryRow;
   try {
-    const { entries } = await postEntries(trx, [{ date: posting.date, memo: posting.memo, lines: posting.lines, source }], () => ['posting']);
+    const { entries } = await postEntries(
+      trx,
+      [{ date: posting.date, memo: posting.memo, lines: posting.lines, source }],
+      () => ['posting'],
+      accountableParty(actor),
+    );
     entry = entries[0] as JournalEntryRow;
   } catch (error) {
     if (isUniqueViolation(error, 'journal_entry_source')) {

@@ -14,6 +14,8 @@ export interface JournalEntryTable {
   reversal_of: string | null;
   source_module: string;
   source_reference: string | null;
+  /** Who posted it (kit/duties accountableParty); null for entries booked from events, and before it was recorded. */
+  posted_by: string | null;
   /** Database-only: the transaction allowed to add lines. */
   created_txid: ColumnType<string, never, never>;
   created_at: ColumnType<Date, never, never>;
@@ -34,5 +36,6 @@ export const JOURNAL_ENTRY_COLUMNS = [
   'reversal_of',
   'source_module',
   'source_reference',
+  'posted_by',
   'created_at',
 ] as const satisfies ReadonlyArray<keyof JournalEntryRow>;

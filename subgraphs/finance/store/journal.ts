@@ -15,6 +15,7 @@ export interface EntryToInsert {
   reversal_of: string | null;
   source_module: string;
   source_reference: string | null;
+  posted_by: string | null;
 }
 
 export type LineToInsert = JournalLineRow;
@@ -41,10 +42,11 @@ export async function insertEntries(db: FinanceExecutor, entries: readonly Entry
   if (entries.length === 0) return [];
   const col = <K extends keyof EntryToInsert>(key: K) => entries.map((e) => e[key]);
   const { rows } = await sql<JournalEntryRow>`
-    INSERT INTO finance.journal_entry (id, year, seq, number, entry_date, memo, currency, reversal_of, source_module, source_reference)
+    INSERT INTO finance.journal_entry (id, year, seq, number, entry_date, memo, currency, reversal_of, source_module, source_reference, posted_by)
     SELECT * FROM unnest(
       ${col('id')}::uuid[], ${col('year')}::int[], ${col('seq')}::int[], ${col('number')}::text[], ${col('entry_date')}::date[],
-      ${col('memo')}::text[], ${col('currency')}::text[], ${col('reversal_of')}::uuid[], ${col('source_module')}::text[], ${col('source_reference')}::text[])
+      ${col('memo')}::text[], ${col('currency')}::text[], ${col('reversal_of')}::uuid[], ${col('source_module')}::text[], ${col('source_reference')}::text[],
+      ${col('posted_by')}::text[])
     RETURNING ${sql.join(JOURNAL_ENTRY_COLUMNS.map((c) => sql.ref(c)))}`.execute(db);
   return rows;
 }

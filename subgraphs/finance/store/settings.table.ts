@@ -6,6 +6,8 @@ export interface SettingsTable {
   base_currency: string;
   currency_decimals: number;
   closed_through: string | null;
+  /** Separation of duties: an entry's reverser must not be whoever posted it. */
+  separate_reverser: boolean;
   updated_at: ColumnType<Date, never, Date>;
 }
 export type SettingsRow = Omit<Selectable<SettingsTable>, 'singleton'>;

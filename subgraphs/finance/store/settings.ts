@@ -1,6 +1,6 @@
 import type { FinanceExecutor, SettingsRow } from './db';
 
-const COLUMNS = ['base_currency', 'currency_decimals', 'closed_through', 'updated_at'] as const;
+const COLUMNS = ['base_currency', 'currency_decimals', 'closed_through', 'separate_reverser', 'updated_at'] as const;
 
 export function readSettings(db: FinanceExecutor): Promise<SettingsRow> {
   return db.selectFrom('finance.settings').select(COLUMNS).executeTakeFirstOrThrow();
@@ -17,6 +17,10 @@ export function readSettingsForPosting(db: FinanceExecutor): Promise<SettingsRow
 
 export function readSettingsForUpdate(db: FinanceExecutor): Promise<SettingsRow> {
   return db.selectFrom('finance.settings').select(COLUMNS).forUpdate().executeTakeFirstOrThrow();
+}
+
+export function updateSeparateReverser(db: FinanceExecutor, separateReverser: boolean): Promise<SettingsRow> {
+  return db.updateTable('finance.settings').set({ separate_reverser: separateReverser, updated_at: new Date() }).returning(COLUMNS).executeTakeFirstOrThrow();
 }
 
 export function updateClosedThrough(db: FinanceExecutor, through: string): Promise<SettingsRow> {

@@ -10,6 +10,17 @@ export interface SettingsChange {
   employerContributionRate?: string | null;
   accounts?: Partial<Record<keyof PayrollAccounts, string | null>> | null;
   components?: PayComponentTerms[] | null;
+  separateApprover?: boolean | null;
+}
+
+/** The payroll office's controls: rules about who does what, not terms a run is calculated with. */
+export interface PayrollControls {
+  /** A run's approver must not be whoever calculated it (kit/duties). */
+  separateApprover: boolean;
+}
+
+export function applyControlsChange(current: PayrollControls, change: SettingsChange): PayrollControls {
+  return { separateApprover: change.separateApprover ?? current.separateApprover };
 }
 
 const CURRENCY = /^[A-Z]{3}$/;

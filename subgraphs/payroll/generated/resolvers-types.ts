@@ -449,6 +449,8 @@ export type PayrollSettings = {
   incomeTaxRate: Scalars['Decimal']['output'];
   /** Fixed monthly earnings and deductions on every payslip, prorated like the salary, in the order they appear. */
   payComponents: Array<PayComponent>;
+  /** Separation of duties: a pay run must be approved by another person (or, without a person, another access key) than whoever calculated it last. On unless the company turns it off. */
+  separateApprover: Scalars['Boolean']['output'];
   /** When the settings last changed. */
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -565,6 +567,8 @@ export type UpdatePayrollSettingsInput = {
   incomeTaxRate?: InputMaybe<Scalars['Decimal']['input']>;
   /** The complete new list of pay components (replaces the current one); leave out to keep it. */
   payComponents?: InputMaybe<Array<PayComponentInput>>;
+  /** Whether a pay run's approver must differ from whoever calculated it (see PayrollSettings.separateApprover). */
+  separateApprover?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Result of updatePayrollSettings. */
@@ -974,6 +978,7 @@ export type PayrollSettingsResolvers<ContextType = PayrollContext, ParentType ex
   employerContributionRate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   incomeTaxRate?: Resolver<ResolversTypes['Decimal'], ParentType, ContextType>;
   payComponents?: Resolver<Array<ResolversTypes['PayComponent']>, ParentType, ContextType>;
+  separateApprover?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 

@@ -3,6 +3,7 @@ import type { Transaction } from 'kysely';
 import { firstUuidIn, isUuid } from '../../../platform/ids';
 import type { ModuleName } from '../../../platform/modules';
 import type { Actor } from '../../kit/actor';
+import { accountableParty, separationOfDutiesError } from '../../kit/duties';
 import { failWith, userError } from '../../kit/errors';
 import { refuse } from '../../kit/validation';
 import { isCalendarMonth } from '../domain/dates';
@@ -17,7 +18,7 @@ import type { NewPayslipLine } from '../store/payslip-line.table';
 import type { NewPayslip } from '../store/payslip.table';
 import { deletePayslipsOfRun, insertPayslips, markPayslipsCancelled, sumLinesOfRun } from '../store/payslips';
 import { findEmploymentsInPeriod } from '../store/projection';
-import { readSettings } from '../store/settings';
+import { readControls, readSettings, termsOf } from '../store/settings';
 
 type Trx = Transaction<PayrollDB>;
 
@@ -107,7 +108,7 @@ function overlappingEmployee(error: unknown): string | null {
  */
 export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
   const { run, to } = await lockForAction(trx, input.payRunId, 'calculate');
-  const { updatedAt: _updatedAt, ...terms } = await readSettings(trx);
+  const terms = termsOf(await readSettings(trx));
   const period = { start: run.period_start, end: run.period_end };
   const result = calculatePayslips(period, await findEmploymentsInPeriod(trx, period), terms);
   if (!result.ok) {
@@ -161,11 +162,21 @@ export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor):
     employer_cost: result.totals.employerCost,
     terms: JSON.stringify(terms),
     calculated_at: new Date(),
+    calculated_by: accountableParty(actor),
   });
 }
 
+/**
+ * Approves a calculated run. Unless the company turned the rule off, the
+ * approver must be another party than whoever calculated it last (kit/duties):
+ * the second pair of eyes is the point of approving.
+ */
 export async function approvePayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
   const { run, to } = await lockForAction(trx, input.payRunId, 'approve');
+  const { separateApprover } = await readControls(trx);
+  const rule = { enabled: separateApprover, field: 'input.payRunId', firstAct: 'calculated a pay run', secondAct: 'approve it' };
+  const refusal = separationOfDutiesError(rule, run.calculated_by, accountableParty(actor));
+  if (refusal) refuse([refusal]);
   return moveRun(trx, actor, run, { status: to, approved_at: new Date() });
 }
 

@@ -1,9 +1,9 @@
 import type { Transaction } from 'kysely';
 import type { Actor } from '../../kit/actor';
 import { refuseInvalid } from '../../kit/validation';
-import { applySettingsChange, settingsChangeErrors, type SettingsChange } from '../domain/settings';
+import { applyControlsChange, applySettingsChange, settingsChangeErrors, type SettingsChange } from '../domain/settings';
 import type { PayrollDB } from '../store/db';
-import { readSettings, saveSettings, type PayrollSettingsView } from '../store/settings';
+import { controlsOf, readSettings, saveSettings, termsOf, type PayrollSettingsView } from '../store/settings';
 
 /** Validates the whole change first; a valid one is saved and audited with it. */
 export async function updatePayrollSettings(
@@ -12,9 +12,11 @@ export async function updatePayrollSettings(
   actor: Actor,
 ): Promise<{ payrollSettings: PayrollSettingsView }> {
   refuseInvalid(settingsChangeErrors(change));
-  const { updatedAt: _before, ...current } = await readSettings(trx, { forUpdate: true });
+  const settings = await readSettings(trx, { forUpdate: true });
+  const current = { ...termsOf(settings), ...controlsOf(settings) };
   const next = applySettingsChange(current, change);
-  await saveSettings(trx, next, change.components != null);
-  actor.audit({ entity: 'PayrollSettings', entityId: null, before: current, after: next });
+  const controls = applyControlsChange(current, change);
+  await saveSettings(trx, next, controls, change.components != null);
+  actor.audit({ entity: 'PayrollSettings', entityId: null, before: current, after: { ...next, ...controls } });
   return { payrollSettings: await readSettings(trx) };
 }

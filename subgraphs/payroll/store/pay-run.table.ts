@@ -23,6 +23,8 @@ export interface PayRunTable {
   journal_entry_number: string | null;
   created_at: ColumnType<Date, never, never>;
   calculated_at: Date | null;
+  /** Who calculated the run last (kit/duties accountableParty); null before the rule was recorded. */
+  calculated_by: string | null;
   approved_at: Date | null;
   posted_at: Date | null;
   cancelled_at: Date | null;

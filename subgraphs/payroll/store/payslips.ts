@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
+import { ownEmployeeOnly } from '../../kit/row-scope';
+import type { RowScope } from '../../../platform/permissions';
 import type { LineSum } from '../domain/posting';
-import type { PayrollExecutor } from './db';
+import type { PayrollDB, PayrollExecutor } from './db';
 import type { NewPayslipLine, PayslipLineRow } from './payslip-line.table';
 import type { NewPayslip, PayslipRow } from './payslip.table';
 
@@ -51,12 +53,26 @@ export async function markPayslipsCancelled(db: PayrollExecutor, payRunId: strin
   await db.updateTable('payroll.payslip').set({ run_cancelled: true }).where('pay_run_id', '=', payRunId).execute();
 }
 
-export function findPayslipsByIds(db: PayrollExecutor, ids: readonly string[]): Promise<PayslipRow[]> {
-  return db.selectFrom('payroll.payslip').selectAll().where('id', 'in', ids).execute();
+/**
+ * Only the payslips a row scope of 'payroll:payslips.read' reaches (null: all).
+ * That is the scope's own employee's: payroll's employee projection has a
+ * department id, but only the one announced at hire (no event tells payroll
+ * of a move) and no department tree, so a department scope would reach the
+ * wrong people; it reaches no payslip instead (kit/row-scope).
+ */
+function inScope<O>(query: SelectQueryBuilder<PayrollDB, 'payroll.payslip', O>, scope: RowScope | null) {
+  return scope === null ? query : query.where(ownEmployeeOnly(scope, 'employee_id'));
 }
 
-export function findPayslipsOfRuns(db: PayrollExecutor, payRunIds: readonly string[]): Promise<PayslipRow[]> {
-  return db.selectFrom('payroll.payslip').selectAll().where('pay_run_id', 'in', payRunIds).orderBy('employee_number').orderBy('id').execute();
+export function findPayslipsByIds(db: PayrollExecutor, ids: readonly string[], scope: RowScope | null): Promise<PayslipRow[]> {
+  return inScope(db.selectFrom('payroll.payslip').selectAll().where('id', 'in', ids), scope).execute();
+}
+
+export function findPayslipsOfRuns(db: PayrollExecutor, payRunIds: readonly string[], scope: RowScope | null): Promise<PayslipRow[]> {
+  return inScope(db.selectFrom('payroll.payslip').selectAll().where('pay_run_id', 'in', payRunIds), scope)
+    .orderBy('employee_number')
+    .orderBy('id')
+    .execute();
 }
 
 /**
@@ -64,11 +80,8 @@ export function findPayslipsOfRuns(db: PayrollExecutor, payRunIds: readonly stri
  * is written as the exclusion constraint's (NOT run_cancelled) so its GiST
  * index, which leads with employee_id, serves the lookup.
  */
-export function findPayslipsOfEmployees(db: PayrollExecutor, employeeIds: readonly string[]): Promise<PayslipRow[]> {
-  return db
-    .selectFrom('payroll.payslip')
-    .selectAll()
-    .where('employee_id', 'in', employeeIds)
+export function findPayslipsOfEmployees(db: PayrollExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<PayslipRow[]> {
+  return inScope(db.selectFrom('payroll.payslip').selectAll().where('employee_id', 'in', employeeIds), scope)
     .where(sql<boolean>`NOT run_cancelled`)
     .orderBy('period_start', 'desc')
     .orderBy('id')

@@ -13,6 +13,8 @@ export interface SettingsTable {
   net_pay_payable_account: string;
   income_tax_payable_account: string;
   contributions_payable_account: string;
+  /** Separation of duties: a run's approver must not be whoever calculated it. */
+  separate_approver: boolean;
   updated_at: ColumnType<Date, never, Date>;
 }
 export type SettingsRow = Selectable<SettingsTable>;

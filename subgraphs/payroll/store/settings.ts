@@ -1,11 +1,22 @@
 import { D } from '../../kit/money';
+import type { PayrollControls } from '../domain/settings';
 import type { PayrollTerms } from '../domain/terms';
 import type { PayrollExecutor } from './db';
 import type { PayComponentRow } from './pay-component.table';
 import type { SettingsRow } from './settings.table';
 
-export interface PayrollSettingsView extends PayrollTerms {
+export interface PayrollSettingsView extends PayrollTerms, PayrollControls {
   updatedAt: Date;
+}
+
+/** The settings a run is calculated with, without the office's controls. */
+export function termsOf(settings: PayrollSettingsView): PayrollTerms {
+  const { updatedAt: _updatedAt, separateApprover: _separateApprover, ...terms } = settings;
+  return terms;
+}
+
+export function controlsOf(settings: PayrollSettingsView): PayrollControls {
+  return { separateApprover: settings.separateApprover };
 }
 
 function toTerms(row: SettingsRow, components: PayComponentRow[]): PayrollSettingsView {
@@ -23,6 +34,7 @@ function toTerms(row: SettingsRow, components: PayComponentRow[]): PayrollSettin
       contributionsPayable: row.contributions_payable_account,
     },
     components: components.map((c) => ({ code: c.code, name: c.name, kind: c.kind, amount: c.amount, accountCode: c.account_code })),
+    separateApprover: row.separate_approver,
     updatedAt: row.updated_at,
   };
 }
@@ -36,7 +48,13 @@ export async function readSettings(db: PayrollExecutor, options: { forUpdate?: b
   return toTerms(row, components);
 }
 
-export async function saveSettings(db: PayrollExecutor, terms: PayrollTerms, replaceComponents: boolean): Promise<void> {
+/** Only the office's controls, for a rule checked on a run (no pay components read). */
+export async function readControls(db: PayrollExecutor): Promise<PayrollControls> {
+  const row = await db.selectFrom('payroll.settings').select('separate_approver').executeTakeFirstOrThrow();
+  return { separateApprover: row.separate_approver };
+}
+
+export async function saveSettings(db: PayrollExecutor, terms: PayrollTerms, controls: PayrollControls, replaceComponents: boolean): Promise<void> {
   await db
     .updateTable('payroll.settings')
     .set({
@@ -49,6 +67,7 @@ export async function saveSettings(db: PayrollExecutor, terms: PayrollTerms, rep
       net_pay_payable_account: terms.accounts.netPayPayable,
       income_tax_payable_account: terms.accounts.incomeTaxPayable,
       contributions_payable_account: terms.accounts.contributionsPayable,
+      separate_approver: controls.separateApprover,
       updated_at: new Date(),
     })
     .execute();
