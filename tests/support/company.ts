@@ -158,6 +158,8 @@ export async function callSubgraphAsUser<T = unknown>(
       // A person may come through a personal access token (a key they own), or a session (no key).
       keyId: caller.keyId ?? null,
       user: caller.user,
+      sessionId: null,
+      clientAddress: null,
       tenant: company.tenant,
       modules: caller.modules ?? company.modules,
       grants: caller.grants,
