@@ -25,7 +25,7 @@ export function forbidden(message = 'This caller may not perform this operation'
 }
 
 export function moduleNotSubscribed(module: string): GraphQLError {
-  return new GraphQLError(`The ${module} module is not granted to this access key`, {
+  return new GraphQLError(`The ${module} module is not available here: the company does not subscribe to it, or this credential does not grant it`, {
     extensions: { code: ErrorCode.MODULE_NOT_SUBSCRIBED, module },
   });
 }
