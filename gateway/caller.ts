@@ -63,7 +63,7 @@ export async function identifyCaller(
   return {
     kind: principal.kind,
     keyId: principal.keyId,
-    user: null,
+    user: principal.owner,
     sessionId: null,
     clientAddress: null,
     tenant: principal.tenant,

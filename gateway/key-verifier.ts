@@ -5,16 +5,19 @@ import type { ControlPlane } from '../platform/control-plane';
 import { keyMatches, keyPrefix } from '../platform/access-key-format';
 import type { Logger } from '../platform/logger';
 import { normalizeModules, type ModuleName } from '../platform/modules';
-import type { TenantRef } from '../platform/tenant-context';
-import { fullGrants, type Grants } from '../platform/permissions';
+import type { ContextUser, TenantRef } from '../platform/tenant-context';
+import { fullGrants, intersectGrants, normalizePermissions, restrictGrants, type Grants } from '../platform/permissions';
+import { memberGrants } from './member-grants';
 
 /** A verified company key and where its tenant lives. */
 export interface KeyPrincipal {
   keyId: string;
   kind: 'STANDARD' | 'PARTNER';
   modules: ModuleName[];
-  /** Every permission of the key's modules, company-wide: keys predate people and roles. */
+  /** What the key holds: its permissions (all of its modules' when it names none), read-only if so, and never more than its owner. */
   grants: Grants;
+  /** The person a personal access token belongs to. */
+  owner: ContextUser | null;
   tenant: TenantRef;
 }
 
@@ -22,8 +25,12 @@ interface CacheEntry {
   hash: Buffer;
   /** Kept even for unusable keys, so a company-wide change evicts them too. */
   companyId: string;
+  /** A personal token's owner: a change to them evicts it too. */
+  ownerUserId: string | null;
   principal: KeyPrincipal | null;
   expiresAt: number;
+  /** When the key itself expires (ms), if it does. */
+  keyExpiresAt: number | null;
 }
 
 export const KEY_CHANGED_CHANNEL = 'fluxo_access_key_changed';
@@ -130,8 +137,9 @@ export class KeyVerifier extends EventEmitter {
   private evict(payload: string): void {
     this.generation += 1;
     const companyId = payload.startsWith('company:') ? payload.slice('company:'.length) : null;
+    const userId = payload.startsWith('user:') ? payload.slice('user:'.length) : null;
     for (const [prefix, entry] of this.cache) {
-      const matches = companyId ? entry.companyId === companyId : entry.principal?.keyId === payload;
+      const matches = companyId ? entry.companyId === companyId : userId ? entry.ownerUserId === userId : entry.principal?.keyId === payload;
       if (matches) this.cache.delete(prefix);
     }
     this.emit('evicted', payload);
@@ -153,6 +161,7 @@ export class KeyVerifier extends EventEmitter {
       if (!entry) return null;
     }
     if (!keyMatches(presented, entry.hash) || !entry.principal) return null;
+    if (entry.keyExpiresAt !== null && entry.keyExpiresAt <= now) return null;
     this.lastUsed.set(entry.principal.keyId, new Date(now));
     return entry.principal;
   }
@@ -169,6 +178,10 @@ export class KeyVerifier extends EventEmitter {
         'k.modules as keyModules',
         'k.secret_hash',
         'k.revoked_at',
+        'k.permissions',
+        'k.read_only',
+        'k.owner_user_id',
+        'k.expires_at',
         'c.id as companyId',
         'c.slug',
         'c.modules as companyModules',
@@ -181,16 +194,33 @@ export class KeyVerifier extends EventEmitter {
       .executeTakeFirst();
     if (!row) return undefined;
     const usable = row.revoked_at === null && row.status === 'ACTIVE';
+    const owner = usable && row.owner_user_id ? await this.ownerOf(row.owner_user_id, row.companyId) : null;
     const entry: CacheEntry = {
       hash: row.secret_hash,
       companyId: row.companyId,
+      ownerUserId: row.owner_user_id,
       expiresAt: now + this.options.cacheTtlMillis,
-      principal: usable ? keyPrincipal(row) : null,
+      keyExpiresAt: row.expires_at?.getTime() ?? null,
+      // A personal token whose owner left the company (or was disabled) is no longer usable.
+      principal: usable && (row.owner_user_id === null || owner !== null) ? keyPrincipal(row, owner) : null,
     };
     if (!this.listening || generation !== this.generation) return entry;
     if (this.cache.size >= this.options.maxEntries) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(prefix, entry);
     return entry;
+  }
+
+  /** A personal token's owner as they stand now: active, a current member, and what their roles hold. */
+  private async ownerOf(userId: string, companyId: string): Promise<{ user: ContextUser; grants: Grants } | null> {
+    const row = await this.db
+      .selectFrom('app_user as u')
+      .innerJoin('membership as m', 'm.user_id', 'u.id')
+      .select(['u.id', 'u.email', 'u.status', 'm.id as membership_id', 'm.employee_id', 'm.removed_at'])
+      .where('u.id', '=', userId)
+      .where('m.company_id', '=', companyId)
+      .executeTakeFirst();
+    if (!row || row.status !== 'ACTIVE' || row.removed_at !== null) return null;
+    return { user: { id: row.id, email: row.email }, grants: await memberGrants(this.db, row.membership_id, companyId, row.employee_id) };
   }
 
   /** Writes the latest use of every key seen since the last flush, in one statement. */
@@ -220,24 +250,31 @@ export class KeyVerifier extends EventEmitter {
   }
 }
 
-function keyPrincipal(row: {
-  keyId: string;
-  kind: 'STANDARD' | 'PARTNER';
-  keyModules: ModuleName[];
-  companyModules: ModuleName[];
-  companyId: string;
-  slug: string;
-  tenantId: string;
-  database_name: string;
-  shard: string;
-}): KeyPrincipal {
+function keyPrincipal(
+  row: {
+    keyId: string;
+    permissions: string[] | null;
+    read_only: boolean;
+    kind: 'STANDARD' | 'PARTNER';
+    keyModules: ModuleName[];
+    companyModules: ModuleName[];
+    companyId: string;
+    slug: string;
+    tenantId: string;
+    database_name: string;
+    shard: string;
+  },
+  owner: { user: ContextUser; grants: Grants } | null,
+): KeyPrincipal {
   // A module the company has since dropped is no longer granted, whatever the key says.
   const modules = normalizeModules(row.keyModules.filter((m) => row.companyModules.includes(m)));
+  const base = owner ? intersectGrants(fullGrants(modules), owner.grants) : fullGrants(modules);
   return {
     keyId: row.keyId,
     kind: row.kind,
     modules,
-    grants: fullGrants(modules),
+    grants: restrictGrants(base, row.permissions ? normalizePermissions(row.permissions) : null, row.read_only),
+    owner: owner?.user ?? null,
     tenant: {
       id: row.tenantId,
       slug: row.slug,

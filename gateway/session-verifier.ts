@@ -5,6 +5,7 @@ import { BUILT_IN_ROLES, combineRoles, isBuiltInRole, isPermission, NO_GRANTS, w
 import { verifyAccessToken, type AccessTokenRefusal, type VerifiedAccessToken } from '../platform/session-token';
 import type { ContextUser, TenantRef } from '../platform/tenant-context';
 import type { KeyVerifier } from './key-verifier';
+import { memberGrants } from './member-grants';
 
 /** Who a live session is, as the gateway signs it into the tenant context. */
 export interface SessionPrincipal {
@@ -135,7 +136,7 @@ export class SessionVerifier {
         if (row.is_operator) entry.principal = { kind: 'ADMIN', sessionId, user, tenant: null, modules: [], grants: NO_GRANTS };
       } else if (row.membership_id && !row.removed_at && row.tenant_id && row.tenant_status === 'ACTIVE' && row.company_modules) {
         const modules = normalizeModules(row.company_modules);
-        const grants = await this.grantsOf(row.membership_id, row.company_id, row.employee_id);
+        const grants = await memberGrants(this.db, row.membership_id, row.company_id, row.employee_id);
         entry.principal = {
           kind: 'USER',
           sessionId,
@@ -154,26 +155,5 @@ export class SessionVerifier {
       this.cache.set(sessionId, entry);
     }
     return entry;
-  }
-
-  private async grantsOf(membershipId: string, companyId: string, employeeId: string | null): Promise<Grants> {
-    const assigned = await this.db.selectFrom('membership_role').select(['role', 'department_id']).where('membership_id', '=', membershipId).execute();
-    const customCodes = assigned.map((a) => a.role).filter((r) => !isBuiltInRole(r));
-    const custom =
-      customCodes.length === 0
-        ? []
-        : await this.db
-            .selectFrom('company_role')
-            .select(['code', 'scope', 'permissions'])
-            .where('company_id', '=', companyId)
-            .where('code', 'in', customCodes)
-            .execute();
-    const roles: RoleGrant[] = [];
-    for (const a of assigned) {
-      const definition = isBuiltInRole(a.role) ? BUILT_IN_ROLES[a.role] : custom.find((c) => c.code === a.role);
-      if (!definition) continue;
-      roles.push({ permissions: definition.permissions.filter(isPermission), scope: definition.scope, departmentId: a.department_id });
-    }
-    return combineRoles(roles, employeeId);
   }
 }

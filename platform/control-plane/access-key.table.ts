@@ -15,6 +15,13 @@ export interface AccessKeyTable {
   created_by: string;
   /** The key that issued this one; null when the operator did. */
   issued_by_key_id: string | null;
+  /** Permissions of the catalogue the key holds; null: every permission of its modules (or all its owner holds). */
+  permissions: string[] | null;
+  /** Holds only READ permissions, whatever else it names. */
+  read_only: Generated<boolean>;
+  /** The person a personal access token belongs to; null for the company's own (service) keys. */
+  owner_user_id: string | null;
+  expires_at: Date | null;
   last_used_at: Date | null;
   revoked_at: Date | null;
   revoked_by: string | null;

@@ -1,9 +1,12 @@
 import type { TenantContext } from '../../platform/tenant-context';
 import { createAuthorizer } from '../kit/authz';
 import type { IssuingKey } from './domain/access-keys';
+import type { Permission } from '../../platform/permissions';
 
 const isOperator = (c: TenantContext) => c.kind === 'ADMIN';
-const isCompanyKey = (c: TenantContext) => c.kind === 'STANDARD' || c.kind === 'PARTNER';
+/** A company credential: a key (or personal token), or a person signed in to the company. */
+const isCompanyCaller = (c: TenantContext) => c.kind === 'STANDARD' || c.kind === 'PARTNER' || c.kind === 'USER';
+const holds = (c: TenantContext, permission: Permission) => c.grants.permissions.includes(permission) && c.grants.scoped[permission] === undefined;
 const ownsCompany = (c: TenantContext, companyId: string | undefined) => companyId !== undefined && c.tenant?.companyId === companyId;
 
 /**
@@ -18,14 +21,35 @@ export const assertCan = createAuthorizer<
   'subscription:review': isOperator,
   'company:list': isOperator,
   'company:addModules': isOperator,
-  'company:read': (c, companyId) => isOperator(c) || (isCompanyKey(c) && ownsCompany(c, companyId)),
-  // Partner keys run persisted operations only; they never manage keys.
-  'keys:manage': (c, companyId) => isOperator(c) || (c.kind === 'STANDARD' && ownsCompany(c, companyId)),
-  'me:read': isCompanyKey,
+  'company:read': (c, companyId) => isOperator(c) || (isCompanyCaller(c) && ownsCompany(c, companyId)),
+  // Partner keys run persisted operations only; they never manage keys. People need the permission.
+  'keys:manage': (c, companyId) =>
+    isOperator(c) || ((c.kind === 'STANDARD' || c.kind === 'USER') && ownsCompany(c, companyId) && holds(c, 'company:keys.manage')),
+  'me:read': isCompanyCaller,
 });
 
-/** The calling key and what it holds, or null for the operator, whose reach is every key. */
+/**
+ * What the caller holds, which a key it issues must stay within: a key's (or
+ * personal token's) grant, or a signed-in person's. Null for the operator.
+ */
 export function issuingKeyOf(caller: TenantContext): IssuingKey | null {
-  if (caller.kind !== 'STANDARD' && caller.kind !== 'PARTNER') return null;
-  return { id: caller.keyId!, kind: caller.kind, modules: caller.modules };
+  if (caller.kind !== 'STANDARD' && caller.kind !== 'PARTNER' && caller.kind !== 'USER') return null;
+  const permissions = caller.grants.permissions.filter((p) => caller.grants.scoped[p] === undefined);
+  return {
+    id: caller.kind === 'USER' ? null : caller.keyId!,
+    kind: caller.kind === 'PARTNER' ? 'PARTNER' : 'STANDARD',
+    modules: caller.modules,
+    permissions,
+    // A read-only key holds only READ permissions, so what it issues holds no more: the permission check covers it.
+    readOnly: false,
+  };
+}
+
+/**
+ * Whose keys the caller may list and revoke: a key, itself and those issued
+ * from it; a person with company:keys.manage, like the operator, every key of
+ * the company (null).
+ */
+export function keyReachOf(caller: TenantContext): { id: string } | null {
+  return (caller.kind === 'STANDARD' || caller.kind === 'PARTNER') && caller.keyId ? { id: caller.keyId } : null;
 }

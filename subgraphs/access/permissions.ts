@@ -38,6 +38,7 @@ export const permissions: PermissionMap = {
     removeMember: ['OPERATOR', 'company:members.manage'],
     createCompanyRole: ['OPERATOR', 'company:roles.manage'],
     createOperator: 'OPERATOR',
+    createPersonalToken: 'SIGNED_IN',
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },

@@ -27,6 +27,10 @@ export type IssueAccessKeyInput = {
   modules: Array<ModuleName>;
   /** A name that says who uses the key. */
   name: string;
+  /** Permissions of the catalogue the key holds, within its modules and within the caller's own. Left out: all the caller holds within the modules (all of them when the operator issues it). */
+  permissions?: Array<string> | null | undefined;
+  /** Read-only: the key holds only READ permissions. A read-only caller issues only read-only keys. */
+  readOnly?: boolean | null | undefined;
 };
 
 /** The business modules a company can subscribe to. */

@@ -37,6 +37,8 @@ export type AccessKey = {
   __typename?: 'AccessKey';
   /** When the key was issued. */
   createdAt: Scalars['DateTime']['output'];
+  /** When the key expires; null if it does not. */
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
   /** Key id. */
   id: Scalars['ID']['output'];
   /** The key that issued this one, when the caller may see it; null when the operator issued it or the issuer is beyond the caller's reach. */
@@ -49,8 +51,14 @@ export type AccessKey = {
   modules: Array<ModuleName>;
   /** Name given when issued, e.g. "Partner ETL". */
   name: Scalars['String']['output'];
+  /** The person a personal access token belongs to; null for the company's own keys. */
+  owner?: Maybe<User>;
+  /** Permissions the key holds; null: every permission of its modules (or, for a personal token, all its owner holds). */
+  permissions?: Maybe<Array<Scalars['String']['output']>>;
   /** Public prefix, the recognisable start of the key (fluxo_<prefix>_...). */
   prefix: Scalars['String']['output'];
+  /** Whether the key holds only READ permissions. */
+  readOnly: Scalars['Boolean']['output'];
   /** When the key was revoked; null while it is valid. */
   revokedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -196,6 +204,18 @@ export type CreateOperatorPayload = {
   userErrors: Array<UserError>;
 };
 
+/** A personal access token: a key that belongs to the signed-in person, for Apollo Sandbox or scripts. */
+export type CreatePersonalTokenInput = {
+  /** Days until the token expires, 1 to 365 (default 90). */
+  expiresInDays?: InputMaybe<Scalars['Int']['input']>;
+  /** A name that says where the token is used. */
+  name: Scalars['String']['input'];
+  /** A subset of the person's permissions; left out, the token does what the person may do, as their roles change. */
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Read-only: only READ permissions. */
+  readOnly?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 /** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose, carried by the gateway's query plan. */
 export type CrossModuleOverview = {
   __typename?: 'CrossModuleOverview';
@@ -253,6 +273,10 @@ export type IssueAccessKeyInput = {
   modules: Array<ModuleName>;
   /** A name that says who uses the key. */
   name: Scalars['String']['input'];
+  /** Permissions of the catalogue the key holds, within its modules and within the caller's own. Left out: all the caller holds within the modules (all of them when the operator issues it). */
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Read-only: the key holds only READ permissions. A read-only caller issues only read-only keys. */
+  readOnly?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** Result of issueAccessKey. */
@@ -368,6 +392,8 @@ export type Mutation = {
   createCompanyRole: CompanyRolePayload;
   /** Creates an operator account, which signs in without a company and acts as the operator. Operator only (the bootstrap admin token creates the first). */
   createOperator: CreateOperatorPayload;
+  /** Creates a personal access token for the signed-in person: it never does more than they may, and stops working when they leave the company. The secret is returned once. Needs a signed-in person. */
+  createPersonalToken: IssueAccessKeyPayload;
   /** Invites a person to a company with roles; the one-time token is returned once. Operator, or a member with company:members.manage. */
   inviteMember: InviteMemberPayload;
   /** Issues a new access key for a company, granting a subset of its modules. The secret is returned once. Operator, or a STANDARD key of that company; a key issues only keys within its own grant (modules a subset of its own, kind no higher) and is recorded as their issuer. */
@@ -420,6 +446,12 @@ export type MutationCreateCompanyRoleArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationCreateOperatorArgs = {
   input: CreateOperatorInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationCreatePersonalTokenArgs = {
+  input: CreatePersonalTokenInput;
 };
 
 
@@ -948,6 +980,7 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AccessKey: ResolverTypeWrapper<AccessKeyMapperModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AccessKeyKind: AccessKeyKind;
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: ResolverTypeWrapper<Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
@@ -958,11 +991,11 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CompanyEdge: ResolverTypeWrapper<CompanyEdgeMapperModel>;
   CompanyRole: ResolverTypeWrapper<CompanyRoleMapperModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CompanyRolePayload: ResolverTypeWrapper<Omit<CompanyRolePayload, 'role'> & { role?: Maybe<ResolversTypes['CompanyRole']> }>;
   CreateCompanyRoleInput: CreateCompanyRoleInput;
   CreateOperatorInput: CreateOperatorInput;
   CreateOperatorPayload: ResolverTypeWrapper<Omit<CreateOperatorPayload, 'user'> & { user?: Maybe<ResolversTypes['User']> }>;
+  CreatePersonalTokenInput: CreatePersonalTokenInput;
   CrossModuleOverview: ResolverTypeWrapper<CrossModuleOverviewMapperModel>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
@@ -1018,6 +1051,7 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   AccessKey: AccessKeyMapperModel;
   ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
@@ -1027,11 +1061,11 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   CompanyEdge: CompanyEdgeMapperModel;
   CompanyRole: CompanyRoleMapperModel;
-  Boolean: Scalars['Boolean']['output'];
   CompanyRolePayload: Omit<CompanyRolePayload, 'role'> & { role?: Maybe<ResolversParentTypes['CompanyRole']> };
   CreateCompanyRoleInput: CreateCompanyRoleInput;
   CreateOperatorInput: CreateOperatorInput;
   CreateOperatorPayload: Omit<CreateOperatorPayload, 'user'> & { user?: Maybe<ResolversParentTypes['User']> };
+  CreatePersonalTokenInput: CreatePersonalTokenInput;
   CrossModuleOverview: CrossModuleOverviewMapperModel;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
@@ -1078,13 +1112,17 @@ export type ResolversParentTypes = {
 
 export type AccessKeyResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AccessKey'] = ResolversParentTypes['AccessKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  expiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issuedBy?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AccessKeyKind'], ParentType, ContextType>;
   lastUsedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   modules?: Resolver<Array<ResolversTypes['ModuleName']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  permissions?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  readOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -1223,6 +1261,7 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
   approveSubscriptionRequest?: Resolver<ResolversTypes['ApproveSubscriptionRequestPayload'], ParentType, ContextType, RequireFields<MutationApproveSubscriptionRequestArgs, 'input'>>;
   createCompanyRole?: Resolver<ResolversTypes['CompanyRolePayload'], ParentType, ContextType, RequireFields<MutationCreateCompanyRoleArgs, 'input'>>;
   createOperator?: Resolver<ResolversTypes['CreateOperatorPayload'], ParentType, ContextType, RequireFields<MutationCreateOperatorArgs, 'input'>>;
+  createPersonalToken?: Resolver<ResolversTypes['IssueAccessKeyPayload'], ParentType, ContextType, RequireFields<MutationCreatePersonalTokenArgs, 'input'>>;
   inviteMember?: Resolver<ResolversTypes['InviteMemberPayload'], ParentType, ContextType, RequireFields<MutationInviteMemberArgs, 'input'>>;
   issueAccessKey?: Resolver<ResolversTypes['IssueAccessKeyPayload'], ParentType, ContextType, RequireFields<MutationIssueAccessKeyArgs, 'input'>>;
   refreshSession?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationRefreshSessionArgs, 'input'>>;

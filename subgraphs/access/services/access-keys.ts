@@ -5,7 +5,7 @@ import type { Actor } from '../../kit/actor';
 import { failWith } from '../../kit/errors';
 import { refuseInvalid } from '../../kit/validation';
 import { actorLabel } from '../deps';
-import { auditViewOfKey, validateIssueKey, type IssueKeyInput, type IssuingKey } from '../domain/access-keys';
+import { auditViewOfKey, permissionsToStore, validateIssueKey, type IssueKeyInput, type IssuingKey } from '../domain/access-keys';
 import type { ControlPlaneTransaction } from '../mutation';
 import { findValidDescendants, insertAccessKey, isWithinReach, revokeAccessKey as markRevoked, revokeAccessKeys } from '../store/access-keys';
 import { findCompany } from '../store/companies';
@@ -13,8 +13,11 @@ import { findTenantByCompany } from '../store/tenants';
 
 export interface IssueAccessKeyInput extends IssueKeyInput {
   companyId: string;
-  /** The calling key, whose grant the new key must stay within; null for the operator. */
+  /** The caller (a key, or a person), whose grant the new key must stay within; null for the operator. */
   issuer: IssuingKey | null;
+  /** For a personal access token: the person it belongs to. */
+  ownerUserId?: string | null;
+  expiresAt?: Date | null;
 }
 
 export async function issueAccessKey(
@@ -37,6 +40,11 @@ export async function issueAccessKey(
     secret_hash: key.hash,
     created_by: actorLabel(actor),
     issued_by_key_id: input.issuer?.id ?? null,
+    // A personal token naming no permissions follows its owner's roles as they change (the gateway intersects).
+    permissions: input.ownerUserId && !input.permissions ? null : permissionsToStore(input, input.issuer),
+    read_only: input.readOnly ?? false,
+    owner_user_id: input.ownerUserId ?? null,
+    expires_at: input.expiresAt ?? null,
   });
   actor.audit({ entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) });
   return { accessKey, secret: key.secret };
