@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ControlPlane } from '../platform/control-plane';
 import { normalizeModules, type ModuleName } from '../platform/modules';
-import { BUILT_IN_ROLES, combineRoles, isBuiltInRole, isPermission, NO_GRANTS, withinModules, type Grants, type RoleGrant } from '../platform/permissions';
+import { NO_GRANTS, withinModules, type Grants } from '../platform/permissions';
 import { verifyAccessToken, type AccessTokenRefusal, type VerifiedAccessToken } from '../platform/session-token';
 import type { ContextUser, TenantRef } from '../platform/tenant-context';
 import type { KeyVerifier } from './key-verifier';
