@@ -33,7 +33,7 @@ export function cliActor(): ActorIdentity {
   } catch {
     // Some containers run under a uid with no passwd entry.
   }
-  return { kind: 'CLI', id: user, requestId: null };
+  return { kind: 'CLI', id: user, requestId: null, credential: 'CLI' };
 }
 
 /** Configuration of commands that work on an existing control plane: DATABASE_URL must say which. */

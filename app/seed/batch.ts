@@ -26,7 +26,11 @@ export class SeedMutationRefused extends Error {
  * throws SeedMutationRefused, which rolls the whole batch back.
  */
 export class SeedBatch<DB> {
-  /** The seeding run acts as the operator inside the company's tenant: audit rows carry no key, and the batch's request id. */
+  /**
+   * The seeding run acts as the operator inside the company's tenant: audit
+   * rows carry no key and no person, the batch's request id, and CLI as the
+   * credential (the operator's tooling on the box, not a request).
+   */
   private readonly who: ActorIdentity;
 
   constructor(
@@ -34,7 +38,7 @@ export class SeedBatch<DB> {
     private readonly module: ModuleName,
     requestId: string,
   ) {
-    this.who = { requestId, kind: 'ADMIN', id: null };
+    this.who = { requestId, kind: 'ADMIN', id: null, credential: 'CLI' };
   }
 
   async run<R>(operation: string, subject: string, step: (trx: Transaction<DB>, actor: Actor) => Promise<R>): Promise<R> {

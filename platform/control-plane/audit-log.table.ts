@@ -11,6 +11,12 @@ export interface AuditLogTable {
   before: ColumnType<unknown, string | null, never>;
   after: ColumnType<unknown, string | null, never>;
   request_id: string | null;
+  actor_user_id: string | null;
+  /** The person's e-mail when they acted: a later change of address leaves history as it was. */
+  actor_email: string | null;
+  /** ACCESS_KEY, PERSONAL_TOKEN, SESSION, OIDC, ADMIN_TOKEN, CLI or EVENT; null when unknown. */
+  credential: string | null;
+  client_address: string | null;
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLog = Insertable<AuditLogTable>;

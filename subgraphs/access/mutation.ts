@@ -23,10 +23,7 @@ export async function inControlPlaneTransaction<R>(
     const actor = new RecordingActor(who, operation);
     const result = await work(trx, actor);
     if (actor.events.length > 0) throw new Error(`${operation} published events, but the control plane has no outbox`);
-    await writeGlobalAudit(
-      trx,
-      actor.audits.map((entry) => ({ ...entry, actorKind: who.kind, actorId: who.id, requestId: who.requestId })),
-    );
+    await writeGlobalAudit(trx, who, actor.audits);
     return result;
   });
 }

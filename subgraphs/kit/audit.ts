@@ -1,6 +1,6 @@
 import type { ColumnType, Generated, Kysely, Transaction } from 'kysely';
 import type { ModuleName } from '../../platform/modules';
-import type { ActorIdentity } from './actor';
+import type { ActorIdentity, AuditCredential } from './actor';
 
 export interface TenantAuditLogTable {
   id: Generated<string>;
@@ -13,6 +13,11 @@ export interface TenantAuditLogTable {
   before: ColumnType<unknown, string | null, never>;
   after: ColumnType<unknown, string | null, never>;
   request_id: string | null;
+  actor_user_id: string | null;
+  /** The person's e-mail when they acted: a later change of address leaves history as it was. */
+  actor_email: string | null;
+  credential: AuditCredential | null;
+  client_address: string | null;
 }
 
 /** Every module's database type includes the platform's audit table. */
@@ -33,8 +38,9 @@ const json = (value: unknown): string | null => (value === undefined || value ==
 /**
  * Appends to the tenant's audit trail inside the caller's transaction, so a
  * change and its audit rows commit or roll back together. In a tenant the
- * actor's id is its access key's (null for the operator, the seeder or a
- * handled event).
+ * actor's id is its access key's (null for a session, the operator, the seeder
+ * or a handled event); the person, their e-mail and the credential say who
+ * stood behind it.
  */
 export async function writeTenantAudit(
   trx: Kysely<TenantAuditDB> | Transaction<TenantAuditDB>,
@@ -51,6 +57,17 @@ export async function writeTenantAudit(
     before: json(e.before),
     after: json(e.after),
     request_id: actor.requestId,
+    ...actorColumns(actor),
   }));
   if (rows.length > 0) await trx.insertInto('audit.audit_log').values(rows).execute();
+}
+
+/** The columns both audit trails (tenant and control plane) record of who acted. */
+export function actorColumns(actor: ActorIdentity): Pick<TenantAuditLogTable, 'actor_user_id' | 'actor_email' | 'credential' | 'client_address'> {
+  return {
+    actor_user_id: actor.userId ?? null,
+    actor_email: actor.userEmail ?? null,
+    credential: actor.credential ?? null,
+    client_address: actor.clientAddress ?? null,
+  };
 }

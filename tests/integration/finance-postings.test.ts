@@ -117,8 +117,13 @@ describe('postings from other modules', () => {
     expect(announced.rows.map((r) => r.payload)).toEqual([
       { entryId: entries[0]!.id, number: entries[0]!.number, date: '2026-01-31', source: { module: 'payroll', reference: payRunId } },
     ]);
-    const audit = await tenantDb.selectFrom('audit.audit_log').select(['module', 'operation', 'entity_id']).where('entity_id', '=', entries[0]!.id).execute();
-    expect(audit).toEqual([{ module: 'FINANCE', operation: 'postPayRunPosted', entity_id: entries[0]!.id }]);
+    const audit = await tenantDb
+      .selectFrom('audit.audit_log')
+      .select(['module', 'operation', 'entity_id', 'actor_user_id', 'credential'])
+      .where('entity_id', '=', entries[0]!.id)
+      .execute();
+    // Made on receipt of an event: no person, and the audit says how it came about.
+    expect(audit).toEqual([{ module: 'FINANCE', operation: 'postPayRunPosted', entity_id: entries[0]!.id, actor_user_id: null, credential: 'EVENT' }]);
   });
 
   it('posts a second event for the same reference once, not twice', async () => {

@@ -179,6 +179,8 @@ describe('seeding a tenant through the modules', () => {
       'ASSETS:disposeAsset': report.assets!.disposed,
     });
     expect(await countOf(db, 'audit.audit_log', sql`key_id IS NOT NULL`)).toBe(0);
+    // The seeder is the operator's tooling, not a person: every row says so.
+    expect(await countOf(db, 'audit.audit_log', sql`actor_user_id IS NOT NULL OR credential IS DISTINCT FROM 'CLI'`)).toBe(0);
 
     const events = Object.fromEntries(
       (
