@@ -51,6 +51,10 @@ describe('personal access tokens', () => {
     expect(full.accessKey).toMatchObject({ permissions: null, readOnly: false, owner: { email: hr.email } });
     expect(codes(await as(full.secret!)(READ))).toEqual([]);
     expect(codes(await as(full.secret!)(HIRE))).toEqual([]);
+    // The audit names the person and the token they used.
+    const { rows } = await sql<{ actor_email: string; credential: string; key_id: string }>`
+      SELECT actor_email, credential, key_id FROM audit.audit_log WHERE operation = 'hireEmployee' ORDER BY id DESC LIMIT 1`.execute(acme.tenantDb);
+    expect(rows[0]).toEqual({ actor_email: hr.email, credential: 'PERSONAL_TOKEN', key_id: full.accessKey!.id });
     // The owner's roles bound the token: HR_MANAGER holds no payroll permission.
     expect(codes(await as(full.secret!)('{ payRuns(first: 1) { totalCount } }'))).toEqual(['FORBIDDEN']);
 
