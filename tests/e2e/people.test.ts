@@ -207,3 +207,40 @@ describe('who may hand out what', () => {
     expect(hrAdmin.email).toContain('@');
   });
 });
+
+describe('operators as people', () => {
+  it('the bootstrap token creates an operator, who signs in without a company and acts as the operator', async () => {
+    const created = await graphql<{ createOperator: { user: { email: string; isOperator: boolean } | null; userErrors: unknown[] } }>(
+      t.gatewayUrl,
+      'mutation($input: CreateOperatorInput!) { createOperator(input: $input) { user { email isOperator } userErrors { code } } }',
+      { input: { email: 'operator@fluxo.example', password: 'an operator password' } },
+      { token: t.adminToken },
+    );
+    expect(created.data!.createOperator).toEqual({ user: { email: 'operator@fluxo.example', isOperator: true }, userErrors: [] });
+    const session = tokensOf((await signIn(t, { email: 'operator@fluxo.example', password: 'an operator password' })).data!.signIn);
+    const operator = personClient(t, session.accessToken);
+    expect((await operator('{ subscriptionRequests(first: 1) { totalCount } }')).errors).toBeUndefined();
+    // A company's person cannot create operators.
+    const admin = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'ADMIN' }] });
+    expectRefused(
+      await admin.gql('mutation($input: CreateOperatorInput!) { createOperator(input: $input) { user { id } } }', {
+        input: { email: 'sneaky@acme.example', password: 'a sneaky long password' },
+      }),
+      'FORBIDDEN',
+    );
+  });
+});
+
+// Last in the file: it spends this address's budget of failed sign-ins.
+describe('throttling per address', () => {
+  it('after 30 failures in 15 minutes an address may not try any account, even with the right password', async () => {
+    const person = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_VIEWER' }] });
+    let last: string[] = [];
+    for (let i = 0; i < 40 && !last.includes('TOO_MANY_ATTEMPTS'); i += 1) {
+      last = (await signIn(t, { email: `someone-${i}@example.com`, password: 'wrong password here' })).data!.signIn.userErrors.map((e) => e.code);
+    }
+    expect(last).toEqual(['TOO_MANY_ATTEMPTS']);
+    const right = await signIn(t, { email: person.email, password: person.password });
+    expect(right.data!.signIn.userErrors.map((e) => e.code)).toEqual(['TOO_MANY_ATTEMPTS']);
+  });
+});
