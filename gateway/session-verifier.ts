@@ -135,18 +135,14 @@ export class SessionVerifier {
         if (row.is_operator) entry.principal = { kind: 'ADMIN', sessionId, user, tenant: null, modules: [], grants: NO_GRANTS };
       } else if (row.membership_id && !row.removed_at && row.tenant_id && row.tenant_status === 'ACTIVE' && row.company_modules) {
         const modules = normalizeModules(row.company_modules);
-        const grants = await this.grantsOf(row.membership_id, row.company_id, row.employee_id);
         entry.principal = {
           kind: 'USER',
           sessionId,
           user,
           modules,
-          grants: { permissions: withinModules(grants.permissions, modules), scoped: grants.scoped },
+          grants: await memberGrants(this.db, { membershipId: row.membership_id, companyId: row.company_id, employeeId: row.employee_id }, modules),
           tenant: { id: row.tenant_id, slug: row.slug!, companyId: row.company_id, database: row.database_name!, shard: row.shard!, companyModules: modules },
         };
-        for (const p of Object.keys(entry.principal.grants.scoped)) {
-          if (!entry.principal.grants.permissions.includes(p as never)) delete entry.principal.grants.scoped[p as never];
-        }
       }
     }
     if (generation === this.generation && this.notifications.isListening()) {
@@ -155,25 +151,43 @@ export class SessionVerifier {
     }
     return entry;
   }
+}
 
-  private async grantsOf(membershipId: string, companyId: string, employeeId: string | null): Promise<Grants> {
-    const assigned = await this.db.selectFrom('membership_role').select(['role', 'department_id']).where('membership_id', '=', membershipId).execute();
-    const customCodes = assigned.map((a) => a.role).filter((r) => !isBuiltInRole(r));
-    const custom =
-      customCodes.length === 0
-        ? []
-        : await this.db
-            .selectFrom('company_role')
-            .select(['code', 'scope', 'permissions'])
-            .where('company_id', '=', companyId)
-            .where('code', 'in', customCodes)
-            .execute();
-    const roles: RoleGrant[] = [];
-    for (const a of assigned) {
-      const definition = isBuiltInRole(a.role) ? BUILT_IN_ROLES[a.role] : custom.find((c) => c.code === a.role);
-      if (!definition) continue;
-      roles.push({ permissions: definition.permissions.filter(isPermission), scope: definition.scope, departmentId: a.department_id });
-    }
-    return combineRoles(roles, employeeId);
+/**
+ * What a member may do: the roles of their membership (built-in or the
+ * company's own) combined, within the company's modules, with row scopes only
+ * for permissions they hold. Sessions and identity-provider tokens alike.
+ */
+export async function memberGrants(
+  db: ControlPlane,
+  member: { membershipId: string; companyId: string; employeeId: string | null },
+  modules: readonly ModuleName[],
+): Promise<Grants> {
+  const combined = await combinedRoles(db, member);
+  const grants: Grants = { permissions: withinModules(combined.permissions, modules), scoped: combined.scoped };
+  for (const p of Object.keys(grants.scoped)) {
+    if (!grants.permissions.includes(p as never)) delete grants.scoped[p as never];
   }
+  return grants;
+}
+
+async function combinedRoles(db: ControlPlane, member: { membershipId: string; companyId: string; employeeId: string | null }): Promise<Grants> {
+  const assigned = await db.selectFrom('membership_role').select(['role', 'department_id']).where('membership_id', '=', member.membershipId).execute();
+  const customCodes = assigned.map((a) => a.role).filter((r) => !isBuiltInRole(r));
+  const custom =
+    customCodes.length === 0
+      ? []
+      : await db
+          .selectFrom('company_role')
+          .select(['code', 'scope', 'permissions'])
+          .where('company_id', '=', member.companyId)
+          .where('code', 'in', customCodes)
+          .execute();
+  const roles: RoleGrant[] = [];
+  for (const a of assigned) {
+    const definition = isBuiltInRole(a.role) ? BUILT_IN_ROLES[a.role] : custom.find((c) => c.code === a.role);
+    if (!definition) continue;
+    roles.push({ permissions: definition.permissions.filter(isPermission), scope: definition.scope, departmentId: a.department_id });
+  }
+  return combineRoles(roles, member.employeeId);
 }
