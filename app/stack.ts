@@ -97,6 +97,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       contextPrivateKey: options.keys.privateKey,
       sessionPublicKey: options.sessionKeys?.publicKey ?? null,
       adminToken: options.adminToken,
+      oidcAllowHttp: options.config.oidc.allowHttp,
       sandbox: options.sandbox,
       limits: options.limits ?? settings.limits,
       subgraphFaults: settings.subgraphFaults,

@@ -5,7 +5,9 @@ import type { TenantContext } from '../platform/tenant-context';
 import { unauthenticated } from '../platform/errors';
 import { NO_GRANTS } from '../platform/permissions';
 import type { KeyVerifier } from './key-verifier';
+import { claimedProvider } from '../platform/oidc';
 import { looksLikeJwt } from '../platform/session-token';
+import type { OidcVerifier } from './oidc-verifier';
 import type { SessionVerifier } from './session-verifier';
 
 export type Caller = Omit<TenantContext, 'requestId'>;
@@ -40,8 +42,10 @@ export function credentialForGuessing(headers: IncomingHttpHeaders): string | nu
 }
 
 /**
- * Who is calling: nobody (public operations only), the operator (admin token)
- * or a company key. A credential that is present but not valid is refused
+ * Who is calling: nobody (public operations only), the operator (admin token),
+ * a company key, a person signed in with us, or a member presenting a token of
+ * their company's own OpenID provider (its `iss` is the provider's URL; ours
+ * is not a URL). A credential that is present but not valid is refused
  * outright rather than downgraded to anonymous.
  */
 export async function identifyCaller(
@@ -49,10 +53,11 @@ export async function identifyCaller(
   keys: KeyVerifier,
   adminTokenHash: Buffer,
   sessions: SessionVerifier | null = null,
+  providers: OidcVerifier | null = null,
 ): Promise<Caller> {
   const credential = presentedCredential(headers);
   if (credential === null) return ANONYMOUS;
-  if (looksLikeJwt(credential)) return sessionCaller(credential, sessions);
+  if (looksLikeJwt(credential)) return claimedProvider(credential) ? providerCaller(credential, providers) : sessionCaller(credential, sessions);
   if (credential.startsWith('fluxo_admin_')) {
     const presented = hashKey(credential);
     if (timingSafeEqual(presented, adminTokenHash)) return OPERATOR;
@@ -82,6 +87,33 @@ async function sessionCaller(token: string, sessions: SessionVerifier | null): P
     keyId: null,
     user: verified.user,
     sessionId: verified.sessionId,
+    clientAddress: null,
+    tenant: verified.tenant,
+    modules: verified.modules,
+    grants: verified.grants,
+  };
+}
+
+const PROVIDER_REFUSALS = {
+  EXPIRED: ['The identity provider’s token has expired: sign in with the provider again', 'TOKEN_EXPIRED'],
+  INVALID: ['The token is not valid, or no company trusts its issuer for its audience', 'TOKEN_INVALID'],
+  EMAIL_UNVERIFIED: ['The identity provider has not verified the token’s e-mail address', 'EMAIL_UNVERIFIED'],
+  UNAVAILABLE: ['The company’s identity provider cannot be reached to check the token; try again later', 'IDENTITY_PROVIDER_UNAVAILABLE'],
+  NOT_A_MEMBER: ['The token’s e-mail address is not a member of the company that trusts its provider', 'NOT_A_MEMBER'],
+} as const;
+
+/** A member of the company whose own provider signed the token; there is no session of ours to end. */
+async function providerCaller(token: string, providers: OidcVerifier | null): Promise<Caller> {
+  const verified = providers ? await providers.verify(token) : 'INVALID';
+  if (typeof verified === 'string') {
+    const [message, reason] = PROVIDER_REFUSALS[verified];
+    throw tokenRefused(message, reason);
+  }
+  return {
+    kind: verified.kind,
+    keyId: null,
+    user: verified.user,
+    sessionId: null,
     clientAddress: null,
     tenant: verified.tenant,
     modules: verified.modules,

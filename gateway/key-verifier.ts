@@ -4,7 +4,7 @@ import pg from 'pg';
 import type { ControlPlane } from '../platform/control-plane';
 import { keyMatches, keyPrefix } from '../platform/access-key-format';
 import type { Logger } from '../platform/logger';
-import { normalizeModules, type ModuleName } from '../platform/modules';
+import { MODULES, normalizeModules, type ModuleName } from '../platform/modules';
 import type { ContextUser, TenantRef } from '../platform/tenant-context';
 import { fullGrants, intersectGrants, normalizePermissions, restrictGrants, type Grants } from '../platform/permissions';
 import { memberGrants } from './member-grants';
@@ -220,7 +220,10 @@ export class KeyVerifier extends EventEmitter {
       .where('m.company_id', '=', companyId)
       .executeTakeFirst();
     if (!row || row.status !== 'ACTIVE' || row.removed_at !== null) return null;
-    return { user: { id: row.id, email: row.email }, grants: await memberGrants(this.db, row.membership_id, companyId, row.employee_id) };
+    return {
+      user: { id: row.id, email: row.email },
+      grants: await memberGrants(this.db, { membershipId: row.membership_id, companyId, employeeId: row.employee_id }, MODULES),
+    };
   }
 
   /** Writes the latest use of every key seen since the last flush, in one statement. */

@@ -33,6 +33,7 @@ runService('gateway', async (logger, config) => {
       contextPrivateKey,
       sessionPublicKey: config.secrets.sessionPublicKey ? parsePemSetting('FLUXO_SESSION_PUBLIC_KEY', config.secrets.sessionPublicKey, publicKeyFromPem) : null,
       adminToken: requiredSetting(config.secrets.adminToken, 'FLUXO_ADMIN_TOKEN'),
+      oidcAllowHttp: config.oidc.allowHttp,
       sandbox: settings.sandbox,
       limits: settings.limits,
       subgraphFaults: settings.subgraphFaults,

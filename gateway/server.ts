@@ -13,6 +13,8 @@ import { createApolloServer } from './apollo-server';
 import { identifyCaller } from './caller';
 import { KeyVerifier } from './key-verifier';
 import { SessionVerifier } from './session-verifier';
+import { OidcVerifier } from './oidc-verifier';
+import { ProviderTokenVerifier } from '../platform/oidc';
 import { connectLimitStore } from './limit-store';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
@@ -39,6 +41,8 @@ export interface GatewayOptions {
   /** Verifies people's access tokens (FLUXO_SESSION_PUBLIC_KEY); null accepts keys only. */
   sessionPublicKey: KeyObject | null;
   adminToken: string;
+  /** Companies' OpenID issuers may be http:// on loopback (FLUXO_OIDC_ALLOW_HTTP; development and tests only). */
+  oidcAllowHttp?: boolean;
   sandbox: boolean;
   limits: LimitOptions;
   /** Timeout and circuit breaker of every subgraph call. */
@@ -74,7 +78,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const sessions = options.sessionPublicKey
     ? new SessionVerifier(options.controlPlane, options.sessionPublicKey, keys, { cacheTtlMillis: options.keyCacheTtlMillis, maxEntries: 50_000 })
     : null;
-  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash, sessions);
+  const providers = new OidcVerifier(options.controlPlane, new ProviderTokenVerifier({ allowHttp: options.oidcAllowHttp ?? false }), keys, {
+    cacheTtlMillis: options.keyCacheTtlMillis,
+    maxEntries: 50_000,
+  });
+  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash, sessions, providers);
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
   const subgraphFetch = keepAliveFetcher();

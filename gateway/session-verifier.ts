@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ControlPlane } from '../platform/control-plane';
 import { normalizeModules, type ModuleName } from '../platform/modules';
-import { NO_GRANTS, withinModules, type Grants } from '../platform/permissions';
+import { NO_GRANTS, type Grants } from '../platform/permissions';
 import { verifyAccessToken, type AccessTokenRefusal, type VerifiedAccessToken } from '../platform/session-token';
 import type { ContextUser, TenantRef } from '../platform/tenant-context';
 import type { KeyVerifier } from './key-verifier';
@@ -136,18 +136,14 @@ export class SessionVerifier {
         if (row.is_operator) entry.principal = { kind: 'ADMIN', sessionId, user, tenant: null, modules: [], grants: NO_GRANTS };
       } else if (row.membership_id && !row.removed_at && row.tenant_id && row.tenant_status === 'ACTIVE' && row.company_modules) {
         const modules = normalizeModules(row.company_modules);
-        const grants = await memberGrants(this.db, row.membership_id, row.company_id, row.employee_id);
         entry.principal = {
           kind: 'USER',
           sessionId,
           user,
           modules,
-          grants: { permissions: withinModules(grants.permissions, modules), scoped: grants.scoped },
+          grants: await memberGrants(this.db, { membershipId: row.membership_id, companyId: row.company_id, employeeId: row.employee_id }, modules),
           tenant: { id: row.tenant_id, slug: row.slug!, companyId: row.company_id, database: row.database_name!, shard: row.shard!, companyModules: modules },
         };
-        for (const p of Object.keys(entry.principal.grants.scoped)) {
-          if (!entry.principal.grants.permissions.includes(p as never)) delete entry.principal.grants.scoped[p as never];
-        }
       }
     }
     if (generation === this.generation && this.notifications.isListening()) {

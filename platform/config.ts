@@ -103,6 +103,12 @@ export interface SecretSettings {
   sessionPublicKey: string | null;
 }
 
+/** Companies' own OpenID Connect providers (gateway/oidc-verifier.ts, platform/oidc.ts). */
+export interface OidcSettings {
+  /** Issuers at http:// on loopback are accepted (development and tests; never in production). */
+  allowHttp: boolean;
+}
+
 export interface PoolSettings {
   controlPlane: number;
   perTenant: number;
@@ -154,6 +160,7 @@ export interface FluxoConfig {
   gateway: GatewaySettings;
   subgraph: SubgraphSettings;
   secrets: SecretSettings;
+  oidc: OidcSettings;
   pools: PoolSettings;
   worker: WorkerSettings;
   start: StartSettings;
@@ -363,6 +370,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       sessionPrivateKey: values.FLUXO_SESSION_PRIVATE_KEY,
       sessionPublicKey: values.FLUXO_SESSION_PUBLIC_KEY,
     },
+    oidc: { allowHttp: values.FLUXO_OIDC_ALLOW_HTTP && !production },
     pools: {
       controlPlane: values.FLUXO_CONTROL_PLANE_POOL,
       perTenant: values.FLUXO_TENANT_POOL_SIZE,

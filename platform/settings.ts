@@ -225,6 +225,12 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'its public half, with which the gateway verifies access tokens; without it the gateway accepts keys only',
   }),
+  FLUXO_OIDC_ALLOW_HTTP: setting({
+    ...off,
+    readBy: ['gateway', 'subgraph', 'start'],
+    meaning:
+      "`1` accepts a company's OpenID Connect issuer at `http://` on a loopback address (127.0.0.0/8, ::1, localhost), for development and tests; never in production, where issuers are `https://` only",
+  }),
   NODE_ENV: setting({
     parse: text,
     unset: 'development',

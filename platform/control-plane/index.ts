@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { AccessKeyTable } from './access-key.table';
 import type { AuditLogTable } from './audit-log.table';
 import type { CompanyTable } from './company.table';
+import type { IdentityProviderTable } from './identity-provider.table';
 import type {
   AppUserTable,
   CompanyRoleTable,
@@ -18,6 +19,7 @@ import type { TenantTable } from './tenant.table';
 export * from './access-key.table';
 export * from './audit-log.table';
 export * from './company.table';
+export * from './identity-provider.table';
 export * from './people.table';
 export * from './plan.table';
 export * from './subscription-request.table';
@@ -38,6 +40,7 @@ export interface ControlPlaneDB {
   invitation: InvitationTable;
   user_session: UserSessionTable;
   refresh_token: RefreshTokenTable;
+  identity_provider: IdentityProviderTable;
 }
 
 export type ControlPlane = Kysely<ControlPlaneDB>;

@@ -2,6 +2,7 @@ import type {
   AccessKeyRow,
   AppUserRow,
   CompanyRow,
+  IdentityProviderRow,
   InvitationRow,
   MembershipRow,
   PlanRow,
@@ -26,6 +27,7 @@ export type UserMapper = AppUserRow;
 export type MemberMapper = MembershipRow & { roles: RoleAssignment[] };
 export type SessionMapper = UserSessionRow;
 export type InvitationMapper = InvitationRow;
+export type IdentityProviderMapper = IdentityProviderRow;
 export interface CompanyRoleMapper {
   code: string;
   name: string;

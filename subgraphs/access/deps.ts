@@ -4,6 +4,7 @@ import type { Logger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import type { ShardDirectory } from '../../platform/shards';
 import type { ActorIdentity } from '../kit/actor';
+import type { IdentityProviderDeps } from './services/identity-providers';
 
 /**
  * What the access subgraph's provisioning needs from the outside world. Its
@@ -21,6 +22,8 @@ export interface AccessDeps {
   tenantMigrations: TenantMigrationSource;
   /** Signs people's access tokens (FLUXO_SESSION_PRIVATE_KEY); null: nobody can sign in. */
   sessionSigningKey: KeyObject | null;
+  /** Companies' own OpenID Connect providers: which issuers may be named, and their tokens' verifier. */
+  identityProviders: IdentityProviderDeps;
   logger: Logger;
 }
 

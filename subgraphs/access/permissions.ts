@@ -19,6 +19,7 @@ export const permissions: PermissionMap = {
     permissions: 'PUBLIC',
     companyRoles: ['OPERATOR', 'company:read'],
     members: ['OPERATOR', 'company:read'],
+    identityProvider: ['OPERATOR', 'company:read'],
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -39,6 +40,8 @@ export const permissions: PermissionMap = {
     createCompanyRole: ['OPERATOR', 'company:roles.manage'],
     createOperator: 'OPERATOR',
     createPersonalToken: 'SIGNED_IN',
+    setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
+    removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },

@@ -11,6 +11,7 @@ import { manifest } from './manifest';
 import { resolvers } from './resolvers';
 import { permissions } from './permissions';
 import { guardResolvers } from '../kit/permissions';
+import { ProviderTokenVerifier } from '../../platform/oidc';
 
 export function accessDeps(runtime: ServiceRuntime): AccessDeps {
   return {
@@ -23,6 +24,7 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     sessionSigningKey: runtime.config.secrets.sessionPrivateKey
       ? parsePemSetting('FLUXO_SESSION_PRIVATE_KEY', runtime.config.secrets.sessionPrivateKey, privateKeyFromPem)
       : null,
+    identityProviders: { allowHttp: runtime.config.oidc.allowHttp, tokens: new ProviderTokenVerifier({ allowHttp: runtime.config.oidc.allowHttp }) },
     logger: runtime.logger.child({ module: 'access' }),
   };
 }

@@ -13,6 +13,7 @@ import { approveSubscriptionRequest } from '../../subgraphs/access/provisioning/
 import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
 import { requestSubscription } from '../../subgraphs/access/services/subscription-requests';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { ProviderTokenVerifier } from '../../platform/oidc';
 
 const actor: ActorIdentity = { kind: 'ADMIN', id: null, requestId: 'provisioning-test' };
 const ALL_OWNERS: TenantSchemaOwner[] = ['AUDIT', ...MODULES];
@@ -55,6 +56,7 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     defaultShard: database.config.defaultShard,
     tenantDatabasePrefix: database.config.tenantDatabasePrefix,
     sessionSigningKey: null,
+    identityProviders: { allowHttp: false, tokens: new ProviderTokenVerifier({ allowHttp: false }) },
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,
     logger: createLogger('test', 'silent'),

@@ -8,7 +8,7 @@ import { createDatabase } from '../../platform/db';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { startStack, type RunningStack } from '../../app/stack';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
-import type { LimitOptions } from '../../platform/config';
+import type { FluxoConfig, LimitOptions } from '../../platform/config';
 import { generateContextKeyPair, type ContextKeyPair } from '../../platform/tenant-context';
 import { createTestDatabase, type TestDatabase } from './db';
 
@@ -34,6 +34,8 @@ export async function startTestStack(
     limits?: LimitOptions;
     /** Where the stack logs (silent unless TEST_LOG_LEVEL says otherwise), e.g. a capture to assert nothing was logged at error level. */
     logger?: Logger;
+    /** Settings of this stack that differ from the test database's, e.g. `oidc: { allowHttp: true }`. */
+    config?: Partial<Pick<FluxoConfig, 'oidc'>>;
   } = {},
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
@@ -41,7 +43,7 @@ export async function startTestStack(
   const sessionKeys = generateContextKeyPair();
   const adminToken = generateAdminToken();
   const stack = await startStack({
-    config: database.config,
+    config: { ...database.config, ...options.config },
     logger: options.logger ?? createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
     keys,
     sessionKeys,

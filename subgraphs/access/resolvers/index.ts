@@ -2,6 +2,7 @@ import { mergeResolvers } from '../../kit/resolvers';
 import type { Resolvers } from '../generated/resolvers-types';
 import { accessKeyResolvers } from './access-keys';
 import { companyResolvers } from './companies';
+import { identityProviderResolvers } from './identity-providers';
 import { meResolvers } from './me';
 import { overviewResolvers } from './overview';
 import { peopleResolvers } from './people';
@@ -17,4 +18,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   meResolvers,
   overviewResolvers,
   peopleResolvers,
+  identityProviderResolvers,
 );

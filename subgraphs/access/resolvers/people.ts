@@ -44,7 +44,7 @@ const tokensPayload = (tokens: SessionTokens) => ({
 });
 
 /** The company a company-scoped caller acts in; the operator acts in any (null). */
-function actingCompany(ctx: AccessContext, companyId: string): string | null {
+export function actingCompany(ctx: AccessContext, companyId: string): string | null {
   if (ctx.caller.kind === 'ADMIN') return null;
   if (ctx.caller.tenant?.companyId !== companyId) throw forbidden('A credential acts only in its own company');
   return companyId;
@@ -129,7 +129,14 @@ export const peopleResolvers: Resolvers = {
     },
     acceptInvitation: (_parent, { input }, ctx) =>
       runAccessMutation(ctx, 'acceptInvitation', async (trx, actor) =>
-        tokensPayload(await acceptInvitation(trx, { ...input, clientAddress: ctx.caller.clientAddress }, ctx.deps.sessionSigningKey, actor)),
+        tokensPayload(
+          await acceptInvitation(
+            trx,
+            { ...input, clientAddress: ctx.caller.clientAddress },
+            { signingKey: ctx.deps.sessionSigningKey, identityProviders: ctx.deps.identityProviders },
+            actor,
+          ),
+        ),
       ),
     setMemberRoles: (_parent, { input }, ctx) =>
       runAccessMutation(ctx, 'setMemberRoles', async (trx, actor) => ({

@@ -26,6 +26,7 @@ import { failWith, userError, type UserError } from '../../kit/errors';
 import { refuse, refuseInvalid } from '../../kit/validation';
 import { isEmail } from '../../kit/validation';
 import { actorLabel } from '../deps';
+import { proveInviteeWithIdToken, type IdentityProviderDeps } from './identity-providers';
 import type { ControlPlaneTransaction } from '../mutation';
 import {
   findCompanyRoles,
@@ -287,35 +288,53 @@ export async function inviteMember(trx: ControlPlaneTransaction, input: InviteIn
   return { invitation, token: secret.token };
 }
 
+/** How an invitee proves who they are: a password, or an ID token of the company's own provider. */
+export interface InvitationAcceptance {
+  token: string;
+  password?: string | null;
+  idToken?: string | null;
+  displayName?: string | null;
+  clientAddress: string | null;
+}
+
 /**
- * Accepts an invitation: a new account is created with the password given; an
+ * Accepts an invitation. With a password: a new account is created with it; an
  * existing account must prove it is theirs with its password (an invitation
- * never resets a password). The member is added with the invitation's roles and
- * signed in to the company.
+ * never resets a password). With an ID token of the company's provider for the
+ * invited address: the provider vouches for the person, and a new account has
+ * no password; an existing account must still accept with its password. The member is added with the invitation's roles and signed in
+ * to the company.
  */
 export async function acceptInvitation(
   trx: ControlPlaneTransaction,
-  input: { token: string; password: string; displayName?: string | null; clientAddress: string | null },
-  signingKey: KeyObject | null,
+  input: InvitationAcceptance,
+  keys: { signingKey: KeyObject | null; identityProviders: IdentityProviderDeps },
   actor: Actor,
 ): Promise<SessionTokens> {
-  const key = requireSigningKey(signingKey);
+  const key = requireSigningKey(keys.signingKey);
+  const hasPassword = input.password != null;
+  if (hasPassword === (input.idToken != null)) failWith(['input'], 'Give either a password or an ID token', 'CREDENTIAL_REQUIRED');
   const invitation = await findInvitationByToken(trx, hashSecret(input.token));
   if (!invitation || invitation.revoked_at || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
     failWith(['input', 'token'], 'The invitation is not valid, was used, or has expired', 'INVALID_INVITATION');
   }
+  if (input.idToken != null) await proveInviteeWithIdToken(trx, keys.identityProviders, invitation, input.idToken);
   let user = await findUserByEmail(trx, invitation.email);
   if (user) {
-    if (!(await passwordMatches(user, input.password)) || user.status !== 'ACTIVE') {
+    // A provider vouches for its own company's people; it never links an account that already exists (that
+    // account may belong to someone outside this company), so an existing account proves itself with its password.
+    if (!hasPassword) failWith(['input', 'idToken'], 'An account with this e-mail exists: accept with its password', 'PASSWORD_REQUIRED');
+    const proven = await passwordMatches(user, input.password!);
+    if (!proven || user.status !== 'ACTIVE') {
       failWith(['input', 'password'], 'An account with this e-mail exists: give its password to accept', 'INVALID_CREDENTIALS');
     }
   } else {
-    const problem = passwordProblem(['input', 'password'], input.password);
+    const problem = hasPassword ? passwordProblem(['input', 'password'], input.password!) : null;
     if (problem) refuse([problem]);
     user = await insertUser(trx, {
       email: invitation.email,
       displayName: input.displayName?.trim() || null,
-      passwordHash: await hashPassword(input.password),
+      passwordHash: hasPassword ? await hashPassword(input.password!) : null,
       isOperator: false,
     });
   }
@@ -324,11 +343,15 @@ export async function acceptInvitation(
   const session = await insertSession(trx, {
     userId: user.id,
     companyId: invitation.company_id,
-    method: 'INVITATION',
+    method: hasPassword ? 'INVITATION' : 'OIDC',
     expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
     clientAddress: input.clientAddress,
   });
-  actor.audit({ entity: 'invitation', entityId: invitation.id, after: { accepted: true, user: user.id, email: user.email } });
+  actor.audit({
+    entity: 'invitation',
+    entityId: invitation.id,
+    after: { accepted: true, user: user.id, email: user.email, with: hasPassword ? 'password' : 'identity provider' },
+  });
   return issueTokens(trx, session, key);
 }
 

@@ -26,7 +26,13 @@ export async function findUsersByIds(db: ControlPlaneExecutor, ids: readonly str
 
 export async function insertUser(
   db: ControlPlaneExecutor,
-  user: { email: string; displayName: string | null; passwordHash: string; isOperator: boolean },
+  user: {
+    email: string;
+    displayName: string | null;
+    /** Null for a person who signs in through their company's identity provider only. */
+    passwordHash: string | null;
+    isOperator: boolean;
+  },
 ): Promise<AppUserRow> {
   return db
     .insertInto('app_user')
