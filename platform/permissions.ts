@@ -70,8 +70,8 @@ export function withinModules(permissions: readonly Permission[], modules: reado
   });
 }
 
-/** The permission whose holder, across the whole company, sees a module's block of the overview. */
-export const OVERVIEW_PERMISSION: Record<ModuleName, Permission> = {
+/** The permission whose holder, across the whole company, sees a module's block of the overview (a module without a block has none). */
+export const OVERVIEW_PERMISSION: Partial<Record<ModuleName, Permission>> = {
   EMPLOYEES: 'employees:directory.read',
   ASSETS: 'assets:read',
   FINANCE: 'finance:ledger.read',

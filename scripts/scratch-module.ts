@@ -1,7 +1,7 @@
 /**
  * Checks docs/adding-a-module.md by following it. In a copy of the repository
  * it writes the page's example module (its code blocks, `fleet` renamed
- * `scratch`), makes the two registrations the page names and nothing else, then:
+ * `scratch`), makes the three registrations the page names and nothing else, then:
  * composes and generates, type-checks and lints the new module, runs the
  * compose-file, contract and layer tests, and starts the whole stack to answer a
  * query of the new module through the gateway with a key that grants it.
@@ -81,8 +81,15 @@ function writeModule(copy: string, blocks: Map<string, string>): string[] {
   return written;
 }
 
-/** Step 3: the two registration points, with the lines the page gives. */
+/** Step 3: the three registration points, with the lines the page gives. */
 function register(copy: string, blocks: Map<string, string>): void {
+  const permissionsFile = path.join(copy, 'platform/permissions.ts');
+  const catalogue = fs.readFileSync(permissionsFile, 'utf8');
+  const entries = rename(block(blocks, 'platform/permissions.ts')).replace(/\n$/, '');
+  const registered = catalogue.replace(/(export const PERMISSIONS = \{\n[\s\S]*?)\n\} as const/, `$1\n${entries}\n} as const`);
+  check(registered !== catalogue, 'could not add the permissions to platform/permissions.ts');
+  fs.writeFileSync(permissionsFile, registered);
+
   const modulesFile = path.join(copy, 'platform/modules.ts');
   let modules = fs.readFileSync(modulesFile, 'utf8');
   const description = block(blocks, 'platform/modules.ts').match(new RegExp(`^\\s*${EXAMPLE.upper}: .*,$`, 'm'))?.[0];
@@ -242,7 +249,7 @@ async function main(): Promise<void> {
     const written = writeModule(copy, blocks);
     check(written.includes(`subgraphs/${SCRATCH.lower}/manifest.ts`), `${DOC} gives no manifest`);
     register(copy, blocks);
-    console.log(`scratch module: wrote ${written.join(', ')}; registered in platform/modules.ts and docker-compose.yml (${copy})`);
+    console.log(`scratch module: wrote ${written.join(', ')}; registered in platform/modules.ts, platform/permissions.ts and docker-compose.yml (${copy})`);
 
     run(copy, 'npm', ['run', '--silent', 'compose']);
     const supergraph = fs.readFileSync(path.join(copy, 'schema/supergraph.graphql'), 'utf8');
@@ -252,7 +259,14 @@ async function main(): Promise<void> {
     check(fs.existsSync(path.join(copy, `subgraphs/${SCRATCH.lower}/generated/resolvers-types.ts`)), 'codegen wrote no resolver types');
     run(copy, 'npm', ['run', '--silent', 'typecheck']);
     run(copy, 'npx', ['eslint', `subgraphs/${SCRATCH.lower}`, `migrations/tenant/${SCRATCH.lower}`]);
-    run(copy, 'npx', ['jest', '--silent', 'tests/unit/compose-file.test.ts', 'tests/unit/contract.test.ts', 'tests/unit/layers.test.ts']);
+    run(copy, 'npx', [
+      'jest',
+      '--silent',
+      'tests/unit/compose-file.test.ts',
+      'tests/unit/contract.test.ts',
+      'tests/unit/layers.test.ts',
+      'tests/unit/permission-maps.test.ts',
+    ]);
     process.stdout.write(run(copy, 'npx', ['tsx', 'scripts/scratch-module.ts', '--serve'], { TEST_DATABASE_URL: serverUrl }));
     console.log(`scratch module: ${DOC} holds (${elapsed(started)})`);
   } finally {

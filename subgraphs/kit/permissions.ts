@@ -79,7 +79,7 @@ export function rowScope(ctx: BaseContext, permission: Permission): RowScope | n
 /** Whether the caller sees `module`'s overview block: the module and its overview permission, company-wide. */
 export function seesOverview(ctx: BaseContext, module: ModuleName): boolean {
   const permission = OVERVIEW_PERMISSION[module];
-  return hasModule(ctx, module) && can(ctx, permission) && rowScope(ctx, permission) === null;
+  return permission !== undefined && hasModule(ctx, module) && can(ctx, permission) && rowScope(ctx, permission) === null;
 }
 
 type AnyResolver = GraphQLFieldResolver<unknown, BaseContext, Record<string, unknown>>;

@@ -74,6 +74,22 @@ describe('a first session as a person', () => {
   });
 });
 
+describe('ending every session of a person', () => {
+  it('a person ends all their own sessions; nobody else’s', async () => {
+    const person = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_VIEWER' }] });
+    const second = tokensOf((await signIn(t, { email: person.email, password: person.password })).data!.signIn);
+    const other = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_VIEWER' }] });
+    const me = await person.gql<{ me: { user: { id: string } } }>('{ me { user { id } } }');
+    const otherId = (await other.gql<{ me: { user: { id: string } } }>('{ me { user { id } } }')).data!.me.user.id;
+    const REVOKE = 'mutation($input: RevokeUserSessionsInput!) { revokeUserSessions(input: $input) { revokedSessions userErrors { code } } }';
+    expectRefused(await person.gql(REVOKE, { input: { userId: otherId } }), 'FORBIDDEN');
+    const revoked = await person.gql(REVOKE, { input: { userId: me.data!.me.user.id } });
+    expect(revoked.data).toEqual({ revokeUserSessions: { revokedSessions: 2, userErrors: [] } });
+    for (const token of [person.accessToken, second.accessToken]) expectRefused(await personClient(t, token)(ME), 'UNAUTHENTICATED', 401);
+    expect((await other.gql(ME)).errors).toBeUndefined();
+  });
+});
+
 describe('sign-in attacks', () => {
   it('does not tell an unknown e-mail from a wrong password', async () => {
     const person = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_VIEWER' }] });

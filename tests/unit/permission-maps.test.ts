@@ -7,24 +7,19 @@ import type { TenantContext } from '../../platform/tenant-context';
 import type { BaseContext } from '../../subgraphs/kit/context';
 import { authorize, guardResolvers, isFieldRule, type FieldPermission, type PermissionMap } from '../../subgraphs/kit/permissions';
 import { subgraphSdl } from '../../subgraphs/kit/sdl';
-import { permissions as accessMap } from '../../subgraphs/access/permissions';
-import { resolvers as accessResolvers } from '../../subgraphs/access/resolvers';
-import { permissions as assetsMap } from '../../subgraphs/assets/permissions';
-import { resolvers as assetsResolvers } from '../../subgraphs/assets/resolvers';
-import { permissions as employeesMap } from '../../subgraphs/employees/permissions';
-import { resolvers as employeesResolvers } from '../../subgraphs/employees/resolvers';
-import { permissions as financeMap } from '../../subgraphs/finance/permissions';
-import { resolvers as financeResolvers } from '../../subgraphs/finance/resolvers';
-import { permissions as payrollMap } from '../../subgraphs/payroll/permissions';
-import { resolvers as payrollResolvers } from '../../subgraphs/payroll/resolvers';
+import { discoverSubgraphs } from '../../platform/subgraphs';
+import path from 'node:path';
 
-const SUBGRAPHS: Array<{ name: string; module: ModuleName | null; map: PermissionMap; resolvers: object }> = [
-  { name: 'access', module: null, map: accessMap, resolvers: accessResolvers },
-  { name: 'assets', module: 'ASSETS', map: assetsMap, resolvers: assetsResolvers },
-  { name: 'employees', module: 'EMPLOYEES', map: employeesMap, resolvers: employeesResolvers },
-  { name: 'finance', module: 'FINANCE', map: financeMap, resolvers: financeResolvers },
-  { name: 'payroll', module: 'PAYROLL', map: payrollMap, resolvers: payrollResolvers },
-];
+/** Every subgraph found by folder, as the stack finds them: a new module is checked without being listed here. */
+const SUBGRAPHS: Array<{ name: string; module: ModuleName | null; map: PermissionMap; resolvers: object }> = discoverSubgraphs().map((manifest) => {
+  const folder = path.join(__dirname, '..', '..', 'subgraphs', manifest.name);
+  /* eslint-disable @typescript-eslint/no-require-imports -- modules found by folder, as the stack loads them */
+  const { permissions } = require(path.join(folder, 'permissions')) as { permissions: PermissionMap };
+  const { resolvers } = require(path.join(folder, 'resolvers')) as { resolvers: object };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const module = MODULES.find((m) => moduleSchema(m) === manifest.name) ?? null;
+  return { name: manifest.name, module, map: permissions, resolvers };
+});
 
 const rulesOf = (rule: FieldPermission): readonly string[] => (typeof rule === 'string' ? [rule] : rule);
 
