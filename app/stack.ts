@@ -103,6 +103,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
+      corsOrigins: settings.corsOrigins,
       logger: options.logger,
     });
     if (options.worker) {

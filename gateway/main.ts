@@ -39,6 +39,7 @@ runService('gateway', async (logger, config) => {
       subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: settings.keyCacheTtlMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
+      corsOrigins: settings.corsOrigins,
       logger,
     });
     return {

@@ -16,6 +16,7 @@ import { SessionVerifier } from './session-verifier';
 import { OidcVerifier } from './oidc-verifier';
 import { ProviderTokenVerifier } from '../platform/oidc';
 import { connectLimitStore } from './limit-store';
+import { corsFor } from './cors';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -44,6 +45,8 @@ export interface GatewayOptions {
   /** Companies' OpenID issuers may be http:// on loopback (FLUXO_OIDC_ALLOW_HTTP; development and tests only). */
   oidcAllowHttp?: boolean;
   sandbox: boolean;
+  /** Browser origins allowed to call /graphql (FLUXO_CORS_ORIGINS). */
+  corsOrigins?: readonly string[];
   limits: LimitOptions;
   /** Timeout and circuit breaker of every subgraph call. */
   subgraphFaults: SubgraphFaultOptions;
@@ -124,7 +127,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
-  app.use('/graphql', ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  app.use('/graphql', corsFor(options.corsOrigins ?? []), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
   app.use(unexpectedErrors(logger));
 
   const port = await listen(httpServer, options.port, host, 'PORT');

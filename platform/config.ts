@@ -82,6 +82,8 @@ export interface GatewaySettings {
   subgraphUrls: Readonly<Record<string, string>>;
   sandbox: boolean;
   exposeQueryPlan: boolean;
+  /** Browser origins allowed to call the gateway (CORS), exact. */
+  corsOrigins: string[];
   keyCacheTtlMillis: number;
   limits: LimitOptions;
   subgraphFaults: SubgraphFaultOptions;
@@ -321,6 +323,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       subgraphUrls: families.urls,
       sandbox: !production || values.FLUXO_SANDBOX,
       exposeQueryPlan: values.FLUXO_EXPOSE_QUERY_PLAN && !production,
+      corsOrigins: values.FLUXO_CORS_ORIGINS,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
       limits: {
         frontDoor: {

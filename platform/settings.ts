@@ -132,6 +132,29 @@ export function adminToken(value: string): string {
 }
 
 const count = (fallback: number) => ({ parse: wholeNumber, unset: fallback, default: String(fallback) });
+/**
+ * Browser origins, comma-separated: each exactly `scheme://host[:port]` (no
+ * path, no wildcard: a page's origin is trusted one by one).
+ */
+function origins(value: string): string[] {
+  const list = value
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of list) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new InvalidSetting(`${origin} is not an origin such as https://app.example.com`);
+    }
+    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin || origin.includes('*')) {
+      throw new InvalidSetting(`${origin} is not an origin such as https://app.example.com (scheme, host and port only; no wildcard)`);
+    }
+  }
+  return list;
+}
+
 const optionalText = { parse: text, unset: null as string | null, default: '—' };
 const off = { parse: flag, unset: false, default: 'off' };
 
@@ -224,6 +247,13 @@ export const SETTINGS = {
     default: 'generated in the data dir',
     readBy: GATEWAY,
     meaning: 'its public half, with which the gateway verifies access tokens; without it the gateway accepts keys only',
+  }),
+  FLUXO_CORS_ORIGINS: setting({
+    parse: origins,
+    unset: [] as string[],
+    default: 'none',
+    readBy: GATEWAY,
+    meaning: 'browser origins allowed to call the gateway, comma-separated (`https://app.example.com,http://localhost:5173`); exact origins, never a wildcard',
   }),
   FLUXO_OIDC_ALLOW_HTTP: setting({
     ...off,

@@ -258,3 +258,26 @@ describe('a bad value stops the start with one line naming the variable', () => 
     expect(() => limitsFromEnv({ FLUXO_RATE_LIMIT_PER_MINUTE: 'many' })).toThrow('FLUXO_RATE_LIMIT_PER_MINUTE must be a non-negative integer, got "many"');
   });
 });
+
+describe('FLUXO_CORS_ORIGINS', () => {
+  it('takes exact origins, comma-separated', () => {
+    expect(loadConfig({ FLUXO_CORS_ORIGINS: 'https://app.example.com, http://localhost:5173' }).gateway.corsOrigins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    expect(loadConfig({}).gateway.corsOrigins).toEqual([]);
+  });
+
+  it('refuses a wildcard, a path and anything that is not an origin', () => {
+    for (const value of [
+      '*',
+      'https://*.example.com',
+      'https://app.example.com/',
+      'https://app.example.com/console',
+      'app.example.com',
+      'ftp://files.example.com',
+    ]) {
+      expect(() => loadConfig({ FLUXO_CORS_ORIGINS: value })).toThrow(/FLUXO_CORS_ORIGINS/);
+    }
+  });
+});
