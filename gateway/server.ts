@@ -16,7 +16,7 @@ import { SessionVerifier } from './session-verifier';
 import { OidcVerifier } from './oidc-verifier';
 import { ProviderTokenVerifier } from '../platform/oidc';
 import { connectLimitStore } from './limit-store';
-import { corsFor } from './cors';
+import { CompanyOrigins, corsFor, refuseForeignOrigin } from './cors';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -85,7 +85,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     cacheTtlMillis: options.keyCacheTtlMillis,
     maxEntries: 50_000,
   });
-  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash, sessions, providers);
+  const globalOrigins = new Set(options.corsOrigins ?? []);
+  const companyOrigins = new CompanyOrigins(options.controlPlane, keys, logger);
+  await companyOrigins.reload();
+  const identify = async (req: http.IncomingMessage) => {
+    const caller = await identifyCaller(req.headers, keys, adminTokenHash, sessions, providers);
+    refuseForeignOrigin(req.headers, caller, globalOrigins, companyOrigins);
+    return caller;
+  };
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
   const subgraphFetch = keepAliveFetcher();
@@ -127,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
-  app.use('/graphql', corsFor(options.corsOrigins ?? []), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  app.use('/graphql', corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
   app.use(unexpectedErrors(logger));
 
   const port = await listen(httpServer, options.port, host, 'PORT');

@@ -1,3 +1,5 @@
+import { originProblem } from './origins';
+
 /**
  * Every setting of Fluxo: its environment variable, default, the processes
  * that read it and what it means. platform/config.ts parses the environment
@@ -142,15 +144,8 @@ function origins(value: string): string[] {
     .map((o) => o.trim())
     .filter((o) => o !== '');
   for (const origin of list) {
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new InvalidSetting(`${origin} is not an origin such as https://app.example.com`);
-    }
-    if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin || origin.includes('*')) {
-      throw new InvalidSetting(`${origin} is not an origin such as https://app.example.com (scheme, host and port only; no wildcard)`);
-    }
+    const problem = originProblem(origin);
+    if (problem) throw new InvalidSetting(problem);
   }
   return list;
 }

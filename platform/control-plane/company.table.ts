@@ -8,6 +8,8 @@ export interface CompanyTable {
   contact_email: string;
   modules: ModuleName[];
   subscription_request_id: string | null;
+  /** Browser origins of the company's own console, allowed for its callers only. */
+  cors_origins: Generated<string[]>;
   created_at: ColumnType<Date, never, never>;
 }
 export type CompanyRow = Selectable<CompanyTable>;

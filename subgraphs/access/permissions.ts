@@ -40,6 +40,7 @@ export const permissions: PermissionMap = {
     createCompanyRole: ['OPERATOR', 'company:roles.manage'],
     createOperator: 'OPERATOR',
     createPersonalToken: 'SIGNED_IN',
+    setCompanyOrigins: ['OPERATOR', 'company:settings.manage'],
     setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
   },

@@ -7,6 +7,7 @@ import { startExtraGateway, startTestStack, type TestStack } from '../support/st
 
 let t: TestStack;
 let acme: GatewayCompany;
+let beta: GatewayCompany;
 let browser: Browser;
 let gateway: { url: string; stop: () => Promise<void> };
 const pages: Array<{ origin: string; close: () => Promise<void> }> = [];
@@ -16,7 +17,8 @@ const PAGE = '<!doctype html><html lang="en"><head><title>Partner app</title></h
 beforeAll(async () => {
   t = await startTestStack();
   acme = await createCompany(t, { name: 'Acme Browser', modules: ['EMPLOYEES'] });
-  pages.push(await servePage(PAGE), await servePage(PAGE));
+  beta = await createCompany(t, { name: 'Beta Browser', modules: ['EMPLOYEES'] });
+  pages.push(await servePage(PAGE), await servePage(PAGE), await servePage(PAGE));
   const extra = await startExtraGateway(t, { corsOrigins: [pages[0]!.origin] });
   gateway = { url: extra.gateway.url, stop: extra.stop };
   browser = await launchChromium();
@@ -26,6 +28,7 @@ afterAll(async () => {
   await gateway?.stop();
   for (const p of pages) await p.close();
   await acme?.tenantDb.destroy();
+  await beta?.tenantDb.destroy();
   await t?.stop();
 });
 
@@ -123,5 +126,53 @@ describe('the preflight', () => {
   it('answers any other origin without an allow-origin header', async () => {
     const res = await preflight(pages[1]!.origin);
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('a company’s own console origin', () => {
+  it('is allowed within a second of being set, for that company’s credentials and for signing in, never for another company', async () => {
+    const console = pages[2]!.origin;
+    const set = await acme.gql<{ setCompanyOrigins: { company: { corsOrigins: string[] } | null; userErrors: unknown[] } }>(
+      'mutation($input: SetCompanyOriginsInput!) { setCompanyOrigins(input: $input) { company { corsOrigins } userErrors { code } } }',
+      { input: { companyId: acme.companyId, origins: [console] } },
+    );
+    expect(set.data!.setCompanyOrigins).toEqual({ company: { corsOrigins: [console] }, userErrors: [] });
+    const until = Date.now() + 1000;
+    const allowed = () =>
+      fetch(gateway.url, { method: 'OPTIONS', headers: { origin: console, 'access-control-request-method': 'POST' } }).then((r) =>
+        r.headers.get('access-control-allow-origin'),
+      );
+    let heard = await allowed();
+    while (heard === null && Date.now() < until) heard = await allowed();
+    expect(heard).toBe(console);
+
+    expect(await callFromPage(console, 'company-origin-own', { contentType: 'application/json', token: acme.secret })).toEqual({
+      status: 200,
+      body: { data: { me: { company: { slug: acme.slug } } } },
+    });
+    const foreign = (await callFromPage(console, 'company-origin-foreign', { contentType: 'application/json', token: beta.secret })) as {
+      status: number;
+      body: { errors: Array<{ extensions: { code: string; reason: string } }> };
+    };
+    expect(foreign.status).toBe(403);
+    expect(foreign.body.errors[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ORIGIN_NOT_ALLOWED' });
+    // Without a credential (a person about to sign in) the origin is no obstacle: the answer is the usual 401, not 403.
+    const anonymous = (await callFromPage(console, 'company-origin-anonymous', { contentType: 'application/json' })) as { status: number };
+    expect(anonymous.status).toBe(401);
+    // Another company's console origin stays closed to the first page.
+    expect(await callFromPage(pages[1]!.origin, 'company-origin-other', { contentType: 'application/json', token: acme.secret })).toEqual({
+      error: 'TypeError: Failed to fetch',
+    });
+  });
+
+  it('refuses anything but exact origins', async () => {
+    const res = await acme.gql<{ setCompanyOrigins: { userErrors: Array<{ field: string[]; code: string }> } }>(
+      'mutation($input: SetCompanyOriginsInput!) { setCompanyOrigins(input: $input) { userErrors { field code } } }',
+      { input: { companyId: acme.companyId, origins: ['https://*.acme.example', 'https://erp.acme.example/console'] } },
+    );
+    expect(res.data!.setCompanyOrigins.userErrors).toEqual([
+      { field: ['input', 'origins', '0'], code: 'INVALID_ORIGIN' },
+      { field: ['input', 'origins', '1'], code: 'INVALID_ORIGIN' },
+    ]);
   });
 });

@@ -115,6 +115,8 @@ export type Company = {
   __typename?: 'Company';
   /** The company's access keys, newest first (secrets are never shown again). The operator sees every key; a STANDARD key of the company sees the keys it may revoke: itself and the keys issued from it, directly or through other keys. */
   accessKeys: Array<AccessKey>;
+  /** Browser origins of the company's own console (e.g. https://erp.acme.example): the gateway lets pages there call it, for this company's credentials only. */
+  corsOrigins: Array<Scalars['String']['output']>;
   /** When the company was created (approval time). */
   createdAt: Scalars['DateTime']['output'];
   /** Company id. */
@@ -438,6 +440,8 @@ export type Mutation = {
   revokeAccessKey: RevokeAccessKeyPayload;
   /** Ends every session of a person: themselves, or the operator for anyone. */
   revokeUserSessions: SignOutPayload;
+  /** Replaces the browser origins of the company's own console (exact origins, at most 20). Every gateway allows them within a second, for this company's callers only. Operator, or a member with company:settings.manage. */
+  setCompanyOrigins: SetCompanyOriginsPayload;
   /** Names the company's OpenID Connect provider, replacing any before: its members may then call with the provider's ID tokens (or JWT access tokens) and accept invitations by signing in there. The issuer must be https://. Operator, or a member with company:settings.manage. */
   setIdentityProvider: IdentityProviderPayload;
   /** Replaces a member's roles. Operator, or a member with company:members.manage; nobody changes their own roles. */
@@ -536,6 +540,12 @@ export type MutationRevokeAccessKeyArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationRevokeUserSessionsArgs = {
   input: RevokeUserSessionsInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationSetCompanyOriginsArgs = {
+  input: SetCompanyOriginsInput;
 };
 
 
@@ -804,6 +814,23 @@ export type Session = {
   method: SignInMethod;
   /** The person signed in. */
   user: User;
+};
+
+/** The browser origins of a company's console. */
+export type SetCompanyOriginsInput = {
+  /** The company. */
+  companyId: Scalars['ID']['input'];
+  /** Exact origins: scheme, host and port, no path, no wildcard. */
+  origins: Array<Scalars['String']['input']>;
+};
+
+/** The company after the change. */
+export type SetCompanyOriginsPayload = {
+  __typename?: 'SetCompanyOriginsPayload';
+  /** The company. */
+  company?: Maybe<Company>;
+  /** Why nothing changed, if so. */
+  userErrors: Array<UserError>;
 };
 
 /** The provider a company trusts. */
@@ -1112,6 +1139,8 @@ export type ResolversTypes = {
   RoleAssignmentInput: RoleAssignmentInput;
   RoleScope: RoleScope;
   Session: ResolverTypeWrapper<SessionMapperModel>;
+  SetCompanyOriginsInput: SetCompanyOriginsInput;
+  SetCompanyOriginsPayload: ResolverTypeWrapper<Omit<SetCompanyOriginsPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
   SetIdentityProviderInput: SetIdentityProviderInput;
   SetMemberRolesInput: SetMemberRolesInput;
   SignInInput: SignInInput;
@@ -1185,6 +1214,8 @@ export type ResolversParentTypes = {
   RevokeUserSessionsInput: RevokeUserSessionsInput;
   RoleAssignmentInput: RoleAssignmentInput;
   Session: SessionMapperModel;
+  SetCompanyOriginsInput: SetCompanyOriginsInput;
+  SetCompanyOriginsPayload: Omit<SetCompanyOriginsPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   SetIdentityProviderInput: SetIdentityProviderInput;
   SetMemberRolesInput: SetMemberRolesInput;
   SignInInput: SignInInput;
@@ -1229,6 +1260,7 @@ export type ApproveSubscriptionRequestPayloadResolvers<ContextType = AccessConte
 export type CompanyResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Company']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessKeys?: Resolver<Array<ResolversTypes['AccessKey']>, ParentType, ContextType>;
+  corsOrigins?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   modules?: Resolver<Array<ResolversTypes['ModuleName']>, ParentType, ContextType>;
@@ -1371,6 +1403,7 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
   requestSubscription?: Resolver<ResolversTypes['RequestSubscriptionPayload'], ParentType, ContextType, RequireFields<MutationRequestSubscriptionArgs, 'input'>>;
   revokeAccessKey?: Resolver<ResolversTypes['RevokeAccessKeyPayload'], ParentType, ContextType, RequireFields<MutationRevokeAccessKeyArgs, 'input'>>;
   revokeUserSessions?: Resolver<ResolversTypes['SignOutPayload'], ParentType, ContextType, RequireFields<MutationRevokeUserSessionsArgs, 'input'>>;
+  setCompanyOrigins?: Resolver<ResolversTypes['SetCompanyOriginsPayload'], ParentType, ContextType, RequireFields<MutationSetCompanyOriginsArgs, 'input'>>;
   setIdentityProvider?: Resolver<ResolversTypes['IdentityProviderPayload'], ParentType, ContextType, RequireFields<MutationSetIdentityProviderArgs, 'input'>>;
   setMemberRoles?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSetMemberRolesArgs, 'input'>>;
   signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
@@ -1449,6 +1482,11 @@ export type SessionResolvers<ContextType = AccessContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['SignInMethod'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type SetCompanyOriginsPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['SetCompanyOriginsPayload'] = ResolversParentTypes['SetCompanyOriginsPayload']> = {
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type SignInPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['SignInPayload'] = ResolversParentTypes['SignInPayload']> = {
@@ -1538,6 +1576,7 @@ export type Resolvers<ContextType = AccessContext> = {
   RequestSubscriptionPayload?: RequestSubscriptionPayloadResolvers<ContextType>;
   RevokeAccessKeyPayload?: RevokeAccessKeyPayloadResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SetCompanyOriginsPayload?: SetCompanyOriginsPayloadResolvers<ContextType>;
   SignInPayload?: SignInPayloadResolvers<ContextType>;
   SignOutPayload?: SignOutPayloadResolvers<ContextType>;
   SubscriptionRequest?: SubscriptionRequestResolvers<ContextType>;

@@ -1,3 +1,6 @@
+import { forbidden } from '../../kit/errors';
+import { runAccessMutation } from '../mutation';
+import { setCompanyOrigins } from '../services/company-origins';
 import { actorOf } from '../../kit/actor';
 import { withUserErrors } from '../../kit/errors';
 import { paginate } from '../../kit/pagination';
@@ -24,6 +27,10 @@ export const companyResolvers: Resolvers = {
     },
   },
   Mutation: {
+    setCompanyOrigins: (_parent, { input }, ctx) => {
+      if (ctx.caller.kind !== 'ADMIN' && ctx.caller.tenant?.companyId !== input.companyId) throw forbidden('A credential acts only in its own company');
+      return runAccessMutation(ctx, 'setCompanyOrigins', async (trx, actor) => ({ company: await setCompanyOrigins(trx, input, actor) }));
+    },
     addCompanyModules: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'company:addModules');
       return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, actorOf(ctx)) }));
@@ -36,6 +43,7 @@ export const companyResolvers: Resolvers = {
       return readable ? ctx.loaders.company.load(ref.id) : null;
     },
     createdAt: (c) => c.created_at,
+    corsOrigins: (c) => c.cors_origins,
     accessKeys: (c, _args, ctx) => {
       assertCan(ctx.caller, 'keys:manage', c.id);
       return keysInView(ctx, c.id);

@@ -58,3 +58,7 @@ export async function countCompanies(db: ControlPlaneExecutor): Promise<number> 
 export function setCompanyModules(db: ControlPlaneExecutor, id: string, modules: ModuleName[]): Promise<CompanyRow> {
   return db.updateTable('company').set({ modules }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
+
+export function setCompanyOrigins(db: ControlPlaneExecutor, id: string, origins: string[]): Promise<CompanyRow> {
+  return db.updateTable('company').set({ cors_origins: origins }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
