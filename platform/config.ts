@@ -89,6 +89,14 @@ export interface GatewaySettings {
   subgraphFaults: SubgraphFaultOptions;
 }
 
+/** Mail Fluxo sends (invitations). */
+export interface MailSettings {
+  smtpUrl: string | null;
+  from: string;
+  /** Where people reach the gateway, for links. */
+  publicUrl: string;
+}
+
 export interface SubgraphSettings {
   /** Where a subgraph run alone listens. */
   host: string;
@@ -161,6 +169,7 @@ export interface FluxoConfig {
   nodeEnv: string;
   gateway: GatewaySettings;
   subgraph: SubgraphSettings;
+  mail: MailSettings;
   secrets: SecretSettings;
   oidc: OidcSettings;
   pools: PoolSettings;
@@ -366,6 +375,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       },
     },
     subgraph: { host: values.HOST, ports: families.ports },
+    mail: { smtpUrl: values.FLUXO_SMTP_URL, from: values.FLUXO_MAIL_FROM, publicUrl: values.FLUXO_PUBLIC_URL },
     secrets: {
       adminToken: values.FLUXO_ADMIN_TOKEN,
       contextPrivateKey: values.FLUXO_CONTEXT_PRIVATE_KEY,

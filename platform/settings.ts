@@ -243,6 +243,26 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'its public half, with which the gateway verifies access tokens; without it the gateway accepts keys only',
   }),
+  FLUXO_SMTP_URL: setting({
+    ...optionalText,
+    secret: true,
+    readBy: ['subgraph', 'start'],
+    meaning: 'mail server for invitations, `smtp://user:pass@host:587` or `smtps://…`; unset, mail is logged and shown to the operator instead',
+  }),
+  FLUXO_MAIL_FROM: setting({
+    parse: text,
+    unset: 'Fluxo <no-reply@fluxo.localhost>',
+    default: '`Fluxo <no-reply@fluxo.localhost>`',
+    readBy: ['subgraph', 'start'],
+    meaning: 'sender of the mail Fluxo sends',
+  }),
+  FLUXO_PUBLIC_URL: setting({
+    parse: text,
+    unset: 'http://localhost:4000',
+    default: '`http://localhost:4000`',
+    readBy: ['subgraph', 'start'],
+    meaning: 'where people reach the gateway, for links in mail',
+  }),
   FLUXO_CORS_ORIGINS: setting({
     parse: origins,
     unset: [] as string[],

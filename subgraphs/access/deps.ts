@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { ControlPlane } from '../../platform/control-plane';
 import type { Logger } from '../../platform/logger';
+import type { Mailer } from '../../platform/mail';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import type { ShardDirectory } from '../../platform/shards';
 import type { ActorIdentity } from '../kit/actor';
@@ -24,6 +25,10 @@ export interface AccessDeps {
   sessionSigningKey: KeyObject | null;
   /** Companies' own OpenID Connect providers: which issuers may be named, and their tokens' verifier. */
   identityProviders: IdentityProviderDeps;
+  /** Sends the owner's invitation when a subscription is approved. */
+  mailer: Mailer;
+  /** Where people reach the gateway, for links in mail (FLUXO_PUBLIC_URL). */
+  publicUrl: string;
   logger: Logger;
 }
 

@@ -1,3 +1,4 @@
+import { createMailer } from '../../platform/mail';
 import { parsePemSetting } from '../../platform/config';
 import { privateKeyFromPem } from '../../platform/tenant-context';
 import { sql } from 'kysely';
@@ -25,6 +26,8 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
       ? parsePemSetting('FLUXO_SESSION_PRIVATE_KEY', runtime.config.secrets.sessionPrivateKey, privateKeyFromPem)
       : null,
     identityProviders: { allowHttp: runtime.config.oidc.allowHttp, tokens: new ProviderTokenVerifier({ allowHttp: runtime.config.oidc.allowHttp }) },
+    mailer: createMailer(runtime.config.mail, runtime.logger.child({ module: 'access' })),
+    publicUrl: runtime.config.mail.publicUrl,
     logger: runtime.logger.child({ module: 'access' }),
   };
 }

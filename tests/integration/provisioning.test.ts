@@ -1,3 +1,4 @@
+import { createMailer } from '../../platform/mail';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase, withDatabase } from '../../platform/db';
@@ -56,6 +57,8 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     defaultShard: database.config.defaultShard,
     tenantDatabasePrefix: database.config.tenantDatabasePrefix,
     sessionSigningKey: null,
+    mailer: createMailer({ smtpUrl: null, from: 'test@fluxo.localhost' }, createLogger('test', 'silent')),
+    publicUrl: 'http://localhost:4000',
     identityProviders: { allowHttp: false, tokens: new ProviderTokenVerifier({ allowHttp: false }) },
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,

@@ -102,6 +102,10 @@ export type ApproveSubscriptionRequestPayload = {
   accessKey?: Maybe<AccessKey>;
   /** The company created. */
   company?: Maybe<Company>;
+  /** The requester's invitation to become the company's OWNER, mailed to the request's contact address. */
+  ownerInvitation?: Maybe<Invitation>;
+  /** The invitation's one-time token, only when it could not be mailed (no mail server, or it failed): hand it to the requester yourself. */
+  ownerInvitationToken?: Maybe<Scalars['String']['output']>;
   /** The request, now APPROVED. */
   request?: Maybe<SubscriptionRequest>;
   /** The key's secret. Shown this once; store it now. */
@@ -1089,7 +1093,7 @@ export type ResolversTypes = {
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: ResolverTypeWrapper<Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
-  ApproveSubscriptionRequestPayload: ResolverTypeWrapper<Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'request'> & { accessKey?: Maybe<ResolversTypes['AccessKey']>, company?: Maybe<ResolversTypes['Company']>, request?: Maybe<ResolversTypes['SubscriptionRequest']> }>;
+  ApproveSubscriptionRequestPayload: ResolverTypeWrapper<Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'ownerInvitation' | 'request'> & { accessKey?: Maybe<ResolversTypes['AccessKey']>, company?: Maybe<ResolversTypes['Company']>, ownerInvitation?: Maybe<ResolversTypes['Invitation']>, request?: Maybe<ResolversTypes['SubscriptionRequest']> }>;
   Company: ResolverTypeWrapper<CompanyMapperModel>;
   CompanyConnection: ResolverTypeWrapper<CompanyConnectionMapperModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -1166,7 +1170,7 @@ export type ResolversParentTypes = {
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
-  ApproveSubscriptionRequestPayload: Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'request'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']>, company?: Maybe<ResolversParentTypes['Company']>, request?: Maybe<ResolversParentTypes['SubscriptionRequest']> };
+  ApproveSubscriptionRequestPayload: Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'ownerInvitation' | 'request'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']>, company?: Maybe<ResolversParentTypes['Company']>, ownerInvitation?: Maybe<ResolversParentTypes['Invitation']>, request?: Maybe<ResolversParentTypes['SubscriptionRequest']> };
   Company: CompanyMapperModel;
   CompanyConnection: CompanyConnectionMapperModel;
   Int: Scalars['Int']['output'];
@@ -1252,6 +1256,8 @@ export type AddCompanyModulesPayloadResolvers<ContextType = AccessContext, Paren
 export type ApproveSubscriptionRequestPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['ApproveSubscriptionRequestPayload'] = ResolversParentTypes['ApproveSubscriptionRequestPayload']> = {
   accessKey?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  ownerInvitation?: Resolver<Maybe<ResolversTypes['Invitation']>, ParentType, ContextType>;
+  ownerInvitationToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   request?: Resolver<Maybe<ResolversTypes['SubscriptionRequest']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;

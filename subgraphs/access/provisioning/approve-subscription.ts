@@ -1,4 +1,6 @@
-import type { AccessKeyRow, CompanyRow, SubscriptionRequestRow, TenantRow } from '../../../platform/control-plane';
+import type { AccessKeyRow, CompanyRow, InvitationRow, SubscriptionRequestRow, TenantRow } from '../../../platform/control-plane';
+import { generateSecret, INVITATION_TTL_SECONDS } from '../../../platform/session-token';
+import { insertInvitation } from '../store/people';
 import { generateAccessKey } from '../../../platform/access-key-format';
 import { failWith, UserErrorsException, userError } from '../../kit/errors';
 import type { ActorIdentity } from '../../kit/actor';
@@ -18,6 +20,10 @@ export interface ApprovedSubscription {
   company: CompanyRow;
   accessKey: AccessKeyRow;
   secret: string;
+  /** The requester's invitation to become the company's owner. */
+  ownerInvitation: InvitationRow;
+  /** Its one-time token: mailed to the requester, and shown to the operator only when no mail could be sent. */
+  ownerInvitationToken: string | null;
 }
 
 function assertPending(request: SubscriptionRequestRow | undefined, requestId: string): SubscriptionRequestRow {
@@ -90,7 +96,19 @@ async function completeApproval(
       after: { database: activeTenant.database_name, shard: activeTenant.shard, versions },
     });
     actor.audit({ operation: 'issueAccessKey', entity: 'access_key', entityId: accessKey.id, after: auditViewOfKey(accessKey) });
-    return { request, company, accessKey, secret: key.secret };
+    // The requester becomes the company's first person: an OWNER invitation to their contact address.
+    const secret = generateSecret('inv');
+    const ownerInvitation = await insertInvitation(trx, {
+      companyId: company.id,
+      email: company.contact_email,
+      roles: [{ role: 'OWNER', departmentId: null }],
+      employeeId: null,
+      tokenHash: secret.hash,
+      invitedBy: actorLabel(actor),
+      expiresAt: new Date(Date.now() + INVITATION_TTL_SECONDS * 1000),
+    });
+    actor.audit({ operation: 'inviteMember', entity: 'invitation', entityId: ownerInvitation.id, after: { email: company.contact_email, roles: ['OWNER'] } });
+    return { request, company, accessKey, secret: key.secret, ownerInvitation, ownerInvitationToken: secret.token };
   });
 }
 
@@ -126,6 +144,34 @@ export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId
         ),
       ]);
     }
-    return completeApproval(deps, requestId, company, tenant, versions, actor);
+    const approved = await completeApproval(deps, requestId, company, tenant, versions, actor);
+    const delivered = await mailOwnerInvitation(deps, approved);
+    return { ...approved, ownerInvitationToken: delivered ? null : approved.ownerInvitationToken };
   });
+}
+
+/**
+ * Mails the owner's invitation after the approval committed. A mail server
+ * that is missing or failing does not undo the approval: the operator gets the
+ * token to hand over instead (and the log says why).
+ */
+async function mailOwnerInvitation(deps: AccessDeps, approved: ApprovedSubscription): Promise<boolean> {
+  const { company, ownerInvitation, ownerInvitationToken } = approved;
+  const text = [
+    `Your subscription to Fluxo for ${company.name} was approved.`,
+    '',
+    `Set up your account as the company's owner within 7 days: call acceptInvitation at ${deps.publicUrl}/graphql`,
+    'with this one-time invitation token and the password you choose (at least 12 characters):',
+    '',
+    `    ${ownerInvitationToken}`,
+    '',
+    'If you did not ask for this, ignore this message.',
+  ].join('\n');
+  try {
+    const { delivered } = await deps.mailer.send({ to: ownerInvitation.email, subject: `${company.name} is ready on Fluxo`, text });
+    return delivered;
+  } catch (error) {
+    deps.logger.warn({ err: error, company: company.slug }, 'could not mail the owner invitation; the operator is shown its token');
+    return false;
+  }
 }
