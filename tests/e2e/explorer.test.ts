@@ -123,7 +123,12 @@ describe('the explorer at /explorer', () => {
   it('links to itself from the Sandbox landing page', async () => {
     const res = await fetch(`${gateways[0]!.origin}/graphql`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('href="/explorer"');
+    const html = await res.text();
+    expect(html).toContain('href="/explorer"');
+    // The link's style carries the nonce of the page's own policy, which refuses any other inline style.
+    const nonce = /'nonce-([0-9a-f]+)'/.exec(html)?.[1];
+    expect(nonce).toBeDefined();
+    expect(html).toContain(`<style nonce="${nonce}">.fluxo-explorer-link`);
   });
 
   it('answers 503 with what to run when the explorer was never built', async () => {
