@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { ApolloServer, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -9,6 +9,7 @@ import { formatErrorFor } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { REQUEST_ID_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
+import { withExplorerLink } from './explorer';
 import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } from './limits';
 import type { GatewayMetrics } from './metrics';
 import { ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
@@ -47,7 +48,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
     formatError: formatErrorFor(options.logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
-      options.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }) : ApolloServerPluginLandingPageDisabled(),
+      options.sandbox ? sandboxLinkingExplorer() : ApolloServerPluginLandingPageDisabled(),
       ...armor.plugins,
       operationGuard(),
       anonymousAccessPlugin(options.sandbox),
@@ -66,4 +67,24 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       },
     ],
   });
+}
+
+/** Apollo Sandbox at GET /graphql, with a link to the bundled explorer at /explorer. */
+function sandboxLinkingExplorer(): ApolloServerPlugin<GatewayContext> {
+  const sandbox = ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false });
+  return {
+    async serverWillStart(service) {
+      const listener = await sandbox.serverWillStart?.(service);
+      const render = listener?.renderLandingPage;
+      if (!render) return listener;
+      return {
+        ...listener,
+        async renderLandingPage() {
+          const page = await render();
+          const html = page.html;
+          return { html: async () => withExplorerLink(typeof html === 'string' ? html : await html()) };
+        },
+      };
+    },
+  };
 }

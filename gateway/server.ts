@@ -17,6 +17,7 @@ import { OidcVerifier } from './oidc-verifier';
 import { ProviderTokenVerifier } from '../platform/oidc';
 import { connectLimitStore } from './limit-store';
 import { CompanyOrigins, corsFor, refuseForeignOrigin } from './cors';
+import { defaultExplorerDir, mountExplorer } from './explorer';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -44,7 +45,10 @@ export interface GatewayOptions {
   adminToken: string;
   /** Companies' OpenID issuers may be http:// on loopback (FLUXO_OIDC_ALLOW_HTTP; development and tests only). */
   oidcAllowHttp?: boolean;
+  /** Apollo Sandbox at /graphql, introspection and the explorer at /explorer. */
   sandbox: boolean;
+  /** The built explorer (scripts/build-explorer.ts); dist/explorer unless given, as tests build their own. */
+  explorerDir?: string;
   /** Browser origins allowed to call /graphql (FLUXO_CORS_ORIGINS). */
   corsOrigins?: readonly string[];
   limits: LimitOptions;
@@ -126,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
+  if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
   mountOperationalRoutes(app, { controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, metrics, identify, guardCredentials, logger });
   const context = requestContextBuilder({
     identify,

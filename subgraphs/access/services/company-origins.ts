@@ -9,7 +9,11 @@ import { findCompany, setCompanyOrigins as storeOrigins } from '../store/compani
 const MAX_ORIGINS = 20;
 
 /** Replaces the origins of the company's console after checking each is an exact origin. */
-export async function setCompanyOrigins(trx: ControlPlaneTransaction, input: { companyId: string; origins: readonly string[] }, actor: Actor): Promise<CompanyRow> {
+export async function setCompanyOrigins(
+  trx: ControlPlaneTransaction,
+  input: { companyId: string; origins: readonly string[] },
+  actor: Actor,
+): Promise<CompanyRow> {
   const company = await findCompany(trx, input.companyId);
   if (!company) failWith(['input', 'companyId'], `No company ${input.companyId}`, 'NOT_FOUND');
   const origins = [...new Set(input.origins.map((o) => o.trim()))];
