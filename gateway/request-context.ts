@@ -13,6 +13,8 @@ export interface RequestContextDeps {
   identify: (req: IncomingMessage) => Promise<Caller>;
   guardCredentials: ReturnType<typeof credentialGuard>;
   spendBudget: ReturnType<typeof requestBudget>;
+  /** Refuses a credential used from another company's console origin. */
+  checkOrigin?: (req: IncomingMessage, caller: Caller) => void;
   contextPrivateKey: KeyObject;
   logger: Logger;
 }
@@ -37,6 +39,7 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
       requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
       throw error;
     });
+    deps.checkOrigin?.(req, caller);
     await deps.spendBudget(caller, clientAddress);
     let signed: Promise<string> | undefined;
     const traceparent = req.headers.traceparent;

@@ -92,11 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const globalOrigins = new Set(options.corsOrigins ?? []);
   const companyOrigins = new CompanyOrigins(options.controlPlane, keys, logger);
   await companyOrigins.reload();
-  const identify = async (req: http.IncomingMessage) => {
-    const caller = await identifyCaller(req.headers, keys, adminTokenHash, sessions, providers);
-    refuseForeignOrigin(req.headers, caller, globalOrigins, companyOrigins);
-    return caller;
-  };
+  const identify = (req: http.IncomingMessage) => identifyCaller(req.headers, keys, adminTokenHash, sessions, providers);
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
   const subgraphFetch = keepAliveFetcher();
@@ -136,6 +132,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     identify,
     guardCredentials,
     spendBudget: requestBudget(options.limits, limitStore),
+    // After the credential is judged: a page on the wrong company's origin is not a guessed credential.
+    checkOrigin: (req, caller) => refuseForeignOrigin(req.headers, caller, globalOrigins, companyOrigins),
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
