@@ -29,9 +29,11 @@ export interface OversizedPayslip {
 }
 
 /** numeric(14,2): a payslip's amounts and lines stay below 10^12. */
-export const PAYSLIP_AMOUNT_LIMIT = new D('1e12');
+export const PAYSLIP_AMOUNT_LIMIT_TEXT = '1000000000000';
 /** numeric(16,2): a run's totals stay below 10^14. */
-export const PAY_RUN_TOTAL_LIMIT = new D('1e14');
+export const PAY_RUN_TOTAL_LIMIT_TEXT = '100000000000000';
+const PAYSLIP_AMOUNT_LIMIT = new D(PAYSLIP_AMOUNT_LIMIT_TEXT);
+const PAY_RUN_TOTAL_LIMIT = new D(PAY_RUN_TOTAL_LIMIT_TEXT);
 
 export type PayRunCalculation =
   | { ok: true; payslips: EmployeePayslipDraft[]; totals: PayRunTotals }

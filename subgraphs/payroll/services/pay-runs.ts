@@ -7,7 +7,12 @@ import { accountableParty, separationOfDutiesError } from '../../kit/duties';
 import { failWith, userError } from '../../kit/errors';
 import { refuse } from '../../kit/validation';
 import { isCalendarMonth } from '../domain/dates';
-import { calculatePayRun as calculatePayslips, PAY_RUN_TOTAL_LIMIT, PAYSLIP_AMOUNT_LIMIT, type EmployeePayslipDraft } from '../domain/pay-run-calculation';
+import {
+  calculatePayRun as calculatePayslips,
+  PAY_RUN_TOTAL_LIMIT_TEXT,
+  PAYSLIP_AMOUNT_LIMIT_TEXT,
+  type EmployeePayslipDraft,
+} from '../domain/pay-run-calculation';
 import { transition, type PayRunAction } from '../domain/pay-run-state';
 import { payRunPostingLines } from '../domain/posting';
 import { payRunPosted } from '../events';
@@ -123,18 +128,12 @@ export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor):
       ...result.oversizedPayslips.map((o) =>
         userError(
           'input.payRunId',
-          `Employee ${o.employeeNumber ?? o.employeeId} would cost ${o.employerCost} ${terms.currency}; a payslip's amounts stay below ${PAYSLIP_AMOUNT_LIMIT.toFixed(0)}`,
+          `Employee ${o.employeeNumber ?? o.employeeId} would cost ${o.employerCost} ${terms.currency}; a payslip's amounts stay below ${PAYSLIP_AMOUNT_LIMIT_TEXT}`,
           'AMOUNT_TOO_LARGE',
         ),
       ),
       ...(result.totalsTooLarge
-        ? [
-            userError(
-              'input.payRunId',
-              `The run's totals would reach ${PAY_RUN_TOTAL_LIMIT.toFixed(0)} ${terms.currency} or more; split it`,
-              'AMOUNT_TOO_LARGE',
-            ),
-          ]
+        ? [userError('input.payRunId', `The run's totals would reach ${PAY_RUN_TOTAL_LIMIT_TEXT} ${terms.currency} or more; split it`, 'AMOUNT_TOO_LARGE')]
         : []),
     ]);
   }
