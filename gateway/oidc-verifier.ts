@@ -6,6 +6,7 @@ import type { Grants } from '../platform/permissions';
 import type { ContextUser, TenantRef } from '../platform/tenant-context';
 import type { KeyVerifier } from './key-verifier';
 import { memberGrants } from './member-grants';
+import { boundedSet, NotifiedCache } from './notified-cache';
 
 /** A company member calling with a token of the company's own provider. */
 export interface ProviderPrincipal {
@@ -22,16 +23,10 @@ export type ProviderCallerRefusal = ProviderTokenRefusal | 'NOT_A_MEMBER';
 /** A token lists a few audiences at most; more is not worth a lookup. */
 const MAX_AUDIENCES = 5;
 
-interface ProviderEntry {
-  provider: IdentityProviderRow | null;
-  expiresAt: number;
-}
-
 interface MemberEntry {
   userId: string;
   companyId: string;
   principal: ProviderPrincipal;
-  expiresAt: number;
 }
 
 interface VerifiedToken {
@@ -54,38 +49,25 @@ const sameProvider = (a: IdentityProviderRow, b: IdentityProviderRow) => a.compa
  * the notification connection is down nothing is served from the caches.
  */
 export class OidcVerifier {
-  private readonly providers = new Map<string, ProviderEntry>();
-  private readonly members = new Map<string, MemberEntry>();
+  /** Which company trusts an issuer for an audience: any company change may alter it. */
+  private readonly providers: NotifiedCache<IdentityProviderRow | null>;
+  private readonly members: NotifiedCache<MemberEntry | null>;
   /** A token cannot change: its signature is checked once, until it expires. */
   private readonly verifiedTokens = new Map<string, VerifiedToken>();
-  private generation = 0;
 
   constructor(
     private readonly db: ControlPlane,
     private readonly tokens: ProviderTokenVerifier,
-    private readonly notifications: KeyVerifier,
+    notifications: KeyVerifier,
     private readonly options: { cacheTtlMillis: number; maxEntries: number },
   ) {
-    notifications.on('notification', (payload: string) => this.evict(payload));
-    notifications.on('listener-lost', () => this.forget());
-    notifications.on('listening', () => this.forget());
-  }
-
-  private forget(): void {
-    this.generation += 1;
-    this.providers.clear();
-    this.members.clear();
-  }
-
-  private evict(payload: string): void {
-    const [kind, id] = payload.split(':', 2) as [string, string | undefined];
-    if (!id || (kind !== 'company' && kind !== 'user')) return;
-    this.generation += 1;
-    // A company's provider set, changed or removed: which company an issuer leads to is asked again.
-    if (kind === 'company') this.providers.clear();
-    for (const [key, entry] of this.members) {
-      if ((kind === 'company' && entry.companyId === id) || (kind === 'user' && entry.userId === id)) this.members.delete(key);
-    }
+    const limits = { ttlMillis: options.cacheTtlMillis, maxEntries: options.maxEntries };
+    this.providers = new NotifiedCache(notifications, limits, (payload) => payload.startsWith('company:'));
+    // Only members are kept: a membership that begins notifies no gateway.
+    this.members = new NotifiedCache(notifications, { ...limits, keeps: (entry) => entry !== null }, (payload, _key, entry) => {
+      const [kind, id] = payload.split(':', 2);
+      return (kind === 'company' && entry?.companyId === id) || (kind === 'user' && entry?.userId === id);
+    });
   }
 
   async verify(token: string): Promise<ProviderPrincipal | ProviderCallerRefusal> {
@@ -102,15 +84,14 @@ export class OidcVerifier {
   /** The one company that trusts this issuer for one of these audiences; none, or several (ambiguous), is no provider. */
   private async providerOf(issuer: string, audiences: string[], now: number): Promise<IdentityProviderRow | null> {
     const key = [issuer, ...[...audiences].sort()].join('\n');
-    const cached = this.notifications.isListening() ? this.providers.get(key) : undefined;
-    if (cached && cached.expiresAt > now) return cached.provider;
-    const generation = this.generation;
-    const rows = await this.db.selectFrom('identity_provider').selectAll().where('issuer', '=', issuer).where('audience', 'in', audiences).execute();
-    const provider = rows.length === 1 ? rows[0]! : null;
-    if (generation === this.generation && this.notifications.isListening()) {
-      this.bounded(this.providers).set(key, { provider, expiresAt: now + this.options.cacheTtlMillis });
-    }
-    return provider;
+    return this.providers.get(
+      key,
+      async () => {
+        const rows = await this.db.selectFrom('identity_provider').selectAll().where('issuer', '=', issuer).where('audience', 'in', audiences).execute();
+        return rows.length === 1 ? rows[0]! : null;
+      },
+      now,
+    );
   }
 
   private async checkToken(token: string, provider: IdentityProviderRow, now: number): Promise<ProviderIdentity | ProviderTokenRefusal> {
@@ -118,7 +99,7 @@ export class OidcVerifier {
     if (known && known.identity.expiresAt * 1000 > now && sameProvider(known.provider, provider)) return known.identity;
     if (known) this.verifiedTokens.delete(token);
     const identity = await this.tokens.verify(token, provider);
-    if (typeof identity !== 'string') this.bounded(this.verifiedTokens).set(token, { identity, provider });
+    if (typeof identity !== 'string') boundedSet(this.verifiedTokens, token, { identity, provider }, this.options.maxEntries);
     return identity;
   }
 
@@ -128,9 +109,11 @@ export class OidcVerifier {
    */
   private async memberOf(companyId: string, email: string, now: number): Promise<ProviderPrincipal | null> {
     const key = `${companyId}\n${email.toLowerCase()}`;
-    const cached = this.notifications.isListening() ? this.members.get(key) : undefined;
-    if (cached && cached.expiresAt > now) return cached.principal;
-    const generation = this.generation;
+    const entry = await this.members.get(key, () => this.readMember(companyId, email), now);
+    return entry?.principal ?? null;
+  }
+
+  private async readMember(companyId: string, email: string): Promise<MemberEntry | null> {
     const row = await this.db
       .selectFrom('app_user as u')
       .innerJoin('membership as m', (join) => join.onRef('m.user_id', '=', 'u.id').on('m.company_id', '=', companyId))
@@ -161,15 +144,6 @@ export class OidcVerifier {
       grants: await memberGrants(this.db, { membershipId: row.membership_id, companyId, employeeId: row.employee_id }, modules),
       tenant: { id: row.tenant_id, slug: row.slug, companyId, database: row.database_name, shard: row.shard, companyModules: modules },
     };
-    if (generation === this.generation && this.notifications.isListening()) {
-      this.bounded(this.members).set(key, { userId: row.user_id, companyId, principal, expiresAt: now + this.options.cacheTtlMillis });
-    }
-    return principal;
-  }
-
-  /** The map, with its oldest entry dropped when it is full. */
-  private bounded<V>(map: Map<string, V>): Map<string, V> {
-    if (map.size >= this.options.maxEntries) map.delete(map.keys().next().value as string);
-    return map;
+    return { userId: row.user_id, companyId, principal };
   }
 }
