@@ -23,6 +23,8 @@ const elements = [
   { type: 'migrations', pattern: 'migrations', partialMatch: false },
   // Composition roots: the one-box stack, the seeder, the operator CLI.
   { type: 'root', pattern: ['app', 'cli'], partialMatch: false },
+  // The browser side: it reaches the product only through /graphql, never by import.
+  { type: 'browser', pattern: ['web', 'explorer'], partialMatch: false },
   // Checks and tools around the product.
   { type: 'outside', pattern: ['tests', 'bench', 'scripts', 'schema'], partialMatch: false },
 ];
@@ -48,7 +50,7 @@ module.exports = defineConfig(
   js.configs.recommended,
   tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { boundaries },
     settings: {
       'boundaries/root-path': __dirname,
@@ -71,7 +73,7 @@ module.exports = defineConfig(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['platform/config.ts', 'tests/**', 'bench/**', 'scripts/**'],
+    files: ['platform/config.ts', 'tests/**', 'bench/**', 'scripts/**', 'web/vite.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
   {

@@ -1,13 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import express, { type Express, type Request, type Response } from 'express';
+import type { Express } from 'express';
+import { defaultBuildDir, mountBuiltPages } from './built-pages';
 
 /** The URL path of the explorer; its assets live under it. */
 export const EXPLORER_PATH = '/explorer';
-
-// Asset names carry their content hash (scripts/build-explorer.ts), so a browser may keep them; the page itself is revalidated.
-const HASHED_ASSET_CACHE = 'public, max-age=31536000, immutable';
-const PAGE_CACHE = 'no-cache';
 
 /**
  * Everything the page loads comes from 'self'. GraphiQL's editors set inline
@@ -23,43 +18,14 @@ const PAGE_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/**
- * Where `npm run build` writes the explorer (dist/explorer): beside this file
- * when it runs from sources (gateway/ → dist/explorer) or compiled (dist/gateway/ → dist/explorer).
- */
+/** Where `npm run build` writes the explorer (dist/explorer). */
 export function defaultExplorerDir(): string {
-  const candidates = [path.resolve(__dirname, '..', 'dist', 'explorer'), path.resolve(__dirname, '..', 'explorer')];
-  return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html'))) ?? candidates[0]!;
+  return defaultBuildDir('explorer');
 }
 
-/**
- * Serves the bundled GraphiQL at /explorer and its assets under it. Mounted
- * only with the sandbox switch on. A gateway started without the built assets
- * answers 503 with what to run, checked on each request so that building while
- * the gateway runs is enough.
- */
+/** Serves the bundled GraphiQL at /explorer and its assets under it. Mounted only with the sandbox switch on. */
 export function mountExplorer(app: Express, explorerDir: string): void {
-  const page = path.join(explorerDir, 'index.html');
-  const notBuilt = (res: Response) => res.status(503).type('text/plain').send(`The explorer is not built (no ${page}). Run \`npm run build\`, then reload.\n`);
-  app.get(EXPLORER_PATH, (_req, res) => {
-    if (!fs.existsSync(page)) {
-      notBuilt(res);
-      return;
-    }
-    res.set({ 'cache-control': PAGE_CACHE, 'content-security-policy': PAGE_POLICY });
-    // A build that swaps the folder between the check and the read is answered the same way.
-    res.sendFile(page, (error) => {
-      if (error && !res.headersSent) notBuilt(res);
-    });
-  });
-  app.use(
-    EXPLORER_PATH,
-    express.static(explorerDir, {
-      index: false,
-      setHeaders: (res, file) => res.setHeader('cache-control', path.basename(file) === 'index.html' ? PAGE_CACHE : HASHED_ASSET_CACHE),
-    }),
-    (_req: Request, res: Response) => res.status(404).type('text/plain').send('No such file in the explorer.\n'),
-  );
+  mountBuiltPages(app, { what: 'The explorer', dir: explorerDir, pages: [EXPLORER_PATH], assetsPath: EXPLORER_PATH, policy: PAGE_POLICY });
 }
 
 /**

@@ -18,6 +18,7 @@ import { ProviderTokenVerifier } from '../platform/oidc';
 import { connectLimitStore } from './limit-store';
 import { CompanyOrigins, corsFor, refuseForeignOrigin } from './cors';
 import { defaultExplorerDir, mountExplorer } from './explorer';
+import { defaultWebAppDir, mountWebApp } from './web-app';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   sandbox: boolean;
   /** The built explorer (scripts/build-explorer.ts); dist/explorer unless given, as tests build their own. */
   explorerDir?: string;
+  /** The built web app (scripts/build-web.ts); dist/web unless given, as tests build their own. */
+  webAppDir?: string;
   /** Browser origins allowed to call /graphql (FLUXO_CORS_ORIGINS). */
   corsOrigins?: readonly string[];
   limits: LimitOptions;
@@ -127,6 +130,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   await apollo.start();
 
   if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
+  mountWebApp(app, options.webAppDir ?? defaultWebAppDir());
   mountOperationalRoutes(app, { controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, metrics, identify, guardCredentials, logger });
   const context = requestContextBuilder({
     identify,

@@ -1,5 +1,4 @@
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { startMailCatcher, type MailCatcher } from '../support/mail';
 import { accept } from '../support/people';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
 
@@ -7,32 +6,15 @@ import { graphql, startTestStack, type TestStack } from '../support/stack';
 // real SMTP server that the test runs; accepting it makes them the company's first person.
 
 let t: TestStack;
-let smtp: SMTPServer;
-const inbox: Array<{ to: string; subject: string; text: string }> = [];
+let mail: MailCatcher;
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      simpleParser(stream)
-        .then((mail) => {
-          inbox.push({ to: mail.to && !Array.isArray(mail.to) ? mail.to.text : '', subject: mail.subject ?? '', text: mail.text ?? '' });
-          callback();
-        })
-        .catch(callback);
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const { port } = smtp.server.address() as { port: number };
-  t = await startTestStack({
-    config: { mail: { smtpUrl: `smtp://127.0.0.1:${port}`, from: 'Fluxo <no-reply@fluxo.test>', publicUrl: 'https://erp.fluxo.test' } },
-  });
+  mail = await startMailCatcher();
+  t = await startTestStack({ config: { mail: { smtpUrl: mail.url, from: 'Fluxo <no-reply@fluxo.test>', publicUrl: 'https://erp.fluxo.test' } } });
 });
 afterAll(async () => {
   await t?.stop();
-  // The second test closes it already; closing twice is harmless.
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail?.close();
 });
 
 const APPROVE = `mutation($input: ApproveSubscriptionRequestInput!) { approveSubscriptionRequest(input: $input) {
@@ -53,11 +35,11 @@ it('mails the requester an OWNER invitation on approval, which makes them the co
   // Mailed, so the operator is not shown the token.
   expect(payload.ownerInvitationToken).toBeNull();
 
-  expect(inbox).toHaveLength(1);
-  const mail = inbox[0]!;
-  expect(mail).toMatchObject({ to: 'founder@mailed.example', subject: 'Mailed Co is ready on Fluxo' });
-  expect(mail.text).toContain('https://erp.fluxo.test/graphql');
-  const token = /fluxo_inv_[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  expect(mail.inbox).toHaveLength(1);
+  const sent = mail.inbox[0]!;
+  expect(sent).toMatchObject({ to: 'founder@mailed.example', subject: 'Mailed Co is ready on Fluxo' });
+  // A link to the company console's page for accepting it; the token rides in the fragment.
+  const token = /https:\/\/erp\.fluxo\.test\/console\/accept#(fluxo_inv_[A-Za-z0-9_-]+)/.exec(sent.text)?.[1];
   expect(token).toBeDefined();
 
   const owner = await accept(t, token!, 'the founder’s own password');
@@ -73,7 +55,7 @@ it('mails the requester an OWNER invitation on approval, which makes them the co
 });
 
 it('shows the operator the token when the mail cannot be sent, and approves all the same', async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await mail.close();
   const requested = await graphql<{ requestSubscription: { request: { id: string } } }>(
     t.gatewayUrl,
     'mutation($input: RequestSubscriptionInput!) { requestSubscription(input: $input) { request { id } } }',

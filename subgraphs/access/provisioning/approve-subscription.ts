@@ -160,10 +160,11 @@ async function mailOwnerInvitation(deps: AccessDeps, approved: ApprovedSubscript
   const text = [
     `Your subscription to Fluxo for ${company.name} was approved.`,
     '',
-    `Set up your account as the company's owner within 7 days: call acceptInvitation at ${deps.publicUrl}/graphql`,
-    'with this one-time invitation token and the password you choose (at least 12 characters):',
+    "Set up your account as the company's owner within 7 days, choosing your password (at least 12 characters), at:",
     '',
-    `    ${ownerInvitationToken}`,
+    `    ${deps.publicUrl}/console/accept#${ownerInvitationToken}`,
+    '',
+    `A program may instead call acceptInvitation at ${deps.publicUrl}/graphql with this one-time token: ${ownerInvitationToken}`,
     '',
     'If you did not ask for this, ignore this message.',
   ].join('\n');

@@ -1,0 +1,287 @@
+/**
+ * The operator console: subscription requests to approve or reject,
+ * companies with their modules and keys.
+ */
+import { useState, type FormEvent } from 'react';
+import { Link, Navigate, Route, Routes, useParams } from 'react-router-dom';
+import { fieldError, type ApiError, type Data, type UserError } from './api';
+import { KeysPage } from './keys';
+import { SessionProvider, asApiError, useQuery, useSession } from './session';
+import { SignIn } from './sign-in';
+import { Async, ErrorNotice, Field, FormErrors, Shell, Table, formatDate, moduleLabel } from './ui';
+
+type Request = Data<'WebSubscriptionRequests'>['subscriptionRequests']['edges'][number]['node'];
+type Status = Request['status'];
+type ModuleName = Request['modules'][number];
+
+const NAV = [
+  { to: '/admin', label: 'Requests' },
+  { to: '/admin/companies', label: 'Companies' },
+];
+
+export function Admin() {
+  return (
+    <SessionProvider area="admin">
+      <OperatorConsole />
+    </SessionProvider>
+  );
+}
+
+function OperatorConsole() {
+  const { session, signOut } = useSession();
+  if (!session)
+    return (
+      <Shell product="Operator console" nav={[]}>
+        <SignIn area="admin" title="Operator sign-in" intro="For the Fluxo operator's accounts." />
+      </Shell>
+    );
+  const account = (
+    <>
+      <span className="shell__who">{session.email}</span>
+      <button type="button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </>
+  );
+  return (
+    <Shell product="Operator console" nav={NAV} account={account}>
+      <Routes>
+        <Route index element={<Requests />} />
+        <Route path="companies" element={<Companies />} />
+        <Route path="companies/:id" element={<CompanyPage />} />
+        <Route path="*" element={<Navigate to="/admin" replace />} />
+      </Routes>
+    </Shell>
+  );
+}
+
+function Requests() {
+  const [status, setStatus] = useState<Status | ''>('PENDING');
+  const requests = useQuery('WebSubscriptionRequests', { status: status || null, first: 100 });
+  return (
+    <section aria-labelledby="requests-title">
+      <div className="page-head">
+        <h1 id="requests-title">Subscription requests</h1>
+        <label>
+          Show{' '}
+          <select value={status} onChange={(e) => setStatus(e.target.value as Status | '')}>
+            <option value="PENDING">Pending</option>
+            <option value="APPROVED">Approved</option>
+            <option value="REJECTED">Rejected</option>
+            <option value="">All</option>
+          </select>
+        </label>
+      </div>
+      <Async state={requests} what="requests">
+        {(data) =>
+          data.subscriptionRequests.edges.length === 0 ? (
+            <p className="empty">No {status.toLowerCase()} requests.</p>
+          ) : (
+            <ul className="cards cards--list">
+              {data.subscriptionRequests.edges.map(({ node }) => (
+                <li key={node.id}>
+                  <RequestCard request={node} onDecided={requests.reload} />
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </Async>
+    </section>
+  );
+}
+
+function RequestCard({ request, onDecided }: { request: Request; onDecided: () => void }) {
+  const { call } = useSession();
+  const [reason, setReason] = useState('');
+  const [rejecting, setRejecting] = useState(false);
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [handOver, setHandOver] = useState<string | null>(null);
+
+  async function decide(work: () => Promise<{ userErrors: readonly UserError[]; handOver?: string | null }>) {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const result = await work();
+      setErrors(result.userErrors);
+      if (result.handOver) setHandOver(result.handOver);
+      else if (result.userErrors.length === 0) onDecided();
+    } catch (error) {
+      setFailure(asApiError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  const approve = () =>
+    decide(async () => {
+      const { approveSubscriptionRequest: p } = await call('WebApproveSubscriptionRequest', { input: { requestId: request.id } });
+      // Without a mail server the invitation could not be sent: the operator hands the link over.
+      const handOver = p.ownerInvitationToken ? `${window.location.origin}/console/accept#${encodeURIComponent(p.ownerInvitationToken)}` : null;
+      return { userErrors: p.userErrors, handOver };
+    });
+  const reject = (event: FormEvent) => {
+    event.preventDefault();
+    return decide(async () => (await call('WebRejectSubscriptionRequest', { input: { requestId: request.id, reason } })).rejectSubscriptionRequest);
+  };
+
+  const label = `${request.companyName} (${request.contactEmail})`;
+  return (
+    <article className="card" aria-label={label}>
+      <h2>{request.companyName}</h2>
+      <dl className="facts">
+        <dt>Contact</dt>
+        <dd>{request.contactEmail}</dd>
+        <dt>Plan</dt>
+        <dd>{request.planCode ?? '—'}</dd>
+        <dt>Modules</dt>
+        <dd>{request.modules.map(moduleLabel).join(', ')}</dd>
+        <dt>Asked</dt>
+        <dd>{formatDate(request.createdAt)}</dd>
+        <dt>Status</dt>
+        <dd>
+          {request.status.toLowerCase()}
+          {request.rejectionReason ? `: ${request.rejectionReason}` : ''}
+          {request.company ? (
+            <>
+              {' '}
+              · <Link to={`/admin/companies/${request.company.id}`}>{request.company.slug}</Link>
+            </>
+          ) : null}
+        </dd>
+      </dl>
+      {handOver && (
+        <div role="status" className="notice notice--ok">
+          <p>Approved. No mail server is set, so hand this one-time link to {request.contactEmail} yourself:</p>
+          <input aria-label="Owner invitation link" readOnly className="secret" value={handOver} onFocus={(e) => e.target.select()} />
+          <button type="button" onClick={onDecided}>
+            Done
+          </button>
+        </div>
+      )}
+      <FormErrors errors={errors} fields={['reason']} />
+      {failure && <ErrorNotice error={failure} />}
+      {request.status === 'PENDING' && !handOver && (
+        <div className="actions">
+          <button type="button" className="primary" disabled={busy} onClick={() => void approve()} aria-label={`Approve ${request.companyName}`}>
+            Approve
+          </button>
+          {!rejecting ? (
+            <button type="button" disabled={busy} onClick={() => setRejecting(true)} aria-label={`Reject ${request.companyName}`}>
+              Reject…
+            </button>
+          ) : (
+            <form onSubmit={(e) => void reject(e)} className="inline-form">
+              <Field label="Reason for rejecting" error={fieldError(errors, 'reason')}>
+                {(props) => <input {...props} value={reason} onChange={(e) => setReason(e.target.value)} />}
+              </Field>
+              <button type="submit" className="danger" disabled={busy}>
+                Reject
+              </button>
+            </form>
+          )}
+        </div>
+      )}
+    </article>
+  );
+}
+
+function Companies() {
+  const companies = useQuery('WebCompanies', { first: 100 });
+  return (
+    <section aria-labelledby="companies-title">
+      <h1 id="companies-title">Companies</h1>
+      <Async state={companies} what="companies">
+        {(data) => (
+          <Table
+            caption={`${data.companies.totalCount} companies`}
+            head={['Company', 'Slug', 'Modules', 'Since']}
+            empty="No companies yet."
+            rows={data.companies.edges.map(({ node }) => [
+              <Link key="name" to={`/admin/companies/${node.id}`}>
+                {node.name}
+              </Link>,
+              <code key="slug">{node.slug}</code>,
+              node.modules.map(moduleLabel).join(', '),
+              formatDate(node.createdAt),
+            ])}
+          />
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function CompanyPage() {
+  const { id = '' } = useParams();
+  const state = useQuery('WebCompany', { id });
+  return (
+    <Async state={state} what="the company">
+      {({ company }) =>
+        !company ? (
+          <p className="empty">No such company.</p>
+        ) : (
+          <>
+            <section aria-labelledby="company-title">
+              <h1 id="company-title">{company.name}</h1>
+              <dl className="facts">
+                <dt>Slug</dt>
+                <dd>
+                  <code>{company.slug}</code>
+                </dd>
+                <dt>Since</dt>
+                <dd>{formatDate(company.createdAt)}</dd>
+                <dt>Console origins</dt>
+                <dd>{company.corsOrigins.length ? company.corsOrigins.join(', ') : 'none'}</dd>
+              </dl>
+              <Modules companyId={company.id} modules={company.modules} onChanged={state.reload} />
+            </section>
+            <KeysPage companyId={company.id} grantable={company.modules} permissions={null} />
+          </>
+        )
+      }
+    </Async>
+  );
+}
+
+function Modules({ companyId, modules, onChanged }: { companyId: string; modules: readonly ModuleName[]; onChanged: () => void }) {
+  const { call } = useSession();
+  // Every module some plan offers: the platform's catalogue as the public API shows it.
+  const plans = useQuery('WebPlans', {});
+  const offered = [...new Set((plans.data?.plans ?? []).flatMap((p) => p.modules))].sort();
+  const missing = offered.filter((m) => !modules.includes(m));
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function add(module: ModuleName) {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { addCompanyModules } = await call('WebAddCompanyModules', { input: { companyId, modules: [module] } });
+      setErrors(addCompanyModules.userErrors);
+      if (addCompanyModules.userErrors.length === 0) onChanged();
+    } catch (error) {
+      setFailure(asApiError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <section className="panel" aria-labelledby="modules-title">
+      <h2 id="modules-title">Modules</h2>
+      <ul className="chips">
+        {modules.map((m) => (
+          <li key={m}>{moduleLabel(m)}</li>
+        ))}
+      </ul>
+      {missing.map((m) => (
+        <button key={m} type="button" disabled={busy} onClick={() => void add(m)}>
+          Add {moduleLabel(m)}
+        </button>
+      ))}
+      <FormErrors errors={errors} />
+      {failure && <ErrorNotice error={failure} />}
+    </section>
+  );
+}

@@ -1,0 +1,144 @@
+/**
+ * The company console: the overview, people and their roles, access keys,
+ * and accepting an invitation. Every page shows what the signed-in person's
+ * permissions allow; the API refuses the rest anyway.
+ */
+import { useState, type FormEvent } from 'react';
+import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { send, fieldError, type ApiError, type Data, type UserError } from './api';
+import { KeysPage } from './keys';
+import { OverviewPage } from './overview';
+import { PeoplePage } from './people';
+import { SessionProvider, asApiError, useQuery, useSession } from './session';
+import { SignIn, sessionFrom } from './sign-in';
+import { Async, ErrorNotice, Field, FormErrors, Shell } from './ui';
+
+export type Me = Data<'WebMe'>['me'];
+
+export function Console() {
+  return (
+    <SessionProvider area="console">
+      <Routes>
+        <Route path="accept" element={<AcceptInvitation />} />
+        <Route path="*" element={<SignedInConsole />} />
+      </Routes>
+    </SessionProvider>
+  );
+}
+
+const NAV = [
+  { to: '/console', label: 'Overview' },
+  { to: '/console/people', label: 'People' },
+  { to: '/console/keys', label: 'Access keys' },
+];
+
+function SignedInConsole() {
+  const { session, signOut } = useSession();
+  if (!session)
+    return (
+      <Shell product="Company console" nav={[]}>
+        <SignIn area="console" title="Sign in to your company" intro="Use the e-mail and password of your Fluxo account." />
+      </Shell>
+    );
+  const account = (
+    <>
+      <span className="shell__who">
+        {session.email}
+        {session.companyName ? ` · ${session.companyName}` : ''}
+      </span>
+      <button type="button" onClick={() => void signOut()}>
+        Sign out
+      </button>
+    </>
+  );
+  return (
+    <Shell product="Company console" nav={NAV} account={account}>
+      <WithMe />
+    </Shell>
+  );
+}
+
+function WithMe() {
+  const me = useQuery('WebMe', {});
+  return (
+    <Async state={me} what="your company">
+      {({ me }) => (
+        <Routes>
+          <Route index element={<OverviewPage />} />
+          <Route path="people" element={<PeoplePage me={me} />} />
+          <Route path="keys" element={<KeysPage companyId={me.company.id} grantable={me.modules} permissions={me.permissions} />} />
+          <Route path="*" element={<Navigate to="/console" replace />} />
+        </Routes>
+      )}
+    </Async>
+  );
+}
+
+/** /console/accept#<token>: the invitation's token stays in the fragment, which the browser never sends to a server. */
+function AcceptInvitation() {
+  const { signIn } = useSession();
+  const navigate = useNavigate();
+  const token = decodeURIComponent(window.location.hash.replace(/^#(token=)?/, ''));
+  const [displayName, setDisplayName] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { acceptInvitation } = await send('WebAcceptInvitation', { input: { token, password, displayName: displayName || null } });
+      setErrors(acceptInvitation.userErrors);
+      const session = sessionFrom(acceptInvitation, '');
+      if (session) {
+        signIn(session);
+        navigate('/console', { replace: true });
+      }
+    } catch (error) {
+      setFailure(asApiError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Shell product="Company console" nav={[]}>
+      <section className="narrow" aria-labelledby="accept-title">
+        <h1 id="accept-title">Set up your account</h1>
+        {!token ? (
+          <p className="notice notice--error" role="alert">
+            This page needs the link from your invitation e-mail.
+          </p>
+        ) : (
+          <form onSubmit={submit} noValidate>
+            <p className="lead">Choose the password you will sign in with. If you already have a Fluxo account, enter its password.</p>
+            <Field label="Your name" error={fieldError(errors, 'displayName')}>
+              {(props) => <input {...props} name="displayName" autoComplete="name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />}
+            </Field>
+            <Field label="Password" hint="At least 12 characters." error={fieldError(errors, 'password')}>
+              {(props) => (
+                <input
+                  {...props}
+                  type="password"
+                  name="password"
+                  autoComplete="new-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                  required
+                />
+              )}
+            </Field>
+            <FormErrors errors={errors} fields={['displayName', 'password']} />
+            {failure && <ErrorNotice error={failure} />}
+            <button type="submit" className="primary" disabled={busy}>
+              {busy ? 'Setting up…' : 'Set up my account'}
+            </button>
+          </form>
+        )}
+      </section>
+    </Shell>
+  );
+}

@@ -1,0 +1,152 @@
+/**
+ * The public portal: choose a plan and modules, ask for a subscription, then
+ * follow the request's status with the link shown once.
+ */
+import { useState, type FormEvent } from 'react';
+import { Route, Routes } from 'react-router-dom';
+import { send, type Data, type UserError } from './api';
+import { SessionProvider, asApiError, useQuery } from './session';
+import { Async, ErrorNotice, Field, FormErrors, Shell, formatMoney, moduleLabel } from './ui';
+import type { ApiError } from './api';
+import { fieldError } from './api';
+
+type Plan = Data<'WebPlans'>['plans'][number];
+type Created = NonNullable<Data<'WebRequestSubscription'>['requestSubscription']['request']>;
+
+export function Portal() {
+  return (
+    // Nobody signs in here; the provider only carries the anonymous calls.
+    <SessionProvider area="portal">
+      <Shell product="Portal" nav={[{ to: '/portal', label: 'Subscribe' }]}>
+        <Routes>
+          <Route index element={<RequestForm />} />
+          <Route path="*" element={<RequestForm />} />
+        </Routes>
+      </Shell>
+    </SessionProvider>
+  );
+}
+
+function RequestForm() {
+  const plans = useQuery('WebPlans', {});
+  return (
+    <section aria-labelledby="request-title">
+      <h1 id="request-title">Subscribe your company to Fluxo</h1>
+      <p className="lead">
+        Choose a plan and the modules you need. The Fluxo team reviews each request; once it is approved you receive an e-mail to set up your company’s first
+        account.
+      </p>
+      <Async state={plans} what="plans">
+        {(data) => <RequestSubscription plans={data.plans} />}
+      </Async>
+    </section>
+  );
+}
+
+function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
+  const [planCode, setPlanCode] = useState(plans[0]?.code ?? '');
+  const plan = plans.find((p) => p.code === planCode);
+  const [modules, setModules] = useState<string[]>(plan ? [...plan.modules] : []);
+  const [companyName, setCompanyName] = useState('');
+  const [contactEmail, setContactEmail] = useState('');
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+
+  function choosePlan(code: string) {
+    setPlanCode(code);
+    setModules([...(plans.find((p) => p.code === code)?.modules ?? [])]);
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { requestSubscription } = await send('WebRequestSubscription', {
+        input: { companyName, contactEmail, planCode: planCode || null, modules: modules as Plan['modules'] },
+      });
+      setErrors(requestSubscription.userErrors);
+      if (requestSubscription.request) setCreated(requestSubscription.request);
+    } catch (error) {
+      setFailure(asApiError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) return <Requested request={created} />;
+  return (
+    <form onSubmit={submit} noValidate aria-describedby="request-title">
+      <fieldset>
+        <legend>Plan</legend>
+        <div className="cards">
+          {plans.map((p) => (
+            <label key={p.code} className={p.code === planCode ? 'card card--chosen' : 'card'}>
+              <input type="radio" name="plan" value={p.code} checked={p.code === planCode} onChange={() => choosePlan(p.code)} />
+              <strong>{p.name}</strong>
+              <span className="card__price">{formatMoney(p.monthlyPrice)} / month</span>
+              <span>{p.description}</span>
+              <span className="card__modules">{p.modules.map(moduleLabel).join(' · ')}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset aria-describedby={fieldError(errors, 'modules') ? 'modules-error' : undefined}>
+        <legend>Modules</legend>
+        {(plan?.modules ?? []).map((m) => (
+          <label key={m} className="check">
+            <input
+              type="checkbox"
+              checked={modules.includes(m)}
+              onChange={(e) => setModules(e.target.checked ? [...modules, m] : modules.filter((x) => x !== m))}
+            />
+            {moduleLabel(m)}
+          </label>
+        ))}
+        {fieldError(errors, 'modules') && (
+          <p className="field__error" id="modules-error">
+            {fieldError(errors, 'modules')?.message}
+          </p>
+        )}
+      </fieldset>
+      <Field label="Company name" error={fieldError(errors, 'companyName')}>
+        {(props) => (
+          <input {...props} name="companyName" autoComplete="organization" value={companyName} onChange={(e) => setCompanyName(e.target.value)} required />
+        )}
+      </Field>
+      <Field label="Contact e-mail" hint="The invitation to set up your company is sent here." error={fieldError(errors, 'contactEmail')}>
+        {(props) => (
+          <input
+            {...props}
+            type="email"
+            name="contactEmail"
+            autoComplete="email"
+            value={contactEmail}
+            onChange={(e) => setContactEmail(e.target.value)}
+            required
+          />
+        )}
+      </Field>
+      <FormErrors errors={errors} fields={['companyName', 'contactEmail', 'modules']} />
+      {failure && <ErrorNotice error={failure} />}
+      <button type="submit" className="primary" disabled={busy}>
+        {busy ? 'Sending…' : 'Request subscription'}
+      </button>
+    </form>
+  );
+}
+
+function Requested({ request }: { request: Created }) {
+  return (
+    <div role="status" className="notice notice--ok" data-testid="request-created">
+      <h2>Request received</h2>
+      <p>
+        We have your request for <strong>{request.companyName}</strong> ({request.modules.map(moduleLabel).join(', ')}). Its reference is{' '}
+        <code>{request.id}</code>.
+      </p>
+      <p>The Fluxo team will review it; you will receive an e-mail to set up your account once it is approved.</p>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+/** Signing in with e-mail and password, for the operator console and the company console alike. */
+import { useState, type FormEvent } from 'react';
+import { send, type Data, type UserError } from './api';
+import { asApiError, useSession, type Area, type Session } from './session';
+import { ErrorNotice, Field, FormErrors } from './ui';
+import type { ApiError } from './api';
+import { fieldError } from './api';
+
+type SignedIn = Data<'WebSignIn'>['signIn'];
+
+/** The session to keep from a sign-in, an invitation's acceptance or a refresh; null when it did not sign in. */
+export function sessionFrom(payload: Pick<SignedIn, 'accessToken' | 'refreshToken' | 'session'>, email: string): Session | null {
+  if (!payload.accessToken || !payload.refreshToken) return null;
+  const company = payload.session?.company ?? null;
+  return {
+    accessToken: payload.accessToken,
+    refreshToken: payload.refreshToken,
+    email: payload.session?.user.email ?? email,
+    companyId: company?.id ?? null,
+    companyName: company?.name ?? null,
+  };
+}
+
+export function SignIn({ area, title, intro }: { area: Area; title: string; intro: string }) {
+  const { signIn } = useSession();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setFailure(null);
+    try {
+      const { signIn: payload } = await send('WebSignIn', { input: { email, password } });
+      setErrors(payload.userErrors);
+      const session = sessionFrom(payload, email);
+      const operator = payload.session?.user.isOperator ?? false;
+      if (session && area === 'admin' && !operator) {
+        // Not kept: end the session it opened, and say where this person belongs.
+        await send('WebSignOut', {}, session.accessToken).catch(() => undefined);
+        setErrors([{ field: null, code: 'FORBIDDEN', message: 'This account is not an operator. Use your company’s console at /console.' }]);
+      } else if (session) signIn(session);
+    } catch (error) {
+      setFailure(asApiError(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="narrow" aria-labelledby="sign-in-title">
+      <h1 id="sign-in-title">{title}</h1>
+      <p className="lead">{intro}</p>
+      <form onSubmit={submit} noValidate>
+        <Field label="E-mail" error={fieldError(errors, 'email')}>
+          {(props) => <input {...props} type="email" name="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.target.value)} required />}
+        </Field>
+        <Field label="Password" error={fieldError(errors, 'password')}>
+          {(props) => (
+            <input
+              {...props}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              required
+            />
+          )}
+        </Field>
+        <FormErrors errors={errors} fields={['email', 'password']} />
+        {failure && <ErrorNotice error={failure} />}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </section>
+  );
+}
