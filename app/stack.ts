@@ -56,6 +56,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
   const options = given.sessionKeys ? { ...given, config: withSessionKeys(given.config, given.sessionKeys) } : given;
   const subgraphs: RunningService[] = [];
   const runtimes: ServiceRuntime[] = [];
+  const started = new Map<string, string>();
   // On one box the gateway shares PostgreSQL's connections with every subgraph and the worker: a small pool of its own.
   const gatewayDb = createDatabase<ControlPlaneDB>(options.config.databaseUrl, { max: 5, applicationName: 'fluxo-gateway' });
   let worker: OutboxWorker | null = null;
@@ -74,17 +75,18 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
         options.logger,
         options.tenantMigrations,
         onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined,
+        started,
       );
       runtimes.push(runtime);
       const definition = loadSubgraphFactory(manifest)(runtime);
-      subgraphs.push(
-        await startSubgraph(definition, {
-          port: options.subgraphPort ? options.subgraphPort(manifest) : subgraphPort(manifest, options.config),
-          portVariable: subgraphPortVariable(manifest.name),
-          publicKey: options.keys.publicKey,
-          logger: options.logger,
-        }),
-      );
+      const service = await startSubgraph(definition, {
+        port: options.subgraphPort ? options.subgraphPort(manifest) : subgraphPort(manifest, options.config),
+        portVariable: subgraphPortVariable(manifest.name),
+        publicKey: options.keys.publicKey,
+        logger: options.logger,
+      });
+      subgraphs.push(service);
+      started.set(manifest.name, service.url);
     }
     const settings = options.config.gateway;
     const gateway = await startGateway({

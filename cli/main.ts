@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { dbBackupCommand, dbRestoreCommand } from './commands/db';
+import { deadListCommand, deadReplayCommand, deadShowCommand } from './commands/events';
 import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
@@ -48,6 +49,29 @@ db.command('restore')
   .requiredOption('--from <file>', 'archive written by fluxo db backup')
   .option('--yes', 'confirm: everything since the backup is replaced')
   .action(action(dbRestoreCommand));
+
+const dead = program.command('events').description('domain events between modules').command('dead').description('events that exhausted their retries');
+dead
+  .command('list')
+  .description('list dead events, oldest first, of every company or one')
+  .option('--company <slug>', 'only this company')
+  .option('--module <MODULE>', 'only events this module published')
+  .option('--limit <n>', 'at most this many', asCount, 100)
+  .action(action(deadListCommand));
+dead
+  .command('show')
+  .description('show one dead event with its last error')
+  .argument('<id>', 'event id')
+  .option('--company <slug>', 'look only in this company')
+  .option('--module <MODULE>', 'look only in this module')
+  .action(action(deadShowCommand));
+dead
+  .command('replay')
+  .description("put a company's dead events back in the queue (all, a module's, or the ids given); recorded in the audit log")
+  .argument('[ids...]', 'event ids; none: every dead event in scope')
+  .requiredOption('--company <slug>', 'the company')
+  .option('--module <MODULE>', 'only events this module published')
+  .action(action(deadReplayCommand));
 
 const keys = program.command('keys').description('keys for real deployments');
 keys

@@ -1,15 +1,16 @@
-import type { FluxoConfig } from './config';
+import { subgraphUrl, type FluxoConfig } from './config';
 import type { ControlPlane, ControlPlaneDB } from './control-plane';
 import { createDatabase } from './db';
 import type { Logger } from './logger';
 import { tenantMigrationsFromDisk, type TenantMigrationSource } from './migrations';
 import { ShardDirectory } from './shards';
+import { subgraphPort, type SubgraphManifest } from './subgraphs';
 import { TenantPoolManager } from './tenant-pools';
 
 /**
  * What a subgraph is built from: configuration, logger, and lazily opened
  * database handles, so a module subgraph never opens the control plane and the
- * access subgraph never opens tenant pools.
+ * access subgraph opens tenant pools only when the operator reads tenants' data.
  */
 export class ServiceRuntime {
   readonly shards: ShardDirectory;
@@ -21,6 +22,8 @@ export class ServiceRuntime {
     readonly logger: Logger,
     readonly tenantMigrations: TenantMigrationSource = tenantMigrationsFromDisk,
     private readonly onQuery?: (sql: string, database: string) => void,
+    /** Where subgraphs of this process listen, by name, once started: ports picked at start (0) are known only then. */
+    private readonly startedSubgraphs: ReadonlyMap<string, string> = new Map(),
   ) {
     this.shards = new ShardDirectory(config.shards);
   }
@@ -43,6 +46,13 @@ export class ServiceRuntime {
       onQuery: this.onQuery,
     });
     return this.pools;
+  }
+
+  /** A subgraph's /graphql URL: as started in this process, else FLUXO_<NAME>_URL, else its port on this machine. */
+  subgraphUrl(manifest: SubgraphManifest): string {
+    return (
+      this.startedSubgraphs.get(manifest.name) ?? subgraphUrl(this.config, manifest.name) ?? `http://127.0.0.1:${subgraphPort(manifest, this.config)}/graphql`
+    );
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,8 @@ import type {
 } from '../../platform/control-plane';
 import type { RoleScope } from '../../platform/permissions';
 import type { Connection, Edge } from '../kit/pagination';
+import type { DeadLetter } from './services/dead-letters';
+import type { AuditEntryRecord } from './store/audit-log';
 
 // Parent types of the access subgraph's resolvers: rows as the store returns them.
 export type PlanMapper = PlanRow;
@@ -47,3 +49,9 @@ export interface OverviewMapper {
 export interface CrossModuleOverviewMapper {
   tenantId: string;
 }
+export type DeadLetterMapper = DeadLetter;
+export type DeadLetterConnectionMapper = Connection<DeadLetter>;
+export type DeadLetterEdgeMapper = Edge<DeadLetter>;
+export type AuditEntryMapper = AuditEntryRecord;
+export type AuditEntryConnectionMapper = Connection<AuditEntryRecord>;
+export type AuditEntryEdgeMapper = Edge<AuditEntryRecord>;

@@ -15,7 +15,7 @@ const ownsCompany = (c: TenantContext, companyId: string | undefined) => company
  * then issue, list and revoke is narrowed to its own grant and lineage (services/access-keys).
  */
 export const assertCan = createAuthorizer<
-  'subscription:review' | 'company:list' | 'company:read' | 'company:addModules' | 'keys:manage' | 'me:read',
+  'subscription:review' | 'company:list' | 'company:read' | 'company:addModules' | 'keys:manage' | 'me:read' | 'audit:read' | 'operations',
   string | undefined
 >({
   'subscription:review': isOperator,
@@ -26,6 +26,10 @@ export const assertCan = createAuthorizer<
   'keys:manage': (c, companyId) =>
     isOperator(c) || ((c.kind === 'STANDARD' || c.kind === 'USER') && ownsCompany(c, companyId) && holds(c, 'company:keys.manage')),
   'me:read': isCompanyCaller,
+  // A company's audit log is its own: a credential of another company never reads it, whatever it holds.
+  'audit:read': (c, companyId) => isOperator(c) || (isCompanyCaller(c) && ownsCompany(c, companyId) && holds(c, 'company:audit.read')),
+  // Dead letters, the platform's audit and the subgraphs' readiness span every company.
+  operations: isOperator,
 });
 
 /**

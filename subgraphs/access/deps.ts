@@ -4,8 +4,10 @@ import type { Logger } from '../../platform/logger';
 import type { Mailer } from '../../platform/mail';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import type { ShardDirectory } from '../../platform/shards';
+import type { TenantPoolManager } from '../../platform/tenant-pools';
 import type { ActorIdentity } from '../kit/actor';
 import type { IdentityProviderDeps } from './services/identity-providers';
+import type { SubgraphLocation } from './services/module-status';
 
 /**
  * What the access subgraph's provisioning needs from the outside world. Its
@@ -30,6 +32,10 @@ export interface AccessDeps {
   /** Where people reach the gateway, for links in mail (FLUXO_PUBLIC_URL). */
   publicUrl: string;
   logger: Logger;
+  /** Tenant databases' pools, opened on first use: only the operator's tools (audit, dead letters) read tenants' data. */
+  tenantPools: () => TenantPoolManager;
+  /** Every subgraph and where it answers, for the operator's readiness view. */
+  subgraphs: () => SubgraphLocation[];
 }
 
 /** How rows name who created, approved or revoked them: `standard:<key id>`, `cli:<user>`, `admin`. */

@@ -20,6 +20,10 @@ export const permissions: PermissionMap = {
     companyRoles: ['OPERATOR', 'company:read'],
     members: ['OPERATOR', 'company:read'],
     identityProvider: ['OPERATOR', 'company:read'],
+    deadLetters: 'OPERATOR',
+    platformAuditLog: 'OPERATOR',
+    auditLog: ['OPERATOR', 'company:audit.read'],
+    moduleStatus: 'OPERATOR',
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -43,6 +47,7 @@ export const permissions: PermissionMap = {
     setCompanyOrigins: ['OPERATOR', 'company:settings.manage'],
     setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
+    replayDeadLetters: 'OPERATOR',
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },

@@ -13,6 +13,7 @@ import { resolvers } from './resolvers';
 import { permissions } from './permissions';
 import { guardResolvers } from '../kit/permissions';
 import { ProviderTokenVerifier } from '../../platform/oidc';
+import { discoverSubgraphs } from '../../platform/subgraphs';
 
 export function accessDeps(runtime: ServiceRuntime): AccessDeps {
   return {
@@ -29,6 +30,8 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     mailer: createMailer(runtime.config.mail, runtime.logger.child({ module: 'access' })),
     publicUrl: runtime.config.mail.publicUrl,
     logger: runtime.logger.child({ module: 'access' }),
+    tenantPools: () => runtime.tenantPools(),
+    subgraphs: () => discoverSubgraphs().map((m) => ({ name: m.name, module: m.module, url: runtime.subgraphUrl(m) })),
   };
 }
 

@@ -4,7 +4,7 @@ import { createLogger } from '../../platform/logger';
 import { ShardDirectory } from '../../platform/shards';
 import { publishEvents, type DeliveredEvent, type EventConsumer } from '../../platform/outbox';
 import { TenantPoolManager } from '../../platform/tenant-pools';
-import { listDeadEvents, replayDeadEvents } from '../../worker/dead-letters';
+import { listDeadEvents, replayDeadEvents } from '../../platform/dead-letters';
 import { drainTenant, drainTenantExclusively, DEFAULT_RELAY_OPTIONS, RELAY_LOCK } from '../../worker/relay';
 import { OutboxWorker, DEFAULT_WORKER_OPTIONS, parsePartition, partitionOf } from '../../worker/service';
 import { createCompany, type Company } from '../support/company';

@@ -63,6 +63,10 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,
     logger: createLogger('test', 'silent'),
+    tenantPools: () => {
+      throw new Error('provisioning reads no tenant data');
+    },
+    subgraphs: () => [],
   };
 }
 

@@ -4,6 +4,7 @@ import { accessKeyResolvers } from './access-keys';
 import { companyResolvers } from './companies';
 import { identityProviderResolvers } from './identity-providers';
 import { meResolvers } from './me';
+import { operationsResolvers } from './operations';
 import { overviewResolvers } from './overview';
 import { peopleResolvers } from './people';
 import { planResolvers } from './plans';
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   overviewResolvers,
   peopleResolvers,
   identityProviderResolvers,
+  operationsResolvers,
 );

@@ -16,9 +16,14 @@ export interface TenantWithCompany extends TenantRow {
   modules: string[];
 }
 
-export function listTenants(db: ControlPlaneExecutor, filter: { slugs?: string[] } = {}): Promise<TenantWithCompany[]> {
+export function listTenants(db: ControlPlaneExecutor, filter: { slugs?: string[]; companyIds?: string[] } = {}): Promise<TenantWithCompany[]> {
   let query = db.selectFrom('tenant').innerJoin('company', 'company.id', 'tenant.company_id').selectAll('tenant').select(['company.slug', 'company.modules']);
   if (filter.slugs && filter.slugs.length > 0) query = query.where('company.slug', 'in', filter.slugs);
+  if (filter.companyIds) {
+    const ids = filter.companyIds.filter(isUuid);
+    if (ids.length === 0) return Promise.resolve([]);
+    query = query.where('company.id', 'in', ids);
+  }
   return query.orderBy('company.slug').execute();
 }
 
