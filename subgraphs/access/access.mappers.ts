@@ -8,6 +8,7 @@ import type {
   PlanRow,
   RoleAssignment,
   SubscriptionRequestRow,
+  TenantRow,
   UserSessionRow,
 } from '../../platform/control-plane';
 import type { RoleScope } from '../../platform/permissions';
@@ -47,3 +48,6 @@ export interface OverviewMapper {
 export interface CrossModuleOverviewMapper {
   tenantId: string;
 }
+export type RequestStatusViewMapper = SubscriptionRequestRow;
+export type RequestedCompanyMapper = CompanyRow;
+export type TenantMapper = TenantRow;

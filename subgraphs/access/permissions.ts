@@ -20,6 +20,9 @@ export const permissions: PermissionMap = {
     companyRoles: ['OPERATOR', 'company:read'],
     members: ['OPERATOR', 'company:read'],
     identityProvider: ['OPERATOR', 'company:read'],
+    subscriptionRequestStatus: 'PUBLIC',
+    invitations: ['OPERATOR', 'company:members.manage'],
+    signInOptions: 'PUBLIC',
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -43,9 +46,11 @@ export const permissions: PermissionMap = {
     setCompanyOrigins: ['OPERATOR', 'company:settings.manage'],
     setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
+    removeCompanyModules: 'OPERATOR',
+    revokeInvitation: ['OPERATOR', 'company:members.manage'],
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
-  Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },
+  Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS, tenant: 'OPERATOR' },
   Overview: { __resolveReference: 'SIGNED_IN' },
   CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

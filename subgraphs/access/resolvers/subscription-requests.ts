@@ -5,7 +5,7 @@ import { assertCan } from '../authz';
 import type { Resolvers } from '../generated/resolvers-types';
 import { runAccessMutation } from '../mutation';
 import { approveSubscriptionRequest } from '../provisioning/approve-subscription';
-import { rejectSubscriptionRequest, requestSubscription } from '../services/subscription-requests';
+import { rejectSubscriptionRequest, requestSubscription, subscriptionRequestByStatusToken } from '../services/subscription-requests';
 import { countSubscriptionRequests, findSubscriptionRequest, listSubscriptionRequests } from '../store/subscription-requests';
 
 export const subscriptionRequestResolvers: Resolvers = {
@@ -24,6 +24,8 @@ export const subscriptionRequestResolvers: Resolvers = {
       assertCan(ctx.caller, 'subscription:review');
       return (await findSubscriptionRequest(ctx.deps.controlPlane, id)) ?? null;
     },
+    // Public: the token is the requester's proof, so no caller check applies.
+    subscriptionRequestStatus: (_parent, { token }, ctx) => subscriptionRequestByStatusToken(ctx.deps.controlPlane, token),
   },
   Mutation: {
     requestSubscription: (_parent, { input }, ctx) => runAccessMutation(ctx, 'requestSubscription', (trx, actor) => requestSubscription(trx, input, actor)),
@@ -39,6 +41,14 @@ export const subscriptionRequestResolvers: Resolvers = {
   SubscriptionRequest: {
     companyName: (r) => r.company_name,
     contactEmail: (r) => r.contact_email,
+    planCode: (r) => r.plan_code,
+    createdAt: (r) => r.created_at,
+    decidedAt: (r) => r.decided_at,
+    rejectionReason: (r) => r.rejection_reason,
+    company: (r, _args, ctx) => (r.status === 'APPROVED' ? ctx.loaders.companyOfRequest.load(r.id) : null),
+  },
+  RequestStatusView: {
+    companyName: (r) => r.company_name,
     planCode: (r) => r.plan_code,
     createdAt: (r) => r.created_at,
     decidedAt: (r) => r.decided_at,
