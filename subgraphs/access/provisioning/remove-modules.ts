@@ -3,8 +3,7 @@ import { normalizeModules, type ModuleName } from '../../../platform/modules';
 import { normalizePermissions, withinModules } from '../../../platform/permissions';
 import type { Actor, ActorIdentity } from '../../kit/actor';
 import { failWith } from '../../kit/errors';
-import { actorLabel } from '../deps';
-import type { AccessDeps } from '../deps';
+import { actorLabel, type AccessDeps } from '../deps';
 import { inControlPlaneTransaction, type ControlPlaneTransaction } from '../mutation';
 import { findValidKeysGranting, narrowAccessKeys, revokeAccessKeys } from '../store/access-keys';
 import { findCompany, setCompanyModules } from '../store/companies';
@@ -35,10 +34,15 @@ async function narrowKeys(trx: ControlPlaneTransaction, companyId: string, remov
     grants.filter((g) => g.modules.length === 0).map((g) => g.id),
     actorLabel(actor),
   );
-  for (const [i, key] of keys.entries()) {
-    const after = grants[i]!.modules.length > 0 ? { modules: grants[i]!.modules, permissions: grants[i]!.permissions } : { revoked: true };
-    actor.audit({ entity: 'access_key', entityId: key.id, before: { modules: key.modules, permissions: key.permissions }, after });
-  }
+  keys.forEach((key, i) => {
+    const { modules, permissions } = grants[i]!;
+    actor.audit({
+      entity: 'access_key',
+      entityId: key.id,
+      before: { modules: key.modules, permissions: key.permissions },
+      after: modules.length > 0 ? { modules, permissions } : { revoked: true },
+    });
+  });
 }
 
 /**
