@@ -128,6 +128,26 @@ describe('a requester follows their request with its status token', () => {
     }
   });
 
+  it('shows a rejection with its reason, and no company', async () => {
+    const requested = await graphql<{ requestSubscription: { request: { id: string }; statusToken: string } }>(t.gatewayUrl, REQUEST, {
+      input: { companyName: 'Status Rejected', contactEmail: 'no@status.example', modules: ['ASSETS'], planCode: null },
+    });
+    const { request, statusToken } = requested.data!.requestSubscription;
+    await graphql(
+      t.gatewayUrl,
+      'mutation($input: RejectSubscriptionRequestInput!) { rejectSubscriptionRequest(input: $input) { userErrors { code } } }',
+      { input: { requestId: request.id, reason: 'duplicate of an earlier request' } },
+      { token: t.adminToken },
+    );
+    const res = await graphql<{ subscriptionRequestStatus: StatusView }>(t.gatewayUrl, STATUS, { token: statusToken });
+    expect(res.data!.subscriptionRequestStatus).toMatchObject({
+      id: request.id,
+      status: 'REJECTED',
+      rejectionReason: 'duplicate of an earlier request',
+      company: null,
+    });
+  });
+
   it('is not reachable by the request id, whoever asks', async () => {
     const byId = await graphql<{ subscriptionRequestStatus: StatusView }>(t.gatewayUrl, STATUS, { token: requestId }, { token: acme.secret });
     expect(byId.data!.subscriptionRequestStatus).toBeNull();

@@ -750,7 +750,7 @@ export type RefreshSessionInput = {
 
 /** Which request to reject and why. */
 export type RejectSubscriptionRequestInput = {
-  /** Why it is rejected; shown to the operator's colleagues. */
+  /** Why it is rejected; shown to the operator's colleagues, and to the requester on their status link (subscriptionRequestStatus). */
   reason?: InputMaybe<Scalars['String']['input']>;
   /** The pending request. */
   requestId: Scalars['ID']['input'];
