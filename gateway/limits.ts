@@ -110,7 +110,17 @@ export function guessingKey(credential: string | null, clientAddress: string): s
 }
 
 /** Root fields anyone may call without a key. Introspection is allowed where Sandbox is on. */
-const PUBLIC_FIELDS = new Set(['plans', 'permissions', 'requestSubscription', 'signIn', 'refreshSession', 'acceptInvitation', '__typename']);
+const PUBLIC_FIELDS = new Set([
+  'plans',
+  'permissions',
+  'requestSubscription',
+  'subscriptionRequestStatus',
+  'signInOptions',
+  'signIn',
+  'refreshSession',
+  'acceptInvitation',
+  '__typename',
+]);
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);
 
 /** NUL, or half of a surrogate pair without the other half: neither can be stored by PostgreSQL (text or JSON). */

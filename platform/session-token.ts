@@ -71,9 +71,17 @@ export function looksLikeJwt(credential: string): boolean {
 }
 
 /** An opaque one-time secret with a recognisable prefix, stored only as its SHA-256. */
-export function generateSecret(kind: 'rt' | 'inv'): { token: string; hash: Buffer } {
+export function generateSecret(kind: SecretKind): { token: string; hash: Buffer } {
   const token = `fluxo_${kind}_${randomBytes(32).toString('base64url')}`;
   return { token, hash: hashKey(token) };
+}
+
+/** Refresh tokens, invitations, requesters' status tokens. */
+export type SecretKind = 'rt' | 'inv' | 'rs';
+
+/** Whether `token` has the shape generateSecret gives `kind`: anything else names no secret, without asking the database. */
+export function isSecretShaped(token: string, kind: SecretKind): boolean {
+  return token.length === kind.length + 7 + 43 && token.startsWith(`fluxo_${kind}_`) && /^[A-Za-z0-9_-]{43}$/.test(token.slice(kind.length + 7));
 }
 
 export { hashKey as hashSecret };

@@ -14,6 +14,8 @@ export interface SubscriptionRequestTable {
   decided_at: Date | null;
   decided_by: string | null;
   rejection_reason: string | null;
+  /** SHA-256 of the requester's status token (shown once); null for requests made before tokens existed. */
+  status_token_hash: Buffer | null;
 }
 export type SubscriptionRequestRow = Selectable<SubscriptionRequestTable>;
 export type NewSubscriptionRequest = Insertable<SubscriptionRequestTable>;

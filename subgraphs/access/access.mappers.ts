@@ -8,6 +8,7 @@ import type {
   PlanRow,
   RoleAssignment,
   SubscriptionRequestRow,
+  TenantRow,
   UserSessionRow,
 } from '../../platform/control-plane';
 import type { RoleScope } from '../../platform/permissions';
@@ -55,3 +56,6 @@ export type DeadLetterEdgeMapper = Edge<DeadLetter>;
 export type AuditEntryMapper = AuditEntryRecord;
 export type AuditEntryConnectionMapper = Connection<AuditEntryRecord>;
 export type AuditEntryEdgeMapper = Edge<AuditEntryRecord>;
+export type RequestStatusViewMapper = SubscriptionRequestRow;
+export type RequestedCompanyMapper = CompanyRow;
+export type TenantMapper = TenantRow;

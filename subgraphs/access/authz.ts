@@ -15,12 +15,15 @@ const ownsCompany = (c: TenantContext, companyId: string | undefined) => company
  * then issue, list and revoke is narrowed to its own grant and lineage (services/access-keys).
  */
 export const assertCan = createAuthorizer<
-  'subscription:review' | 'company:list' | 'company:read' | 'company:addModules' | 'keys:manage' | 'me:read' | 'audit:read' | 'operations',
+  'subscription:review' | 'company:list' | 'company:read' | 'company:addModules' | 'company:removeModules' | 'tenant:read' | 'keys:manage' | 'me:read' | 'audit:read' | 'operations',
   string | undefined
 >({
   'subscription:review': isOperator,
   'company:list': isOperator,
   'company:addModules': isOperator,
+  'company:removeModules': isOperator,
+  // Where a tenant lives (database, shard) is the platform's business, not the company's.
+  'tenant:read': isOperator,
   'company:read': (c, companyId) => isOperator(c) || (isCompanyCaller(c) && ownsCompany(c, companyId)),
   // Partner keys run persisted operations only; they never manage keys. People need the permission.
   'keys:manage': (c, companyId) =>

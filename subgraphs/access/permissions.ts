@@ -24,6 +24,9 @@ export const permissions: PermissionMap = {
     platformAuditLog: 'OPERATOR',
     auditLog: ['OPERATOR', 'company:audit.read'],
     moduleStatus: 'OPERATOR',
+    subscriptionRequestStatus: 'PUBLIC',
+    invitations: ['OPERATOR', 'company:members.manage'],
+    signInOptions: 'PUBLIC',
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -48,9 +51,11 @@ export const permissions: PermissionMap = {
     setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     replayDeadLetters: 'OPERATOR',
+    removeCompanyModules: 'OPERATOR',
+    revokeInvitation: ['OPERATOR', 'company:members.manage'],
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
-  Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS },
+  Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS, tenant: 'OPERATOR' },
   Overview: { __resolveReference: 'SIGNED_IN' },
   CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

@@ -220,7 +220,7 @@ it('fits a phone’s width and works from the keyboard', async () => {
         await page.goto(`${origin}${path}`);
         await page.getByRole('heading', { level: 1 }).waitFor();
         await page.locator('.loading').waitFor({ state: 'detached' });
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
         expect({ path, overflow }).toEqual({ path, overflow: 0 });
       }
     },

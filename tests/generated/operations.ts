@@ -46,7 +46,7 @@ export type ModuleName =
 
 /** Which request to reject and why. */
 export type RejectSubscriptionRequestInput = {
-  /** Why it is rejected; shown to the operator's colleagues. */
+  /** Why it is rejected; shown to the operator's colleagues, and to the requester on their status link (subscriptionRequestStatus). */
   reason?: string | null | undefined;
   /** The pending request. */
   requestId: string | number;

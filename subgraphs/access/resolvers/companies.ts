@@ -7,6 +7,7 @@ import { paginate } from '../../kit/pagination';
 import { assertCan } from '../authz';
 import type { Resolvers } from '../generated/resolvers-types';
 import { addCompanyModules } from '../provisioning/add-modules';
+import { removeCompanyModules } from '../provisioning/remove-modules';
 import { keysInView } from './access-keys';
 import { countCompanies, listCompanies } from '../store/companies';
 
@@ -35,6 +36,10 @@ export const companyResolvers: Resolvers = {
       assertCan(ctx.caller, 'company:addModules');
       return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, actorOf(ctx)) }));
     },
+    removeCompanyModules: (_parent, { input }, ctx) => {
+      assertCan(ctx.caller, 'company:removeModules');
+      return withUserErrors(async () => ({ company: await removeCompanyModules(ctx.deps, input.companyId, input.modules, actorOf(ctx)) }));
+    },
   },
   Company: {
     // Another subgraph referring to a company gets it only if this caller may read it.
@@ -48,5 +53,19 @@ export const companyResolvers: Resolvers = {
       assertCan(ctx.caller, 'keys:manage', c.id);
       return keysInView(ctx, c.id);
     },
+    tenant: (c, _args, ctx) => {
+      assertCan(ctx.caller, 'tenant:read');
+      return ctx.loaders.tenantOfCompany.load(c.id);
+    },
+  },
+  Tenant: {
+    databaseName: (t) => t.database_name,
+    lastError: (t) => t.last_error,
+    createdAt: (t) => t.created_at,
+    updatedAt: (t) => t.updated_at,
+    schemaVersions: (t) =>
+      Object.entries(t.schema_versions)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([owner, version]) => ({ owner, version })),
   },
 };

@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types';
 import { runAccessMutation } from '../mutation';
-import { removeIdentityProvider, setIdentityProvider } from '../services/identity-providers';
+import { removeIdentityProvider, setIdentityProvider, signInOptions } from '../services/identity-providers';
 import { findIdentityProvider } from '../store/identity-providers';
 import { actingCompany } from './people';
 
@@ -11,6 +11,7 @@ export const identityProviderResolvers: Resolvers = {
       actingCompany(ctx, companyId);
       return (await findIdentityProvider(ctx.deps.controlPlane, companyId)) ?? null;
     },
+    signInOptions: (_parent, { company }, ctx) => signInOptions(ctx.deps.controlPlane, company),
   },
   Mutation: {
     setIdentityProvider: (_parent, { input }, ctx) => {

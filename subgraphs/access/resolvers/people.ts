@@ -21,7 +21,8 @@ import {
   type Granter,
   type SessionTokens,
 } from '../services/people';
-import { findCompanyRoles, findMembersOfCompany } from '../store/people';
+import { revokeInvitation } from '../services/invitations';
+import { findCompanyRoles, findMembersOfCompany, findOpenInvitations } from '../store/people';
 
 /**
  * Failed sign-ins per client address, in this process: 30 in 15 minutes, then
@@ -73,6 +74,10 @@ export const peopleResolvers: Resolvers = {
     members: (_parent, { companyId }, ctx) => {
       actingCompany(ctx, companyId);
       return findMembersOfCompany(ctx.deps.controlPlane, companyId);
+    },
+    invitations: (_parent, { companyId }, ctx) => {
+      actingCompany(ctx, companyId);
+      return findOpenInvitations(ctx.deps.controlPlane, companyId);
     },
   },
   Mutation: {
@@ -165,6 +170,10 @@ export const peopleResolvers: Resolvers = {
         role: { ...(await createCompanyRole(trx, { ...input, granter: granterOf(ctx) }, actor)), description: null, builtIn: false },
       }));
     },
+    revokeInvitation: (_parent, { input }, ctx) =>
+      runAccessMutation(ctx, 'revokeInvitation', async (trx, actor) => ({
+        invitation: await revokeInvitation(trx, { ...input, companyId: ctx.caller.kind === 'ADMIN' ? null : ctx.caller.tenant!.companyId }, actor),
+      })),
     createOperator: (_parent, { input }, ctx) =>
       runAccessMutation(ctx, 'createOperator', async (trx, actor) => ({ user: await createOperator(trx, input, actor) })),
   },
@@ -187,5 +196,6 @@ export const peopleResolvers: Resolvers = {
     employeeId: (i) => i.employee_id,
     expiresAt: (i) => i.expires_at,
     acceptedAt: (i) => i.accepted_at,
+    revokedAt: (i) => i.revoked_at,
   },
 };

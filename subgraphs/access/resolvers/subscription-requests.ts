@@ -2,11 +2,23 @@ import { actorOf } from '../../kit/actor';
 import { withUserErrors } from '../../kit/errors';
 import { paginate } from '../../kit/pagination';
 import { assertCan } from '../authz';
+import type { SubscriptionRequestRow } from '../../../platform/control-plane';
+import type { AccessContext } from '../context';
 import type { Resolvers } from '../generated/resolvers-types';
 import { runAccessMutation } from '../mutation';
 import { approveSubscriptionRequest } from '../provisioning/approve-subscription';
-import { rejectSubscriptionRequest, requestSubscription } from '../services/subscription-requests';
+import { rejectSubscriptionRequest, requestSubscription, subscriptionRequestByStatusToken } from '../services/subscription-requests';
 import { countSubscriptionRequests, findSubscriptionRequest, listSubscriptionRequests } from '../store/subscription-requests';
+
+/** Fields read alike from a request row by the operator's view and the requester's (which never has the contact e-mail). */
+const requestFields = {
+  companyName: (r: SubscriptionRequestRow) => r.company_name,
+  planCode: (r: SubscriptionRequestRow) => r.plan_code,
+  createdAt: (r: SubscriptionRequestRow) => r.created_at,
+  decidedAt: (r: SubscriptionRequestRow) => r.decided_at,
+  rejectionReason: (r: SubscriptionRequestRow) => r.rejection_reason,
+  company: (r: SubscriptionRequestRow, _args: unknown, ctx: AccessContext) => (r.status === 'APPROVED' ? ctx.loaders.companyOfRequest.load(r.id) : null),
+};
 
 export const subscriptionRequestResolvers: Resolvers = {
   Query: {
@@ -24,6 +36,8 @@ export const subscriptionRequestResolvers: Resolvers = {
       assertCan(ctx.caller, 'subscription:review');
       return (await findSubscriptionRequest(ctx.deps.controlPlane, id)) ?? null;
     },
+    // Public: the token is the requester's proof, so no caller check applies.
+    subscriptionRequestStatus: (_parent, { token }, ctx) => subscriptionRequestByStatusToken(ctx.deps.controlPlane, token),
   },
   Mutation: {
     requestSubscription: (_parent, { input }, ctx) => runAccessMutation(ctx, 'requestSubscription', (trx, actor) => requestSubscription(trx, input, actor)),
@@ -36,13 +50,6 @@ export const subscriptionRequestResolvers: Resolvers = {
       return runAccessMutation(ctx, 'rejectSubscriptionRequest', (trx, actor) => rejectSubscriptionRequest(trx, input, actor));
     },
   },
-  SubscriptionRequest: {
-    companyName: (r) => r.company_name,
-    contactEmail: (r) => r.contact_email,
-    planCode: (r) => r.plan_code,
-    createdAt: (r) => r.created_at,
-    decidedAt: (r) => r.decided_at,
-    rejectionReason: (r) => r.rejection_reason,
-    company: (r, _args, ctx) => (r.status === 'APPROVED' ? ctx.loaders.companyOfRequest.load(r.id) : null),
-  },
+  SubscriptionRequest: { ...requestFields, contactEmail: (r) => r.contact_email },
+  RequestStatusView: requestFields,
 };

@@ -1,4 +1,4 @@
-import type { InvitationRow } from '../../../platform/control-plane';
+import type { ControlPlaneExecutor, InvitationRow } from '../../../platform/control-plane';
 import { isPgError } from '../../../platform/db';
 import { issuerUrlProblem, type ProviderTokenRefusal, type ProviderTokenVerifier } from '../../../platform/oidc';
 import type { Actor } from '../../kit/actor';
@@ -6,7 +6,13 @@ import { failWith, userError, type UserError } from '../../kit/errors';
 import { refuseInvalid } from '../../kit/validation';
 import type { ControlPlaneTransaction } from '../mutation';
 import { findCompany } from '../store/companies';
-import { deleteIdentityProvider, findIdentityProvider, findIdentityProviderByAudience, upsertIdentityProvider } from '../store/identity-providers';
+import {
+  deleteIdentityProvider,
+  findIdentityProvider,
+  findIdentityProviderByAudience,
+  findIdentityProviderBySlug,
+  upsertIdentityProvider,
+} from '../store/identity-providers';
 
 /** What the access subgraph needs to trust companies' providers. */
 export interface IdentityProviderDeps {
@@ -109,4 +115,20 @@ export async function proveInviteeWithIdToken(
   if (identity.email.toLowerCase() !== invitation.email.toLowerCase()) {
     failWith(field, 'The ID token is for another e-mail address than the invitation', 'EMAIL_MISMATCH');
   }
+}
+
+/** What the gateway needs in an ID token (a verified e-mail), asked for by the browser's authorization request. */
+const SIGN_IN_SCOPES = ['openid', 'email', 'profile'];
+
+/**
+ * How people sign in to the company with this slug. Password sign-in is always
+ * open. An unknown slug answers like a company without a provider: the answer
+ * tells only that a slug with a provider exists, which its sign-in page shows anyway.
+ */
+export async function signInOptions(db: ControlPlaneExecutor, slug: string) {
+  const provider = await findIdentityProviderBySlug(db, slug.trim().toLowerCase());
+  return {
+    password: true,
+    identityProvider: provider ? { issuer: provider.issuer, clientId: provider.client_id, scopes: SIGN_IN_SCOPES } : null,
+  };
 }

@@ -1,4 +1,5 @@
-import type { SubscriptionRequestRow } from '../../../platform/control-plane';
+import type { ControlPlaneExecutor, SubscriptionRequestRow } from '../../../platform/control-plane';
+import { generateSecret, hashSecret, isSecretShaped } from '../../../platform/session-token';
 import type { Actor } from '../../kit/actor';
 import { failWith } from '../../kit/errors';
 import { validOrRefuse } from '../../kit/validation';
@@ -7,23 +8,35 @@ import { validateSubscriptionRequest, type SubscriptionRequestInput } from '../d
 import type { ControlPlaneTransaction } from '../mutation';
 import { findCompanyByRequest } from '../store/companies';
 import { findPlan } from '../store/plans';
-import { findSubscriptionRequest, insertSubscriptionRequest, markRejected } from '../store/subscription-requests';
+import { findSubscriptionRequest, findSubscriptionRequestByStatusToken, insertSubscriptionRequest, markRejected } from '../store/subscription-requests';
 
 export async function requestSubscription(
   trx: ControlPlaneTransaction,
   input: SubscriptionRequestInput,
   actor: Actor,
-): Promise<{ request: SubscriptionRequestRow }> {
+): Promise<{ request: SubscriptionRequestRow; statusToken: string }> {
   const plan = input.planCode ? await findPlan(trx, input.planCode) : null;
   const valid = validOrRefuse(validateSubscriptionRequest(input, plan));
+  const status = generateSecret('rs');
   const request = await insertSubscriptionRequest(trx, {
     company_name: valid.companyName,
     contact_email: valid.contactEmail,
     modules: valid.modules,
     plan_code: valid.planCode,
+    status_token_hash: status.hash,
   });
   actor.audit({ entity: 'subscription_request', entityId: request.id, after: valid });
-  return { request };
+  return { request, statusToken: status.token };
+}
+
+/**
+ * The request a requester's status token names, or null. A token that cannot
+ * be one is refused before the database is asked; a well-formed unknown one
+ * costs the same single indexed lookup as a real one.
+ */
+export async function subscriptionRequestByStatusToken(db: ControlPlaneExecutor, token: string): Promise<SubscriptionRequestRow | null> {
+  if (!isSecretShaped(token, 'rs')) return null;
+  return (await findSubscriptionRequestByStatusToken(db, hashSecret(token))) ?? null;
 }
 
 export interface RejectionInput {

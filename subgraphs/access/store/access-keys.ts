@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import type { AccessKeyRow, ControlPlaneExecutor, NewAccessKey } from '../../../platform/control-plane';
+import type { ModuleName } from '../../../platform/modules';
 import { isUuid } from '../../../platform/ids';
 
 export function insertAccessKey(db: ControlPlaneExecutor, values: NewAccessKey): Promise<AccessKeyRow> {
@@ -81,4 +83,31 @@ export function revokeAccessKeys(db: ControlPlaneExecutor, ids: readonly string[
     .where('revoked_at', 'is', null)
     .returningAll()
     .execute();
+}
+
+/** The company's still-valid keys (personal tokens included) that grant any of `modules`, locked for a change. */
+export function findValidKeysGranting(db: ControlPlaneExecutor, companyId: string, modules: readonly ModuleName[]): Promise<AccessKeyRow[]> {
+  return db
+    .selectFrom('access_key')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('revoked_at', 'is', null)
+    .where(sql<boolean>`modules && ${sql.val(modules)}::text[]`)
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+}
+
+/** Gives each key its new, narrower grant in one statement. */
+export async function narrowAccessKeys(
+  db: ControlPlaneExecutor,
+  grants: ReadonlyArray<{ id: string; modules: ModuleName[]; permissions: string[] | null }>,
+): Promise<AccessKeyRow[]> {
+  if (grants.length === 0) return [];
+  const result = await sql<AccessKeyRow>`
+    UPDATE access_key SET modules = g.modules, permissions = g.permissions
+    FROM jsonb_to_recordset(${JSON.stringify(grants)}::jsonb) AS g(id uuid, modules text[], permissions text[])
+    WHERE access_key.id = g.id
+    RETURNING access_key.*`.execute(db);
+  return result.rows;
 }

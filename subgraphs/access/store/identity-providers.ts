@@ -29,3 +29,13 @@ export function upsertIdentityProvider(
 export function deleteIdentityProvider(db: ControlPlaneExecutor, companyId: string): Promise<IdentityProviderRow | undefined> {
   return db.deleteFrom('identity_provider').where('company_id', '=', companyId).returningAll().executeTakeFirst();
 }
+
+/** The provider of the company with this slug, in one statement whether or not the company exists. */
+export function findIdentityProviderBySlug(db: ControlPlaneExecutor, slug: string): Promise<IdentityProviderRow | undefined> {
+  return db
+    .selectFrom('identity_provider')
+    .innerJoin('company', 'company.id', 'identity_provider.company_id')
+    .selectAll('identity_provider')
+    .where('company.slug', '=', slug)
+    .executeTakeFirst();
+}

@@ -8,6 +8,7 @@ import type {
   RoleAssignment,
   UserSessionRow,
 } from '../../../platform/control-plane';
+import { isUuid } from '../../../platform/ids';
 import type { RoleScope } from '../../../platform/permissions';
 
 // Users, memberships, roles, invitations and sessions in the control plane.
@@ -242,4 +243,29 @@ export async function revokeSessions(
   if (which.companyId) query = query.where('company_id', '=', which.companyId);
   const result = await query.executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Invitations that can still be accepted, newest first. */
+export async function findOpenInvitations(db: ControlPlaneExecutor, companyId: string): Promise<InvitationRow[]> {
+  return db
+    .selectFrom('invitation')
+    .selectAll()
+    .where('company_id', '=', companyId)
+    .where('accepted_at', 'is', null)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+}
+
+/** An invitation by id, locked for a change. */
+export async function findInvitationForUpdate(db: ControlPlaneExecutor, id: string): Promise<InvitationRow | undefined> {
+  // A malformed id names no row; asking PostgreSQL would fail the statement (22P02) instead.
+  if (!isUuid(id)) return undefined;
+  return db.selectFrom('invitation').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function markInvitationRevoked(db: ControlPlaneExecutor, id: string): Promise<InvitationRow> {
+  return db.updateTable('invitation').set({ revoked_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }

@@ -60,3 +60,8 @@ export function markRejected(db: ControlPlaneExecutor, id: string, decidedBy: st
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+/** The request a status token names; the token is looked up by its hash only. */
+export function findSubscriptionRequestByStatusToken(db: ControlPlaneExecutor, tokenHash: Buffer): Promise<SubscriptionRequestRow | undefined> {
+  return db.selectFrom('subscription_request').selectAll().where('status_token_hash', '=', tokenHash).executeTakeFirst();
+}

@@ -45,3 +45,7 @@ export function recordTenantState(
     .returningAll()
     .executeTakeFirstOrThrow();
 }
+
+export function findTenantsByCompanies(db: ControlPlaneExecutor, companyIds: readonly string[]): Promise<TenantRow[]> {
+  return db.selectFrom('tenant').selectAll().where('company_id', 'in', companyIds).execute();
+}

@@ -96,7 +96,7 @@ export type RefreshSessionInput = {
 
 /** Which request to reject and why. */
 export type RejectSubscriptionRequestInput = {
-  /** Why it is rejected; shown to the operator's colleagues. */
+  /** Why it is rejected; shown to the operator's colleagues, and to the requester on their status link (subscriptionRequestStatus). */
   reason?: string | null | undefined;
   /** The pending request. */
   requestId: string | number;
