@@ -24,9 +24,14 @@ export interface Keyed {
   idempotencyKey?: string | null;
 }
 
-/** The usual binding: the mutation's input as the client sent it, less the key itself. */
+/**
+ * The usual binding: the mutation's input as the client sent it, less the key
+ * itself. An optional field sent as null means the same as one left out, so
+ * both bind alike.
+ */
 export function keyedRequest(module: ModuleName, operation: string, input: Keyed, canonicalInput?: () => unknown): IdempotentRequest {
-  return { module, operation, key: input.idempotencyKey, canonicalInput: canonicalInput ?? (() => ({ ...input, idempotencyKey: undefined })) };
+  const given = () => Object.fromEntries(Object.entries(input).filter(([name, value]) => name !== 'idempotencyKey' && value !== null));
+  return { module, operation, key: input.idempotencyKey, canonicalInput: canonicalInput ?? given };
 }
 
 /** A key is kept at least this long; older ones are purged as new keys are claimed. */
