@@ -284,7 +284,7 @@ describe('assets', () => {
     );
   });
 
-  it('disposeAsset disposes once: every retry gets the disposed asset, not ALREADY_DISPOSED', async () => {
+  it('disposeAsset disposes once: every retry gets the disposed asset, not ASSET_DISPOSED', async () => {
     const ledgerBefore = await ledgerEntriesFrom('assets');
     const input = { ...exampleVariables('DisposeAsset', ids).input, idempotencyKey: 'dispose-lap-1' };
     const disposed = await onceUnderKey(assetsOp('DisposeAsset'), 'disposeAsset', input, { module: 'ASSETS', table: 'assets.asset', records: 0, events: 1 });
