@@ -8,15 +8,15 @@ import { depreciationAtDisposal } from '../domain/depreciation-ledger';
 import { disposalPosting, disposalResult } from '../domain/postings';
 import { deriveStatus, refuseDisposal } from '../domain/status';
 import { refuseDateBefore, validateMoney, validateSameCurrency } from '../domain/validation';
-import { updateAsset } from '../store/assets';
+import { findAssetsByIds, updateAsset } from '../store/assets';
 import { lastReturnDate } from '../store/assignments';
 import { findPostedDepreciation, insertDepreciationPostings, lockDepreciationLedger } from '../store/depreciation';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { lastMaintenanceDate } from '../store/maintenance';
-import { depreciationTermsOf, enforce, findAssetForReplay, lockAssetState } from './asset-state';
+import { depreciationTermsOf, enforce, lockAssetState } from './asset-state';
 import type { AssetsDB } from '../store/db';
 import { canonicalAmount } from '../../kit/fingerprint';
-import { keyedRequest, runIdempotently, type Keyed } from '../../kit/idempotency';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 export interface DisposeAssetInput {
   assetId: string;
@@ -79,20 +79,17 @@ async function disposeOnce(trx: Transaction<AssetsDB>, input: DisposeAssetInput,
   return { asset: updated };
 }
 
-/** Disposes of an asset; under an idempotency key, a retry gets the disposed asset back instead of ALREADY_DISPOSED. */
+/** Disposes of an asset; under an idempotency key, a retry gets the disposed asset back instead of ASSET_DISPOSED. */
 export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAssetInput & Keyed, actor: Actor) {
-  const outcome = await runIdempotently(
+  return createOncePerKey(
     trx,
     keyedRequest('ASSETS', 'disposeAsset', input, () => ({
       ...input,
       idempotencyKey: undefined,
       proceeds: { ...input.proceeds, amount: canonicalAmount(input.proceeds.amount) },
     })),
-    async ([id]) => ({ asset: await findAssetForReplay(trx, id) }),
-    async () => {
-      const result = await disposeOnce(trx, input, actor);
-      return { result, resultIds: [result.asset.id] };
-    },
+    'asset',
+    async (id) => (await findAssetsByIds(trx, [id], null))[0],
+    () => disposeOnce(trx, input, actor),
   );
-  return outcome.result;
 }

@@ -9,13 +9,12 @@ import { money, type Money } from '../../kit/money';
 import { canonicalAmount } from '../../kit/fingerprint';
 import { acquisitionPosting } from '../domain/postings';
 import { normalizeRegistration, validateRegistration, type RegistrationInput } from '../domain/validation';
-import { insertAsset, isTagTaken } from '../store/assets';
+import { findAssetsByIds, insertAsset, isTagTaken } from '../store/assets';
 import { findOrCreateCategory, findOrCreateLocation } from '../store/categories';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { auditViewOfAsset } from './asset-state';
 import type { AssetsDB } from '../store/db';
-import { keyedRequest, runIdempotently, type Keyed } from '../../kit/idempotency';
-import { findAssetForReplay } from './asset-state';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
 
@@ -84,14 +83,11 @@ function canonicalRegistration(input: RegistrationInput & Keyed) {
 /** Registers an asset; under an idempotency key, at most once (a retry gets the same asset back). */
 export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationInput & Keyed, actor: Actor) {
   const request = keyedRequest('ASSETS', 'registerAsset', input, () => canonicalRegistration(input));
-  const outcome = await runIdempotently(
+  return createOncePerKey(
     trx,
     request,
-    async ([id]) => ({ asset: await findAssetForReplay(trx, id) }),
-    async () => {
-      const result = await registerOnce(trx, input, actor);
-      return { result, resultIds: [result.asset.id] };
-    },
+    'asset',
+    async (id) => (await findAssetsByIds(trx, [id], null))[0],
+    () => registerOnce(trx, input, actor),
   );
-  return outcome.result;
 }
