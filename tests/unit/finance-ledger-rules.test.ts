@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { validateNewAccount } from '../../subgraphs/finance/domain/accounts';
 import { accountBalance, normalSide, trialBalance } from '../../subgraphs/finance/domain/balances';
 import { bankAmountProblem, bankTransactionEntry, canHoldBankTransactions } from '../../subgraphs/finance/domain/bank';
-import { canonicalAmount, canonicalJson, requestFingerprint } from '../../subgraphs/finance/domain/idempotency';
+import { canonicalAmount, canonicalJson, requestFingerprint } from '../../subgraphs/kit/fingerprint';
 import { assignNumbers, countByYear, formatEntryNumber, numberRanges, parseEntryNumber } from '../../subgraphs/finance/domain/numbering';
 import { isReconciled, reconciliationDifference } from '../../subgraphs/finance/domain/reconciliation';
 

@@ -372,6 +372,8 @@ export type DisposeAssetInput = {
   assetId: Scalars['ID']['input'];
   /** Day of disposal; not before the acquisition, the last return or the last maintenance. */
   date: Scalars['Date']['input'];
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** What the disposal brought in, in the asset's currency (zero when scrapped). */
   proceeds: MoneyInput;
 };
@@ -572,6 +574,8 @@ export type RegisterAssetInput = {
   category: Scalars['String']['input'];
   /** How it depreciates. */
   depreciationMethod: DepreciationMethod;
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Where the asset is kept; a new name creates the location. */
   location?: InputMaybe<Scalars['String']['input']>;
   /** What the asset is. */
@@ -616,6 +620,8 @@ export type ReturnAssetPayload = {
 
 /** The month whose depreciation to post. */
 export type RunDepreciationInput = {
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** A calendar month, YYYY-MM, not after the current one (UTC). */
   period: Scalars['String']['input'];
 };
@@ -641,6 +647,8 @@ export type ScheduleMaintenanceInput = {
   assetId: Scalars['ID']['input'];
   /** What is to be done. */
   description: Scalars['String']['input'];
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Day the job is planned for; not before the acquisition. */
   scheduledFor: Scalars['Date']['input'];
 };

@@ -2,7 +2,7 @@ import { failWith } from '../../kit/errors';
 import type { DepreciationTerms } from '../domain/depreciation';
 import type { AssetState } from '../domain/status';
 import type { Refusal } from '../domain/types';
-import { lockAsset } from '../store/assets';
+import { findAssetsByIds, lockAsset } from '../store/assets';
 import { findOpenAssignment } from '../store/assignments';
 import type { AssetRow, AssetsExecutor, AssignmentRow, MaintenanceRow } from '../store/db';
 import { findOpenMaintenance } from '../store/maintenance';
@@ -52,4 +52,11 @@ export async function lockAssetState(trx: AssetsExecutor, assetId: string, field
 export function auditViewOfAsset(asset: AssetRow): Record<string, unknown> {
   const { created_at: _created, updated_at: _updated, ...view } = asset;
   return view;
+}
+
+/** The asset a request under an idempotency key produced, as it is now, for a retry of that request. */
+export async function findAssetForReplay(trx: AssetsExecutor, id: string | undefined): Promise<AssetRow> {
+  const [asset] = id ? await findAssetsByIds(trx, [id], null) : [];
+  if (!asset) failWith(['input', 'idempotencyKey'], 'The first request under this key left no asset', 'NOT_FOUND');
+  return asset;
 }

@@ -5,14 +5,21 @@ import type { Actor } from '../../kit/actor';
 import { failWith } from '../../kit/errors';
 import { money } from '../../kit/money';
 import { todayUtc } from '../../../platform/dates';
-import { formatPeriod, type YearMonth } from '../domain/dates';
+import { formatPeriod, parsePeriod, type YearMonth } from '../domain/dates';
 import { monthBounds, monthCharges, runnablePeriod, totalsByCurrency, type MonthCharge } from '../domain/depreciation-ledger';
 import { depreciationPosting } from '../domain/postings';
 import type { AssetsExecutor } from '../store/db';
-import { findAssetsToDepreciate, insertDepreciationPostings, insertDepreciationRuns, lockDepreciationLedger } from '../store/depreciation';
+import {
+  findAssetsToDepreciate,
+  findDepreciationRunsByIds,
+  insertDepreciationPostings,
+  insertDepreciationRuns,
+  lockDepreciationLedger,
+} from '../store/depreciation';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { depreciationTermsOf } from './asset-state';
 import type { AssetsDB } from '../store/db';
+import { keyedRequest, runIdempotently, type Keyed } from '../../kit/idempotency';
 
 export interface RunDepreciationInput {
   period: string;
@@ -45,7 +52,7 @@ async function chargesOfMonth(trx: AssetsExecutor, month: YearMonth): Promise<Mo
  * each (asset, month) recorded once, in bulk. Running a month again posts
  * only what is new — usually nothing, and then there is no run and no event.
  */
-export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepreciationInput, actor: Actor) {
+async function runOnce(trx: Transaction<AssetsDB>, input: RunDepreciationInput, actor: Actor) {
   const runnable = runnablePeriod(input.period, todayUtc());
   if ('refusal' in runnable) failWith(['input', 'period'], runnable.refusal.message, runnable.refusal.code);
   const { month } = runnable;
@@ -82,4 +89,25 @@ export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepr
     }
   }
   return { period, runs, assetCount: charges.length };
+}
+
+/**
+ * Runs a month's depreciation; under an idempotency key a retry gets the first
+ * run's figures back (the same runs, their asset count) rather than an empty
+ * second run.
+ */
+export async function runDepreciation(trx: Transaction<AssetsDB>, input: RunDepreciationInput & Keyed, actor: Actor) {
+  const outcome = await runIdempotently(
+    trx,
+    keyedRequest('ASSETS', 'runDepreciation', input),
+    async (ids) => {
+      const runs = await findDepreciationRunsByIds(trx, ids);
+      return { period: formatPeriod(parsePeriod(input.period)!), runs, assetCount: runs.reduce((n, run) => n + run.asset_count, 0) };
+    },
+    async () => {
+      const result = await runOnce(trx, input, actor);
+      return { result, resultIds: result.runs.map((run) => run.id) };
+    },
+  );
+  return outcome.result;
 }

@@ -8,13 +8,15 @@ import { depreciationAtDisposal } from '../domain/depreciation-ledger';
 import { disposalPosting, disposalResult } from '../domain/postings';
 import { deriveStatus, refuseDisposal } from '../domain/status';
 import { refuseDateBefore, validateMoney, validateSameCurrency } from '../domain/validation';
-import { updateAsset } from '../store/assets';
+import { findAssetsByIds, updateAsset } from '../store/assets';
 import { lastReturnDate } from '../store/assignments';
 import { findPostedDepreciation, insertDepreciationPostings, lockDepreciationLedger } from '../store/depreciation';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { lastMaintenanceDate } from '../store/maintenance';
 import { depreciationTermsOf, enforce, lockAssetState } from './asset-state';
 import type { AssetsDB } from '../store/db';
+import { canonicalAmount } from '../../kit/fingerprint';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 export interface DisposeAssetInput {
   assetId: string;
@@ -29,7 +31,7 @@ export interface DisposeAssetInput {
  * posted (recorded here as posted), the removal at cost against the schedule's
  * accumulated depreciation, the proceeds and the gain or loss.
  */
-export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAssetInput, actor: Actor) {
+async function disposeOnce(trx: Transaction<AssetsDB>, input: DisposeAssetInput, actor: Actor) {
   // Before anything is read: a depreciation run in flight finishes first, and none starts until this commits.
   await lockDepreciationLedger(trx, 'disposal');
   refuseInvalid(validateMoney(['input', 'proceeds'], input.proceeds));
@@ -75,4 +77,19 @@ export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAss
   const posting = disposalPosting(await readLedgerSettings(trx), disposal);
   actor.publish(buildEvent(AssetDisposed, { assetId: asset.id, date: input.date, ...amounts, posting }));
   return { asset: updated };
+}
+
+/** Disposes of an asset; under an idempotency key, a retry gets the disposed asset back instead of ASSET_DISPOSED. */
+export async function disposeAsset(trx: Transaction<AssetsDB>, input: DisposeAssetInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('ASSETS', 'disposeAsset', input, () => ({
+      ...input,
+      idempotencyKey: undefined,
+      proceeds: { ...input.proceeds, amount: canonicalAmount(input.proceeds.amount) },
+    })),
+    'asset',
+    async (id) => (await findAssetsByIds(trx, [id], null))[0],
+    () => disposeOnce(trx, input, actor),
+  );
 }

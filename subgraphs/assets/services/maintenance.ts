@@ -10,8 +10,9 @@ import { deriveStatus, refuseMaintenance } from '../domain/status';
 import { refuseDateBefore, validateMoney, validateSameCurrency, validateText } from '../domain/validation';
 import { updateAsset } from '../store/assets';
 import { findMaintenance, insertMaintenance, markMaintenanceCompleted } from '../store/maintenance';
-import { enforce, lockAssetState } from './asset-state';
+import { enforce, findAssetForReplay, lockAssetState } from './asset-state';
 import type { AssetsDB } from '../store/db';
+import { keyedRequest, runIdempotently, type Keyed } from '../../kit/idempotency';
 
 export interface ScheduleMaintenanceInput {
   assetId: string;
@@ -20,7 +21,7 @@ export interface ScheduleMaintenanceInput {
 }
 
 /** Opens a maintenance job; the asset is IN_MAINTENANCE from now until the job is completed. */
-export async function scheduleMaintenance(trx: Transaction<AssetsDB>, input: ScheduleMaintenanceInput, actor: Actor) {
+async function scheduleOnce(trx: Transaction<AssetsDB>, input: ScheduleMaintenanceInput, actor: Actor) {
   refuseInvalid(validateText(['input', 'description'], input.description, { required: true, max: 500 }));
   const { asset, state } = await lockAssetState(trx, input.assetId, ['input', 'assetId']);
   enforce(['input', 'assetId'], refuseMaintenance(state));
@@ -75,4 +76,22 @@ export async function completeMaintenance(trx: Transaction<AssetsDB>, input: Com
   });
   actor.publish(buildEvent(MaintenanceCompleted, { assetId: asset.id, maintenanceId: maintenance.id, completedAt: input.completedAt, cost }));
   return { maintenance };
+}
+
+/** Opens a maintenance job; under an idempotency key, a retry gets the same job back. */
+export async function scheduleMaintenance(trx: Transaction<AssetsDB>, input: ScheduleMaintenanceInput & Keyed, actor: Actor) {
+  const outcome = await runIdempotently(
+    trx,
+    keyedRequest('ASSETS', 'scheduleMaintenance', input),
+    async ([maintenanceId, assetId]) => {
+      const maintenance = await findMaintenance(trx, maintenanceId!);
+      if (!maintenance) failWith(['input', 'idempotencyKey'], 'The first request under this key left no maintenance job', 'NOT_FOUND');
+      return { maintenance, asset: await findAssetForReplay(trx, assetId) };
+    },
+    async () => {
+      const result = await scheduleOnce(trx, input, actor);
+      return { result, resultIds: [result.maintenance.id, result.asset.id] };
+    },
+  );
+  return outcome.result;
 }

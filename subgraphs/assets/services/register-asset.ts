@@ -5,14 +5,16 @@ import type { Actor } from '../../kit/actor';
 import { refuseInvalid } from '../../kit/validation';
 import { isPgError } from '../../../platform/db';
 import { failWith } from '../../kit/errors';
-import { money } from '../../kit/money';
+import { money, type Money } from '../../kit/money';
+import { canonicalAmount } from '../../kit/fingerprint';
 import { acquisitionPosting } from '../domain/postings';
 import { normalizeRegistration, validateRegistration, type RegistrationInput } from '../domain/validation';
-import { insertAsset, isTagTaken } from '../store/assets';
+import { findAssetsByIds, insertAsset, isTagTaken } from '../store/assets';
 import { findOrCreateCategory, findOrCreateLocation } from '../store/categories';
 import { readLedgerSettings } from '../store/ledger-settings';
 import { auditViewOfAsset } from './asset-state';
 import type { AssetsDB } from '../store/db';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
 
@@ -22,7 +24,7 @@ const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
  * acquisition credit account, at cost), which finance books if the company
  * subscribes to it.
  */
-export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationInput, actor: Actor) {
+async function registerOnce(trx: Transaction<AssetsDB>, input: RegistrationInput, actor: Actor) {
   const registration = normalizeRegistration(input);
   refuseInvalid(validateRegistration(registration));
   if (await isTagTaken(trx, registration.tag)) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
@@ -69,4 +71,23 @@ export async function registerAsset(trx: Transaction<AssetsDB>, input: Registrat
     }),
   );
   return { asset };
+}
+
+/** What a key is bound to: the registration as the register reads it, amounts compared as numbers. */
+function canonicalRegistration(input: RegistrationInput & Keyed) {
+  const registration = normalizeRegistration({ ...input, idempotencyKey: undefined } as RegistrationInput);
+  const amount = (m: Money) => ({ ...m, amount: canonicalAmount(m.amount) });
+  return { ...registration, acquisitionCost: amount(registration.acquisitionCost), salvageValue: amount(registration.salvageValue) };
+}
+
+/** Registers an asset; under an idempotency key, at most once (a retry gets the same asset back). */
+export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationInput & Keyed, actor: Actor) {
+  const request = keyedRequest('ASSETS', 'registerAsset', input, () => canonicalRegistration(input));
+  return createOncePerKey(
+    trx,
+    request,
+    'asset',
+    async (id) => (await findAssetsByIds(trx, [id], null))[0],
+    () => registerOnce(trx, input, actor),
+  );
 }

@@ -58,6 +58,14 @@ export function findAssetsToDepreciate(
   return query.orderBy('a.id').limit(page.limit).execute();
 }
 
+/** Runs by id, in the order of `ids`; unknown ids are left out. */
+export async function findDepreciationRunsByIds(db: AssetsExecutor, ids: readonly string[]): Promise<DepreciationRunRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('assets.depreciation_run').selectAll().where('id', 'in', ids).execute();
+  const byId = new Map(rows.map((run) => [run.id, run]));
+  return ids.map((id) => byId.get(id)).filter((run): run is DepreciationRunRow => run !== undefined);
+}
+
 export function insertDepreciationRuns(db: AssetsExecutor, runs: NewDepreciationRun[]): Promise<DepreciationRunRow[]> {
   if (runs.length === 0) return Promise.resolve([]);
   return db.insertInto('assets.depreciation_run').values(runs).returningAll().execute();

@@ -82,6 +82,8 @@ export type ContractType =
 
 /** A new department. */
 export type CreateDepartmentInput = {
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Name, 1 to 200 characters, unique among its siblings. */
   name: Scalars['String']['input'];
   /** Parent department; omit for a top-level department. */
@@ -101,6 +103,8 @@ export type CreateDepartmentPayload = {
 export type CreatePositionInput = {
   /** The department it belongs to. */
   departmentId: Scalars['ID']['input'];
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Job title, 1 to 200 characters, unique within the department. */
   title: Scalars['String']['input'];
 };
@@ -118,6 +122,8 @@ export type CreatePositionPayload = {
 export type CreateRoleInput = {
   /** What the role is for. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Name, 1 to 100 characters, unique in the company. */
   name: Scalars['String']['input'];
 };
@@ -294,6 +300,8 @@ export type HireEmployeeInput = {
   firstName: Scalars['String']['input'];
   /** First day of employment. */
   hireDate: Scalars['Date']['input'];
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Family name, 1 to 100 characters. */
   lastName: Scalars['String']['input'];
   /** Manager: an employee who is not terminated. */
@@ -625,6 +633,8 @@ export type SignContractInput = {
   employeeId: Scalars['ID']['input'];
   /** Last day (inclusive); required for FIXED_TERM, null for open-ended. */
   endDate?: InputMaybe<Scalars['Date']['input']>;
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** How often the salary is paid. */
   payFrequency: PayFrequency;
   /** First day; not before the hire date. */

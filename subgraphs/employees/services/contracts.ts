@@ -5,9 +5,10 @@ import type { Actor } from '../../kit/actor';
 import { validOrRefuse } from '../../kit/validation';
 import { failWith } from '../../kit/errors';
 import { validateContract, type ContractInput } from '../domain/contract-input';
-import { findOverlappingContract, insertContract } from '../store/contracts';
+import { findContract, findOverlappingContract, insertContract } from '../store/contracts';
 import { assertNotTerminated, lockEmployee, orUserError } from './guards';
 import type { EmployeesDB } from '../store/db';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 const overlapMessage = 'The employee already has a contract on some of these dates';
 
@@ -16,7 +17,7 @@ const overlapMessage = 'The employee already has a contract on some of these dat
  * same person, so the pre-check answers with the clashing contract; the
  * exclusion constraint stays the rule should anything get past it.
  */
-export async function signContract(trx: Transaction<EmployeesDB>, input: ContractInput, actor: Actor) {
+async function signContractOnce(trx: Transaction<EmployeesDB>, input: ContractInput, actor: Actor) {
   const v = validOrRefuse(validateContract(input));
   const employee = await lockEmployee(trx, v.employeeId);
   assertNotTerminated(employee);
@@ -48,4 +49,14 @@ export async function signContract(trx: Transaction<EmployeesDB>, input: Contrac
     }),
   );
   return { contract };
+}
+
+export function signContract(trx: Transaction<EmployeesDB>, input: ContractInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('EMPLOYEES', 'signContract', input),
+    'contract',
+    (id) => findContract(trx, id),
+    () => signContractOnce(trx, input, actor),
+  );
 }

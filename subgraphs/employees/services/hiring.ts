@@ -13,6 +13,7 @@ import { findDepartment } from '../store/departments';
 import { emailTaken, findEmployee, insertEmployee, takeNextEmployeeNumber } from '../store/employees';
 import { findPosition } from '../store/positions';
 import { orUserError } from './guards';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 /** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
 async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
@@ -42,7 +43,7 @@ async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Pro
  * counter row stays locked until commit, so hires queue only for that short
  * tail, and a hire that fails gives its number back (gap-free).
  */
-export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor) {
+async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor) {
   const v = validOrRefuse(validateHire(input));
   const departmentId = await checkReferences(trx, v);
   const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
@@ -73,4 +74,15 @@ export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInp
     }),
   );
   return { employee };
+}
+
+/** Under an idempotency key a retry gets the same employee back: no second hire, no number taken. */
+export function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('EMPLOYEES', 'hireEmployee', input),
+    'employee',
+    (id) => findEmployee(trx, id),
+    () => hireEmployeeOnce(trx, input, actor),
+  );
 }

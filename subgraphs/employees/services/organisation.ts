@@ -13,13 +13,14 @@ import {
 } from '../domain/organisation-input';
 import { departmentChainUp, findDepartment, insertDepartment, setDepartmentParent } from '../store/departments';
 import { lockDepartmentTree } from '../store/locks';
-import { insertPosition } from '../store/positions';
+import { findPosition, insertPosition } from '../store/positions';
 import { orUserError } from './guards';
 import type { EmployeesDB } from '../store/db';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
 const nameTaken = (field: string, name: string): [string, string, string] => [field, `A department named "${name}" already exists there`, 'NAME_TAKEN'];
 
-export async function createDepartment(trx: Transaction<EmployeesDB>, input: DepartmentInput, actor: Actor) {
+async function createDepartmentOnce(trx: Transaction<EmployeesDB>, input: DepartmentInput, actor: Actor) {
   const v = validOrRefuse(validateNewDepartment(input));
   if (v.parentId !== null && !(await findDepartment(trx, v.parentId))) failWith('input.parentId', `No department ${v.parentId}`, 'NOT_FOUND');
   const department = await orUserError(insertDepartment(trx, { name: v.name, parent_id: v.parentId }), {
@@ -48,7 +49,7 @@ export async function moveDepartment(trx: Transaction<EmployeesDB>, input: Depar
   return { department: moved };
 }
 
-export async function createPosition(trx: Transaction<EmployeesDB>, input: PositionInput, actor: Actor) {
+async function createPositionOnce(trx: Transaction<EmployeesDB>, input: PositionInput, actor: Actor) {
   const v = validOrRefuse(validateNewPosition(input));
   if (!(await findDepartment(trx, v.departmentId))) failWith('input.departmentId', `No department ${v.departmentId}`, 'NOT_FOUND');
   const position = await orUserError(insertPosition(trx, { title: v.title, department_id: v.departmentId }), {
@@ -56,4 +57,24 @@ export async function createPosition(trx: Transaction<EmployeesDB>, input: Posit
   });
   actor.audit({ entity: 'position', entityId: position.id, after: position });
   return { position };
+}
+
+export function createDepartment(trx: Transaction<EmployeesDB>, input: DepartmentInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('EMPLOYEES', 'createDepartment', input),
+    'department',
+    (id) => findDepartment(trx, id),
+    () => createDepartmentOnce(trx, input, actor),
+  );
+}
+
+export function createPosition(trx: Transaction<EmployeesDB>, input: PositionInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('EMPLOYEES', 'createPosition', input),
+    'position',
+    (id) => findPosition(trx, id),
+    () => createPositionOnce(trx, input, actor),
+  );
 }

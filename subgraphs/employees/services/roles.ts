@@ -6,8 +6,9 @@ import { validateNewRole, validateRoleGrant, type RoleGrantInput, type RoleInput
 import { findRole, grantRole as grantRoleRow, insertRole, revokeRole as revokeRoleRow } from '../store/roles';
 import { assertNotTerminated, lockEmployee, orUserError } from './guards';
 import type { EmployeesDB } from '../store/db';
+import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
 
-export async function createRole(trx: Transaction<EmployeesDB>, input: RoleInput, actor: Actor) {
+async function createRoleOnce(trx: Transaction<EmployeesDB>, input: RoleInput, actor: Actor) {
   const v = validOrRefuse(validateNewRole(input));
   const role = await orUserError(insertRole(trx, { name: v.name, description: v.description }), {
     role_name: ['input.name', `A role named "${v.name}" already exists`, 'NAME_TAKEN'],
@@ -37,4 +38,14 @@ export async function revokeRole(trx: Transaction<EmployeesDB>, input: RoleGrant
     failWith('input.roleId', `${employee.employee_number} does not hold "${role.name}"`, 'ROLE_NOT_GRANTED');
   actor.audit({ entity: 'employee', entityId: employee.id, before: { grantedRole: { id: role.id, name: role.name } } });
   return { employee };
+}
+
+export function createRole(trx: Transaction<EmployeesDB>, input: RoleInput & Keyed, actor: Actor) {
+  return createOncePerKey(
+    trx,
+    keyedRequest('EMPLOYEES', 'createRole', input),
+    'role',
+    (id) => findRole(trx, id),
+    () => createRoleOnce(trx, input, actor),
+  );
 }

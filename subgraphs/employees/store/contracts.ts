@@ -8,6 +8,10 @@ export function insertContract(db: EmployeesExecutor, values: NewContract): Prom
   return db.insertInto('employees.contract').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
+export function findContract(db: EmployeesExecutor, id: string): Promise<ContractRow | undefined> {
+  return db.selectFrom('employees.contract').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 /** Only the contracts of employees a row scope reaches; null reaches every one. */
 function ofEmployeesInScope<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.contract', O>, scope: RowScope | null) {
   return scope === null ? query : query.where(employeeInScope(scope, { id: 'employee_id' }));

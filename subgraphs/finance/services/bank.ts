@@ -4,14 +4,14 @@ import type { Actor } from '../../kit/actor';
 import { accountableParty } from '../../kit/duties';
 import { refuseInvalid } from '../../kit/validation';
 import { bankAmountProblem, bankTransactionEntry, canHoldBankTransactions } from '../domain/bank';
-import { canonicalAmount } from '../domain/idempotency';
+import { canonicalAmount } from '../../kit/fingerprint';
 import { MANUAL_SOURCE_MODULE } from '../domain/types';
 import { bankTransactionRecorded, journalEntryPosted } from '../events';
 import { findAccountsByCodes } from '../store/accounts';
 import { findBankTransactionsByIds, insertBankTransaction } from '../store/bank';
 import type { AccountRow, BankTransactionRow, FinanceDB, JournalEntryRow } from '../store/db';
 import { readSettings } from '../store/settings';
-import { runIdempotently } from './idempotency';
+import { runIdempotently } from '../../kit/idempotency';
 import { postEntries } from './ledger';
 import { MAX_REFERENCE_LENGTH, normalizeReference } from '../domain/journal';
 
@@ -75,8 +75,9 @@ export async function recordTransaction(
 ): Promise<{ transaction: BankTransactionRow }> {
   const outcome = await runIdempotently(
     trx,
-    input.idempotencyKey,
     {
+      module: 'FINANCE',
+      key: input.idempotencyKey,
       operation: 'recordTransaction',
       canonicalInput: () => ({ ...input, idempotencyKey: undefined, amount: canonicalAmount(input.amount), reference: normalizeReference(input.reference) }),
     },

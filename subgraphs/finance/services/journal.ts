@@ -4,7 +4,7 @@ import { failWith } from '../../kit/errors';
 import { refuse } from '../../kit/validation';
 import type { Actor } from '../../kit/actor';
 import { accountableParty, separationOfDutiesError } from '../../kit/duties';
-import { canonicalAmount } from '../domain/idempotency';
+import { canonicalAmount } from '../../kit/fingerprint';
 import { normalizeReference, reversalLines, type LineDraft } from '../domain/journal';
 import { numberRanges } from '../domain/numbering';
 import { MANUAL_SOURCE_MODULE } from '../domain/types';
@@ -14,7 +14,7 @@ import type { FinanceDB, JournalEntryRow } from '../store/db';
 import { isUuid } from '../../../platform/ids';
 import { findEntriesByIds, findLinesByEntryIds, lockEntry, markReversed } from '../store/journal';
 import { readSettings } from '../store/settings';
-import { runIdempotently } from './idempotency';
+import { runIdempotently } from '../../kit/idempotency';
 import { postEntries } from './ledger';
 
 /** Most entries one postJournalEntries call takes: big enough for imports, small enough for one transaction. */
@@ -72,8 +72,7 @@ async function entriesInOrder(trx: Transaction<FinanceDB>, ids: readonly string[
 export async function postJournalEntry(trx: Transaction<FinanceDB>, input: PostJournalEntryInput, actor: Actor): Promise<{ journalEntry: JournalEntryRow }> {
   const outcome = await runIdempotently(
     trx,
-    input.idempotencyKey,
-    { operation: 'postJournalEntry', canonicalInput: () => canonicalEntry(input) },
+    { module: 'FINANCE', key: input.idempotencyKey, operation: 'postJournalEntry', canonicalInput: () => canonicalEntry(input) },
     async (ids) => (await entriesInOrder(trx, ids))[0] as JournalEntryRow,
     async () => {
       const { entries } = await postEntries(trx, [manual(input)], () => ['input'], accountableParty(actor));
@@ -102,8 +101,7 @@ export async function postJournalEntries(
   }
   const outcome = await runIdempotently(
     trx,
-    input.idempotencyKey,
-    { operation: 'postJournalEntries', canonicalInput: () => input.entries.map(canonicalEntry) },
+    { module: 'FINANCE', key: input.idempotencyKey, operation: 'postJournalEntries', canonicalInput: () => input.entries.map(canonicalEntry) },
     (ids) => entriesInOrder(trx, ids),
     async () => {
       const { entries, lineCount } = await postEntries(trx, input.entries.map(manual), (i) => ['input', 'entries', String(i)], accountableParty(actor));

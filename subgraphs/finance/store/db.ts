@@ -4,7 +4,6 @@ import type { AccountDailyBalanceTable } from './account-daily-balance.table';
 import type { AccountTable } from './account.table';
 import type { BankTransactionTable } from './bank-transaction.table';
 import type { EntryNumberCounterTable } from './entry-number-counter.table';
-import type { IdempotencyKeyTable } from './idempotency-key.table';
 import type { JournalEntryTable } from './journal-entry.table';
 import type { JournalLineTable } from './journal-line.table';
 import type { ReconciliationMatchTable } from './reconciliation-match.table';
@@ -15,7 +14,6 @@ export * from './account-daily-balance.table';
 export * from './account.table';
 export * from './bank-transaction.table';
 export * from './entry-number-counter.table';
-export * from './idempotency-key.table';
 export * from './journal-entry.table';
 export * from './journal-line.table';
 export * from './reconciliation-match.table';
@@ -33,7 +31,6 @@ export interface FinanceDB extends TenantAuditDB {
   'finance.bank_transaction': BankTransactionTable;
   'finance.reconciliation': ReconciliationTable;
   'finance.reconciliation_match': ReconciliationMatchTable;
-  'finance.idempotency_key': IdempotencyKeyTable;
 }
 
 export type FinanceExecutor = Kysely<FinanceDB> | Transaction<FinanceDB>;

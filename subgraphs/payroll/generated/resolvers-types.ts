@@ -52,6 +52,8 @@ export type AssetsPayrollFinance = {
 
 /** Which run to calculate. */
 export type CalculatePayRunInput = {
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The pay run's id. */
   payRunId: Scalars['ID']['input'];
 };
@@ -82,6 +84,8 @@ export type CancelPayRunPayload = {
 
 /** A new pay run. */
 export type CreatePayRunInput = {
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Day employees are paid; not before the period starts. */
   payDate: Scalars['Date']['input'];
   /** Last day of the period: the last day of the same month. */
@@ -508,6 +512,8 @@ export type PayslipLineKind =
 
 /** Which run to post. */
 export type PostPayRunInput = {
+  /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
+  idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** The pay run's id. */
   payRunId: Scalars['ID']['input'];
 };
@@ -706,6 +712,7 @@ export type ResolversTypes = {
   ApprovePayRunPayload: ResolverTypeWrapper<Omit<ApprovePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversTypes['PayRun']> }>;
   AssetsPayrollFinance: ResolverTypeWrapper<AssetsPayrollFinance>;
   CalculatePayRunInput: CalculatePayRunInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CalculatePayRunPayload: ResolverTypeWrapper<Omit<CalculatePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversTypes['PayRun']> }>;
   CancelPayRunInput: CancelPayRunInput;
   CancelPayRunPayload: ResolverTypeWrapper<Omit<CancelPayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversTypes['PayRun']> }>;
@@ -719,7 +726,6 @@ export type ResolversTypes = {
   Employee: ResolverTypeWrapper<EmployeeMapperModel>;
   JournalEntry: ResolverTypeWrapper<JournalEntryMapperModel>;
   LedgerExpenseAccount: ResolverTypeWrapper<LedgerExpenseAccount>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   MatchCount: ResolverTypeWrapper<MatchCount>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ModuleName: ModuleName;
@@ -760,6 +766,7 @@ export type ResolversParentTypes = {
   ApprovePayRunPayload: Omit<ApprovePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversParentTypes['PayRun']> };
   AssetsPayrollFinance: AssetsPayrollFinance;
   CalculatePayRunInput: CalculatePayRunInput;
+  String: Scalars['String']['output'];
   CalculatePayRunPayload: Omit<CalculatePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversParentTypes['PayRun']> };
   CancelPayRunInput: CancelPayRunInput;
   CancelPayRunPayload: Omit<CancelPayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversParentTypes['PayRun']> };
@@ -773,7 +780,6 @@ export type ResolversParentTypes = {
   Employee: EmployeeMapperModel;
   JournalEntry: JournalEntryMapperModel;
   LedgerExpenseAccount: LedgerExpenseAccount;
-  String: Scalars['String']['output'];
   MatchCount: MatchCount;
   Boolean: Scalars['Boolean']['output'];
   Money: Money;

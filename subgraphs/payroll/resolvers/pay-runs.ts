@@ -32,7 +32,7 @@ export const payRunResolvers: Resolvers = {
     calculatePayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'calculatePayRun', (trx, actor) => calculatePayRun(trx, input, actor)),
     approvePayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'approvePayRun', (trx, actor) => approvePayRun(trx, input, actor)),
     postPayRun: (_parent, { input }, ctx) =>
-      runModuleMutation(ctx, 'postPayRun', (trx, actor) => postPayRun(trx, { payRunId: input.payRunId, companyModules: ctx.tenant().companyModules }, actor)),
+      runModuleMutation(ctx, 'postPayRun', (trx, actor) => postPayRun(trx, { ...input, companyModules: ctx.tenant().companyModules }, actor)),
     cancelPayRun: (_parent, { input }, ctx) => runModuleMutation(ctx, 'cancelPayRun', (trx, actor) => cancelPayRun(trx, input, actor)),
   },
   PayRun: {

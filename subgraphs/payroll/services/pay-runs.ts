@@ -5,6 +5,7 @@ import type { ModuleName } from '../../../platform/modules';
 import type { Actor } from '../../kit/actor';
 import { accountableParty, separationOfDutiesError } from '../../kit/duties';
 import { failWith, userError } from '../../kit/errors';
+import { createOncePerKey, keyedRequest, type IdempotentRequest, type Keyed } from '../../kit/idempotency';
 import { refuse } from '../../kit/validation';
 import { isCalendarMonth } from '../domain/dates';
 import {
@@ -18,7 +19,7 @@ import { payRunPostingLines } from '../domain/posting';
 import { payRunPosted } from '../events';
 import type { PayrollDB } from '../store/db';
 import type { PayRunRow, PayRunUpdate } from '../store/pay-run.table';
-import { insertPayRun, lockPayRun, updatePayRun } from '../store/pay-runs';
+import { findPayRunsByIds, insertPayRun, lockPayRun, updatePayRun } from '../store/pay-runs';
 import type { NewPayslipLine } from '../store/payslip-line.table';
 import type { NewPayslip } from '../store/payslip.table';
 import { deletePayslipsOfRun, insertPayslips, markPayslipsCancelled, sumLinesOfRun } from '../store/payslips';
@@ -30,6 +31,14 @@ type Trx = Transaction<PayrollDB>;
 /** The pay run a mutation acts on. */
 export interface PayRunRef {
   payRunId: string;
+}
+
+/**
+ * A pay run change under the client's idempotency key, if any: a retry of the
+ * same request gets the run back as it is now and changes nothing.
+ */
+function oncePerKey(trx: Trx, request: IdempotentRequest, work: () => Promise<{ payRun: PayRunRow }>): Promise<{ payRun: PayRunRow }> {
+  return createOncePerKey(trx, request, 'payRun', async (id) => (await findPayRunsByIds(trx, [id]))[0], work);
 }
 
 /** The run, locked for the rest of the transaction, after checking that `action` is allowed in its state. */
@@ -54,7 +63,7 @@ export interface NewPayRunInput {
   payDate: string;
 }
 
-export async function createPayRun(trx: Trx, input: NewPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
+async function createOnce(trx: Trx, input: NewPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
   // Monthly contracts state a salary per month, so a run pays exactly one calendar month.
   if (!isCalendarMonth(input.periodStart, input.periodEnd)) {
     failWith('input.periodEnd', `A pay run covers one calendar month: ${input.periodStart}–${input.periodEnd} is not one`, 'INVALID_PERIOD');
@@ -111,7 +120,7 @@ function overlappingEmployee(error: unknown): string | null {
  * database refuses a payslip overlapping another non-cancelled run's payslip of
  * the same employee; that refusal becomes PERIOD_OVERLAP.
  */
-export async function calculatePayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
+async function calculateOnce(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
   const { run, to } = await lockForAction(trx, input.payRunId, 'calculate');
   const terms = termsOf(await readSettings(trx));
   const period = { start: run.period_start, end: run.period_end };
@@ -188,7 +197,7 @@ export interface PostPayRunInput extends PayRunRef {
  * Marks the run POSTED and publishes PayRunPosted in the same transaction:
  * finance books the entry from the event, exactly once, even after crashes.
  */
-export async function postPayRun(trx: Trx, input: PostPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
+async function postOnce(trx: Trx, input: PostPayRunInput, actor: Actor): Promise<{ payRun: PayRunRow }> {
   const { run, to } = await lockForAction(trx, input.payRunId, 'post');
   if (!input.companyModules.includes('FINANCE')) {
     failWith('input.payRunId', 'The company does not subscribe to FINANCE, so there is no ledger to post the pay run to', 'FINANCE_NOT_SUBSCRIBED');
@@ -205,4 +214,19 @@ export async function cancelPayRun(trx: Trx, input: PayRunRef, actor: Actor): Pr
   const { run, to } = await lockForAction(trx, input.payRunId, 'cancel');
   await markPayslipsCancelled(trx, run.id);
   return moveRun(trx, actor, run, { status: to, cancelled_at: new Date() });
+}
+
+export function createPayRun(trx: Trx, input: NewPayRunInput & Keyed, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  return oncePerKey(trx, keyedRequest('PAYROLL', 'createPayRun', input), () => createOnce(trx, input, actor));
+}
+
+/** Under an idempotency key a retry does not recalculate: it gets the run as the first request left it. */
+export function calculatePayRun(trx: Trx, input: PayRunRef & Keyed, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  return oncePerKey(trx, keyedRequest('PAYROLL', 'calculatePayRun', input), () => calculateOnce(trx, input, actor));
+}
+
+export function postPayRun(trx: Trx, input: PostPayRunInput & Keyed, actor: Actor): Promise<{ payRun: PayRunRow }> {
+  // The company's modules are the server's, not the request's: the key is bound to the run alone.
+  const request = keyedRequest('PAYROLL', 'postPayRun', input, () => ({ payRunId: input.payRunId }));
+  return oncePerKey(trx, request, () => postOnce(trx, input, actor));
 }

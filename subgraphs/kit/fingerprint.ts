@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { D } from '../../kit/money';
+import { D } from './money';
 
 /**
  * JSON with object keys sorted and undefined left out, so two requests that
