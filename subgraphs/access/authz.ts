@@ -15,7 +15,16 @@ const ownsCompany = (c: TenantContext, companyId: string | undefined) => company
  * then issue, list and revoke is narrowed to its own grant and lineage (services/access-keys).
  */
 export const assertCan = createAuthorizer<
-  'subscription:review' | 'company:list' | 'company:read' | 'company:addModules' | 'company:removeModules' | 'tenant:read' | 'keys:manage' | 'me:read' | 'audit:read' | 'operations',
+  | 'subscription:review'
+  | 'company:list'
+  | 'company:read'
+  | 'company:addModules'
+  | 'company:removeModules'
+  | 'tenant:read'
+  | 'keys:manage'
+  | 'me:read'
+  | 'audit:read'
+  | 'operations',
   string | undefined
 >({
   'subscription:review': isOperator,
