@@ -11,7 +11,16 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, type FragmentDefinitionNode, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  print,
+  visit as visitGraphql,
+  type ASTNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type OperationTypeNode,
+} from 'graphql';
 
 const root = path.resolve(__dirname, '..', 'operations');
 const webOperations = path.join(root, 'web');
@@ -25,6 +34,22 @@ function graphqlFiles(dir: string): string[] {
   });
 }
 
+/** The file's fragments that `operation` spreads, directly or through other fragments, in file order: a document with an unused fragment is invalid. */
+function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: FragmentDefinitionNode[]): FragmentDefinitionNode[] {
+  const used = new Set<string>();
+  const visit = (node: ASTNode) =>
+    visitGraphql(node, {
+      FragmentSpread(spread) {
+        if (used.has(spread.name.value)) return;
+        used.add(spread.name.value);
+        const fragment = fragments.find((f) => f.name.value === spread.name.value);
+        if (fragment) visit(fragment);
+      },
+    });
+  visit(operation);
+  return fragments.filter((f) => used.has(f.name.value));
+}
+
 type ManifestOperation = { id: string; name: string; type: OperationTypeNode; body: string };
 
 function operationsOf(files: string[]): ManifestOperation[] {
@@ -34,7 +59,7 @@ function operationsOf(files: string[]): ManifestOperation[] {
     return document.definitions
       .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
       .map((operation) => {
-        const body = [operation, ...fragments].map((d) => print(d)).join('\n\n');
+        const body = [operation, ...fragmentsUsedBy(operation, fragments)].map((d) => print(d)).join('\n\n');
         return { id: createHash('sha256').update(body).digest('hex'), name: operation.name?.value ?? 'anonymous', type: operation.operation, body };
       });
   });

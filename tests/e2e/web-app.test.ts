@@ -27,7 +27,7 @@ let webDir: string;
 let origin: string;
 let stopGateway: () => Promise<void>;
 /** Carried from one step to the next, as a person carries it. */
-const flow: { inviteLink?: string; keySecret?: string } = {};
+const flow: { inviteLink?: string; keySecret?: string; statusLink?: string; rejectedLink?: string } = {};
 
 beforeAll(async () => {
   webDir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxo-web-'));
@@ -95,18 +95,39 @@ it('serves the pages with a policy that allows nothing from elsewhere', async ()
   expect((await fetch(`${origin}/app/assets/no-such-file.js`)).status).toBe(404);
 });
 
-it('takes a subscription request on the portal', async () => {
+/** Asks on the portal as a visitor would; returns the status link shown once. */
+async function requestOnPortal(page: Page, company: string, email: string): Promise<string> {
+  await page.goto(`${origin}/portal`);
+  // The plans come from the API; the first is chosen with its modules.
+  await page.getByRole('radio').first().waitFor();
+  await page.getByLabel('Company name').fill(company);
+  await page.getByLabel('Contact e-mail').fill(email);
+  await page.getByRole('button', { name: 'Request subscription' }).click();
+  await page.getByTestId('request-created').waitFor();
+  return (
+    new URL((await page.getByTestId('status-link').getAttribute('href'))!).pathname +
+    new URL((await page.getByTestId('status-link').getAttribute('href'))!).hash
+  );
+}
+
+async function statusOf(page: Page, link: string): Promise<string> {
+  await page.goto(`${origin}${link}`);
+  return (await page.getByTestId('request-status-value').textContent()) ?? '';
+}
+
+it('takes a subscription request on the portal, with a status link the requester keeps', async () => {
   await step('portal', async (page) => {
     await page.goto(`${origin}/portal`);
-    // The plans come from the API; the first is chosen with its modules.
     await page.getByRole('radio').first().waitFor();
     await page.getByRole('button', { name: 'Request subscription' }).click();
     // Empty fields come back as the API's userErrors, next to their fields.
     await page.getByText('This is required.').first().waitFor();
-    await page.getByLabel('Company name').fill(COMPANY);
-    await page.getByLabel('Contact e-mail').fill(FOUNDER);
-    await page.getByRole('button', { name: 'Request subscription' }).click();
-    await page.getByTestId('request-created').waitFor();
+    flow.statusLink = await requestOnPortal(page, COMPANY, FOUNDER);
+    flow.rejectedLink = await requestOnPortal(page, 'Doubtful Lda', 'someone@doubtful.example');
+    expect(await statusOf(page, flow.statusLink)).toBe('Waiting for review');
+    // The token is the whole key: a wrong one finds nothing.
+    await page.goto(`${origin}/portal/status#fluxo_rs_not-a-real-token`);
+    await page.getByText('No request has this link.').waitFor();
   });
   const pending = await graphql<{ subscriptionRequests: { edges: Array<{ node: { companyName: string; contactEmail: string } }> } }>(
     t.gatewayUrl,
@@ -123,9 +144,40 @@ it('lets the operator approve it, which mails the founder an invitation', async 
     await page.getByRole('button', { name: `Approve ${COMPANY}` }).click();
     // Approved requests leave the pending list.
     await page.getByRole('button', { name: `Approve ${COMPANY}` }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Reject Doubtful Lda' }).click();
+    await page.getByLabel('Reason for rejecting').fill('We could not verify the company.');
+    await page.getByRole('button', { name: 'Reject', exact: true }).click();
+    await page.getByRole('button', { name: 'Reject Doubtful Lda' }).waitFor({ state: 'detached' });
+    // The company, its tenant database and the versions of its schemas.
     await page.getByRole('link', { name: 'Companies' }).click();
     await page.getByRole('link', { name: COMPANY }).click();
     await page.getByRole('heading', { name: COMPANY }).waitFor();
+    expect(await page.getByTestId('schema-versions').textContent()).toMatch(/AUDIT: \d{14}_/);
+    // Every subgraph ready, nothing dead, and the approval in the platform's audit log.
+    await page.getByRole('link', { name: 'Modules' }).click();
+    await page.getByRole('cell', { name: 'ready', exact: true }).first().waitFor();
+    expect(await page.getByText(/^not ready/).count()).toBe(0);
+    await page.getByRole('link', { name: 'Dead letters' }).click();
+    await page.getByText('No dead events').waitFor();
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page
+      .getByRole('cell', { name: /approveSubscriptionRequest/ })
+      .first()
+      .waitFor();
+    await page.getByLabel('Action').fill('rejectSubscriptionRequest');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page
+      .getByRole('cell', { name: /approveSubscriptionRequest/ })
+      .first()
+      .waitFor({ state: 'detached' });
+    await page
+      .getByRole('cell', { name: /rejectSubscriptionRequest/ })
+      .first()
+      .waitFor();
+    // The requesters see where their requests stand.
+    expect(await statusOf(page, flow.statusLink!)).toBe('Approved');
+    expect(await statusOf(page, flow.rejectedLink!)).toBe('Rejected');
+    await page.getByText('We could not verify the company.').waitFor();
   });
   const invitation = await mail.next();
   expect(invitation.to).toBe(FOUNDER);
@@ -200,6 +252,13 @@ it('shows the overview with the figures the API returns', async () => {
     expect(await figure('employees-headcount')).toBe(String(api.data!.overview.employees.activeHeadcount));
     expect(await figure('employees-departments')).toBe(String(api.data!.overview.employees.departments));
     expect(await figure('employees-new-hires')).toBe(String(api.data!.overview.employees.newHiresLast30Days));
+    // The hires are in the company's own audit log, with who made them.
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page
+      .getByRole('cell', { name: /hireEmployee/ })
+      .first()
+      .waitFor();
+    expect(await page.getByRole('cell', { name: /hireEmployee/ }).count()).toBe(2);
   });
 });
 

@@ -2,9 +2,10 @@
  * The operator console: subscription requests to approve or reject,
  * companies with their modules and keys.
  */
-import { useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { Link, Navigate, Route, Routes, useParams } from 'react-router-dom';
 import { fieldError, type ApiError, type Data, type UserError } from './api';
+import { AuditLog, type AuditFilter, type AuditPage } from './audit';
 import { KeysPage } from './keys';
 import { SessionProvider, asApiError, useQuery, useSession } from './session';
 import { SignIn } from './sign-in';
@@ -17,6 +18,9 @@ type ModuleName = Request['modules'][number];
 const NAV = [
   { to: '/admin', label: 'Requests' },
   { to: '/admin/companies', label: 'Companies' },
+  { to: '/admin/dead-letters', label: 'Dead letters' },
+  { to: '/admin/audit', label: 'Audit log' },
+  { to: '/admin/modules', label: 'Modules' },
 ];
 
 export function Admin() {
@@ -49,6 +53,9 @@ function OperatorConsole() {
         <Route index element={<Requests />} />
         <Route path="companies" element={<Companies />} />
         <Route path="companies/:id" element={<CompanyPage />} />
+        <Route path="dead-letters" element={<DeadLetters />} />
+        <Route path="audit" element={<PlatformAudit />} />
+        <Route path="modules" element={<ModuleStatus />} />
         <Route path="*" element={<Navigate to="/admin" replace />} />
       </Routes>
     </Shell>
@@ -234,6 +241,25 @@ function CompanyPage() {
                 <dd>{formatDate(company.createdAt)}</dd>
                 <dt>Console origins</dt>
                 <dd>{company.corsOrigins.length ? company.corsOrigins.join(', ') : 'none'}</dd>
+                {company.tenant && (
+                  <>
+                    <dt>Tenant database</dt>
+                    <dd>
+                      <code>{company.tenant.databaseName}</code> on shard <code>{company.tenant.shard}</code> · {company.tenant.status.toLowerCase()}
+                      {company.tenant.lastError ? ` · last error: ${company.tenant.lastError}` : ''}
+                    </dd>
+                    <dt>Schema versions</dt>
+                    <dd>
+                      <ul className="plain" data-testid="schema-versions">
+                        {company.tenant.schemaVersions.map((v) => (
+                          <li key={v.owner}>
+                            {v.owner}: <code>{v.version ?? 'none'}</code>
+                          </li>
+                        ))}
+                      </ul>
+                    </dd>
+                  </>
+                )}
               </dl>
               <Modules companyId={company.id} modules={company.modules} onChanged={state.reload} />
             </section>
@@ -254,25 +280,41 @@ function Modules({ companyId, modules, onChanged }: { companyId: string; modules
   const [errors, setErrors] = useState<readonly UserError[]>([]);
   const [failure, setFailure] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
-  async function add(module: ModuleName) {
+  async function change(work: () => Promise<readonly UserError[]>) {
     setBusy(true);
     setFailure(null);
     try {
-      const { addCompanyModules } = await call('WebAddCompanyModules', { input: { companyId, modules: [module] } });
-      setErrors(addCompanyModules.userErrors);
-      if (addCompanyModules.userErrors.length === 0) onChanged();
+      const userErrors = await work();
+      setErrors(userErrors);
+      if (userErrors.length === 0) onChanged();
     } catch (error) {
       setFailure(asApiError(error));
     } finally {
       setBusy(false);
     }
   }
+  const add = (module: ModuleName) =>
+    change(async () => (await call('WebAddCompanyModules', { input: { companyId, modules: [module] } })).addCompanyModules.userErrors);
+  const remove = (module: ModuleName) =>
+    window.confirm(`Remove ${moduleLabel(module)}? Keys and people lose it within a second; its data is kept and comes back if the module is added again.`) &&
+    change(async () => (await call('WebRemoveCompanyModules', { input: { companyId, modules: [module] } })).removeCompanyModules.userErrors);
   return (
     <section className="panel" aria-labelledby="modules-title">
       <h2 id="modules-title">Modules</h2>
       <ul className="chips">
         {modules.map((m) => (
-          <li key={m}>{moduleLabel(m)}</li>
+          <li key={m}>
+            {moduleLabel(m)}{' '}
+            <button
+              type="button"
+              className="link danger"
+              disabled={busy || modules.length === 1}
+              onClick={() => void remove(m)}
+              aria-label={`Remove ${moduleLabel(m)}`}
+            >
+              ×
+            </button>
+          </li>
         ))}
       </ul>
       {missing.map((m) => (
@@ -282,6 +324,120 @@ function Modules({ companyId, modules, onChanged }: { companyId: string; modules
       ))}
       <FormErrors errors={errors} />
       {failure && <ErrorNotice error={failure} />}
+    </section>
+  );
+}
+
+function DeadLetters() {
+  const { call } = useSession();
+  const letters = useQuery('WebDeadLetters', { first: 100 });
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const [replayed, setReplayed] = useState<number | null>(null);
+  async function replay(companyId: string, ids: string[] | null) {
+    setFailure(null);
+    try {
+      const { replayDeadLetters } = await call('WebReplayDeadLetters', { input: { companyId, ids } });
+      setErrors(replayDeadLetters.userErrors);
+      setReplayed(replayDeadLetters.replayed);
+      letters.reload();
+    } catch (error) {
+      setFailure(asApiError(error));
+    }
+  }
+  return (
+    <section aria-labelledby="dead-title">
+      <div className="page-head">
+        <h1 id="dead-title">Dead letters</h1>
+        <button type="button" onClick={letters.reload}>
+          Refresh
+        </button>
+      </div>
+      <p className="lead">Events the relay gave up on after its retries. Replaying puts them back in the queue with a fresh retry budget.</p>
+      {replayed !== null && (
+        <p role="status" className="notice notice--ok">
+          {replayed} event{replayed === 1 ? '' : 's'} put back in the queue.
+        </p>
+      )}
+      <FormErrors errors={errors} />
+      {failure && <ErrorNotice error={failure} />}
+      <Async state={letters} what="dead letters">
+        {(data) => (
+          <Table
+            caption={`${data.deadLetters.totalCount} dead events`}
+            head={['Company', 'Module', 'Event', 'Attempts', 'Reason', 'Published', '']}
+            empty="No dead events: the relay is delivering everything."
+            rows={data.deadLetters.edges.map(({ node }) => [
+              <Link key="company" to={`/admin/companies/${node.company.id}`}>
+                {node.company.name}
+              </Link>,
+              moduleLabel(node.module),
+              <span key="event">
+                <code>{node.eventType}</code> {node.aggregate}
+              </span>,
+              node.attempts,
+              node.reason ?? '—',
+              formatDate(node.occurredAt),
+              <button key="replay" type="button" onClick={() => void replay(node.company.id, [node.id])} aria-label={`Replay ${node.eventType} ${node.id}`}>
+                Replay
+              </button>,
+            ])}
+          />
+        )}
+      </Async>
+    </section>
+  );
+}
+
+function PlatformAudit() {
+  const { call } = useSession();
+  const load = useCallback(
+    async (filter: AuditFilter, first: number, after: string | null): Promise<AuditPage> => {
+      const { platformAuditLog } = await call('WebPlatformAuditLog', { filter, first, after });
+      return {
+        rows: platformAuditLog.edges.map((e) => e.node),
+        endCursor: platformAuditLog.pageInfo.endCursor ?? null,
+        hasNextPage: platformAuditLog.pageInfo.hasNextPage,
+      };
+    },
+    [call],
+  );
+  return <AuditLog title="Platform audit log" load={load} />;
+}
+
+function ModuleStatus() {
+  const status = useQuery('WebModuleStatus', {});
+  return (
+    <section aria-labelledby="modules-status-title">
+      <div className="page-head">
+        <h1 id="modules-status-title">Modules</h1>
+        <button type="button" onClick={status.reload}>
+          Check again
+        </button>
+      </div>
+      <Async state={status} what="module readiness">
+        {(data) => (
+          <Table
+            caption="Readiness of each subgraph"
+            head={['Service', 'Module', 'Ready', 'Checked']}
+            empty="No subgraphs."
+            rows={data.moduleStatus.map((m) => [
+              <code key="service">{m.service}</code>,
+              m.module ? moduleLabel(m.module) : 'platform',
+              m.ready ? (
+                <span key="ready" className="status-ok">
+                  ready
+                </span>
+              ) : (
+                <span key="ready" className="status-bad">
+                  not ready{m.detail ? `: ${m.detail}` : ''}
+                </span>
+              ),
+              formatDate(m.checkedAt),
+            ])}
+          />
+        )}
+      </Async>
     </section>
   );
 }

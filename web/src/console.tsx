@@ -3,9 +3,10 @@
  * and accepting an invitation. Every page shows what the signed-in person's
  * permissions allow; the API refuses the rest anyway.
  */
-import { useState, type FormEvent } from 'react';
-import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
+import { useCallback, useState, type FormEvent } from 'react';
+import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import { send, fieldError, type ApiError, type Data, type UserError } from './api';
+import { AuditLog, type AuditFilter, type AuditPage } from './audit';
 import { KeysPage } from './keys';
 import { OverviewPage } from './overview';
 import { PeoplePage } from './people';
@@ -30,6 +31,7 @@ const NAV = [
   { to: '/console', label: 'Overview' },
   { to: '/console/people', label: 'People' },
   { to: '/console/keys', label: 'Access keys' },
+  { to: '/console/audit', label: 'Audit log' },
 ];
 
 function SignedInConsole() {
@@ -67,6 +69,7 @@ function WithMe() {
           <Route index element={<OverviewPage />} />
           <Route path="people" element={<PeoplePage me={me} />} />
           <Route path="keys" element={<KeysPage companyId={me.company.id} grantable={me.modules} permissions={me.permissions} />} />
+          <Route path="audit" element={<CompanyAudit companyId={me.company.id} />} />
           <Route path="*" element={<Navigate to="/console" replace />} />
         </Routes>
       )}
@@ -78,7 +81,7 @@ function WithMe() {
 function AcceptInvitation() {
   const { signIn } = useSession();
   const navigate = useNavigate();
-  const token = decodeURIComponent(window.location.hash.replace(/^#(token=)?/, ''));
+  const token = decodeURIComponent(useLocation().hash.replace(/^#(token=)?/, ''));
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
   const [errors, setErrors] = useState<readonly UserError[]>([]);
@@ -141,4 +144,16 @@ function AcceptInvitation() {
       </section>
     </Shell>
   );
+}
+
+function CompanyAudit({ companyId }: { companyId: string }) {
+  const { call } = useSession();
+  const load = useCallback(
+    async (filter: AuditFilter, first: number, after: string | null): Promise<AuditPage> => {
+      const { auditLog } = await call('WebAuditLog', { companyId, filter, first, after });
+      return { rows: auditLog.edges.map((e) => e.node), endCursor: auditLog.pageInfo.endCursor ?? null, hasNextPage: auditLog.pageInfo.hasNextPage };
+    },
+    [call, companyId],
+  );
+  return <AuditLog title="Audit log" load={load} />;
 }

@@ -9,15 +9,22 @@ type People = Data<'WebPeople'>;
 type Role = People['companyRoles'][number];
 
 export function PeoplePage({ me }: { me: Me }) {
-  const people = useQuery('WebPeople', { companyId: me.company.id });
   const canManage = me.permissions.includes('company:members.manage');
+  const people = useQuery('WebPeople', { companyId: me.company.id, canManage });
   return (
     <section aria-labelledby="people-title">
       <h1 id="people-title">People</h1>
       <Async state={people} what="people">
         {(data) => (
           <>
-            {canManage && <Invite companyId={me.company.id} roles={data.companyRoles} />}
+            {canManage && <Invite companyId={me.company.id} roles={data.companyRoles} onInvited={people.reload} />}
+            {canManage && (
+              <Invitations
+                invitations={data.invitations ?? []}
+                roleName={(code) => data.companyRoles.find((r) => r.code === code)?.name ?? code}
+                onChanged={people.reload}
+              />
+            )}
             <Members people={data} myUserId={me.user?.id ?? null} canManage={canManage} onChanged={people.reload} />
             <Roles roles={data.companyRoles} />
           </>
@@ -90,7 +97,50 @@ function Members({ people, myUserId, canManage, onChanged }: { people: People; m
   );
 }
 
-function Invite({ companyId, roles }: { companyId: string; roles: readonly Role[] }) {
+function Invitations({
+  invitations,
+  roleName,
+  onChanged,
+}: {
+  invitations: NonNullable<People['invitations']>;
+  roleName: (code: string) => string;
+  onChanged: () => void;
+}) {
+  const { call } = useSession();
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  async function revoke(invitationId: string, email: string) {
+    if (!window.confirm(`Withdraw the invitation of ${email}? Its link stops working.`)) return;
+    setFailure(null);
+    try {
+      setErrors((await call('WebRevokeInvitation', { input: { invitationId } })).revokeInvitation.userErrors);
+      onChanged();
+    } catch (error) {
+      setFailure(asApiError(error));
+    }
+  }
+  return (
+    <>
+      <FormErrors errors={errors} />
+      {failure && <ErrorNotice error={failure} />}
+      <Table
+        caption="Open invitations"
+        head={['E-mail', 'Roles', 'Expires', '']}
+        empty="No open invitations."
+        rows={invitations.map((i) => [
+          i.email,
+          i.roles.map((r) => roleName(r.role)).join(', '),
+          formatDate(i.expiresAt),
+          <button key="revoke" type="button" className="danger" onClick={() => void revoke(i.id, i.email)} aria-label={`Withdraw the invitation of ${i.email}`}>
+            Withdraw
+          </button>,
+        ])}
+      />
+    </>
+  );
+}
+
+function Invite({ companyId, roles, onInvited }: { companyId: string; roles: readonly Role[]; onInvited: () => void }) {
   const { call } = useSession();
   const choosable = roles.filter((r) => r.scope === 'COMPANY');
   const [email, setEmail] = useState('');
@@ -109,6 +159,7 @@ function Invite({ companyId, roles }: { companyId: string; roles: readonly Role[
       if (inviteMember.invitation && inviteMember.token) {
         setSent({ email: inviteMember.invitation.email, link: `${window.location.origin}/console/accept#${encodeURIComponent(inviteMember.token)}` });
         setEmail('');
+        onInvited();
       }
     } catch (error) {
       setFailure(asApiError(error));

@@ -3,15 +3,15 @@
  * follow the request's status with the link shown once.
  */
 import { useState, type FormEvent } from 'react';
-import { Route, Routes } from 'react-router-dom';
+import { Route, Routes, useLocation } from 'react-router-dom';
 import { send, type Data, type UserError } from './api';
 import { SessionProvider, asApiError, useQuery } from './session';
-import { Async, ErrorNotice, Field, FormErrors, Shell, formatMoney, moduleLabel } from './ui';
+import { Async, ErrorNotice, Field, FormErrors, Shell, formatDate, formatMoney, moduleLabel } from './ui';
 import type { ApiError } from './api';
 import { fieldError } from './api';
 
 type Plan = Data<'WebPlans'>['plans'][number];
-type Created = NonNullable<Data<'WebRequestSubscription'>['requestSubscription']['request']>;
+type Created = NonNullable<Data<'WebRequestSubscription'>['requestSubscription']['request']> & { statusToken: string | null };
 
 export function Portal() {
   return (
@@ -20,6 +20,7 @@ export function Portal() {
       <Shell product="Portal" nav={[{ to: '/portal', label: 'Subscribe' }]}>
         <Routes>
           <Route index element={<RequestForm />} />
+          <Route path="status" element={<RequestStatus />} />
           <Route path="*" element={<RequestForm />} />
         </Routes>
       </Shell>
@@ -68,7 +69,7 @@ function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
         input: { companyName, contactEmail, planCode: planCode || null, modules: modules as Plan['modules'] },
       });
       setErrors(requestSubscription.userErrors);
-      if (requestSubscription.request) setCreated(requestSubscription.request);
+      if (requestSubscription.request) setCreated({ ...requestSubscription.request, statusToken: requestSubscription.statusToken });
     } catch (error) {
       setFailure(asApiError(error));
     } finally {
@@ -138,15 +139,90 @@ function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
   );
 }
 
+/** The status page's link: the token rides in the fragment, which the browser never sends to a server or in a Referer. */
+function statusLink(token: string): string {
+  return `${window.location.origin}/portal/status#${encodeURIComponent(token)}`;
+}
+
 function Requested({ request }: { request: Created }) {
   return (
     <div role="status" className="notice notice--ok" data-testid="request-created">
       <h2>Request received</h2>
       <p>
-        We have your request for <strong>{request.companyName}</strong> ({request.modules.map(moduleLabel).join(', ')}). Its reference is{' '}
-        <code>{request.id}</code>.
+        We have your request for <strong>{request.companyName}</strong> ({request.modules.map(moduleLabel).join(', ')}).
       </p>
-      <p>The Fluxo team will review it; you will receive an e-mail to set up your account once it is approved.</p>
+      {request.statusToken && (
+        <>
+          <p>Keep this link to follow your request; it is shown only now and is the only way to see its status:</p>
+          <p>
+            <a href={statusLink(request.statusToken)} data-testid="status-link">
+              {statusLink(request.statusToken)}
+            </a>
+          </p>
+        </>
+      )}
+      <p>Once the request is approved you will receive an e-mail to set up your company’s first account.</p>
     </div>
+  );
+}
+
+const STATUS_WORDS: Record<string, string> = {
+  PENDING: 'Waiting for review',
+  APPROVED: 'Approved',
+  REJECTED: 'Rejected',
+};
+
+function RequestStatus() {
+  // From the router, so that following another status link re-reads it.
+  const token = decodeURIComponent(useLocation().hash.replace(/^#/, ''));
+  const status = useQuery('WebRequestStatus', { token }, token.length > 0);
+  return (
+    <section aria-labelledby="status-title">
+      <h1 id="status-title">Your subscription request</h1>
+      {!token ? (
+        <p role="alert" className="notice notice--error">
+          This page needs the status link you were given when you made the request.
+        </p>
+      ) : (
+        <Async state={status} what="the request">
+          {({ subscriptionRequestStatus: request }) =>
+            !request ? (
+              <p role="alert" className="notice notice--error">
+                No request has this link. Check that you copied all of it.
+              </p>
+            ) : (
+              <dl className="facts" data-testid="request-status">
+                <dt>Company</dt>
+                <dd>{request.companyName}</dd>
+                <dt>Modules</dt>
+                <dd>{request.modules.map(moduleLabel).join(', ')}</dd>
+                <dt>Asked</dt>
+                <dd>{formatDate(request.createdAt)}</dd>
+                <dt>Status</dt>
+                <dd data-testid="request-status-value">{STATUS_WORDS[request.status] ?? request.status}</dd>
+                {request.decidedAt && (
+                  <>
+                    <dt>Decided</dt>
+                    <dd>{formatDate(request.decidedAt)}</dd>
+                  </>
+                )}
+                {request.rejectionReason && (
+                  <>
+                    <dt>Reason</dt>
+                    <dd>{request.rejectionReason}</dd>
+                  </>
+                )}
+                {request.company && (
+                  <>
+                    <dt>Next step</dt>
+                    <dd>Your company {request.company.name} is ready: follow the link in the e-mail sent to you to set up your account.</dd>
+                  </>
+                )}
+              </dl>
+            )
+          }
+        </Async>
+      )}
+    </section>
   );
 }

@@ -36,6 +36,22 @@ export type ApproveSubscriptionRequestInput = {
   requestId: string | number;
 };
 
+/** Criteria an audit entry must all match. */
+export type AuditFilter = {
+  /** The operation, e.g. hireEmployee. */
+  action?: string | null | undefined;
+  /** Who acted: an e-mail address (any case), a user id or an access key id. */
+  actor?: string | null | undefined;
+  /** The entity type, e.g. Employee. */
+  entity?: string | null | undefined;
+  /** The entity's id. */
+  entityId?: string | null | undefined;
+  /** At or after this instant. */
+  from?: string | null | undefined;
+  /** Before this instant. */
+  to?: string | null | undefined;
+};
+
 /** Whom to invite to which company, with which roles. */
 export type InviteMemberInput = {
   /** The company. */
@@ -102,10 +118,28 @@ export type RejectSubscriptionRequestInput = {
   requestId: string | number;
 };
 
+/** Modules to remove from a company. */
+export type RemoveCompanyModulesInput = {
+  /** The company. */
+  companyId: string | number;
+  /** Modules to remove; each must be subscribed, and at least one module must remain. */
+  modules: Array<ModuleName>;
+};
+
 /** The member to remove. */
 export type RemoveMemberInput = {
   /** The membership. */
   membershipId: string | number;
+};
+
+/** Which dead events to replay. */
+export type ReplayDeadLettersInput = {
+  /** The company. */
+  companyId: string | number;
+  /** Only these events; left out, every dead event (of the module, if given). */
+  ids?: Array<string | number> | null | undefined;
+  /** Only those this module published. */
+  module?: ModuleName | null | undefined;
 };
 
 /** A subscription request. */
@@ -126,6 +160,12 @@ export type RevokeAccessKeyInput = {
   accessKeyId: string | number;
   /** Also revoke every still-valid key issued from it, directly or through other keys: what to do when a key has leaked. */
   includeDescendants?: boolean | null | undefined;
+};
+
+/** The invitation to revoke. */
+export type RevokeInvitationInput = {
+  /** The invitation. */
+  invitationId: string | number;
 };
 
 /** A role to assign, with its department for DEPARTMENT roles. */
@@ -172,6 +212,15 @@ export type SubscriptionRequestStatus =
   /** Rejected by the operator. */
   | 'REJECTED';
 
+/** Where a tenant stands in its provisioning. */
+export type TenantStatus =
+  /** Serving requests. */
+  | 'ACTIVE'
+  /** Its database and schemas are being created. */
+  | 'PROVISIONING'
+  /** Refused by every gateway. */
+  | 'SUSPENDED';
+
 /** Whether a person may sign in. */
 export type UserStatus =
   | 'ACTIVE'
@@ -184,10 +233,11 @@ export type WebMeQuery = { me: { modules: Array<ModuleName>, permissions: Array<
 
 export type WebPeopleQueryVariables = Exact<{
   companyId: string | number;
+  canManage: boolean;
 }>;
 
 
-export type WebPeopleQuery = { members: Array<{ id: string, createdAt: string, user: { id: string, email: string, displayName: string | null, status: UserStatus }, roles: Array<{ role: string, departmentId: string | null }> }>, companyRoles: Array<{ code: string, name: string, description: string | null, scope: RoleScope, builtIn: boolean, permissions: Array<string> }> };
+export type WebPeopleQuery = { members: Array<{ id: string, createdAt: string, user: { id: string, email: string, displayName: string | null, status: UserStatus }, roles: Array<{ role: string, departmentId: string | null }> }>, invitations?: Array<{ id: string, email: string, expiresAt: string, roles: Array<{ role: string }> }>, companyRoles: Array<{ code: string, name: string, description: string | null, scope: RoleScope, builtIn: boolean, permissions: Array<string> }> };
 
 export type WebInviteMemberMutationVariables = Exact<{
   input: InviteMemberInput;
@@ -220,6 +270,23 @@ export type WebOverviewQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type WebOverviewQuery = { overview: { modules: Array<ModuleName>, generatedAt: string, company: { name: string, slug: string }, assets: { totalAssets: number, assignedAssets: number, inMaintenance: number, totalBookValue: { amount: string, currency: string } | null } | null, employees: { activeHeadcount: number, departments: number, newHiresLast30Days: number } | null, finance: { accounts: number, journalEntries: number, unreconciledTransactions: number, cashBalance: { amount: string, currency: string } } | null, payroll: { payRuns: number, lastPayRun: { id: string, status: PayRunStatus, periodEnd: string, totals: { net: { amount: string, currency: string } } | null } | null } | null, crossModule: { assetsEmployees: { assignedAssets: number, activeHeadcount: number, assetsPerActiveEmployee: string | null } | null, assetsFinance: { registerBookValue: { amount: string, currency: string } | null, ledgerFixedAssets: { amount: string, currency: string }, difference: { amount: string, currency: string } | null } | null, payrollFinance: { postedPayrollCost: { amount: string, currency: string } | null, ledgerPayrollExpense: { amount: string, currency: string }, difference: { amount: string, currency: string } | null } | null, payrollEmployees: { activeHeadcount: number, paidInLastPayRun: number, activeNotPaidInLastPayRun: number } | null, assetsPayrollFinance: { workforceCostShare: string | null, payrollCost: { amount: string, currency: string } | null, depreciation: { amount: string, currency: string } | null, ledgerExpenses: { amount: string, currency: string } } | null } } };
 
+export type WebRevokeInvitationMutationVariables = Exact<{
+  input: RevokeInvitationInput;
+}>;
+
+
+export type WebRevokeInvitationMutation = { revokeInvitation: { invitation: { id: string, revokedAt: string | null } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebAuditLogQueryVariables = Exact<{
+  companyId: string | number;
+  filter?: AuditFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebAuditLogQuery = { auditLog: { edges: Array<{ node: { id: string, at: string, module: ModuleName | null, action: string, entity: string, entityId: string | null, actorEmail: string | null, credential: string | null, keyId: string | null, clientAddress: string | null, before: string | null, after: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
 export type WebAccessKeyFragment = { id: string, name: string, kind: AccessKeyKind, modules: Array<ModuleName>, prefix: string, permissions: Array<string> | null, readOnly: boolean, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, expiresAt: string | null, owner: { email: string } | null };
 
 export type WebCompanyQueryVariables = Exact<{
@@ -227,7 +294,7 @@ export type WebCompanyQueryVariables = Exact<{
 }>;
 
 
-export type WebCompanyQuery = { company: { id: string, name: string, slug: string, modules: Array<ModuleName>, createdAt: string, corsOrigins: Array<string>, accessKeys: Array<{ id: string, name: string, kind: AccessKeyKind, modules: Array<ModuleName>, prefix: string, permissions: Array<string> | null, readOnly: boolean, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, expiresAt: string | null, owner: { email: string } | null }> } | null };
+export type WebCompanyQuery = { company: { id: string, name: string, slug: string, modules: Array<ModuleName>, createdAt: string, corsOrigins: Array<string>, tenant: { databaseName: string, shard: string, status: TenantStatus, lastError: string | null, schemaVersions: Array<{ owner: string, version: string | null }> } | null, accessKeys: Array<{ id: string, name: string, kind: AccessKeyKind, modules: Array<ModuleName>, prefix: string, permissions: Array<string> | null, readOnly: boolean, createdAt: string, lastUsedAt: string | null, revokedAt: string | null, expiresAt: string | null, owner: { email: string } | null }> } | null };
 
 export type WebCompanyKeysQueryVariables = Exact<{
   id: string | number;
@@ -288,6 +355,46 @@ export type WebAddCompanyModulesMutationVariables = Exact<{
 
 export type WebAddCompanyModulesMutation = { addCompanyModules: { company: { id: string, modules: Array<ModuleName> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
+export type WebRemoveCompanyModulesMutationVariables = Exact<{
+  input: RemoveCompanyModulesInput;
+}>;
+
+
+export type WebRemoveCompanyModulesMutation = { removeCompanyModules: { company: { id: string, modules: Array<ModuleName> } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebDeadLettersQueryVariables = Exact<{
+  companyId?: string | number | null | undefined;
+  module?: ModuleName | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebDeadLettersQuery = { deadLetters: { totalCount: number, edges: Array<{ node: { id: string, module: ModuleName, eventType: string, aggregate: string, attempts: number, reason: string | null, occurredAt: string, company: { id: string, name: string, slug: string } } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WebReplayDeadLettersMutationVariables = Exact<{
+  input: ReplayDeadLettersInput;
+}>;
+
+
+export type WebReplayDeadLettersMutation = { replayDeadLetters: { replayed: number, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebPlatformAuditLogQueryVariables = Exact<{
+  filter?: AuditFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type WebPlatformAuditLogQuery = { platformAuditLog: { edges: Array<{ node: { id: string, at: string, module: ModuleName | null, action: string, entity: string, entityId: string | null, actorEmail: string | null, actorKind: string | null, credential: string | null, keyId: string | null, clientAddress: string | null, before: string | null, after: string | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type WebModuleStatusQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebModuleStatusQuery = { moduleStatus: Array<{ service: string, module: ModuleName | null, ready: boolean, detail: string | null, checkedAt: string }> };
+
+export type WebAuditEntryFragment = { id: string, at: string, module: ModuleName | null, action: string, entity: string, entityId: string | null, actorEmail: string | null, actorKind: string | null, credential: string | null, keyId: string | null, clientAddress: string | null, before: string | null, after: string | null };
+
 export type WebPlansQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -298,7 +405,14 @@ export type WebRequestSubscriptionMutationVariables = Exact<{
 }>;
 
 
-export type WebRequestSubscriptionMutation = { requestSubscription: { request: { id: string, status: SubscriptionRequestStatus, companyName: string, modules: Array<ModuleName>, planCode: string | null, createdAt: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type WebRequestSubscriptionMutation = { requestSubscription: { statusToken: string | null, request: { id: string, status: SubscriptionRequestStatus, companyName: string, modules: Array<ModuleName>, planCode: string | null, createdAt: string } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebRequestStatusQueryVariables = Exact<{
+  token: string;
+}>;
+
+
+export type WebRequestStatusQuery = { subscriptionRequestStatus: { id: string, status: SubscriptionRequestStatus, companyName: string, modules: Array<ModuleName>, planCode: string | null, createdAt: string, decidedAt: string | null, rejectionReason: string | null, company: { name: string, slug: string } | null } | null };
 
 export type WebSignInMutationVariables = Exact<{
   input: SignInInput;

@@ -4,13 +4,15 @@ import type * as Types from './graphql';
 /** Each web operation's id in operations/manifest.json. */
 export const persistedIds = {
   WebMe: '398b4d7ac8a1667aaf6ff0478329725ed2b61f5486c1e5a34969dcb4a46c90bd',
-  WebPeople: 'c0876000d3d5e701929c61dfe835a63be885cf91cd32fb8087720943e6123a9d',
+  WebPeople: 'f84d365392b80632d3c078fd37dc012690cce5227cb4146f09a70e5df7079cbb',
   WebInviteMember: '3b54c1e88b722d897c55a3143b3cd296937b31c247bf7c7a74e676e2f864dfee',
   WebSetMemberRoles: 'bccf7273605abcc7ee911b4087e9b285b8244447b7a525c18cc546fc0663b1ea',
   WebRemoveMember: '80bf7552e804e45286ae780f5899d48d4a927a99d472c363d8a4139a9aad3e88',
   WebPermissions: 'ad479cedf97a5227bfe473549f8cbb65f31c323b8bf755b30d5cb88fd1e93193',
   WebOverview: '0edc17cda1493c7865b3efbf84e4ffa6010f5e7264d48e20b64ef43552244ecc',
-  WebCompany: 'ef2c805a94e91f7cf4f95a37137518c706161f2b2a3a845b0c9b8f017cb3cf0f',
+  WebRevokeInvitation: '35abb11ec4f2eba5b16fcf2cc335ef2cfefc5663bdf333071ef5ceeb62dbf9a5',
+  WebAuditLog: '57bff1fdc8df7d1dca9188e90459f89330f33f8ba5b47caaa34ea3a6f20e6494',
+  WebCompany: '33f1e2662f91278578d7b9c87a4af017e91d4292c47e9697124e678b4e0c3a00',
   WebCompanyKeys: 'f852baf351f0e5c7fa1018865c9d8ab0f4589895691308772cf47240c02764f8',
   WebIssueAccessKey: 'b1e9fc66b0fe146ba783d287a05c549bd5350be0cd0e11695cf5e531b1a20d4c',
   WebRevokeAccessKey: '19036dc5b8274337b689a900c990bc4fa189af9199f8ae2f72cc307cdd806342',
@@ -19,8 +21,14 @@ export const persistedIds = {
   WebRejectSubscriptionRequest: '73006171bf51c86b12265dea0dc28d214d1c4b4db4efd4dcd21a4fab365bfa85',
   WebCompanies: 'af5b6b1cbefe76f7572410d41ba6e737bb9ca2fea08f1362a923cab597757102',
   WebAddCompanyModules: '83e225640dcd8c4f43ff9d7afadca4e040f6e1736457158cb3836c7fc05331d1',
+  WebRemoveCompanyModules: '199195dbc835a977578be3708b77548333dcc3687dc720ed28117b2703bfb2d6',
+  WebDeadLetters: 'a75602cddbe0fbb2b80dc5b4b957e5aa5e228f79f5db7447a1727905876d6c71',
+  WebReplayDeadLetters: '98884dddc3f14079996025acbde5ceeb20fbb0f3643fe98f985433f23e5ca2c9',
+  WebPlatformAuditLog: 'f5418b1c7d56237601208bcb4ad0ce3d94d1bd503b8979094bb840642beec778',
+  WebModuleStatus: '9b54ee6161375985f97442d1581fb0cce70c23e34becdfd96189b85b04880528',
   WebPlans: 'b9a5a217f0dfaa9f47199dc9d5ac9b7315aacd3b8e3b96f228c231c2be01909f',
-  WebRequestSubscription: '41934c934e55755d9a2d1622b925403e05cda14f33d5143302e052fb44704102',
+  WebRequestSubscription: '06f2bf6ddcd2889328a5b04943e1ff0308813881b7e5a4434a7f0f8436efc6eb',
+  WebRequestStatus: 'c82e3956e91727e0165ad37f30a681d5c15ca58f386ce444cc1d02e3a997ed71',
   WebSignIn: 'd228cf4e8a2041b3a3e570e3808dcd8c1ea72973e6303f7c674517936e3082cf',
   WebRefreshSession: '955beec74674dacee656e0b00ab62a1544cd88fbd02c01fc2f134cc83e163e18',
   WebSignOut: 'b856eeec4f37ce8d8303eb26edc5cbdae50c499cbae2c8a790e31707edb993f0',
@@ -35,6 +43,8 @@ export interface WebOperations {
   WebRemoveMember: { data: Types.WebRemoveMemberMutation; variables: Types.WebRemoveMemberMutationVariables };
   WebPermissions: { data: Types.WebPermissionsQuery; variables: Types.WebPermissionsQueryVariables };
   WebOverview: { data: Types.WebOverviewQuery; variables: Types.WebOverviewQueryVariables };
+  WebRevokeInvitation: { data: Types.WebRevokeInvitationMutation; variables: Types.WebRevokeInvitationMutationVariables };
+  WebAuditLog: { data: Types.WebAuditLogQuery; variables: Types.WebAuditLogQueryVariables };
   WebCompany: { data: Types.WebCompanyQuery; variables: Types.WebCompanyQueryVariables };
   WebCompanyKeys: { data: Types.WebCompanyKeysQuery; variables: Types.WebCompanyKeysQueryVariables };
   WebIssueAccessKey: { data: Types.WebIssueAccessKeyMutation; variables: Types.WebIssueAccessKeyMutationVariables };
@@ -44,8 +54,14 @@ export interface WebOperations {
   WebRejectSubscriptionRequest: { data: Types.WebRejectSubscriptionRequestMutation; variables: Types.WebRejectSubscriptionRequestMutationVariables };
   WebCompanies: { data: Types.WebCompaniesQuery; variables: Types.WebCompaniesQueryVariables };
   WebAddCompanyModules: { data: Types.WebAddCompanyModulesMutation; variables: Types.WebAddCompanyModulesMutationVariables };
+  WebRemoveCompanyModules: { data: Types.WebRemoveCompanyModulesMutation; variables: Types.WebRemoveCompanyModulesMutationVariables };
+  WebDeadLetters: { data: Types.WebDeadLettersQuery; variables: Types.WebDeadLettersQueryVariables };
+  WebReplayDeadLetters: { data: Types.WebReplayDeadLettersMutation; variables: Types.WebReplayDeadLettersMutationVariables };
+  WebPlatformAuditLog: { data: Types.WebPlatformAuditLogQuery; variables: Types.WebPlatformAuditLogQueryVariables };
+  WebModuleStatus: { data: Types.WebModuleStatusQuery; variables: Types.WebModuleStatusQueryVariables };
   WebPlans: { data: Types.WebPlansQuery; variables: Types.WebPlansQueryVariables };
   WebRequestSubscription: { data: Types.WebRequestSubscriptionMutation; variables: Types.WebRequestSubscriptionMutationVariables };
+  WebRequestStatus: { data: Types.WebRequestStatusQuery; variables: Types.WebRequestStatusQueryVariables };
   WebSignIn: { data: Types.WebSignInMutation; variables: Types.WebSignInMutationVariables };
   WebRefreshSession: { data: Types.WebRefreshSessionMutation; variables: Types.WebRefreshSessionMutationVariables };
   WebSignOut: { data: Types.WebSignOutMutation; variables: Types.WebSignOutMutationVariables };
