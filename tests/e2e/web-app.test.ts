@@ -77,6 +77,12 @@ async function step<T>(name: string, work: (page: Page) => Promise<T>, width?: n
   }
 }
 
+/** With WEB_SCREENSHOTS set to a folder, keeps a picture of the page there: how docs/screenshots is made. */
+async function snap(page: Page, name: string): Promise<void> {
+  const dir = process.env.WEB_SCREENSHOTS;
+  if (dir) await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
 async function signIn(page: Page, path: string, email: string, password: string): Promise<void> {
   await page.goto(`${origin}${path}`);
   await page.getByLabel('E-mail').fill(email);
@@ -119,6 +125,7 @@ it('takes a subscription request on the portal, with a status link the requester
   await step('portal', async (page) => {
     await page.goto(`${origin}/portal`);
     await page.getByRole('radio').first().waitFor();
+    await snap(page, 'portal');
     await page.getByRole('button', { name: 'Request subscription' }).click();
     // Empty fields come back as the API's userErrors, next to their fields.
     await page.getByText('This is required.').first().waitFor();
@@ -141,6 +148,8 @@ it('takes a subscription request on the portal, with a status link the requester
 it('lets the operator approve it, which mails the founder an invitation', async () => {
   await step('operator-approval', async (page) => {
     await signIn(page, '/admin', OPERATOR, OPERATOR_PASSWORD);
+    await page.getByRole('button', { name: `Approve ${COMPANY}` }).waitFor();
+    await snap(page, 'operator-requests');
     await page.getByRole('button', { name: `Approve ${COMPANY}` }).click();
     // Approved requests leave the pending list.
     await page.getByRole('button', { name: `Approve ${COMPANY}` }).waitFor({ state: 'detached' });
@@ -153,6 +162,7 @@ it('lets the operator approve it, which mails the founder an invitation', async 
     await page.getByRole('link', { name: COMPANY }).click();
     await page.getByRole('heading', { name: COMPANY }).waitFor();
     expect(await page.getByTestId('schema-versions').textContent()).toMatch(/AUDIT: \d{14}_/);
+    await snap(page, 'operator-company');
     // Every subgraph ready, nothing dead, and the approval in the platform's audit log.
     await page.getByRole('link', { name: 'Modules' }).click();
     await page.getByRole('cell', { name: 'ready', exact: true }).first().waitFor();
@@ -218,6 +228,7 @@ it('issues a key whose secret is shown once and works against the API', async ()
     const shown = page.getByLabel('New key secret');
     await shown.waitFor();
     await page.getByRole('cell', { name: 'Warehouse scanner', exact: true }).waitFor();
+    await snap(page, 'company-keys');
     return shown.inputValue();
   });
   const me = await graphql<{ me: { company: { name: string }; modules: string[] } }>(t.gatewayUrl, '{ me { company { name } modules } }', undefined, {
@@ -252,6 +263,7 @@ it('shows the overview with the figures the API returns', async () => {
     expect(await figure('employees-headcount')).toBe(String(api.data!.overview.employees.activeHeadcount));
     expect(await figure('employees-departments')).toBe(String(api.data!.overview.employees.departments));
     expect(await figure('employees-new-hires')).toBe(String(api.data!.overview.employees.newHiresLast30Days));
+    await snap(page, 'company-overview');
     // The hires are in the company's own audit log, with who made them.
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page
