@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { dbBackupCommand, dbRestoreCommand } from './commands/db';
+import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
 import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
@@ -35,7 +35,10 @@ tenant
   .action(action(tenantAddModuleCommand));
 registerSeedCommand(tenant);
 
-const db = program.command('db').description('backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+const db = program.command('db').description('database roles, and backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+db.command('roles')
+  .description('create the PostgreSQL role of every service (FLUXO_<NAME>_DB_PASSWORD), or set their passwords again; DATABASE_URL is a superuser')
+  .action(action(dbRolesCommand));
 db.command('backup')
   .description("write a company's tenant database, or the control plane, to a pg_dump archive")
   .option('--company <slug>', 'the company whose database to back up')
