@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
-import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
+import { generateAdminTokenCommand, generateContextKeypairCommand, generateDbPasswordsCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
@@ -58,6 +58,10 @@ keys
   .description('print a new Ed25519 key pair for FLUXO_CONTEXT_PRIVATE_KEY (gateway) and FLUXO_CONTEXT_PUBLIC_KEY (subgraphs)')
   .option('--env', 'print as KEY=value lines with \\n-escaped newlines')
   .action((options: { env?: boolean }) => generateContextKeypairCommand(options));
+keys
+  .command('generate-db-passwords')
+  .description("print a new password for every service's database login, as FLUXO_<NAME>_DB_PASSWORD=value lines")
+  .action(() => generateDbPasswordsCommand());
 keys
   .command('generate-admin-token')
   .description('print a new operator token for FLUXO_ADMIN_TOKEN')

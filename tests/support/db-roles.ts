@@ -14,8 +14,8 @@ export function testRolePasswords(runId: string): Record<string, string> {
   return Object.fromEntries(loginServices().map((s) => [envName(s), `ft-${runId}-${s}`]));
 }
 
-/** The settings that turn the run's roles on, as environment variables. */
-export function testRoleEnvironment(runId: string): Record<string, string> {
+/** The settings that turn the run's roles on, as environment variables (for a child process: of this run). */
+export function testRoleEnvironment(runId: string = process.env.FLUXO_TEST_RUN_ID ?? ''): Record<string, string> {
   return {
     FLUXO_DB_ROLES: '1',
     FLUXO_DB_ROLE_PREFIX: testRolePrefix(runId),
