@@ -87,9 +87,10 @@ async function ensureControlPlaneDatabase(databaseUrl: string): Promise<void> {
 }
 
 /**
- * Creates (or updates the passwords of) every service's role, hands a control
- * plane made before roles to the owner role and grants it; DATABASE_URL must
- * be a superuser's. True when the control plane was handed over now: its
+ * Creates (or updates the passwords of) every service's role and hands a
+ * control plane made before roles (or just created) to the owner role;
+ * DATABASE_URL must be a superuser's. Its grants follow its migrations
+ * (prepareControlPlane). True when the control plane was handed over now: its
  * tenants then need `fluxo tenant sync` as well.
  */
 export async function setUpDatabaseRoles(config: Pick<FluxoConfig, 'databaseUrl' | 'databaseRoles'>): Promise<boolean> {
@@ -103,7 +104,6 @@ export async function setUpDatabaseRoles(config: Pick<FluxoConfig, 'databaseUrl'
     const { rows } = await sql<{ owner: string }>`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`.execute(db);
     const adopt = rows[0]?.owner !== ownerRole(prefix);
     if (adopt) await adoptDatabase(db, prefix, database, ['public']);
-    await grantControlPlane(db, prefix, database);
     return adopt;
   } finally {
     await db.destroy();

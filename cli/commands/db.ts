@@ -20,17 +20,19 @@ async function tenantOf(deps: AccessDeps, slug: string): Promise<TenantWithCompa
 /**
  * `fluxo db roles`: creates every service's PostgreSQL role with its password
  * (FLUXO_<NAME>_DB_PASSWORD) or sets it again, which is how a password is
- * rotated, and grants the control plane. DATABASE_URL is a superuser's.
+ * rotated, and hands the control plane to the owner role; `fluxo migrate`
+ * then migrates and grants it. DATABASE_URL is a superuser's.
  */
 export async function dbRolesCommand(): Promise<void> {
   const config = configWithDatabaseUrl();
   const { prefix } = config.databaseRoles;
   const adopted = await setUpDatabaseRoles(config);
   out(`roles ${[ownerRole(prefix), ...loginServices().map((s) => roleName(prefix, s))].join(', ')} are in place`);
+  const next = 'fluxo migrate (FLUXO_DB_ROLES=1) grants it';
   out(
     adopted
-      ? `control plane "${databaseName(config.databaseUrl)}" now belongs to ${ownerRole(prefix)}: run fluxo tenant sync (FLUXO_DB_ROLES=1, as a superuser) to hand over and grant every tenant`
-      : `control plane "${databaseName(config.databaseUrl)}" granted`,
+      ? `control plane "${databaseName(config.databaseUrl)}" now belongs to ${ownerRole(prefix)}: ${next}, then fluxo tenant sync (as a superuser) hands over and grants every tenant`
+      : `control plane "${databaseName(config.databaseUrl)}" belongs to ${ownerRole(prefix)}: ${next}`,
   );
 }
 

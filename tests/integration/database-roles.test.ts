@@ -187,6 +187,29 @@ describe('provisioning and tenant sync', () => {
     expect(await failure(auditInsert(as('assets', company.tenantUrl)))).toBe('ROLLED_BACK');
   });
 
+  it('hands a tenant made before roles to the owner role and grants it, when a superuser syncs', async () => {
+    const rolesOff = { ...database, config: { ...database.config, databaseRoles: { ...database.config.databaseRoles, enabled: false } } };
+    const older = await createCompany(rolesOff, { name: 'Before Roles Co', modules: ['EMPLOYEES'] });
+    try {
+      const probe = () => failure(sql`SELECT count(*) FROM employees.outbox`.execute(as('employees', older.tenantUrl)));
+      expect(await probe()).toBe(DENIED);
+      const runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
+      try {
+        const [result] = await syncTenants(accessDeps(runtime), { concurrency: 1, slugs: [older.slug] });
+        expect(result).toMatchObject({ ok: true });
+      } finally {
+        await runtime.close();
+      }
+      expect(await probe()).toBeNull();
+      const { rows } = await sql<{ owner: string }>`
+        SELECT DISTINCT pg_get_userbyid(c.relowner) AS owner FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname IN ('audit', 'employees')`.execute(older.tenantDb);
+      expect(rows).toEqual([{ owner: ownerRole(prefix()) }]);
+    } finally {
+      await older.tenantDb.destroy();
+    }
+  });
+
   it('lets no role of another module connect-and-read, even after a sync', async () => {
     const { rows } = await sql<{ role: string; allowed: boolean }>`
       SELECT r.rolname AS role, has_schema_privilege(r.rolname, 'assets', 'USAGE') AS allowed
