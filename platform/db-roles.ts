@@ -47,7 +47,8 @@ export function withLogin(connectionString: string, user: string, password: stri
  */
 export function actingAs(connectionString: string, role: string): string {
   const url = new URL(connectionString);
-  url.searchParams.set('options', `-c role=${quoteIdent(role).slice(1, -1)}`);
+  const given = url.searchParams.get('options');
+  url.searchParams.set('options', `${given ? `${given} ` : ''}-c role=${quoteIdent(role).slice(1, -1)}`);
   return url.toString();
 }
 

@@ -27,6 +27,9 @@ describe('migrations with database roles on', () => {
     const config = loadConfig({ ...base, FLUXO_DB_ROLES: '1' });
     expect(migrationUrl(config, config.databaseUrl)).toBe('postgres://admin:secret@db.example:5432/fluxo?options=-c+role%3Dfluxo_owner');
     expect(() => actingAs(config.databaseUrl, 'Robert"; DROP')).toThrow(/unsafe SQL identifier/);
+    expect(new URL(actingAs(`${config.databaseUrl}?options=-c%20statement_timeout%3D5s`, 'fluxo_owner')).searchParams.get('options')).toBe(
+      '-c statement_timeout=5s -c role=fluxo_owner',
+    );
   });
 });
 
