@@ -9,10 +9,9 @@ import {
   type TenantMigrationSource,
   type TenantSchemaOwner,
 } from '../../../platform/migrations';
-import type { ModuleName } from '../../../platform/modules';
 import { ensureDatabase, type ShardDirectory } from '../../../platform/shards';
 import { actingAs, adoptDatabase, grantTenantDatabase, isSuperuser, ownerRole } from '../../../platform/db-roles';
-import { MODULES, moduleSchema } from '../../../platform/modules';
+import { MODULES, moduleSchema, type ModuleName } from '../../../platform/modules';
 
 export interface TenantPlacement {
   database_name: string;
