@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { createDatabase } from '../platform/db';
+import { serviceConfig, serviceOfSubgraph } from '../platform/db-roles';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { subgraphPortVariable, type FluxoConfig, type LimitOptions } from '../platform/config';
 import type { Logger } from '../platform/logger';
@@ -58,7 +59,9 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
   const runtimes: ServiceRuntime[] = [];
   const started = new Map<string, string>();
   // On one box the gateway shares PostgreSQL's connections with every subgraph and the worker: a small pool of its own.
-  const gatewayDb = createDatabase<ControlPlaneDB>(options.config.databaseUrl, { max: 5, applicationName: 'fluxo-gateway' });
+  // Each service reaches PostgreSQL as its own login when database roles are on, as in a deployment.
+  const gatewayUrl = serviceConfig(options.config, 'gateway').databaseUrl;
+  const gatewayDb = createDatabase<ControlPlaneDB>(gatewayUrl, { max: 5, applicationName: 'fluxo-gateway' });
   let worker: OutboxWorker | null = null;
   const stopAll = async (gateway?: RunningGateway) => {
     await gateway?.stop();
@@ -71,7 +74,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
     for (const manifest of discoverSubgraphs()) {
       const onQuery = options.onQuery;
       const runtime = new ServiceRuntime(
-        options.config,
+        serviceConfig(options.config, serviceOfSubgraph(manifest)),
         options.logger,
         options.tenantMigrations,
         onQuery ? (sql, db) => onQuery(sql, db, manifest.name) : undefined,
@@ -95,7 +98,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       manifestPath: settings.manifestPath,
       subgraphUrls: Object.fromEntries(subgraphs.map((s) => [s.name, s.url])),
       controlPlane: gatewayDb,
-      controlPlaneUrl: options.config.databaseUrl,
+      controlPlaneUrl: gatewayUrl,
       contextPrivateKey: options.keys.privateKey,
       sessionPublicKey: options.sessionKeys?.publicKey ?? null,
       adminToken: options.adminToken,
@@ -109,7 +112,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       logger: options.logger,
     });
     if (options.worker) {
-      const runtime = new ServiceRuntime(options.config, options.logger, options.tenantMigrations);
+      const runtime = new ServiceRuntime(serviceConfig(options.config, 'worker'), options.logger, options.tenantMigrations);
       runtimes.push(runtime);
       worker = await startWorker(runtime);
     }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { dbBackupCommand, dbRestoreCommand } from './commands/db';
+import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
 import { deadListCommand, deadReplayCommand, deadShowCommand } from './commands/events';
-import { generateAdminTokenCommand, generateContextKeypairCommand } from './commands/keys';
+import { generateAdminTokenCommand, generateContextKeypairCommand, generateDbPasswordsCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
@@ -36,7 +36,10 @@ tenant
   .action(action(tenantAddModuleCommand));
 registerSeedCommand(tenant);
 
-const db = program.command('db').description('backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+const db = program.command('db').description('database roles, and backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+db.command('roles')
+  .description('create the PostgreSQL role of every service (FLUXO_<NAME>_DB_PASSWORD), or set their passwords again; DATABASE_URL is a superuser')
+  .action(action(dbRolesCommand));
 db.command('backup')
   .description("write a company's tenant database, or the control plane, to a pg_dump archive")
   .option('--company <slug>', 'the company whose database to back up')
@@ -79,6 +82,10 @@ keys
   .description('print a new Ed25519 key pair for FLUXO_CONTEXT_PRIVATE_KEY (gateway) and FLUXO_CONTEXT_PUBLIC_KEY (subgraphs)')
   .option('--env', 'print as KEY=value lines with \\n-escaped newlines')
   .action((options: { env?: boolean }) => generateContextKeypairCommand(options));
+keys
+  .command('generate-db-passwords')
+  .description("print a new password for every service's database login, as FLUXO_<NAME>_DB_PASSWORD=value lines")
+  .action(() => generateDbPasswordsCommand());
 keys
   .command('generate-admin-token')
   .description('print a new operator token for FLUXO_ADMIN_TOKEN')

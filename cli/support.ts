@@ -6,6 +6,7 @@ import { loadConfig, ServiceConfigError, type FluxoConfig } from '../platform/co
 import { createDatabase, databaseName, isPgError } from '../platform/db';
 import type { Logger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
+import { adoptDatabase, ensureRoles, grantControlPlane, isSuperuser, migrationUrl, ownerRole, rolePrefixOf } from '../platform/db-roles';
 import { ensureDatabase } from '../platform/shards';
 import type { AccessDeps } from '../subgraphs/access/deps';
 import type { ActorIdentity } from '../subgraphs/kit/actor';
@@ -55,20 +56,55 @@ export async function withAccessDeps<T>(config: FluxoConfig, work: (deps: Access
 }
 
 /**
- * Creates the control-plane database when it is missing, then migrates it.
- * The existence check connects to the database itself first, so a role that
- * may not open `postgres` can still migrate a database it was given.
+ * Creates the control-plane database when it is missing, then migrates it;
+ * with database roles on, as the owner role, ending with the control plane's
+ * grants. The existence check connects to the database itself first, so a
+ * role that may not open `postgres` can still migrate a database it was given.
  */
-export async function prepareControlPlane(databaseUrl: string): Promise<string[]> {
+export async function prepareControlPlane(config: Pick<FluxoConfig, 'databaseUrl' | 'databaseRoles'>): Promise<string[]> {
+  await ensureControlPlaneDatabase(config.databaseUrl);
+  const prefix = rolePrefixOf(config);
+  const db = createDatabase<unknown>(migrationUrl(config, config.databaseUrl), { max: 1, applicationName: 'fluxo-cli' });
+  try {
+    const applied = await migrateGlobal(db);
+    if (prefix) await grantControlPlane(db, prefix, databaseName(config.databaseUrl));
+    return applied;
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function ensureControlPlaneDatabase(databaseUrl: string): Promise<void> {
   const db = createDatabase<unknown>(databaseUrl, { max: 1, applicationName: 'fluxo-cli' });
   try {
-    try {
-      await sql`SELECT 1`.execute(db);
-    } catch (error) {
-      if (!isPgError(error, '3D000')) throw error;
-      await ensureDatabase(databaseUrl, databaseName(databaseUrl));
-    }
-    return await migrateGlobal(db);
+    await sql`SELECT 1`.execute(db);
+  } catch (error) {
+    if (!isPgError(error, '3D000')) throw error;
+    await ensureDatabase(databaseUrl, databaseName(databaseUrl));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * Creates (or updates the passwords of) every service's role and hands a
+ * control plane made before roles (or just created) to the owner role;
+ * DATABASE_URL must be a superuser's. Its grants follow its migrations
+ * (prepareControlPlane). True when the control plane was handed over now: its
+ * tenants then need `fluxo tenant sync` as well.
+ */
+export async function setUpDatabaseRoles(config: Pick<FluxoConfig, 'databaseUrl' | 'databaseRoles'>): Promise<boolean> {
+  await ensureControlPlaneDatabase(config.databaseUrl);
+  const { prefix, passwords } = config.databaseRoles;
+  const database = databaseName(config.databaseUrl);
+  const db = createDatabase<unknown>(config.databaseUrl, { max: 1, applicationName: 'fluxo-cli' });
+  try {
+    if (!(await isSuperuser(db))) throw new CliUsageError('creating database roles needs a superuser in DATABASE_URL');
+    await ensureRoles(db, prefix, passwords);
+    const { rows } = await sql<{ owner: string }>`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`.execute(db);
+    const adopt = rows[0]?.owner !== ownerRole(prefix);
+    if (adopt) await adoptDatabase(db, prefix, database, ['public']);
+    return adopt;
   } finally {
     await db.destroy();
   }

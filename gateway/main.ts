@@ -1,6 +1,7 @@
 import { disableApolloTelemetry, parsePemSetting, requiredSetting, requireSettings, subgraphUrl, subgraphUrlVariable } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
+import { serviceConfig } from '../platform/db-roles';
 import { runService } from '../platform/process';
 import { privateKeyFromPem, publicKeyFromPem } from '../platform/tenant-context';
 import { startGateway } from './server';
@@ -20,7 +21,8 @@ runService('gateway', async (logger, config) => {
   requireSettings(config, ['DATABASE_URL', 'FLUXO_ADMIN_TOKEN', 'FLUXO_CONTEXT_PRIVATE_KEY', ...services.map((s) => subgraphUrlVariable(s.name))]);
   const subgraphUrls = Object.fromEntries(services.map((s) => [s.name, subgraphUrl(config, s.name) ?? s.url]));
   const contextPrivateKey = parsePemSetting('FLUXO_CONTEXT_PRIVATE_KEY', config.secrets.contextPrivateKey, privateKeyFromPem);
-  const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: config.pools.controlPlane, applicationName: 'fluxo-gateway' });
+  const { databaseUrl } = serviceConfig(config, 'gateway');
+  const controlPlane = createDatabase<ControlPlaneDB>(databaseUrl, { max: config.pools.controlPlane, applicationName: 'fluxo-gateway' });
   try {
     const gateway = await startGateway({
       port: settings.port,
@@ -29,7 +31,7 @@ runService('gateway', async (logger, config) => {
       manifestPath: settings.manifestPath,
       subgraphUrls,
       controlPlane,
-      controlPlaneUrl: config.databaseUrl,
+      controlPlaneUrl: databaseUrl,
       contextPrivateKey,
       sessionPublicKey: config.secrets.sessionPublicKey ? parsePemSetting('FLUXO_SESSION_PUBLIC_KEY', config.secrets.sessionPublicKey, publicKeyFromPem) : null,
       adminToken: requiredSetting(config.secrets.adminToken, 'FLUXO_ADMIN_TOKEN'),

@@ -153,6 +153,15 @@ export interface CliSettings {
   pgBin: string | null;
 }
 
+/** Database roles per service (platform/db-roles.ts, docs/database-roles.md). */
+export interface DatabaseRoleSettings {
+  /** Each service connects as `<prefix><service>` and migrations run as `<prefix>owner`. */
+  enabled: boolean;
+  prefix: string;
+  /** Passwords given as FLUXO_<NAME>_DB_PASSWORD, by NAME (`ASSETS`, `GATEWAY`, …). */
+  passwords: Readonly<Record<string, string>>;
+}
+
 export interface FluxoConfig {
   /** Control-plane database. */
   databaseUrl: string;
@@ -176,6 +185,7 @@ export interface FluxoConfig {
   worker: WorkerSettings;
   start: StartSettings;
   cli: CliSettings;
+  databaseRoles: DatabaseRoleSettings;
   /** Variables that were set (non-empty): what requireSettings checks. */
   given: ReadonlySet<string>;
   /** Every setting's value, from which the sections are built. */
@@ -232,7 +242,11 @@ export function loadConfig(env: Environment = process.env): FluxoConfig {
     }
     return found;
   };
-  const families: Families = { ports: family(SETTING_PATTERNS['FLUXO_<NAME>_PORT']), urls: family(SETTING_PATTERNS['FLUXO_<NAME>_URL']) };
+  const families: Families = {
+    ports: family(SETTING_PATTERNS['FLUXO_<NAME>_PORT']),
+    urls: family(SETTING_PATTERNS['FLUXO_<NAME>_URL']),
+    passwords: family(SETTING_PATTERNS['FLUXO_<NAME>_DB_PASSWORD']),
+  };
   if (problems.length > 0) throw new ServiceConfigError(problems.join('; '));
   return assemble(values, families, given);
 }
@@ -268,7 +282,7 @@ export function parseSetting<N extends SettingName>(name: N, value: string | und
 export function withControlPlane(config: FluxoConfig, databaseUrl: string): FluxoConfig {
   return assemble(
     { ...config.settings, DATABASE_URL: databaseUrl },
-    { ports: { ...config.subgraph.ports }, urls: { ...config.gateway.subgraphUrls } },
+    { ports: { ...config.subgraph.ports }, urls: { ...config.gateway.subgraphUrls }, passwords: { ...config.databaseRoles.passwords } },
     new Set([...config.given, 'DATABASE_URL']),
   );
 }
@@ -303,6 +317,7 @@ export function limitsFromEnv(env: Environment = process.env): LimitOptions {
 interface Families {
   ports: Record<string, number>;
   urls: Record<string, string>;
+  passwords: Record<string, string>;
 }
 
 function assemble(values: SettingValues, families: Families, given: ReadonlySet<string>): FluxoConfig {
@@ -401,6 +416,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
     },
     start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },
     cli: { logLevel: values.LOG_LEVEL ?? 'silent', debug: values.FLUXO_DEBUG, pgBin: values.FLUXO_PG_BIN },
+    databaseRoles: { enabled: values.FLUXO_DB_ROLES, prefix: values.FLUXO_DB_ROLE_PREFIX, passwords: families.passwords },
     given,
     settings: values,
   };

@@ -1,8 +1,9 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateAdminToken } from './access-key-format';
-import { parsePemSetting, type SecretSettings } from './config';
+import { envName, parsePemSetting, type SecretSettings } from './config';
+import { loginServices } from './db-roles';
 import { exportKeyPairPem, generateContextKeyPair, privateKeyFromPem, publicKeyFromPem, type ContextKeyPair } from './tenant-context';
 
 export interface LocalSecrets {
@@ -12,6 +13,8 @@ export interface LocalSecrets {
   contextKeys: ContextKeyPair;
   /** Signs people's access tokens (access subgraph); the gateway verifies with the public half. */
   sessionKeys: ContextKeyPair;
+  /** Each service's database password by NAME (`ASSETS`, `GATEWAY`, …): FLUXO_<NAME>_DB_PASSWORD, else generated. */
+  databasePasswords: Record<string, string>;
 }
 
 function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
@@ -25,9 +28,10 @@ function readOrCreate(file: string, create: () => string): { value: string; crea
  * Secrets of a single-machine install, kept in the data dir (mode 0600):
  * the operator's admin token (unless FLUXO_ADMIN_TOKEN is set) and the
  * gateway's Ed25519 key pair that signs tenant contexts (unless both
- * FLUXO_CONTEXT_PRIVATE_KEY and FLUXO_CONTEXT_PUBLIC_KEY are set).
+ * FLUXO_CONTEXT_PRIVATE_KEY and FLUXO_CONTEXT_PUBLIC_KEY are set), and each
+ * service's database password (unless its FLUXO_<NAME>_DB_PASSWORD is set).
  */
-export function loadLocalSecrets(dataDir: string, given: SecretSettings): LocalSecrets {
+export function loadLocalSecrets(dataDir: string, given: SecretSettings, givenDatabasePasswords: Readonly<Record<string, string>> = {}): LocalSecrets {
   const dir = path.join(dataDir, 'secrets');
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   let adminToken: string;
@@ -57,7 +61,13 @@ export function loadLocalSecrets(dataDir: string, given: SecretSettings): LocalS
     const privateKey = privateKeyFromPem(value);
     sessionKeys = { privateKey, publicKey: publicKeyFromPem(exportPublic(privateKey)) };
   }
-  return { adminToken, adminTokenCreated, contextKeys, sessionKeys };
+  const databasePasswords: Record<string, string> = {};
+  for (const service of loginServices()) {
+    const name = envName(service);
+    databasePasswords[name] =
+      givenDatabasePasswords[name] ?? readOrCreate(path.join(dir, `db-password-${service}`), () => randomBytes(24).toString('base64url')).value;
+  }
+  return { adminToken, adminTokenCreated, contextKeys, sessionKeys, databasePasswords };
 }
 
 // Deriving the public key from the private one keeps a single file to protect.

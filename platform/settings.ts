@@ -133,6 +133,14 @@ export function adminToken(value: string): string {
   return value;
 }
 
+/** Role names are built from it and quoted as identifiers: lower-case letters, digits and underscores. */
+function rolePrefix(value: string): string {
+  const v = value.trim();
+  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(v))
+    throw new InvalidSetting('must be lower-case letters, digits or _, starting with a letter or _, at most 41 characters');
+  return v;
+}
+
 const count = (fallback: number) => ({ parse: wholeNumber, unset: fallback, default: String(fallback) });
 /**
  * Browser origins, comma-separated: each exactly `scheme://host[:port]` (no
@@ -198,6 +206,20 @@ export const SETTINGS = {
     readBy: ['subgraph', 'start', 'cli'],
     meaning:
       'when set, a new tenant database is cloned from a migrated template database, `<prefix><hash of its modules and migrations>`, created on first use and kept; its migrations still run after the clone. The test suite sets it',
+  }),
+  FLUXO_DB_ROLES: setting({
+    ...off,
+    default: 'off (on for the embedded PostgreSQL of `fluxo start`)',
+    readBy: EVERY,
+    meaning:
+      '`1`: each service connects as its own PostgreSQL login `<prefix><service>` (password `FLUXO_<NAME>_DB_PASSWORD`) instead of the user of `DATABASE_URL` and `FLUXO_SHARDS`, and migrations run as the role `<prefix>owner` (docs/database-roles.md)',
+  }),
+  FLUXO_DB_ROLE_PREFIX: setting({
+    parse: rolePrefix,
+    unset: 'fluxo_',
+    default: '`fluxo_`',
+    readBy: EVERY,
+    meaning: 'prefix of the PostgreSQL roles of `FLUXO_DB_ROLES` (roles are cluster-wide: two installations on one server need two prefixes)',
   }),
   FLUXO_DATA_DIR: setting({ parse: text, unset: '.data', default: '`.data`', readBy: ['start'], meaning: 'embedded PostgreSQL data and local secrets' }),
   FLUXO_EMBEDDED_PG_PORT: setting({ parse: port, unset: 5488, default: '5488', readBy: ['start'], meaning: 'port of the embedded PostgreSQL' }),
@@ -462,6 +484,16 @@ export const SETTING_PATTERNS = {
     default: '—',
     readBy: ['gateway'],
     meaning: "a subgraph's URL; the gateway alone requires one for each subgraph of the supergraph",
+  }),
+  'FLUXO_<NAME>_DB_PASSWORD': subgraphPattern({
+    pattern: /^FLUXO_([A-Z0-9_]+)_DB_PASSWORD$/,
+    parse: text,
+    unset: null as string | null,
+    secret: true,
+    default: 'generated in the data dir by `fluxo start`',
+    readBy: EVERY,
+    meaning:
+      'with `FLUXO_DB_ROLES=1`, the password of the login `<prefix><name>` of service `<NAME>` (ACCESS, ASSETS, EMPLOYEES, FINANCE, PAYROLL, GATEWAY, WORKER); each service needs its own, `fluxo db roles` all of them',
   }),
 } as const;
 

@@ -112,7 +112,10 @@ function register(copy: string, blocks: Map<string, string>): void {
   const environment = lines.indexOf('    environment:', gateway);
   const dependsOn = lines.indexOf('    depends_on:', gateway);
   check(environment > 0 && dependsOn > 0, 'the gateway service has no environment or depends_on');
+  const roles = lines.indexOf('    environment:', lines.indexOf('  db-roles:'));
+  check(lines.indexOf('  db-roles:') > 0 && roles > 0, 'docker-compose.yml has no db-roles job with an environment');
   const insertions: Array<[number, string]> = [
+    [sectionEnd(roles), block(blocks, 'docker-compose.yml#db-roles.environment')],
     [sectionEnd(dependsOn), block(blocks, 'docker-compose.yml#gateway.depends_on')],
     [sectionEnd(environment), block(blocks, 'docker-compose.yml#gateway.environment')],
     [gateway, `${block(blocks, 'docker-compose.yml#services')}\n`],

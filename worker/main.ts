@@ -1,6 +1,7 @@
 import type { WorkerSettings } from '../platform/config';
 import { runService } from '../platform/process';
 import { ServiceRuntime } from '../platform/runtime';
+import { consumerRoles, serviceConfig } from '../platform/db-roles';
 import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
 import type { RelayOptions } from './relay';
@@ -45,7 +46,7 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
     concurrency: settings.concurrency,
     failureRepeatMillis: settings.failureRepeatMillis,
     ownsPools: true,
-    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt) },
+    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config) },
   });
   try {
     await worker.start();
@@ -59,7 +60,7 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
 /** `node dist/worker/main.js`: the outbox worker alone, for real deployments. */
 if (require.main === module) {
   runService('worker', async (logger, config) => {
-    const runtime = new ServiceRuntime(config, logger);
+    const runtime = new ServiceRuntime(serviceConfig(config, 'worker'), logger);
     try {
       const worker = await startWorker(runtime);
       logger.info('outbox worker running');

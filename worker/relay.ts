@@ -13,6 +13,11 @@ export interface RelayOptions {
   backoffMaxMillis: number;
   /** Fault injection for crash-safety tests: called at named points of a delivery. */
   faultPoint?: (point: 'before-consumer-commit' | 'after-consumer-commit', event: DeliveredEvent) => void;
+  /**
+   * The database role a consumer's transaction acts as (with database roles on):
+   * its handler then has its own module's rights, not the worker's.
+   */
+  consumerRole?: (module: ModuleName) => string;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -46,6 +51,8 @@ export function backoffMillis(attempt: number, options: Pick<RelayOptions, 'back
  */
 async function deliverTo<DB>(db: Kysely<DB>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    const role = options.consumerRole?.(consumer.module);
+    if (role) await sql`SET LOCAL ROLE ${sql.id(role)}`.execute(trx);
     const inserted = await sql<{ event_id: string }>`
       INSERT INTO ${sql.table(`${moduleSchema(consumer.module)}.inbox`)} (event_id, event_type, source)
       VALUES (${event.id}, ${event.type}, ${event.source})

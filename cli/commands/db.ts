@@ -5,7 +5,8 @@ import { databaseName } from '../../platform/db';
 import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
 import { listTenants, type TenantWithCompany } from '../../subgraphs/access/store/tenants';
 import type { AccessDeps } from '../../subgraphs/access/deps';
-import { CliUsageError, configWithDatabaseUrl, withAccessDeps } from '../support';
+import { CliUsageError, configWithDatabaseUrl, setUpDatabaseRoles, withAccessDeps } from '../support';
+import { loginServices, ownerRole, roleName } from '../../platform/db-roles';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -14,6 +15,25 @@ async function tenantOf(deps: AccessDeps, slug: string): Promise<TenantWithCompa
   const [tenant] = await listTenants(deps.controlPlane, { slugs: [slug] });
   if (!tenant) throw new CliUsageError(`no company "${slug}" (fluxo tenant list shows them)`);
   return tenant;
+}
+
+/**
+ * `fluxo db roles`: creates every service's PostgreSQL role with its password
+ * (FLUXO_<NAME>_DB_PASSWORD) or sets it again, which is how a password is
+ * rotated, and hands the control plane to the owner role; `fluxo migrate`
+ * then migrates and grants it. DATABASE_URL is a superuser's.
+ */
+export async function dbRolesCommand(): Promise<void> {
+  const config = configWithDatabaseUrl();
+  const { prefix } = config.databaseRoles;
+  const adopted = await setUpDatabaseRoles(config);
+  out(`roles ${[ownerRole(prefix), ...loginServices().map((s) => roleName(prefix, s))].join(', ')} are in place`);
+  const next = 'fluxo migrate (FLUXO_DB_ROLES=1) grants it';
+  out(
+    adopted
+      ? `control plane "${databaseName(config.databaseUrl)}" now belongs to ${ownerRole(prefix)}: ${next}, then fluxo tenant sync (as a superuser) hands over and grants every tenant`
+      : `control plane "${databaseName(config.databaseUrl)}" belongs to ${ownerRole(prefix)}: ${next}`,
+  );
 }
 
 /** `fluxo db backup`: one tenant's database, or the control plane, to a pg_dump archive. */

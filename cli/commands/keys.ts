@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { generateAdminToken } from '../../platform/access-key-format';
+import { loginServices, passwordVariable } from '../../platform/db-roles';
 import { exportKeyPairPem, generateContextKeyPair } from '../../platform/tenant-context';
 
 /**
@@ -22,6 +24,19 @@ export function generateContextKeypairCommand(options: { env?: boolean }): void 
       publicKeyPem.trim(),
       '',
     ].join('\n'),
+  );
+}
+
+/**
+ * `fluxo keys generate-db-passwords`: a FLUXO_<NAME>_DB_PASSWORD line for every
+ * service's database login, for a .env file or a secret store (`fluxo db roles`
+ * takes them all, each service only its own).
+ */
+export function generateDbPasswordsCommand(): void {
+  process.stdout.write(
+    loginServices()
+      .map((s) => `${passwordVariable(s)}=${randomBytes(24).toString('base64url')}\n`)
+      .join(''),
   );
 }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import {
   childEnvironment,
   disableApolloTelemetry,
+  envName,
   loadConfig,
   subgraphPortVariable,
   subgraphUrlVariable,
@@ -19,7 +20,9 @@ import { discoverSubgraphs, subgraphPort } from '../../platform/subgraphs';
 import { ownSignals, stopOnSignals } from '../../platform/process';
 import { ensureDemoCompany, type DemoOutcome } from './demo';
 import { seedDemoCompany } from './seed';
-import { prepareControlPlane, withAccessDeps } from '../support';
+import { prepareControlPlane, setUpDatabaseRoles, withAccessDeps } from '../support';
+import { loginServices, passwordVariable, serviceConfig, serviceOfSubgraph } from '../../platform/db-roles';
+import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
 
 interface Stoppable {
   stop: () => Promise<void>;
@@ -66,9 +69,15 @@ export async function startCommand(options: { demo?: boolean }): Promise<void> {
 
 async function launch(input: { config: FluxoConfig; logger: Logger; demo: boolean; started: Stoppable[] }): Promise<void> {
   const { logger, started } = input;
-  const { config, embedded } = await controlPlaneConfig(input.config, logger, started);
-  await prepareControlPlane(config.databaseUrl);
-  const secrets = loadLocalSecrets(config.dataDir, config.secrets);
+  const placed = await controlPlaneConfig(input.config, logger, started);
+  const { embedded } = placed;
+  const secrets = loadLocalSecrets(placed.config.dataDir, placed.config.secrets, placed.config.databaseRoles.passwords);
+  // The embedded server always runs each service as its own role; another server when FLUXO_DB_ROLES says so.
+  const config = embedded || placed.config.databaseRoles.enabled ? withRoles(placed.config, secrets) : placed.config;
+  const adopted = config.databaseRoles.enabled ? await setUpDatabaseRoles(config) : false;
+  await prepareControlPlane(config);
+  // A data dir from before roles: its tenants are handed to the owner role and granted once.
+  if (adopted) await withAccessDeps(config, (deps) => syncTenants(deps, { concurrency: 2 }));
   const supervisor = new Supervisor(logger.child({ component: 'supervisor' }));
   started.push(supervisor);
   const services = await startServices(config, secrets, supervisor);
@@ -99,25 +108,30 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
     FLUXO_CONTEXT_PRIVATE_KEY: null,
     FLUXO_SESSION_PRIVATE_KEY: null,
     FLUXO_ADMIN_TOKEN: null,
+    // Each child learns only its own database password (databaseLogin).
+    ...Object.fromEntries(loginServices().map((s) => [passwordVariable(s), null])),
   });
+  const login = (service: string) => databaseLogin(config, service);
   const subgraphSpecs: ServiceSpec[] = discoverSubgraphs().map((manifest) => ({
     name: manifest.name,
     entry: `subgraphs/${manifest.name}/main`,
     env: {
       ...base,
+      ...login(serviceOfSubgraph(manifest)),
       FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem,
       // Only the access subgraph signs people's access tokens.
       ...(manifest.name === 'access' ? { FLUXO_SESSION_PRIVATE_KEY: sessionPem.privateKeyPem } : {}),
       [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)),
     },
   }));
-  const [worker, ...subgraphs] = await supervisor.startAll([{ name: 'worker', entry: 'worker/main', env: base }, ...subgraphSpecs]);
+  const [worker, ...subgraphs] = await supervisor.startAll([{ name: 'worker', entry: 'worker/main', env: { ...base, ...login('worker') } }, ...subgraphSpecs]);
   const urls = Object.fromEntries(subgraphs.map((s) => [subgraphUrlVariable(s.spec.name), s.url ?? '']));
   const gateway = await supervisor.start({
     name: 'gateway',
     entry: 'gateway/main',
     env: {
       ...base,
+      ...login('gateway'),
       ...urls,
       PORT: String(config.gateway.port),
       FLUXO_ADMIN_TOKEN: secrets.adminToken,
@@ -126,6 +140,25 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
     },
   });
   return { gateway, subgraphs, worker: worker! };
+}
+
+/** The configuration with database roles on and every service's password, as `fluxo start` runs its children. */
+function withRoles(config: FluxoConfig, secrets: LocalSecrets): FluxoConfig {
+  return { ...config, databaseRoles: { ...config.databaseRoles, enabled: true, passwords: secrets.databasePasswords } };
+}
+
+/**
+ * A child's database settings: with roles on, its own password and a
+ * DATABASE_URL that names its own login, so no child holds the superuser's.
+ */
+function databaseLogin(config: FluxoConfig, service: string): Record<string, string> {
+  if (!config.databaseRoles.enabled) return {};
+  return {
+    FLUXO_DB_ROLES: '1',
+    FLUXO_DB_ROLE_PREFIX: config.databaseRoles.prefix,
+    [passwordVariable(service)]: config.databaseRoles.passwords[envName(service)]!,
+    DATABASE_URL: serviceConfig(config, service).databaseUrl,
+  };
 }
 
 async function controlPlaneConfig(

@@ -23,6 +23,8 @@ export interface AccessDeps {
   /** Prefix of template databases new tenant databases are cloned from (FLUXO_TENANT_TEMPLATE_PREFIX); null migrates each from scratch. */
   tenantTemplatePrefix: string | null;
   tenantMigrations: TenantMigrationSource;
+  /** FLUXO_DB_ROLE_PREFIX when database roles are on: provisioning then acts as the owner role and grants each service its share. */
+  databaseRolePrefix: string | null;
   /** Signs people's access tokens (FLUXO_SESSION_PRIVATE_KEY); null: nobody can sign in. */
   sessionSigningKey: KeyObject | null;
   /** Companies' own OpenID Connect providers: which issuers may be named, and their tokens' verifier. */

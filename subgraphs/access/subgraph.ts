@@ -13,6 +13,7 @@ import { resolvers } from './resolvers';
 import { permissions } from './permissions';
 import { guardResolvers } from '../kit/permissions';
 import { ProviderTokenVerifier } from '../../platform/oidc';
+import { rolePrefixOf } from '../../platform/db-roles';
 import { discoverSubgraphs } from '../../platform/subgraphs';
 
 export function accessDeps(runtime: ServiceRuntime): AccessDeps {
@@ -23,6 +24,7 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     tenantDatabasePrefix: runtime.config.tenantDatabasePrefix,
     tenantTemplatePrefix: runtime.config.tenantTemplatePrefix,
     tenantMigrations: runtime.tenantMigrations,
+    databaseRolePrefix: rolePrefixOf(runtime.config),
     sessionSigningKey: runtime.config.secrets.sessionPrivateKey
       ? parsePemSetting('FLUXO_SESSION_PRIVATE_KEY', runtime.config.secrets.sessionPrivateKey, privateKeyFromPem)
       : null,

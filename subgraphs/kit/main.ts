@@ -1,6 +1,7 @@
 import { parsePemSetting, requireSettings, subgraphPortVariable } from '../../platform/config';
 import { runService } from '../../platform/process';
 import { ServiceRuntime } from '../../platform/runtime';
+import { serviceConfig, serviceOfSubgraph } from '../../platform/db-roles';
 import { subgraphPort, type SubgraphManifest } from '../../platform/subgraphs';
 import { publicKeyFromPem } from '../../platform/tenant-context';
 import type { BaseContext } from './context';
@@ -18,7 +19,7 @@ export function runSubgraphMain(manifest: SubgraphManifest, createSubgraph: Subg
   runService(manifest.name, async (logger, config) => {
     requireSettings(config, ['DATABASE_URL', 'FLUXO_CONTEXT_PUBLIC_KEY']);
     const publicKey = parsePemSetting('FLUXO_CONTEXT_PUBLIC_KEY', config.secrets.contextPublicKey, publicKeyFromPem);
-    const runtime = new ServiceRuntime(config, logger);
+    const runtime = new ServiceRuntime(serviceConfig(config, serviceOfSubgraph(manifest)), logger);
     try {
       const running = await startSubgraph(createSubgraph(runtime), {
         port: subgraphPort(manifest, config),

@@ -5,6 +5,7 @@ import { createCompany, type GatewayCompany } from '../support/company';
 import { deliverEvents } from '../support/events';
 import { approvedPayRun, hireWithContract, ledgerEntriesOfPayRun, mutateOk, payrollOperation } from '../support/payroll-fixtures';
 import { startTestStack, type TestStack } from '../support/stack';
+import { testRoleEnvironment } from '../support/db-roles';
 
 // Crash safety of posting a pay run: the real worker process is killed with
 // SIGKILL after postPayRun committed and while finance's consumer transaction
@@ -34,6 +35,8 @@ function startWorker(extraEnv: Record<string, string> = {}): Worker {
     FLUXO_SHARDS: `default=${t.database.config.shards.default}`,
     FLUXO_WORKER_POLL_MS: '200',
     LOG_LEVEL: 'warn',
+    // The worker as deployed: its own login, each consumer acting as its module's role.
+    ...testRoleEnvironment(),
     ...extraEnv,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

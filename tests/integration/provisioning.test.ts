@@ -1,3 +1,4 @@
+import { rolePrefixOf } from '../../platform/db-roles';
 import { createMailer } from '../../platform/mail';
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { ControlPlaneDB } from '../../platform/control-plane';
@@ -62,6 +63,7 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     identityProviders: { allowHttp: false, tokens: new ProviderTokenVerifier({ allowHttp: false }) },
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,
+    databaseRolePrefix: rolePrefixOf(database.config),
     logger: createLogger('test', 'silent'),
     tenantPools: () => {
       throw new Error('provisioning reads no tenant data');

@@ -10,6 +10,7 @@ import { accessDeps } from '../../subgraphs/access/subgraph';
 import { ServiceRuntime } from '../../platform/runtime';
 import { createCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
+import { testRoleEnvironment } from '../support/db-roles';
 
 const root = path.resolve(__dirname, '..', '..');
 const NEW_MIGRATION = '29990101000000_sync_probe';
@@ -85,6 +86,7 @@ describe('tenant sync', () => {
             FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
             FLUXO_SHARDS: '',
             LOG_LEVEL: 'silent',
+            ...testRoleEnvironment(),
           },
         },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, output: `${stdout}\n${stderr}` }),

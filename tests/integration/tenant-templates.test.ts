@@ -1,3 +1,4 @@
+import { rolePrefixOf } from '../../platform/db-roles';
 import { sql, type Kysely } from 'kysely';
 import { createDatabase, withDatabase } from '../../platform/db';
 import { ownerSchema, tenantMigrationsFromDisk, type TenantSchemaOwner } from '../../platform/migrations';
@@ -28,7 +29,7 @@ async function subscribe(modules: ModuleName[]): Promise<Company> {
 
 /** Whether the template for `modules` exists; templates are shared by the run's test files, so other files may have made it. */
 async function templateExists(modules: ModuleName[]): Promise<boolean> {
-  const name = await tenantTemplateName(database.config.tenantTemplatePrefix!, modules);
+  const name = await tenantTemplateName(database.config.tenantTemplatePrefix!, modules, rolePrefixOf(database.config));
   const { rows } = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`.execute(admin);
   return rows.length === 1;
 }

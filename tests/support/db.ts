@@ -3,6 +3,8 @@ import { sql, type Kysely } from 'kysely';
 import { loadConfig, type FluxoConfig } from '../../platform/config';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
+import { grantControlPlane, ownerRole } from '../../platform/db-roles';
+import { testRoleEnvironment, testRolePrefix } from './db-roles';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -33,6 +35,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   }
   const url = withDatabase(serverUrl, name);
   const db = createDatabase<ControlPlaneDB>(url, { max: 5 });
+  // A copy does not keep who may connect to the database, nor its owner: the run's roles get them here.
+  await sql.raw(`ALTER DATABASE ${quoteIdent(name)} OWNER TO ${quoteIdent(ownerRole(testRolePrefix(runId)))}`).execute(db);
+  await grantControlPlane(db as Kysely<unknown>, testRolePrefix(runId), name);
   // The product's settings as this process has them (limits, pools, the query-plan switch), with this file's databases.
   const config = loadConfig({
     ...process.env,
@@ -43,6 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Tenant databases are cloned from templates migrated once per run (dropped with the run's other databases).
     FLUXO_TENANT_TEMPLATE_PREFIX: `ft_${runId}_tpl_`,
     FLUXO_DATA_DIR: '/nonexistent',
+    ...testRoleEnvironment(runId),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
   });

@@ -3,6 +3,7 @@ import { createLogger } from '../../platform/logger';
 import type { ModuleName } from '../../platform/modules';
 import { createDatabase } from '../../platform/db';
 import { ShardDirectory } from '../../platform/shards';
+import { consumerRoles, serviceConfig } from '../../platform/db-roles';
 import type { ControlPlane } from '../../platform/control-plane';
 import type { EventConsumer } from '../../platform/outbox';
 import { loadConsumers } from '../../platform/subgraphs';
@@ -23,9 +24,11 @@ export async function deliverEvents(config: FluxoConfig, controlPlane: ControlPl
     .select(['tenant.database_name', 'tenant.shard', 'company.modules'])
     .where('company.slug', '=', companySlug)
     .executeTakeFirstOrThrow();
-  const db = createDatabase<unknown>(new ShardDirectory(config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+  // As the worker does: its own login, each consumer acting as its module's role.
+  const worker = serviceConfig(config, 'worker');
+  const db = createDatabase<unknown>(new ShardDirectory(worker.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
   try {
-    return await drainTenant(db, tenant.modules as ModuleName[], loadConsumers(), quiet);
+    return await drainTenant(db, tenant.modules as ModuleName[], loadConsumers(), quiet, { ...DEFAULT_RELAY_OPTIONS, consumerRole: consumerRoles(config) });
   } finally {
     await db.destroy();
   }

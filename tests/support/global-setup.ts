@@ -7,6 +7,8 @@ import { createDatabase, quoteIdent, withDatabase } from '../../platform/db';
 import { migrateGlobal } from '../../platform/migrations';
 import { startEmbeddedPostgres } from '../../platform/embedded-postgres';
 import { freePort } from '../../platform/listen';
+import { adoptDatabase, ensureRoles, grantControlPlane } from '../../platform/db-roles';
+import { testRolePasswords, testRolePrefix } from './db-roles';
 
 declare global {
   var __fluxoTestServerStop: (() => Promise<void>) | undefined;
@@ -54,7 +56,12 @@ export default async function globalSetup(): Promise<void> {
   }
   const db = createDatabase<unknown>(withDatabase(server.url, template), { max: 1 });
   try {
+    // Every file's control plane is a copy of this one: its tables already belong to the run's owner role, with their grants.
+    const prefix = testRolePrefix(runId);
+    await ensureRoles(db, prefix, testRolePasswords(runId));
     await migrateGlobal(db);
+    await adoptDatabase(db, prefix, template, ['public']);
+    await grantControlPlane(db, prefix, template);
   } finally {
     await db.destroy();
   }

@@ -5,6 +5,7 @@ import { generateAdminToken } from '../../platform/access-key-format';
 import { createLogger, type Logger } from '../../platform/logger';
 import type { TenantMigrationSource } from '../../platform/migrations';
 import { createDatabase } from '../../platform/db';
+import { serviceConfig } from '../../platform/db-roles';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { startStack, type RunningStack } from '../../app/stack';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
@@ -85,14 +86,16 @@ export async function startExtraGateway(
   overrides: Partial<GatewayOptions> & { onQuery?: (sql: string) => void } = {},
 ): Promise<{ gateway: RunningGateway; stop: () => Promise<void> }> {
   const { onQuery, ...options } = overrides;
-  const controlPlane = createDatabase<ControlPlaneDB>(t.database.url, { max: 3, applicationName: 'fluxo-gateway-extra', ...(onQuery ? { onQuery } : {}) });
+  // As the stack's own gateway: its database login.
+  const controlPlaneUrl = serviceConfig(t.database.config, 'gateway').databaseUrl;
+  const controlPlane = createDatabase<ControlPlaneDB>(controlPlaneUrl, { max: 3, applicationName: 'fluxo-gateway-extra', ...(onQuery ? { onQuery } : {}) });
   const gateway = await startGateway({
     port: 0,
     supergraphPath: t.database.config.gateway.supergraphPath,
     manifestPath: t.database.config.gateway.manifestPath,
     subgraphUrls: Object.fromEntries(t.stack.subgraphs.map((s) => [s.name, s.url])),
     controlPlane,
-    controlPlaneUrl: t.database.url,
+    controlPlaneUrl,
     contextPrivateKey: t.keys.privateKey,
     sessionPublicKey: t.sessionKeys.publicKey,
     adminToken: t.adminToken,

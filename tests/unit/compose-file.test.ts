@@ -27,6 +27,9 @@ interface ComposeService {
 // merge: compose files share settings through YAML anchors and `<<` merge keys.
 const compose = parseYaml(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
 
+/** Jobs that run once before the services: the only ones given the superuser's password. */
+const ONE_SHOT_JOBS = ['db-roles', 'migrate'];
+
 describe('docker-compose.yml', () => {
   const subgraphs = routedSubgraphs();
 
@@ -62,7 +65,24 @@ describe('docker-compose.yml', () => {
 
   it.each(Object.keys(compose.services))('restarts %s when it dies', (name) => {
     // A one-shot job is retried on failure only; a long-running service comes back until stopped on purpose.
-    const expected = name === 'migrate' ? /^on-failure(:\d+)?$/ : /^(unless-stopped|always)$/;
+    const expected = ONE_SHOT_JOBS.includes(name) ? /^on-failure(:\d+)?$/ : /^(unless-stopped|always)$/;
     expect(compose.services[name]!.restart).toMatch(expected);
+  });
+
+  it('creates the database roles before migrating, as the owner role', () => {
+    expect(compose.services['db-roles']?.command).toEqual(['node', 'dist/cli/main.js', 'db', 'roles']);
+    for (const name of [...subgraphs, 'gateway', 'worker'])
+      expect(compose.services['db-roles']!.environment).toHaveProperty(`FLUXO_${name.toUpperCase()}_DB_PASSWORD`);
+    expect(compose.services.migrate!.depends_on?.['db-roles']).toEqual({ condition: 'service_completed_successfully' });
+    expect(compose.services.migrate!.environment?.FLUXO_DB_ROLES).toBe('1');
+  });
+
+  it.each([...subgraphs, 'gateway', 'worker'])('runs %s as its own database role, never the superuser', (name) => {
+    const environment = compose.services[name]!.environment ?? {};
+    expect(environment.FLUXO_DB_ROLES).toBe('1');
+    // No login in the URL: the service puts its own role and password in it.
+    expect(new URL(environment.DATABASE_URL!).username).toBe('');
+    expect(Object.keys(environment).filter((v) => v.endsWith('_DB_PASSWORD'))).toEqual([`FLUXO_${name.toUpperCase()}_DB_PASSWORD`]);
+    expect(JSON.stringify(environment)).not.toContain('POSTGRES_PASSWORD');
   });
 });

@@ -11,10 +11,16 @@ import { migrateTenantDatabase, type TenantPlacement } from './tenant-schemas';
 import { createDatabase } from '../../../platform/db';
 import { loadConsumers } from '../../../platform/subgraphs';
 import { requeueHistoryFor } from '../../../platform/outbox';
+import { actingAs, ownerRole } from '../../../platform/db-roles';
 
 /** The new modules' consumers get the events published before they existed (e.g. assets learns existing staff). */
 async function replayHistory(deps: AccessDeps, tenant: TenantPlacement, added: ModuleName[], existing: ModuleName[]): Promise<void> {
-  const db = createDatabase<unknown>(deps.shards.databaseUrl(tenant.shard, tenant.database_name), { max: 1, applicationName: 'fluxo-migrations' });
+  const url = deps.shards.databaseUrl(tenant.shard, tenant.database_name);
+  // Every module's outbox: only the owner role may touch them all.
+  const db = createDatabase<unknown>(deps.databaseRolePrefix ? actingAs(url, ownerRole(deps.databaseRolePrefix)) : url, {
+    max: 1,
+    applicationName: 'fluxo-migrations',
+  });
   try {
     const requeued = await requeueHistoryFor(db, added, existing, loadConsumers());
     if (requeued > 0) deps.logger.info({ database: tenant.database_name, added, requeued }, 'past events queued for the new modules');
@@ -44,7 +50,7 @@ export async function addCompanyModules(unlocked: AccessDeps, companyId: string,
     if (added.length === 0) return company;
     let versions: Record<string, string | null>;
     try {
-      ({ versions } = await migrateTenantDatabase(deps.shards, tenant, added, deps.tenantMigrations));
+      ({ versions } = await migrateTenantDatabase(deps.shards, tenant, added, deps.tenantMigrations, { rolePrefix: deps.databaseRolePrefix }));
       await replayHistory(deps, tenant, added, company.modules);
     } catch (error) {
       deps.logger.error({ err: error, companyId, added }, 'adding modules failed');

@@ -131,6 +131,7 @@ export async function approveSubscriptionRequest(unlocked: AccessDeps, requestId
       ({ versions } = await migrateTenantDatabase(deps.shards, tenant, company.modules, deps.tenantMigrations, {
         create: true,
         templatePrefix: deps.tenantTemplatePrefix,
+        rolePrefix: deps.databaseRolePrefix,
       }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -9,8 +9,9 @@ import {
   type TenantMigrationSource,
   type TenantSchemaOwner,
 } from '../../../platform/migrations';
-import type { ModuleName } from '../../../platform/modules';
 import { ensureDatabase, type ShardDirectory } from '../../../platform/shards';
+import { actingAs, adoptDatabase, grantTenantDatabase, isSuperuser, ownerRole } from '../../../platform/db-roles';
+import { MODULES, moduleSchema, type ModuleName } from '../../../platform/modules';
 
 export interface TenantPlacement {
   database_name: string;
@@ -37,15 +38,27 @@ export async function migrateTenantDatabase(
   placement: TenantPlacement,
   modules: readonly ModuleName[],
   source: TenantMigrationSource,
-  options: { create?: boolean; templatePrefix?: string | null } = {},
+  options: {
+    create?: boolean;
+    templatePrefix?: string | null;
+    /** FLUXO_DB_ROLE_PREFIX when database roles are on: the work runs as the owner role and ends with the tenant's grants. */
+    rolePrefix?: string | null;
+    /** Hand a database made before roles to the owner role first (needs a superuser login: `fluxo tenant sync`). */
+    adopt?: boolean;
+  } = {},
 ): Promise<{ versions: SchemaVersions; applied: string[] }> {
+  const roles = options.rolePrefix ?? null;
+  const asOwner = (url: string) => (roles ? actingAs(url, ownerRole(roles)) : url);
   if (options.create) {
-    const shardUrl = shards.serverUrl(placement.shard);
+    const shardUrl = asOwner(shards.serverUrl(placement.shard));
     // Templates hold the migrations on disk; a source of another kind (a test's failing migration) migrates from scratch.
-    const template = options.templatePrefix && source === tenantMigrationsFromDisk ? await templateFor(shardUrl, options.templatePrefix, modules) : undefined;
+    const template =
+      options.templatePrefix && source === tenantMigrationsFromDisk ? await templateFor(shardUrl, options.templatePrefix, modules, roles) : undefined;
     await ensureDatabase(shardUrl, placement.database_name, template);
   }
-  const db = createDatabase<unknown>(shards.databaseUrl(placement.shard, placement.database_name), { max: 1, applicationName: 'fluxo-migrations' });
+  const url = shards.databaseUrl(placement.shard, placement.database_name);
+  if (roles && options.adopt) await adoptTenantDatabase(url, roles, placement.database_name);
+  const db = createDatabase<unknown>(asOwner(url), { max: 1, applicationName: 'fluxo-migrations' });
   const versions: SchemaVersions = {};
   const applied: string[] = [];
   try {
@@ -59,17 +72,32 @@ export async function migrateTenantDatabase(
       applied.push(...names.map((n) => `${owner}:${n}`));
       versions[owner] = await latestMigration(owner, source);
     }
+    if (roles) await grantTenantDatabase(db, roles, placement.database_name);
   } finally {
     await db.destroy();
   }
   return { versions, applied };
 }
 
+/** A tenant database made before roles belongs to whoever created it: a superuser hands it to the owner role once. */
+async function adoptTenantDatabase(url: string, prefix: string, database: string): Promise<void> {
+  const db = createDatabase<unknown>(url, { max: 1, applicationName: 'fluxo-migrations' });
+  try {
+    const { rows } = await sql<{ owner: string }>`SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = current_database()`.execute(db);
+    if (rows[0]?.owner === ownerRole(prefix) || !(await isSuperuser(db))) return;
+    await adoptDatabase(db, prefix, database, ['audit', ...MODULES.map(moduleSchema)]);
+  } finally {
+    await db.destroy();
+  }
+}
+
 const templateOwners = (modules: readonly ModuleName[]): TenantSchemaOwner[] => ['AUDIT', ...[...modules].sort()];
 
 /** The name of the template for `modules`: the prefix and a hash of the owners and the migrations on disk. */
-export async function tenantTemplateName(prefix: string, modules: readonly ModuleName[]): Promise<string> {
+export async function tenantTemplateName(prefix: string, modules: readonly ModuleName[], rolePrefix: string | null = null): Promise<string> {
   const hash = createHash('sha256');
+  // A template belongs to the role that made it, and only its owner (or a superuser) may clone it.
+  if (rolePrefix) hash.update(`owner:${ownerRole(rolePrefix)};`);
   for (const owner of templateOwners(modules))
     hash.update(
       `${owner}:${Object.keys(await tenantMigrationsFromDisk(owner).getMigrations())
@@ -87,9 +115,9 @@ export async function tenantTemplateName(prefix: string, modules: readonly Modul
  * while it is being migrated (PostgreSQL refuses to clone a database with
  * open sessions).
  */
-async function templateFor(shardUrl: string, prefix: string, modules: readonly ModuleName[]): Promise<string> {
+async function templateFor(shardUrl: string, prefix: string, modules: readonly ModuleName[], rolePrefix: string | null): Promise<string> {
   const owners = templateOwners(modules);
-  const name = await tenantTemplateName(prefix, modules);
+  const name = await tenantTemplateName(prefix, modules, rolePrefix);
   const admin = createDatabase<unknown>(withDatabase(shardUrl, 'postgres'), { max: 1, applicationName: 'fluxo-provisioning' });
   try {
     await admin.connection().execute(async (session) => {

@@ -29,7 +29,11 @@ export async function syncTenants(
 
 async function syncOne(deps: AccessDeps, tenant: TenantWithCompany): Promise<TenantSyncResult> {
   try {
-    const { versions, applied } = await migrateTenantDatabase(deps.shards, tenant, tenant.modules as ModuleName[], deps.tenantMigrations);
+    // A superuser's sync also hands a tenant made before roles to the owner role; every sync restores the tenant's grants.
+    const { versions, applied } = await migrateTenantDatabase(deps.shards, tenant, tenant.modules as ModuleName[], deps.tenantMigrations, {
+      rolePrefix: deps.databaseRolePrefix,
+      adopt: true,
+    });
     await recordTenantState(deps.controlPlane, tenant.id, { versions, lastError: null });
     return { slug: tenant.slug, database: tenant.database_name, ok: true, applied };
   } catch (error) {
