@@ -219,7 +219,9 @@ async function presentModules(db: Kysely<unknown>): Promise<ModuleName[]> {
  * A tenant database's grants, run as its owner after its migrations: each
  * module's login uses only its own schema and appends to the audit log; the
  * worker reads and marks outboxes (it runs consumers as the consuming
- * module's role); access may connect (it provisions as the owner). Default
+ * module's role); access may connect (it provisions as the owner), and for
+ * the operations API reads the audit log and reads and re-queues outboxes'
+ * dead letters, no other tenant data. Default
  * privileges cover tables that later migrations create. Running it again
  * restores whatever was revoked: `fluxo tenant sync` repairs a tenant so.
  */
@@ -230,7 +232,8 @@ export async function grantTenantDatabase(db: Kysely<unknown>, prefix: string, d
   const statements = [
     `REVOKE ALL ON DATABASE ${quoteIdent(database)} FROM PUBLIC`,
     `GRANT CONNECT ON DATABASE ${quoteIdent(database)} TO ${access}, ${worker}, ${every}`,
-    `GRANT USAGE ON SCHEMA audit TO ${every}`,
+    `GRANT USAGE ON SCHEMA audit TO ${access}, ${every}`,
+    `GRANT SELECT ON audit.audit_log TO ${access}`,
     `GRANT INSERT ON ALL TABLES IN SCHEMA audit TO ${every}`,
     `GRANT USAGE ON ALL SEQUENCES IN SCHEMA audit TO ${every}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA audit GRANT INSERT ON TABLES TO ${every}`,
@@ -240,12 +243,12 @@ export async function grantTenantDatabase(db: Kysely<unknown>, prefix: string, d
     const schema = quoteIdent(moduleSchema(module));
     const role = quoteIdent(moduleRole(prefix, module));
     statements.push(
-      `GRANT USAGE ON SCHEMA ${schema} TO ${role}, ${worker}`,
+      `GRANT USAGE ON SCHEMA ${schema} TO ${role}, ${worker}, ${access}`,
       `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
       `GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
-      `GRANT SELECT, UPDATE ON ${schema}.outbox TO ${worker}`,
+      `GRANT SELECT, UPDATE ON ${schema}.outbox TO ${worker}, ${access}`,
     );
   }
   await run(db, statements);

@@ -279,6 +279,7 @@ it('fits a phone’s width and works from the keyboard', async () => {
     'phone',
     async (page) => {
       await page.goto(`${origin}/console`);
+      await page.getByLabel('E-mail').waitFor();
       // Keyboard only: the skip link, then the form's fields in order.
       await page.keyboard.press('Tab');
       await page.keyboard.press('Tab');

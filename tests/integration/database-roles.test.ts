@@ -139,9 +139,15 @@ describe('the worker login', () => {
 });
 
 describe('the access login', () => {
-  it('keeps the control plane, but reaches tenant data only by acting as the owner (provisioning)', async () => {
+  it('keeps the control plane, reads only audit and outboxes of a tenant, and reaches the rest only by acting as the owner (provisioning)', async () => {
     expect(await failure(sql`SELECT 1 FROM app_user LIMIT 1`.execute(as('access', database.url)))).toBeNull();
-    expect(await failure(sql`SELECT 1 FROM assets.outbox LIMIT 1`.execute(as('access', company.tenantUrl)))).toBe(DENIED);
+    // The operations API: the company's audit log, and the outboxes' dead letters to list and re-queue.
+    const tenant = as('access', company.tenantUrl);
+    expect(await failure(sql`SELECT 1 FROM audit.audit_log LIMIT 1`.execute(tenant))).toBeNull();
+    expect(await failure(sql`UPDATE assets.outbox SET attempts = attempts WHERE false`.execute(tenant))).toBeNull();
+    expect(await failure(sql`INSERT INTO audit.audit_log (module, operation, entity) VALUES ('ASSETS', 'forged', 'x')`.execute(tenant))).toBe(DENIED);
+    expect(await failure(sql`DELETE FROM assets.outbox`.execute(tenant))).toBe(DENIED);
+    expect(await failure(sql`SELECT 1 FROM assets.asset LIMIT 1`.execute(tenant))).toBe(DENIED);
     const password = database.config.databaseRoles.passwords.ACCESS!;
     const provisioning = createDatabase<unknown>(actingAs(withLogin(company.tenantUrl, roleName(prefix(), 'access'), password), ownerRole(prefix())), {
       max: 1,
