@@ -4,6 +4,10 @@
  * SHA-256 of its body. The gateway serves these by id (APQ) to everyone, and
  * PARTNER keys may run nothing else.
  *
+ * Each operation carries its query cost (docs/limits.md), computed against
+ * schema/api-schema.graphql with every variable the client may leave out at
+ * its worst; the gateway charges that cost for the operation.
+ *
  * Also writes web/src/generated/persisted.ts: the web app's operations
  * (operations/web) by name, with their ids and result and variable types, so
  * the app sends only ids from this same manifest.
@@ -11,11 +15,13 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kind, parse, print, type FragmentDefinitionNode, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
+import { buildSchema, Kind, parse, print, type FragmentDefinitionNode, type OperationDefinitionNode, type OperationTypeNode } from 'graphql';
+import { operationCost } from '../gateway/query-cost';
 
 const root = path.resolve(__dirname, '..', 'operations');
 const webOperations = path.join(root, 'web');
 const webOut = path.resolve(__dirname, '..', 'web', 'src', 'generated', 'persisted.ts');
+const apiSchema = path.resolve(__dirname, '..', 'schema', 'api-schema.graphql');
 
 function graphqlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -25,9 +31,10 @@ function graphqlFiles(dir: string): string[] {
   });
 }
 
-type ManifestOperation = { id: string; name: string; type: OperationTypeNode; body: string };
+type ManifestOperation = { id: string; name: string; type: OperationTypeNode; body: string; cost: number };
 
 function operationsOf(files: string[]): ManifestOperation[] {
+  const schema = buildSchema(fs.readFileSync(apiSchema, 'utf8'));
   return files.sort().flatMap((file) => {
     const document = parse(fs.readFileSync(file, 'utf8'));
     const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
@@ -35,7 +42,10 @@ function operationsOf(files: string[]): ManifestOperation[] {
       .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
       .map((operation) => {
         const body = [operation, ...fragments].map((d) => print(d)).join('\n\n');
-        return { id: createHash('sha256').update(body).digest('hex'), name: operation.name?.value ?? 'anonymous', type: operation.operation, body };
+        const name = operation.name?.value ?? 'anonymous';
+        const cost = operationCost(schema, parse(body), name, { conservative: true });
+        if (cost === null) throw new Error(`${file}: operation ${name} has no cost (its root type is not in the API schema)`);
+        return { id: createHash('sha256').update(body).digest('hex'), name, type: operation.operation, body, cost };
       });
   });
 }
