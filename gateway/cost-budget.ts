@@ -28,7 +28,8 @@ interface Bucket {
 /** The bucket after refilling from `at` to `now`, and the spending it allows. */
 function refillAndSpend(bucket: Bucket | undefined, now: number, cost: number, shape: BucketShape): { bucket: Bucket; spending: Spending } {
   const elapsed = bucket ? Math.max(0, now - bucket.at) : 0;
-  const held = bucket ? Math.min(shape.capacity, bucket.tokens + (elapsed * shape.refillPerSecond) / 1000) : shape.capacity;
+  // Rounded to a millionth of a point, so refills in small steps add up to what one step would give.
+  const held = bucket ? Math.min(shape.capacity, Math.round((bucket.tokens + (elapsed * shape.refillPerSecond) / 1000) * 1e6) / 1e6) : shape.capacity;
   const allowed = held >= cost;
   const tokens = allowed ? held - cost : held;
   const retryAfterSeconds = allowed ? 0 : Math.max(1, Math.ceil((cost - held) / shape.refillPerSecond));
@@ -63,7 +64,7 @@ local cost = tonumber(ARGV[4])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local held = capacity
 if state[1] then
-  held = math.min(capacity, tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * rate / 1000)
+  held = math.min(capacity, math.floor((tonumber(state[1]) + math.max(0, now - tonumber(state[2])) * rate / 1000) * 1e6 + 0.5) / 1e6)
 end
 local allowed = 0
 if held >= cost then

@@ -9,6 +9,7 @@ import {
   OperationTypeNode,
   typeFromAST,
   valueFromAST,
+  type DirectiveNode,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
@@ -226,7 +227,7 @@ class CostWalker {
   }
 
   /** `@skip(if:)` and `@include(if:)`: a field left out costs nothing; an unknown condition counts it. */
-  private included(directives: FieldNode['directives'] & object): boolean {
+  private included(directives: readonly DirectiveNode[]): boolean {
     for (const directive of directives) {
       const skip = directive.name.value === GraphQLSkipDirective.name;
       if (!skip && directive.name.value !== GraphQLIncludeDirective.name) continue;
