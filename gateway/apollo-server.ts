@@ -12,7 +12,7 @@ import { REQUEST_ID_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
 import { withExplorerLink } from './explorer';
 import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } from './limits';
-import type { GatewayMetrics } from './metrics';
+import { errorCount, type GatewayMetrics } from './metrics';
 import { ManifestFirstCache, partnerSafelistPlugin, type LoadedManifest } from './persisted-queries';
 import { costLimitPlugin } from './cost-limits';
 
@@ -66,7 +66,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
           return {
             async willSendResponse({ response, operationName, errors }) {
               response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
-              contextValue.logger.info({ operationName, errors: errors?.length ?? 0 }, 'operation served');
+              contextValue.logger.info({ operationName, errors: errorCount(errors, response) }, 'operation served');
             },
           };
         },

@@ -22,12 +22,16 @@ let t: TestStack;
 let a: GatewayCompany;
 let b: GatewayCompany;
 
-/** Subgraph fetches the gateway made since it started, from its /metrics. */
-async function subgraphFetches(): Promise<number> {
+/** The sum of a counter's series in the gateway's /metrics. */
+async function counted(series: RegExp): Promise<number> {
   const res = await fetch(new URL('/metrics', t.gatewayUrl), { headers: { authorization: `Bearer ${t.adminToken}` } });
   const text = await res.text();
-  return [...text.matchAll(/^fluxo_subgraph_fetch_duration_seconds_count\{[^}]*\} (\d+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  return [...text.matchAll(series)].reduce((sum, m) => sum + Number(m[1]), 0);
 }
+/** Subgraph fetches the gateway made since it started. */
+const subgraphFetches = () => counted(/^fluxo_subgraph_fetch_duration_seconds_count\{[^}]*\} (\d+)$/gm);
+/** Operations answered with errors since the gateway started. */
+const failedOperations = () => counted(/^fluxo_graphql_requests_total\{[^}]*outcome="error"[^}]*\} (\d+)$/gm);
 
 beforeAll(async () => {
   t = await startTestStack({ limits });
@@ -67,9 +71,10 @@ it('answers 429 with Retry-After once the budget is spent, refills over time, an
   clock += 1_000_000; // every bucket full again
   expect((await graphql(t.gatewayUrl, PAGE_WITH_ASSETS, undefined, { token: a.secret })).status).toBe(200);
   expect((await graphql(t.gatewayUrl, PAGE_WITH_ASSETS, undefined, { token: a.secret })).status).toBe(200);
-  const before = await subgraphFetches();
+  const [before, failedBefore] = [await subgraphFetches(), await failedOperations()];
   const refused = await graphql(t.gatewayUrl, PAGE_WITH_ASSETS, undefined, { token: a.secret });
   expect(await subgraphFetches()).toBe(before);
+  expect(await failedOperations()).toBe(failedBefore + 1);
   expect(refused.status).toBe(429);
   expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'COST_LIMITED', retryAfterSeconds: 33 });
   // 118 left; 441 needs 323 more at 10 a second.
@@ -110,4 +115,14 @@ it('does not limit the operator, and says so', async () => {
   const res = await graphql(t.gatewayUrl, TOO_COSTLY, undefined, { token: t.adminToken });
   expect(res.extensions?.cost).toEqual({ requested: 1101, actual: expect.any(Number), budget: null });
   expect(res.errors?.[0]?.extensions?.code).not.toBe('QUERY_TOO_COSTLY');
+});
+
+it('spends nothing on a query refused for another reason, and budgets anonymous callers by address', async () => {
+  clock += 1_000_000;
+  const refused = await graphql(t.gatewayUrl, '{ employees(first: 50) { edges { node { id } } } }');
+  expect(refused.status).toBe(401);
+  expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  const plans = await graphql(t.gatewayUrl, '{ plans { code } }');
+  // 5 plans assumed (the weights table), from the anonymous budget of 100.
+  expect(plans.extensions?.cost).toEqual({ requested: 5, actual: expect.any(Number), budget: { remaining: 95, capacity: 100, refillPerSecond: 1 } });
 });
