@@ -28,6 +28,10 @@ describe('operationCost', () => {
     expect(cost('{ employees(first: 5000) { edges { node { id } } } }')).toBe(1 + MAX_PAGE_SIZE);
   });
 
+  it('counts each alias of a field on its own', () => {
+    expect(cost('{ a: employees(first: 10) { edges { node { id } } } b: employees(first: 10) { edges { node { id } } } }')).toBe(2 * (1 + 10));
+  });
+
   it('multiplies nested lists', () => {
     const nested = '{ employees(first: 100) { edges { node { id assets { id assignments { id } } payslips { id } } } } }';
     expect(cost(nested)).toBe(1 + 100 * (1 + DEFAULT_LIST_SIZE * (1 + DEFAULT_LIST_SIZE) + DEFAULT_LIST_SIZE));
