@@ -4,6 +4,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { ApolloGateway } from '@apollo/gateway';
+import type Redis from 'ioredis';
 import type { LimitOptions } from '../platform/config';
 import { formatErrorFor } from '../platform/errors';
 import type { Logger } from '../platform/logger';
@@ -11,8 +12,9 @@ import { REQUEST_ID_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
 import { withExplorerLink } from './explorer';
 import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } from './limits';
-import type { GatewayMetrics } from './metrics';
-import { ManifestFirstCache, partnerSafelistPlugin } from './persisted-queries';
+import { errorCount, type GatewayMetrics } from './metrics';
+import { ManifestFirstCache, partnerSafelistPlugin, type LoadedManifest } from './persisted-queries';
+import { costLimitPlugin } from './cost-limits';
 
 export interface GatewayApolloOptions {
   gateway: ApolloGateway;
@@ -21,15 +23,17 @@ export interface GatewayApolloOptions {
   /** Apollo Sandbox and introspection. */
   sandbox: boolean;
   limits: LimitOptions;
-  /** The persisted operations: hash → document. */
-  manifest: Map<string, string>;
+  /** The persisted operations: hash → document, and their costs. */
+  manifest: LoadedManifest;
+  /** Redis shared by the gateways for the cost budgets, or null for this process's memory. */
+  limitStore: Redis | null;
   metrics: GatewayMetrics;
   logger: Logger;
 }
 
 /**
  * The gateway's Apollo Server: query-shape limits, anonymous and partner
- * rules, persisted queries served from the manifest first, masked errors,
+ * rules, query-cost budgets, persisted queries served from the manifest first, masked errors,
  * metrics, and a log line with the request id on every operation.
  */
 export function createApolloServer(options: GatewayApolloOptions): ApolloServer<GatewayContext> {
@@ -42,7 +46,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
     introspection: options.sandbox,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    persistedQueries: { cache: new ManifestFirstCache(options.manifest) },
+    persistedQueries: { cache: new ManifestFirstCache(options.manifest.bodies) },
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
     formatError: formatErrorFor(options.logger),
@@ -53,14 +57,16 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       operationGuard(),
       anonymousAccessPlugin(options.sandbox),
       textInputGuard(),
-      partnerSafelistPlugin(options.manifest),
+      partnerSafelistPlugin(options.manifest.bodies),
+      // Last of the checks that refuse an operation: a refused one spends no budget.
+      costLimitPlugin({ limits: options.limits, store: options.limitStore, manifestCosts: options.manifest.costs }),
       options.metrics.plugin,
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
           return {
             async willSendResponse({ response, operationName, errors }) {
               response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
-              contextValue.logger.info({ operationName, errors: errors?.length ?? 0 }, 'operation served');
+              contextValue.logger.info({ operationName, errors: errorCount(errors, response) }, 'operation served');
             },
           };
         },

@@ -59,8 +59,7 @@ export function requestBudget(options: LimitOptions, store: Redis | null = null)
   const anonymous = minuteLimiter(store, 'anon', options.anonymousPerMinute);
   return async (caller: Caller, clientAddress: string): Promise<void> => {
     if (caller.kind === 'ADMIN') return;
-    // A person's budget is their own across sessions; a key's is the key's.
-    const principal = caller.keyId ?? (caller.user ? `user:${caller.user.id}` : null);
+    const principal = principalOf(caller);
     const limiter = principal ? perKey : anonymous;
     try {
       await limiter.consume(principal ?? clientAddress);
@@ -69,6 +68,11 @@ export function requestBudget(options: LimitOptions, store: Redis | null = null)
       throw rateLimited(rejection, 'Rate limit exceeded');
     }
   };
+}
+
+/** Whose budgets a caller spends: a person's are their own across sessions, a key's are the key's; null without either. */
+export function principalOf(caller: Caller): string | null {
+  return caller.keyId ?? (caller.user ? `user:${caller.user.id}` : null);
 }
 
 function rateLimited(rejection: RateLimiterRes, what: string): GraphQLError {

@@ -1,5 +1,5 @@
 import client from 'prom-client';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLResponse } from '@apollo/server';
 import type { GatewayContext } from './context';
 import type { SubgraphFetchFigures } from './observability';
 import type { CircuitStateName } from './subgraph-breaker';
@@ -64,9 +64,9 @@ export function createMetrics() {
     async requestDidStart({ contextValue }) {
       const stop = duration.startTimer();
       return {
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName, errors, response }) {
           const operation = operationName ?? 'anonymous';
-          requests.inc({ operation, caller: contextValue.caller.kind, outcome: errors?.length ? 'error' : 'ok' });
+          requests.inc({ operation, caller: contextValue.caller.kind, outcome: errorCount(errors, response) > 0 ? 'error' : 'ok' });
           stop({ operation });
         },
       };
@@ -76,3 +76,12 @@ export function createMetrics() {
 }
 
 export type GatewayMetrics = ReturnType<typeof createMetrics>;
+
+/**
+ * Errors of an answer: those Apollo collected, or, for an answer a plugin gave
+ * instead of executing (a query-cost refusal), those of its body.
+ */
+export function errorCount(errors: readonly unknown[] | undefined, response: GraphQLResponse): number {
+  if (errors?.length) return errors.length;
+  return response.body.kind === 'single' ? (response.body.singleResult.errors?.length ?? 0) : 0;
+}

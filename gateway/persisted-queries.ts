@@ -9,13 +9,22 @@ import type { GatewayContext } from './context';
 interface PersistedQueryManifest {
   format: 'apollo-persisted-query-manifest';
   version: 1;
-  operations: Array<{ id: string; name: string; type: string; body: string }>;
+  /** `cost` is Fluxo's own: the operation's query cost with unknown variables at their worst (docs/limits.md). */
+  operations: Array<{ id: string; name: string; type: string; body: string; cost?: number }>;
 }
 
-export function loadManifest(file: string): Map<string, string> {
+export interface LoadedManifest {
+  /** id → body. */
+  bodies: Map<string, string>;
+  /** id → cost computed when the manifest was built. */
+  costs: Map<string, number>;
+}
+
+export function loadManifest(file: string): LoadedManifest {
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as PersistedQueryManifest;
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1) throw new Error(`${file} is not an Apollo persisted query manifest`);
-  return new Map(manifest.operations.map((o) => [o.id, o.body]));
+  const costs = manifest.operations.flatMap((o) => (typeof o.cost === 'number' ? [[o.id, o.cost] as const] : []));
+  return { bodies: new Map(manifest.operations.map((o) => [o.id, o.body])), costs: new Map(costs) };
 }
 
 /**

@@ -124,6 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     sandbox: options.sandbox,
     limits: options.limits,
     manifest: loadManifest(options.manifestPath),
+    limitStore,
     metrics,
     logger,
   });

@@ -37,6 +37,12 @@ export interface FrontDoorLimits {
   maxDirectives: number;
 }
 
+/** A token bucket of query cost: it holds `capacity` points and gains `refillPerSecond` a second. */
+export interface CostBucketOptions {
+  capacity: number;
+  refillPerSecond: number;
+}
+
 /** Query-shape limits and request budgets of the gateway. */
 export interface LimitOptions {
   /** Request bounds for callers presenting a credential, and for those that do not. */
@@ -53,6 +59,10 @@ export interface LimitOptions {
   failedCredentialsPerMinute: number;
   /** Refused credentials per minute from one client address, every prefix together. */
   failedCredentialsPerAddressPerMinute: number;
+  /** Query-cost budgets (docs/limits.md): per key or person, and per client address without either. */
+  costBudget: { keyed: CostBucketOptions; anonymous: CostBucketOptions };
+  /** The clock cost budgets refill by, in milliseconds (Date.now unless a test drives it). */
+  now?: () => number;
   exposeSuggestions: boolean;
   /**
    * Redis shared by every gateway replica for the rate limits (FLUXO_REDIS_URL);
@@ -380,6 +390,10 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
         anonymousPerMinute: values.FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE,
         failedCredentialsPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_MINUTE,
         failedCredentialsPerAddressPerMinute: values.FLUXO_FAILED_CREDENTIALS_PER_ADDRESS_PER_MINUTE,
+        costBudget: {
+          keyed: { capacity: values.FLUXO_COST_CAPACITY, refillPerSecond: values.FLUXO_COST_REFILL_PER_SECOND },
+          anonymous: { capacity: values.FLUXO_ANONYMOUS_COST_CAPACITY, refillPerSecond: values.FLUXO_ANONYMOUS_COST_REFILL_PER_SECOND },
+        },
         exposeSuggestions: !production,
         redisUrl: values.FLUXO_REDIS_URL,
       },

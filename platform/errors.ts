@@ -9,6 +9,10 @@ export const ErrorCode = {
   MODULE_NOT_SUBSCRIBED: 'MODULE_NOT_SUBSCRIBED',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** The credential's query-cost budget holds less than the query costs: retry after Retry-After seconds (docs/limits.md). */
+  COST_LIMITED: 'COST_LIMITED',
+  /** One query costs more than a whole budget holds: it can never run, and nothing was spent. */
+  QUERY_TOO_COSTLY: 'QUERY_TOO_COSTLY',
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** A subgraph did not answer in time, could not be reached, or its circuit is open: its fields are null, the rest is served. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',

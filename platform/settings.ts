@@ -354,6 +354,18 @@ export const SETTINGS = {
   FLUXO_ANONYMOUS_MAX_DIRECTIVES: setting({ ...count(10), readBy: GATEWAY, meaning: 'as `FLUXO_MAX_DIRECTIVES`, without a key' }),
   FLUXO_RATE_LIMIT_PER_MINUTE: setting({ ...count(6_000), readBy: GATEWAY, meaning: 'requests per access key per minute (the operator is not limited)' }),
   FLUXO_ANONYMOUS_RATE_LIMIT_PER_MINUTE: setting({ ...count(120), readBy: GATEWAY, meaning: 'requests without a key per client address per minute' }),
+  FLUXO_COST_CAPACITY: setting({
+    ...count(20_000),
+    readBy: GATEWAY,
+    meaning: 'query-cost points one access key or person may hold (docs/limits.md); a query costing more is refused outright',
+  }),
+  FLUXO_COST_REFILL_PER_SECOND: setting({ ...count(500), readBy: GATEWAY, meaning: 'query-cost points an access key or person gains back per second' }),
+  FLUXO_ANONYMOUS_COST_CAPACITY: setting({ ...count(1_000), readBy: GATEWAY, meaning: 'as `FLUXO_COST_CAPACITY`, per client address without a key' }),
+  FLUXO_ANONYMOUS_COST_REFILL_PER_SECOND: setting({
+    ...count(20),
+    readBy: GATEWAY,
+    meaning: 'as `FLUXO_COST_REFILL_PER_SECOND`, per client address without a key',
+  }),
   FLUXO_FAILED_CREDENTIALS_PER_MINUTE: setting({
     ...count(30),
     readBy: GATEWAY,

@@ -4,6 +4,10 @@
  * SHA-256 of its body. The gateway serves these by id (APQ) to everyone, and
  * PARTNER keys may run nothing else.
  *
+ * Each operation carries its query cost (docs/limits.md), computed against
+ * schema/api-schema.graphql with every variable the client may leave out at
+ * its worst; the gateway charges that cost for the operation.
+ *
  * Also writes web/src/generated/persisted.ts: the web app's operations
  * (operations/web) by name, with their ids and result and variable types, so
  * the app sends only ids from this same manifest.
@@ -12,6 +16,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
+  buildSchema,
   Kind,
   parse,
   print,
@@ -21,10 +26,12 @@ import {
   type OperationDefinitionNode,
   type OperationTypeNode,
 } from 'graphql';
+import { operationCost } from '../gateway/query-cost';
 
 const root = path.resolve(__dirname, '..', 'operations');
 const webOperations = path.join(root, 'web');
 const webOut = path.resolve(__dirname, '..', 'web', 'src', 'generated', 'persisted.ts');
+const apiSchema = path.resolve(__dirname, '..', 'schema', 'api-schema.graphql');
 
 function graphqlFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
@@ -50,9 +57,10 @@ function fragmentsUsedBy(operation: OperationDefinitionNode, fragments: Fragment
   return fragments.filter((f) => used.has(f.name.value));
 }
 
-type ManifestOperation = { id: string; name: string; type: OperationTypeNode; body: string };
+type ManifestOperation = { id: string; name: string; type: OperationTypeNode; body: string; cost: number };
 
 function operationsOf(files: string[]): ManifestOperation[] {
+  const schema = buildSchema(fs.readFileSync(apiSchema, 'utf8'));
   return files.sort().flatMap((file) => {
     const document = parse(fs.readFileSync(file, 'utf8'));
     const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
@@ -60,7 +68,10 @@ function operationsOf(files: string[]): ManifestOperation[] {
       .filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)
       .map((operation) => {
         const body = [operation, ...fragmentsUsedBy(operation, fragments)].map((d) => print(d)).join('\n\n');
-        return { id: createHash('sha256').update(body).digest('hex'), name: operation.name?.value ?? 'anonymous', type: operation.operation, body };
+        const name = operation.name?.value ?? 'anonymous';
+        const cost = operationCost(schema, parse(body), name, { conservative: true });
+        if (cost === null) throw new Error(`${file}: operation ${name} has no cost (its root type is not in the API schema)`);
+        return { id: createHash('sha256').update(body).digest('hex'), name, type: operation.operation, body, cost };
       });
   });
 }

@@ -2,7 +2,7 @@ import { limitsFromEnv } from '../../platform/config';
 import type { RunningGateway } from '../../gateway/server';
 import type { LimitOptions } from '../../platform/config';
 import { createCompany, type GatewayCompany } from '../support/company';
-import { startExtraGateway, startTestStack, type TestStack } from '../support/stack';
+import { graphql, startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 import { testRedis, type TestRedis } from '../support/redis';
 
 // Gateways share their rate limits through Redis (FLUXO_REDIS_URL).
@@ -63,5 +63,27 @@ it('keeps serving, with limits per process, while Redis cannot be reached', asyn
     expect(await ask(cut.url, other.secret)).toEqual({ status: 429, code: 'RATE_LIMITED' });
   } finally {
     await other.tenantDb.destroy();
+  }
+});
+
+it('spends one query-cost budget across gateways, on Redis', async () => {
+  let clock = 1_700_000_000_000;
+  const costBudget = { keyed: { capacity: 250, refillPerSecond: 1 }, anonymous: { capacity: 250, refillPerSecond: 1 } };
+  const shared = { ...limitsFromEnv(), redisUrl: REDIS_URL, costBudget, now: () => clock };
+  const [first, second] = [await anotherGateway(shared), await anotherGateway(shared)];
+  const spender = await createCompany(t, { name: 'Costly Co', modules: ['EMPLOYEES'] });
+  // 1 + 100 employees: 101 points, so two fit in 250 and a third does not.
+  const page = (url: string) => graphql(url, '{ employees(first: 100) { edges { node { id } } } }', undefined, { token: spender.secret });
+  try {
+    expect((await page(first.url)).extensions?.cost).toMatchObject({ requested: 101, budget: { remaining: 149 } });
+    expect((await page(second.url)).extensions?.cost).toMatchObject({ requested: 101, budget: { remaining: 48 } });
+    const refused = await page(first.url);
+    expect(refused.status).toBe(429);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('COST_LIMITED');
+    expect(refused.headers.get('retry-after')).toBe('53');
+    clock += 53_000;
+    expect((await page(second.url)).status).toBe(200);
+  } finally {
+    await spender.tenantDb.destroy();
   }
 });

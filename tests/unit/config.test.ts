@@ -112,6 +112,7 @@ describe('loadConfig', () => {
       anonymousPerMinute: 120,
       failedCredentialsPerMinute: 30,
       failedCredentialsPerAddressPerMinute: 300,
+      costBudget: { keyed: { capacity: 20_000, refillPerSecond: 500 }, anonymous: { capacity: 1_000, refillPerSecond: 20 } },
       frontDoor: {
         keyed: {
           maxBodyBytes: 1_048_576,
