@@ -2,6 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { generateAdminToken } from './access-key-format';
+import { generateMasterKey } from './data-encryption';
 import { parsePemSetting, type SecretSettings } from './config';
 import { exportKeyPairPem, generateContextKeyPair, privateKeyFromPem, publicKeyFromPem, type ContextKeyPair } from './tenant-context';
 
@@ -12,6 +13,8 @@ export interface LocalSecrets {
   contextKeys: ContextKeyPair;
   /** Signs people's access tokens (access subgraph); the gateway verifies with the public half. */
   sessionKeys: ContextKeyPair;
+  /** Wraps the tenants' data keys (base64, FLUXO_DATA_MASTER_KEY); given to the employees subgraph only. */
+  dataMasterKey: string;
 }
 
 function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
@@ -57,10 +60,17 @@ export function loadLocalSecrets(dataDir: string, given: SecretSettings): LocalS
     const privateKey = privateKeyFromPem(value);
     sessionKeys = { privateKey, publicKey: publicKeyFromPem(exportPublic(privateKey)) };
   }
-  return { adminToken, adminTokenCreated, contextKeys, sessionKeys };
+  const dataMasterKey = given.dataMasterKey ?? readOrCreate(path.join(dir, 'data-master-key'), generateMasterKey).value;
+  return { adminToken, adminTokenCreated, contextKeys, sessionKeys, dataMasterKey };
 }
 
 // Deriving the public key from the private one keeps a single file to protect.
 function exportPublic(privateKey: KeyObject): string {
   return createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
+}
+
+/** The master key `fluxo start` generated in the data dir, if any: what the CLI uses when FLUXO_DATA_MASTER_KEY is not set. */
+export function localDataMasterKey(dataDir: string): string | null {
+  const file = path.join(dataDir, 'secrets', 'data-master-key');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
 }

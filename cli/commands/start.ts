@@ -99,6 +99,7 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
     FLUXO_CONTEXT_PRIVATE_KEY: null,
     FLUXO_SESSION_PRIVATE_KEY: null,
     FLUXO_ADMIN_TOKEN: null,
+    FLUXO_DATA_MASTER_KEY: null,
   });
   const subgraphSpecs: ServiceSpec[] = discoverSubgraphs().map((manifest) => ({
     name: manifest.name,
@@ -108,6 +109,8 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
       FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem,
       // Only the access subgraph signs people's access tokens.
       ...(manifest.name === 'access' ? { FLUXO_SESSION_PRIVATE_KEY: sessionPem.privateKeyPem } : {}),
+      // Only the employees subgraph holds personal data.
+      ...(manifest.name === 'employees' ? { FLUXO_DATA_MASTER_KEY: secrets.dataMasterKey } : {}),
       [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)),
     },
   }));

@@ -43,6 +43,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     // Tenant databases are cloned from templates migrated once per run (dropped with the run's other databases).
     FLUXO_TENANT_TEMPLATE_PREFIX: `ft_${runId}_tpl_`,
     FLUXO_DATA_DIR: '/nonexistent',
+    FLUXO_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
   });
