@@ -15,7 +15,6 @@ import { InputProblems } from '../../subgraphs/kit/validation';
 import { maskIban, maskPersonalData, maskTaxId, normaliseTaxId, validatePersonalData } from '../../subgraphs/employees/domain/personal-data';
 
 const TODAY = '2026-12-06';
-const IBAN = 'PT50 0002 0123 1234 5678 9015 4';
 
 function problems(input: Parameters<typeof validatePersonalData>[1]) {
   const p = new InputProblems();
