@@ -259,3 +259,19 @@ it('rotates the data key in batches: every row re-encrypted, old versions decryp
   const again = await rotateDataKey(acmeDb, keyring, { batchSize: 100 });
   expect(again).toMatchObject({ version: 3, resumed: false, done: before.length, retired: [2] });
 });
+
+it('replays a keyed hire with personal data, and refuses the same key with another tax id', async () => {
+  const input = {
+    firstName: 'Ida',
+    lastName: 'Empotent',
+    email: 'ida@acme.example',
+    hireDate: '2026-01-05',
+    taxId: '424242424',
+    idempotencyKey: `hire-${randomUUID()}`,
+  };
+  const first = await mutate(acme, HIRE, 'hireEmployee', { input });
+  const replay = await mutate(acme, HIRE, 'hireEmployee', { input });
+  expect(replay.id).toBe(first.id);
+  const other = await acme.gql<{ hireEmployee: { userErrors: Array<{ field: string[]; code: string }> } }>(HIRE, { input: { ...input, taxId: '424242425' } });
+  expect(other.data!.hireEmployee.userErrors.map((e) => [e.field, e.code])).toEqual([[['input', 'idempotencyKey'], 'IDEMPOTENCY_KEY_REUSED']]);
+});

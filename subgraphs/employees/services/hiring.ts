@@ -14,9 +14,9 @@ import { emailTaken, findEmployee, insertEmployee, takeNextEmployeeNumber } from
 import { findPosition } from '../store/positions';
 import { orUserError } from './guards';
 import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
-import { givenFields } from '../domain/personal-data';
+import { givenFields, PERSONAL_FIELDS, type PersonalField } from '../domain/personal-data';
 import type { DataKeyring } from './keyring';
-import { savePersonalData } from './personal-data';
+import { personalDataDigest, savePersonalData } from './personal-data';
 
 /** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
 async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
@@ -85,11 +85,26 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
   return { employee };
 }
 
-/** Under an idempotency key a retry gets the same employee back: no second hire, no number taken. */
-export function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor, keyring?: DataKeyring) {
+/**
+ * Under an idempotency key a retry gets the same employee back: no second hire,
+ * no number taken. The claim hashes the input; its personal fields enter the
+ * hash only through a keyed HMAC, so the claim holds no unkeyed hash of a tax id.
+ */
+export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor, keyring?: DataKeyring) {
+  const personal = PERSONAL_FIELDS.filter((f) => input[f] != null);
+  let canonicalInput: (() => unknown) | undefined;
+  if (input.idempotencyKey != null && personal.length > 0 && keyring) {
+    const digest = personalDataDigest((await keyring.current(trx)).key, Object.fromEntries(personal.map((f) => [f, input[f]])));
+    canonicalInput = () => ({
+      ...Object.fromEntries(
+        Object.entries(input).filter(([name, value]) => name !== 'idempotencyKey' && value !== null && !personal.includes(name as PersonalField)),
+      ),
+      personalData: digest,
+    });
+  }
   return createOncePerKey(
     trx,
-    keyedRequest('EMPLOYEES', 'hireEmployee', input),
+    keyedRequest('EMPLOYEES', 'hireEmployee', input, canonicalInput),
     'employee',
     (id) => findEmployee(trx, id),
     () => hireEmployeeOnce(trx, input, actor, keyring),

@@ -75,3 +75,8 @@ export async function employeeIdsByTaxId(db: EmployeesExecutor, keyring: DataKey
     keys.map((k) => taxIdIndex(k.key, taxId)),
   );
 }
+
+/** A keyed digest of personal input (for an idempotency claim): equal inputs match, and it cannot be reversed by guessing without the key. */
+export function personalDataDigest(dataKey: Buffer, personal: Record<string, unknown>): string {
+  return blindIndex(blindIndexKey(dataKey), 'employee.idempotent-input', JSON.stringify(personal)).toString('base64');
+}
