@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
 import { deadListCommand, deadReplayCommand, deadShowCommand } from './commands/events';
+import { generateDataMasterKeyCommand, rewrapDataKeysCommand, rotateDataKeyCommand } from './commands/data-keys';
 import { generateAdminTokenCommand, generateContextKeypairCommand, generateDbPasswordsCommand } from './commands/keys';
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
@@ -90,6 +91,24 @@ keys
   .command('generate-admin-token')
   .description('print a new operator token for FLUXO_ADMIN_TOKEN')
   .action(() => generateAdminTokenCommand());
+keys
+  .command('generate-data-master-key')
+  .description("print a new master key for FLUXO_DATA_MASTER_KEY (wraps the companies' data keys)")
+  .action(() => generateDataMasterKeyCommand());
+keys
+  .command('rotate-data-key')
+  .description("new data key version per company; re-encrypts employees' personal data in batches (run again to resume)")
+  .option('--company <slug>', 'only this company')
+  .option('--all', 'every company with the EMPLOYEES module')
+  .option('--batch-size <n>', 'rows per transaction', asCount, 500)
+  .action(action(rotateDataKeyCommand));
+keys
+  .command('rewrap-data-keys')
+  .description('master key rotation: wrap every data key with a new master key, then switch FLUXO_DATA_MASTER_KEY')
+  .requiredOption('--new-master-key-file <file>', 'file holding the new base64 master key')
+  .option('--company <slug>', 'only this company')
+  .option('--all', 'every company with the EMPLOYEES module')
+  .action(action(rewrapDataKeysCommand));
 
 function asCount(value: string): number {
   try {

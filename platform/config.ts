@@ -121,6 +121,8 @@ export interface SecretSettings {
   contextPublicKey: string | null;
   sessionPrivateKey: string | null;
   sessionPublicKey: string | null;
+  /** Base64 AES-256 key wrapping the tenants' data keys (platform/data-encryption.ts). */
+  dataMasterKey: string | null;
 }
 
 /** Companies' own OpenID Connect providers (gateway/oidc-verifier.ts, platform/oidc.ts). */
@@ -411,6 +413,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       contextPublicKey: values.FLUXO_CONTEXT_PUBLIC_KEY,
       sessionPrivateKey: values.FLUXO_SESSION_PRIVATE_KEY,
       sessionPublicKey: values.FLUXO_SESSION_PUBLIC_KEY,
+      dataMasterKey: values.FLUXO_DATA_MASTER_KEY,
     },
     oidc: { allowHttp: values.FLUXO_OIDC_ALLOW_HTTP && !production },
     pools: {

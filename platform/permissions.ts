@@ -23,6 +23,12 @@ export const PERMISSIONS = {
   'employees:contracts.read': { module: 'EMPLOYEES', access: 'READ', description: 'See employment contracts and salaries.' },
   'employees:manage': { module: 'EMPLOYEES', access: 'WRITE', description: 'Hire, move, update and terminate employees; shape the organisation.' },
   'employees:contracts.manage': { module: 'EMPLOYEES', access: 'WRITE', description: 'Sign employment contracts.' },
+  'employees:sensitive.read': {
+    module: 'EMPLOYEES',
+    access: 'READ',
+    description:
+      'See employees’ personal data unmasked (tax id, bank account, date of birth, address, emergency contact) and find them by tax id; every reveal is audited.',
+  },
 
   'assets:read': { module: 'ASSETS', access: 'READ', description: 'See assets, their custody, maintenance and book values.' },
   'assets:manage': { module: 'ASSETS', access: 'WRITE', description: 'Register, assign, return, maintain and dispose of assets.' },
@@ -92,7 +98,14 @@ export const BUILT_IN_ROLES = {
   HR_MANAGER: {
     name: 'HR manager',
     scope: 'COMPANY',
-    permissions: ['company:read', 'employees:directory.read', 'employees:contracts.read', 'employees:manage', 'employees:contracts.manage'],
+    permissions: [
+      'company:read',
+      'employees:directory.read',
+      'employees:contracts.read',
+      'employees:manage',
+      'employees:contracts.manage',
+      'employees:sensitive.read',
+    ],
     description: 'Runs the staff directory, the organisation and contracts.',
   },
   HR_VIEWER: { name: 'HR viewer', scope: 'COMPANY', permissions: ['company:read', 'employees:directory.read'], description: 'Reads the staff directory.' },

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { generateAdminToken } from './access-key-format';
 import { envName, parsePemSetting, type SecretSettings } from './config';
+import { generateMasterKey } from './data-encryption';
 import { loginServices } from './db-roles';
 import { exportKeyPairPem, generateContextKeyPair, privateKeyFromPem, publicKeyFromPem, type ContextKeyPair } from './tenant-context';
 
@@ -15,6 +16,8 @@ export interface LocalSecrets {
   sessionKeys: ContextKeyPair;
   /** Each service's database password by NAME (`ASSETS`, `GATEWAY`, …): FLUXO_<NAME>_DB_PASSWORD, else generated. */
   databasePasswords: Record<string, string>;
+  /** Wraps the tenants' data keys (base64, FLUXO_DATA_MASTER_KEY); given to the employees subgraph only. */
+  dataMasterKey: string;
 }
 
 function readOrCreate(file: string, create: () => string): { value: string; created: boolean } {
@@ -67,10 +70,17 @@ export function loadLocalSecrets(dataDir: string, given: SecretSettings, givenDa
     databasePasswords[name] =
       givenDatabasePasswords[name] ?? readOrCreate(path.join(dir, `db-password-${service}`), () => randomBytes(24).toString('base64url')).value;
   }
-  return { adminToken, adminTokenCreated, contextKeys, sessionKeys, databasePasswords };
+  const dataMasterKey = given.dataMasterKey ?? readOrCreate(path.join(dir, 'data-master-key'), generateMasterKey).value;
+  return { adminToken, adminTokenCreated, contextKeys, sessionKeys, databasePasswords, dataMasterKey };
 }
 
 // Deriving the public key from the private one keeps a single file to protect.
 function exportPublic(privateKey: KeyObject): string {
   return createPublicKey(privateKey).export({ format: 'pem', type: 'spki' }).toString();
+}
+
+/** The master key `fluxo start` generated in the data dir, if any: what the CLI uses when FLUXO_DATA_MASTER_KEY is not set. */
+export function localDataMasterKey(dataDir: string): string | null {
+  const file = path.join(dataDir, 'secrets', 'data-master-key');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : null;
 }

@@ -126,6 +126,14 @@ function crashPoint(value: string): CrashPoint {
  * prefix (gateway/caller.ts); any other token would be refused as an unknown
  * key. The length floor keeps a hand-typed word from guarding operator access.
  */
+/** A base64 AES-256 key (FLUXO_DATA_MASTER_KEY): 32 bytes. */
+export function masterKey(value: string): string {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length !== 32 || bytes.toString('base64') !== value)
+    throw new InvalidSetting('must be 32 random bytes in base64; generate one with: fluxo keys generate-data-master-key');
+  return value;
+}
+
 export function adminToken(value: string): string {
   if (!/^fluxo_admin_[A-Za-z0-9_-]{32,}$/.test(value)) {
     throw new InvalidSetting('must look like fluxo_admin_<32 or more letters, digits, _ or ->; generate one with: fluxo keys generate-admin-token');
@@ -258,6 +266,15 @@ export const SETTINGS = {
     default: 'generated in the data dir',
     readBy: ['subgraph', 'start'],
     meaning: "Ed25519 PEM key with which the access subgraph signs people's access tokens; without it nobody can sign in",
+  }),
+  FLUXO_DATA_MASTER_KEY: setting({
+    parse: masterKey,
+    unset: null as string | null,
+    secret: true,
+    default: 'generated in the data dir',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning:
+      "base64 AES-256 key that wraps each tenant's data keys (employees' personal data, docs/personal-data.md); read by the employees subgraph and `fluxo keys rotate-data-key`",
   }),
   FLUXO_SESSION_PUBLIC_KEY: setting({
     ...optionalText,

@@ -110,6 +110,7 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
     FLUXO_ADMIN_TOKEN: null,
     // Each child learns only its own database password (databaseLogin).
     ...Object.fromEntries(loginServices().map((s) => [passwordVariable(s), null])),
+    FLUXO_DATA_MASTER_KEY: null,
   });
   const login = (service: string) => databaseLogin(config, service);
   const subgraphSpecs: ServiceSpec[] = discoverSubgraphs().map((manifest) => ({
@@ -121,6 +122,8 @@ async function startServices(config: FluxoConfig, secrets: LocalSecrets, supervi
       FLUXO_CONTEXT_PUBLIC_KEY: pem.publicKeyPem,
       // Only the access subgraph signs people's access tokens.
       ...(manifest.name === 'access' ? { FLUXO_SESSION_PRIVATE_KEY: sessionPem.privateKeyPem } : {}),
+      // Only the employees subgraph holds personal data.
+      ...(manifest.name === 'employees' ? { FLUXO_DATA_MASTER_KEY: secrets.dataMasterKey } : {}),
       [subgraphPortVariable(manifest.name)]: String(subgraphPort(manifest, config)),
     },
   }));

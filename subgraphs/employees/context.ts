@@ -20,6 +20,10 @@ import type { PositionRow } from './store/position.table';
 import { findPositionsByDepartments, findPositionsByIds } from './store/positions';
 import type { RoleRow } from './store/role.table';
 import { findRolesOfEmployees } from './store/roles';
+import type { PersonalDataRow } from './store/personal-data.table';
+import { findPersonalDataOf } from './store/personal-data';
+import { DataKeyring, masterKeyFrom } from './services/keyring';
+import { revealAuditLoader, type Reveal } from './services/reveals';
 
 /**
  * Per-request batches: any page of employees and their relations costs a fixed
@@ -39,6 +43,7 @@ export interface EmployeesLoaders {
   positionHistoryOf: DataLoader<string, PositionAssignmentRow[]>;
   childDepartmentsOf: DataLoader<string, DepartmentRow[]>;
   positionsOfDepartment: DataLoader<string, PositionRow[]>;
+  personalDataOf: DataLoader<string, PersonalDataRow | null>;
 }
 
 export interface EmployeesContext extends ModuleContext<EmployeesDB, EmployeesLoaders> {
@@ -46,6 +51,12 @@ export interface EmployeesContext extends ModuleContext<EmployeesDB, EmployeesLo
   scopes: EmployeesScopes;
   /** Today's date (UTC), fixed for the whole request so every contract status agrees. */
   today: string;
+  /** The tenant's data keys, unwrapped on first use for this request (services/keyring.ts). */
+  keyring: () => DataKeyring;
+  /** Writes the request's reveals of personal data to the audit log, batched (services/reveals.ts). */
+  reveals: DataLoader<Reveal, true, string>;
+  /** The employee record linked to the caller (a self-service member), else null. */
+  selfEmployeeId: string | null;
 }
 
 /** The rows the caller's read permissions reach, null for every row (kit/permissions rowScope). */
@@ -71,6 +82,7 @@ export function createEmployeesLoaders(db: () => Kysely<EmployeesDB>, today: str
     positionHistoryOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findAssignmentsOfEmployees(db(), k)), (a) => a.employee_id)),
     childDepartmentsOf: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findDepartmentsByParents(db(), k)), (d) => d.parent_id ?? '')),
     positionsOfDepartment: groupLoader(async (ids) => groupBy(await findByUuids(ids, (k) => findPositionsByDepartments(db(), k)), (p) => p.department_id)),
+    personalDataOf: mapLoader(async (ids) => indexBy(await findByUuids(ids, (k) => findPersonalDataOf(db(), k)), (p) => p.employee_id)),
   };
 }
 
@@ -80,6 +92,21 @@ export function employeesContextFactory(runtime: ServiceRuntime): (base: BaseCon
     const today = todayUtc();
     const scopes = employeesScopes(base);
     const ctx = moduleContextFactory<EmployeesDB, EmployeesLoaders>(runtime, 'EMPLOYEES', (db) => createEmployeesLoaders(db, today, scopes))(base);
-    return { ...ctx, scopes, today };
+    let keyring: DataKeyring | undefined;
+    const masterKey = () => masterKeyFrom(runtime.config.secrets.dataMasterKey);
+    return {
+      ...ctx,
+      scopes,
+      today,
+      keyring: () => (keyring ??= new DataKeyring(masterKey, ctx.tenant().id)),
+      reveals: revealAuditLoader(ctx.db, base),
+      selfEmployeeId: linkedEmployee(base),
+    };
   };
+}
+
+/** The member's own employee record, as the gateway signs it into the scopes of their self-service roles. */
+function linkedEmployee(ctx: BaseContext): string | null {
+  for (const scope of Object.values(ctx.caller.grants.scoped)) if (scope?.employeeId) return scope.employeeId;
+  return null;
 }

@@ -5,7 +5,7 @@ const MANAGE = 'employees:manage';
 
 /** What each field of the employees subgraph needs (subgraphs/kit/permissions.ts). */
 export const permissions: PermissionMap = {
-  Query: { employees: READ, employee: READ, departments: READ, department: READ, positions: READ, roles: READ },
+  Query: { employees: READ, employee: READ, departments: READ, department: READ, positions: READ, roles: READ, employeesByTaxId: 'employees:sensitive.read' },
   Mutation: {
     createDepartment: MANAGE,
     moveDepartment: MANAGE,

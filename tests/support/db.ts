@@ -49,6 +49,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     FLUXO_TENANT_TEMPLATE_PREFIX: `ft_${runId}_tpl_`,
     FLUXO_DATA_DIR: '/nonexistent',
     ...testRoleEnvironment(runId),
+    FLUXO_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'silent',
     NODE_ENV: 'test',
   });

@@ -18,6 +18,8 @@ const EMPLOYEES_TABLES = [
   'employees.position_assignment',
   'employees.contract',
   'employees.employee_number_counter',
+  'employees.employee_personal_data',
+  'employees.data_key',
   'employees.outbox',
   'audit.audit_log',
 ];

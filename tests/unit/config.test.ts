@@ -152,7 +152,14 @@ describe('loadConfig', () => {
       crashAt: null,
     });
     expect(config.start).toEqual({ demo: false, embeddedPostgresPort: 5488 });
-    expect(config.secrets).toEqual({ adminToken: null, contextPrivateKey: null, contextPublicKey: null, sessionPrivateKey: null, sessionPublicKey: null });
+    expect(config.secrets).toEqual({
+      adminToken: null,
+      contextPrivateKey: null,
+      contextPublicKey: null,
+      sessionPrivateKey: null,
+      sessionPublicKey: null,
+      dataMasterKey: null,
+    });
     expect(config.given.size).toBe(0);
   });
 

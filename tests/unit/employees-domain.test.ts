@@ -128,6 +128,7 @@ describe('hire input', () => {
         departmentId: A,
         positionId: null,
         managerId: null,
+        personal: {},
       },
     });
   });

@@ -2,8 +2,10 @@ import type { EmployeeStatus } from '../store/employee.table';
 import { WORKING_STATUSES } from './employment';
 import { InputProblems, type Validated } from '../../kit/validation';
 import { email, optionalId, requiredId, requiredText } from './validation';
+import { todayUtc } from '../../../platform/dates';
+import { givenFields, validatePersonalData, type PersonalData, type PersonalDataInput } from './personal-data';
 
-export interface HireInput {
+export interface HireInput extends PersonalDataInput {
   firstName: string;
   lastName: string;
   email: string;
@@ -21,9 +23,11 @@ export interface ValidHire {
   departmentId: string | null;
   positionId: string | null;
   managerId: string | null;
+  /** The personal fields given, checked and normalised. */
+  personal: Partial<PersonalData>;
 }
 
-export function validateHire(input: HireInput): Validated<ValidHire> {
+export function validateHire(input: HireInput, today: string = todayUtc()): Validated<ValidHire> {
   const p = new InputProblems();
   return p.result({
     firstName: requiredText(p, 'input.firstName', input.firstName, 'First name', 100),
@@ -33,6 +37,7 @@ export function validateHire(input: HireInput): Validated<ValidHire> {
     departmentId: optionalId(p, 'input.departmentId', input.departmentId, 'department'),
     positionId: optionalId(p, 'input.positionId', input.positionId, 'position'),
     managerId: optionalId(p, 'input.managerId', input.managerId, 'employee'),
+    personal: validatePersonalData(p, input, today),
   });
 }
 
@@ -71,7 +76,7 @@ export function validateTermination(input: { employeeId: string; date: string })
   return p.result({ employeeId, date: input.date });
 }
 
-export interface DetailsChangeInput {
+export interface DetailsChangeInput extends PersonalDataInput {
   employeeId: string;
   firstName?: string | null;
   lastName?: string | null;
@@ -83,16 +88,19 @@ export interface ValidDetailsChange {
   firstName: string | null;
   lastName: string | null;
   email: string | null;
+  personal: Partial<PersonalData>;
 }
 
-/** Names and e-mail, each checked as at hiring when given; at least one must be. */
-export function validateDetailsChange(input: DetailsChangeInput): Validated<ValidDetailsChange> {
+/** Names, e-mail and personal data, each checked as at hiring when given; at least one must be. */
+export function validateDetailsChange(input: DetailsChangeInput, today: string = todayUtc()): Validated<ValidDetailsChange> {
   const p = new InputProblems();
   const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
   const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
-  if (!given(input.firstName) && !given(input.lastName) && !given(input.email))
-    p.add('input', 'Give a first name, last name or e-mail to change', 'NOTHING_TO_CHANGE');
+  const personal = validatePersonalData(p, input, today);
+  if (!given(input.firstName) && !given(input.lastName) && !given(input.email) && givenFields(personal).length === 0)
+    p.add('input', 'Give a first name, last name, e-mail or personal data to change', 'NOTHING_TO_CHANGE');
   return p.result({
+    personal,
     employeeId,
     firstName: given(input.firstName) ? requiredText(p, 'input.firstName', input.firstName, 'First name', 100) : null,
     lastName: given(input.lastName) ? requiredText(p, 'input.lastName', input.lastName, 'Last name', 100) : null,

@@ -161,6 +161,27 @@ export type Department = {
   positions: Array<Position>;
 };
 
+/** Who to call when something happens to the employee. */
+export type EmergencyContact = {
+  __typename?: 'EmergencyContact';
+  /** Their name; null when masked. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Their phone number; null when masked. */
+  phone?: Maybe<Scalars['String']['output']>;
+  /** Who they are to the employee (spouse, parent, friend). */
+  relationship: Scalars['String']['output'];
+};
+
+/** An emergency contact to record. */
+export type EmergencyContactInput = {
+  /** Their name, 1 to 200 characters. */
+  name: Scalars['String']['input'];
+  /** Their phone number: digits, spaces, + ( ) . - (at least five digits). */
+  phone: Scalars['String']['input'];
+  /** Who they are to the employee, 1 to 50 characters. */
+  relationship: Scalars['String']['input'];
+};
+
 /** A person employed by the company. Other modules extend it (assets, payslips). */
 export type Employee = {
   __typename?: 'Employee';
@@ -186,6 +207,14 @@ export type Employee = {
   lastName: Scalars['String']['output'];
   /** The employee's manager, if any. */
   manager?: Maybe<Employee>;
+  /**
+   * The employee's personal data (tax id, bank account, date of birth, home
+   * address, emergency contact), encrypted at rest; null when none was recorded.
+   * Masked (`masked: true`) unless the caller holds employees:sensitive.read or is
+   * this employee (a self-service member linked to the record); every unmasked
+   * answer is written to the company's audit log (revealPersonalData).
+   */
+  personalData?: Maybe<EmployeePersonalData>;
   /** The employee's position (the latest assignment), if any. */
   position?: Maybe<Position>;
   /** Positions the employee has held, oldest first. */
@@ -253,6 +282,23 @@ export type EmployeeFilter = {
   status?: InputMaybe<EmployeeStatus>;
 };
 
+/** An employee's personal data, either in full or masked (see `masked` and each field). */
+export type EmployeePersonalData = {
+  __typename?: 'EmployeePersonalData';
+  /** Date of birth; null when masked. */
+  dateOfBirth?: Maybe<Scalars['Date']['output']>;
+  /** Who to call in an emergency; masked, only the relationship. */
+  emergencyContact?: Maybe<EmergencyContact>;
+  /** Home address; masked, only its country. */
+  homeAddress?: Maybe<HomeAddress>;
+  /** Bank account (IBAN), electronic format (`PT50000201231234567890154`); masked, country and check digits and the last four characters, in groups of four (`PT50 **** **** **** **** *015 4`). */
+  iban?: Maybe<Scalars['String']['output']>;
+  /** True when the values below are masked: the caller may not see them in full. */
+  masked: Scalars['Boolean']['output'];
+  /** National or tax identification number, normalised (upper case, no separators); masked, all but its last four characters are stars (`*****6789`). */
+  taxId?: Maybe<Scalars['String']['output']>;
+};
+
 /** Where an employee stands with the company. */
 export type EmployeeStatus =
   /** Working. */
@@ -292,14 +338,22 @@ export type GrantRolePayload = {
 
 /** A new hire. */
 export type HireEmployeeInput = {
+  /** Date of birth: not in the future, at most 120 years ago. Encrypted at rest. */
+  dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
   /** Department; defaults to the position's department when a position is given. */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   /** Work e-mail address, unique in the company. */
   email: Scalars['String']['input'];
+  /** Emergency contact. Encrypted at rest. */
+  emergencyContact?: InputMaybe<EmergencyContactInput>;
   /** Given name, 1 to 100 characters. */
   firstName: Scalars['String']['input'];
   /** First day of employment. */
   hireDate: Scalars['Date']['input'];
+  /** Home address. Encrypted at rest. */
+  homeAddress?: InputMaybe<HomeAddressInput>;
+  /** Bank account: an IBAN with valid check digits, spaces allowed. Encrypted at rest. */
+  iban?: InputMaybe<Scalars['String']['input']>;
   /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   /** Family name, 1 to 100 characters. */
@@ -308,6 +362,8 @@ export type HireEmployeeInput = {
   managerId?: InputMaybe<Scalars['ID']['input']>;
   /** Position, held from the hire date. */
   positionId?: InputMaybe<Scalars['ID']['input']>;
+  /** National or tax id: 4 to 20 letters and digits once spaces, dots, dashes and slashes are removed. Encrypted at rest. */
+  taxId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Result of hireEmployee. */
@@ -315,8 +371,33 @@ export type HireEmployeePayload = {
   __typename?: 'HireEmployeePayload';
   /** The new employee. */
   employee?: Maybe<Employee>;
-  /** Why the hire did not happen (codes: REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOT_FOUND, POSITION_NOT_IN_DEPARTMENT, MANAGER_TERMINATED). */
+  /** Why the hire did not happen (codes: REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOT_FOUND, POSITION_NOT_IN_DEPARTMENT, MANAGER_TERMINATED, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE). */
   userErrors: Array<UserError>;
+};
+
+/** A postal address. */
+export type HomeAddress = {
+  __typename?: 'HomeAddress';
+  /** City; null when masked. */
+  city?: Maybe<Scalars['String']['output']>;
+  /** Country, ISO 3166-1 alpha-2 (PT, DE, ...). */
+  country: Scalars['String']['output'];
+  /** Street lines, first to last (empty when masked). */
+  lines: Array<Scalars['String']['output']>;
+  /** Postal code; null when masked. */
+  postalCode?: Maybe<Scalars['String']['output']>;
+};
+
+/** A postal address to record. */
+export type HomeAddressInput = {
+  /** City, 1 to 100 characters. */
+  city: Scalars['String']['input'];
+  /** Country, ISO 3166-1 alpha-2 (PT, DE, ...). */
+  country: Scalars['String']['input'];
+  /** One to four street lines, each 1 to 200 characters. */
+  lines: Array<Scalars['String']['input']>;
+  /** Postal code, 1 to 20 characters. */
+  postalCode: Scalars['String']['input'];
 };
 
 /** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
@@ -399,7 +480,7 @@ export type Mutation = {
   signContract: SignContractPayload;
   /** Terminates an employee on a date (their last day): sets status TERMINATED, ends the contract and position in force that day, moves their working reports to their own manager (to none when there is none), and announces EmployeeTerminated (and ContractEnded). Needs EMPLOYEES. */
   terminateEmployee: TerminateEmployeePayload;
-  /** Corrects an employee's name or work e-mail (a typo, a change of name) and announces EmployeeDetailsChanged. Needs EMPLOYEES. */
+  /** Corrects an employee's name or work e-mail (a typo, a change of name), announcing EmployeeDetailsChanged, or records their personal data (encrypted at rest; not announced). Needs EMPLOYEES. */
   updateEmployeeDetails: UpdateEmployeeDetailsPayload;
 };
 
@@ -533,6 +614,13 @@ export type Query = {
   employee?: Maybe<Employee>;
   /** The company's employees in a stable order (last name, first name, id), optionally filtered. Needs EMPLOYEES. */
   employees: EmployeeConnection;
+  /**
+   * The employees whose tax id is this one (spaces, dots, dashes and slashes
+   * ignored, letters in any case), found through a keyed blind index: the tax id
+   * is never stored or compared in plain text. Usually one, more when a tax id was
+   * recorded twice. Needs EMPLOYEES and employees:sensitive.read.
+   */
+  employeesByTaxId: Array<Employee>;
   /** Positions by title, optionally of one department only. Needs EMPLOYEES. */
   positions: Array<Position>;
   /** Every role that can be granted to employees, by name. Needs EMPLOYEES. */
@@ -554,6 +642,11 @@ export type QueryEmployeesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EmployeeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryEmployeesByTaxIdArgs = {
+  taxId: Scalars['String']['input'];
 };
 
 
@@ -671,16 +764,26 @@ export type TerminateEmployeePayload = {
   userErrors: Array<UserError>;
 };
 
-/** Corrections to an employee's name or e-mail; a field left null keeps its value. */
+/** Corrections to an employee's name, e-mail or personal data; a field left null keeps its value. */
 export type UpdateEmployeeDetailsInput = {
+  /** Date of birth: not in the future, at most 120 years ago. Encrypted at rest. */
+  dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
   /** Work e-mail address, unique in the company. */
   email?: InputMaybe<Scalars['String']['input']>;
+  /** Emergency contact. Encrypted at rest. */
+  emergencyContact?: InputMaybe<EmergencyContactInput>;
   /** The employee (terminated ones too: their records stay correctable). */
   employeeId: Scalars['ID']['input'];
   /** Given name, 1 to 100 characters. */
   firstName?: InputMaybe<Scalars['String']['input']>;
+  /** Home address. Encrypted at rest. */
+  homeAddress?: InputMaybe<HomeAddressInput>;
+  /** Bank account: an IBAN with valid check digits, spaces allowed. Encrypted at rest. */
+  iban?: InputMaybe<Scalars['String']['input']>;
   /** Family name, 1 to 100 characters. */
   lastName?: InputMaybe<Scalars['String']['input']>;
+  /** National or tax id: 4 to 20 letters and digits once spaces, dots, dashes and slashes are removed. Encrypted at rest. */
+  taxId?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Result of updateEmployeeDetails. */
@@ -688,7 +791,7 @@ export type UpdateEmployeeDetailsPayload = {
   __typename?: 'UpdateEmployeeDetailsPayload';
   /** The employee as corrected. */
   employee?: Maybe<Employee>;
-  /** Why nothing changed (codes: NOT_FOUND, REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOTHING_TO_CHANGE). */
+  /** Why nothing changed (codes: NOT_FOUND, REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOTHING_TO_CHANGE, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE). */
   userErrors: Array<UserError>;
 };
 
@@ -824,18 +927,23 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
   Department: ResolverTypeWrapper<DepartmentMapperModel>;
+  EmergencyContact: ResolverTypeWrapper<EmergencyContact>;
+  EmergencyContactInput: EmergencyContactInput;
   Employee: ResolverTypeWrapper<EmployeeMapperModel>;
   EmployeeConnection: ResolverTypeWrapper<EmployeeConnectionMapperModel>;
   EmployeeEdge: ResolverTypeWrapper<EmployeeEdgeMapperModel>;
   EmployeeFilter: EmployeeFilter;
+  EmployeePersonalData: ResolverTypeWrapper<EmployeePersonalData>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   EmployeeStatus: EmployeeStatus;
   EmployeesOverview: ResolverTypeWrapper<EmployeesOverview>;
   GrantRoleInput: GrantRoleInput;
   GrantRolePayload: ResolverTypeWrapper<Omit<GrantRolePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   HireEmployeeInput: HireEmployeeInput;
   HireEmployeePayload: ResolverTypeWrapper<Omit<HireEmployeePayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
+  HomeAddress: ResolverTypeWrapper<HomeAddress>;
+  HomeAddressInput: HomeAddressInput;
   MatchCount: ResolverTypeWrapper<MatchCount>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
@@ -883,17 +991,22 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
   Department: DepartmentMapperModel;
+  EmergencyContact: EmergencyContact;
+  EmergencyContactInput: EmergencyContactInput;
   Employee: EmployeeMapperModel;
   EmployeeConnection: EmployeeConnectionMapperModel;
   EmployeeEdge: EmployeeEdgeMapperModel;
   EmployeeFilter: EmployeeFilter;
+  EmployeePersonalData: EmployeePersonalData;
+  Boolean: Scalars['Boolean']['output'];
   EmployeesOverview: EmployeesOverview;
   GrantRoleInput: GrantRoleInput;
   GrantRolePayload: Omit<GrantRolePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   HireEmployeeInput: HireEmployeeInput;
   HireEmployeePayload: Omit<HireEmployeePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
+  HomeAddress: HomeAddress;
+  HomeAddressInput: HomeAddressInput;
   MatchCount: MatchCount;
-  Boolean: Scalars['Boolean']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   MoveDepartmentInput: MoveDepartmentInput;
@@ -977,6 +1090,12 @@ export type DepartmentResolvers<ContextType = EmployeesContext, ParentType exten
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType>;
 };
 
+export type EmergencyContactResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['EmergencyContact'] = ResolversParentTypes['EmergencyContact']> = {
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  relationship?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type EmployeeResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee'], FederationReferenceType extends FederationReferenceTypes['Employee'] = FederationReferenceTypes['Employee']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']> | FederationReferenceType, FederationReferenceType, ContextType>;
   contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
@@ -990,6 +1109,7 @@ export type EmployeeResolvers<ContextType = EmployeesContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   manager?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
+  personalData?: Resolver<Maybe<ResolversTypes['EmployeePersonalData']>, ParentType, ContextType>;
   position?: Resolver<Maybe<ResolversTypes['Position']>, ParentType, ContextType>;
   positionHistory?: Resolver<Array<ResolversTypes['PositionAssignment']>, ParentType, ContextType>;
   reports?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType>;
@@ -1010,6 +1130,15 @@ export type EmployeeEdgeResolvers<ContextType = EmployeesContext, ParentType ext
   node?: Resolver<ResolversTypes['Employee'], ParentType, ContextType>;
 };
 
+export type EmployeePersonalDataResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['EmployeePersonalData'] = ResolversParentTypes['EmployeePersonalData']> = {
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  emergencyContact?: Resolver<Maybe<ResolversTypes['EmergencyContact']>, ParentType, ContextType>;
+  homeAddress?: Resolver<Maybe<ResolversTypes['HomeAddress']>, ParentType, ContextType>;
+  iban?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  taxId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type EmployeesOverviewResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['EmployeesOverview'] = ResolversParentTypes['EmployeesOverview']> = {
   activeHeadcount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   departments?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1024,6 +1153,13 @@ export type GrantRolePayloadResolvers<ContextType = EmployeesContext, ParentType
 export type HireEmployeePayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['HireEmployeePayload'] = ResolversParentTypes['HireEmployeePayload']> = {
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type HomeAddressResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['HomeAddress'] = ResolversParentTypes['HomeAddress']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  postalCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type MatchCountResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
@@ -1088,6 +1224,7 @@ export type QueryResolvers<ContextType = EmployeesContext, ParentType extends Re
   departments?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeeArgs, 'id'>>;
   employees?: Resolver<ResolversTypes['EmployeeConnection'], ParentType, ContextType, Partial<QueryEmployeesArgs>>;
+  employeesByTaxId?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeesByTaxIdArgs, 'taxId'>>;
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType, Partial<QueryPositionsArgs>>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
 };
@@ -1146,12 +1283,15 @@ export type Resolvers<ContextType = EmployeesContext> = {
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
   Department?: DepartmentResolvers<ContextType>;
+  EmergencyContact?: EmergencyContactResolvers<ContextType>;
   Employee?: EmployeeResolvers<ContextType>;
   EmployeeConnection?: EmployeeConnectionResolvers<ContextType>;
   EmployeeEdge?: EmployeeEdgeResolvers<ContextType>;
+  EmployeePersonalData?: EmployeePersonalDataResolvers<ContextType>;
   EmployeesOverview?: EmployeesOverviewResolvers<ContextType>;
   GrantRolePayload?: GrantRolePayloadResolvers<ContextType>;
   HireEmployeePayload?: HireEmployeePayloadResolvers<ContextType>;
+  HomeAddress?: HomeAddressResolvers<ContextType>;
   MatchCount?: MatchCountResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   MoveDepartmentPayload?: MoveDepartmentPayloadResolvers<ContextType>;

@@ -6,6 +6,7 @@ import { employeeResolvers } from './employee';
 import { employeeMutationResolvers } from './employee-mutations';
 import { organisationResolvers } from './organisation';
 import { overviewResolvers } from './overview';
+import { personalDataResolvers } from './personal-data';
 import { roleResolvers } from './roles';
 
 /** The employees subgraph's resolvers, merged type by type from the area files. */
@@ -17,4 +18,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   roleResolvers,
   contractResolvers,
   overviewResolvers,
+  personalDataResolvers,
 );

@@ -16,6 +16,9 @@ import { lockReportingLine } from '../store/locks';
 import { findPosition } from '../store/positions';
 import { assertNotTerminated, lockEmployee, orUserError } from './guards';
 import type { EmployeesDB } from '../store/db';
+import { givenFields } from '../domain/personal-data';
+import type { DataKeyring } from './keyring';
+import { savePersonalData } from './personal-data';
 
 /** Sets or clears the manager; the reporting-line lock makes the cycle check hold against concurrent changes. */
 export async function setEmployeeManager(trx: Transaction<EmployeesDB>, input: { employeeId: string; managerId?: string | null }, actor: Actor) {
@@ -98,11 +101,13 @@ export async function setEmployeeStatus(trx: Transaction<EmployeesDB>, input: St
 }
 
 /**
- * Corrects names and e-mail. Only what changes is written, audited and
- * announced: assets and payroll keep the name in their projections. Corrections
- * of a terminated employee's record are allowed; they change no employment.
+ * Corrects names and e-mail, and records personal data. Only what changes is
+ * written, audited and announced: assets and payroll keep the name in their
+ * projections; personal data is encrypted and never announced, and the audit
+ * names its fields, never their values. Corrections of a terminated
+ * employee's record are allowed; they change no employment.
  */
-export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input: DetailsChangeInput, actor: Actor) {
+export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input: DetailsChangeInput, actor: Actor, keyring: DataKeyring) {
   const v = validOrRefuse(validateDetailsChange(input));
   const employee = await lockEmployee(trx, v.employeeId);
   const changes = {
@@ -110,7 +115,14 @@ export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input
     ...(v.lastName !== null && v.lastName !== employee.last_name ? { last_name: v.lastName } : {}),
     ...(v.email !== null && v.email !== employee.email ? { email: v.email } : {}),
   };
-  if (Object.keys(changes).length === 0) failWith('input', `${employee.employee_number} already has these details`, 'NOTHING_TO_CHANGE');
+  const personalFields = givenFields(v.personal);
+  if (Object.keys(changes).length === 0 && personalFields.length === 0)
+    failWith('input', `${employee.employee_number} already has these details`, 'NOTHING_TO_CHANGE');
+  if (personalFields.length > 0) await savePersonalData(trx, keyring, employee.id, v.personal);
+  if (Object.keys(changes).length === 0) {
+    actor.audit({ entity: 'employee', entityId: employee.id, after: { personalData: personalFields } });
+    return { employee };
+  }
   const taken = `${v.email} is already an employee's address`;
   if (changes.email !== undefined && (await emailTaken(trx, changes.email, employee.id))) failWith('input.email', taken, 'EMAIL_TAKEN');
   const updated = await orUserError(updateEmployee(trx, employee.id, changes), { employee_email: ['input.email', taken, 'EMAIL_TAKEN'] });
@@ -119,7 +131,12 @@ export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input
     entity: 'employee',
     entityId: employee.id,
     before,
-    after: { firstName: updated.first_name, lastName: updated.last_name, email: updated.email },
+    after: {
+      firstName: updated.first_name,
+      lastName: updated.last_name,
+      email: updated.email,
+      ...(personalFields.length > 0 ? { personalData: personalFields } : {}),
+    },
   });
   actor.publish(buildEvent(EmployeeDetailsChanged, { employeeId: employee.id, fullName: fullName(updated), email: updated.email }));
   return { employee: updated };

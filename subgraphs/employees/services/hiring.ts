@@ -14,6 +14,9 @@ import { emailTaken, findEmployee, insertEmployee, takeNextEmployeeNumber } from
 import { findPosition } from '../store/positions';
 import { orUserError } from './guards';
 import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotency';
+import { givenFields, PERSONAL_FIELDS, type PersonalField } from '../domain/personal-data';
+import type { DataKeyring } from './keyring';
+import { personalDataDigest, savePersonalData } from './personal-data';
 
 /** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
 async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
@@ -43,8 +46,9 @@ async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Pro
  * counter row stays locked until commit, so hires queue only for that short
  * tail, and a hire that fails gives its number back (gap-free).
  */
-async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor) {
+async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor, keyring?: DataKeyring) {
   const v = validOrRefuse(validateHire(input));
+  const personalFields = givenFields(v.personal);
   const departmentId = await checkReferences(trx, v);
   const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
   const employee = await orUserError(
@@ -61,7 +65,12 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
     { employee_email: ['input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN'] },
   );
   if (v.positionId !== null) await insertAssignment(trx, { employee_id: employee.id, position_id: v.positionId, start_date: v.hireDate });
-  actor.audit({ entity: 'employee', entityId: employee.id, after: employee });
+  if (personalFields.length > 0) {
+    if (!keyring) throw new Error('Personal data given without a keyring to encrypt it');
+    await savePersonalData(trx, keyring, employee.id, v.personal);
+  }
+  // The audit names the personal fields recorded, never their values.
+  actor.audit({ entity: 'employee', entityId: employee.id, after: personalFields.length > 0 ? { ...employee, personalData: personalFields } : employee });
   actor.publish(
     buildEvent(EmployeeHired, {
       employeeId: employee.id,
@@ -76,13 +85,28 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
   return { employee };
 }
 
-/** Under an idempotency key a retry gets the same employee back: no second hire, no number taken. */
-export function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor) {
+/**
+ * Under an idempotency key a retry gets the same employee back: no second hire,
+ * no number taken. The claim hashes the input; its personal fields enter the
+ * hash only through a keyed HMAC, so the claim holds no unkeyed hash of a tax id.
+ */
+export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor, keyring?: DataKeyring) {
+  const personal = PERSONAL_FIELDS.filter((f) => input[f] != null);
+  let canonicalInput: (() => unknown) | undefined;
+  if (input.idempotencyKey != null && personal.length > 0 && keyring) {
+    const digest = personalDataDigest((await keyring.current(trx)).key, Object.fromEntries(personal.map((f) => [f, input[f]])));
+    canonicalInput = () => ({
+      ...Object.fromEntries(
+        Object.entries(input).filter(([name, value]) => name !== 'idempotencyKey' && value !== null && !personal.includes(name as PersonalField)),
+      ),
+      personalData: digest,
+    });
+  }
   return createOncePerKey(
     trx,
-    keyedRequest('EMPLOYEES', 'hireEmployee', input),
+    keyedRequest('EMPLOYEES', 'hireEmployee', input, canonicalInput),
     'employee',
     (id) => findEmployee(trx, id),
-    () => hireEmployeeOnce(trx, input, actor),
+    () => hireEmployeeOnce(trx, input, actor, keyring),
   );
 }

@@ -1,11 +1,13 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { TenantAuditDB } from '../../kit/audit';
 import type { ContractTable } from './contract.table';
+import type { DataKeyTable } from './data-key.table';
 import type { DepartmentTable } from './department.table';
 import type { EmployeeCountTable } from './employee-count.table';
 import type { EmployeeNumberCounterTable } from './employee-number-counter.table';
 import type { EmployeeRoleTable } from './employee-role.table';
 import type { EmployeeTable } from './employee.table';
+import type { PersonalDataTable } from './personal-data.table';
 import type { PositionAssignmentTable } from './position-assignment.table';
 import type { PositionTable } from './position.table';
 import type { RoleTable } from './role.table';
@@ -21,6 +23,8 @@ export interface EmployeesDB extends TenantAuditDB {
   'employees.position_assignment': PositionAssignmentTable;
   'employees.employee_role': EmployeeRoleTable;
   'employees.contract': ContractTable;
+  'employees.data_key': DataKeyTable;
+  'employees.employee_personal_data': PersonalDataTable;
 }
 
 export type EmployeesExecutor = Kysely<EmployeesDB> | Transaction<EmployeesDB>;
