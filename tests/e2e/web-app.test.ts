@@ -121,6 +121,19 @@ async function statusOf(page: Page, link: string): Promise<string> {
   return (await page.getByTestId('request-status-value').textContent()) ?? '';
 }
 
+it('opens the operator console with the operator token, and refuses a wrong one', async () => {
+  await step('operator-token', async (page) => {
+    await page.goto(`${origin}/admin`);
+    await page.getByText('Use the operator token instead').click();
+    await page.getByLabel('Operator token').fill('fluxo_admin_not-the-token');
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await page.getByRole('alert').waitFor();
+    await page.getByLabel('Operator token').fill(t.adminToken);
+    await page.getByRole('button', { name: 'Open the console' }).click();
+    await page.getByRole('heading', { name: 'Subscription requests' }).waitFor();
+  });
+});
+
 it('takes a subscription request on the portal, with a status link the requester keeps', async () => {
   await step('portal', async (page) => {
     await page.goto(`${origin}/portal`);

@@ -61,7 +61,8 @@ export function SessionProvider({ area, children }: { area: Area; children: Reac
   /** One refresh for every call that found the token expired at the same time. */
   const refresh = useCallback((): Promise<Session | null> => {
     const stale = current.current;
-    if (!stale) return Promise.resolve(null);
+    // The operator token has nothing to refresh with.
+    if (!stale?.refreshToken) return Promise.resolve(null);
     refreshing.current ??= send('WebRefreshSession', { input: { refreshToken: stale.refreshToken } })
       .then(({ refreshSession }) => {
         if (!refreshSession.accessToken || !refreshSession.refreshToken) return null;
@@ -92,7 +93,7 @@ export function SessionProvider({ area, children }: { area: Area; children: Reac
   );
 
   const signOut = useCallback(async () => {
-    const token = current.current?.accessToken;
+    const token = current.current?.refreshToken ? current.current.accessToken : null;
     store(null);
     // Ends the session on the server too; a failure leaves only a token that expires in minutes.
     if (token) await send('WebSignOut', {}, token).catch(() => undefined);

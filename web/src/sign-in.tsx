@@ -77,6 +77,42 @@ export function SignIn({ area, title, intro }: { area: Area; title: string; intr
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
+      {area === 'admin' && <OperatorToken />}
     </section>
+  );
+}
+
+/**
+ * The bootstrap: before any operator account exists, the operator's admin
+ * token (printed by `npm start`, kept in .data/secrets/admin-token) opens the
+ * console. It is checked against the API before it is kept for the tab.
+ */
+function OperatorToken() {
+  const { signIn } = useSession();
+  const [token, setToken] = useState('');
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setFailure(null);
+    try {
+      await send('WebSubscriptionRequests', { first: 1 }, token.trim());
+      signIn({ accessToken: token.trim(), refreshToken: '', email: 'operator token', companyId: null, companyName: null });
+    } catch (error) {
+      setFailure(asApiError(error));
+    }
+  }
+  return (
+    <details className="panel">
+      <summary>Use the operator token instead</summary>
+      <form onSubmit={submit} noValidate>
+        <Field label="Operator token" hint="From .data/secrets/admin-token, or FLUXO_ADMIN_TOKEN. Create operator accounts with createOperator and use those.">
+          {(props) => <input {...props} type="password" name="adminToken" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />}
+        </Field>
+        {failure && <ErrorNotice error={failure} />}
+        <button type="submit" className="primary">
+          Open the console
+        </button>
+      </form>
+    </details>
   );
 }
