@@ -40,6 +40,10 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await grantControlPlane(db as Kysely<unknown>, testRolePrefix(runId), name);
   // The product's settings as this process has them (limits, pools, the query-plan switch), with this file's databases.
   const config = loadConfig({
+    // A test file's clients all share one address and spend far more than a person would; the budgets
+    // themselves are tested with their own limits (tests/e2e/cost-limits.test.ts).
+    FLUXO_COST_CAPACITY: '100000000',
+    FLUXO_ANONYMOUS_COST_CAPACITY: '100000000',
     ...process.env,
     DATABASE_URL: url,
     FLUXO_SHARDS: `default=${serverUrl}`,
