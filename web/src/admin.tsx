@@ -4,12 +4,12 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { Link, Navigate, Route, Routes, useParams } from 'react-router-dom';
-import { fieldError, type ApiError, type Data, type UserError } from './api';
+import { fieldError, type Data, type UserError } from './api';
 import { AuditLog, type AuditFilter, type AuditPage } from './audit';
 import { KeysPage } from './keys';
-import { SessionProvider, asApiError, useQuery, useSession } from './session';
+import { SessionProvider, useAction, useQuery, useSession } from './session';
 import { SignIn } from './sign-in';
-import { Async, ErrorNotice, Field, FormErrors, Shell, Table, formatDate, moduleLabel } from './ui';
+import { ActionErrors, Async, Field, Shell, Table, formatDate, moduleLabel } from './ui';
 
 type Request = Data<'WebSubscriptionRequests'>['subscriptionRequests']['edges'][number]['node'];
 type Status = Request['status'];
@@ -102,24 +102,14 @@ function RequestCard({ request, onDecided }: { request: Request; onDecided: () =
   const { call } = useSession();
   const [reason, setReason] = useState('');
   const [rejecting, setRejecting] = useState(false);
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const { busy, errors } = action;
   const [handOver, setHandOver] = useState<string | null>(null);
 
   async function decide(work: () => Promise<{ userErrors: readonly UserError[]; handOver?: string | null }>) {
-    setBusy(true);
-    setFailure(null);
-    try {
-      const result = await work();
-      setErrors(result.userErrors);
-      if (result.handOver) setHandOver(result.handOver);
-      else if (result.userErrors.length === 0) onDecided();
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
-    }
+    const result = await action.run(work);
+    if (result?.handOver) setHandOver(result.handOver);
+    else if (result?.userErrors.length === 0) onDecided();
   }
   const approve = () =>
     decide(async () => {
@@ -167,8 +157,7 @@ function RequestCard({ request, onDecided }: { request: Request; onDecided: () =
           </button>
         </div>
       )}
-      <FormErrors errors={errors} fields={['reason']} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} fields={['reason']} />
       {request.status === 'PENDING' && !handOver && (
         <div className="actions">
           <button type="button" className="primary" disabled={busy} onClick={() => void approve()} aria-label={`Approve ${request.companyName}`}>
@@ -277,27 +266,15 @@ function Modules({ companyId, modules, onChanged }: { companyId: string; modules
   const plans = useQuery('WebPlans', {});
   const offered = [...new Set((plans.data?.plans ?? []).flatMap((p) => p.modules))].sort();
   const missing = offered.filter((m) => !modules.includes(m));
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
-  async function change(work: () => Promise<readonly UserError[]>) {
-    setBusy(true);
-    setFailure(null);
-    try {
-      const userErrors = await work();
-      setErrors(userErrors);
-      if (userErrors.length === 0) onChanged();
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
-    }
+  const action = useAction();
+  const { busy } = action;
+  async function change(work: () => Promise<{ userErrors: readonly UserError[] }>) {
+    if ((await action.run(work))?.userErrors.length === 0) onChanged();
   }
-  const add = (module: ModuleName) =>
-    change(async () => (await call('WebAddCompanyModules', { input: { companyId, modules: [module] } })).addCompanyModules.userErrors);
+  const add = (module: ModuleName) => change(async () => (await call('WebAddCompanyModules', { input: { companyId, modules: [module] } })).addCompanyModules);
   const remove = (module: ModuleName) =>
     window.confirm(`Remove ${moduleLabel(module)}? Keys and people lose it within a second; its data is kept and comes back if the module is added again.`) &&
-    change(async () => (await call('WebRemoveCompanyModules', { input: { companyId, modules: [module] } })).removeCompanyModules.userErrors);
+    change(async () => (await call('WebRemoveCompanyModules', { input: { companyId, modules: [module] } })).removeCompanyModules);
   return (
     <section className="panel" aria-labelledby="modules-title">
       <h2 id="modules-title">Modules</h2>
@@ -322,8 +299,7 @@ function Modules({ companyId, modules, onChanged }: { companyId: string; modules
           Add {moduleLabel(m)}
         </button>
       ))}
-      <FormErrors errors={errors} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} />
     </section>
   );
 }
@@ -331,19 +307,12 @@ function Modules({ companyId, modules, onChanged }: { companyId: string; modules
 function DeadLetters() {
   const { call } = useSession();
   const letters = useQuery('WebDeadLetters', { first: 100 });
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const action = useAction();
   const [replayed, setReplayed] = useState<number | null>(null);
   async function replay(companyId: string, ids: string[] | null) {
-    setFailure(null);
-    try {
-      const { replayDeadLetters } = await call('WebReplayDeadLetters', { input: { companyId, ids } });
-      setErrors(replayDeadLetters.userErrors);
-      setReplayed(replayDeadLetters.replayed);
-      letters.reload();
-    } catch (error) {
-      setFailure(asApiError(error));
-    }
+    const payload = await action.run(async () => (await call('WebReplayDeadLetters', { input: { companyId, ids } })).replayDeadLetters);
+    if (payload) setReplayed(payload.replayed);
+    letters.reload();
   }
   return (
     <section aria-labelledby="dead-title">
@@ -359,8 +328,7 @@ function DeadLetters() {
           {replayed} event{replayed === 1 ? '' : 's'} put back in the queue.
         </p>
       )}
-      <FormErrors errors={errors} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} />
       <Async state={letters} what="dead letters">
         {(data) => (
           <Table

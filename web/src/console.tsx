@@ -5,14 +5,14 @@
  */
 import { useCallback, useState, type FormEvent } from 'react';
 import { Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
-import { send, fieldError, type ApiError, type Data, type UserError } from './api';
+import { fieldError, send, type Data } from './api';
 import { AuditLog, type AuditFilter, type AuditPage } from './audit';
 import { KeysPage } from './keys';
 import { OverviewPage } from './overview';
 import { PeoplePage } from './people';
-import { SessionProvider, asApiError, useQuery, useSession } from './session';
+import { SessionProvider, useAction, useQuery, useSession } from './session';
 import { SignIn, sessionFrom } from './sign-in';
-import { Async, ErrorNotice, Field, FormErrors, Shell } from './ui';
+import { ActionErrors, Async, Field, Shell } from './ui';
 
 export type Me = Data<'WebMe'>['me'];
 
@@ -84,26 +84,18 @@ function AcceptInvitation() {
   const token = decodeURIComponent(useLocation().hash.replace(/^#(token=)?/, ''));
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const errors = action.errors;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const { acceptInvitation } = await send('WebAcceptInvitation', { input: { token, password, displayName: displayName || null } });
-      setErrors(acceptInvitation.userErrors);
-      const session = sessionFrom(acceptInvitation, '');
-      if (session) {
-        signIn(session);
-        navigate('/console', { replace: true });
-      }
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
+    const payload = await action.run(
+      async () => (await send('WebAcceptInvitation', { input: { token, password, displayName: displayName || null } })).acceptInvitation,
+    );
+    const session = payload && sessionFrom(payload, '');
+    if (session) {
+      signIn(session);
+      navigate('/console', { replace: true });
     }
   }
 
@@ -134,10 +126,9 @@ function AcceptInvitation() {
                 />
               )}
             </Field>
-            <FormErrors errors={errors} fields={['displayName', 'password']} />
-            {failure && <ErrorNotice error={failure} />}
-            <button type="submit" className="primary" disabled={busy}>
-              {busy ? 'Setting up…' : 'Set up my account'}
+            <ActionErrors action={action} fields={['displayName', 'password']} />
+            <button type="submit" className="primary" disabled={action.busy}>
+              {action.busy ? 'Setting up…' : 'Set up my account'}
             </button>
           </form>
         )}

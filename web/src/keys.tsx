@@ -4,9 +4,9 @@
  * console both use it; a new key's secret is shown once, here, and never again.
  */
 import { useState, type FormEvent } from 'react';
-import { fieldError, type ApiError, type Data, type UserError } from './api';
-import { asApiError, useQuery, useSession } from './session';
-import { Async, ErrorNotice, Field, FormErrors, Table, formatDate, moduleLabel } from './ui';
+import { fieldError, type Data } from './api';
+import { useAction, useQuery, useSession } from './session';
+import { ActionErrors, Async, Field, Table, formatDate, moduleLabel } from './ui';
 
 type Key = NonNullable<Data<'WebCompanyKeys'>['company']>['accessKeys'][number];
 type ModuleName = Key['modules'][number];
@@ -35,23 +35,14 @@ export function KeysPage({
 
 function KeyList({ keys, onRevoked }: { keys: readonly Key[]; onRevoked: () => void }) {
   const { call } = useSession();
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const action = useAction();
   async function revoke(key: Key) {
     if (!window.confirm(`Revoke “${key.name}”? Systems using it stop working within a second.`)) return;
-    setFailure(null);
-    try {
-      const { revokeAccessKey } = await call('WebRevokeAccessKey', { input: { accessKeyId: key.id } });
-      setErrors(revokeAccessKey.userErrors);
-      onRevoked();
-    } catch (error) {
-      setFailure(asApiError(error));
-    }
+    if (await action.run(async () => (await call('WebRevokeAccessKey', { input: { accessKeyId: key.id } })).revokeAccessKey)) onRevoked();
   }
   return (
     <>
-      <FormErrors errors={errors} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} />
       <Table
         caption="Keys"
         head={['Name', 'Kind', 'Modules', 'Scope', 'Prefix', 'Last used', 'State', '']}
@@ -94,10 +85,9 @@ function IssueKey({
   const [readOnly, setReadOnly] = useState(false);
   const [scoped, setScoped] = useState(false);
   const [chosen, setChosen] = useState<string[]>([]);
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const action = useAction();
+  const errors = action.errors;
   const [secret, setSecret] = useState<{ name: string; value: string } | null>(null);
-  const [busy, setBusy] = useState(false);
 
   const choosable = (catalogue.data?.permissions ?? []).filter(
     (p) => p.module && modules.includes(p.module) && (!held || held.includes(p.name)) && (!readOnly || p.access === 'READ'),
@@ -105,22 +95,15 @@ function IssueKey({
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
     setSecret(null);
-    try {
-      const permissions = scoped ? chosen.filter((p) => choosable.some((c) => c.name === p)) : null;
-      const { issueAccessKey } = await call('WebIssueAccessKey', { input: { companyId, name, kind, modules, readOnly, permissions } });
-      setErrors(issueAccessKey.userErrors);
-      if (issueAccessKey.secret) {
-        setSecret({ name, value: issueAccessKey.secret });
-        setName('');
-        onIssued();
-      }
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
+    const permissions = scoped ? chosen.filter((p) => choosable.some((c) => c.name === p)) : null;
+    const payload = await action.run(
+      async () => (await call('WebIssueAccessKey', { input: { companyId, name, kind, modules, readOnly, permissions } })).issueAccessKey,
+    );
+    if (payload?.secret) {
+      setSecret({ name, value: payload.secret });
+      setName('');
+      onIssued();
     }
   }
 
@@ -188,10 +171,9 @@ function IssueKey({
             ))}
           </fieldset>
         )}
-        <FormErrors errors={errors} fields={['name', 'kind', 'modules']} />
-        {failure && <ErrorNotice error={failure} />}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Issuing…' : 'Issue key'}
+        <ActionErrors action={action} fields={['name', 'kind', 'modules']} />
+        <button type="submit" className="primary" disabled={action.busy}>
+          {action.busy ? 'Issuing…' : 'Issue key'}
         </button>
       </form>
     </section>

@@ -1,9 +1,9 @@
 /** The company's people: members and their roles, and invitations. */
 import { useState, type FormEvent } from 'react';
-import { fieldError, type ApiError, type Data, type UserError } from './api';
+import { fieldError, type Data, type UserError } from './api';
 import type { Me } from './console';
-import { asApiError, useQuery, useSession } from './session';
-import { Async, ErrorNotice, Field, FormErrors, Table, formatDate } from './ui';
+import { useAction, useQuery, useSession } from './session';
+import { ActionErrors, Async, Field, Table, formatDate } from './ui';
 
 type People = Data<'WebPeople'>;
 type Role = People['companyRoles'][number];
@@ -36,29 +36,21 @@ export function PeoplePage({ me }: { me: Me }) {
 
 function Members({ people, myUserId, canManage, onChanged }: { people: People; myUserId: string | null; canManage: boolean; onChanged: () => void }) {
   const { call } = useSession();
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const action = useAction();
   const roleName = (code: string) => people.companyRoles.find((r) => r.code === code)?.name ?? code;
 
-  async function act(work: () => Promise<readonly UserError[]>) {
-    setFailure(null);
-    try {
-      setErrors(await work());
-      onChanged();
-    } catch (error) {
-      setFailure(asApiError(error));
-    }
+  async function act(work: () => Promise<{ userErrors: readonly UserError[] }>) {
+    if (await action.run(work)) onChanged();
   }
   const setRole = (membershipId: string, role: string) =>
-    act(async () => (await call('WebSetMemberRoles', { input: { membershipId, roles: [{ role }] } })).setMemberRoles.userErrors);
+    act(async () => (await call('WebSetMemberRoles', { input: { membershipId, roles: [{ role }] } })).setMemberRoles);
   const remove = (membershipId: string, email: string) =>
     window.confirm(`Remove ${email} from the company? Their sessions end within a second.`) &&
-    act(async () => (await call('WebRemoveMember', { input: { membershipId } })).removeMember.userErrors);
+    act(async () => (await call('WebRemoveMember', { input: { membershipId } })).removeMember);
 
   return (
     <>
-      <FormErrors errors={errors} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} />
       <Table
         caption="Members"
         head={['Person', 'Roles', 'Since', '']}
@@ -107,22 +99,14 @@ function Invitations({
   onChanged: () => void;
 }) {
   const { call } = useSession();
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const action = useAction();
   async function revoke(invitationId: string, email: string) {
     if (!window.confirm(`Withdraw the invitation of ${email}? Its link stops working.`)) return;
-    setFailure(null);
-    try {
-      setErrors((await call('WebRevokeInvitation', { input: { invitationId } })).revokeInvitation.userErrors);
-      onChanged();
-    } catch (error) {
-      setFailure(asApiError(error));
-    }
+    if (await action.run(async () => (await call('WebRevokeInvitation', { input: { invitationId } })).revokeInvitation)) onChanged();
   }
   return (
     <>
-      <FormErrors errors={errors} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} />
       <Table
         caption="Open invitations"
         head={['E-mail', 'Roles', 'Expires', '']}
@@ -145,24 +129,18 @@ function Invite({ companyId, roles, onInvited }: { companyId: string; roles: rea
   const choosable = roles.filter((r) => r.scope === 'COMPANY');
   const [email, setEmail] = useState('');
   const [role, setRole] = useState(choosable.find((r) => r.code === 'EMPLOYEE')?.code ?? choosable[0]?.code ?? '');
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
+  const action = useAction();
+  const errors = action.errors;
   const [sent, setSent] = useState<{ email: string; link: string } | null>(null);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setFailure(null);
     setSent(null);
-    try {
-      const { inviteMember } = await call('WebInviteMember', { input: { companyId, email, roles: [{ role }] } });
-      setErrors(inviteMember.userErrors);
-      if (inviteMember.invitation && inviteMember.token) {
-        setSent({ email: inviteMember.invitation.email, link: `${window.location.origin}/console/accept#${encodeURIComponent(inviteMember.token)}` });
-        setEmail('');
-        onInvited();
-      }
-    } catch (error) {
-      setFailure(asApiError(error));
+    const payload = await action.run(async () => (await call('WebInviteMember', { input: { companyId, email, roles: [{ role }] } })).inviteMember);
+    if (payload?.invitation && payload.token) {
+      setSent({ email: payload.invitation.email, link: `${window.location.origin}/console/accept#${encodeURIComponent(payload.token)}` });
+      setEmail('');
+      onInvited();
     }
   }
 
@@ -196,8 +174,7 @@ function Invite({ companyId, roles, onInvited }: { companyId: string; roles: rea
           Invite
         </button>
       </form>
-      <FormErrors errors={errors} fields={['email', 'roles']} />
-      {failure && <ErrorNotice error={failure} />}
+      <ActionErrors action={action} fields={['email', 'roles']} />
     </section>
   );
 }

@@ -4,11 +4,9 @@
  */
 import { useState, type FormEvent } from 'react';
 import { Route, Routes, useLocation } from 'react-router-dom';
-import { send, type Data, type UserError } from './api';
-import { SessionProvider, asApiError, useQuery } from './session';
-import { Async, ErrorNotice, Field, FormErrors, Shell, formatDate, formatMoney, moduleLabel } from './ui';
-import type { ApiError } from './api';
-import { fieldError } from './api';
+import { fieldError, send, type Data } from './api';
+import { SessionProvider, useAction, useQuery } from './session';
+import { ActionErrors, Async, Field, Shell, formatDate, formatMoney, moduleLabel } from './ui';
 
 type Plan = Data<'WebPlans'>['plans'][number];
 type Created = NonNullable<Data<'WebRequestSubscription'>['requestSubscription']['request']> & { statusToken: string | null };
@@ -50,9 +48,8 @@ function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
   const [modules, setModules] = useState<string[]>(plan ? [...plan.modules] : []);
   const [companyName, setCompanyName] = useState('');
   const [contactEmail, setContactEmail] = useState('');
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const errors = action.errors;
   const [created, setCreated] = useState<Created | null>(null);
 
   function choosePlan(code: string) {
@@ -62,19 +59,15 @@ function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const { requestSubscription } = await send('WebRequestSubscription', {
-        input: { companyName, contactEmail, planCode: planCode || null, modules: modules as Plan['modules'] },
-      });
-      setErrors(requestSubscription.userErrors);
-      if (requestSubscription.request) setCreated({ ...requestSubscription.request, statusToken: requestSubscription.statusToken });
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
-    }
+    const payload = await action.run(
+      async () =>
+        (
+          await send('WebRequestSubscription', {
+            input: { companyName, contactEmail, planCode: planCode || null, modules: modules as Plan['modules'] },
+          })
+        ).requestSubscription,
+    );
+    if (payload?.request) setCreated({ ...payload.request, statusToken: payload.statusToken });
   }
 
   if (created) return <Requested request={created} />;
@@ -130,10 +123,9 @@ function RequestSubscription({ plans }: { plans: readonly Plan[] }) {
           />
         )}
       </Field>
-      <FormErrors errors={errors} fields={['companyName', 'contactEmail', 'modules']} />
-      {failure && <ErrorNotice error={failure} />}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? 'Sending…' : 'Request subscription'}
+      <ActionErrors action={action} fields={['companyName', 'contactEmail', 'modules']} />
+      <button type="submit" className="primary" disabled={action.busy}>
+        {action.busy ? 'Sending…' : 'Request subscription'}
       </button>
     </form>
   );

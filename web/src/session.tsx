@@ -5,7 +5,7 @@
  * refresh that fails signs the person out.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { ApiError, send, type Data, type Variables } from './api';
+import { ApiError, send, type Data, type UserError, type Variables } from './api';
 import type { WebOperationName } from './generated/persisted';
 
 export type Area = 'portal' | 'admin' | 'console';
@@ -119,24 +119,68 @@ export interface Loaded<T> {
 /** Runs a query with the session's credential when `variables` change (compared as JSON). */
 export function useQuery<N extends WebOperationName>(name: N, variables: Variables<N>, enabled = true): Loaded<Data<N>> {
   const { call } = useSession();
-  const [state, setState] = useState<{ data: Data<N> | null; error: ApiError | null; loading: boolean }>({ data: null, error: null, loading: enabled });
-  const [generation, setGeneration] = useState(0);
   const key = JSON.stringify(variables);
+  // Each answer remembers the variables it is for, so a page never shows one request's answer as another's.
+  const [state, setState] = useState<{ key: string | null; data: Data<N> | null; error: ApiError | null }>({ key: null, data: null, error: null });
+  const [generation, setGeneration] = useState(0);
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
+    setState((s) => ({ ...s, key: null }));
     call(name, JSON.parse(key) as Variables<N>).then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error: unknown) => live && setState({ data: null, error: asApiError(error), loading: false }),
+      (data) => live && setState({ key, data, error: null }),
+      (error: unknown) => live && setState({ key, data: null, error: asApiError(error) }),
     );
     return () => {
       live = false;
     };
   }, [call, name, key, enabled, generation]);
-  return { ...state, reload: useCallback(() => setGeneration((g) => g + 1), []) };
+  const current = state.key === key;
+  return {
+    data: current ? state.data : null,
+    error: current ? state.error : null,
+    loading: enabled && !current,
+    reload: useCallback(() => setGeneration((g) => g + 1), []),
+  };
 }
 
 export function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : new ApiError('ERROR', error instanceof Error ? error.message : String(error), 0);
+}
+
+export interface Action {
+  busy: boolean;
+  /** The userErrors of the last payload. */
+  errors: readonly UserError[];
+  /** Why the last call failed as a whole. */
+  failure: ApiError | null;
+  /**
+   * Runs a mutation: busy while it runs, its payload's userErrors kept for the
+   * form, a refused call kept as the failure. Answers the payload, or null
+   * when the call failed.
+   */
+  run: <T extends { userErrors: readonly UserError[] }>(work: () => Promise<T>) => Promise<T | null>;
+  /** Shows errors the page found itself, in the same place. */
+  setErrors: (errors: readonly UserError[]) => void;
+}
+
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<readonly UserError[]>([]);
+  const [failure, setFailure] = useState<ApiError | null>(null);
+  const run = useCallback(async <T extends { userErrors: readonly UserError[] }>(work: () => Promise<T>): Promise<T | null> => {
+    setBusy(true);
+    setFailure(null);
+    try {
+      const payload = await work();
+      setErrors(payload.userErrors);
+      return payload;
+    } catch (error) {
+      setFailure(asApiError(error));
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, errors, failure, run, setErrors };
 }

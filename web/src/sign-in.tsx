@@ -1,10 +1,8 @@
 /** Signing in with e-mail and password, for the operator console and the company console alike. */
 import { useState, type FormEvent } from 'react';
-import { send, type Data, type UserError } from './api';
-import { asApiError, useSession, type Area, type Session } from './session';
-import { ErrorNotice, Field, FormErrors } from './ui';
-import type { ApiError } from './api';
-import { fieldError } from './api';
+import { fieldError, send, type ApiError, type Data } from './api';
+import { asApiError, useAction, useSession, type Area, type Session } from './session';
+import { ActionErrors, ErrorNotice, Field } from './ui';
 
 type SignedIn = Data<'WebSignIn'>['signIn'];
 
@@ -25,29 +23,19 @@ export function SignIn({ area, title, intro }: { area: Area; title: string; intr
   const { signIn } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<readonly UserError[]>([]);
-  const [failure, setFailure] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
+  const errors = action.errors;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setBusy(true);
-    setFailure(null);
-    try {
-      const { signIn: payload } = await send('WebSignIn', { input: { email, password } });
-      setErrors(payload.userErrors);
-      const session = sessionFrom(payload, email);
-      const operator = payload.session?.user.isOperator ?? false;
-      if (session && area === 'admin' && !operator) {
-        // Not kept: end the session it opened, and say where this person belongs.
-        await send('WebSignOut', {}, session.accessToken).catch(() => undefined);
-        setErrors([{ field: null, code: 'FORBIDDEN', message: 'This account is not an operator. Use your company’s console at /console.' }]);
-      } else if (session) signIn(session);
-    } catch (error) {
-      setFailure(asApiError(error));
-    } finally {
-      setBusy(false);
-    }
+    const payload = await action.run(async () => (await send('WebSignIn', { input: { email, password } })).signIn);
+    const session = payload && sessionFrom(payload, email);
+    if (!session) return;
+    if (area === 'admin' && !payload?.session?.user.isOperator) {
+      // Not kept: end the session it opened, and say where this person belongs.
+      await send('WebSignOut', {}, session.accessToken).catch(() => undefined);
+      action.setErrors([{ field: null, code: 'FORBIDDEN', message: 'This account is not an operator. Use your company’s console at /console.' }]);
+    } else signIn(session);
   }
 
   return (
@@ -71,10 +59,9 @@ export function SignIn({ area, title, intro }: { area: Area; title: string; intr
             />
           )}
         </Field>
-        <FormErrors errors={errors} fields={['email', 'password']} />
-        {failure && <ErrorNotice error={failure} />}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <ActionErrors action={action} fields={['email', 'password']} />
+        <button type="submit" className="primary" disabled={action.busy}>
+          {action.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       {area === 'admin' && <OperatorToken />}

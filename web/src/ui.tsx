@@ -7,7 +7,7 @@
 import { useId, type ReactNode } from 'react';
 import { NavLink } from 'react-router-dom';
 import { fieldError, plainWords, type ApiError, type UserError } from './api';
-import type { Loaded } from './session';
+import type { Action, Loaded } from './session';
 
 export interface NavItem {
   to: string;
@@ -91,6 +91,16 @@ export function FormErrors({ errors, fields = [] }: { errors: readonly UserError
         ))}
       </ul>
     </div>
+  );
+}
+
+/** What a form's last action answered: its userErrors not aimed at `fields`, or why the call failed. */
+export function ActionErrors({ action, fields }: { action: Pick<Action, 'errors' | 'failure'>; fields?: string[] }) {
+  return (
+    <>
+      <FormErrors errors={action.errors} fields={fields} />
+      {action.failure && <ErrorNotice error={action.failure} />}
+    </>
   );
 }
 
