@@ -80,6 +80,15 @@ export function buildManifest() {
   return { format: 'apollo-persisted-query-manifest', version: 1, operations: operationsOf(graphqlFiles(root)) };
 }
 
+/**
+ * The operations a release publishes to partners: all but the web app's, which
+ * ship with the gateway that serves them and change with it.
+ */
+export function publishedManifest() {
+  const files = graphqlFiles(root).filter((file) => !file.startsWith(webOperations + path.sep));
+  return { format: 'apollo-persisted-query-manifest', version: 1, operations: operationsOf(files) };
+}
+
 /** typescript-operations' names: operation WebPlans (a query) → WebPlansQuery, WebPlansQueryVariables. */
 function typeName(operation: ManifestOperation): string {
   return `${operation.name}${operation.type[0]!.toUpperCase()}${operation.type.slice(1)}`;
