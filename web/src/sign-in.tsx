@@ -1,6 +1,7 @@
-/** Signing in with e-mail and password, for the operator console and the company console alike. */
+/** Signing in with e-mail and password, for the operator console and the company console alike (which also offers the company's own provider). */
 import { useState, type FormEvent } from 'react';
 import { send, type Data, type UserError } from './api';
+import { ProviderSignIn } from './provider-sign-in';
 import { asApiError, useSession, type Area, type Session } from './session';
 import { ErrorNotice, Field, FormErrors } from './ui';
 import type { ApiError } from './api';
@@ -78,6 +79,7 @@ export function SignIn({ area, title, intro }: { area: Area; title: string; intr
         </button>
       </form>
       {area === 'admin' && <OperatorToken />}
+      {area === 'console' && <ProviderSignIn />}
     </section>
   );
 }
