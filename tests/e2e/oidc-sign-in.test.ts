@@ -114,6 +114,27 @@ describe('signInWithIdentityProvider', () => {
       { token: tokens.accessToken },
     );
     expect(me.data).toEqual({ me: { company: { id: acme.companyId }, user: { email: ACCOUNTS.alice.email }, accessKey: null } });
+    const audit = await graphql<{ platformAuditLog: { edges: Array<{ node: { action: string; after: string | null } }> } }>(
+      t.gatewayUrl,
+      `
+        query ($filter: AuditFilter) {
+          platformAuditLog(filter: $filter, first: 5) {
+            edges {
+              node {
+                action
+                after
+              }
+            }
+          }
+        }
+      `,
+      { filter: { entity: 'user_session', entityId: tokens.sessionId } },
+      { token: t.adminToken },
+    );
+    expect(audit.errors).toBeUndefined();
+    expect(audit.data!.platformAuditLog.edges.map((e) => [e.node.action, JSON.parse(e.node.after ?? 'null')])).toEqual([
+      ['signInWithIdentityProvider', expect.objectContaining({ email: ACCOUNTS.alice.email, company: acme.companyId, method: 'OIDC' })],
+    ]);
     // A normal session: its refresh token works once.
     expect((await refresh(t, tokens.refreshToken)).data!.refreshSession.userErrors).toEqual([]);
   });
