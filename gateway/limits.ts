@@ -123,6 +123,7 @@ const PUBLIC_FIELDS = new Set([
   'signIn',
   'refreshSession',
   'acceptInvitation',
+  'signInWithIdentityProvider',
   '__typename',
 ]);
 const INTROSPECTION_FIELDS = new Set(['__schema', '__type']);

@@ -76,6 +76,8 @@ export interface ProviderIdentity {
   subject: string | null;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** The `nonce` the browser asked the provider to put in the ID token; null when there is none. */
+  nonce: string | null;
 }
 
 /**
@@ -87,6 +89,8 @@ export type ProviderTokenRefusal = 'EXPIRED' | 'INVALID' | 'EMAIL_UNVERIFIED' | 
 interface ProviderKeys {
   keys: JWTVerifyGetKey;
   algorithms: string[];
+  /** Where browsers are sent to sign in; null when the document names none we could send them to. */
+  authorizationEndpoint: string | null;
   expiresAt: number;
 }
 
@@ -111,13 +115,27 @@ export class ProviderTokenVerifier {
       if (typeof payload.email !== 'string' || payload.email.trim() === '') return 'INVALID';
       // Providers that say whether they verified the address must say they did.
       if ('email_verified' in payload && payload.email_verified !== true) return 'EMAIL_UNVERIFIED';
-      return { email: payload.email.trim(), subject: payload.sub ?? null, expiresAt: payload.exp! };
+      const nonce = typeof payload.nonce === 'string' ? payload.nonce : null;
+      return { email: payload.email.trim(), subject: payload.sub ?? null, expiresAt: payload.exp!, nonce };
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) return 'EXPIRED';
       if (error instanceof ProviderUnavailable || error instanceof joseErrors.JWKSTimeout) return 'UNAVAILABLE';
       if (error instanceof joseErrors.JOSEError) return 'INVALID';
       // A key set that could not be fetched at all (connection refused, DNS).
       return 'UNAVAILABLE';
+    }
+  }
+
+  /**
+   * The provider's authorization endpoint, from the same cached discovery
+   * document as its keys; null when the provider cannot be reached now or
+   * names no usable endpoint.
+   */
+  async authorizationEndpoint(issuer: string): Promise<string | null> {
+    try {
+      return (await this.keysOf(issuer)).authorizationEndpoint;
+    } catch {
+      return null;
     }
   }
 
@@ -141,7 +159,7 @@ export class ProviderTokenVerifier {
 
   private async discover(issuer: string): Promise<ProviderKeys> {
     if (issuerUrlProblem(issuer, this.options.allowHttp)) throw new ProviderUnavailable(`issuer ${issuer} is not allowed`);
-    let metadata: { issuer?: unknown; jwks_uri?: unknown; id_token_signing_alg_values_supported?: unknown };
+    let metadata: { issuer?: unknown; jwks_uri?: unknown; id_token_signing_alg_values_supported?: unknown; authorization_endpoint?: unknown };
     try {
       const response = await fetch(`${issuer.replace(/\/$/, '')}${DISCOVERY_PATH}`, {
         redirect: 'error',
@@ -164,9 +182,26 @@ export class ProviderTokenVerifier {
     return {
       keys: createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: FETCH_TIMEOUT_MILLIS, cooldownDuration: KEY_REFETCH_COOLDOWN_MILLIS }),
       algorithms,
+      authorizationEndpoint: usableEndpoint(metadata.authorization_endpoint, this.options.allowHttp),
       expiresAt: Date.now() + DISCOVERY_TTL_MILLIS,
     };
   }
+}
+
+/**
+ * An endpoint browsers may be sent to: https (http on loopback when allowed),
+ * without credentials or a fragment. A query is kept: OAuth 2.0 allows one there.
+ */
+function usableEndpoint(value: unknown, allowHttp: boolean): string | null {
+  if (typeof value !== 'string') return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return null;
+  }
+  const withoutQuery = `${url.origin}${url.pathname}`;
+  return url.hash || url.username || url.password || issuerUrlProblem(withoutQuery, allowHttp) ? null : url.href;
 }
 
 /** Signatures anyone can check with the published keys: never `none`, nor a secret shared with the client (HS*). */

@@ -39,6 +39,7 @@ export const permissions: PermissionMap = {
     signIn: 'PUBLIC',
     refreshSession: 'PUBLIC',
     acceptInvitation: 'PUBLIC',
+    signInWithIdentityProvider: 'PUBLIC',
     signOut: 'SIGNED_IN',
     revokeUserSessions: 'SIGNED_IN',
     inviteMember: ['OPERATOR', 'company:members.manage'],

@@ -17,6 +17,8 @@ export interface ProviderConfig {
   keys: SigningJwk[];
   clients: string[];
   accounts: Record<string, { email: string; email_verified?: boolean }>;
+  /** A client a browser signs in with (implicit flow, ID token only), through the provider's development login form. */
+  browserClient?: { clientId: string; redirectUris: string[] };
   /** Restart on a known port (a rotation keeps the URL). */
   port?: number;
 }
@@ -25,8 +27,11 @@ export interface TestProvider {
   issuer: string;
   port: number;
   config: ProviderConfig;
-  /** An ID token the provider issues for `accountId` and `clientId`; `expiresIn` seconds (negative: already expired). */
-  idToken: (accountId: string, clientId: string, expiresIn?: number) => Promise<string>;
+  /**
+   * An ID token the provider issues for `accountId` and `clientId`; `expiresIn` seconds (negative: already expired),
+   * with a `nonce` claim when given.
+   */
+  idToken: (accountId: string, clientId: string, expiresIn?: number, nonce?: string) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -46,8 +51,8 @@ export async function startProvider(options: ProviderConfig): Promise<TestProvid
     issuer,
     port,
     config: { ...options, port },
-    idToken: async (accountId, clientId, expiresIn) => {
-      const response = await fetch(`${url}/test/id-token`, { method: 'POST', body: JSON.stringify({ accountId, clientId, expiresIn }) });
+    idToken: async (accountId, clientId, expiresIn, nonce) => {
+      const response = await fetch(`${url}/test/id-token`, { method: 'POST', body: JSON.stringify({ accountId, clientId, expiresIn, nonce }) });
       if (!response.ok) throw new Error(`the provider issued no ID token: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { idToken: string }).idToken;
     },

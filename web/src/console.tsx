@@ -10,6 +10,7 @@ import { AuditLog, type AuditFilter, type AuditPage } from './audit';
 import { KeysPage } from './keys';
 import { OverviewPage } from './overview';
 import { PeoplePage } from './people';
+import { ProviderCallback } from './provider-sign-in';
 import { SessionProvider, useAction, useQuery, useSession } from './session';
 import { SignIn, sessionFrom } from './sign-in';
 import { ActionErrors, Async, Field, Shell } from './ui';
@@ -21,6 +22,7 @@ export function Console() {
     <SessionProvider area="console">
       <Routes>
         <Route path="accept" element={<AcceptInvitation />} />
+        <Route path="sign-in/callback" element={<ProviderCallback />} />
         <Route path="*" element={<SignedInConsole />} />
       </Routes>
     </SessionProvider>

@@ -1,6 +1,7 @@
-/** Signing in with e-mail and password, for the operator console and the company console alike. */
+/** Signing in with e-mail and password, for the operator console and the company console alike (which also offers the company's own provider). */
 import { useState, type FormEvent } from 'react';
 import { fieldError, send, type ApiError, type Data } from './api';
+import { ProviderSignIn } from './provider-sign-in';
 import { asApiError, useAction, useSession, type Area, type Session } from './session';
 import { ActionErrors, ErrorNotice, Field } from './ui';
 
@@ -65,6 +66,7 @@ export function SignIn({ area, title, intro }: { area: Area; title: string; intr
         </button>
       </form>
       {area === 'admin' && <OperatorToken />}
+      {area === 'console' && <ProviderSignIn />}
     </section>
   );
 }

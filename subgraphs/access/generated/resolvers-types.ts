@@ -587,6 +587,8 @@ export type Mutation = {
   setMemberRoles: MemberPayload;
   /** Signs a person in with e-mail and password, for one company (or, for an operator, for the platform). Returns a 15-minute access token and a refresh token. Public. A wrong password and an unknown e-mail get the same INVALID_CREDENTIALS; repeated failures lock the account for a while. */
   signIn: SignInPayload;
+  /** Signs a member in with an ID token of their company's own OpenID Connect provider (the company is the one that trusts the token's issuer and audience), got by the browser with the nonce given here. Returns a session like signIn, with method OIDC. Public. A bad or expired token, or one for another nonce: INVALID_ID_TOKEN; a verified e-mail that is no member of the company: NOT_A_MEMBER. */
+  signInWithIdentityProvider: SignInPayload;
   /** Ends the calling session: its access and refresh tokens stop working within a second. Needs a signed-in person. */
   signOut: SignOutPayload;
 };
@@ -721,6 +723,12 @@ export type MutationSetMemberRolesArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationSignInArgs = {
   input: SignInInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationSignInWithIdentityProviderArgs = {
+  input: SignInWithIdentityProviderInput;
 };
 
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
@@ -1181,7 +1189,7 @@ export type SignInMethod =
 /** How a company's people sign in. */
 export type SignInOptions = {
   __typename?: 'SignInOptions';
-  /** The company's OpenID Connect provider, to start an authorization-code flow with PKCE in the browser; null when it has none. */
+  /** The company's OpenID Connect provider, to send the browser to for an ID token (then signInWithIdentityProvider); null when it has none. */
   identityProvider?: Maybe<SignInProvider>;
   /** Whether e-mail and password sign-in (signIn) is open: always true today. */
   password: Scalars['Boolean']['output'];
@@ -1205,12 +1213,22 @@ export type SignInPayload = {
 /** What a browser needs to send a person to the company's OpenID Connect provider. */
 export type SignInProvider = {
   __typename?: 'SignInProvider';
+  /** Where to send the browser to sign in (response_type=id_token, with state and nonce), from the provider's discovery document; null when the provider cannot be reached now or names no https endpoint. */
+  authorizationEndpoint?: Maybe<Scalars['String']['output']>;
   /** The client id to ask the provider for. */
   clientId: Scalars['String']['output'];
   /** The issuer: its discovery document is at <issuer>/.well-known/openid-configuration. */
   issuer: Scalars['String']['output'];
   /** Scopes to ask for: the gateway needs a verified e-mail address in the ID token. */
   scopes: Array<Scalars['String']['output']>;
+};
+
+/** An ID token of the company's provider and the nonce the browser asked it for. */
+export type SignInWithIdentityProviderInput = {
+  /** The ID token the provider returned to the browser. */
+  idToken: Scalars['String']['input'];
+  /** The nonce the browser sent in its authorization request: the token's nonce claim must equal it. */
+  nonce: Scalars['String']['input'];
 };
 
 /** How many sessions ended. */
@@ -1524,6 +1542,7 @@ export type ResolversTypes = {
   SignInOptions: ResolverTypeWrapper<SignInOptions>;
   SignInPayload: ResolverTypeWrapper<Omit<SignInPayload, 'session'> & { session?: Maybe<ResolversTypes['Session']> }>;
   SignInProvider: ResolverTypeWrapper<SignInProvider>;
+  SignInWithIdentityProviderInput: SignInWithIdentityProviderInput;
   SignOutPayload: ResolverTypeWrapper<SignOutPayload>;
   SubscriptionRequest: ResolverTypeWrapper<SubscriptionRequestMapperModel>;
   SubscriptionRequestConnection: ResolverTypeWrapper<SubscriptionRequestConnectionMapperModel>;
@@ -1619,6 +1638,7 @@ export type ResolversParentTypes = {
   SignInOptions: SignInOptions;
   SignInPayload: Omit<SignInPayload, 'session'> & { session?: Maybe<ResolversParentTypes['Session']> };
   SignInProvider: SignInProvider;
+  SignInWithIdentityProviderInput: SignInWithIdentityProviderInput;
   SignOutPayload: SignOutPayload;
   SubscriptionRequest: SubscriptionRequestMapperModel;
   SubscriptionRequestConnection: SubscriptionRequestConnectionMapperModel;
@@ -1872,6 +1892,7 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
   setIdentityProvider?: Resolver<ResolversTypes['IdentityProviderPayload'], ParentType, ContextType, RequireFields<MutationSetIdentityProviderArgs, 'input'>>;
   setMemberRoles?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSetMemberRolesArgs, 'input'>>;
   signIn?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInArgs, 'input'>>;
+  signInWithIdentityProvider?: Resolver<ResolversTypes['SignInPayload'], ParentType, ContextType, RequireFields<MutationSignInWithIdentityProviderArgs, 'input'>>;
   signOut?: Resolver<ResolversTypes['SignOutPayload'], ParentType, ContextType>;
 };
 
@@ -2013,6 +2034,7 @@ export type SignInPayloadResolvers<ContextType = AccessContext, ParentType exten
 };
 
 export type SignInProviderResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['SignInProvider'] = ResolversParentTypes['SignInProvider']> = {
+  authorizationEndpoint?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   clientId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   issuer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

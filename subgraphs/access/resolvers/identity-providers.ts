@@ -11,7 +11,7 @@ export const identityProviderResolvers: Resolvers = {
       actingCompany(ctx, companyId);
       return (await findIdentityProvider(ctx.deps.controlPlane, companyId)) ?? null;
     },
-    signInOptions: (_parent, { company }, ctx) => signInOptions(ctx.deps.controlPlane, company),
+    signInOptions: (_parent, { company }, ctx) => signInOptions(ctx.deps.controlPlane, ctx.deps.identityProviders.tokens, company),
   },
   Mutation: {
     setIdentityProvider: (_parent, { input }, ctx) => {

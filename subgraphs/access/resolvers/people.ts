@@ -17,6 +17,7 @@ import {
   revokeUserSessions,
   setMemberRoles,
   signIn,
+  signInWithIdentityProvider,
   signOut,
   type Granter,
   type SessionTokens,
@@ -36,6 +37,8 @@ async function addressMayTry(address: string | null): Promise<boolean> {
   const state = await failuresPerAddress.get(address);
   return !state || state.remainingPoints > 0;
 }
+
+const REFUSED_ID_TOKEN = new Set(['INVALID_ID_TOKEN', 'NOT_A_MEMBER']);
 
 const tokensPayload = (tokens: SessionTokens) => ({
   accessToken: tokens.accessToken,
@@ -143,6 +146,25 @@ export const peopleResolvers: Resolvers = {
           ),
         ),
       ),
+    signInWithIdentityProvider: async (_parent, { input }, ctx) => {
+      const address = ctx.caller.clientAddress;
+      if (!(await addressMayTry(address))) {
+        return { userErrors: [userError(['input'], 'Too many failed sign-ins from this address; wait a few minutes', 'TOO_MANY_ATTEMPTS')] };
+      }
+      const payload = await runAccessMutation(ctx, 'signInWithIdentityProvider', async (trx, actor) =>
+        tokensPayload(
+          await signInWithIdentityProvider(
+            trx,
+            { ...input, clientAddress: address },
+            { signingKey: ctx.deps.sessionSigningKey, identityProviders: ctx.deps.identityProviders },
+            actor,
+          ),
+        ),
+      );
+      // Refused tokens count against the address like wrong passwords; no account is counted, as none was guessed at.
+      if (address && payload.userErrors.some((e) => REFUSED_ID_TOKEN.has(e.code ?? ''))) await failuresPerAddress.penalty(address, 1);
+      return payload;
+    },
     setMemberRoles: (_parent, { input }, ctx) =>
       runAccessMutation(ctx, 'setMemberRoles', async (trx, actor) => ({
         member: await setMemberRoles(

@@ -1,6 +1,13 @@
 import type { ControlPlaneExecutor, InvitationRow } from '../../../platform/control-plane';
 import { isPgError } from '../../../platform/db';
-import { issuerUrlProblem, type ProviderTokenRefusal, type ProviderTokenVerifier } from '../../../platform/oidc';
+import {
+  claimedProvider,
+  issuerUrlProblem,
+  type ProviderIdentity,
+  type ProviderTokenRefusal,
+  type ProviderTokenVerifier,
+  type TrustedProvider,
+} from '../../../platform/oidc';
 import type { Actor } from '../../kit/actor';
 import { failWith, userError, type UserError } from '../../kit/errors';
 import { refuseInvalid } from '../../kit/validation';
@@ -11,6 +18,7 @@ import {
   findIdentityProvider,
   findIdentityProviderByAudience,
   findIdentityProviderBySlug,
+  findIdentityProvidersOfAudiences,
   upsertIdentityProvider,
 } from '../store/identity-providers';
 
@@ -107,14 +115,49 @@ export async function proveInviteeWithIdToken(
   invitation: Pick<InvitationRow, 'company_id' | 'email'>,
   idToken: string,
 ): Promise<void> {
-  const field = ['input', 'idToken'];
   const provider = await findIdentityProvider(trx, invitation.company_id);
-  if (!provider) failWith(field, 'The company has no identity provider: accept with a password', 'NO_IDENTITY_PROVIDER');
-  const identity = await providers.tokens.verify(idToken, provider);
-  if (typeof identity === 'string') failWith(field, REFUSALS[identity], identity === 'UNAVAILABLE' ? 'IDENTITY_PROVIDER_UNAVAILABLE' : 'INVALID_ID_TOKEN');
+  if (!provider) failWith(ID_TOKEN_FIELD, 'The company has no identity provider: accept with a password', 'NO_IDENTITY_PROVIDER');
+  const identity = await verifiedIdentity(providers, provider, idToken);
   if (identity.email.toLowerCase() !== invitation.email.toLowerCase()) {
-    failWith(field, 'The ID token is for another e-mail address than the invitation', 'EMAIL_MISMATCH');
+    failWith(ID_TOKEN_FIELD, 'The ID token is for another e-mail address than the invitation', 'EMAIL_MISMATCH');
   }
+}
+
+const ID_TOKEN_FIELD = ['input', 'idToken'];
+
+async function verifiedIdentity(providers: IdentityProviderDeps, provider: TrustedProvider, idToken: string): Promise<ProviderIdentity> {
+  const identity = await providers.tokens.verify(idToken, provider);
+  if (typeof identity !== 'string') return identity;
+  return failWith(ID_TOKEN_FIELD, REFUSALS[identity], identity === 'UNAVAILABLE' ? 'IDENTITY_PROVIDER_UNAVAILABLE' : 'INVALID_ID_TOKEN');
+}
+
+/** A token naming more audiences than this is no company's (as at the gateway). */
+const MAX_AUDIENCES = 10;
+
+/**
+ * Who signs in with an ID token, and to which company: the one company that
+ * trusts the token's issuer for one of its audiences, as the gateway finds it
+ * for a bearer token. The token must carry the nonce the browser asked the
+ * provider for, so a token got for another sign-in (or minted without a
+ * browser's request) does not open a session here.
+ */
+export async function identityFromIdToken(
+  trx: ControlPlaneTransaction,
+  providers: IdentityProviderDeps,
+  idToken: string,
+  nonce: string,
+): Promise<{ companyId: string; identity: ProviderIdentity }> {
+  const claimed = claimedProvider(idToken);
+  const candidates =
+    claimed && claimed.audiences.length > 0 && claimed.audiences.length <= MAX_AUDIENCES
+      ? await findIdentityProvidersOfAudiences(trx, claimed.issuer, claimed.audiences)
+      : [];
+  if (candidates.length !== 1) failWith(ID_TOKEN_FIELD, REFUSALS.INVALID, 'INVALID_ID_TOKEN');
+  const provider = candidates[0]!;
+  const identity = await verifiedIdentity(providers, provider, idToken);
+  if (nonce === '' || identity.nonce !== nonce)
+    failWith(ID_TOKEN_FIELD, 'The ID token was not issued for this sign-in: sign in with the provider again', 'INVALID_ID_TOKEN');
+  return { companyId: provider.company_id, identity };
 }
 
 /** What the gateway needs in an ID token (a verified e-mail), asked for by the browser's authorization request. */
@@ -125,10 +168,14 @@ const SIGN_IN_SCOPES = ['openid', 'email', 'profile'];
  * open. An unknown slug answers like a company without a provider: the answer
  * tells only that a slug with a provider exists, which its sign-in page shows anyway.
  */
-export async function signInOptions(db: ControlPlaneExecutor, slug: string) {
+export async function signInOptions(db: ControlPlaneExecutor, tokens: ProviderTokenVerifier, slug: string) {
   const provider = await findIdentityProviderBySlug(db, slug.trim().toLowerCase());
+  if (!provider) return { password: true, identityProvider: null };
+  // The browser may not fetch the provider's discovery document (its pages allow connections to Fluxo only), so
+  // the endpoint is read here, from the document the verifier already caches; unreachable now is null, not a failure.
+  const authorizationEndpoint = await tokens.authorizationEndpoint(provider.issuer);
   return {
     password: true,
-    identityProvider: provider ? { issuer: provider.issuer, clientId: provider.client_id, scopes: SIGN_IN_SCOPES } : null,
+    identityProvider: { issuer: provider.issuer, clientId: provider.client_id, scopes: SIGN_IN_SCOPES, authorizationEndpoint },
   };
 }

@@ -26,7 +26,7 @@ import { failWith, userError, type UserError } from '../../kit/errors';
 import { refuse, refuseInvalid } from '../../kit/validation';
 import { isEmail } from '../../kit/validation';
 import { actorLabel } from '../deps';
-import { proveInviteeWithIdToken, type IdentityProviderDeps } from './identity-providers';
+import { identityFromIdToken, proveInviteeWithIdToken, type IdentityProviderDeps } from './identity-providers';
 import type { ControlPlaneTransaction } from '../mutation';
 import {
   findCompanyRoles,
@@ -129,6 +129,42 @@ export async function signIn(trx: ControlPlaneTransaction, input: SignInInput, s
     clientAddress: input.clientAddress,
   });
   actor.audit({ entity: 'user_session', entityId: session.id, after: { user: user.id, email: user.email, company: companyId, method: 'PASSWORD' } });
+  return issueTokens(trx, session, key);
+}
+
+export interface ProviderSignInInput {
+  idToken: string;
+  nonce: string;
+  clientAddress: string | null;
+}
+
+/**
+ * Signs a member in with an ID token of their company's own provider: the
+ * provider verified the e-mail, so no password is asked. Only an active
+ * account that is a current member of that company gets a session; the
+ * provider vouches for its company's people, not for other accounts.
+ */
+export async function signInWithIdentityProvider(
+  trx: ControlPlaneTransaction,
+  input: ProviderSignInInput,
+  keys: { signingKey: KeyObject | null; identityProviders: IdentityProviderDeps },
+  actor: Actor,
+): Promise<SessionTokens> {
+  const key = requireSigningKey(keys.signingKey);
+  const { companyId, identity } = await identityFromIdToken(trx, keys.identityProviders, input.idToken, input.nonce);
+  const user = await findUserByEmail(trx, identity.email);
+  const memberships = user?.status === 'ACTIVE' ? await findMembershipsOfUsers(trx, [user.id]) : [];
+  if (!user || !memberships.some((m) => m.company_id === companyId)) {
+    failWith(['input', 'idToken'], 'No member of this company has the e-mail address the provider verified', 'NOT_A_MEMBER');
+  }
+  const session = await insertSession(trx, {
+    userId: user.id,
+    companyId,
+    method: 'OIDC',
+    expiresAt: new Date(Date.now() + SESSION_TTL_SECONDS * 1000),
+    clientAddress: input.clientAddress,
+  });
+  actor.audit({ entity: 'user_session', entityId: session.id, after: { user: user.id, email: user.email, company: companyId, method: 'OIDC' } });
   return issueTokens(trx, session, key);
 }
 

@@ -11,6 +11,11 @@ export function findIdentityProviderByAudience(db: ControlPlaneExecutor, issuer:
   return db.selectFrom('identity_provider').selectAll().where('issuer', '=', issuer).where('audience', '=', audience).executeTakeFirst();
 }
 
+/** The companies that trust this issuer for one of these audiences (one at most, unless a token names several audiences). */
+export function findIdentityProvidersOfAudiences(db: ControlPlaneExecutor, issuer: string, audiences: string[]): Promise<IdentityProviderRow[]> {
+  return db.selectFrom('identity_provider').selectAll().where('issuer', '=', issuer).where('audience', 'in', audiences).execute();
+}
+
 /** Names the company's provider, replacing the one before. */
 export function upsertIdentityProvider(
   db: ControlPlaneExecutor,

@@ -203,6 +203,20 @@ export type SignInInput = {
   password: string;
 };
 
+/** How a session began. */
+export type SignInMethod =
+  | 'INVITATION'
+  | 'OIDC'
+  | 'PASSWORD';
+
+/** An ID token of the company's provider and the nonce the browser asked it for. */
+export type SignInWithIdentityProviderInput = {
+  /** The ID token the provider returned to the browser. */
+  idToken: string;
+  /** The nonce the browser sent in its authorization request: the token's nonce claim must equal it. */
+  nonce: string;
+};
+
 /** Where a subscription request stands. */
 export type SubscriptionRequestStatus =
   /** Approved: the company and its tenant exist. */
@@ -439,3 +453,17 @@ export type WebAcceptInvitationMutationVariables = Exact<{
 
 
 export type WebAcceptInvitationMutation = { acceptInvitation: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebSignInOptionsQueryVariables = Exact<{
+  company: string;
+}>;
+
+
+export type WebSignInOptionsQuery = { signInOptions: { password: boolean, identityProvider: { issuer: string, clientId: string, scopes: Array<string>, authorizationEndpoint: string | null } | null } };
+
+export type WebSignInWithIdentityProviderMutationVariables = Exact<{
+  input: SignInWithIdentityProviderInput;
+}>;
+
+
+export type WebSignInWithIdentityProviderMutation = { signInWithIdentityProvider: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, method: SignInMethod, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };

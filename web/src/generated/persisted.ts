@@ -33,6 +33,8 @@ export const persistedIds = {
   WebRefreshSession: '955beec74674dacee656e0b00ab62a1544cd88fbd02c01fc2f134cc83e163e18',
   WebSignOut: 'b856eeec4f37ce8d8303eb26edc5cbdae50c499cbae2c8a790e31707edb993f0',
   WebAcceptInvitation: '8788ebc429ff40ce5fbc74b508503622bc8b24936df753146377488a7f9a437e',
+  WebSignInOptions: 'be8c77e1ce8bdef71e2b11d531fcf06bd71a2e06891b8edb01c1d1416233644d',
+  WebSignInWithIdentityProvider: '82fa854870df18eda58256bfe9360cfe5013ba2ce860d13b047837d676a95147',
 } as const;
 
 export interface WebOperations {
@@ -66,6 +68,8 @@ export interface WebOperations {
   WebRefreshSession: { data: Types.WebRefreshSessionMutation; variables: Types.WebRefreshSessionMutationVariables };
   WebSignOut: { data: Types.WebSignOutMutation; variables: Types.WebSignOutMutationVariables };
   WebAcceptInvitation: { data: Types.WebAcceptInvitationMutation; variables: Types.WebAcceptInvitationMutationVariables };
+  WebSignInOptions: { data: Types.WebSignInOptionsQuery; variables: Types.WebSignInOptionsQueryVariables };
+  WebSignInWithIdentityProvider: { data: Types.WebSignInWithIdentityProviderMutation; variables: Types.WebSignInWithIdentityProviderMutationVariables };
 }
 
 export type WebOperationName = keyof WebOperations;
