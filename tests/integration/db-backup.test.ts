@@ -7,7 +7,8 @@ import { seedTenant } from '../../app/seed/seed-tenant';
 import { assertToolFits, backupDatabase, BackupError, findPgTool, parseToolMajor, serverMajor } from '../../platform/backup';
 import { createDatabase, withDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
-import { backupDatabaseBuiltIn } from '../../platform/logical-backup';
+import { actingAs, ownerRole } from '../../platform/db-roles';
+import { backupDatabaseBuiltIn, restoreTenantBuiltIn } from '../../platform/logical-backup';
 import { ShardDirectory } from '../../platform/shards';
 import { restoreTenant } from '../../cli/commands/db';
 import { accessDeps } from '../../subgraphs/access/subgraph';
@@ -101,6 +102,26 @@ describe('the built-in archive', () => {
       // The load switched triggers off for itself only: the audit log is append-only again.
       await expect(sql`DELETE FROM audit.audit_log`.execute(db)).rejects.toThrow();
     });
+  });
+
+  it("loads with each table's triggers disabled by its owner when the login may not switch them all off", async () => {
+    // The owner role is no superuser: session_replication_role is not its to set.
+    const asOwner = actingAs(serverUrl(company), ownerRole(database.config.databaseRoles.prefix!));
+    const name = `${database.name}_t_owner`;
+    const header = await restoreTenantBuiltIn(asOwner, name, file);
+    try {
+      const restored = shards().databaseUrl(company.tenant.shard, name);
+      const contents = await databaseContents(restored);
+      expect(Object.fromEntries(header.tables.map((t) => [`${t.schema}.${t.name}`, Number(contents[`${t.schema}.${t.name}`]!.split(' ')[0])]))).toEqual(
+        Object.fromEntries(header.tables.map((t) => [`${t.schema}.${t.name}`, t.rows])),
+      );
+      await inDatabase(restored, async (db) => {
+        const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM pg_trigger WHERE NOT tgisinternal AND tgenabled = 'D'`.execute(db);
+        expect(Number(rows[0]!.n)).toBe(0);
+      });
+    } finally {
+      await inDatabase(serverUrl(company), (db) => sql.raw(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).execute(db));
+    }
   });
 
   it('refuses a damaged, truncated or foreign archive before anything changes', async () => {
