@@ -6,7 +6,8 @@ import { BackupError } from './backup-error';
 import { createDatabase, quoteIdent, withDatabase } from './db';
 
 /**
- * Backups of a database with PostgreSQL's own tools: pg_dump in its custom
+ * Backups with PostgreSQL's own tools (`fluxo db backup --format pg_dump`; the
+ * default is the built-in archive of logical-backup.ts): pg_dump in its custom
  * format (compressed, restorable object by object) and pg_restore. The tools
  * come from FLUXO_PG_BIN when set, else from PATH. pg_dump refuses a server of a
  * newer major version than its own, and pg_restore an archive written by a
