@@ -78,8 +78,7 @@ const quoted = (client: pg.ClientBase, t: { schema: string; name: string }) => `
 const columnList = (client: pg.ClientBase, columns: string[]) => columns.map((c) => client.escapeIdentifier(c)).join(', ');
 
 /** The archive's header, read inside the backup's snapshot. */
-async function describe(client: pg.ClientBase, kind: DatabaseKind, database: string): Promise<ArchiveHeader> {
-  const all = await relations(client);
+async function describe(client: pg.ClientBase, all: Relation[], kind: DatabaseKind, database: string): Promise<ArchiveHeader> {
   const excluded = all.flatMap((r) => {
     const reason = exclusion(r);
     return reason ? [{ relation: qualifiedName(r), reason }] : [];
@@ -140,8 +139,9 @@ export async function backupDatabaseBuiltIn(databaseUrl: string, file: string, k
   const writer = new ArchiveWriter(partial);
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    const header = await describe(client, kind, databaseName(databaseUrl));
-    const keys = new Map((await relations(client)).map((r) => [qualifiedName(r), r.key]));
+    const all = await relations(client);
+    const header = await describe(client, all, kind, databaseName(databaseUrl));
+    const keys = new Map(all.map((r) => [qualifiedName(r), r.key]));
     await writer.header(header);
     for (const table of header.tables) {
       const key = keys.get(qualifiedName(table)) ?? [];
