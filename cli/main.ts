@@ -37,20 +37,27 @@ tenant
   .action(action(tenantAddModuleCommand));
 registerSeedCommand(tenant);
 
-const db = program.command('db').description('database roles, and backups with pg_dump and pg_restore (FLUXO_PG_BIN points at their directory)');
+const db = program
+  .command('db')
+  .description("database roles, and backups: Fluxo's own archive (no PostgreSQL client tools needed), or pg_dump's with --format pg_dump");
 db.command('roles')
   .description('create the PostgreSQL role of every service (FLUXO_<NAME>_DB_PASSWORD), or set their passwords again; DATABASE_URL is a superuser')
   .action(action(dbRolesCommand));
 db.command('backup')
-  .description("write a company's tenant database, or the control plane, to a pg_dump archive")
+  .description("write a company's tenant database, or the control plane, to an archive, from one consistent snapshot")
   .option('--company <slug>', 'the company whose database to back up')
   .option('--control-plane', 'back up the control-plane database instead')
-  .option('--out <file>', 'archive to write (default backups/<slug>-<time>.dump)')
+  .option('--out <file>', 'archive to write (default backups/<slug>-<time>.fluxo.gz, or .dump)')
+  .option(
+    '--format <format>',
+    "fluxo: built in, works with any server; pg_dump: pg_dump's custom format, needs pg_dump of the server's version (PATH or FLUXO_PG_BIN)",
+    'fluxo',
+  )
   .action(action(dbBackupCommand));
 db.command('restore')
   .description("replace a company's tenant database with an archive; the previous one is kept under another name")
   .requiredOption('--company <slug>', 'the company whose database to restore')
-  .requiredOption('--from <file>', 'archive written by fluxo db backup')
+  .requiredOption('--from <file>', "archive written by fluxo db backup, in either format (pg_restore for pg_dump's)")
   .option('--yes', 'confirm: everything since the backup is replaced')
   .action(action(dbRestoreCommand));
 

@@ -2,10 +2,12 @@ import { execFile, spawn } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sql } from 'kysely';
+import { BackupError } from './backup-error';
 import { createDatabase, quoteIdent, withDatabase } from './db';
 
 /**
- * Backups of a database with PostgreSQL's own tools: pg_dump in its custom
+ * Backups with PostgreSQL's own tools (`fluxo db backup --format pg_dump`; the
+ * default is the built-in archive of logical-backup.ts): pg_dump in its custom
  * format (compressed, restorable object by object) and pg_restore. The tools
  * come from FLUXO_PG_BIN when set, else from PATH. pg_dump refuses a server of a
  * newer major version than its own, and pg_restore an archive written by a
@@ -24,10 +26,7 @@ export interface PgTool {
   major: number;
 }
 
-/** Everything an operator must fix before a backup or restore can run; printed as it is. */
-export class BackupError extends Error {
-  override name = 'BackupError';
-}
+export { BackupError } from './backup-error';
 
 /** The major version in `pg_dump --version` output, e.g. "pg_dump (PostgreSQL) 15.20 (Debian …)" → 15. */
 export function parseToolMajor(versionOutput: string): number {
@@ -92,18 +91,18 @@ export async function backupDatabase(databaseUrl: string, file: string, pgBin: s
 export async function restoreToNewDatabase(serverUrl: string, database: string, file: string, pgBin: string | null = null): Promise<void> {
   const tool = await findPgTool('pg_restore', pgBin);
   assertToolFits(tool, await serverMajor(withDatabase(serverUrl, 'postgres')));
+  await intoNewDatabase(serverUrl, database, (url) =>
+    spawnTool(tool, ['--no-owner', '--no-privileges', '--single-transaction', '--exit-on-error', `--dbname=${url}`, file]),
+  );
+}
+
+/** Creates `database` on the server and has `fill` load it; when `fill` fails the database is dropped again. */
+export async function intoNewDatabase(serverUrl: string, database: string, fill: (databaseUrl: string) => Promise<void>): Promise<void> {
   const admin = createDatabase<unknown>(withDatabase(serverUrl, 'postgres'), { max: 1, applicationName: 'fluxo-restore' });
   try {
     await sql.raw(`CREATE DATABASE ${quoteIdent(database)}`).execute(admin);
     try {
-      await spawnTool(tool, [
-        '--no-owner',
-        '--no-privileges',
-        '--single-transaction',
-        '--exit-on-error',
-        `--dbname=${withDatabase(serverUrl, database)}`,
-        file,
-      ]);
+      await fill(withDatabase(serverUrl, database));
     } catch (error) {
       await sql.raw(`DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).execute(admin);
       throw error;

@@ -90,13 +90,31 @@ export async function migrateTenantSchema<DB>(
   source: TenantMigrationSource = tenantMigrationsFromDisk,
 ): Promise<string[]> {
   const schema = ownerSchema(owner);
+  return unwrap(schema, await (await tenantMigrator(db, owner, source)).migrateToLatest());
+}
+
+/**
+ * Migrates one owner's schema up to `target` and no further: a restore rebuilds
+ * the tables the archive's data was written from, before it loads that data.
+ */
+export async function migrateTenantSchemaTo<DB>(
+  db: Kysely<DB>,
+  owner: TenantSchemaOwner,
+  target: string,
+  source: TenantMigrationSource = tenantMigrationsFromDisk,
+): Promise<string[]> {
+  return unwrap(ownerSchema(owner), await (await tenantMigrator(db, owner, source)).migrateTo(target));
+}
+
+async function tenantMigrator<DB>(db: Kysely<DB>, owner: TenantSchemaOwner, source: TenantMigrationSource): Promise<Migrator> {
+  const schema = ownerSchema(owner);
   await db.schema.createSchema(schema).ifNotExists().execute();
-  const migrator = new Migrator({
-    db,
-    provider: source(owner),
-    migrationTableSchema: schema,
-  });
-  return unwrap(schema, await migrator.migrateToLatest());
+  return new Migrator({ db, provider: source(owner), migrationTableSchema: schema });
+}
+
+/** The tenant database's owner of `schema`, if any owns it. */
+export function schemaOwner(schema: string): TenantSchemaOwner | undefined {
+  return (['AUDIT', ...MODULES] as const).find((owner) => ownerSchema(owner) === schema);
 }
 
 /** Latest migration name known on disk for an owner, used as its schema version. */

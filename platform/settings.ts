@@ -485,7 +485,12 @@ export const SETTINGS = {
     meaning: 'tests only: `before-consumer-commit` or `after-consumer-commit` makes the worker kill itself (SIGKILL) at that point of a delivery',
   }),
   FLUXO_DEMO: setting({ ...off, readBy: ['start'], meaning: '`1` also provisions a demo company with every module and sample data (as `--demo`)' }),
-  FLUXO_PG_BIN: setting({ ...optionalText, default: '`PATH`', readBy: ['cli'], meaning: 'directory of pg_dump and pg_restore for `fluxo db`' }),
+  FLUXO_PG_BIN: setting({
+    ...optionalText,
+    default: '`PATH`',
+    readBy: ['cli'],
+    meaning: 'directory of pg_dump and pg_restore, for `fluxo db backup --format pg_dump` and the restore of its archives',
+  }),
   FLUXO_DEBUG: setting({ ...off, readBy: ['cli'], meaning: '`1` prints the stack trace of every failure of a `fluxo` command' }),
 } as const;
 

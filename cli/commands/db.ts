@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { backupDatabase, restoreToNewDatabase, swapDatabase } from '../../platform/backup';
+import { backupDatabase, BackupError, restoreToNewDatabase, swapDatabase } from '../../platform/backup';
+import { backupDatabaseBuiltIn, restoreTenantBuiltIn } from '../../platform/logical-backup';
 import { databaseName } from '../../platform/db';
 import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
 import { listTenants, type TenantWithCompany } from '../../subgraphs/access/store/tenants';
@@ -36,9 +37,17 @@ export async function dbRolesCommand(): Promise<void> {
   );
 }
 
-/** `fluxo db backup`: one tenant's database, or the control plane, to a pg_dump archive. */
-export async function dbBackupCommand(options: { company?: string; controlPlane?: boolean; out?: string }): Promise<void> {
+export const BACKUP_FORMATS = ['fluxo', 'pg_dump'] as const;
+export type BackupFormat = (typeof BACKUP_FORMATS)[number];
+
+/**
+ * `fluxo db backup`: one tenant's database, or the control plane, to an archive:
+ * Fluxo's own (the default; needs no PostgreSQL client tools) or pg_dump's.
+ */
+export async function dbBackupCommand(options: { company?: string; controlPlane?: boolean; out?: string; format?: string }): Promise<void> {
   if (Boolean(options.company) === Boolean(options.controlPlane)) throw new CliUsageError('say what to back up: --company <slug> or --control-plane');
+  const format = (options.format ?? 'fluxo') as BackupFormat;
+  if (!BACKUP_FORMATS.includes(format)) throw new CliUsageError(`--format is one of ${BACKUP_FORMATS.join(', ')}; got "${options.format}"`);
   const config = configWithDatabaseUrl();
   const { url, label } = options.controlPlane
     ? { url: config.databaseUrl, label: 'control-plane' }
@@ -46,10 +55,25 @@ export async function dbBackupCommand(options: { company?: string; controlPlane?
         const tenant = await tenantOf(deps, options.company!);
         return { url: deps.shards.databaseUrl(tenant.shard, tenant.database_name), label: tenant.slug };
       });
-  const file = path.resolve(options.out ?? path.join('backups', `${label}-${stamp()}.dump`));
+  const file = path.resolve(options.out ?? path.join('backups', `${label}-${stamp()}.${format === 'fluxo' ? 'fluxo.gz' : 'dump'}`));
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  await backupDatabase(url, file, config.cli.pgBin);
+  if (format === 'pg_dump') await backupDatabase(url, file, config.cli.pgBin);
+  else await backupDatabaseBuiltIn(url, file, options.controlPlane ? 'control-plane' : 'tenant');
   out(`backed up ${label} (${databaseName(url)}) to ${file} (${fs.statSync(file).size} bytes)`);
+}
+
+/** Which program wrote an archive, by its first bytes: gzip (Fluxo's own) or pg_dump's custom format. */
+export function archiveFormat(file: string): BackupFormat {
+  const start = Buffer.alloc(5);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, start, 0, start.length, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (start[0] === 0x1f && start[1] === 0x8b) return 'fluxo';
+  if (start.toString('latin1') === 'PGDMP') return 'pg_dump';
+  throw new BackupError(`${file} is neither a Fluxo backup nor a pg_dump archive; nothing was changed`);
 }
 
 /**
@@ -71,7 +95,11 @@ export async function dbRestoreCommand(options: { company: string; from: string;
   });
 }
 
-/** The restore behind `fluxo db restore`, for the CLI and its tests; pg_restore comes from `pgBin` (FLUXO_PG_BIN) or PATH. */
+/**
+ * The restore behind `fluxo db restore`, for the CLI and its tests. The archive's
+ * first bytes say its format; pg_restore, for pg_dump's, comes from `pgBin`
+ * (FLUXO_PG_BIN) or PATH.
+ */
 export async function restoreTenant(
   deps: AccessDeps,
   slug: string,
@@ -85,7 +113,8 @@ export async function restoreTenant(
   const named = (tag: string) => `${tenant.database_name.slice(0, 63 - tag.length - suffix.length - 1)}_${tag}${suffix}`;
   const replacement = named('r');
   const retired = named('old');
-  await restoreToNewDatabase(server, replacement, file, pgBin);
+  if (archiveFormat(file) === 'pg_dump') await restoreToNewDatabase(server, replacement, file, pgBin);
+  else await restoreTenantBuiltIn(server, replacement, file);
   await swapDatabase(server, tenant.database_name, replacement, retired);
   const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
   if (result && !result.ok)
