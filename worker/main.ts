@@ -83,7 +83,7 @@ export async function startWorkerService(runtime: ServiceRuntime): Promise<Runni
     failureRepeatMillis: settings.failureRepeatMillis,
   });
   try {
-    await sampler.start();
+    sampler.start();
     const server = await serveWorkerMetrics(metrics.registry, settings.host, settings.metricsPort, logger);
     return {
       worker,

@@ -122,7 +122,7 @@ it(
     // The worker's figures, at the address the banner prints.
     const workerMetrics = /worker metrics\s+(\S+)/.exec(first.output())?.[1];
     expect(workerMetrics).toBe(`http://127.0.0.1:${env.FLUXO_WORKER_METRICS_PORT}/metrics`);
-    expect(await (await fetch(workerMetrics!)).text()).toMatch(/^fluxo_outbox_lag_seconds\{module="employees"\} /m);
+    expect(await (await fetch(workerMetrics!)).text()).toMatch(/^fluxo_outbox_events_delivered_total\{module="employees"\} /m);
 
     const accessPid = bannerPid(first.output(), 'subgraph access');
     process.kill(accessPid, 'SIGKILL');
