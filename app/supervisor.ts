@@ -46,7 +46,7 @@ export class SupervisedService {
   private inARow = 0;
   private restartTimer: NodeJS.Timeout | null = null;
   private stopping = false;
-  /** Where the service listens, as it reported when it became ready (null for the worker). */
+  /** Where the service listens, as it reported when it became ready (the worker: its /metrics). */
   url: string | null = null;
   /** Restarts since the supervisor started it. */
   restarts = 0;

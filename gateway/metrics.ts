@@ -6,13 +6,25 @@ import type { CircuitStateName } from './subgraph-breaker';
 
 const CIRCUIT_STATES: readonly CircuitStateName[] = ['closed', 'half_open', 'open'];
 
-/** Prometheus metrics of one gateway process, served on /metrics. */
-export function createMetrics() {
+/** The label of every operation outside the persisted manifest. */
+export const OTHER_OPERATION = 'other';
+
+/**
+ * The operation label: a persisted operation's manifest name, found by the
+ * hash of its document, or one bucket for everything else. Clients name
+ * operations freely, and a label per name would grow the series without bound.
+ */
+export function operationLabel(queryHash: string | undefined, manifestNames: ReadonlyMap<string, string>): string {
+  return (queryHash === undefined ? undefined : manifestNames.get(queryHash)) ?? OTHER_OPERATION;
+}
+
+/** Prometheus metrics of one gateway process, served on /metrics; `manifestNames` maps persisted operations' ids to their names. */
+export function createMetrics(manifestNames: ReadonlyMap<string, string>) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry });
   const requests = new client.Counter({
     name: 'fluxo_graphql_requests_total',
-    help: 'GraphQL operations served, by operation name, caller kind and outcome',
+    help: 'GraphQL operations served, by persisted operation name (`other` for any other operation), caller kind and outcome',
     labelNames: ['operation', 'caller', 'outcome'] as const,
     registers: [registry],
   });
@@ -64,8 +76,8 @@ export function createMetrics() {
     async requestDidStart({ contextValue }) {
       const stop = duration.startTimer();
       return {
-        async willSendResponse({ operationName, errors, response }) {
-          const operation = operationName ?? 'anonymous';
+        async willSendResponse({ queryHash, errors, response }) {
+          const operation = operationLabel(queryHash, manifestNames);
           requests.inc({ operation, caller: contextValue.caller.kind, outcome: errorCount(errors, response) > 0 ? 'error' : 'ok' });
           stop({ operation });
         },

@@ -18,13 +18,19 @@ export interface LoadedManifest {
   bodies: Map<string, string>;
   /** id → cost computed when the manifest was built. */
   costs: Map<string, number>;
+  /** id → operation name. */
+  names: Map<string, string>;
 }
 
 export function loadManifest(file: string): LoadedManifest {
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as PersistedQueryManifest;
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1) throw new Error(`${file} is not an Apollo persisted query manifest`);
   const costs = manifest.operations.flatMap((o) => (typeof o.cost === 'number' ? [[o.id, o.cost] as const] : []));
-  return { bodies: new Map(manifest.operations.map((o) => [o.id, o.body])), costs: new Map(costs) };
+  return {
+    bodies: new Map(manifest.operations.map((o) => [o.id, o.body])),
+    costs: new Map(costs),
+    names: new Map(manifest.operations.map((o) => [o.id, o.name])),
+  };
 }
 
 /**

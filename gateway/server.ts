@@ -99,7 +99,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const limitStore = options.limits.redisUrl ? connectLimitStore(options.limits.redisUrl, logger) : null;
   const guardCredentials = credentialGuard(options.limits, limitStore);
   const subgraphFetch = keepAliveFetcher();
-  const metrics = createMetrics();
+  const manifest = loadManifest(options.manifestPath);
+  const metrics = createMetrics(manifest.names);
 
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(options.supergraphPath),
@@ -123,7 +124,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     httpServer,
     sandbox: options.sandbox,
     limits: options.limits,
-    manifest: loadManifest(options.manifestPath),
+    manifest,
     limitStore,
     metrics,
     logger,

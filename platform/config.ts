@@ -150,6 +150,11 @@ export interface WorkerSettings {
   failureRepeatMillis: number;
   /** Fault injection of the crash-safety tests. */
   crashAt: CrashPoint | null;
+  /** Where the worker serves /metrics and /health. */
+  host: string;
+  metricsPort: number;
+  /** How often the outbox gauges are read from the tenant databases. */
+  metricsIntervalMillis: number;
 }
 
 export interface StartSettings {
@@ -430,6 +435,9 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       concurrency: values.FLUXO_WORKER_CONCURRENCY,
       failureRepeatMillis: values.FLUXO_WORKER_FAILURE_REPEAT_MS,
       crashAt: values.FLUXO_WORKER_CRASH_AT,
+      host: values.HOST,
+      metricsPort: values.FLUXO_WORKER_METRICS_PORT,
+      metricsIntervalMillis: values.FLUXO_WORKER_METRICS_INTERVAL_MS,
     },
     start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },
     cli: { logLevel: values.LOG_LEVEL ?? 'silent', debug: values.FLUXO_DEBUG, pgBin: values.FLUXO_PG_BIN },

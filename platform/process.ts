@@ -103,7 +103,7 @@ export async function ownSignals<T>(work: () => Promise<T>): Promise<T> {
 /** What a supervised service tells `fluxo start` over IPC once it serves. */
 export interface ServiceReadyMessage {
   type: 'fluxo:ready';
-  /** Where it listens (null for the worker, which serves no HTTP). */
+  /** Where it listens (the worker: its /metrics). */
   url: string | null;
 }
 

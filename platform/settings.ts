@@ -236,7 +236,7 @@ export const SETTINGS = {
     parse: text,
     unset: '0.0.0.0',
     default: '`0.0.0.0`',
-    readBy: ['gateway', 'subgraph'],
+    readBy: ['gateway', 'subgraph', 'worker'],
     meaning: 'address a service run on its own listens on (`fluxo start` listens on 127.0.0.1)',
   }),
   FLUXO_ADMIN_TOKEN: setting({
@@ -476,6 +476,20 @@ export const SETTINGS = {
     default: '300000',
     readBy: WORKER,
     meaning: 'a tenant whose drains keep failing for one cause is logged once, then again with a count this often, and once more when it recovers',
+  }),
+  FLUXO_WORKER_METRICS_PORT: setting({
+    parse: port,
+    unset: 9464,
+    default: '9464',
+    readBy: WORKER,
+    meaning: "the worker's `/metrics` (Prometheus: outbox lag, pending and dead events per module, deliveries) and `/health`; `0` picks a free port",
+  }),
+  FLUXO_WORKER_METRICS_INTERVAL_MS: setting({
+    parse: positiveNumber,
+    unset: 15_000,
+    default: '15000',
+    readBy: WORKER,
+    meaning: "how often the worker reads its tenants' outboxes for the lag and dead-letter gauges (one statement per tenant database, two at a time)",
   }),
   FLUXO_WORKER_CRASH_AT: setting({
     parse: crashPoint,

@@ -5,6 +5,7 @@ import { consumerRoles, serviceConfig } from '../platform/db-roles';
 import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
 import type { RelayOptions } from './relay';
+import { createRelayMetrics, OutboxSampler, serveWorkerMetrics } from './relay-metrics';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
 
 /**
@@ -34,8 +35,11 @@ export function workerTenantPools(runtime: ServiceRuntime): TenantPoolManager {
   });
 }
 
-/** The outbox worker of a runtime, with the worker settings of its configuration; it closes its own pools when it stops. */
-export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker> {
+/**
+ * The outbox worker of a runtime, with the worker settings of its configuration; it closes its own pools when it stops.
+ * `onOutboxDrained` hears what each pass over an outbox did.
+ */
+export async function startWorker(runtime: ServiceRuntime, onOutboxDrained?: RelayOptions['onOutboxDrained']): Promise<OutboxWorker> {
   const settings = runtime.config.worker;
   const pools = workerTenantPools(runtime);
   const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, pools, loadConsumers(), runtime.logger.child({ component: 'worker' }), {
@@ -46,7 +50,7 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
     concurrency: settings.concurrency,
     failureRepeatMillis: settings.failureRepeatMillis,
     ownsPools: true,
-    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config) },
+    relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config), onOutboxDrained },
   });
   try {
     await worker.start();
@@ -57,14 +61,55 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
   return worker;
 }
 
+/** Tenant databases the outbox gauges read at once: a couple of connections beside the drains' pools. */
+const SAMPLE_CONCURRENCY = 2;
+
+export interface RunningWorker {
+  worker: OutboxWorker;
+  /** The worker's Prometheus figures (FLUXO_WORKER_METRICS_PORT); /health beside it. */
+  metricsUrl: string;
+  stop: () => Promise<void>;
+}
+
+/** The worker as its process runs it: the relay, the outbox gauges read on a timer, and /metrics and /health. */
+export async function startWorkerService(runtime: ServiceRuntime): Promise<RunningWorker> {
+  const settings = runtime.config.worker;
+  const logger = runtime.logger.child({ component: 'worker-metrics' });
+  const metrics = createRelayMetrics();
+  const worker = await startWorker(runtime, metrics.observeDrain);
+  const sampler = new OutboxSampler(runtime.shards, () => worker.servedTenants(), metrics, logger, {
+    intervalMillis: settings.metricsIntervalMillis,
+    concurrency: SAMPLE_CONCURRENCY,
+    failureRepeatMillis: settings.failureRepeatMillis,
+  });
+  try {
+    sampler.start();
+    const server = await serveWorkerMetrics(metrics.registry, settings.host, settings.metricsPort, logger);
+    return {
+      worker,
+      metricsUrl: server.url,
+      stop: async () => {
+        await server.stop();
+        await sampler.stop();
+        await worker.stop();
+      },
+    };
+  } catch (error) {
+    await sampler.stop();
+    await worker.stop();
+    throw error;
+  }
+}
+
 /** `node dist/worker/main.js`: the outbox worker alone, for real deployments. */
 if (require.main === module) {
   runService('worker', async (logger, config) => {
     const runtime = new ServiceRuntime(serviceConfig(config, 'worker'), logger);
     try {
-      const worker = await startWorker(runtime);
-      logger.info('outbox worker running');
+      const worker = await startWorkerService(runtime);
+      logger.info({ metrics: worker.metricsUrl }, 'outbox worker running');
       return {
+        url: worker.metricsUrl,
         stop: async () => {
           logger.info('stopping worker');
           await worker.stop();

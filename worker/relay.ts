@@ -18,6 +18,8 @@ export interface RelayOptions {
    * its handler then has its own module's rights, not the worker's.
    */
   consumerRole?: (module: ModuleName) => string;
+  /** Told what each pass over a module's outbox did (the worker's delivery counters). */
+  onOutboxDrained?: (module: ModuleName, report: DrainReport) => void;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -151,6 +153,7 @@ export async function drainTenant<DB>(
     let progressed = 0;
     for (const source of tenantModules) {
       const r = await drainOutbox(db, source, tenantModules, consumers, logger, options);
+      options.onOutboxDrained?.(source, r);
       total.delivered += r.delivered;
       total.failed += r.failed;
       total.dead += r.dead;

@@ -10,7 +10,8 @@ import type { TenantPoolManager } from '../platform/tenant-pools';
 import { RepeatedFailureLog } from './failure-log';
 import { DEFAULT_RELAY_OPTIONS, drainTenantExclusively, type RelayOptions } from './relay';
 
-interface TenantTarget {
+/** A tenant database the worker relays. */
+export interface TenantTarget {
   id: string;
   slug: string;
   database: string;
@@ -110,6 +111,11 @@ export class OutboxWorker {
       { failed: 'tenant refresh failed', still: 'tenant refresh still failing', recovered: 'tenant refresh recovered' },
       repeat,
     );
+  }
+
+  /** The tenant databases this worker relays, as of its last refresh. */
+  servedTenants(): TenantTarget[] {
+    return [...this.tenants.values()];
   }
 
   /** Drains at once: the setting, but never more than the pools kept open, or drains would evict each other's pools. */

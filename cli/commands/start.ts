@@ -231,6 +231,7 @@ function banner(input: {
     ...services.subgraphs.map((s) => row(`subgraph ${s.spec.name}`, `${s.url ?? ''}  ${pid(s)}`)),
     row('health / ready', `${base}/health  ${base}/ready`),
     row('outbox worker', `running ${pid(services.worker)}`),
+    row('worker metrics', `${services.worker.url ?? ''}  (Prometheus; /health beside it)`),
     row('control plane', embedded ? config.databaseUrl : 'DATABASE_URL'),
     ...(embedded ? [more(`(embedded PostgreSQL in ${path.join(config.dataDir, 'postgres')}; use this URL as DATABASE_URL for other fluxo commands)`)] : []),
   ];

@@ -102,6 +102,7 @@ beforeAll(async () => {
   env = { ...process.env, FLUXO_DATA_DIR: dataDir, PORT: String(gatewayPort), FLUXO_EMBEDDED_PG_PORT: String(await freePort()), LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   for (const name of SUBGRAPHS) env[`FLUXO_${name.toUpperCase()}_PORT`] = String(await freePort());
+  env.FLUXO_WORKER_METRICS_PORT = String(await freePort());
 }, 30_000);
 
 afterAll(async () => {
@@ -118,6 +119,10 @@ it(
     const first = launch();
     await running(first);
     expect(await planCodes()).toContain('STARTER');
+    // The worker's figures, at the address the banner prints.
+    const workerMetrics = /worker metrics\s+(\S+)/.exec(first.output())?.[1];
+    expect(workerMetrics).toBe(`http://127.0.0.1:${env.FLUXO_WORKER_METRICS_PORT}/metrics`);
+    expect(await (await fetch(workerMetrics!)).text()).toMatch(/^fluxo_outbox_events_delivered_total\{module="employees"\} /m);
 
     const accessPid = bannerPid(first.output(), 'subgraph access');
     process.kill(accessPid, 'SIGKILL');

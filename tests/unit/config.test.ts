@@ -150,6 +150,9 @@ describe('loadConfig', () => {
       concurrency: 4,
       failureRepeatMillis: 300_000,
       crashAt: null,
+      host: '0.0.0.0',
+      metricsPort: 9464,
+      metricsIntervalMillis: 15_000,
     });
     expect(config.start).toEqual({ demo: false, embeddedPostgresPort: 5488 });
     expect(config.secrets).toEqual({

@@ -118,7 +118,7 @@ describe('a guarded subgraph fetcher', () => {
   });
 
   it("shows each subgraph's circuit state in the gateway's metrics", async () => {
-    const metrics = createMetrics();
+    const metrics = createMetrics(new Map());
     const fetcher = guardedFetcher('assets', refused, FAULTS, { logger: pino({ level: 'silent' }), onState: metrics.observeCircuit });
     guardedFetcher('finance', refused, FAULTS, { logger: pino({ level: 'silent' }), onState: metrics.observeCircuit });
     for (let i = 0; i < FAULTS.breakerFailures; i += 1) await failure(() => fetcher('http://assets/graphql'));
