@@ -88,8 +88,10 @@ export async function startFuzzTarget(options: { perKeyPerMinute?: number } = {}
       },
     },
   );
-  // A long campaign sends far more than a key's minute budget; the budget is not what it tests.
-  const limits = options.perKeyPerMinute ? { ...limitsFromEnv(), perKeyPerMinute: options.perKeyPerMinute } : undefined;
+  // A long campaign sends far more than a key's minute budget and query-cost budget; the budgets are not what it tests.
+  const base = limitsFromEnv();
+  const ample = { capacity: 100_000_000, refillPerSecond: base.costBudget.keyed.refillPerSecond };
+  const limits = options.perKeyPerMinute ? { ...base, perKeyPerMinute: options.perKeyPerMinute, costBudget: { keyed: ample, anonymous: ample } } : undefined;
   const t = await startTestStack({ logger, limits });
   const company = await createCompany(t, { modules: ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'] });
   const schema = apiSchema();
