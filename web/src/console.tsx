@@ -29,26 +29,34 @@ export function Console() {
   );
 }
 
-const NAV = [
+/** The pages, each shown in the navigation to those whose permission it needs (the API refuses the rest anyway). */
+const NAV: Array<{ to: string; label: string; needs?: string }> = [
   { to: '/console', label: 'Overview' },
-  { to: '/console/people', label: 'People' },
-  { to: '/console/keys', label: 'Access keys' },
-  { to: '/console/audit', label: 'Audit log' },
+  { to: '/console/people', label: 'People', needs: 'company:read' },
+  { to: '/console/keys', label: 'Access keys', needs: 'company:keys.manage' },
+  { to: '/console/audit', label: 'Audit log', needs: 'company:audit.read' },
 ];
 
 function SignedInConsole() {
-  const { session, signOut } = useSession();
+  const { session } = useSession();
   if (!session)
     return (
       <Shell product="Company console" nav={[]}>
         <SignIn area="console" title="Sign in to your company" intro="Use the e-mail and password of your Fluxo account." />
       </Shell>
     );
+  return <WithMe />;
+}
+
+function WithMe() {
+  const { session, signOut } = useSession();
+  const me = useQuery('WebMe', {});
+  const held = me.data?.me.permissions ?? [];
   const account = (
     <>
       <span className="shell__who">
-        {session.email}
-        {session.companyName ? ` · ${session.companyName}` : ''}
+        {session?.email}
+        {session?.companyName ? ` · ${session.companyName}` : ''}
       </span>
       <button type="button" onClick={() => void signOut()}>
         Sign out
@@ -56,26 +64,19 @@ function SignedInConsole() {
     </>
   );
   return (
-    <Shell product="Company console" nav={NAV} account={account}>
-      <WithMe />
+    <Shell product="Company console" nav={NAV.filter((item) => !item.needs || held.includes(item.needs))} account={account}>
+      <Async state={me} what="your company">
+        {({ me }) => (
+          <Routes>
+            <Route index element={<OverviewPage />} />
+            <Route path="people" element={<PeoplePage me={me} />} />
+            <Route path="keys" element={<KeysPage companyId={me.company.id} grantable={me.modules} permissions={me.permissions} />} />
+            <Route path="audit" element={<CompanyAudit companyId={me.company.id} />} />
+            <Route path="*" element={<Navigate to="/console" replace />} />
+          </Routes>
+        )}
+      </Async>
     </Shell>
-  );
-}
-
-function WithMe() {
-  const me = useQuery('WebMe', {});
-  return (
-    <Async state={me} what="your company">
-      {({ me }) => (
-        <Routes>
-          <Route index element={<OverviewPage />} />
-          <Route path="people" element={<PeoplePage me={me} />} />
-          <Route path="keys" element={<KeysPage companyId={me.company.id} grantable={me.modules} permissions={me.permissions} />} />
-          <Route path="audit" element={<CompanyAudit companyId={me.company.id} />} />
-          <Route path="*" element={<Navigate to="/console" replace />} />
-        </Routes>
-      )}
-    </Async>
   );
 }
 
