@@ -152,6 +152,17 @@ export interface WorkerSettings {
   crashAt: CrashPoint | null;
 }
 
+/** Public events and their webhook deliveries (docs/public-events.md). */
+export interface WebhookSettings {
+  publicEventRetentionMillis: number;
+  timeoutMillis: number;
+  concurrency: number;
+  disableAfterMillis: number;
+  disableAfterFailures: number;
+  /** Endpoints on loopback are accepted (development and tests; never in production). */
+  allowLoopback: boolean;
+}
+
 export interface StartSettings {
   demo: boolean;
   embeddedPostgresPort: number;
@@ -195,6 +206,7 @@ export interface FluxoConfig {
   oidc: OidcSettings;
   pools: PoolSettings;
   worker: WorkerSettings;
+  webhooks: WebhookSettings;
   start: StartSettings;
   cli: CliSettings;
   databaseRoles: DatabaseRoleSettings;
@@ -430,6 +442,14 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       concurrency: values.FLUXO_WORKER_CONCURRENCY,
       failureRepeatMillis: values.FLUXO_WORKER_FAILURE_REPEAT_MS,
       crashAt: values.FLUXO_WORKER_CRASH_AT,
+    },
+    webhooks: {
+      publicEventRetentionMillis: values.FLUXO_PUBLIC_EVENTS_RETENTION_HOURS * 3_600_000,
+      timeoutMillis: values.FLUXO_WEBHOOKS_TIMEOUT_MS,
+      concurrency: values.FLUXO_WEBHOOKS_CONCURRENCY,
+      disableAfterMillis: values.FLUXO_WEBHOOKS_DISABLE_AFTER_HOURS * 3_600_000,
+      disableAfterFailures: values.FLUXO_WEBHOOKS_DISABLE_AFTER_FAILURES,
+      allowLoopback: values.FLUXO_WEBHOOKS_ALLOW_LOOPBACK && !production,
     },
     start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },
     cli: { logLevel: values.LOG_LEVEL ?? 'silent', debug: values.FLUXO_DEBUG, pgBin: values.FLUXO_PG_BIN },

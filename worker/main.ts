@@ -4,6 +4,7 @@ import { ServiceRuntime } from '../platform/runtime';
 import { consumerRoles, serviceConfig } from '../platform/db-roles';
 import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
+import { publicEventObserver, publicEventRetention } from './public-events';
 import type { RelayOptions } from './relay';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
 
@@ -38,7 +39,9 @@ export function workerTenantPools(runtime: ServiceRuntime): TenantPoolManager {
 export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker> {
   const settings = runtime.config.worker;
   const pools = workerTenantPools(runtime);
-  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, pools, loadConsumers(), runtime.logger.child({ component: 'worker' }), {
+  const controlPlane = runtime.controlPlane();
+  const logger = runtime.logger.child({ component: 'worker' });
+  const worker = new OutboxWorker(controlPlane, runtime.shards, pools, loadConsumers(), logger, {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: settings.pollMillis,
     maxListeners: settings.maxListeners,
@@ -47,6 +50,8 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
     failureRepeatMillis: settings.failureRepeatMillis,
     ownsPools: true,
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config) },
+    observerOf: (companyId, tenantLogger) => publicEventObserver(controlPlane, companyId, tenantLogger),
+    companions: [publicEventRetention(controlPlane, runtime.config.webhooks.publicEventRetentionMillis, logger)],
   });
   try {
     await worker.start();
