@@ -6,6 +6,7 @@ import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
 import { publicEventObserver, publicEventRetention } from './public-events';
 import type { RelayOptions } from './relay';
+import { DEFAULT_WEBHOOK_RUNNER_OPTIONS, WebhookRunner } from './webhook-runner';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
 
 /**
@@ -41,6 +42,16 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
   const pools = workerTenantPools(runtime);
   const controlPlane = runtime.controlPlane();
   const logger = runtime.logger.child({ component: 'worker' });
+  const hooks = runtime.config.webhooks;
+  const webhooks = new WebhookRunner(controlPlane, pools, logger.child({ component: 'webhooks' }), {
+    ...DEFAULT_WEBHOOK_RUNNER_OPTIONS,
+    concurrency: hooks.concurrency,
+    timeoutMillis: hooks.timeoutMillis,
+    disableAfterMillis: hooks.disableAfterMillis,
+    disableAfterFailures: hooks.disableAfterFailures,
+    policy: { allowLoopback: hooks.allowLoopback },
+    auditRole: consumerRoles(runtime.config),
+  });
   const worker = new OutboxWorker(controlPlane, runtime.shards, pools, loadConsumers(), logger, {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: settings.pollMillis,
@@ -51,7 +62,7 @@ export async function startWorker(runtime: ServiceRuntime): Promise<OutboxWorker
     ownsPools: true,
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config) },
     observerOf: (companyId, tenantLogger) => publicEventObserver(controlPlane, companyId, tenantLogger),
-    companions: [publicEventRetention(controlPlane, runtime.config.webhooks.publicEventRetentionMillis, logger)],
+    companions: [publicEventRetention(controlPlane, hooks.publicEventRetentionMillis, logger), webhooks],
   });
   try {
     await worker.start();
