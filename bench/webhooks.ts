@@ -91,7 +91,6 @@ async function main(): Promise<void> {
     const runner = new WebhookRunner(controlPlane, null, logger, {
       ...DEFAULT_WEBHOOK_RUNNER_OPTIONS,
       concurrency: CONCURRENCY,
-      pollMillis: 5,
       policy: { allowLoopback: true },
     });
     const total = ENDPOINTS * EVENTS;

@@ -100,6 +100,7 @@ export class WebhookRunner implements WorkerCompanion {
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private claiming = false;
+  private claimAgain = false;
   private stopped = false;
 
   constructor(
@@ -110,13 +111,14 @@ export class WebhookRunner implements WorkerCompanion {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.tick(), this.options.pollMillis);
+    this.timer = setInterval(() => void this.claimDue(), this.options.pollMillis);
     this.timer.unref();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    this.timer = undefined;
     await this.idle();
   }
 
@@ -126,13 +128,18 @@ export class WebhookRunner implements WorkerCompanion {
 
   /** Claims what is due now and waits for those deliveries to finish (tests and the bench drive it so). */
   async runOnce(): Promise<number> {
-    const started = await this.tick();
+    const started = await this.claimDue();
     await this.idle();
     return started;
   }
 
-  private async tick(): Promise<number> {
-    if (this.claiming || this.stopped) return 0;
+  /** Claims what is due within the free slots and starts sending it, without waiting for the answers; returns how many started. */
+  async claimDue(): Promise<number> {
+    if (this.stopped) return 0;
+    if (this.claiming) {
+      this.claimAgain = true;
+      return 0;
+    }
     this.claiming = true;
     try {
       const free = this.options.concurrency - this.running.size;
@@ -145,6 +152,10 @@ export class WebhookRunner implements WorkerCompanion {
       return 0;
     } finally {
       this.claiming = false;
+      if (this.claimAgain && this.timer) {
+        this.claimAgain = false;
+        void this.claimDue();
+      }
     }
   }
 
@@ -157,6 +168,8 @@ export class WebhookRunner implements WorkerCompanion {
         if (left > 0) this.inFlight.set(delivery.endpoint_id, left);
         else this.inFlight.delete(delivery.endpoint_id);
         this.running.delete(run);
+        // In the loop, a freed slot is filled at once rather than at the next poll: a backlog drains at full speed.
+        if (this.timer) void this.claimDue();
       });
     this.running.add(run);
   }

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import { consumerRoles } from '../../platform/db-roles';
@@ -63,6 +65,15 @@ async function publish(company: Company, db: Kysely<TenantDB>, kind: 'hire' | 't
   await drainTenant(db, ['EMPLOYEES'], [], logger, { ...DEFAULT_RELAY_OPTIONS, observe: publicEventObserver(database.db, company.companyId, logger) });
   const row = await sql<{ id: string }>`SELECT id FROM employees.outbox WHERE aggregate_id = ${employeeId}`.execute(db);
   return row.rows[0]!.id;
+}
+
+/** Resolves once the condition holds; fails after a deadline (the condition is checked on each turn of the event loop, no sleep). */
+async function until(condition: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /** Makes every pending delivery due now: retries are driven by the clock in the table, not by waiting. */
@@ -167,6 +178,36 @@ describe('webhook deliveries', () => {
     await runner().runOnce();
     expect((await attemptsOf(otherHires.id)).map((a) => a.event_id)).toEqual([otherHire]);
     expect((await attemptsOf(hires.id)).map((a) => a.event_id)).toEqual([hired]);
+  });
+});
+
+describe('a slow endpoint', () => {
+  it('holds only its own slots: another company’s delivery goes out while it hangs', async () => {
+    const held: Array<() => void> = [];
+    const slow = createServer((req, res) => {
+      req.resume();
+      held.push(() => res.writeHead(200).end());
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const slowUrl = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+      await endpoint(acme, slowUrl);
+      await endpoint(other, receiver.url);
+      for (let i = 0; i < 3; i += 1) await publish(acme, acmeDb);
+      await publish(other, otherDb);
+      const deliver = runner({ concurrency: 4, perEndpoint: 2 });
+      expect(await deliver.claimDue()).toBe(3); // two of the slow endpoint's three, and the other company's one
+      await until(() => receiver.received.length === 1 && held.length === 2);
+      expect(await deliver.claimDue()).toBe(0); // the slow endpoint's slots are full; its third delivery waits
+      for (const release of held.splice(0)) release();
+      await deliver.idle();
+      expect(await deliver.claimDue()).toBe(1);
+      await until(() => held.length === 1);
+      held.splice(0).forEach((release) => release());
+      await deliver.idle();
+    } finally {
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 });
 
