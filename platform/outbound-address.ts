@@ -88,7 +88,11 @@ export function addressRefusal(address: string): AddressRefusal | null {
 export interface OutboundPolicy {
   /** Loopback addresses are allowed (development and tests, FLUXO_WEBHOOKS_ALLOW_LOOPBACK). */
   allowLoopback: boolean;
+  /** Resolves a name to all its addresses; node:dns lookup unless a test stands in for DNS. */
+  resolve?: (host: string) => Promise<Array<{ address: string; family: number }>>;
 }
+
+const resolveWithDns = (host: string) => lookup(host, { all: true, verbatim: true });
 
 export interface CheckedAddress {
   address: string;
@@ -120,7 +124,7 @@ export async function checkedAddress(host: string, policy: OutboundPolicy): Prom
   if (isIP(bare)) addresses = [{ address: bare, family: isIP(bare) }];
   else {
     try {
-      addresses = await lookup(bare, { all: true, verbatim: true });
+      addresses = await (policy.resolve ?? resolveWithDns)(bare);
     } catch {
       throw new OutboundAddressRefused(host, 'UNRESOLVABLE');
     }

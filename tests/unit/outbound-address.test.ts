@@ -1,5 +1,7 @@
 import { addressRefusal, checkedAddress } from '../../platform/outbound-address';
 import { retryDelayMillis, DEFAULT_WEBHOOK_RUNNER_OPTIONS } from '../../worker/webhook-runner';
+import { sendWebhook } from '../../worker/webhook-sender';
+import { startWebhookReceiver } from '../support/webhook-receiver';
 
 describe('outbound addresses', () => {
   it.each([
@@ -43,5 +45,28 @@ describe('webhook retry schedule', () => {
     expect(retryDelayMillis(1, DEFAULT_WEBHOOK_RUNNER_OPTIONS, () => 0)).toBe(4000);
     expect(retryDelayMillis(1, DEFAULT_WEBHOOK_RUNNER_OPTIONS, () => 1)).toBe(6000);
     expect(retryDelayMillis(delays.length + 1, DEFAULT_WEBHOOK_RUNNER_OPTIONS)).toBeNull();
+  });
+});
+
+describe('a webhook request', () => {
+  it('connects to the address it checked, so a name that resolves differently later cannot move it', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const port = new URL(receiver.url).port;
+      const answers = [[{ address: '127.0.0.1', family: 4 }], [{ address: '10.0.0.1', family: 4 }]];
+      // rebind.invalid resolves nowhere in real DNS: the request can only arrive if the checked answer is used.
+      const resolve = async () => answers.shift() ?? [];
+      const sent = await sendWebhook(`http://rebind.invalid:${port}/hooks`, { 'webhook-id': 'msg_1' }, '{}', {
+        policy: { allowLoopback: true, resolve },
+        timeoutMillis: 5000,
+      });
+      expect(sent).toMatchObject({ statusCode: 200, refused: false });
+      expect(receiver.received.map((r) => [r.headers.host, r.headers['webhook-id']])).toEqual([[`rebind.invalid:${port}`, 'msg_1']]);
+      const rebound = await sendWebhook(`http://rebind.invalid:${port}/hooks`, {}, '{}', { policy: { allowLoopback: true, resolve }, timeoutMillis: 5000 });
+      expect(rebound).toMatchObject({ statusCode: null, refused: true, error: expect.stringMatching(/PRIVATE/) });
+      expect(receiver.received).toHaveLength(1);
+    } finally {
+      await receiver.close();
+    }
   });
 });
