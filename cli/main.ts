@@ -8,6 +8,7 @@ import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
 import { tenantAddModuleCommand, tenantListCommand, tenantSyncCommand } from './commands/tenant';
+import { webhooksCreateCommand, webhooksDeliveriesCommand, webhooksListCommand, webhooksRedeliverCommand, webhooksRotateCommand } from './commands/webhooks';
 import { action, positiveInt } from './support';
 
 // Command wiring only: each command lives in cli/commands/.
@@ -83,6 +84,40 @@ dead
   .requiredOption('--company <slug>', 'the company')
   .option('--module <MODULE>', 'only events this module published')
   .action(action(deadReplayCommand));
+
+const hooks = program.command('webhooks').description("companies' webhook endpoints and their deliveries");
+hooks
+  .command('list')
+  .description("a company's endpoints and their state")
+  .requiredOption('--company <slug>', 'the company')
+  .action(action(webhooksListCommand));
+hooks
+  .command('deliveries')
+  .description("an endpoint's latest delivery attempts, newest first")
+  .argument('<endpoint-id>', 'the endpoint')
+  .option('--limit <n>', 'at most this many', asCount, 50)
+  .action(action(webhooksDeliveriesCommand));
+hooks
+  .command('create')
+  .description('add an endpoint; prints its secret once (recorded in the audit log)')
+  .requiredOption('--company <slug>', 'the company')
+  .requiredOption('--url <url>', 'https:// URL events are POSTed to')
+  .requiredOption('--events <types>', 'public event types, comma-separated (docs/public-events.md)')
+  .option('--description <text>', 'what the endpoint is for')
+  .action(action(webhooksCreateCommand));
+hooks
+  .command('rotate')
+  .description('give an endpoint a new secret; the old one keeps signing for the overlap')
+  .argument('<endpoint-id>', 'the endpoint')
+  .option('--overlap-hours <n>', 'hours the old secret keeps signing', asCount, 24)
+  .action(action(webhooksRotateCommand));
+hooks
+  .command('redeliver')
+  .description('send an event to an endpoint again, by event or delivery id')
+  .argument('<endpoint-id>', 'the endpoint')
+  .option('--event <id>', 'the event')
+  .option('--delivery <id>', "one of the endpoint's deliveries")
+  .action(action(webhooksRedeliverCommand));
 
 const keys = program.command('keys').description('keys for real deployments');
 keys

@@ -157,6 +157,17 @@ export interface WorkerSettings {
   metricsIntervalMillis: number;
 }
 
+/** Public events and their webhook deliveries (docs/public-events.md). */
+export interface WebhookSettings {
+  publicEventRetentionMillis: number;
+  timeoutMillis: number;
+  concurrency: number;
+  disableAfterMillis: number;
+  disableAfterFailures: number;
+  /** Endpoints on loopback are accepted (development and tests; never in production). */
+  allowLoopback: boolean;
+}
+
 export interface StartSettings {
   demo: boolean;
   embeddedPostgresPort: number;
@@ -200,6 +211,7 @@ export interface FluxoConfig {
   oidc: OidcSettings;
   pools: PoolSettings;
   worker: WorkerSettings;
+  webhooks: WebhookSettings;
   start: StartSettings;
   cli: CliSettings;
   databaseRoles: DatabaseRoleSettings;
@@ -438,6 +450,14 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       host: values.HOST,
       metricsPort: values.FLUXO_WORKER_METRICS_PORT,
       metricsIntervalMillis: values.FLUXO_WORKER_METRICS_INTERVAL_MS,
+    },
+    webhooks: {
+      publicEventRetentionMillis: values.FLUXO_PUBLIC_EVENTS_RETENTION_HOURS * 3_600_000,
+      timeoutMillis: values.FLUXO_WEBHOOKS_TIMEOUT_MS,
+      concurrency: values.FLUXO_WEBHOOKS_CONCURRENCY,
+      disableAfterMillis: values.FLUXO_WEBHOOKS_DISABLE_AFTER_HOURS * 3_600_000,
+      disableAfterFailures: values.FLUXO_WEBHOOKS_DISABLE_AFTER_FAILURES,
+      allowLoopback: values.FLUXO_WEBHOOKS_ALLOW_LOOPBACK && !production,
     },
     start: { demo: values.FLUXO_DEMO, embeddedPostgresPort: values.FLUXO_EMBEDDED_PG_PORT },
     cli: { logLevel: values.LOG_LEVEL ?? 'silent', debug: values.FLUXO_DEBUG, pgBin: values.FLUXO_PG_BIN },

@@ -188,7 +188,7 @@ const GATEWAY_READS = [
  * the worker may connect; access keeps every table (and, by default
  * privileges, tables later migrations add); the gateway reads what key and
  * session checks need and records a key's last use, nothing else; the worker
- * reads where tenants live.
+ * reads where tenants live, records public events and delivers webhooks.
  */
 export async function grantControlPlane(db: Kysely<unknown>, prefix: string, database: string): Promise<void> {
   const owner = quoteIdent(ownerRole(prefix));
@@ -206,6 +206,12 @@ export async function grantControlPlane(db: Kysely<unknown>, prefix: string, dat
     `GRANT SELECT ON ${GATEWAY_READS.join(', ')} TO ${gateway}`,
     `GRANT UPDATE (last_used_at) ON access_key TO ${gateway}`,
     `GRANT SELECT ON tenant, company TO ${worker}`,
+    // The worker records public events and delivers them to webhook endpoints.
+    `GRANT SELECT, INSERT, DELETE ON public_event TO ${worker}`,
+    `GRANT SELECT, UPDATE ON webhook_endpoint TO ${worker}`,
+    `GRANT SELECT, INSERT, UPDATE ON webhook_delivery TO ${worker}`,
+    `GRANT SELECT, INSERT ON webhook_delivery_attempt TO ${worker}`,
+    `GRANT USAGE ON public_event_seq_seq, webhook_delivery_attempt_id_seq TO ${worker}`,
   ]);
 }
 

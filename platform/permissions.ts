@@ -17,6 +17,11 @@ export const PERMISSIONS = {
   'company:roles.manage': { module: null, access: 'WRITE', description: 'Create and change custom roles.' },
   'company:keys.manage': { module: null, access: 'WRITE', description: 'Issue, list and revoke the company’s access keys.' },
   'company:settings.manage': { module: null, access: 'WRITE', description: 'Change sign-in and approval settings.' },
+  'company:webhooks.manage': {
+    module: null,
+    access: 'WRITE',
+    description: 'Add, change, rotate and remove the company’s webhook endpoints, and see their deliveries.',
+  },
   'company:audit.read': { module: null, access: 'READ', description: 'Read the company’s audit log: who changed what, when, and from where.' },
 
   'employees:directory.read': { module: 'EMPLOYEES', access: 'READ', description: 'See employees, departments, positions and job roles.' },

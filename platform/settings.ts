@@ -498,6 +498,45 @@ export const SETTINGS = {
     readBy: WORKER,
     meaning: 'tests only: `before-consumer-commit` or `after-consumer-commit` makes the worker kill itself (SIGKILL) at that point of a delivery',
   }),
+  FLUXO_PUBLIC_EVENTS_RETENTION_HOURS: setting({
+    parse: positiveNumber,
+    unset: 168,
+    default: '168 (7 days)',
+    readBy: WORKER,
+    meaning: 'public events (and their webhook deliveries) older than this are deleted by the worker, in batches',
+  }),
+  FLUXO_WEBHOOKS_TIMEOUT_MS: setting({
+    parse: positiveNumber,
+    unset: 10_000,
+    default: '10000',
+    readBy: WORKER,
+    meaning: 'longest one webhook request may take, connection to last byte',
+  }),
+  FLUXO_WEBHOOKS_CONCURRENCY: setting({
+    parse: positiveNumber,
+    unset: 16,
+    default: '16',
+    readBy: WORKER,
+    meaning: 'webhook requests a worker has in flight at once, all endpoints together (each endpoint gets at most 2)',
+  }),
+  FLUXO_WEBHOOKS_DISABLE_AFTER_HOURS: setting({
+    parse: positiveNumber,
+    unset: 120,
+    default: '120 (5 days)',
+    readBy: WORKER,
+    meaning:
+      'an endpoint whose deliveries have all failed for this long (and at least `FLUXO_WEBHOOKS_DISABLE_AFTER_FAILURES` times) is disabled, and the company audit log says so',
+  }),
+  FLUXO_WEBHOOKS_DISABLE_AFTER_FAILURES: setting({
+    ...count(20),
+    readBy: WORKER,
+    meaning: 'consecutive failed webhook attempts an endpoint must also have before it is disabled',
+  }),
+  FLUXO_WEBHOOKS_ALLOW_LOOPBACK: setting({
+    ...off,
+    readBy: ['subgraph', 'worker', 'start'],
+    meaning: '`1` lets webhook endpoints resolve to loopback addresses (development and tests); private, link-local and other internal addresses stay refused',
+  }),
   FLUXO_DEMO: setting({ ...off, readBy: ['start'], meaning: '`1` also provisions a demo company with every module and sample data (as `--demo`)' }),
   FLUXO_PG_BIN: setting({
     ...optionalText,

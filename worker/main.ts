@@ -1,11 +1,14 @@
+import client from 'prom-client';
 import type { WorkerSettings } from '../platform/config';
 import { runService } from '../platform/process';
 import { ServiceRuntime } from '../platform/runtime';
 import { consumerRoles, serviceConfig } from '../platform/db-roles';
 import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
+import { publicEventObserver, publicEventRetention } from './public-events';
 import type { RelayOptions } from './relay';
 import { createRelayMetrics, OutboxSampler, serveWorkerMetrics } from './relay-metrics';
+import { DEFAULT_WEBHOOK_RUNNER_OPTIONS, WebhookRunner, webhookMetrics } from './webhook-runner';
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker } from './service';
 
 /**
@@ -42,7 +45,19 @@ export function workerTenantPools(runtime: ServiceRuntime): TenantPoolManager {
 export async function startWorker(runtime: ServiceRuntime, onOutboxDrained?: RelayOptions['onOutboxDrained']): Promise<OutboxWorker> {
   const settings = runtime.config.worker;
   const pools = workerTenantPools(runtime);
-  const worker = new OutboxWorker(runtime.controlPlane(), runtime.shards, pools, loadConsumers(), runtime.logger.child({ component: 'worker' }), {
+  const controlPlane = runtime.controlPlane();
+  const logger = runtime.logger.child({ component: 'worker' });
+  const hooks = runtime.config.webhooks;
+  const webhooks = new WebhookRunner(controlPlane, pools, logger.child({ component: 'webhooks' }), {
+    ...DEFAULT_WEBHOOK_RUNNER_OPTIONS,
+    concurrency: hooks.concurrency,
+    timeoutMillis: hooks.timeoutMillis,
+    disableAfterMillis: hooks.disableAfterMillis,
+    disableAfterFailures: hooks.disableAfterFailures,
+    policy: { allowLoopback: hooks.allowLoopback },
+    auditRole: consumerRoles(runtime.config),
+  });
+  const worker = new OutboxWorker(controlPlane, runtime.shards, pools, loadConsumers(), logger, {
     ...DEFAULT_WORKER_OPTIONS,
     pollMillis: settings.pollMillis,
     maxListeners: settings.maxListeners,
@@ -51,6 +66,8 @@ export async function startWorker(runtime: ServiceRuntime, onOutboxDrained?: Rel
     failureRepeatMillis: settings.failureRepeatMillis,
     ownsPools: true,
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config), onOutboxDrained },
+    observerOf: (companyId, tenantLogger) => publicEventObserver(controlPlane, companyId, tenantLogger),
+    companions: [publicEventRetention(controlPlane, hooks.publicEventRetentionMillis, logger), webhooks],
   });
   try {
     await worker.start();
@@ -84,7 +101,7 @@ export async function startWorkerService(runtime: ServiceRuntime): Promise<Runni
   });
   try {
     sampler.start();
-    const server = await serveWorkerMetrics(metrics.registry, settings.host, settings.metricsPort, logger);
+    const server = await serveWorkerMetrics(client.Registry.merge([metrics.registry, webhookMetrics.registry]), settings.host, settings.metricsPort, logger);
     return {
       worker,
       metricsUrl: server.url,

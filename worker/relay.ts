@@ -20,6 +20,12 @@ export interface RelayOptions {
   consumerRole?: (module: ModuleName) => string;
   /** Told what each pass over a module's outbox did (the worker's delivery counters). */
   onOutboxDrained?: (module: ModuleName, report: DrainReport) => void;
+  /**
+   * Sees every event before its consumers do, on each attempt (public events).
+   * It must not throw: it is no consumer, and nothing it does may hold up or
+   * dead-letter the modules' own handling.
+   */
+  observe?: (event: DeliveredEvent) => Promise<void>;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -118,6 +124,7 @@ export async function drainOutbox<DB>(
       report.dead += 1;
       continue;
     }
+    await options.observe?.(event);
     try {
       for (const consumer of interested) await deliverTo(db, consumer, event, options);
       await sql`UPDATE ${outbox} SET status = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`.execute(db);

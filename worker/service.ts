@@ -8,11 +8,13 @@ import type { ShardDirectory } from '../platform/shards';
 import { OUTBOX_CHANNEL, type EventConsumer } from '../platform/outbox';
 import type { TenantPoolManager } from '../platform/tenant-pools';
 import { RepeatedFailureLog } from './failure-log';
+import type { WorkerCompanion } from './public-events';
 import { DEFAULT_RELAY_OPTIONS, drainTenantExclusively, type RelayOptions } from './relay';
 
 /** A tenant database the worker relays. */
 export interface TenantTarget {
   id: string;
+  companyId: string;
   slug: string;
   database: string;
   shard: string;
@@ -35,6 +37,10 @@ export interface OutboxWorkerOptions {
   /** The worker shuts the pool manager down when it stops (it was made for the worker alone). */
   ownsPools: boolean;
   relay: RelayOptions;
+  /** The relay's observer of one company's events (public events); none when absent. */
+  observerOf?: (companyId: string, logger: Logger) => RelayOptions['observe'];
+  /** Loops that run beside the relay (public event retention, webhook deliveries), started and stopped with it. */
+  companions?: readonly WorkerCompanion[];
 }
 
 export const DEFAULT_WORKER_OPTIONS: OutboxWorkerOptions = {
@@ -128,6 +134,7 @@ export class OutboxWorker {
     this.timers.push(setInterval(() => void this.refreshTenants().catch(() => undefined), this.options.tenantRefreshMillis));
     this.timers.push(setInterval(() => this.pollAll(), this.options.pollMillis));
     for (const t of this.timers) t.unref();
+    for (const c of this.options.companions ?? []) c.start();
     this.pollAll();
   }
 
@@ -137,7 +144,7 @@ export class OutboxWorker {
       rows = await this.controlPlane
         .selectFrom('tenant')
         .innerJoin('company', 'company.id', 'tenant.company_id')
-        .select(['tenant.id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
+        .select(['tenant.id', 'tenant.company_id', 'company.slug', 'tenant.database_name', 'tenant.shard', 'company.modules'])
         .where('tenant.status', '=', 'ACTIVE')
         .execute();
       this.refreshFailures.succeeded('control-plane');
@@ -147,7 +154,9 @@ export class OutboxWorker {
     }
     const { index, count } = this.options.partition;
     const mine = rows.filter((r) => partitionOf(r.id, count) === index);
-    this.tenants = new Map(mine.map((r) => [r.id, { id: r.id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]));
+    this.tenants = new Map(
+      mine.map((r) => [r.id, { id: r.id, companyId: r.company_id, slug: r.slug, database: r.database_name, shard: r.shard, modules: r.modules }]),
+    );
     this.noteRotation();
     for (const tenant of this.tenants.values()) {
       if (!this.listeners.has(tenant.id) && this.listeners.size < this.options.maxListeners) await this.listen(tenant);
@@ -226,10 +235,9 @@ export class OutboxWorker {
 
   private async drain(tenant: TenantTarget): Promise<void> {
     const logger = this.logger.child({ tenant: tenant.slug });
+    const relay = { ...this.options.relay, observe: this.options.observerOf?.(tenant.companyId, logger) };
     try {
-      const report = await this.pools.using(tenant.shard, tenant.database, (db) =>
-        drainTenantExclusively(db, tenant.modules, this.consumers, logger, this.options.relay),
-      );
+      const report = await this.pools.using(tenant.shard, tenant.database, (db) => drainTenantExclusively(db, tenant.modules, this.consumers, logger, relay));
       this.drainFailures.succeeded(tenant.id, { tenant: tenant.slug });
       if (report === null) this.logger.debug({ tenant: tenant.slug }, 'another relay is draining this tenant');
       else if (report.delivered + report.failed + report.dead > 0) this.logger.info({ tenant: tenant.slug, ...report }, 'outbox drained');
@@ -247,6 +255,7 @@ export class OutboxWorker {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.queued.clear();
+    await Promise.all((this.options.companions ?? []).map((c) => c.stop()));
     await this.idle();
     await Promise.all([...this.listeners.values()].map((c) => c.end().catch(() => undefined)));
     this.listeners.clear();

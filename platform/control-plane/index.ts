@@ -13,6 +13,7 @@ import type {
   UserSessionTable,
 } from './people.table';
 import type { PlanTable } from './plan.table';
+import type { PublicEventTable, WebhookDeliveryAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } from './public-event.table';
 import type { SubscriptionRequestTable } from './subscription-request.table';
 import type { TenantTable } from './tenant.table';
 
@@ -22,6 +23,7 @@ export * from './company.table';
 export * from './identity-provider.table';
 export * from './people.table';
 export * from './plan.table';
+export * from './public-event.table';
 export * from './subscription-request.table';
 export * from './tenant.table';
 
@@ -41,6 +43,10 @@ export interface ControlPlaneDB {
   user_session: UserSessionTable;
   refresh_token: RefreshTokenTable;
   identity_provider: IdentityProviderTable;
+  public_event: PublicEventTable;
+  webhook_endpoint: WebhookEndpointTable;
+  webhook_delivery: WebhookDeliveryTable;
+  webhook_delivery_attempt: WebhookDeliveryAttemptTable;
 }
 
 export type ControlPlane = Kysely<ControlPlaneDB>;

@@ -12,6 +12,8 @@ import type {
   UserSessionRow,
 } from '../../platform/control-plane';
 import type { RoleScope } from '../../platform/permissions';
+import type { WebhookDeliveryAttemptRow, WebhookEndpointRow } from '../../platform/control-plane';
+import type { PublicEventType } from '../contracts/public-events';
 import type { Connection, Edge } from '../kit/pagination';
 import type { DeadLetter } from './services/dead-letters';
 import type { AuditEntryRecord } from './store/audit-log';
@@ -59,3 +61,8 @@ export type AuditEntryEdgeMapper = Edge<AuditEntryRecord>;
 export type RequestStatusViewMapper = SubscriptionRequestRow;
 export type RequestedCompanyMapper = CompanyRow;
 export type TenantMapper = TenantRow;
+export type PublicEventTypeMapper = PublicEventType;
+export type WebhookEndpointMapper = WebhookEndpointRow;
+export type WebhookDeliveryAttemptMapper = WebhookDeliveryAttemptRow;
+export type WebhookDeliveryAttemptConnectionMapper = Connection<WebhookDeliveryAttemptRow>;
+export type WebhookDeliveryAttemptEdgeMapper = Edge<WebhookDeliveryAttemptRow>;

@@ -24,6 +24,7 @@ export const assertCan = createAuthorizer<
   | 'keys:manage'
   | 'me:read'
   | 'audit:read'
+  | 'webhooks:manage'
   | 'operations',
   string | undefined
 >({
@@ -39,6 +40,9 @@ export const assertCan = createAuthorizer<
     isOperator(c) || ((c.kind === 'STANDARD' || c.kind === 'USER') && ownsCompany(c, companyId) && holds(c, 'company:keys.manage')),
   'me:read': isCompanyCaller,
   // A company's audit log is its own: a credential of another company never reads it, whatever it holds.
+  // Partner keys run persisted operations only; endpoints are managed by the company's own keys and people.
+  'webhooks:manage': (c, companyId) =>
+    isOperator(c) || ((c.kind === 'STANDARD' || c.kind === 'USER') && ownsCompany(c, companyId) && holds(c, 'company:webhooks.manage')),
   'audit:read': (c, companyId) => isOperator(c) || (isCompanyCaller(c) && ownsCompany(c, companyId) && holds(c, 'company:audit.read')),
   // Dead letters, the platform's audit and the subgraphs' readiness span every company.
   operations: isOperator,
@@ -68,4 +72,9 @@ export function issuingKeyOf(caller: TenantContext): IssuingKey | null {
  */
 export function keyReachOf(caller: TenantContext): { id: string } | null {
   return (caller.kind === 'STANDARD' || caller.kind === 'PARTNER') && caller.keyId ? { id: caller.keyId } : null;
+}
+
+/** Whether the caller holds a permission outright (the operator holds all): what it may subscribe webhooks to. */
+export function holdsPermission(c: TenantContext, permission: Permission): boolean {
+  return isOperator(c) || holds(c, permission);
 }

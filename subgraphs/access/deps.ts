@@ -31,6 +31,8 @@ export interface AccessDeps {
   identityProviders: IdentityProviderDeps;
   /** Sends the owner's invitation when a subscription is approved. */
   mailer: Mailer;
+  /** FLUXO_WEBHOOKS_ALLOW_LOOPBACK: webhook endpoints may be http:// on loopback (development and tests). */
+  webhooksAllowLoopback: boolean;
   /** Where people reach the gateway, for links in mail (FLUXO_PUBLIC_URL). */
   publicUrl: string;
   logger: Logger;

@@ -1,6 +1,7 @@
 import type { PermissionMap } from '../kit/permissions';
 
 const OPERATOR_OR_KEYS = ['OPERATOR', 'company:keys.manage'] as const;
+const OPERATOR_OR_WEBHOOKS = ['OPERATOR', 'company:webhooks.manage'] as const;
 
 /**
  * What each field of the access subgraph needs (subgraphs/kit/permissions.ts).
@@ -27,6 +28,9 @@ export const permissions: PermissionMap = {
     subscriptionRequestStatus: 'PUBLIC',
     invitations: ['OPERATOR', 'company:members.manage'],
     signInOptions: 'PUBLIC',
+    publicEventTypes: OPERATOR_OR_WEBHOOKS,
+    webhookEndpoints: OPERATOR_OR_WEBHOOKS,
+    webhookDeliveries: OPERATOR_OR_WEBHOOKS,
   },
   Mutation: {
     requestSubscription: 'PUBLIC',
@@ -54,6 +58,13 @@ export const permissions: PermissionMap = {
     replayDeadLetters: 'OPERATOR',
     removeCompanyModules: 'OPERATOR',
     revokeInvitation: ['OPERATOR', 'company:members.manage'],
+    createWebhookEndpoint: OPERATOR_OR_WEBHOOKS,
+    updateWebhookEndpoint: OPERATOR_OR_WEBHOOKS,
+    rotateWebhookSecret: OPERATOR_OR_WEBHOOKS,
+    deleteWebhookEndpoint: OPERATOR_OR_WEBHOOKS,
+    enableWebhookEndpoint: OPERATOR_OR_WEBHOOKS,
+    redeliverWebhook: OPERATOR_OR_WEBHOOKS,
+    pingWebhookEndpoint: OPERATOR_OR_WEBHOOKS,
   },
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS, tenant: 'OPERATOR' },

@@ -31,6 +31,7 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     identityProviders: { allowHttp: runtime.config.oidc.allowHttp, tokens: new ProviderTokenVerifier({ allowHttp: runtime.config.oidc.allowHttp }) },
     mailer: createMailer(runtime.config.mail, runtime.logger.child({ module: 'access' })),
     publicUrl: runtime.config.mail.publicUrl,
+    webhooksAllowLoopback: runtime.config.webhooks.allowLoopback,
     logger: runtime.logger.child({ module: 'access' }),
     tenantPools: () => runtime.tenantPools(),
     subgraphs: () => discoverSubgraphs().map((m) => ({ name: m.name, module: m.module, url: runtime.subgraphUrl(m) })),

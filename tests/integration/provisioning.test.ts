@@ -60,6 +60,7 @@ function depsWith(controlPlane: Kysely<ControlPlaneDB>, tenantMigrations: Tenant
     sessionSigningKey: null,
     mailer: createMailer({ smtpUrl: null, from: 'test@fluxo.localhost' }, createLogger('test', 'silent')),
     publicUrl: 'http://localhost:4000',
+    webhooksAllowLoopback: false,
     identityProviders: { allowHttp: false, tokens: new ProviderTokenVerifier({ allowHttp: false }) },
     tenantTemplatePrefix: database.config.tenantTemplatePrefix,
     tenantMigrations,

@@ -98,6 +98,8 @@ describe("the worker's /metrics", () => {
     }
     expect(text).not.toMatch(/tenant=/);
     expect(text).not.toContain(company.slug);
+    // Webhook deliveries by outcome are served beside the relay's figures.
+    expect(text).toContain('# TYPE fluxo_webhook_deliveries_total counter');
     expect(text).not.toContain(company.tenant.database);
     const health = await fetch(running.metricsUrl.replace(/\/metrics$/, '/health'));
     expect(await health.json()).toEqual({ status: 'ok', service: 'worker' });

@@ -36,7 +36,7 @@ export async function startTestStack(
     /** Where the stack logs (silent unless TEST_LOG_LEVEL says otherwise), e.g. a capture to assert nothing was logged at error level. */
     logger?: Logger;
     /** Settings of this stack that differ from the test database's, e.g. `oidc: { allowHttp: true }`. */
-    config?: Partial<Pick<FluxoConfig, 'oidc' | 'mail'>>;
+    config?: Partial<Pick<FluxoConfig, 'oidc' | 'mail' | 'webhooks'>>;
   } = {},
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());

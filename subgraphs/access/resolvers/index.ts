@@ -9,6 +9,7 @@ import { overviewResolvers } from './overview';
 import { peopleResolvers } from './people';
 import { planResolvers } from './plans';
 import { subscriptionRequestResolvers } from './subscription-requests';
+import { webhookResolvers } from './webhooks';
 
 /** The access subgraph's resolvers, merged type by type from the area files. */
 export const resolvers: Resolvers = mergeResolvers<Resolvers>(
@@ -21,4 +22,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   peopleResolvers,
   identityProviderResolvers,
   operationsResolvers,
+  webhookResolvers,
 );
