@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { moduleRole, rolePrefixOf } from '../../platform/db-roles';
 import { createLogger } from '../../platform/logger';
 import { ServiceRuntime } from '../../platform/runtime';
@@ -128,16 +128,21 @@ it('finds a removed row at the row after it, and rows cut from the end', async (
   expect((await verifyTenantChain(deps, company.companyId, { batchSize: 100 })).broken).toBeNull();
 });
 
-it('refuses a delete to anyone but the table owner, even with the purge setting set', async () => {
+it('refuses a delete, or a forged purge anchor, to anyone but the table owner, even with the purge setting set', async () => {
   const role = moduleRole(rolePrefixOf(database.config)!, 'EMPLOYEES');
-  const attempt = rolledBack(tenantAudit, async (trx) => {
-    // The table privilege is the first wall; the trigger is the one under test here.
-    await sql`GRANT DELETE ON audit.audit_log TO ${sql.id(role)}`.execute(trx);
-    await sql`SET LOCAL ROLE ${sql.id(role)}`.execute(trx);
-    await sql`SELECT set_config('fluxo.audit_purge', 'on', true)`.execute(trx);
-    await sql`DELETE FROM audit.audit_log`.execute(trx);
-  });
-  await expect(attempt).rejects.toThrow(/append-only: DELETE refused/);
+  const asModule = (statement: RawBuilder<unknown>) =>
+    rolledBack(tenantAudit, async (trx) => {
+      // The table privileges are the first wall; the trigger is the one under test here.
+      await sql`GRANT DELETE, INSERT ON audit.audit_log, audit.audit_purge_anchor TO ${sql.id(role)}`.execute(trx);
+      await sql`SET LOCAL ROLE ${sql.id(role)}`.execute(trx);
+      await sql`SELECT set_config('fluxo.audit_purge', 'on', true)`.execute(trx);
+      await statement.execute(trx);
+    });
+  await expect(asModule(sql`DELETE FROM audit.audit_log`)).rejects.toThrow(/audit\.audit_log is append-only: DELETE refused/);
+  await expect(
+    asModule(sql`INSERT INTO audit.audit_purge_anchor (cutoff, first_id, last_id, first_at, last_at, row_count, last_hash)
+                 VALUES (now(), 1, 5, now(), now(), 5, 'forged')`),
+  ).rejects.toThrow(/audit\.audit_purge_anchor is append-only: INSERT refused/);
 });
 
 it('purges only past the retention, audited, and verification starts from the anchor', async () => {

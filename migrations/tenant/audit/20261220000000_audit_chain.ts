@@ -19,8 +19,9 @@ import { sql, type Kysely } from 'kysely';
 // audit.purge_audit_before, SECURITY DEFINER as well: it sets the transaction
 // setting fluxo.audit_purge, which the append-only trigger honours only for the
 // table's owner, so a module role setting it itself still cannot delete. The
-// purge keeps the hash of its last row in audit.audit_purge_anchor: the chain
-// that remains starts from it.
+// purge keeps the hash of its last row in audit.audit_purge_anchor (which
+// takes rows from the purge only, the same way): the chain that remains
+// starts from it.
 //
 // Existing rows are chained in id order here. The append-only trigger refuses
 // UPDATE, so this migration (run as the table's owner) disables it for the
@@ -68,14 +69,16 @@ export async function up(db: Kysely<any>): Promise<void> {
       UPDATE audit.audit_chain_head SET last_id = NEW.id, hash = NEW.hash;
       RETURN NEW;
     END $$`.execute(db);
+  // Module roles may INSERT into every table of the audit schema (their grant
+  // covers tables to come): an anchor is accepted only from the purge itself.
   await sql`
     CREATE OR REPLACE FUNCTION audit.refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      IF TG_OP = 'DELETE' AND current_setting('fluxo.audit_purge', true) = 'on'
+      IF TG_OP IN ('DELETE', 'INSERT') AND current_setting('fluxo.audit_purge', true) = 'on'
          AND pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = TG_RELID), 'USAGE') THEN
-        RETURN OLD;
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
       END IF;
-      RAISE EXCEPTION 'audit.audit_log is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+      RAISE EXCEPTION '%.% is append-only: % refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
     END $$`.execute(db);
   await sql`ALTER TABLE audit.audit_log DISABLE TRIGGER audit_log_append_only`.execute(db);
   await sql`
@@ -95,6 +98,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE audit.audit_log ENABLE TRIGGER audit_log_append_only`.execute(db);
   await sql`ALTER TABLE audit.audit_log ALTER COLUMN hash SET NOT NULL`.execute(db);
   await sql`CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit.audit_log FOR EACH ROW EXECUTE FUNCTION audit.chain_audit_row()`.execute(db);
+  await sql`CREATE TRIGGER audit_purge_anchor_guard BEFORE INSERT OR UPDATE OR DELETE ON audit.audit_purge_anchor FOR EACH ROW EXECUTE FUNCTION audit.refuse_change()`.execute(
+    db,
+  );
   // Deletes the oldest rows up to the first one at or after the cutoff: always
   // a prefix of the chain, so what remains still links to the anchor.
   await sql`
@@ -113,10 +119,10 @@ export async function up(db: Kysely<any>): Promise<void> {
       SELECT hash INTO anchor.last_hash FROM audit.audit_log WHERE id = anchor.last_id;
       PERFORM set_config('fluxo.audit_purge', 'on', true);
       DELETE FROM audit.audit_log WHERE id <= anchor.last_id;
-      PERFORM set_config('fluxo.audit_purge', 'off', true);
       INSERT INTO audit.audit_purge_anchor (cutoff, first_id, last_id, first_at, last_at, row_count, last_hash)
         VALUES (cutoff, anchor.first_id, anchor.last_id, anchor.first_at, anchor.last_at, anchor.row_count, anchor.last_hash)
         RETURNING * INTO anchor;
+      PERFORM set_config('fluxo.audit_purge', 'off', true);
       RETURN anchor;
     END $$`.execute(db);
   await sql`REVOKE EXECUTE ON FUNCTION audit.purge_audit_before(timestamptz) FROM PUBLIC`.execute(db);
