@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { createLogger } from '../../platform/logger';
 import { ServiceRuntime } from '../../platform/runtime';
 import { syncTenants } from '../../subgraphs/access/provisioning/tenant-sync';
+import { verifyChain } from '../../subgraphs/access/services/audit-chain';
+import { TENANT_CHAIN } from '../../subgraphs/access/store/audit-chain';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { writeTenantAudit, type TenantAuditDB } from '../../subgraphs/kit/audit';
 import { down as dropActorColumns } from '../../migrations/tenant/audit/20261217000000_audit_actor';
@@ -80,6 +82,8 @@ it('adds the actor columns to an existing tenant through tenant sync', async () 
     .where('request_id', 'in', ['before-sync', 'after-sync'])
     .orderBy('id')
     .execute();
+  // The row from before was chained by the migration, the new one by the insert trigger after it.
+  expect(await verifyChain(company.tenantDb, TENANT_CHAIN, { batchSize: 10 })).toEqual({ rows: 2, anchoredAfter: null, broken: null });
   expect(rows).toEqual([
     { request_id: 'before-sync', key_id: 'old-key', actor_user_id: null, actor_email: null, credential: null, client_address: null },
     { request_id: 'after-sync', key_id: null, actor_user_id: actor.userId, actor_email: 'ada@example.com', credential: 'SESSION', client_address: null },
