@@ -4,9 +4,9 @@ import { Presets, SingleBar } from 'cli-progress';
 import type { Kysely } from 'kysely';
 import type { AccessDeps } from '../../subgraphs/access/deps';
 import { inControlPlaneTransaction } from '../../subgraphs/access/mutation';
-import { purgeTenantAudit, setAuditRetention, verifyChain, type ChainReport } from '../../subgraphs/access/services/audit-chain';
+import { purgeTenantAudit, setAuditRetention, verifyChain, verifyReachableTenantChain, type ChainReport } from '../../subgraphs/access/services/audit-chain';
 import { activeTenants, inTenantDatabase, tenantOfCompany, type ReachableTenant } from '../../subgraphs/access/services/tenant-reach';
-import { PLATFORM_CHAIN, TENANT_CHAIN } from '../../subgraphs/access/store/audit-chain';
+import { PLATFORM_CHAIN } from '../../subgraphs/access/store/audit-chain';
 import { listPlatformAudit, listTenantAudit, type AuditEntryRecord, type AuditFilterValues } from '../../subgraphs/access/store/audit-log';
 import { findCompanyBySlug } from '../../subgraphs/access/store/companies';
 import { listTenants } from '../../subgraphs/access/store/tenants';
@@ -48,7 +48,7 @@ function tenantStream(deps: AccessDeps, name: string, tenant: ReachableTenant): 
   return {
     name,
     read: (filter, page) => run((db) => listTenantAudit(db, filter, page)),
-    verify: (batchSize) => run((db) => verifyChain(db, TENANT_CHAIN, { batchSize })),
+    verify: (batchSize) => verifyReachableTenantChain(deps, tenant, { batchSize }),
   };
 }
 

@@ -195,3 +195,16 @@ it('chains the control plane log as well', async () => {
   expect(report.broken).toBeNull();
   expect(report.rows).toBeGreaterThan(1);
 });
+
+it('does not trust a purge anchor the control plane never recorded', async () => {
+  // Someone holding the tenant database cuts the oldest rows and leaves a matching anchor behind.
+  const [, second] = await tenantAudit.selectFrom('audit.audit_log').select(['id', 'hash']).orderBy('id').limit(2).execute();
+  await sql`ALTER TABLE audit.audit_log DISABLE TRIGGER audit_log_append_only`.execute(tenantAudit);
+  await sql`ALTER TABLE audit.audit_purge_anchor DISABLE TRIGGER audit_purge_anchor_guard`.execute(tenantAudit);
+  await sql`DELETE FROM audit.audit_log WHERE id <= ${second!.id}`.execute(tenantAudit);
+  await sql`INSERT INTO audit.audit_purge_anchor (cutoff, first_id, last_id, first_at, last_at, row_count, last_hash)
+            VALUES (now(), 1, ${second!.id}, now(), now(), 2, ${second!.hash})`.execute(tenantAudit);
+
+  expect((await verifyChain(tenantAudit, TENANT_CHAIN, { batchSize: 100 })).broken).toBeNull();
+  expect((await verifyTenantChain(deps, company.companyId, { batchSize: 100 })).broken).toMatchObject({ id: second!.id, reason: 'UNRECORDED_ANCHOR' });
+});

@@ -6,6 +6,7 @@ import { failWith } from '../../kit/errors';
 import { inControlPlaneTransaction, type ControlPlaneTransaction } from '../mutation';
 import {
   latestPurgeAnchor,
+  purgeRecorded,
   purgeTenantAuditBefore,
   readChainHead,
   readChainLinks,
@@ -14,13 +15,13 @@ import {
   type PurgeAnchor,
 } from '../store/audit-chain';
 import { findCompany, setCompanyAuditRetention as storeRetention } from '../store/companies';
-import { inTenantDatabase, tenantOfCompany, type TenantReachDeps } from './tenant-reach';
+import { inTenantDatabase, tenantOfCompany, type ReachableTenant, type TenantReachDeps } from './tenant-reach';
 
 /** Where a chain first stops holding: the row, and what is wrong with it. */
 export interface ChainBreak {
   /** The first row that does not verify; null when rows are missing after the last one. */
   id: string | null;
-  reason: 'ALTERED' | 'GAP' | 'TRUNCATED';
+  reason: 'ALTERED' | 'GAP' | 'TRUNCATED' | 'UNRECORDED_ANCHOR';
   message: string;
 }
 
@@ -75,8 +76,26 @@ export async function verifyChain(
 
 /** Verifies one company's tenant audit stream. */
 export async function verifyTenantChain(deps: TenantReachDeps, companyId: string, options: { batchSize: number; onBatch?: (rows: number) => void }) {
-  const tenant = await tenantOfCompany(deps.controlPlane, companyId);
-  return inTenantDatabase<TenantAuditDB, ChainReport>(deps.tenantPools(), tenant, (db) => verifyChain(db, TENANT_CHAIN, options));
+  return verifyReachableTenantChain(deps, await tenantOfCompany(deps.controlPlane, companyId), options);
+}
+
+/**
+ * A tenant's chain, and the anchor it starts from: a purge anchor counts only
+ * when the control plane's audit (a chain of its own, in another database)
+ * recorded that purge, so one forged in the tenant database alone is a break.
+ */
+export async function verifyReachableTenantChain(
+  deps: TenantReachDeps,
+  tenant: ReachableTenant,
+  options: { batchSize: number; onBatch?: (rows: number) => void },
+): Promise<ChainReport> {
+  const { report, anchor } = await inTenantDatabase(deps.tenantPools(), tenant, async (db: Kysely<TenantAuditDB>) => ({
+    report: await verifyChain(db, TENANT_CHAIN, options),
+    anchor: await latestPurgeAnchor(db, TENANT_CHAIN),
+  }));
+  if (report.broken || !anchor || (await purgeRecorded(deps.controlPlane, tenant.companyId, anchor))) return report;
+  const message = `the chain starts from a purge anchor after row ${anchor.last_id} that the control plane's audit never recorded`;
+  return { ...report, broken: { id: anchor.last_id, reason: 'UNRECORDED_ANCHOR', message } };
 }
 
 const MIN_YEARS = 1;

@@ -1,4 +1,5 @@
 import { sql, type QueryExecutorProvider, type RawBuilder } from 'kysely';
+import type { ControlPlaneExecutor } from '../../../platform/control-plane';
 
 /** One audit stream's tables: the control plane's, or a tenant database's. */
 export interface ChainSource {
@@ -73,4 +74,18 @@ export async function purgeTenantAuditBefore(db: QueryExecutorProvider, cutoff: 
     SELECT ${ANCHOR_COLUMNS} FROM audit.purge_audit_before(${cutoff.toISOString()}::timestamptz)`.execute(db);
   const anchor = rows[0];
   return anchor && anchor.first_id !== null ? anchor : null;
+}
+
+/** Whether the control plane's audit recorded a purge of the company that ended at this row with this hash. */
+export async function purgeRecorded(db: ControlPlaneExecutor, companyId: string, anchor: Pick<PurgeAnchor, 'last_id' | 'last_hash'>): Promise<boolean> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('id')
+    .where('operation', '=', 'purgeAuditLog')
+    .where('entity', '=', 'company')
+    .where('entity_id', '=', companyId)
+    .where(sql<string>`after->>'lastId'`, '=', anchor.last_id)
+    .where(sql<string>`after->>'lastHash'`, '=', anchor.last_hash)
+    .executeTakeFirst();
+  return row !== undefined;
 }
