@@ -128,6 +128,19 @@ it('finds a removed row at the row after it, and rows cut from the end', async (
   expect((await verifyTenantChain(deps, company.companyId, { batchSize: 100 })).broken).toBeNull();
 });
 
+it('finds two rows swapped in place', async () => {
+  const [, a, b] = await ids(tenantAudit);
+  const report = await rolledBack(tenantAudit, async (trx) => {
+    await sql`ALTER TABLE audit.audit_log DISABLE TRIGGER audit_log_append_only`.execute(trx);
+    await sql`UPDATE audit.audit_log SET id = -id WHERE id IN (${a}, ${b})`.execute(trx);
+    await sql`UPDATE audit.audit_log SET id = CASE id WHEN -${a}::bigint THEN ${b}::bigint ELSE ${a}::bigint END WHERE id IN (-${a}::bigint, -${b}::bigint)`.execute(
+      trx,
+    );
+    return verifyChain(trx, TENANT_CHAIN, { batchSize: 100 });
+  });
+  expect(report.broken).toMatchObject({ id: a, reason: 'GAP' });
+});
+
 it('refuses a delete, or a forged purge anchor, to anyone but the table owner, even with the purge setting set', async () => {
   const role = moduleRole(rolePrefixOf(database.config)!, 'EMPLOYEES');
   const asModule = (statement: RawBuilder<unknown>) =>
