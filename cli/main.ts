@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { auditExportCommand, auditListCommand, auditPurgeCommand, auditRetentionCommand, auditVerifyCommand } from './commands/audit';
 import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
 import { deadListCommand, deadReplayCommand, deadShowCommand } from './commands/events';
 import { generateDataMasterKeyCommand, rewrapDataKeysCommand, rotateDataKeyCommand } from './commands/data-keys';
@@ -118,6 +119,44 @@ hooks
   .option('--event <id>', 'the event')
   .option('--delivery <id>', "one of the endpoint's deliveries")
   .action(action(webhooksRedeliverCommand));
+const audit = program.command('audit').description("the audit trails: the control plane's, and each company's in its tenant database");
+const filtered = (command: Command) =>
+  command
+    .option('--company <slug>', "the company's audit trail (default: the control plane's)")
+    .option('--control-plane', "the control plane's audit trail")
+    .option('--actor <who>', 'an e-mail, a person or key id, or an actor id')
+    .option('--action <operation>', 'only this operation, e.g. setCompanyOrigins')
+    .option('--entity <entity>', 'only rows about this entity, e.g. company')
+    .option('--from <instant>', 'only rows at or after this date or instant')
+    .option('--to <instant>', 'only rows before this date or instant');
+audit
+  .command('verify')
+  .description('recompute the hash chain of an audit trail and report the first row that breaks it (exit code 1)')
+  .option('--company <slug>', "the company's audit trail")
+  .option('--control-plane', "the control plane's audit trail (the default)")
+  .option('--all', 'the control plane and every active tenant')
+  .option('--batch-size <n>', 'rows read at once', asCount, 1000)
+  .action(action(auditVerifyCommand));
+filtered(audit.command('list').description('the newest audit rows matching the filters'))
+  .option('--limit <n>', 'at most this many', asCount, 50)
+  .action(action(auditListCommand));
+filtered(audit.command('export').description('every audit row matching the filters, newest first, as NDJSON (one JSON object a line)'))
+  .option('--out <file>', 'write to this file instead of stdout')
+  .option('--batch-size <n>', 'rows read at once', asCount, 1000)
+  .action(action(auditExportCommand));
+audit
+  .command('purge')
+  .description("delete a company's audit rows older than --before, never within its retention; recorded in the control plane's audit")
+  .requiredOption('--company <slug>', 'the company')
+  .requiredOption('--before <date>', 'delete rows older than this date or instant')
+  .option('--yes', 'confirm: the rows are gone for good')
+  .action(action(auditPurgeCommand));
+audit
+  .command('retention')
+  .description("set how many years a company's audit trail is kept (default 5); recorded in the control plane's audit")
+  .requiredOption('--company <slug>', 'the company')
+  .requiredOption('--years <n>', 'whole years', asCount)
+  .action(action(auditRetentionCommand));
 
 const keys = program.command('keys').description('keys for real deployments');
 keys

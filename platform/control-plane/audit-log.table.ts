@@ -17,6 +17,9 @@ export interface AuditLogTable {
   /** ACCESS_KEY, PERSONAL_TOKEN, SESSION, OIDC, ADMIN_TOKEN, CLI or EVENT; null when unknown. */
   credential: string | null;
   client_address: string | null;
+  /** The hash chain, computed by the database on insert (migrations/global/20261220000000_audit_chain.ts). */
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string, never, never>;
 }
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type NewAuditLog = Insertable<AuditLogTable>;

@@ -10,6 +10,8 @@ export interface CompanyTable {
   subscription_request_id: string | null;
   /** Browser origins of the company's own console, allowed for its callers only. */
   cors_origins: Generated<string[]>;
+  /** Years the tenant's audit trail is kept; `fluxo audit purge` never deletes newer rows. */
+  audit_retention_years: Generated<number>;
   created_at: ColumnType<Date, never, never>;
 }
 export type CompanyRow = Selectable<CompanyTable>;

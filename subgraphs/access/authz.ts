@@ -20,6 +20,7 @@ export const assertCan = createAuthorizer<
   | 'company:read'
   | 'company:addModules'
   | 'company:removeModules'
+  | 'company:auditRetention'
   | 'tenant:read'
   | 'keys:manage'
   | 'me:read'
@@ -32,6 +33,7 @@ export const assertCan = createAuthorizer<
   'company:list': isOperator,
   'company:addModules': isOperator,
   'company:removeModules': isOperator,
+  'company:auditRetention': isOperator,
   // Where a tenant lives (database, shard) is the platform's business, not the company's.
   'tenant:read': isOperator,
   'company:read': (c, companyId) => isOperator(c) || (isCompanyCaller(c) && ownsCompany(c, companyId)),

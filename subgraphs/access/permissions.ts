@@ -53,6 +53,7 @@ export const permissions: PermissionMap = {
     createOperator: 'OPERATOR',
     createPersonalToken: 'SIGNED_IN',
     setCompanyOrigins: ['OPERATOR', 'company:settings.manage'],
+    setAuditRetention: 'OPERATOR',
     setIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     removeIdentityProvider: ['OPERATOR', 'company:settings.manage'],
     replayDeadLetters: 'OPERATOR',

@@ -18,6 +18,9 @@ export interface TenantAuditLogTable {
   actor_email: string | null;
   credential: AuditCredential | null;
   client_address: string | null;
+  /** The hash chain, computed by the database on insert (migrations/tenant/audit/20261220000000_audit_chain.ts). */
+  prev_hash: ColumnType<string | null, never, never>;
+  hash: ColumnType<string, never, never>;
 }
 
 /** Every module's database type includes the platform's audit table. */

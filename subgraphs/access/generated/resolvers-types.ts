@@ -188,6 +188,8 @@ export type Company = {
   __typename?: 'Company';
   /** The company's access keys, newest first (secrets are never shown again). The operator sees every key; a STANDARD key of the company sees the keys it may revoke: itself and the keys issued from it, directly or through other keys. */
   accessKeys: Array<AccessKey>;
+  /** Years the company's audit trail is kept before the operator may purge it. */
+  auditRetentionYears: Scalars['Int']['output'];
   /** Browser origins of the company's own console (e.g. https://erp.acme.example): the gateway lets pages there call it, for this company's credentials only. */
   corsOrigins: Array<Scalars['String']['output']>;
   /** When the company was created (approval time). */
@@ -612,6 +614,8 @@ export type Mutation = {
   revokeUserSessions: SignOutPayload;
   /** Gives an endpoint a new secret, returned once; the old one keeps signing beside it for the overlap (default 24 hours). */
   rotateWebhookSecret: WebhookSecretPayload;
+  /** Sets how many years the company's audit trail is kept (five unless set): `fluxo audit purge` never deletes rows newer than that. Recorded in the platform's audit log. Operator only. */
+  setAuditRetention: SetAuditRetentionPayload;
   /** Replaces the browser origins of the company's own console (exact origins, at most 20). Every gateway allows them within a second, for this company's callers only. Operator, or a member with company:settings.manage. */
   setCompanyOrigins: SetCompanyOriginsPayload;
   /** Names the company's OpenID Connect provider, replacing any before: its members may then call with the provider's ID tokens (or JWT access tokens) and accept invitations by signing in there. The issuer must be https://. Operator, or a member with company:settings.manage. */
@@ -770,6 +774,12 @@ export type MutationRevokeUserSessionsArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationRotateWebhookSecretArgs = {
   input: RotateWebhookSecretInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationSetAuditRetentionArgs = {
+  input: SetAuditRetentionInput;
 };
 
 
@@ -1270,6 +1280,22 @@ export type Session = {
   user: User;
 };
 
+export type SetAuditRetentionInput = {
+  /** The company. */
+  companyId: Scalars['ID']['input'];
+  /** Whole years, from 1 to 100. */
+  years: Scalars['Int']['input'];
+};
+
+/** The company after the change. */
+export type SetAuditRetentionPayload = {
+  __typename?: 'SetAuditRetentionPayload';
+  /** The company. */
+  company?: Maybe<Company>;
+  /** Why nothing changed, if so (INVALID_RETENTION, NOT_FOUND). */
+  userErrors: Array<UserError>;
+};
+
 /** The browser origins of a company's console. */
 export type SetCompanyOriginsInput = {
   /** The company. */
@@ -1719,8 +1745,8 @@ export type ResolversTypes = {
   AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdgeMapperModel>;
   AuditFilter: AuditFilter;
   Company: ResolverTypeWrapper<CompanyMapperModel>;
-  CompanyConnection: ResolverTypeWrapper<CompanyConnectionMapperModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CompanyConnection: ResolverTypeWrapper<CompanyConnectionMapperModel>;
   CompanyEdge: ResolverTypeWrapper<CompanyEdgeMapperModel>;
   CompanyRole: ResolverTypeWrapper<CompanyRoleMapperModel>;
   CompanyRolePayload: ResolverTypeWrapper<Omit<CompanyRolePayload, 'role'> & { role?: Maybe<ResolversTypes['CompanyRole']> }>;
@@ -1786,6 +1812,8 @@ export type ResolversTypes = {
   RotateWebhookSecretInput: RotateWebhookSecretInput;
   SchemaVersion: ResolverTypeWrapper<SchemaVersion>;
   Session: ResolverTypeWrapper<SessionMapperModel>;
+  SetAuditRetentionInput: SetAuditRetentionInput;
+  SetAuditRetentionPayload: ResolverTypeWrapper<Omit<SetAuditRetentionPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
   SetCompanyOriginsInput: SetCompanyOriginsInput;
   SetCompanyOriginsPayload: ResolverTypeWrapper<Omit<SetCompanyOriginsPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
   SetIdentityProviderInput: SetIdentityProviderInput;
@@ -1832,8 +1860,8 @@ export type ResolversParentTypes = {
   AuditEntryEdge: AuditEntryEdgeMapperModel;
   AuditFilter: AuditFilter;
   Company: CompanyMapperModel;
-  CompanyConnection: CompanyConnectionMapperModel;
   Int: Scalars['Int']['output'];
+  CompanyConnection: CompanyConnectionMapperModel;
   CompanyEdge: CompanyEdgeMapperModel;
   CompanyRole: CompanyRoleMapperModel;
   CompanyRolePayload: Omit<CompanyRolePayload, 'role'> & { role?: Maybe<ResolversParentTypes['CompanyRole']> };
@@ -1897,6 +1925,8 @@ export type ResolversParentTypes = {
   RotateWebhookSecretInput: RotateWebhookSecretInput;
   SchemaVersion: SchemaVersion;
   Session: SessionMapperModel;
+  SetAuditRetentionInput: SetAuditRetentionInput;
+  SetAuditRetentionPayload: Omit<SetAuditRetentionPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   SetCompanyOriginsInput: SetCompanyOriginsInput;
   SetCompanyOriginsPayload: Omit<SetCompanyOriginsPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   SetIdentityProviderInput: SetIdentityProviderInput;
@@ -1985,6 +2015,7 @@ export type AuditEntryEdgeResolvers<ContextType = AccessContext, ParentType exte
 export type CompanyResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Company'] = ResolversParentTypes['Company'], FederationReferenceType extends FederationReferenceTypes['Company'] = FederationReferenceTypes['Company']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Company']> | FederationReferenceType, FederationReferenceType, ContextType>;
   accessKeys?: Resolver<Array<ResolversTypes['AccessKey']>, ParentType, ContextType>;
+  auditRetentionYears?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   corsOrigins?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2174,6 +2205,7 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
   revokeInvitation?: Resolver<ResolversTypes['RevokeInvitationPayload'], ParentType, ContextType, RequireFields<MutationRevokeInvitationArgs, 'input'>>;
   revokeUserSessions?: Resolver<ResolversTypes['SignOutPayload'], ParentType, ContextType, RequireFields<MutationRevokeUserSessionsArgs, 'input'>>;
   rotateWebhookSecret?: Resolver<ResolversTypes['WebhookSecretPayload'], ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'input'>>;
+  setAuditRetention?: Resolver<ResolversTypes['SetAuditRetentionPayload'], ParentType, ContextType, RequireFields<MutationSetAuditRetentionArgs, 'input'>>;
   setCompanyOrigins?: Resolver<ResolversTypes['SetCompanyOriginsPayload'], ParentType, ContextType, RequireFields<MutationSetCompanyOriginsArgs, 'input'>>;
   setIdentityProvider?: Resolver<ResolversTypes['IdentityProviderPayload'], ParentType, ContextType, RequireFields<MutationSetIdentityProviderArgs, 'input'>>;
   setMemberRoles?: Resolver<ResolversTypes['MemberPayload'], ParentType, ContextType, RequireFields<MutationSetMemberRolesArgs, 'input'>>;
@@ -2315,6 +2347,11 @@ export type SessionResolvers<ContextType = AccessContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   method?: Resolver<ResolversTypes['SignInMethod'], ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+};
+
+export type SetAuditRetentionPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['SetAuditRetentionPayload'] = ResolversParentTypes['SetAuditRetentionPayload']> = {
+  company?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
 export type SetCompanyOriginsPayloadResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['SetCompanyOriginsPayload'] = ResolversParentTypes['SetCompanyOriginsPayload']> = {
@@ -2497,6 +2534,7 @@ export type Resolvers<ContextType = AccessContext> = {
   RevokeInvitationPayload?: RevokeInvitationPayloadResolvers<ContextType>;
   SchemaVersion?: SchemaVersionResolvers<ContextType>;
   Session?: SessionResolvers<ContextType>;
+  SetAuditRetentionPayload?: SetAuditRetentionPayloadResolvers<ContextType>;
   SetCompanyOriginsPayload?: SetCompanyOriginsPayloadResolvers<ContextType>;
   SignInOptions?: SignInOptionsResolvers<ContextType>;
   SignInPayload?: SignInPayloadResolvers<ContextType>;

@@ -1,5 +1,6 @@
 import { forbidden } from '../../kit/errors';
 import { runAccessMutation } from '../mutation';
+import { setAuditRetention } from '../services/audit-chain';
 import { setCompanyOrigins } from '../services/company-origins';
 import { actorOf } from '../../kit/actor';
 import { withUserErrors } from '../../kit/errors';
@@ -32,6 +33,10 @@ export const companyResolvers: Resolvers = {
       if (ctx.caller.kind !== 'ADMIN' && ctx.caller.tenant?.companyId !== input.companyId) throw forbidden('A credential acts only in its own company');
       return runAccessMutation(ctx, 'setCompanyOrigins', async (trx, actor) => ({ company: await setCompanyOrigins(trx, input, actor) }));
     },
+    setAuditRetention: (_parent, { input }, ctx) => {
+      assertCan(ctx.caller, 'company:auditRetention');
+      return runAccessMutation(ctx, 'setAuditRetention', async (trx, actor) => ({ company: await setAuditRetention(trx, input, actor) }));
+    },
     addCompanyModules: (_parent, { input }, ctx) => {
       assertCan(ctx.caller, 'company:addModules');
       return withUserErrors(async () => ({ company: await addCompanyModules(ctx.deps, input.companyId, input.modules, actorOf(ctx)) }));
@@ -49,6 +54,7 @@ export const companyResolvers: Resolvers = {
     },
     createdAt: (c) => c.created_at,
     corsOrigins: (c) => c.cors_origins,
+    auditRetentionYears: (c) => c.audit_retention_years,
     accessKeys: (c, _args, ctx) => {
       assertCan(ctx.caller, 'keys:manage', c.id);
       return keysInView(ctx, c.id);

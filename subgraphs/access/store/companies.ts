@@ -62,3 +62,7 @@ export function setCompanyModules(db: ControlPlaneExecutor, id: string, modules:
 export function setCompanyOrigins(db: ControlPlaneExecutor, id: string, origins: string[]): Promise<CompanyRow> {
   return db.updateTable('company').set({ cors_origins: origins }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
+
+export function setCompanyAuditRetention(db: ControlPlaneExecutor, id: string, years: number): Promise<CompanyRow> {
+  return db.updateTable('company').set({ audit_retention_years: years }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+}
