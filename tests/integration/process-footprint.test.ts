@@ -90,7 +90,8 @@ describe('what each process loads', () => {
   it('the worker loads module code only as plug-ins at run time, never through its imports', async () => {
     const files = await loaded('worker/main.ts');
     expect(files).toContain('worker/service.ts');
-    expect(files.filter(under('subgraphs'))).toEqual([]);
+    // The contracts are the modules' published shapes (the public events are mapped from them), not module code: the layers let the worker import them.
+    expect(files.filter(under('subgraphs')).filter((file) => !under('subgraphs/contracts')(file))).toEqual([]);
     expect(files.filter(under('gateway'))).toEqual([]);
     expect(files.filter(fromPackage('@apollo/gateway'))).toEqual([]);
   });

@@ -1280,6 +1280,7 @@ export type Session = {
   user: User;
 };
 
+/** How long a company's audit trail is kept. */
 export type SetAuditRetentionInput = {
   /** The company. */
   companyId: Scalars['ID']['input'];

@@ -1,13 +1,17 @@
 import { sql } from 'kysely';
+import { isUuid, onlyUuids } from '../../../platform/ids';
 import type { ControlPlaneExecutor, WebhookDeliveryAttemptRow, WebhookEndpointRow } from '../../../platform/control-plane';
 import type { CursorValues } from '../../kit/pagination';
 
 /** An endpoint's row, or undefined. */
+// Ids are uuids: anything else names nothing, and is not worth a statement (nor a cast error from PostgreSQL).
 export function findWebhookEndpoint(db: ControlPlaneExecutor, id: string): Promise<WebhookEndpointRow | undefined> {
+  if (!isUuid(id)) return Promise.resolve(undefined);
   return db.selectFrom('webhook_endpoint').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function listWebhookEndpoints(db: ControlPlaneExecutor, companyIds: readonly string[]): Promise<WebhookEndpointRow[]> {
+export function listWebhookEndpoints(db: ControlPlaneExecutor, given: readonly string[]): Promise<WebhookEndpointRow[]> {
+  const companyIds = onlyUuids(given);
   if (companyIds.length === 0) return Promise.resolve([]);
   return db.selectFrom('webhook_endpoint').selectAll().where('company_id', 'in', companyIds).orderBy('created_at', 'desc').orderBy('id').execute();
 }
@@ -51,6 +55,7 @@ export async function deleteWebhookEndpoint(db: ControlPlaneExecutor, id: string
  * type the endpoint does not receive.
  */
 export async function requeueWebhookDelivery(db: ControlPlaneExecutor, endpoint: WebhookEndpointRow, eventId: string): Promise<string | null> {
+  if (!isUuid(eventId)) return null;
   const { rows } = await sql<{ event_id: string }>`
     INSERT INTO webhook_delivery (endpoint_id, event_id)
     SELECT ${endpoint.id}::uuid, id FROM public_event WHERE id = ${eventId} AND company_id = ${endpoint.company_id}
@@ -61,6 +66,7 @@ export async function requeueWebhookDelivery(db: ControlPlaneExecutor, endpoint:
 }
 
 export async function findDeliveryEvent(db: ControlPlaneExecutor, endpointId: string, deliveryId: string): Promise<string | null> {
+  if (!isUuid(deliveryId)) return null;
   const row = await db.selectFrom('webhook_delivery').select('event_id').where('id', '=', deliveryId).where('endpoint_id', '=', endpointId).executeTakeFirst();
   return row?.event_id ?? null;
 }
