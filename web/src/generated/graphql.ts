@@ -433,7 +433,7 @@ export type WebSignInMutationVariables = Exact<{
 }>;
 
 
-export type WebSignInMutation = { signIn: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type WebSignInMutation = { signIn: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, method: SignInMethod, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
 export type WebRefreshSessionMutationVariables = Exact<{
   input: RefreshSessionInput;
@@ -452,7 +452,7 @@ export type WebAcceptInvitationMutationVariables = Exact<{
 }>;
 
 
-export type WebAcceptInvitationMutation = { acceptInvitation: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+export type WebAcceptInvitationMutation = { acceptInvitation: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, method: SignInMethod, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
 
 export type WebSignInOptionsQueryVariables = Exact<{
   company: string;
@@ -467,3 +467,5 @@ export type WebSignInWithIdentityProviderMutationVariables = Exact<{
 
 
 export type WebSignInWithIdentityProviderMutation = { signInWithIdentityProvider: { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, method: SignInMethod, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> } };
+
+export type WebSignedInFragment = { accessToken: string | null, accessTokenExpiresAt: string | null, refreshToken: string | null, session: { id: string, method: SignInMethod, company: { id: string, name: string, slug: string } | null, user: { id: string, email: string, displayName: string | null, isOperator: boolean } } | null, userErrors: Array<{ field: Array<string> | null, message: string, code: string }> };

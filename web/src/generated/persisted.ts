@@ -29,12 +29,12 @@ export const persistedIds = {
   WebPlans: 'b9a5a217f0dfaa9f47199dc9d5ac9b7315aacd3b8e3b96f228c231c2be01909f',
   WebRequestSubscription: '06f2bf6ddcd2889328a5b04943e1ff0308813881b7e5a4434a7f0f8436efc6eb',
   WebRequestStatus: 'c82e3956e91727e0165ad37f30a681d5c15ca58f386ce444cc1d02e3a997ed71',
-  WebSignIn: 'd228cf4e8a2041b3a3e570e3808dcd8c1ea72973e6303f7c674517936e3082cf',
+  WebSignIn: '6722521d1a73ed8ccf1f26e07790f294e96d8da3c2cc3de024b8e8a1d7ecf26c',
   WebRefreshSession: '955beec74674dacee656e0b00ab62a1544cd88fbd02c01fc2f134cc83e163e18',
   WebSignOut: 'b856eeec4f37ce8d8303eb26edc5cbdae50c499cbae2c8a790e31707edb993f0',
-  WebAcceptInvitation: '8788ebc429ff40ce5fbc74b508503622bc8b24936df753146377488a7f9a437e',
+  WebAcceptInvitation: '1420e471b7397a668777a492e947a4f87848669af238b090ed078a0f681dc2ce',
   WebSignInOptions: 'be8c77e1ce8bdef71e2b11d531fcf06bd71a2e06891b8edb01c1d1416233644d',
-  WebSignInWithIdentityProvider: '82fa854870df18eda58256bfe9360cfe5013ba2ce860d13b047837d676a95147',
+  WebSignInWithIdentityProvider: 'fdf3fbb55855b981f3c3d1f6eee209eebcd284f2df50a0034e32b8eb43145731',
 } as const;
 
 export interface WebOperations {
