@@ -10,7 +10,7 @@ import { KeysPage } from './keys';
 import { DeadLetters, ModuleStatus, PlatformAudit } from './operations';
 import { SessionProvider, useAction, useQuery, useSession } from './session';
 import { SignIn } from './sign-in';
-import { ActionErrors, Async, Field, Shell, Table, formatDate, moduleLabel } from './ui';
+import { ActionErrors, Async, Field, Shell, Table, formatDate, invitationLink, moduleLabel } from './ui';
 
 type Request = Data<'WebSubscriptionRequests'>['subscriptionRequests']['edges'][number]['node'];
 type Status = Request['status'];
@@ -116,7 +116,7 @@ function RequestCard({ request, onDecided }: { request: Request; onDecided: () =
     decide(async () => {
       const { approveSubscriptionRequest: p } = await call('WebApproveSubscriptionRequest', { input: { requestId: request.id } });
       // Without a mail server the invitation could not be sent: the operator hands the link over.
-      const handOver = p.ownerInvitationToken ? `${window.location.origin}/console/accept#${encodeURIComponent(p.ownerInvitationToken)}` : null;
+      const handOver = p.ownerInvitationToken ? invitationLink(p.ownerInvitationToken) : null;
       return { userErrors: p.userErrors, handOver };
     });
   const reject = (event: FormEvent) => {

@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { fieldError, type Data, type UserError } from './api';
 import type { Me } from './console';
 import { useAction, useQuery, useSession } from './session';
-import { ActionErrors, Async, Field, Table, formatDate } from './ui';
+import { ActionErrors, Async, Field, Table, formatDate, invitationLink } from './ui';
 
 type People = Data<'WebPeople'>;
 type Role = People['companyRoles'][number];
@@ -138,7 +138,7 @@ function Invite({ companyId, roles, onInvited }: { companyId: string; roles: rea
     setSent(null);
     const payload = await action.run(async () => (await call('WebInviteMember', { input: { companyId, email, roles: [{ role }] } })).inviteMember);
     if (payload?.invitation && payload.token) {
-      setSent({ email: payload.invitation.email, link: `${window.location.origin}/console/accept#${encodeURIComponent(payload.token)}` });
+      setSent({ email: payload.invitation.email, link: invitationLink(payload.token) });
       setEmail('');
       onInvited();
     }

@@ -208,6 +208,11 @@ export function formatDate(value: string | null | undefined): string {
   return new Date(value).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** The link that accepts an invitation: its token rides in the fragment, which the browser never sends to a server. */
+export function invitationLink(token: string): string {
+  return `${window.location.origin}/console/accept#${encodeURIComponent(token)}`;
+}
+
 export const MODULE_LABELS: Record<string, string> = { ASSETS: 'Assets', EMPLOYEES: 'Employees', FINANCE: 'Finance', PAYROLL: 'Payroll' };
 
 export function moduleLabel(module: string): string {
