@@ -1,39 +1,22 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { writeTenantAudit, type TenantAuditDB } from '../../subgraphs/kit/audit';
 import { createCompany, type Company } from '../support/company';
+import { runFluxo, type CliRun } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // `fluxo audit verify|list|export|purge|retention` as an operator runs them:
 // the real CLI in its own process, on a control plane and a tenant database.
 
-const root = path.resolve(__dirname, '..', '..');
 let database: TestDatabase;
 let company: Company;
 let tenantAudit: Kysely<TenantAuditDB>;
 let dir: string;
 
-function fluxo(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/main.ts', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
-          FLUXO_SHARDS: '',
-          LOG_LEVEL: 'silent',
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
+function fluxo(...args: string[]): Promise<CliRun> {
+  return runFluxo(database, [...args]);
 }
 
 const actor = { kind: 'KEY', id: 'k-cli', requestId: 'req-cli' };

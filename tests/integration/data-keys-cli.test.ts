@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,36 +9,19 @@ import { DataKeyring, masterKeyFrom } from '../../subgraphs/employees/services/k
 import { readPersonalData } from '../../subgraphs/employees/services/personal-data';
 import type { EmployeesDB } from '../../subgraphs/employees/store/db';
 import { createCompany, type Company } from '../support/company';
+import { runFluxo, type CliRun } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // `fluxo keys rotate-data-key` and `fluxo keys rewrap-data-keys` as an operator
 // runs them: the real CLI in its own process, on a tenant with personal data.
 
-const root = path.resolve(__dirname, '..', '..');
 let database: TestDatabase;
 let company: Company;
 let db: Kysely<EmployeesDB>;
 let masterKey: string;
 
-function fluxo(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/main.ts', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
-          FLUXO_SHARDS: '',
-          FLUXO_DATA_MASTER_KEY: masterKey,
-          LOG_LEVEL: 'silent',
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
+function fluxo(...args: string[]): Promise<CliRun> {
+  return runFluxo(database, [...args], { FLUXO_DATA_MASTER_KEY: masterKey });
 }
 
 const keyringWith = (base64: string) => new DataKeyring(() => masterKeyFrom(base64), company.tenant.id);

@@ -1,16 +1,14 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { sql } from 'kysely';
 import { createLogger } from '../../platform/logger';
 import { publishEvents, type EventConsumer } from '../../platform/outbox';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
 import { createCompany, type Company } from '../support/company';
+import { runFluxo, type CliRun } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 // `fluxo events dead list|show|replay` as an operator runs it: the real CLI in
 // its own process, on a control plane and a tenant database with a dead event.
 
-const root = path.resolve(__dirname, '..', '..');
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 let company: Company;
@@ -23,24 +21,8 @@ const failing: EventConsumer = {
   },
 };
 
-function fluxo(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/main.ts', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
-          FLUXO_SHARDS: '',
-          LOG_LEVEL: 'silent',
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
+function fluxo(...args: string[]): Promise<CliRun> {
+  return runFluxo(database, [...args]);
 }
 
 beforeAll(async () => {

@@ -1,5 +1,3 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../platform/logger';
 import { publishEvents } from '../../platform/outbox';
@@ -9,36 +7,19 @@ import { publicEventObserver } from '../../worker/public-events';
 import { DEFAULT_RELAY_OPTIONS, drainTenant } from '../../worker/relay';
 import { DEFAULT_WEBHOOK_RUNNER_OPTIONS, WebhookRunner } from '../../worker/webhook-runner';
 import { createCompany, type Company } from '../support/company';
+import { runFluxo, type CliRun } from '../support/cli';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
 
 // `fluxo webhooks …` as an operator runs it: the real CLI in its own process.
 
-const root = path.resolve(__dirname, '..', '..');
 const logger = createLogger('test', 'silent');
 let database: TestDatabase;
 let company: Company;
 let receiver: WebhookReceiver;
 
-function fluxo(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'npx',
-      ['tsx', 'cli/main.ts', 'webhooks', ...args],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          FLUXO_TENANT_DB_PREFIX: database.config.tenantDatabasePrefix,
-          FLUXO_SHARDS: '',
-          FLUXO_WEBHOOKS_ALLOW_LOOPBACK: '1',
-          LOG_LEVEL: 'silent',
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
+function fluxo(...args: string[]): Promise<CliRun> {
+  return runFluxo(database, ['webhooks', ...args], { FLUXO_WEBHOOKS_ALLOW_LOOPBACK: '1' });
 }
 
 beforeAll(async () => {
