@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { moduleSchema, type ModuleName } from './modules';
+import { acrossOutboxes } from './outbox';
 
 export interface DeadEvent {
   id: string;
@@ -34,14 +35,12 @@ interface DeadEventRow {
 
 /** Each module's outbox as one relation, so a tenant's dead events are read in one statement whatever its modules. */
 function deadOutboxes(modules: readonly ModuleName[]) {
-  return sql.join(
-    modules.map(
-      (module) => sql`
+  return acrossOutboxes(
+    modules,
+    (module, outbox) => sql`
         SELECT id, ${module}::text AS module, event_type, aggregate_type, aggregate_id, attempts, last_error, occurred_at,
                to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS position
-        FROM ${sql.table(`${moduleSchema(module)}.outbox`)} WHERE status = 'DEAD'`,
-    ),
-    sql` UNION ALL `,
+        FROM ${outbox} WHERE status = 'DEAD'`,
   );
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from 'kysely';
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { moduleSchema, type ModuleName } from './modules';
 
 /** A fact a module announces to the others, e.g. EmployeeHired. */
@@ -100,4 +100,16 @@ export async function requeueHistoryFor<DB>(
   }
   if (requeued > 0) await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, 'history')`.execute(db);
   return requeued;
+}
+
+/**
+ * One relation over the outboxes of several modules of a tenant database: the
+ * `branch` each module's outbox gives, joined by UNION ALL, so a reader covers
+ * every module in one statement.
+ */
+export function acrossOutboxes(modules: readonly ModuleName[], branch: (module: ModuleName, outbox: ReturnType<typeof sql.table>) => RawBuilder<unknown>) {
+  return sql.join(
+    modules.map((module) => branch(module, sql.table(`${moduleSchema(module)}.outbox`))),
+    sql` UNION ALL `,
+  );
 }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { sql, type Kysely } from 'kysely';
 import client from 'prom-client';
 import { listen, type RunningService } from '../platform/listen';
+import { acrossOutboxes } from '../platform/outbox';
 import type { Logger } from '../platform/logger';
 import { MODULES, moduleSchema, type ModuleName } from '../platform/modules';
 import type { ShardDirectory } from '../platform/shards';
@@ -88,17 +89,13 @@ export type RelayMetrics = ReturnType<typeof createRelayMetrics>;
 
 /**
  * Pending and dead events of every module outbox of one tenant database, in
- * one statement (each outbox a branch of a UNION ALL, as platform/dead-letters.ts
- * reads dead events). Pending rows are found by the relay's partial index.
+ * one statement (acrossOutboxes). Pending rows are found by the relay's partial index.
  */
 export async function readOutboxFigures<DB>(db: Kysely<DB>, modules: readonly ModuleName[]): Promise<TenantFigures> {
   if (modules.length === 0) return {};
-  const outboxes = sql.join(
-    modules.map(
-      (module) =>
-        sql`SELECT ${module}::text AS module, status, occurred_at FROM ${sql.table(`${moduleSchema(module)}.outbox`)} WHERE status IN ('PENDING', 'DEAD')`,
-    ),
-    sql` UNION ALL `,
+  const outboxes = acrossOutboxes(
+    modules,
+    (module, outbox) => sql`SELECT ${module}::text AS module, status, occurred_at FROM ${outbox} WHERE status IN ('PENDING', 'DEAD')`,
   );
   const { rows } = await sql<{ module: ModuleName; pending: string; dead: string; lag: string | null }>`
     SELECT module,
