@@ -26,6 +26,12 @@ export interface RelayOptions {
    * dead-letter the modules' own handling.
    */
   observe?: (event: DeliveredEvent) => Promise<void>;
+  /**
+   * Asked before each event: true once the worker is stopping. The event being
+   * delivered is finished; the rest of the batch stays PENDING, untouched, for
+   * whichever relay drains the tenant next.
+   */
+  stopping?: () => boolean;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -96,6 +102,7 @@ export async function drainOutbox<DB>(
   const blocked = new Set<string>();
   const now = Date.now();
   for (const row of rows) {
+    if (options.stopping?.()) break;
     const aggregate = `${row.aggregate_type}:${row.aggregate_id}`;
     if (blocked.has(aggregate)) continue;
     if (row.next_attempt_at.getTime() > now) {
@@ -159,6 +166,7 @@ export async function drainTenant<DB>(
   for (let pass = 0; pass < 20; pass += 1) {
     let progressed = 0;
     for (const source of tenantModules) {
+      if (options.stopping?.()) break;
       const r = await drainOutbox(db, source, tenantModules, consumers, logger, options);
       options.onOutboxDrained?.(source, r);
       total.delivered += r.delivered;
@@ -167,7 +175,7 @@ export async function drainTenant<DB>(
       progressed += r.delivered;
     }
     // Consumers may publish events of their own; go round again while anything moved.
-    if (progressed === 0) break;
+    if (progressed === 0 || options.stopping?.()) break;
   }
   return total;
 }
