@@ -40,6 +40,7 @@ runService('gateway', async (logger, config) => {
       limits: settings.limits,
       subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: settings.keyCacheTtlMillis,
+      drainGraceMillis: settings.drainGraceMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
       logger,

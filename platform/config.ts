@@ -95,6 +95,8 @@ export interface GatewaySettings {
   /** Browser origins allowed to call the gateway (CORS), exact. */
   corsOrigins: string[];
   keyCacheTtlMillis: number;
+  /** On stop, how long the gateway answers while /ready says it is draining. */
+  drainGraceMillis: number;
   limits: LimitOptions;
   subgraphFaults: SubgraphFaultOptions;
 }
@@ -378,6 +380,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       exposeQueryPlan: values.FLUXO_EXPOSE_QUERY_PLAN && !production,
       corsOrigins: values.FLUXO_CORS_ORIGINS,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
+      drainGraceMillis: values.FLUXO_DRAIN_GRACE_MS,
       limits: {
         frontDoor: {
           keyed: {

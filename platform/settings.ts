@@ -406,6 +406,12 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)',
   }),
+  FLUXO_DRAIN_GRACE_MS: setting({
+    ...count(0),
+    readBy: GATEWAY,
+    meaning:
+      'on SIGTERM, how long the gateway goes on answering (with /ready at 503 and `Connection: close`) before it stops listening; set it to the time your load balancer takes to notice /ready',
+  }),
   FLUXO_SUBGRAPH_TIMEOUT_MS: setting({
     parse: positiveNumber,
     unset: 10_000,
