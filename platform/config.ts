@@ -95,6 +95,8 @@ export interface GatewaySettings {
   /** Browser origins allowed to call the gateway (CORS), exact. */
   corsOrigins: string[];
   keyCacheTtlMillis: number;
+  /** Processes sharing the gateway's port (platform/service-processes.ts). */
+  processes: number;
   /** On stop, how long the gateway answers while /ready says it is draining. */
   drainGraceMillis: number;
   limits: LimitOptions;
@@ -381,6 +383,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       corsOrigins: values.FLUXO_CORS_ORIGINS,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
       drainGraceMillis: values.FLUXO_DRAIN_GRACE_MS,
+      processes: values.FLUXO_GATEWAY_PROCESSES,
       limits: {
         frontDoor: {
           keyed: {

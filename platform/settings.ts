@@ -406,6 +406,14 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)',
   }),
+  FLUXO_GATEWAY_PROCESSES: setting({
+    parse: positiveNumber,
+    unset: 1,
+    default: '1',
+    readBy: GATEWAY,
+    meaning:
+      'processes the gateway runs as, sharing its port, one per core you give it; the first supervises the rest. With more than one, set FLUXO_REDIS_URL so limits are counted once',
+  }),
   FLUXO_DRAIN_GRACE_MS: setting({
     ...count(0),
     readBy: GATEWAY,

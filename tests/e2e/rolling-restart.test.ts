@@ -1,13 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { subgraphUrlVariable } from '../../platform/config';
 import { freePort } from '../../platform/listen';
-import { isServiceReadyMessage } from '../../platform/process';
-import { exportKeyPairPem } from '../../platform/tenant-context';
 import { createCompany, type GatewayCompany } from '../support/company';
-import { testRoleEnvironment } from '../support/db-roles';
+import { startGatewayProcess, until, type GatewayProcess } from '../support/gateway-process';
 import { startTestStack, type TestStack } from '../support/stack';
 
 // A rolling restart under load: two gateway processes behind a proxy, each in
@@ -18,7 +13,6 @@ import { startTestStack, type TestStack } from '../support/stack';
 // next upstream when a connection cannot be made (refused) or a reused idle
 // connection was closed before the request reached the gateway.
 
-const root = path.resolve(__dirname, '..', '..');
 const QUERY = 'query Rolling { employees(first: 5) { edges { node { id employeeNumber } } } }';
 const GRACE_MILLIS = 300;
 const CLIENTS = 6;
@@ -26,47 +20,6 @@ const CLIENTS = 6;
 let t: TestStack;
 let acme: GatewayCompany;
 let expectedIds: string[];
-
-interface GatewayProcess {
-  port: number;
-  child: ChildProcess;
-  exited: Promise<number | null>;
-  output: () => string;
-}
-
-async function startGatewayProcess(port: number): Promise<GatewayProcess> {
-  const { privateKeyPem } = exportKeyPairPem(t.keys);
-  const { publicKeyPem } = exportKeyPairPem(t.sessionKeys);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: t.database.url,
-    FLUXO_SHARDS: `default=${t.database.config.shards.default}`,
-    FLUXO_TENANT_DB_PREFIX: t.database.config.tenantDatabasePrefix,
-    ...testRoleEnvironment(),
-    FLUXO_ADMIN_TOKEN: t.adminToken,
-    FLUXO_CONTEXT_PRIVATE_KEY: privateKeyPem,
-    FLUXO_SESSION_PUBLIC_KEY: publicKeyPem,
-    ...Object.fromEntries(t.stack.subgraphs.map((s) => [subgraphUrlVariable(s.name), s.url])),
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    FLUXO_DRAIN_GRACE_MS: String(GRACE_MILLIS),
-    FLUXO_COST_CAPACITY: '100000000',
-    LOG_LEVEL: 'info',
-    NODE_ENV: 'test',
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'gateway/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await new Promise<void>((resolve, reject) => {
-    child.on('message', (message) => {
-      if (isServiceReadyMessage(message)) resolve();
-    });
-    void exited.then((code) => reject(new Error(`gateway exited (${code}) before it was ready:\n${output}`)));
-  });
-  return { port, child, exited, output: () => output };
-}
 
 /** The load balancer of the test: counts what each upstream answered, and how many answers came while it drained. */
 class TestProxy {
@@ -152,15 +105,6 @@ function loadThrough(url: string) {
   };
 }
 
-/** Polls until `check` holds or the deadline passes; no fixed sleeps. */
-async function until(check: () => boolean, what: string, deadlineMillis = 60_000): Promise<void> {
-  const deadline = Date.now() + deadlineMillis;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 beforeAll(async () => {
   t = await startTestStack();
   acme = await createCompany(t, { name: 'Rolling Restart Co', modules: ['EMPLOYEES'] });
@@ -182,7 +126,7 @@ afterAll(async () => {
 it('answers every request while each of two gateways is drained by SIGTERM and started again', async () => {
   const ports = [await freePort(), await freePort()];
   const gateways = new Map<number, GatewayProcess>();
-  for (const port of ports) gateways.set(port, await startGatewayProcess(port));
+  for (const port of ports) gateways.set(port, await startGatewayProcess(t, port, { FLUXO_DRAIN_GRACE_MS: String(GRACE_MILLIS) }));
   const proxy = new TestProxy(ports);
   const load = loadThrough(await proxy.start());
   const drainedWhileAnswering: number[] = [];
@@ -196,7 +140,7 @@ it('answers every request while each of two gateways is drained by SIGTERM and s
       expect(old.output()).toContain('gateway draining');
       drainedWhileAnswering.push(proxy.answeredClosing.get(port) ?? 0);
       // The other gateway carried the load alone meanwhile; then this one comes back and takes its share.
-      gateways.set(port, await startGatewayProcess(port));
+      gateways.set(port, await startGatewayProcess(t, port, { FLUXO_DRAIN_GRACE_MS: String(GRACE_MILLIS) }));
       const answeredBefore = proxy.answered.get(port) ?? 0;
       await until(() => (proxy.answered.get(port) ?? 0) >= answeredBefore + 20, `gateway on ${port} to answer again`);
       expect(load.succeeded()).toBeGreaterThan(before);
