@@ -75,8 +75,9 @@ async function deliverTo<DB>(db: Kysely<DB>, consumer: EventConsumer, event: Del
 function eventAttributes(event: DeliveredEvent, options: RelayOptions, module: ModuleName): Record<string, string> {
   return {
     ...(options.tenant ? { 'fluxo.tenant': options.tenant } : {}),
-    'fluxo.module': module,
-    'fluxo.source_module': event.source,
+    // Lower case, as the subgraphs name their modules on their spans.
+    'fluxo.module': module.toLowerCase(),
+    'fluxo.source_module': event.source.toLowerCase(),
     'fluxo.event_type': event.type,
     'fluxo.event_id': event.id,
     ...(event.requestId ? { 'fluxo.request_id': event.requestId } : {}),
