@@ -1,3 +1,5 @@
+// First: the instrumentations must see the modules they patch being loaded.
+import '../platform/tracing-boot';
 import { disableApolloTelemetry, parsePemSetting, requiredSetting, requireSettings, subgraphUrl, subgraphUrlVariable } from '../platform/config';
 import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';

@@ -208,6 +208,8 @@ export interface FluxoConfig {
   dataDir: string;
   logLevel: string;
   nodeEnv: string;
+  /** Where traces go (OTLP over HTTP); null: no tracing at all. */
+  tracing: { endpoint: string | null };
   gateway: GatewaySettings;
   subgraph: SubgraphSettings;
   mail: MailSettings;
@@ -371,6 +373,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
     tenantTemplatePrefix: values.FLUXO_TENANT_TEMPLATE_PREFIX || null,
     dataDir: path.resolve(values.FLUXO_DATA_DIR),
     logLevel: values.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    tracing: { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT },
     nodeEnv,
     gateway: {
       port: values.PORT,

@@ -166,6 +166,18 @@ function origins(value: string): string[] {
   return list;
 }
 
+/** An OTLP collector's base URL; the trace exporter adds `/v1/traces`. */
+function otlpEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InvalidSetting('must be an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidSetting('must be an http:// or https:// URL');
+  return url.href.replace(/\/+$/, '');
+}
+
 const optionalText = { parse: text, unset: null as string | null, default: '—' };
 const off = { parse: flag, unset: false, default: 'off' };
 
@@ -328,6 +340,14 @@ export const SETTINGS = {
     default: 'info (silent for `fluxo` commands and with `NODE_ENV=test`)',
     readBy: EVERY,
     meaning: 'pino level: fatal, error, warn, info, debug, trace or silent',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting({
+    parse: otlpEndpoint,
+    unset: null as string | null,
+    default: '— (no traces)',
+    readBy: ['gateway', 'subgraph', 'worker', 'start'],
+    meaning:
+      'OpenTelemetry collector (OTLP over HTTP, e.g. `http://localhost:4318`): each service sends its traces there (docs/tracing.md); unset, nothing is traced or sent',
   }),
   FLUXO_SANDBOX: setting({
     ...off,
