@@ -182,9 +182,15 @@ export async function bulkCopy(source: pg.Client, target: pg.Client, tables: rea
  * again if it still exists. Returns the rows copied; the caller commits the new
  * copy, then deletes the log rows of the snapshot and commits the old.
  */
-async function applyChanges(source: pg.ClientBase, target: pg.ClientBase, tables: readonly MovedTable[]): Promise<number> {
+interface ChangedTable {
+  rel: string;
+  keys: Record<string, unknown>[] | null;
+  whole: boolean;
+}
+
+async function applyChanges(source: pg.ClientBase, target: pg.ClientBase, tables: readonly MovedTable[]): Promise<{ copied: number; changed: ChangedTable[] }> {
   const log = `${source.escapeIdentifier(CAPTURE_SCHEMA)}.change`;
-  const { rows: changed } = await source.query<{ rel: string; keys: Record<string, unknown>[] | null; whole: boolean }>(
+  const { rows: changed } = await source.query<ChangedTable>(
     `SELECT rel, jsonb_agg(DISTINCT key) FILTER (WHERE key IS NOT NULL) AS keys, bool_or(key IS NULL) AS whole FROM ${log} GROUP BY rel`,
   );
   let copied = 0;
@@ -197,7 +203,7 @@ async function applyChanges(source: pg.ClientBase, target: pg.ClientBase, tables
       copied += await copyRows(source, target, t, '');
       continue;
     }
-    const match = (alias: string) => t.key.map((k) => `t.${target.escapeIdentifier(k)} = ${alias}.${target.escapeIdentifier(k)}`).join(' AND ');
+    const match = keyMatch(target, t);
     await target.query(
       `DELETE FROM ${table} t USING (SELECT (jsonb_populate_record(NULL::${table}, e)).* FROM jsonb_array_elements($1::jsonb) e) k WHERE ${match('k')}`,
       [JSON.stringify(change.keys ?? [])],
@@ -211,18 +217,32 @@ async function applyChanges(source: pg.ClientBase, target: pg.ClientBase, tables
     );
   }
   await copySequences(source, target);
-  return copied;
+  return { copied, changed };
 }
 
-/** One catch-up round while traffic runs: the changes committed so far, from one snapshot. */
-export async function syncRound(source: pg.Client, target: pg.Client, tables: readonly MovedTable[]): Promise<{ rows: number; changes: number }> {
+const keyMatch = (c: pg.ClientBase, t: MovedTable) => (alias: string) =>
+  t.key.map((k) => `t.${c.escapeIdentifier(k)} = ${alias}.${c.escapeIdentifier(k)}`).join(' AND ');
+
+/**
+ * One catch-up round while traffic runs: the changes committed so far, from
+ * one snapshot. With `verify`, both copies must then hold the same rows, table
+ * by table, as of that snapshot: the full check runs here, before the pause,
+ * which then checks only the rows changed since and every table's count.
+ */
+export async function syncRound(
+  source: pg.Client,
+  target: pg.Client,
+  tables: readonly MovedTable[],
+  options: { verify?: boolean } = {},
+): Promise<{ rows: number; changes: number }> {
   await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     const changes = await pendingChanges(source);
     await beginApply(target);
     let rows: number;
     try {
-      rows = await applyChanges(source, target, tables);
+      rows = (await applyChanges(source, target, tables)).copied;
+      if (options.verify) assertSame(...(await Promise.all([tableDigests(source, tables), tableDigests(target, tables)])));
       await target.query('COMMIT');
     } catch (error) {
       await target.query('ROLLBACK').catch(() => undefined);
@@ -242,24 +262,68 @@ export async function pendingChanges(source: pg.ClientBase): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-/** Row count and a digest of every row, in key order, of each table: equal on both copies or the move stops. */
-export async function tableDigests(client: pg.ClientBase, tables: readonly MovedTable[]): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const t of tables) {
-    const row = `ROW(${t.columns.map((c) => `t.${client.escapeIdentifier(c)}`).join(', ')})::text`;
-    // Byte order on both servers, whatever their collations.
-    const order = (t.key.length > 0 ? t.key.map((k) => `t.${client.escapeIdentifier(k)}::text`) : [row]).map((x) => `${x} COLLATE "C"`).join(', ');
-    const { rows } = await client.query<{ n: string; digest: string }>(
-      `SELECT count(*) AS n, md5(coalesce(string_agg(${row}, ',' ORDER BY ${order}), '')) AS digest FROM ${id(client, t)} t`,
+/** count(*) and the sum of each row's MD5 (its first 64 bits): no sort needed, so it costs one scan. */
+function digestOf(c: pg.ClientBase, t: MovedTable, where = '', label = tableName(t)): string {
+  const row = `ROW(${t.columns.map((x) => `t.${c.escapeIdentifier(x)}`).join(', ')})::text`;
+  return `SELECT ${c.escapeLiteral(label)} AS name, count(*) AS n, sum(('x' || left(md5(${row}), 16))::bit(64)::bigint::numeric)::text AS digest FROM ${id(c, t)} t${where}`;
+}
+
+async function digests(client: pg.ClientBase, queries: string[], params: unknown[] = []): Promise<Record<string, string>> {
+  if (queries.length === 0) return {};
+  const { rows } = await client.query<{ name: string; n: string; digest: string | null }>(queries.join(' UNION ALL '), params);
+  return Object.fromEntries(rows.map((r) => [r.name, `${r.n}:${r.digest ?? '0'}`]));
+}
+
+/** Row count and a digest of every row of each table. */
+export function tableDigests(client: pg.ClientBase, tables: readonly MovedTable[]): Promise<Record<string, string>> {
+  return digests(
+    client,
+    tables.map((t) => digestOf(client, t)),
+  );
+}
+
+/**
+ * The pause's check: every table's row count, and a digest of the rows the
+ * last changes named (of the whole table when the change named no rows).
+ */
+async function pauseDigests(client: pg.ClientBase, tables: readonly MovedTable[], changed: readonly ChangedTable[]): Promise<Record<string, string>> {
+  const counts = await digests(
+    client,
+    tables.map((t) => `SELECT ${client.escapeLiteral(tableName(t))} AS name, count(*) AS n, NULL AS digest FROM ${id(client, t)}`),
+  );
+  const queries: string[] = [];
+  const params: unknown[] = [];
+  for (const change of changed) {
+    const t = tables.find((x) => tableName(x) === change.rel);
+    if (!t) continue;
+    if (change.whole || t.key.length === 0) {
+      queries.push(digestOf(client, t, '', `${tableName(t)} (rows)`));
+      continue;
+    }
+    params.push(JSON.stringify(change.keys ?? []));
+    const table = id(client, t);
+    queries.push(
+      digestOf(
+        client,
+        t,
+        ` WHERE EXISTS (SELECT 1 FROM (SELECT (jsonb_populate_record(NULL::${table}, e)).* FROM jsonb_array_elements($${params.length}::jsonb) e) k WHERE ${keyMatch(client, t)('k')})`,
+        `${tableName(t)} (changed rows)`,
+      ),
     );
-    result[tableName(t)] = `${rows[0]!.n}:${rows[0]!.digest}`;
   }
-  return result;
+  return { ...counts, ...(await digests(client, queries, params)) };
+}
+
+function assertSame(before: Record<string, string>, after: Record<string, string>): void {
+  const differ = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => before[k] !== after[k]);
+  if (differ.length > 0) throw new CopiesDiffer(differ);
 }
 
 export interface FinalSync {
   rows: number;
   digests: Record<string, string>;
+  /** Milliseconds each part of the pause took: close, sync, verify, switch. */
+  millis: Record<'close' | 'sync' | 'verify' | 'switch', number>;
 }
 
 export class CopiesDiffer extends Error {
@@ -288,21 +352,31 @@ export async function finalSync(
   steps: { closeOld: () => Promise<void>; switchOver: () => Promise<void>; reopenOld: () => Promise<void> },
 ): Promise<FinalSync> {
   let switched = false;
+  let last = Date.now();
+  const lap = () => {
+    const now = Date.now();
+    const took = now - last;
+    last = now;
+    return took;
+  };
   try {
     await steps.closeOld();
+    const close = lap();
     await source.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await beginApply(target);
-    const rows = await applyChanges(source, target, tables);
-    const [before, after] = await Promise.all([tableDigests(source, tables), tableDigests(target, tables)]);
-    const differ = Object.keys(before).filter((k) => before[k] !== after[k]);
-    if (differ.length > 0) throw new CopiesDiffer(differ);
+    const { copied: rows, changed } = await applyChanges(source, target, tables);
+    const synced = lap();
+    const [before, after] = await Promise.all([pauseDigests(source, tables, changed), pauseDigests(target, tables, changed)]);
+    assertSame(before, after);
     await target.query('COMMIT');
+    const verify = lap();
     await steps.switchOver();
     switched = true;
+    const millis = { close, sync: synced, verify, switch: lap() };
     // Nobody is left to write the old copy: its log is all copied.
     await source.query(`DELETE FROM ${source.escapeIdentifier(CAPTURE_SCHEMA)}.change`).catch(() => undefined);
     await source.query('COMMIT').catch(() => undefined);
-    return { rows, digests: before };
+    return { rows, digests: before, millis };
   } catch (error) {
     await target.query('ROLLBACK').catch(() => undefined);
     await source.query('ROLLBACK').catch(() => undefined);

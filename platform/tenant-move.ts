@@ -219,10 +219,14 @@ export async function runTenantMove(deps: TenantMoveDeps, tenant: TenantToMove, 
     if (move.state === 'COPIED') {
       target ??= await connect(targetUrl, 'fluxo-tenant-move');
       const threshold = deps.pauseWhenPendingBelow ?? 200;
-      for (let round = 0; round < (deps.maxRounds ?? 10) && (await pendingChanges(source)) > threshold; round += 1) {
+      let round = 1;
+      for (; round < (deps.maxRounds ?? 10) && (await pendingChanges(source)) > threshold; round += 1) {
         const { rows, changes } = await syncRound(source, target, tables);
-        say(`${tenant.slug}: catch-up round ${round + 1}: ${changes} changes, ${rows} rows`);
+        say(`${tenant.slug}: catch-up round ${round}: ${changes} changes, ${rows} rows`);
       }
+      // The last round before the pause compares both copies in full; the pause then checks what changed since.
+      const checked = await syncRound(source, target, tables, { verify: true });
+      say(`${tenant.slug}: catch-up round ${round}: ${checked.changes} changes, ${checked.rows} rows; both copies compared table by table`);
       const pauseStarted = Date.now();
       const final = await finalSync(source, target, tables, {
         closeOld: async () => {
@@ -256,7 +260,13 @@ export async function runTenantMove(deps: TenantMoveDeps, tenant: TenantToMove, 
         .where('id', '=', move.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      say(`${tenant.slug}: SWITCHED to ${move.to_shard}; writes paused ${move.pause_millis} ms (${final.rows} rows in the last sync)`);
+      say(
+        `${tenant.slug}: SWITCHED to ${move.to_shard}; writes paused ${move.pause_millis} ms (${final.rows} rows in the last sync; ${Object.entries(
+          final.millis,
+        )
+          .map(([part, ms]) => `${part} ${ms} ms`)
+          .join(', ')})`,
+      );
       if (deps.failAfter === 'SWITCHED') throw new Error('stopped after SWITCHED, as asked');
     }
     return move;
