@@ -110,7 +110,10 @@ describe('fluxo tenant move between two PostgreSQL servers', () => {
     };
     const writers = Promise.all([0, 1, 2, 3].map(writer));
     // The move starts once writes are flowing.
-    while (acknowledged.length < 20) await new Promise((resolve) => setImmediate(resolve));
+    while (acknowledged.length < 20) {
+      if (Date.now() > deadline) throw new Error('the writers did not get going');
+      await new Promise((resolve) => setImmediate(resolve));
+    }
 
     const moved = await runFluxo(database, ['tenant', 'move', '--company', company.slug, '--to', 'second'], cliEnv());
     moveDone = true;
@@ -155,6 +158,10 @@ describe('fluxo tenant move between two PostgreSQL servers', () => {
     expect(confirmed.code).toBe(0);
     expect(confirmed.stdout).toMatch(/CONFIRMED/);
     expect(await databaseExists(serverUrl(), tenant.database_name)).toBeNull();
+    const status = await runFluxo(database, ['tenant', 'move', '--company', company.slug, '--status'], cliEnv());
+    expect(status.stdout).toMatch(
+      new RegExp(`move default → second CONFIRMED, \\d+ rows copied, \\d+ rows in the final sync, writes paused ${move.pause_millis} ms`),
+    );
   });
 
   it('resumes a move that failed after the bulk copy, with the writes made since', async () => {
