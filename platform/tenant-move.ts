@@ -24,9 +24,10 @@ import {
  *
  *   PLANNED    → the change log is installed on the old copy          → CAPTURING
  *   CAPTURING  → the new database is made, and the bulk copied         → COPIED
- *   COPIED     → catch-up rounds, then the pause: writes wait, the last
- *                changes are copied, both copies compared table by table,
- *                the old copy closed, the registry switched            → SWITCHED
+ *   COPIED     → catch-up rounds (the last compares both copies in full),
+ *                then the pause: the old copy is closed (the company's
+ *                requests answer TENANT_MOVING), the last changes copied and
+ *                checked, the registry switched                       → SWITCHED
  *   SWITCHED   → `confirmTenantMove` drops the old copy               → CONFIRMED
  */
 
@@ -191,11 +192,13 @@ export async function runTenantMove(deps: TenantMoveDeps, tenant: TenantToMove, 
     say(`${tenant.slug}: ${state}`);
     if (deps.failAfter === state) throw new Error(`stopped after ${state}, as asked`);
   };
+  // Switched already: the old copy is closed for good, and there is nothing left to do but confirm.
+  if (move.state === 'SWITCHED') return move;
   let source: pg.Client | null = null;
   let target: pg.Client | null = null;
   try {
     // A pause that failed after closing the old copy leaves it closed; it is the live copy until the switch.
-    if (move.state !== 'SWITCHED') await allowConnections(deps, move.from_shard, move.database_name, true);
+    await allowConnections(deps, move.from_shard, move.database_name, true);
     source = await connect(sourceUrl, 'fluxo-tenant-move');
     const tables = await movedTables(source);
     if (move.state === 'PLANNED') {
@@ -267,7 +270,6 @@ export async function runTenantMove(deps: TenantMoveDeps, tenant: TenantToMove, 
           .map(([part, ms]) => `${part} ${ms} ms`)
           .join(', ')})`,
       );
-      if (deps.failAfter === 'SWITCHED') throw new Error('stopped after SWITCHED, as asked');
     }
     return move;
   } catch (error) {

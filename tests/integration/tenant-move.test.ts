@@ -184,6 +184,10 @@ describe('fluxo tenant move between two PostgreSQL servers', () => {
       return Number(rows[0]!.n);
     });
     expect(rows).toBe(201);
+    // Once switched, the same command has nothing left to do.
+    const again = await runFluxo(database, ['tenant', 'move', '--company', company.slug, '--to', 'second'], cliEnv());
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/move default → second SWITCHED/);
     const res = await company.gql<PostEntryResult>(postEntry, { input: simpleEntry('2026-02-02', '5.00', { memo: 'on the new server' }) });
     expect(res.data?.postJournalEntry.journalEntry).not.toBeNull();
   });
