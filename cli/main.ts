@@ -8,7 +8,7 @@ import { generateAdminTokenCommand, generateContextKeypairCommand, generateDbPas
 import { migrateCommand } from './commands/migrate';
 import { registerSeedCommand } from './commands/seed';
 import { startCommand } from './commands/start';
-import { tenantAddModuleCommand, tenantListCommand, tenantSyncCommand } from './commands/tenant';
+import { tenantAddModuleCommand, tenantListCommand, tenantMoveCommand, tenantSyncCommand } from './commands/tenant';
 import { webhooksCreateCommand, webhooksDeliveriesCommand, webhooksListCommand, webhooksRedeliverCommand, webhooksRotateCommand } from './commands/webhooks';
 import { action, positiveInt } from './support';
 
@@ -37,6 +37,15 @@ tenant
   .requiredOption('--company <slug>', 'company slug')
   .requiredOption('--module <MODULE...>', 'modules to add (ASSETS, EMPLOYEES, FINANCE, PAYROLL)')
   .action(action(tenantAddModuleCommand));
+tenant
+  .command('move')
+  .description("copy a company's tenant database to another shard and switch to it, pausing its writes briefly; run again to resume after a failure")
+  .requiredOption('--company <slug>', 'company slug')
+  .option('--to <shard>', 'the shard to move to (FLUXO_SHARDS)')
+  .option('--confirm', 'the move is switched and checked: drop the old copy')
+  .option('--abort', 'roll back a move that is not switched yet: the new copy is dropped')
+  .option('--status', "show the company's latest move")
+  .action(action(tenantMoveCommand));
 registerSeedCommand(tenant);
 
 const db = program

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { PlacementPolicy } from './placement';
 import {
   InvalidSetting,
   SETTING_PATTERNS,
@@ -201,6 +202,8 @@ export interface FluxoConfig {
   shards: Record<string, string>;
   /** Shard that new tenants are placed on. */
   defaultShard: string;
+  /** How new tenants are spread over the shards (platform/placement.ts). */
+  placement: PlacementPolicy;
   /** Prefix of tenant database names; tests give each file its own. */
   tenantDatabasePrefix: string;
   /** Prefix of migrated template databases new tenant databases are cloned from; null migrates each from scratch. */
@@ -365,10 +368,17 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       `FLUXO_DEFAULT_SHARD names shard "${values.FLUXO_DEFAULT_SHARD}", which FLUXO_SHARDS does not define (shards: ${Object.keys(shards).join(', ')})`,
     );
   }
+  const unknownRule = Object.entries(values.FLUXO_PLACEMENT_RULES).find(([, shard]) => !(shard in shards));
+  if (unknownRule) {
+    throw new ServiceConfigError(
+      `FLUXO_PLACEMENT_RULES places plan "${unknownRule[0]}" on shard "${unknownRule[1]}", which FLUXO_SHARDS does not define (shards: ${Object.keys(shards).join(', ')})`,
+    );
+  }
   return {
     databaseUrl,
     shards,
     defaultShard: values.FLUXO_DEFAULT_SHARD,
+    placement: { strategy: values.FLUXO_PLACEMENT, planShards: values.FLUXO_PLACEMENT_RULES, defaultShard: values.FLUXO_DEFAULT_SHARD },
     tenantDatabasePrefix: values.FLUXO_TENANT_DB_PREFIX,
     tenantTemplatePrefix: values.FLUXO_TENANT_TEMPLATE_PREFIX || null,
     dataDir: path.resolve(values.FLUXO_DATA_DIR),

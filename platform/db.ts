@@ -24,6 +24,8 @@ export function createPool(connectionString: string, options: DatabaseOptions = 
   });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
+  // Nor one checked out between two statements (its session ended by the server, e.g. a tenant move): the next statement fails instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 

@@ -1,6 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from './logger';
+import { isTenantMovingFault, TENANT_MOVING_MESSAGE } from './tenant-move-errors';
 
 /** Codes of top-level errors (auth, limits, faults). Business failures are userErrors. */
 export const ErrorCode = {
@@ -16,6 +17,8 @@ export const ErrorCode = {
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** A subgraph did not answer in time, could not be reached, or its circuit is open: its fields are null, the rest is served. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** The tenant's database is switching servers (platform/tenant-move.ts): nothing was done, retry in a moment. */
+  TENANT_MOVING: 'TENANT_MOVING',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -72,6 +75,15 @@ export function formatErrorFor(logger: Logger) {
     if (expected && formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
+    }
+    if (isTenantMovingFault(original)) {
+      logger.info({ err: original, path: formatted.path }, 'tenant database moving: retryable error');
+      return {
+        message: TENANT_MOVING_MESSAGE,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.TENANT_MOVING, retryable: true },
+      };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error while resolving');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };

@@ -1,4 +1,5 @@
 import { originProblem } from './origins';
+import { parsePlacementRules, type PlacementStrategy } from './placement';
 
 /**
  * Every setting of Fluxo: its environment variable, default, the processes
@@ -49,6 +50,19 @@ const setting = <T>(definition: SettingDefinition<T>): SettingDefinition<T> => d
 // ---- value parsers -------------------------------------------------------
 
 const text = (value: string): string => value.trim();
+
+function placementStrategy(value: string): PlacementStrategy {
+  if (value === 'default-shard' || value === 'least-tenants') return value;
+  throw new InvalidSetting('must be default-shard or least-tenants');
+}
+
+function placementRules(value: string): Record<string, string> {
+  try {
+    return parsePlacementRules(value);
+  } catch (error) {
+    throw new InvalidSetting(error instanceof Error ? error.message : String(error));
+  }
+}
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -211,6 +225,21 @@ export const SETTINGS = {
     default: '`default`',
     readBy: ['subgraph', 'start', 'cli'],
     meaning: 'shard on which new tenants are placed',
+  }),
+  FLUXO_PLACEMENT: setting({
+    parse: placementStrategy,
+    unset: 'default-shard' as PlacementStrategy,
+    default: '`default-shard`',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning:
+      "where a new tenant's database goes when no rule of `FLUXO_PLACEMENT_RULES` names its plan: `default-shard` (`FLUXO_DEFAULT_SHARD`) or `least-tenants` (the shard of `FLUXO_SHARDS` with the fewest tenants; docs/tenant-moves.md)",
+  }),
+  FLUXO_PLACEMENT_RULES: setting({
+    parse: placementRules,
+    unset: {} as Record<string, string>,
+    default: '—',
+    readBy: ['subgraph', 'start', 'cli'],
+    meaning: 'a shard per plan, before `FLUXO_PLACEMENT`: `plan:enterprise=eu2,plan:starter=eu3`',
   }),
   FLUXO_TENANT_DB_PREFIX: setting({
     parse: text,

@@ -1,10 +1,28 @@
 import { Presets, SingleBar } from 'cli-progress';
+import type { ControlPlaneDB } from '../../platform/control-plane';
+import { createDatabase } from '../../platform/db';
+import { rolePrefixOf } from '../../platform/db-roles';
+import { tenantMigrationsFromDisk } from '../../platform/migrations';
+import { ShardDirectory } from '../../platform/shards';
+import {
+  abortTenantMove,
+  confirmTenantMove,
+  findTenantToMove,
+  latestMove,
+  openMove,
+  planTenantMove,
+  runTenantMove,
+  TenantMoveError,
+  type TenantMoveDeps,
+} from '../../platform/tenant-move';
+import { migrateTenantDatabase } from '../../subgraphs/access/provisioning/tenant-schemas';
 import { isModuleName, MODULES, type ModuleName } from '../../platform/modules';
 import { addCompanyModules } from '../../subgraphs/access/provisioning/add-modules';
 import { syncTenants, type TenantSyncResult } from '../../subgraphs/access/provisioning/tenant-sync';
 import { findCompanyBySlug } from '../../subgraphs/access/store/companies';
 import { listTenants } from '../../subgraphs/access/store/tenants';
 import { cliActor, CliUsageError, configWithDatabaseUrl, formatTable, withAccessDeps } from '../support';
+import type { FluxoConfig } from '../../platform/config';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const progressLine = (text: string) => process.stderr.write(`${text}\n`);
@@ -102,4 +120,82 @@ function parseModules(raw: readonly string[]): ModuleName[] {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * `fluxo tenant move`: copies a company's tenant database to another shard and
+ * switches the registry to it, pausing the company's writes only for the last
+ * changes (docs/tenant-moves.md). Run again after a failure to resume;
+ * `--confirm` drops the old copy, `--abort` rolls back a move not yet switched.
+ */
+export async function tenantMoveCommand(options: { company: string; to?: string; confirm?: boolean; abort?: boolean; status?: boolean }): Promise<void> {
+  const chosen = [options.confirm, options.abort, options.status].filter(Boolean).length;
+  if (chosen > 1) throw new CliUsageError('give at most one of --confirm, --abort and --status');
+  if (chosen === 0 && !options.to) throw new CliUsageError('--to <shard> is required to start or resume a move');
+  const config = configWithDatabaseUrl();
+  const controlPlane = createDatabase<ControlPlaneDB>(config.databaseUrl, { max: 2, applicationName: 'fluxo-tenant-move' });
+  try {
+    const deps = tenantMoveDeps(config, controlPlane, progressLine);
+    const tenant = await findTenantToMove(controlPlane, options.company).catch(asUsage);
+    if (options.status) {
+      const move = await latestMove(controlPlane, tenant.tenantId);
+      out(move ? describeMove(tenant.slug, move) : `${tenant.slug}: on shard ${tenant.shard}, never moved`);
+      return;
+    }
+    if (options.confirm || options.abort) {
+      const move = await openMove(controlPlane, tenant.tenantId);
+      if (!move) throw new CliUsageError(`${tenant.slug} has no move in progress`);
+      const done = await (options.confirm ? confirmTenantMove(deps, move) : abortTenantMove(deps, move)).catch(asUsage);
+      out(describeMove(tenant.slug, done));
+      return;
+    }
+    const move = await planTenantMove(deps, tenant, options.to!).catch(asUsage);
+    const switched = await runTenantMove(deps, tenant, move).catch(asUsage);
+    out(describeMove(tenant.slug, switched));
+    out(`  the old copy is kept, closed, on shard ${switched.from_shard}: fluxo tenant move --company ${tenant.slug} --confirm drops it`);
+  } finally {
+    await controlPlane.destroy();
+  }
+}
+
+/** The operator's own logins to the shards (not a service's): a move creates databases, installs triggers and ends sessions. */
+export function tenantMoveDeps(config: FluxoConfig, controlPlane: TenantMoveDeps['controlPlane'], progress?: (line: string) => void): TenantMoveDeps {
+  const shards = new ShardDirectory(config.shards);
+  return {
+    controlPlane,
+    shards,
+    prepareTarget: async ({ shard, database, modules }) => {
+      await migrateTenantDatabase(shards, { shard, database_name: database }, modules.filter(isModuleName), tenantMigrationsFromDisk, {
+        create: true,
+        templatePrefix: config.tenantTemplatePrefix,
+        rolePrefix: rolePrefixOf(config),
+      });
+    },
+    progress,
+  };
+}
+
+function describeMove(
+  slug: string,
+  move: {
+    state: string;
+    from_shard: string;
+    to_shard: string;
+    pause_millis: number | null;
+    copied_rows: string | null;
+    synced_rows: string | null;
+    last_error: string | null;
+  },
+): string {
+  const parts = [`${slug}: move ${move.from_shard} → ${move.to_shard} ${move.state}`];
+  if (move.copied_rows !== null) parts.push(`${move.copied_rows} rows copied`);
+  if (move.synced_rows !== null) parts.push(`${move.synced_rows} rows in the final sync`);
+  if (move.pause_millis !== null) parts.push(`writes paused ${move.pause_millis} ms`);
+  if (move.last_error) parts.push(`last error: ${oneLine(move.last_error, 300)}`);
+  return parts.join(', ');
+}
+
+function asUsage(error: unknown): never {
+  if (error instanceof TenantMoveError) throw new CliUsageError(`${error.message} (${error.code})`);
+  throw error;
 }

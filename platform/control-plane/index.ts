@@ -15,6 +15,7 @@ import type {
 import type { PlanTable } from './plan.table';
 import type { PublicEventTable, WebhookDeliveryAttemptTable, WebhookDeliveryTable, WebhookEndpointTable } from './public-event.table';
 import type { SubscriptionRequestTable } from './subscription-request.table';
+import type { TenantMoveTable } from './tenant-move.table';
 import type { TenantTable } from './tenant.table';
 
 export * from './access-key.table';
@@ -26,6 +27,7 @@ export * from './plan.table';
 export * from './public-event.table';
 export * from './subscription-request.table';
 export * from './tenant.table';
+export * from './tenant-move.table';
 
 /** The control-plane (global) database. */
 export interface ControlPlaneDB {
@@ -33,6 +35,7 @@ export interface ControlPlaneDB {
   subscription_request: SubscriptionRequestTable;
   company: CompanyTable;
   tenant: TenantTable;
+  tenant_move: TenantMoveTable;
   access_key: AccessKeyTable;
   audit_log: AuditLogTable;
   app_user: AppUserTable;

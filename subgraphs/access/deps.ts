@@ -3,6 +3,7 @@ import type { ControlPlane } from '../../platform/control-plane';
 import type { Logger } from '../../platform/logger';
 import type { Mailer } from '../../platform/mail';
 import type { TenantMigrationSource } from '../../platform/migrations';
+import type { PlacementPolicy } from '../../platform/placement';
 import type { ShardDirectory } from '../../platform/shards';
 import type { TenantPoolManager } from '../../platform/tenant-pools';
 import type { ActorIdentity } from '../kit/actor';
@@ -19,6 +20,8 @@ export interface AccessDeps {
   controlPlane: ControlPlane;
   shards: ShardDirectory;
   defaultShard: string;
+  /** How new tenants are spread over the shards (FLUXO_PLACEMENT, FLUXO_PLACEMENT_RULES). */
+  placement?: PlacementPolicy;
   tenantDatabasePrefix: string;
   /** Prefix of template databases new tenant databases are cloned from (FLUXO_TENANT_TEMPLATE_PREFIX); null migrates each from scratch. */
   tenantTemplatePrefix: string | null;

@@ -21,6 +21,7 @@ export function accessDeps(runtime: ServiceRuntime): AccessDeps {
     controlPlane: runtime.controlPlane(),
     shards: runtime.shards,
     defaultShard: runtime.config.defaultShard,
+    placement: runtime.config.placement,
     tenantDatabasePrefix: runtime.config.tenantDatabasePrefix,
     tenantTemplatePrefix: runtime.config.tenantTemplatePrefix,
     tenantMigrations: runtime.tenantMigrations,

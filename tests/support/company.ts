@@ -69,6 +69,8 @@ export interface CompanyOptions<K extends string = never> {
   name?: string;
   /** Further keys to issue as the operator, by a name the test picks. */
   keys?: Record<K, KeyRequest>;
+  /** The plan the subscription asks for (a plan's code), e.g. to be placed by a plan's rule. */
+  planCode?: string;
 }
 
 const operator: ActorIdentity = { kind: 'ADMIN', id: null, requestId: 'test' };
@@ -90,9 +92,9 @@ export function createCompany<K extends string = never>(t: TestStack, options: C
 export function createCompany(database: TestDatabase, options: Omit<CompanyOptions, 'keys'>): Promise<Company>;
 export async function createCompany<K extends string>(on: TestStack | TestDatabase, options: CompanyOptions<K>): Promise<Company | GatewayCompany<K>> {
   const name = options.name ?? `Company ${(unnamed += 1)}`;
-  if (!('gatewayUrl' in on)) return companyOf(on, await subscribeInProcess(on, name, options.modules));
+  if (!('gatewayUrl' in on)) return companyOf(on, await subscribeInProcess(on, name, options.modules, options.planCode ?? null));
   const t = on;
-  const company = await companyOf(t.database, await subscribeThroughGateway(t, name, options.modules));
+  const company = await companyOf(t.database, await subscribeThroughGateway(t, name, options.modules, options.planCode ?? null));
   const keys: Array<[string, GatewayKey]> = [];
   for (const [label, request] of Object.entries<KeyRequest>(options.keys ?? {})) keys.push([label, await issueKey(t, company, request.modules, request)]);
   // Object.fromEntries forgets the names' type: they are exactly those of options.keys.
@@ -176,9 +178,9 @@ function clientOf(t: TestStack, secret: string): Gql {
 
 const contactOf = (name: string) => `ops@${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.example`;
 
-async function subscribeThroughGateway(t: TestStack, name: string, modules: ModuleName[]): Promise<Approved> {
+async function subscribeThroughGateway(t: TestStack, name: string, modules: ModuleName[], planCode: string | null): Promise<Approved> {
   const requested = await graphql(t.gatewayUrl, RequestSubscriptionDocument, {
-    input: { companyName: name, contactEmail: contactOf(name), modules, planCode: null },
+    input: { companyName: name, contactEmail: contactOf(name), modules, planCode },
   });
   const request = requested.data?.requestSubscription.request;
   if (!request) throw new Error(`requesting a subscription failed: ${JSON.stringify(requested.errors ?? requested.data?.requestSubscription.userErrors)}`);
@@ -188,11 +190,11 @@ async function subscribeThroughGateway(t: TestStack, name: string, modules: Modu
   return { companyId: payload.company.id, slug: payload.company.slug, keyId: payload.accessKey.id, secret: payload.secret, modules: payload.company.modules };
 }
 
-async function subscribeInProcess(database: TestDatabase, name: string, modules: ModuleName[]): Promise<Approved> {
+async function subscribeInProcess(database: TestDatabase, name: string, modules: ModuleName[], planCode: string | null): Promise<Approved> {
   const runtime = new ServiceRuntime(database.config, createLogger('test', 'silent'));
   try {
     const deps = accessDeps(runtime);
-    const input = { companyName: name, contactEmail: contactOf(name), modules, planCode: null };
+    const input = { companyName: name, contactEmail: contactOf(name), modules, planCode };
     const { request } = await inControlPlaneTransaction(deps.controlPlane, operator, 'requestSubscription', (trx, actor) =>
       requestSubscription(trx, input, actor),
     );

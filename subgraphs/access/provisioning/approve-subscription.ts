@@ -14,6 +14,7 @@ import { findTenantByCompany, insertTenant, recordTenantState } from '../store/t
 import { inControlPlaneTransaction } from '../mutation';
 import { withAdvisoryLock } from './locks';
 import { migrateTenantDatabase } from './tenant-schemas';
+import { placeTenant } from '../../../platform/placement';
 
 export interface ApprovedSubscription {
   request: SubscriptionRequestRow;
@@ -53,7 +54,7 @@ async function registerTenant(deps: AccessDeps, requestId: string): Promise<{ co
       (await insertTenant(trx, {
         company_id: company.id,
         database_name: tenantDatabaseName(deps.tenantDatabasePrefix, company.slug, company.id),
-        shard: deps.defaultShard,
+        shard: deps.placement ? await placeTenant(trx, deps.placement, { planCode: request.plan_code }, deps.shards.names()) : deps.defaultShard,
       }));
     return { company, tenant };
   });
