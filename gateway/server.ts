@@ -28,6 +28,8 @@ import { requestContextBuilder } from './request-context';
 import { guardedFetcher } from './subgraph-breaker';
 import { TenantContextDataSource } from './subgraph-source';
 import { keepAliveFetcher } from './subgraph-fetcher';
+import { LiveEventHub } from './live-updates-hub';
+import { liveUpdatesRoute } from './live-updates';
 import { readSupergraph } from './supergraph';
 
 export interface GatewayOptions {
@@ -62,6 +64,8 @@ export interface GatewayOptions {
   lastUsedFlushMillis?: number;
   /** Answer `apollo-query-plan-experimental: 1` with the query plan (FLUXO_EXPOSE_QUERY_PLAN=1; off in production). */
   exposeQueryPlan?: boolean;
+  /** How long the worker keeps public events (FLUXO_PUBLIC_EVENTS_RETENTION_HOURS): live updates resume within it. */
+  publicEventRetentionMillis?: number;
   logger: Logger;
 }
 
@@ -72,7 +76,8 @@ export interface RunningGateway extends RunningService {
 /**
  * The gateway: the supergraph over subgraph data sources that carry the
  * signed tenant context, behind Apollo Server on Express with the operational
- * routes beside /graphql. Stops in order: drain requests, then the key cache,
+ * routes beside /graphql, and live updates at /graphql/stream. Stops in
+ * order: end live streams, drain requests, then the key cache,
  * the subgraph connections and the rate-limit store.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -134,6 +139,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
   mountWebApp(app, options.webAppDir ?? defaultWebAppDir());
   mountOperationalRoutes(app, { controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, metrics, identify, guardCredentials, logger });
+  const liveEvents = new LiveEventHub(options.controlPlane, options.controlPlaneUrl, logger.child({ component: 'live-updates' }));
+  await liveEvents.start();
   const context = requestContextBuilder({
     identify,
     guardCredentials,
@@ -143,6 +150,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
+  const liveUpdates = liveUpdatesRoute({
+    hub: liveEvents,
+    db: options.controlPlane,
+    context,
+    credentialChanges: keys,
+    retentionMillis: options.publicEventRetentionMillis ?? 168 * 3_600_000,
+    logger: logger.child({ component: 'live-updates' }),
+  });
+  // Before /graphql, which would take the path too.
+  app.use('/graphql/stream', ...frontDoor(options.limits.frontDoor, logger), liveUpdates.handler);
   app.use('/graphql', corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
   app.use(unexpectedErrors(logger));
 
@@ -154,6 +171,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://${host}:${port}/graphql`,
     keys,
     stop: async () => {
+      // Open event streams never finish on their own: end them so the drain can.
+      await liveUpdates.close();
       await apollo.stop();
       await keys.stop();
       await subgraphFetch.close();
