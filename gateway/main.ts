@@ -42,6 +42,7 @@ runService('gateway', async (logger, config) => {
       keyCacheTtlMillis: settings.keyCacheTtlMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
+      publicEventRetentionMillis: config.webhooks.publicEventRetentionMillis,
       logger,
     });
     return {
