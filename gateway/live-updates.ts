@@ -11,6 +11,7 @@ import type { Caller } from './caller';
 import type { GatewayContext } from './context';
 import type { LiveEventHub } from './live-updates-hub';
 import { buildLiveUpdatesSchema, describeType, toLiveEventObject } from './live-updates-schema';
+import { sharedSubscribe } from './live-updates-execution';
 import { LiveStream } from './live-updates-stream';
 
 /** Codes of live updates' own refusals (beside the gateway's UNAUTHENTICATED, FORBIDDEN, RATE_LIMITED, ...). */
@@ -46,6 +47,8 @@ type Connection = {
   /** The hub's position when the stream began, sent as an id before any event so an idle client can resume too. */
   position: string | null;
   stream: LiveStream | null;
+  /** Its operation's text, variables and name: connections with the same one share each event's execution. */
+  operationKey: string;
 };
 
 /**
@@ -179,7 +182,14 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
       resolve: (event) => toLiveEventObject(event),
     },
   });
-  const sse = createHandler<IncomingMessage, Connection, Connection>({ schema, context: (req) => req.context });
+  const sse = createHandler<IncomingMessage, Connection, Connection>({
+    schema,
+    context: (req, params) => {
+      req.context.operationKey = JSON.stringify([params.query, params.operationName ?? null, params.variables ?? null]);
+      return req.context;
+    },
+    subscribe: sharedSubscribe<Connection>(),
+  });
 
   const onCredentialChange = (payload: string) => {
     for (const c of open) {
@@ -216,6 +226,7 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
         ids: [],
         position: null,
         stream: null,
+        operationKey: '',
       };
     } catch (error) {
       sendError(res, error, options.logger);
