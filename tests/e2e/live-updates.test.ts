@@ -3,7 +3,8 @@ import { createLogger } from '../../platform/logger';
 import { ServiceRuntime } from '../../platform/runtime';
 import { startWorker } from '../../worker/main';
 import type { OutboxWorker } from '../../worker/service';
-import { createCompany, type GatewayCompany } from '../support/company';
+import { RevokeAccessKeyDocument } from '../generated/operations';
+import { createCompany, issueKey, type GatewayCompany } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { hireSomeone } from '../support/employees-fixtures';
 import { eventOf, liveStream, openLiveStream, type LiveStreamClient, type NextData } from '../support/live-updates';
@@ -123,6 +124,21 @@ describe('live updates over SSE', () => {
     expect(await notAStream.json()).toMatchObject({ errors: [{ extensions: { code: 'NOT_ACCEPTABLE' } }] });
   });
 
+  it('serves a GET with the operation in the URL, as EventSource sends it, and lists what the credential receives', async () => {
+    const query = encodeURIComponent('query { liveEventTypes { name permission } }');
+    const res = await fetch(`${gateway2Url}/stream?query=${query}`, {
+      headers: { accept: 'text/event-stream', authorization: `Bearer ${acme.keys.noPayroll.secret}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const body = await res.text();
+    const data = JSON.parse(/event: next\ndata: (.*)\n/.exec(body)![1]!) as { data: { liveEventTypes: Array<{ name: string }> } };
+    const names = data.data.liveEventTypes.map((t) => t.name);
+    expect(names).toContain('employee.hired.v1');
+    expect(names).toContain('finance.journal_entry.posted.v1');
+    expect(names.filter((n) => n.startsWith('payroll.'))).toEqual([]);
+  });
+
   it('refuses, with a code in the stream, event types unknown or not granted', async () => {
     const unknown = await stream(acme.secret, { types: ['payroll.pay_run.paid.v9'] });
     const [first] = await unknown.collect(1, () => true);
@@ -209,6 +225,17 @@ describe('live updates over SSE', () => {
     const malformed = await stream(acme.secret, { lastEventId: 'yesterday' });
     const [bad] = await malformed.collect(1, () => true);
     expect((bad!.data as NextData).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('ends the streams of a key when it is revoked, on every gateway', async () => {
+    const key = await issueKey(t, acme, ['PAYROLL']);
+    const client = await stream(key.secret);
+    const revoked = await graphql(t.gatewayUrl, RevokeAccessKeyDocument, { input: { accessKeyId: key.keyId } }, { token: t.adminToken });
+    expect(revoked.errors).toBeUndefined();
+    await client.ended;
+    expect(client.messages.map((m) => m.event)).toEqual(['complete']);
+    const again = await openLiveStream(gateway2Url, { token: key.secret, query: EVENTS });
+    expect(again).toMatchObject({ ok: false, status: 401 });
   });
 
   it('ends open streams when a gateway stops, so its drain finishes', async () => {
