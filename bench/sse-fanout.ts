@@ -11,7 +11,8 @@
  *
  * Settings (environment): DATABASE_URL (a PostgreSQL server; a scratch control
  * plane is created on it and dropped after), BENCH_CLIENTS (1000),
- * BENCH_EVENTS (200), BENCH_WARMUP (10 events not counted).
+ * BENCH_EVENTS (200), BENCH_WARMUP (10 events not counted), BENCH_PROF (set:
+ * the gateway's process writes a CPU profile to /tmp/prof).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -74,7 +75,7 @@ async function runGateway(): Promise<void> {
 }
 
 function startGatewayProcess(controlPlaneUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename], {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--import', 'tsx', __filename], {
     env: { ...process.env, BENCH_SSE_ROLE: 'gateway', BENCH_CONTROL_PLANE: controlPlaneUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
