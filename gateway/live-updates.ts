@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import type { Request, RequestHandler, Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createHandler } from 'graphql-sse';
 import type { ControlPlane } from '../platform/control-plane';
 import { badUserInput, ErrorCode, forbidden, moduleNotSubscribed, unauthenticated } from '../platform/errors';
@@ -123,6 +123,37 @@ function sendError(res: Response, error: unknown, logger: Logger): void {
   res.status(status).json({ errors: [{ message: error.message, extensions }] });
 }
 
+/**
+ * A `next` message's errors, each with a code: our own refusals keep theirs,
+ * a document the schema refuses is GRAPHQL_VALIDATION_FAILED, and anything
+ * else is a fault, logged and sent without its message.
+ */
+function codedResult(result: ExecutionResult, logger: Logger): ExecutionResult | undefined {
+  if (!result.errors?.some((e) => e.extensions?.code === undefined)) return undefined;
+  const errors = result.errors.map((error) => {
+    if (error.extensions?.code !== undefined) return error;
+    if (!('data' in result) && !error.originalError) {
+      return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    }
+    logger.error({ err: error.originalError ?? error }, 'live updates operation failed');
+    return new GraphQLError('Internal server error', { path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+  });
+  return { ...result, errors };
+}
+
+/** graphql-sse's own refusals of a request (a query that does not parse, a missing query) get a code, as /graphql's do. */
+function codedRefusal(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+    for (const error of parsed.errors ?? []) {
+      error.extensions = { code: error.message.startsWith('Syntax Error') ? 'GRAPHQL_PARSE_FAILED' : 'BAD_REQUEST', ...error.extensions };
+    }
+    return JSON.stringify(parsed);
+  } catch {
+    return body;
+  }
+}
+
 /** Writes an event stream's chunks, giving each `next` message the SSE id of the event it carries. */
 async function writeStream(res: Response, body: AsyncIterableIterator<string>, connection: Connection): Promise<void> {
   const write = (chunk: string) =>
@@ -189,6 +220,7 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
       return req.context;
     },
     subscribe: sharedSubscribe<Connection>(),
+    onNext: (connection, _req, result) => codedResult(result as ExecutionResult, connection.logger),
   });
 
   const onCredentialChange = (payload: string) => {
@@ -251,7 +283,7 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
       });
       res.writeHead(init.status, init.statusText, init.headers as Record<string, string>);
       if (!body || typeof body === 'string') {
-        res.end(body ?? undefined);
+        res.end(body && init.status >= 400 ? codedRefusal(body) : (body ?? undefined));
         return;
       }
       connection.logger.debug({ types: connection.visible.length }, 'live updates stream opened');

@@ -139,6 +139,15 @@ describe('live updates over SSE', () => {
     expect(names.filter((n) => n.startsWith('payroll.'))).toEqual([]);
   });
 
+  it('refuses, with a code, an operation that does not parse or does not validate', async () => {
+    const broken = await openLiveStream(gateway2Url, { token: acme.secret, query: 'subscription { events {' });
+    expect(broken).toMatchObject({ ok: false, status: 400, body: { errors: [{ extensions: { code: expect.any(String) } }] } });
+    const invalid = await liveStream(gateway2Url, { token: acme.secret, query: 'subscription { events { salary } }' });
+    const [refusal] = await invalid.collect(1, () => true);
+    expect((refusal!.data as NextData).errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    opened.push(invalid);
+  });
+
   it('refuses, with a code in the stream, event types unknown or not granted', async () => {
     const unknown = await stream(acme.secret, { types: ['payroll.pay_run.paid.v9'] });
     const [first] = await unknown.collect(1, () => true);
