@@ -196,7 +196,9 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
           after = BigInt(connection.lastEventId);
           if (await resumeExpired(options.db, options.hub, after)) throw expired(after, options.retentionMillis);
         }
-        connection.position = options.hub.position;
+        // A fresh stream's position lets an idle client resume. A resumed one has its position: sent before the
+        // replay, a later one would let a client that drops mid-replay skip the rest of it.
+        if (after === null) connection.position = options.hub.position;
         connection.stream = new LiveStream({
           hub: options.hub,
           db: options.db,

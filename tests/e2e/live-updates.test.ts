@@ -193,6 +193,10 @@ describe('live updates over SSE', () => {
     const resumed = await back.collect(2, isPayRun(payRunId));
     expect(resumed.map((m) => eventOf<Event>(m).status)).toEqual(['APPROVED', 'POSTED']);
     expect(resumed.map((m) => m.id)).toEqual([seen[2]!.id, seen[3]!.id]);
+    // No position before the replay: a client dropping mid-replay resumes from what it really received.
+    expect(back.ids.slice(0, 2)).toEqual([seen[2]!.id, seen[3]!.id]);
+    // A fresh stream starts with its position, before any event.
+    expect(BigInt(watcher.ids[0]!)).toBeLessThan(BigInt(seen[0]!.id!));
     // Finance booked the posting: its journal entry follows, heard by both.
     const [entry] = await back.collect(1, (m) => eventOf<Event>(m).type === 'finance.journal_entry.posted.v1');
     await watcher.collect(1, (m) => eventOf<Event>(m).id === eventOf<Event>(entry!).id);

@@ -17,6 +17,8 @@ export interface LiveStreamClient {
   messages: StreamMessage[];
   /** The last SSE id the stream sent (an event's, or the position sent on opening): what a reconnect sends as Last-Event-ID. */
   lastEventId: string | null;
+  /** Every SSE id the stream sent, in order, those of id-only messages included. */
+  ids: string[];
   /** The `next` message after the `index`-th (0: the first), once it arrives; rejects at the deadline or when the stream ends first. */
   next(index: number, ms?: number): Promise<StreamMessage>;
   /** The first `next` messages until `count` match, waiting up to `ms`. */
@@ -87,6 +89,7 @@ export async function openLiveStream(
     status: response.status,
     messages,
     lastEventId: null,
+    ids: [],
     ended: Promise.resolve(),
     next: (index, ms = 10_000) => client.collect(index + 1, () => true, ms).then((found) => found[index]!),
     collect: (count, matches, ms = 10_000) =>
@@ -119,7 +122,10 @@ export async function openLiveStream(
         while ((end = /\r?\n\r?\n/.exec(buffer))) {
           const block = parseBlock(buffer.slice(0, end.index));
           buffer = buffer.slice(end.index + end[0].length);
-          if (block.id !== null) client.lastEventId = block.id;
+          if (block.id !== null) {
+            client.lastEventId = block.id;
+            client.ids.push(block.id);
+          }
           if (block.event !== null) messages.push({ id: block.id, event: block.event, data: block.data ? JSON.parse(block.data) : null });
         }
         wake();
