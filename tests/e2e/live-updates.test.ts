@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { serviceConfig } from '../../platform/db-roles';
 import { createLogger } from '../../platform/logger';
 import { ServiceRuntime } from '../../platform/runtime';
@@ -238,6 +240,28 @@ describe('live updates over SSE', () => {
     const malformed = await stream(acme.secret, { lastEventId: 'yesterday' });
     const [bad] = await malformed.collect(1, () => true);
     expect((bad!.data as NextData).errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('catches up after its LISTEN connection drops: an event nobody announced still arrives', async () => {
+    const client = await stream(acme.secret);
+    const id = randomUUID();
+    // Recorded without NOTIFY, as if announced while the connection was down.
+    await database.db
+      .insertInto('public_event')
+      .values({
+        id,
+        company_id: acme.companyId,
+        type: 'payroll.pay_run.cancelled.v1',
+        module: 'PAYROLL',
+        occurred_at: new Date(),
+        payload: JSON.stringify({ payRunId: randomUUID(), periodStart: '2026-04-01', periodEnd: '2026-04-30', payDate: '2026-04-30' }),
+      })
+      .execute();
+    await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'fluxo-gateway-live-updates'`.execute(
+      database.db,
+    );
+    const [caught] = await client.collect(1, (m) => eventOf<Event>(m).id === id);
+    expect(eventOf<Event>(caught!)).toMatchObject({ type: 'payroll.pay_run.cancelled.v1', status: 'CANCELLED' });
   });
 
   it('ends the streams of a key when it is revoked, on every gateway', async () => {
