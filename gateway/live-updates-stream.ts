@@ -11,8 +11,10 @@ export interface LiveStreamOptions {
   after: bigint | null;
   /** Rows read per replay query. */
   replayPageSize: number;
-  /** Live events held for a client that reads slower than they come; past it the stream ends and the client resumes. */
+  /** Events held for a client that reads slower than they come (here and in `backlog`); past it the stream ends and the client resumes. */
   maxQueued: number;
+  /** Events already handed to GraphQL but not yet written to the client's socket. */
+  backlog?: () => number;
   /** Called with each event's seq as it is handed to GraphQL, in order. */
   onYield: (seq: string) => void;
   /** The stream ended on its own (gateway stopping, credential revoked, client too slow). */
@@ -61,7 +63,7 @@ export class LiveStream implements AsyncIterableIterator<LiveEvent>, HubSubscrib
       return;
     }
     this.live.push(event);
-    if (this.live.length > this.options.maxQueued) this.finish('overflow');
+    if (this.live.length + (this.options.backlog?.() ?? 0) > this.options.maxQueued) this.finish('overflow');
   }
 
   end(): void {

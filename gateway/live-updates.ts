@@ -208,6 +208,8 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
           replayPageSize: options.replayPageSize ?? 500,
           maxQueued: options.maxQueued ?? 10_000,
           onYield: (seq) => connection.ids.push(seq),
+          // Each id waits in `ids` until its message is written: the events graphql-sse holds for a slow socket.
+          backlog: () => connection.ids.length,
           onEnd: (reason) => connection.logger.info({ reason }, 'live updates stream ended by the gateway'),
         });
         return connection.stream;

@@ -2,7 +2,10 @@ import { fullGrants } from '../../platform/permissions';
 import type { ModuleName } from '../../platform/modules';
 import type { Caller } from '../../gateway/caller';
 import { visibleEventTypes } from '../../gateway/live-updates';
+import type { LiveEventHub } from '../../gateway/live-updates-hub';
 import { toLiveEventObject, untypedPublicEvents } from '../../gateway/live-updates-schema';
+import { LiveStream } from '../../gateway/live-updates-stream';
+import type { ControlPlane } from '../../platform/control-plane';
 
 function keyCaller(modules: ModuleName[], companyModules: ModuleName[] = ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']): Caller {
   return {
@@ -70,5 +73,49 @@ describe('live updates', () => {
       payDate: '2026-01-30',
     });
     expect(toLiveEventObject(event('payroll.pay_run.cancelled.v1')).status).toBe('CANCELLED');
+  });
+});
+
+describe('a live stream', () => {
+  const hub = { subscribe: () => () => undefined } as unknown as LiveEventHub;
+  const event = (seq: number) => ({
+    id: `e${seq}`,
+    seq: String(seq),
+    company_id: 'c',
+    type: 'employee.hired.v1',
+    module: 'EMPLOYEES',
+    occurred_at: new Date(),
+    payload: {},
+  });
+
+  it('hands events over in order, and ends a client that falls too far behind instead of holding its events without bound', async () => {
+    let written = 0;
+    const yielded: string[] = [];
+    const ended: string[] = [];
+    const stream = new LiveStream({
+      hub,
+      db: null as unknown as ControlPlane,
+      companyId: 'c',
+      accepts: () => true,
+      after: null,
+      replayPageSize: 10,
+      maxQueued: 3,
+      onYield: (seq) => yielded.push(seq),
+      backlog: () => yielded.length - written,
+      onEnd: (reason) => ended.push(reason),
+    });
+    stream.deliver(event(1));
+    stream.deliver(event(2));
+    expect((await stream.next()).value).toMatchObject({ seq: '1' });
+    expect((await stream.next()).value).toMatchObject({ seq: '2' });
+    // The second is not written yet: it counts towards the three the client may be behind.
+    written = 1;
+    stream.deliver(event(3));
+    stream.deliver(event(4));
+    expect(ended).toEqual([]);
+    stream.deliver(event(5));
+    expect(ended).toEqual(['overflow']);
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+    expect(yielded).toEqual(['1', '2']);
   });
 });
