@@ -75,12 +75,6 @@ export class LiveEventHub {
     await this.reading;
   }
 
-  get clientCount(): number {
-    let n = 0;
-    for (const set of this.subscribers.values()) n += set.size;
-    return n;
-  }
-
   /** Adds a client; the returned function removes it (on disconnect). */
   subscribe(subscriber: HubSubscriber): () => void {
     if (this.stopped) {
