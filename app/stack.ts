@@ -110,6 +110,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       drainGraceMillis: settings.drainGraceMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
+      publicEventRetentionMillis: options.config.webhooks.publicEventRetentionMillis,
       logger: options.logger,
     });
     if (options.worker) {

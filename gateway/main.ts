@@ -53,6 +53,7 @@ runServiceProcesses(
         drainGraceMillis: settings.drainGraceMillis,
         exposeQueryPlan: settings.exposeQueryPlan,
         corsOrigins: settings.corsOrigins,
+        publicEventRetentionMillis: config.webhooks.publicEventRetentionMillis,
         logger,
       });
       return {

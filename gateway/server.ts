@@ -29,6 +29,8 @@ import { requestContextBuilder } from './request-context';
 import { guardedFetcher } from './subgraph-breaker';
 import { TenantContextDataSource } from './subgraph-source';
 import { keepAliveFetcher } from './subgraph-fetcher';
+import { LiveEventHub } from './live-updates-hub';
+import { liveUpdatesRoute } from './live-updates';
 import { readSupergraph } from './supergraph';
 
 export interface GatewayOptions {
@@ -68,6 +70,8 @@ export interface GatewayOptions {
   drainGraceMillis?: number;
   /** Answer `apollo-query-plan-experimental: 1` with the query plan (FLUXO_EXPOSE_QUERY_PLAN=1; off in production). */
   exposeQueryPlan?: boolean;
+  /** How long the worker keeps public events (FLUXO_PUBLIC_EVENTS_RETENTION_HOURS): live updates resume within it. */
+  publicEventRetentionMillis?: number;
   logger: Logger;
 }
 
@@ -78,9 +82,9 @@ export interface RunningGateway extends RunningService {
 /**
  * The gateway: the supergraph over subgraph data sources that carry the
  * signed tenant context, behind Apollo Server on Express with the operational
- * routes beside /graphql. Stops in order: drain (see ./drain), answer the
- * requests in flight, then the key cache, the subgraph connections and the
- * rate-limit store.
+ * routes beside /graphql, and live updates at /graphql/stream. Stops in
+ * order: drain (see ./drain), end live streams, answer the requests in flight,
+ * then the key cache, the subgraph connections and the rate-limit store.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
@@ -151,6 +155,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     draining: () => drain.draining,
     logger,
   });
+  const liveEvents = new LiveEventHub(options.controlPlane, options.controlPlaneUrl, logger.child({ component: 'live-updates' }));
+  await liveEvents.start();
   const context = requestContextBuilder({
     identify,
     guardCredentials,
@@ -160,6 +166,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     contextPrivateKey: options.contextPrivateKey,
     logger,
   });
+  const liveUpdates = liveUpdatesRoute({
+    hub: liveEvents,
+    db: options.controlPlane,
+    context,
+    credentialChanges: keys,
+    retentionMillis: options.publicEventRetentionMillis ?? 168 * 3_600_000,
+    logger: logger.child({ component: 'live-updates' }),
+  });
+  // Before /graphql, which would take the path too.
+  app.use('/graphql/stream', ...frontDoor(options.limits.frontDoor, logger), liveUpdates.handler);
   app.use('/graphql', corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
   app.use(unexpectedErrors(logger));
 
@@ -173,6 +189,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     stop: async () => {
       logger.info({ graceMillis: options.drainGraceMillis ?? 0 }, 'gateway draining');
       await drain.begin(options.drainGraceMillis ?? 0);
+      // Open event streams never finish on their own: end them so the drain can.
+      await liveUpdates.close();
       // Stops listening, answers the requests in flight, then ends the connections.
       await apollo.stop();
       await keys.stop();

@@ -181,6 +181,8 @@ const GATEWAY_READS = [
   'company_role',
   'identity_provider',
   'user_session',
+  // Live updates read the public events the worker records (gateway/live-updates*.ts).
+  'public_event',
 ] as const;
 
 /**

@@ -5,7 +5,7 @@ import { AssetDisposed, AssetRegistered } from './assets';
 import { EmployeeHired, EmployeeTerminated } from './employees';
 import type { EventContract, PayloadOf } from './event';
 import { JournalEntryPosted } from './finance';
-import { PayRunPosted } from './payroll';
+import { PayRunApproved, PayRunCalculated, PayRunCancelled, PayRunCreated, PayRunPosted } from './payroll';
 import { isoDate, money, uuid } from './primitives';
 
 /*
@@ -68,6 +68,55 @@ export const PayRunPostedV1 = publicEvent({
   toPublic: (p) => ({ payRunId: p.payRunId, periodStart: p.periodStart, periodEnd: p.periodEnd, payDate: p.payDate }),
 });
 
+/** The public payload of every state change of a pay run: the run and its dates, no amounts and no people. */
+const payRunState = z.object({ payRunId: uuid, periodStart: isoDate, periodEnd: isoDate, payDate: isoDate });
+const payRunStateOf = (p: { payRunId: string; periodStart: string; periodEnd: string; payDate: string }) => ({
+  payRunId: p.payRunId,
+  periodStart: p.periodStart,
+  periodEnd: p.periodEnd,
+  payDate: p.payDate,
+});
+
+export const PayRunCreatedV1 = publicEvent({
+  name: 'payroll.pay_run.created.v1',
+  module: 'PAYROLL',
+  permission: 'payroll:runs.read',
+  description: 'A pay run was created for a month, in DRAFT.',
+  source: PayRunCreated,
+  payload: payRunState,
+  toPublic: payRunStateOf,
+});
+
+export const PayRunCalculatedV1 = publicEvent({
+  name: 'payroll.pay_run.calculated.v1',
+  module: 'PAYROLL',
+  permission: 'payroll:runs.read',
+  description: 'A pay run’s payslips were calculated (again, on a recalculation): it is CALCULATED. Totals stay behind the API.',
+  source: PayRunCalculated,
+  payload: payRunState,
+  toPublic: payRunStateOf,
+});
+
+export const PayRunApprovedV1 = publicEvent({
+  name: 'payroll.pay_run.approved.v1',
+  module: 'PAYROLL',
+  permission: 'payroll:runs.read',
+  description: 'A calculated pay run was approved: it is APPROVED and may be posted.',
+  source: PayRunApproved,
+  payload: payRunState,
+  toPublic: payRunStateOf,
+});
+
+export const PayRunCancelledV1 = publicEvent({
+  name: 'payroll.pay_run.cancelled.v1',
+  module: 'PAYROLL',
+  permission: 'payroll:runs.read',
+  description: 'A pay run was cancelled before posting; its payslips no longer count.',
+  source: PayRunCancelled,
+  payload: payRunState,
+  toPublic: payRunStateOf,
+});
+
 export const AssetRegisteredV1 = publicEvent({
   name: 'asset.registered.v1',
   module: 'ASSETS',
@@ -113,6 +162,10 @@ export const PUBLIC_EVENT_TYPES: readonly PublicEventType[] = [
   AssetRegisteredV1,
   AssetDisposedV1,
   JournalEntryPostedV1,
+  PayRunCreatedV1,
+  PayRunCalculatedV1,
+  PayRunApprovedV1,
+  PayRunCancelledV1,
 ] as unknown as readonly PublicEventType[];
 
 export const PUBLIC_EVENT_NAMES: readonly string[] = PUBLIC_EVENT_TYPES.map((t) => t.name);

@@ -312,7 +312,7 @@ describe('payroll', () => {
       payrollOp('CreatePayRun'),
       'createPayRun',
       { ...period, idempotencyKey: 'run-2026-03' },
-      { module: 'PAYROLL', table: 'payroll.pay_run', records: 1, events: 0 },
+      { module: 'PAYROLL', table: 'payroll.pay_run', records: 1, events: 1 },
     );
     const payRunId = created.payRun.id;
     await expectKeyReused(
@@ -329,7 +329,7 @@ describe('payroll', () => {
       payrollOp('CalculatePayRun'),
       'calculatePayRun',
       { payRunId, idempotencyKey: 'calc-2026-03' },
-      { module: 'PAYROLL', table: 'payroll.payslip', records: 2, events: 0 },
+      { module: 'PAYROLL', table: 'payroll.payslip', records: 2, events: 1 },
     );
     expect(calculated.payRun.status).toBe('CALCULATED');
     await expectKeyReused(

@@ -114,7 +114,11 @@ describe('a month of payroll, posted to the ledger (contract operations)', () =>
     expect(posted.errors).toBeUndefined();
     expect(posted.data!.postPayRun).toEqual({ payRun: { id: ids.payRunId, status: 'POSTED', postedAt: expect.any(String) }, userErrors: [] });
 
-    const outbox = await acme.tenantDb.selectFrom('payroll.outbox').select(['event_type', 'aggregate_id', 'payload']).execute();
+    const outbox = await acme.tenantDb
+      .selectFrom('payroll.outbox')
+      .select(['event_type', 'aggregate_id', 'payload'])
+      .where('event_type', '=', 'PayRunPosted')
+      .execute();
     expect(outbox).toEqual([
       {
         event_type: 'PayRunPosted',

@@ -16,7 +16,7 @@ import {
 } from '../domain/pay-run-calculation';
 import { transition, type PayRunAction } from '../domain/pay-run-state';
 import { payRunPostingLines } from '../domain/posting';
-import { payRunPosted } from '../events';
+import { payRunApproved, payRunCalculated, payRunCancelled, payRunCreated, payRunPosted } from '../events';
 import type { PayrollDB } from '../store/db';
 import type { PayRunRow, PayRunUpdate } from '../store/pay-run.table';
 import { findPayRunsByIds, insertPayRun, lockPayRun, updatePayRun } from '../store/pay-runs';
@@ -77,6 +77,7 @@ async function createOnce(trx: Trx, input: NewPayRunInput, actor: Actor): Promis
     currency: settings.currency,
   });
   actor.audit({ entity: 'PayRun', entityId: payRun.id, after: { status: payRun.status, periodStart: input.periodStart, periodEnd: input.periodEnd } });
+  actor.publish(payRunCreated(payRun));
   return { payRun };
 }
 
@@ -160,7 +161,7 @@ async function calculateOnce(trx: Trx, input: PayRunRef, actor: Actor): Promise<
       'PERIOD_OVERLAP',
     );
   }
-  return moveRun(trx, actor, run, {
+  const moved = await moveRun(trx, actor, run, {
     status: to,
     currency: terms.currency,
     payslip_count: result.payslips.length,
@@ -172,6 +173,8 @@ async function calculateOnce(trx: Trx, input: PayRunRef, actor: Actor): Promise<
     calculated_at: new Date(),
     calculated_by: accountableParty(actor),
   });
+  actor.publish(payRunCalculated(moved.payRun));
+  return moved;
 }
 
 /**
@@ -185,7 +188,9 @@ export async function approvePayRun(trx: Trx, input: PayRunRef, actor: Actor): P
   const rule = { enabled: separateApprover, field: 'input.payRunId', firstAct: 'calculated a pay run', secondAct: 'approve it' };
   const refusal = separationOfDutiesError(rule, run.calculated_by, accountableParty(actor));
   if (refusal) refuse([refusal]);
-  return moveRun(trx, actor, run, { status: to, approved_at: new Date() });
+  const moved = await moveRun(trx, actor, run, { status: to, approved_at: new Date() });
+  actor.publish(payRunApproved(moved.payRun));
+  return moved;
 }
 
 export interface PostPayRunInput extends PayRunRef {
@@ -213,7 +218,9 @@ async function postOnce(trx: Trx, input: PostPayRunInput, actor: Actor): Promise
 export async function cancelPayRun(trx: Trx, input: PayRunRef, actor: Actor): Promise<{ payRun: PayRunRow }> {
   const { run, to } = await lockForAction(trx, input.payRunId, 'cancel');
   await markPayslipsCancelled(trx, run.id);
-  return moveRun(trx, actor, run, { status: to, cancelled_at: new Date() });
+  const moved = await moveRun(trx, actor, run, { status: to, cancelled_at: new Date() });
+  actor.publish(payRunCancelled(moved.payRun));
+  return moved;
 }
 
 export function createPayRun(trx: Trx, input: NewPayRunInput & Keyed, actor: Actor): Promise<{ payRun: PayRunRow }> {
