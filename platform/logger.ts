@@ -2,12 +2,39 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
+/** Bytes of log lines a process gathers before it writes them, and the longest a line waits when it is quiet. */
+const LOG_BUFFER_BYTES = 4096;
+const LOG_FLUSH_MILLIS = 1000;
+let stdout: ReturnType<typeof pino.destination> | undefined;
+
+/**
+ * Standard output, written asynchronously in batches: a line costs a string
+ * append on the request's path, not a write call. pino flushes it
+ * synchronously when the process exits (process.exit after SIGTERM included),
+ * so a stop loses no line. One per process, so loggers do not interleave.
+ */
+function asyncStdout(): ReturnType<typeof pino.destination> {
+  if (!stdout) {
+    const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES });
+    setInterval(() => {
+      try {
+        destination.flush();
+      } catch {
+        // Ended as the process exits: nothing is left to write.
+      }
+    }, LOG_FLUSH_MILLIS).unref();
+    stdout = destination;
+  }
+  return stdout;
+}
+
 /** Root logger of a process (its level comes from config.logLevel). Request-scoped children add requestId, tenant and keyId. */
 export function createLogger(service: string, level: string): Logger {
-  return pino({
+  const options = {
     level,
     base: { service },
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'secret', '*.secret'], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-  });
+  };
+  return level === 'silent' ? pino(options) : pino(options, asyncStdout());
 }
