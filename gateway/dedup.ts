@@ -1,5 +1,6 @@
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { UNSHARED_ANSWER_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
 
 /** A fetch document the planner made for a read: `query …` or a bare selection set. */
@@ -34,7 +35,8 @@ export async function deduplicationKey(options: GraphQLDataSourceProcessOptions<
  * a key is sent; fetches of the same key that start before its answer arrives
  * wait for that answer. Each of them, and the first one too when any waited, gets
  * its own copy of the answer, since the gateway merges answers into its own
- * result objects. An answer is never kept once it has arrived: this merges,
+ * result objects; unless the subgraph marked the answer as the requester's own
+ * (UNSHARED_ANSWER_HEADER), when each waiting fetch is sent after all. An answer is never kept once it has arrived: this merges,
  * it does not cache.
  */
 export class InFlightFetches {
@@ -45,7 +47,10 @@ export class InFlightFetches {
     const inFlight = this.pending.get(key);
     if (inFlight) {
       inFlight.waiting += 1;
-      return { response: copyOf(await inFlight.answer), shared: true };
+      const answer = await inFlight.answer;
+      // The subgraph recorded something for the request that fetched it (the audit of a reveal): this one fetches its own.
+      if (!shareable(answer)) return { response: await fetch(), shared: false };
+      return { response: copyOf(answer), shared: true };
     }
     // Removed as the answer arrives, before anyone awaiting it resumes: no one can join once the answer is out.
     const forget = () => this.pending.delete(key);
@@ -61,13 +66,18 @@ export class InFlightFetches {
     };
     this.pending.set(key, entry);
     const response = await entry.answer;
-    return entry.waiting > 0 ? { response: copyOf(response), shared: true } : { response, shared: false };
+    return entry.waiting > 0 && shareable(response) ? { response: copyOf(response), shared: true } : { response, shared: false };
   }
 
   /** Keys in flight now (for tests and diagnosis). */
   get size(): number {
     return this.pending.size;
   }
+}
+
+/** Whether the subgraph let the answer serve other requests (UNSHARED_ANSWER_HEADER). */
+function shareable(response: GatewayGraphQLResponse): boolean {
+  return response.http?.headers.get(UNSHARED_ANSWER_HEADER) !== '1';
 }
 
 /** A copy of an answer's body (parsed JSON, so structured-cloneable); the HTTP response it came in is shared, read-only. */

@@ -7,6 +7,11 @@ import { isPermission, type Grants, type Permission, type RowScope } from './per
 /** Header that carries the signed tenant context from the gateway to subgraphs. */
 export const CONTEXT_HEADER = 'x-fluxo-context';
 export const REQUEST_ID_HEADER = 'x-request-id';
+/**
+ * Response header with which a subgraph says its answer belongs to the one request that asked: answering it
+ * recorded something (the audit of a reveal), so the gateway must not hand it to identical requests in flight.
+ */
+export const UNSHARED_ANSWER_HEADER = 'x-fluxo-unshared-answer';
 const ISSUER = 'fluxo-gateway';
 const AUDIENCE = 'fluxo-subgraphs';
 const ALGORITHM = 'EdDSA';

@@ -18,6 +18,12 @@ export interface BaseContext {
   requestId: string;
   caller: TenantContext;
   logger: Logger;
+  /**
+   * Whether the gateway may hand this request's answer to identical requests of the same caller in flight
+   * (gateway/dedup.ts): no longer once answering it recorded something, such as the audit of a reveal. Every
+   * request that comes over HTTP has it; a context built in-process for a batch job may go without.
+   */
+  answer?: { shareable: boolean };
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -60,7 +66,7 @@ export async function verifyRequestContext(headers: IncomingHttpHeaders, publicK
   const requestId = inbound && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
   const caller: TenantContext = { requestId, ...signed };
   const child = logger.child({ requestId, tenant: caller.tenant?.slug ?? null, keyId: caller.keyId });
-  return { requestId, caller, logger: child };
+  return { requestId, caller, logger: child, answer: { shareable: true } };
 }
 
 /**

@@ -12,6 +12,7 @@ import { listen, type RunningService } from '../../platform/listen';
 import type { Logger } from '../../platform/logger';
 import { verifyRequestContext, type BaseContext } from './context';
 import { formatErrorFor } from '../../platform/errors';
+import { UNSHARED_ANSWER_HEADER } from '../../platform/tenant-context';
 
 export interface SubgraphDefinition<Ctx extends BaseContext> {
   /** Service name as the supergraph knows it, e.g. `access`. */
@@ -30,7 +31,8 @@ function requestLogging<Ctx extends BaseContext>(): ApolloServerPlugin<Ctx> {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName, errors, response }) {
+          if (contextValue.answer?.shareable === false) response.http.headers.set(UNSHARED_ANSWER_HEADER, '1');
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.logger.info({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'operation served');
         },

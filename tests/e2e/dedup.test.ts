@@ -97,6 +97,24 @@ describe('deduplication of identical in-flight subgraph queries', () => {
     expect(two.data!.employees!.edges).toHaveLength(2);
   });
 
+  it('does not share an answer whose reading was audited: N identical reveals at once are N audit rows', async () => {
+    const { id } = await hireSomeone(alpha, { lastName: 'Revealed', email: 'revealed@alpha-dedup.example', taxId: '123 456 789' });
+    const REVEAL = `query Reveal($id: ID!) { employee(id: $id) { personalData { masked taxId } } }`;
+    const requestIds = Array.from({ length: 20 }, (_, i) => `dedup-reveal-${i}-${id}`);
+    const answers = await Promise.all(
+      requestIds.map((requestId) => alpha.gql<{ employee: { personalData: { masked: boolean; taxId: string } } }>(REVEAL, { id }, { requestId })),
+    );
+    for (const res of answers) expect(res.data!.employee.personalData).toEqual({ masked: false, taxId: '123456789' });
+    const audited = await alpha.tenantDb
+      .selectFrom('audit.audit_log')
+      .select('request_id')
+      .where('entity_id', '=', id)
+      .where('operation', '=', 'revealPersonalData')
+      .execute();
+    // Every request that saw the data has its own row, under its own request id.
+    expect(audited.map((r) => r.request_id).sort()).toEqual([...requestIds].sort());
+  });
+
   it('never merges mutations: N identical ones at once are N fetches and N writes', async () => {
     const MUTATION = `mutation Same($input: CreateDepartmentInput!) { createDepartment(input: $input) { department { id } userErrors { code } } }`;
     const before = await fetchesTo('employees');

@@ -2,7 +2,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayContext } from '../../gateway/context';
 import { deduplicationKey, InFlightFetches } from '../../gateway/dedup';
 import { fullGrants } from '../../platform/permissions';
-import type { SignedCaller } from '../../platform/tenant-context';
+import { UNSHARED_ANSWER_HEADER, type SignedCaller } from '../../platform/tenant-context';
 
 const caller: SignedCaller = {
   kind: 'USER',
@@ -87,6 +87,26 @@ describe('in-flight fetches', () => {
     const third = inFlight.share('k', fetch);
     answer({ data: { list: [3] } });
     expect((await third).shared).toBe(false);
+    expect(sent).toBe(2);
+  });
+
+  it('sends each waiting fetch after all when the subgraph marks the answer as the requester’s own', async () => {
+    const inFlight = new InFlightFetches();
+    let sent = 0;
+    const own = (n: number) => ({ data: { n }, http: new Response('', { headers: { [UNSHARED_ANSWER_HEADER]: '1' } }) });
+    const releases: Array<() => void> = [];
+    const fetch = () => {
+      const n = (sent += 1);
+      return new Promise<ReturnType<typeof own>>((resolve) => releases.push(() => resolve(own(n))));
+    };
+    const first = inFlight.share('k', fetch);
+    const second = inFlight.share('k', fetch);
+    releases.shift()!();
+    expect((await first).response.data).toEqual({ n: 1 });
+    // The second request waited for the first answer, saw it was not to be shared, and sent its own.
+    await new Promise((resolve) => setImmediate(resolve));
+    releases.shift()!();
+    expect((await second).response.data).toEqual({ n: 2 });
     expect(sent).toBe(2);
   });
 });
