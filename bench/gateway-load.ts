@@ -49,11 +49,15 @@ const SCENARIOS: Scenario[] = [
   { name: 'overview, key per connection', query: OVERVIEW, sharedKey: false },
 ];
 
+/** When the gateway process was started: its profile's clock begins about then. */
+let spawnedAt = 0;
+
 async function startGatewayProcess(env: NodeJS.ProcessEnv, logFile: string): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
   const profile = process.env.BENCH_PROFILE;
   const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), '--import', 'tsx', path.join(__dirname, '..', 'gateway', 'main.ts')];
   const log = fs.openSync(logFile, 'w');
+  spawnedAt = Date.now();
   const child = spawn(process.execPath, args, { env: { ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', log, 'inherit'] });
   fs.closeSync(log);
   const url = `http://127.0.0.1:${port}/graphql`;
@@ -137,7 +141,9 @@ async function main(): Promise<void> {
     console.log('|---|---:|---:|---:|---:|');
     for (const scenario of SCENARIOS.filter((s) => !wanted || wanted.includes(s.name))) {
       await load(started.url, scenario, secrets, WARMUP_SECONDS);
+      const from = (Date.now() - spawnedAt) / 1000;
       const result = await load(started.url, scenario, secrets, SECONDS);
+      if (process.env.BENCH_PROFILE) console.log(`(profile window of this scenario: ${from.toFixed(1)} to ${((Date.now() - spawnedAt) / 1000).toFixed(1)} s)`);
       console.log(`| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`);
     }
     const exited = new Promise((resolve) => gateway!.once('exit', resolve));
