@@ -107,6 +107,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       limits: options.limits ?? settings.limits,
       subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
+      drainGraceMillis: settings.drainGraceMillis,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
       logger: options.logger,

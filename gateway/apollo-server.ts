@@ -9,6 +9,8 @@ import type { LimitOptions } from '../platform/config';
 import { formatErrorFor } from '../platform/errors';
 import type { Logger } from '../platform/logger';
 import { REQUEST_ID_HEADER } from '../platform/tenant-context';
+import { tracingOn } from '../platform/tracing';
+import { requestTracingPlugin } from '../platform/tracing-plugin';
 import type { GatewayContext } from './context';
 import { withExplorerLink } from './explorer';
 import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } from './limits';
@@ -61,6 +63,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       // Last of the checks that refuse an operation: a refused one spends no budget.
       costLimitPlugin({ limits: options.limits, store: options.limitStore, manifestCosts: options.manifest.costs }),
       options.metrics.plugin,
+      ...(tracingOn() ? [requestTracingPlugin<GatewayContext>((c) => ({ tenant: c.caller.tenant?.companyId, requestId: c.requestId }))] : []),
       {
         async requestDidStart({ contextValue }: GraphQLRequestContext<GatewayContext>) {
           return {

@@ -17,12 +17,14 @@ export interface OperationalRouteDeps {
   metrics: GatewayMetrics;
   identify: (req: IncomingMessage) => Promise<Caller>;
   guardCredentials: ReturnType<typeof credentialGuard>;
+  /** True once the gateway is stopping: /ready then says so, whatever the checks. */
+  draining: () => boolean;
   logger: Logger;
 }
 
 /**
  * The routes beside /graphql: /health (the process is alive), /ready (control
- * plane and every subgraph reachable) and, for the operator only, /metrics
+ * plane and every subgraph reachable, and not draining) and, for the operator only, /metrics
  * (Prometheus) and /observability/modules.
  */
 export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps): void {
@@ -30,6 +32,10 @@ export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps)
     res.json({ status: 'ok', service: 'gateway' });
   });
   app.get('/ready', async (_req, res) => {
+    if (deps.draining()) {
+      res.status(503).json({ status: 'draining', checks: {} });
+      return;
+    }
     const checks: Record<string, string> = {};
     await Promise.all([
       sql`SELECT 1`.execute(deps.controlPlane).then(

@@ -19,6 +19,7 @@ import { connectLimitStore } from './limit-store';
 import { CompanyOrigins, corsFor, refuseForeignOrigin } from './cors';
 import { defaultExplorerDir, mountExplorer } from './explorer';
 import { defaultWebAppDir, mountWebApp } from './web-app';
+import { Drain } from './drain';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -60,6 +61,11 @@ export interface GatewayOptions {
   keyCacheTtlMillis: number;
   /** How often `last used` times of keys are written, in one statement (default 5 s). */
   lastUsedFlushMillis?: number;
+  /**
+   * On stop, how long the gateway keeps answering with /ready at 503 before it
+   * stops listening (FLUXO_DRAIN_GRACE_MS): the load balancer's time to notice.
+   */
+  drainGraceMillis?: number;
   /** Answer `apollo-query-plan-experimental: 1` with the query plan (FLUXO_EXPOSE_QUERY_PLAN=1; off in production). */
   exposeQueryPlan?: boolean;
   logger: Logger;
@@ -72,8 +78,9 @@ export interface RunningGateway extends RunningService {
 /**
  * The gateway: the supergraph over subgraph data sources that carry the
  * signed tenant context, behind Apollo Server on Express with the operational
- * routes beside /graphql. Stops in order: drain requests, then the key cache,
- * the subgraph connections and the rate-limit store.
+ * routes beside /graphql. Stops in order: drain (see ./drain), answer the
+ * requests in flight, then the key cache, the subgraph connections and the
+ * rate-limit store.
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const logger = options.logger.child({ component: 'gateway' });
@@ -117,6 +124,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   const app = express();
   app.disable('x-powered-by');
+  const drain = new Drain();
+  app.use(drain.closeConnections);
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   const apollo = createApolloServer({
@@ -133,7 +142,15 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
 
   if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
   mountWebApp(app, options.webAppDir ?? defaultWebAppDir());
-  mountOperationalRoutes(app, { controlPlane: options.controlPlane, subgraphUrls: options.subgraphUrls, metrics, identify, guardCredentials, logger });
+  mountOperationalRoutes(app, {
+    controlPlane: options.controlPlane,
+    subgraphUrls: options.subgraphUrls,
+    metrics,
+    identify,
+    guardCredentials,
+    draining: () => drain.draining,
+    logger,
+  });
   const context = requestContextBuilder({
     identify,
     guardCredentials,
@@ -154,6 +171,9 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     url: `http://${host}:${port}/graphql`,
     keys,
     stop: async () => {
+      logger.info({ graceMillis: options.drainGraceMillis ?? 0 }, 'gateway draining');
+      await drain.begin(options.drainGraceMillis ?? 0);
+      // Stops listening, answers the requests in flight, then ends the connections.
       await apollo.stop();
       await keys.stop();
       await subgraphFetch.close();

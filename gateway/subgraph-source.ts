@@ -2,6 +2,7 @@ import { parse } from 'graphql';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { subgraphUnavailable } from '../platform/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
+import { tracingOn } from '../platform/tracing';
 import type { GatewayContext } from './context';
 import { deduplicationKey, InFlightFetches } from './dedup';
 import { fetchPaths } from './fetch-paths';
@@ -66,6 +67,7 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     if (!('signedContext' in context)) return; // health probes of the gateway itself
     headers.set(CONTEXT_HEADER, await context.signedContext());
     headers.set(REQUEST_ID_HEADER, context.requestId);
-    if (context.traceparent) headers.set('traceparent', context.traceparent);
+    // Traced, the fetch's own span is the subgraph's parent and the instrumentation sends it; a second header would void both.
+    if (context.traceparent && !tracingOn()) headers.set('traceparent', context.traceparent);
   }
 }

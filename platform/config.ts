@@ -95,6 +95,10 @@ export interface GatewaySettings {
   /** Browser origins allowed to call the gateway (CORS), exact. */
   corsOrigins: string[];
   keyCacheTtlMillis: number;
+  /** Processes sharing the gateway's port (platform/service-processes.ts). */
+  processes: number;
+  /** On stop, how long the gateway answers while /ready says it is draining. */
+  drainGraceMillis: number;
   limits: LimitOptions;
   subgraphFaults: SubgraphFaultOptions;
 }
@@ -204,6 +208,8 @@ export interface FluxoConfig {
   dataDir: string;
   logLevel: string;
   nodeEnv: string;
+  /** Where traces go (OTLP over HTTP); null: no tracing at all. */
+  tracing: { endpoint: string | null };
   gateway: GatewaySettings;
   subgraph: SubgraphSettings;
   mail: MailSettings;
@@ -367,6 +373,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
     tenantTemplatePrefix: values.FLUXO_TENANT_TEMPLATE_PREFIX || null,
     dataDir: path.resolve(values.FLUXO_DATA_DIR),
     logLevel: values.LOG_LEVEL ?? (nodeEnv === 'test' ? 'silent' : 'info'),
+    tracing: { endpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT },
     nodeEnv,
     gateway: {
       port: values.PORT,
@@ -378,6 +385,8 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       exposeQueryPlan: values.FLUXO_EXPOSE_QUERY_PLAN && !production,
       corsOrigins: values.FLUXO_CORS_ORIGINS,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
+      drainGraceMillis: values.FLUXO_DRAIN_GRACE_MS,
+      processes: values.FLUXO_GATEWAY_PROCESSES,
       limits: {
         frontDoor: {
           keyed: {

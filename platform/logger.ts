@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { traceLogFields } from './tracing';
 
 export type { Logger };
 
@@ -25,13 +26,17 @@ function batchedStdout(): ReturnType<typeof pino.destination> {
   return stdout;
 }
 
-/** Root logger of a process (its level comes from config.logLevel). Request-scoped children add requestId, tenant and keyId. */
+/**
+ * Root logger of a process (its level comes from config.logLevel). Request-scoped children add requestId, tenant and keyId;
+ * with tracing on, every line also names the active trace and span (traceId, spanId).
+ */
 export function createLogger(service: string, level: string): Logger {
   const options = {
     level,
     base: { service },
     redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]', 'secret', '*.secret'], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: traceLogFields(),
   };
   return level === 'silent' ? pino(options) : pino(options, batchedStdout());
 }

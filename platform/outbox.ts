@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { sql, type RawBuilder } from 'kysely';
 import { moduleSchema, type ModuleName } from './modules';
+import { activeTraceparent, inSpan, tracingOn } from './tracing';
 
 /** A fact a module announces to the others, e.g. EmployeeHired. */
 export interface DomainEvent<Payload = Record<string, unknown>> {
@@ -17,6 +18,8 @@ export interface DeliveredEvent<Payload = Record<string, unknown>> extends Domai
   source: ModuleName;
   occurredAt: Date;
   requestId: string | null;
+  /** W3C traceparent of the span that wrote the event, when that request was traced. */
+  traceParent?: string | null;
 }
 
 /** Channel the relay LISTENs on in each tenant database; producers notify it on commit. */
@@ -29,11 +32,18 @@ export const OUTBOX_CHANNEL = 'fluxo_outbox';
  */
 export async function publishEvents<DB>(trx: Transaction<DB> | Kysely<DB>, schema: string, events: DomainEvent[], requestId: string | null): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => sql`(${e.type}, ${e.aggregateType}, ${e.aggregateId}, ${JSON.stringify(e.payload)}, ${requestId})`);
-  await sql`
-    INSERT INTO ${sql.table(`${schema}.outbox`)} (event_type, aggregate_type, aggregate_id, payload, request_id)
-    VALUES ${sql.join(rows)}`.execute(trx);
-  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${schema})`.execute(trx);
+  // Traced, the events remember this span, to which the relay and the consumers link theirs.
+  const attributes = tracingOn()
+    ? { 'fluxo.module': schema, 'fluxo.event_types': [...new Set(events.map((e) => e.type))], 'messaging.batch.message_count': events.length }
+    : undefined;
+  await inSpan('outbox publish', { kind: 'producer', attributes }, async () => {
+    const traceParent = activeTraceparent();
+    const rows = events.map((e) => sql`(${e.type}, ${e.aggregateType}, ${e.aggregateId}, ${JSON.stringify(e.payload)}, ${requestId}, ${traceParent})`);
+    await sql`
+      INSERT INTO ${sql.table(`${schema}.outbox`)} (event_type, aggregate_type, aggregate_id, payload, request_id, trace_parent)
+      VALUES ${sql.join(rows)}`.execute(trx);
+    await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${schema})`.execute(trx);
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { loadConfig, ServiceConfigError, type FluxoConfig } from './config';
 import { EmbeddedPostgresError, PortTakenError } from './embedded-postgres';
 import { createLogger, type Logger } from './logger';
 import { PortInUseError } from './listen';
+import { startTracing, stopTracing } from './tracing';
 
 /**
  * How a service process lives: settings read and checked up front, start-up
@@ -128,10 +129,13 @@ export function runService(service: string, start: (logger: Logger, config: Flux
     reportFatal(service, error);
     process.exit(1);
   }
+  // Before the logger, whose lines then carry the trace id.
+  startTracing(`fluxo-${service}`, config.tracing);
   const logger = createLogger(service, config.logLevel);
   let stopping: Promise<void> | null = null;
   let running: { stop: () => Promise<void> } | null = null;
-  const stopOnce = () => (stopping ??= running ? running.stop() : Promise.resolve());
+  // The last spans (those of the stop itself) are sent before the process exits.
+  const stopOnce = () => (stopping ??= (running ? running.stop() : Promise.resolve()).finally(() => stopTracing()));
   if (process.send) {
     process.once('disconnect', () => {
       logger.warn('supervisor gone: stopping');

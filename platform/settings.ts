@@ -166,6 +166,18 @@ function origins(value: string): string[] {
   return list;
 }
 
+/** An OTLP collector's base URL; the trace exporter adds `/v1/traces`. */
+function otlpEndpoint(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new InvalidSetting('must be an http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidSetting('must be an http:// or https:// URL');
+  return url.href.replace(/\/+$/, '');
+}
+
 const optionalText = { parse: text, unset: null as string | null, default: '—' };
 const off = { parse: flag, unset: false, default: 'off' };
 
@@ -329,6 +341,14 @@ export const SETTINGS = {
     readBy: EVERY,
     meaning: 'pino level: fatal, error, warn, info, debug, trace or silent',
   }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: setting({
+    parse: otlpEndpoint,
+    unset: null as string | null,
+    default: '— (no traces)',
+    readBy: ['gateway', 'subgraph', 'worker', 'start'],
+    meaning:
+      'OpenTelemetry collector (OTLP over HTTP, e.g. `http://localhost:4318`): each service sends its traces there (docs/tracing.md); unset, nothing is traced or sent',
+  }),
   FLUXO_SANDBOX: setting({
     ...off,
     default: 'on unless `NODE_ENV=production`',
@@ -405,6 +425,20 @@ export const SETTINGS = {
     ...count(30_000),
     readBy: GATEWAY,
     meaning: 'how long the gateway trusts a verified access key before asking the control plane again (revocation drops it at once)',
+  }),
+  FLUXO_GATEWAY_PROCESSES: setting({
+    parse: positiveNumber,
+    unset: 1,
+    default: '1',
+    readBy: GATEWAY,
+    meaning:
+      'processes the gateway runs as, sharing its port, one per core you give it; the first supervises the rest. With more than one, set FLUXO_REDIS_URL so limits are counted once',
+  }),
+  FLUXO_DRAIN_GRACE_MS: setting({
+    ...count(0),
+    readBy: GATEWAY,
+    meaning:
+      'on SIGTERM, how long the gateway goes on answering (with /ready at 503 and `Connection: close`) before it stops listening; set it to the time your load balancer takes to notice /ready',
   }),
   FLUXO_SUBGRAPH_TIMEOUT_MS: setting({
     parse: positiveNumber,

@@ -1,3 +1,5 @@
+// First: the instrumentations must see the modules they patch being loaded.
+import '../platform/tracing-boot';
 import client from 'prom-client';
 import type { WorkerSettings } from '../platform/config';
 import { runService } from '../platform/process';

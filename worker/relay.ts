@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../platform/logger';
 import { moduleSchema, type ModuleName } from '../platform/modules';
 import { unexpectedSource, wants, type DeliveredEvent, type EventConsumer } from '../platform/outbox';
+import { inSpan, markFailed, tracingOn } from '../platform/tracing';
 
 export interface RelayOptions {
   /** Rows read from one outbox per pass. */
@@ -26,6 +27,14 @@ export interface RelayOptions {
    * dead-letter the modules' own handling.
    */
   observe?: (event: DeliveredEvent) => Promise<void>;
+  /**
+   * Asked before each event: true once the worker is stopping. The event being
+   * delivered is finished; the rest of the batch stays PENDING, untouched, for
+   * whichever relay drains the tenant next.
+   */
+  stopping?: () => boolean;
+  /** The company id of the tenant drained, named on the relay's traces. */
+  tenant?: string;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -39,6 +48,7 @@ interface OutboxRow {
   payload: Record<string, unknown>;
   occurred_at: Date;
   request_id: string | null;
+  trace_parent: string | null;
   attempts: number;
   next_attempt_at: Date;
 }
@@ -58,6 +68,29 @@ export function backoffMillis(attempt: number, options: Pick<RelayOptions, 'back
  * commit in one transaction, so redelivery after a crash changes nothing.
  */
 async function deliverTo<DB>(db: Kysely<DB>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
+  const traced = {
+    kind: 'consumer',
+    linkTo: event.traceParent,
+    attributes: tracingOn() ? eventAttributes(event, options, consumer.module) : undefined,
+  } as const;
+  await inSpan(`outbox consume ${event.type}`, traced, () => deliverInTransaction(db, consumer, event, options));
+  options.faultPoint?.('after-consumer-commit', event);
+}
+
+/** A traced event's span attributes: whose, which module's, which request wrote it. */
+function eventAttributes(event: DeliveredEvent, options: RelayOptions, module: ModuleName): Record<string, string> {
+  return {
+    ...(options.tenant ? { 'fluxo.tenant': options.tenant } : {}),
+    // Lower case, as the subgraphs name their modules on their spans.
+    'fluxo.module': module.toLowerCase(),
+    'fluxo.source_module': event.source.toLowerCase(),
+    'fluxo.event_type': event.type,
+    'fluxo.event_id': event.id,
+    ...(event.requestId ? { 'fluxo.request_id': event.requestId } : {}),
+  };
+}
+
+async function deliverInTransaction<DB>(db: Kysely<DB>, consumer: EventConsumer, event: DeliveredEvent, options: RelayOptions): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const role = options.consumerRole?.(consumer.module);
     if (role) await sql`SET LOCAL ROLE ${sql.id(role)}`.execute(trx);
@@ -70,7 +103,6 @@ async function deliverTo<DB>(db: Kysely<DB>, consumer: EventConsumer, event: Del
     await consumer.handle(trx as Transaction<unknown>, event); // the consumer knows its own tables
     options.faultPoint?.('before-consumer-commit', event);
   });
-  options.faultPoint?.('after-consumer-commit', event);
 }
 
 /**
@@ -91,11 +123,12 @@ export async function drainOutbox<DB>(
   const report: DrainReport = { delivered: 0, failed: 0, dead: 0 };
   const outbox = sql.table(`${moduleSchema(source)}.outbox`);
   const { rows } = await sql<OutboxRow>`
-    SELECT id, seq, event_type, aggregate_type, aggregate_id, payload, occurred_at, request_id, attempts, next_attempt_at
+    SELECT id, seq, event_type, aggregate_type, aggregate_id, payload, occurred_at, request_id, trace_parent, attempts, next_attempt_at
     FROM ${outbox} WHERE status = 'PENDING' ORDER BY seq LIMIT ${options.batchSize}`.execute(db);
   const blocked = new Set<string>();
   const now = Date.now();
   for (const row of rows) {
+    if (options.stopping?.()) break;
     const aggregate = `${row.aggregate_type}:${row.aggregate_id}`;
     if (blocked.has(aggregate)) continue;
     if (row.next_attempt_at.getTime() > now) {
@@ -111,40 +144,65 @@ export async function drainOutbox<DB>(
       source,
       occurredAt: row.occurred_at,
       requestId: row.request_id,
+      traceParent: row.trace_parent,
     };
-    const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && wants(c, row.event_type));
-    const refusal = unexpectedSource(interested, row.event_type, source);
-    if (refusal !== null) {
-      // No retry can make the source right: dead at once, with the reason, and no consumer has seen it.
-      logger.warn(
-        { eventId: row.id, eventType: row.event_type, source, requestId: row.request_id, reason: refusal },
-        'event from an unexpected source dead-lettered',
-      );
-      await sql`UPDATE ${outbox} SET status = 'DEAD', attempts = attempts + 1, last_error = ${refusal} WHERE id = ${row.id}`.execute(db);
-      report.dead += 1;
-      continue;
-    }
-    await options.observe?.(event);
-    try {
-      for (const consumer of interested) await deliverTo(db, consumer, event, options);
-      await sql`UPDATE ${outbox} SET status = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${row.id}`.execute(db);
-      report.delivered += 1;
-    } catch (error) {
-      blocked.add(aggregate);
-      const attempts = row.attempts + 1;
-      const dead = attempts >= options.maxAttempts;
-      const message = error instanceof Error ? error.message : String(error);
-      logger.warn({ err: error, eventId: row.id, eventType: row.event_type, attempts, dead, requestId: row.request_id }, 'event delivery failed');
-      await sql`
-        UPDATE ${outbox} SET attempts = ${attempts}, last_error = ${message.slice(0, 2000)},
-          status = ${dead ? 'DEAD' : 'PENDING'},
-          next_attempt_at = now() + make_interval(secs => ${backoffMillis(attempts, options) / 1000})
-        WHERE id = ${row.id}`.execute(db);
-      if (dead) report.dead += 1;
-      else report.failed += 1;
-    }
+    // Each event's relay is a trace of its own, linked to the request that wrote the event.
+    const traced = {
+      kind: 'consumer',
+      root: true,
+      linkTo: row.trace_parent,
+      attributes: tracingOn() ? eventAttributes(event, options, source) : undefined,
+    } as const;
+    const outcome = await inSpan(`outbox relay ${row.event_type}`, traced, () =>
+      relayEvent(db, outbox, event, row.attempts, tenantModules, consumers, logger, options),
+    );
+    if (outcome.blocks) blocked.add(aggregate);
+    report[outcome.counts] += 1;
   }
   return report;
+}
+
+/** What relaying one event came to; a failed event blocks the later events of its aggregate in this pass. */
+type RelayOutcome = { counts: keyof DrainReport; blocks: boolean };
+
+/** Hands one event to every interested consumer and records the outcome in the outbox. */
+async function relayEvent<DB>(
+  db: Kysely<DB>,
+  outbox: ReturnType<typeof sql.table>,
+  event: DeliveredEvent,
+  attempted: number,
+  tenantModules: readonly ModuleName[],
+  consumers: readonly EventConsumer[],
+  logger: Logger,
+  options: RelayOptions,
+): Promise<RelayOutcome> {
+  const { source, type } = event;
+  const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && wants(c, type));
+  const refusal = unexpectedSource(interested, type, source);
+  if (refusal !== null) {
+    // No retry can make the source right: dead at once, with the reason, and no consumer has seen it.
+    logger.warn({ eventId: event.id, eventType: type, source, requestId: event.requestId, reason: refusal }, 'event from an unexpected source dead-lettered');
+    await sql`UPDATE ${outbox} SET status = 'DEAD', attempts = attempts + 1, last_error = ${refusal} WHERE id = ${event.id}`.execute(db);
+    return { counts: 'dead', blocks: false };
+  }
+  await options.observe?.(event);
+  try {
+    for (const consumer of interested) await deliverTo(db, consumer, event, options);
+    await sql`UPDATE ${outbox} SET status = 'DELIVERED', delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ${event.id}`.execute(db);
+    return { counts: 'delivered', blocks: false };
+  } catch (error) {
+    markFailed(error);
+    const attempts = attempted + 1;
+    const dead = attempts >= options.maxAttempts;
+    const message = error instanceof Error ? error.message : String(error);
+    logger.warn({ err: error, eventId: event.id, eventType: type, attempts, dead, requestId: event.requestId }, 'event delivery failed');
+    await sql`
+      UPDATE ${outbox} SET attempts = ${attempts}, last_error = ${message.slice(0, 2000)},
+        status = ${dead ? 'DEAD' : 'PENDING'},
+        next_attempt_at = now() + make_interval(secs => ${backoffMillis(attempts, options) / 1000})
+      WHERE id = ${event.id}`.execute(db);
+    return { counts: dead ? 'dead' : 'failed', blocks: true };
+  }
 }
 
 /** Drains every module outbox of one tenant database until nothing is ready (bounded passes). */
@@ -159,6 +217,7 @@ export async function drainTenant<DB>(
   for (let pass = 0; pass < 20; pass += 1) {
     let progressed = 0;
     for (const source of tenantModules) {
+      if (options.stopping?.()) break;
       const r = await drainOutbox(db, source, tenantModules, consumers, logger, options);
       options.onOutboxDrained?.(source, r);
       total.delivered += r.delivered;
@@ -167,7 +226,7 @@ export async function drainTenant<DB>(
       progressed += r.delivered;
     }
     // Consumers may publish events of their own; go round again while anything moved.
-    if (progressed === 0) break;
+    if (progressed === 0 || options.stopping?.()) break;
   }
   return total;
 }

@@ -235,7 +235,12 @@ export class OutboxWorker {
 
   private async drain(tenant: TenantTarget): Promise<void> {
     const logger = this.logger.child({ tenant: tenant.slug });
-    const relay = { ...this.options.relay, observe: this.options.observerOf?.(tenant.companyId, logger) };
+    const relay = {
+      ...this.options.relay,
+      observe: this.options.observerOf?.(tenant.companyId, logger),
+      stopping: () => this.stopped,
+      tenant: tenant.companyId,
+    };
     try {
       const report = await this.pools.using(tenant.shard, tenant.database, (db) => drainTenantExclusively(db, tenant.modules, this.consumers, logger, relay));
       this.drainFailures.succeeded(tenant.id, { tenant: tenant.slug });

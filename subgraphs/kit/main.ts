@@ -1,3 +1,5 @@
+// First: the instrumentations must see the modules they patch being loaded.
+import '../../platform/tracing-boot';
 import { parsePemSetting, requireSettings, subgraphPortVariable } from '../../platform/config';
 import { runService } from '../../platform/process';
 import { ServiceRuntime } from '../../platform/runtime';

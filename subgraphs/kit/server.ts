@@ -13,6 +13,8 @@ import type { Logger } from '../../platform/logger';
 import { verifyRequestContext, type BaseContext } from './context';
 import { formatErrorFor } from '../../platform/errors';
 import { UNSHARED_ANSWER_HEADER } from '../../platform/tenant-context';
+import { tracingOn } from '../../platform/tracing';
+import { requestTracingPlugin } from '../../platform/tracing-plugin';
 
 export interface SubgraphDefinition<Ctx extends BaseContext> {
   /** Service name as the supergraph knows it, e.g. `access`. */
@@ -59,7 +61,12 @@ export async function startSubgraph<Ctx extends BaseContext>(
     formatError: formatErrorFor(logger),
     logger,
     // Traces are not reported to a vendor; building them per request would be wasted work.
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ApolloServerPluginInlineTraceDisabled(), requestLogging<Ctx>()],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogging<Ctx>(),
+      ...(tracingOn() ? [requestTracingPlugin<Ctx>((c) => ({ tenant: c.caller.tenant?.companyId, module: definition.name, requestId: c.requestId }))] : []),
+    ],
   });
   await apollo.start();
 

@@ -54,6 +54,45 @@ it('is not ready, and names the subgraph, when one does not answer', async () =>
   }
 });
 
+/** A request over its own connection, so the `Connection` header the gateway sent can be read. */
+function rawRequest(url: string, body?: string): Promise<{ status: number; connection: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: body ? 'POST' : 'GET', headers: body ? { 'content-type': 'application/json', authorization: `Bearer ${acme.secret}` } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+it('says it is draining once stopping begins, and answers with `Connection: close` until the grace period ends', async () => {
+  const extra = await startExtraGateway(t, { drainGraceMillis: 3_000 });
+  const origin = new URL(extra.gateway.url).origin;
+  const before = await rawRequest(`${origin}/ready`);
+  expect(before.status).toBe(200);
+  expect(before.connection).toBe('keep-alive');
+  const stopped = extra.stop();
+  try {
+    const ready = await rawRequest(`${origin}/ready`);
+    expect(ready.status).toBe(503);
+    expect(JSON.parse(ready.body)).toEqual({ status: 'draining', checks: {} });
+    const served = await rawRequest(extra.gateway.url, JSON.stringify({ query: '{ employees(first: 1) { edges { node { id } } } }' }));
+    expect(served.status).toBe(200);
+    expect(JSON.parse(served.body)).toMatchObject({ data: { employees: { edges: [] } } });
+    expect(served.connection).toBe('close');
+  } finally {
+    await stopped;
+  }
+  // Once stopped it listens no more.
+  await expect(rawRequest(`${origin}/ready`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});
+
 it('shows /metrics to the operator only, with the operations it served', async () => {
   await graphql(t.gatewayUrl, '{ me { company { slug } } }', undefined, { token: acme.secret });
   expect((await fetch(`${base}/metrics`)).status).toBe(401);

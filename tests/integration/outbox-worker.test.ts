@@ -218,3 +218,48 @@ describe('dead letters', () => {
     expect(await listDeadEvents(tenantDb, ['ASSETS', 'EMPLOYEES'])).toEqual([]);
   });
 });
+
+describe('graceful stop', () => {
+  it('finishes the event in hand, leaves the rest of the batch pending and releases the tenant', async () => {
+    for (let n = 1; n <= 10; n += 1) await publish('s', n);
+    const recording = recordingConsumer();
+    let inHand!: () => void;
+    const consumerEntered = new Promise<void>((resolve) => (inHand = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // The first delivery is held open until the worker has been told to stop.
+    const slow: EventConsumer = {
+      ...recording,
+      handle: async (trx, event) => {
+        inHand();
+        await released;
+        await recording.handle(trx, event);
+      },
+    };
+    const shards = new ShardDirectory(database.config.shards);
+    const pools = new TenantPoolManager(shards, { perTenant: 2, globalCap: 10, idleMillis: 60_000, applicationName: 'test' });
+    const worker = new OutboxWorker(database.db, shards, pools, [slow], logger, { ...DEFAULT_WORKER_OPTIONS, pollMillis: 600_000 });
+    try {
+      await worker.start();
+      await consumerEntered;
+      const stopped = worker.stop();
+      release();
+      await stopped;
+    } finally {
+      await pools.shutdown();
+    }
+
+    const seen = await sql<{ n: number }>`SELECT n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
+    expect(seen.rows.map((r) => r.n)).toEqual([1]);
+    const left = await sql<{ status: string; attempts: number; n: string }>`
+      SELECT status, attempts, count(*) AS n FROM employees.outbox GROUP BY status, attempts ORDER BY status`.execute(tenantDb);
+    expect(left.rows).toEqual([
+      { status: 'DELIVERED', attempts: 1, n: '1' },
+      { status: 'PENDING', attempts: 0, n: '9' },
+    ]);
+    // The tenant's relay lock went with the stopped worker: the next relay takes it and delivers the rest in order.
+    expect(await drainTenantExclusively(tenantDb, ['ASSETS', 'EMPLOYEES'], [recording], logger)).toMatchObject({ delivered: 9, failed: 0, dead: 0 });
+    const all = await sql<{ n: number }>`SELECT n FROM assets.test_seen ORDER BY seen_at`.execute(tenantDb);
+    expect(all.rows.map((r) => r.n)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+});
