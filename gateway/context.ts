@@ -1,4 +1,5 @@
 import type { Logger } from '../platform/logger';
+import type { SignedCaller } from '../platform/tenant-context';
 import type { Caller } from './caller';
 
 /** Per-request gateway context: the caller and the signed tenant context sent to subgraphs. */
@@ -8,6 +9,8 @@ export interface GatewayContext {
   clientAddress: string;
   traceparent: string | null;
   logger: Logger;
-  /** Signed once per request, on first use, and reused by every subgraph fetch. */
+  /** What the signed context says: the caller as this request's credential verified, with the client's address. */
+  signedCaller: SignedCaller;
+  /** The caller's signed context (shared with its other requests while fresh), sent on every subgraph fetch. */
   signedContext: () => Promise<string>;
 }

@@ -1,7 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from '../platform/logger';
-import { REQUEST_ID_HEADER, signTenantContext } from '../platform/tenant-context';
+import { REQUEST_ID_HEADER, TenantContextSigner } from '../platform/tenant-context';
 import { credentialForGuessing, presentsCredential, type Caller } from './caller';
 import type { GatewayContext } from './context';
 import type { credentialGuard, requestBudget } from './limits';
@@ -24,8 +24,10 @@ export interface RequestContextDeps {
  * is safe to log), the caller behind its credential, its rate budget, a logger
  * that names request, tenant and key, and the tenant context to sign for the
  * subgraphs. An error thrown here is answered with its code and HTTP status.
+ * The signed context is the caller's, reused across its requests (see TenantContextSigner).
  */
 export function requestContextBuilder(deps: RequestContextDeps): (args: { req: IncomingMessage }) => Promise<GatewayContext> {
+  const signer = new TenantContextSigner(deps.contextPrivateKey);
   return async ({ req }) => {
     const inbound = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof inbound === 'string' && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
@@ -41,6 +43,7 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
     });
     deps.checkOrigin?.(req, caller);
     await deps.spendBudget(caller, clientAddress);
+    const signedCaller = { ...caller, clientAddress };
     let signed: Promise<string> | undefined;
     const traceparent = req.headers.traceparent;
     return {
@@ -49,8 +52,9 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
       clientAddress,
       traceparent: typeof traceparent === 'string' ? traceparent : null,
       logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
-      // Signed once, on the first subgraph fetch, and reused by the others.
-      signedContext: () => (signed ??= signTenantContext({ requestId, ...caller, clientAddress }, deps.contextPrivateKey)),
+      signedCaller,
+      // Looked up on the first subgraph fetch, and reused by the others.
+      signedContext: () => (signed ??= signer.sign(signedCaller)),
     };
   };
 }

@@ -4,6 +4,7 @@ import { subgraphUnavailable } from '../platform/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
 import { tracingOn } from '../platform/tracing';
 import type { GatewayContext } from './context';
+import { deduplicationKey, InFlightFetches } from './dedup';
 import { fetchPaths } from './fetch-paths';
 import { SubgraphUnavailable } from './subgraph-breaker';
 
@@ -12,7 +13,9 @@ type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
 /**
  * Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent.
  * A subgraph that does not answer (see ./subgraph-breaker) costs only its own fields: they are null, each with a
- * SUBGRAPH_UNAVAILABLE error naming the subgraph, and the rest of the plan is served.
+ * SUBGRAPH_UNAVAILABLE error naming the subgraph, and the rest of the plan is served. Identical fetches of the
+ * same caller's queries that are in flight together are sent once (see ./dedup); the shared fetch carries the
+ * request id and trace parent of the request that sent it.
  */
 export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
@@ -23,17 +26,30 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     super(config);
   }
 
-  /** Times each fetch for the subgraph's metrics and /observability/modules. */
+  private readonly inFlight = new InFlightFetches();
+
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
+    try {
+      const key = await deduplicationKey(options);
+      if (key === null) return await this.timedFetch(options);
+      const { response, shared } = await this.inFlight.share(key, () => this.timedFetch(options));
+      // The answer's cache hints were applied to the request that fetched it; the others are not cacheable.
+      if (shared && 'incomingRequestContext' in options) options.incomingRequestContext.overallCachePolicy?.restrict?.({ maxAge: 0 });
+      return response;
+    } catch (error) {
+      if (!(error instanceof SubgraphUnavailable)) throw error;
+      return this.unavailable(options);
+    }
+  }
+
+  /** One fetch sent to the subgraph, timed for its metrics and /observability/modules (a shared answer counts once). */
+  private async timedFetch(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
     const started = process.hrtime.bigint();
     let ok = false;
     try {
       const response = await super.process(options);
       ok = !response.errors?.length;
       return response;
-    } catch (error) {
-      if (!(error instanceof SubgraphUnavailable)) throw error;
-      return this.unavailable(options);
     } finally {
       this.observe(this.subgraph, Number(process.hrtime.bigint() - started) / 1e9, ok);
     }

@@ -1,8 +1,16 @@
-import type { KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../platform/logger';
 import type { ModuleName } from '../../platform/modules';
-import { CONTEXT_HEADER, InvalidContextError, verifyTenantContext, type TenantContext, type TenantRef } from '../../platform/tenant-context';
+import {
+  CONTEXT_HEADER,
+  InvalidContextError,
+  REQUEST_ID_HEADER,
+  TenantContextVerifier,
+  type SignedCaller,
+  type TenantContext,
+  type TenantRef,
+} from '../../platform/tenant-context';
 import { forbidden, moduleNotSubscribed, unauthenticated } from './errors';
 
 /** What every subgraph's context starts from: the verified caller, request id and a scoped logger. */
@@ -10,6 +18,12 @@ export interface BaseContext {
   requestId: string;
   caller: TenantContext;
   logger: Logger;
+  /**
+   * Whether the gateway may hand this request's answer to identical requests of the same caller in flight
+   * (gateway/dedup.ts): no longer once answering it recorded something, such as the audit of a reveal. Every
+   * request that comes over HTTP has it; a context built in-process for a batch job may go without.
+   */
+  answer?: { shareable: boolean };
 }
 
 function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -17,9 +31,22 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value[0] : value;
 }
 
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** One verifier, and so one cache of verified contexts, per gateway public key (in practice one per process). */
+const verifiers = new WeakMap<KeyObject, TenantContextVerifier>();
+
+function verifierFor(publicKey: KeyObject): TenantContextVerifier {
+  let verifier = verifiers.get(publicKey);
+  if (!verifier) verifiers.set(publicKey, (verifier = new TenantContextVerifier(publicKey)));
+  return verifier;
+}
+
 /**
  * Verifies the gateway's signature on the tenant context. Anything else — no
- * header, another signer, an expired or tampered token — is a 401.
+ * header, another signer, an expired or tampered token — is a 401. A context is
+ * checked once and remembered until it expires; the request id comes from its
+ * own header (it is not part of the signed context, which serves many requests).
  */
 export async function verifyRequestContext(headers: IncomingHttpHeaders, publicKey: KeyObject, logger: Logger): Promise<BaseContext> {
   const token = headerValue(headers, CONTEXT_HEADER);
@@ -27,16 +54,19 @@ export async function verifyRequestContext(headers: IncomingHttpHeaders, publicK
     logger.warn({ reason: 'missing context' }, 'refused request without gateway context');
     throw unauthenticated('Requests must come through the Fluxo gateway');
   }
-  let caller: TenantContext;
+  let signed: SignedCaller;
   try {
-    caller = await verifyTenantContext(token, publicKey);
+    signed = await verifierFor(publicKey).verify(token);
   } catch (error) {
     const reason = error instanceof InvalidContextError ? error.message : 'unverifiable';
     logger.warn({ reason }, 'refused request with invalid gateway context');
     throw unauthenticated('The gateway context of this request is not valid');
   }
-  const child = logger.child({ requestId: caller.requestId, tenant: caller.tenant?.slug ?? null, keyId: caller.keyId });
-  return { requestId: caller.requestId, caller, logger: child };
+  const inbound = headerValue(headers, REQUEST_ID_HEADER);
+  const requestId = inbound && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
+  const caller: TenantContext = { requestId, ...signed };
+  const child = logger.child({ requestId, tenant: caller.tenant?.slug ?? null, keyId: caller.keyId });
+  return { requestId, caller, logger: child, answer: { shareable: true } };
 }
 
 /**

@@ -12,6 +12,7 @@ import { listen, type RunningService } from '../../platform/listen';
 import type { Logger } from '../../platform/logger';
 import { verifyRequestContext, type BaseContext } from './context';
 import { formatErrorFor } from '../../platform/errors';
+import { UNSHARED_ANSWER_HEADER } from '../../platform/tenant-context';
 import { tracingOn } from '../../platform/tracing';
 import { requestTracingPlugin } from '../../platform/tracing-plugin';
 
@@ -32,7 +33,8 @@ function requestLogging<Ctx extends BaseContext>(): ApolloServerPlugin<Ctx> {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ operationName, errors }) {
+        async willSendResponse({ operationName, errors, response }) {
+          if (contextValue.answer?.shareable === false) response.http.headers.set(UNSHARED_ANSWER_HEADER, '1');
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.logger.info({ operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'operation served');
         },

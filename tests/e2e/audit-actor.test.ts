@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fullGrants } from '../../platform/permissions';
-import { CONTEXT_HEADER, signTenantContext, type TenantContext } from '../../platform/tenant-context';
+import { CONTEXT_HEADER, REQUEST_ID_HEADER, signTenantContext, type TenantContext } from '../../platform/tenant-context';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { INVITE, member } from '../support/people';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
@@ -129,7 +129,8 @@ describe('the tenant audit', () => {
       t.subgraphUrl('employees'),
       HIRE,
       { input: hireInput() },
-      { headers: { [CONTEXT_HEADER]: await signTenantContext(context, t.keys.privateKey) } },
+      // As the gateway sends it: the request id in its own header, beside the signed context.
+      { headers: { [CONTEXT_HEADER]: await signTenantContext(context, t.keys.privateKey), [REQUEST_ID_HEADER]: rid } },
     );
     expect(res.errors).toBeUndefined();
     expect(res.data?.hireEmployee.userErrors).toEqual([]);

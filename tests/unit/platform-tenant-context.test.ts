@@ -8,7 +8,10 @@ import {
   privateKeyFromPem,
   publicKeyFromPem,
   signTenantContext,
+  TenantContextSigner,
+  TenantContextVerifier,
   verifyTenantContext,
+  type SignedCaller,
   type TenantContext,
 } from '../../platform/tenant-context';
 
@@ -33,6 +36,9 @@ const companyContext: TenantContext = {
   grants: fullGrants(['ASSETS', 'FINANCE']),
 };
 
+/** What a context says: the caller without the request id, which travels in its own header. */
+const { requestId: _requestId, ...companyCaller } = companyContext;
+
 /** Signs arbitrary claims the way the gateway does (issuer, audience, EdDSA), for shape checks. */
 function signClaims(claims: Record<string, unknown>, options: { issuer?: string; audience?: string; iat?: number; exp?: number } = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -46,7 +52,6 @@ function signClaims(claims: Record<string, unknown>, options: { issuer?: string;
 }
 
 const validClaims = {
-  rid: 'req-1',
   knd: 'STANDARD',
   key: companyContext.keyId,
   usr: null,
@@ -79,13 +84,12 @@ async function expectRefused(token: string, publicKey = keys.publicKey): Promise
 describe('tenant context signing and verification', () => {
   it('round-trips every claim of a company context', async () => {
     const token = await signTenantContext(companyContext, keys.privateKey);
-    expect(await verifyTenantContext(token, keys.publicKey)).toEqual(companyContext);
+    expect(await verifyTenantContext(token, keys.publicKey)).toEqual(companyCaller);
   });
 
   it('round-trips anonymous and operator contexts without a tenant', async () => {
     for (const kind of ['ANONYMOUS', 'ADMIN'] as const) {
-      const context: TenantContext = {
-        requestId: `r-${kind}`,
+      const context: SignedCaller = {
         kind,
         keyId: null,
         user: null,
@@ -113,7 +117,7 @@ describe('tenant context signing and verification', () => {
     // Environment variables often carry PEMs with escaped newlines.
     const privateKey = privateKeyFromPem(pem.privateKeyPem.replace(/\n/g, '\\n'));
     const publicKey = publicKeyFromPem(pem.publicKeyPem);
-    expect(await verifyTenantContext(await signTenantContext(companyContext, privateKey), publicKey)).toEqual(companyContext);
+    expect(await verifyTenantContext(await signTenantContext(companyContext, privateKey), publicKey)).toEqual(companyCaller);
   });
 
   it('refuses a context signed by another key', async () => {
@@ -196,7 +200,6 @@ describe('tenant context signing and verification', () => {
       { ...userClaims, usr: { id: 'user-1' } },
       { ...userClaims, ten: null },
       { ...validClaims, knd: 'ROOT' },
-      { ...validClaims, rid: undefined },
       { ...validClaims, mod: ['ASSETS', 'HR'] },
       { ...validClaims, mod: 'ASSETS' },
       // A company key without its tenant or key id.
@@ -210,5 +213,88 @@ describe('tenant context signing and verification', () => {
       { ...validClaims, ten: { ...companyContext.tenant, companyModules: undefined } },
     ];
     for (const claims of shapes) await expectRefused(await signClaims(claims));
+  });
+});
+
+describe('signed contexts reused per caller', () => {
+  const reuse = { ttlSeconds: 30, reuseSeconds: 20, maxEntries: 3 };
+
+  it('signs a caller once while its context is fresh, and does not sign the request id', async () => {
+    const signer = new TenantContextSigner(keys.privateKey, reuse);
+    const now = Date.now();
+    const first = await signer.sign(companyCaller, now);
+    expect(await signer.sign({ ...companyCaller }, now + 19_000)).toBe(first);
+    expect(signer.signatures).toBe(1);
+    expect(decodeSegment(first.split('.')[1]!).rid).toBeUndefined();
+    // Past its reuse time: a new context, which the subgraphs verify like the first.
+    const renewed = await signer.sign(companyCaller, now + 20_001);
+    expect(signer.signatures).toBe(2);
+    expect(renewed).not.toBe(first);
+    expect(await verifyTenantContext(renewed, keys.publicKey)).toEqual(companyCaller);
+  });
+
+  it('never hands one caller the context of another, nor the old context after its grants change', async () => {
+    const signer = new TenantContextSigner(keys.privateKey, reuse);
+    const acme = await signer.sign(companyCaller);
+    expect(await signer.sign(companyCaller)).toBe(acme);
+    const other = { ...companyCaller, tenant: { ...companyCaller.tenant!, id: 'tenant-2', slug: 'globex', companyId: 'company-2' } };
+    const narrowed = { ...companyCaller, modules: ['ASSETS' as const], grants: fullGrants(['ASSETS']) };
+    const fromElsewhere = { ...companyCaller, clientAddress: '10.0.0.9' };
+    for (const caller of [other, narrowed, fromElsewhere]) {
+      const token = await signer.sign(caller);
+      expect(token).not.toBe(acme);
+      expect(await verifyTenantContext(token, keys.publicKey)).toEqual(caller);
+    }
+  });
+
+  it('keeps at most maxEntries contexts', async () => {
+    const signer = new TenantContextSigner(keys.privateKey, reuse);
+    await signer.sign(companyCaller);
+    await signer.sign({ ...companyCaller, keyId: 'k-2' });
+    await signer.sign(companyCaller);
+    expect(signer.signatures).toBe(2);
+    for (const keyId of ['k-3', 'k-4']) await signer.sign({ ...companyCaller, keyId });
+    // The oldest was forgotten to make room: its caller is signed again.
+    await signer.sign(companyCaller);
+    expect(signer.signatures).toBe(5);
+  });
+
+  it('refuses a reuse time that is not shorter than the validity', () => {
+    expect(() => new TenantContextSigner(keys.privateKey, { ttlSeconds: 30, reuseSeconds: 30, maxEntries: 10 })).toThrow();
+  });
+});
+
+describe('verified contexts remembered by a subgraph', () => {
+  it('remembers a genuine context until its expiry, and no longer', async () => {
+    const verifier = new TenantContextVerifier(keys.publicKey);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signClaims(validClaims, { iat: now, exp: now + 5 });
+    expect((await verifier.verify(token)).tenant).toEqual(companyContext.tenant);
+    // Remembered: the same token is served again without checking its signature …
+    expect((await verifier.verify(token, now * 1000 + 4_999)).kind).toBe('STANDARD');
+    expect(verifier.verifications).toBe(1);
+    // … until it expires: then it is checked again (and jose, at the real time, still finds it valid).
+    await verifier.verify(token, (now + 5) * 1000);
+    expect(verifier.verifications).toBe(2);
+    const expired = await signClaims(validClaims, { iat: now - 60, exp: now - 1 });
+    await expect(verifier.verify(expired)).rejects.toBeInstanceOf(InvalidContextError);
+  });
+
+  it('does not remember refusals: a forged token stays refused, and a good one stays served', async () => {
+    const verifier = new TenantContextVerifier(keys.publicKey);
+    const forged = await signTenantContext(companyContext, generateContextKeyPair().privateKey);
+    await expect(verifier.verify(forged)).rejects.toBeInstanceOf(InvalidContextError);
+    await expect(verifier.verify(forged)).rejects.toBeInstanceOf(InvalidContextError);
+    const genuine = await signTenantContext(companyContext, keys.privateKey);
+    expect(await verifier.verify(genuine)).toEqual(companyCaller);
+  });
+
+  it('hands every request the same frozen caller, so none can change what the others see', async () => {
+    const verifier = new TenantContextVerifier(keys.publicKey);
+    const token = await signTenantContext(companyContext, keys.privateKey);
+    const first = await verifier.verify(token);
+    expect(Object.isFrozen(first.grants.permissions)).toBe(true);
+    expect(() => (first.modules as string[]).push('PAYROLL')).toThrow(TypeError);
+    expect(await verifier.verify(token)).toEqual(companyCaller);
   });
 });

@@ -22,6 +22,8 @@ export const REVEAL_OPERATION = 'revealPersonalData';
 export function revealAuditLoader(db: () => Kysely<EmployeesDB>, ctx: BaseContext): DataLoader<Reveal, true, string> {
   return new DataLoader<Reveal, true, string>(
     async (reveals) => {
+      // Each request that sees the data gets its own audit row: its answer is its own.
+      if (ctx.answer) ctx.answer.shareable = false;
       await writeTenantAudit(
         db() as unknown as Kysely<TenantAuditDB>,
         'EMPLOYEES',
