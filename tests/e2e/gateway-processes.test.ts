@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import { freePort } from '../../platform/listen';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { startGatewayProcess, until } from '../support/gateway-process';
-import { startTestStack, type TestStack } from '../support/stack';
+import { graphql, startTestStack, type TestStack } from '../support/stack';
 
-// The gateway as FLUXO_GATEWAY_PROCESSES=2 processes on one port: both serve,
-// one that dies is replaced, and SIGTERM stops them all cleanly.
+// The gateway's own entry point (dist/gateway/main.js once built; its source
+// here) as FLUXO_GATEWAY_PROCESSES=2 processes on one port: both serve, one
+// that dies is replaced, and SIGTERM stops them all cleanly. It also honours
+// FLUXO_EXPOSE_QUERY_PLAN as `fluxo start` does (tests/e2e/rolling-restart.test.ts
+// starts it without, and finds no plan).
 
 let t: TestStack;
 let acme: GatewayCompany;
@@ -50,7 +53,7 @@ afterAll(async () => {
 
 it('serves from two processes on one port, replaces one that dies, and stops both on SIGTERM', async () => {
   const port = await freePort();
-  const gateway = await startGatewayProcess(t, port, { FLUXO_GATEWAY_PROCESSES: '2' });
+  const gateway = await startGatewayProcess(t, port, { FLUXO_GATEWAY_PROCESSES: '2', FLUXO_EXPOSE_QUERY_PLAN: '1' });
   const url = `http://127.0.0.1:${port}/graphql`;
   try {
     const pid = gateway.child.pid!;
@@ -60,6 +63,14 @@ it('serves from two processes on one port, replaces one that dies, and stops bot
     await until(() => gateway.output().includes('gateway serving in 2 processes'), 'the line saying both serve');
     // Without a shared store each process would count limits alone: the operator is told.
     expect(gateway.output()).toContain('set FLUXO_REDIS_URL');
+    const planned = await graphql(url, '{ me { company { slug } } employees(first: 1) { totalCount } }', undefined, {
+      token: acme.secret,
+      headers: { 'apollo-query-plan-experimental': '1' },
+    });
+    expect(planned.data).toMatchObject({ me: { company: { slug: acme.slug } } });
+    expect(String(planned.extensions?.__queryPlanExperimental)).toContain('Fetch(service: "access")');
+    expect(String(planned.extensions?.__queryPlanExperimental)).toContain('Fetch(service: "employees")');
+
     const statuses = await Promise.all(Array.from({ length: 20 }, () => employeesThrough(url)));
     expect(new Set(statuses)).toEqual(new Set([200]));
 

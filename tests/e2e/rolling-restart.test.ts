@@ -3,18 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { freePort } from '../../platform/listen';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { startGatewayProcess, until, type GatewayProcess } from '../support/gateway-process';
-import { startTestStack, type TestStack } from '../support/stack';
+import { graphql, startTestStack, type TestStack } from '../support/stack';
 
 // A rolling restart under load: two gateway processes behind a proxy, each in
 // turn sent SIGTERM, left to drain and exit, and started again, while clients
 // keep querying through the proxy. Not one request may fail.
 //
-// The proxy does what a load balancer does and no more: round robin, and the
-// next upstream when a connection cannot be made (refused) or a reused idle
+// The proxy does what a load balancer does and no more: it sends requests in
+// turn to the gateways whose /ready answers 200 (checked every 50 ms), and to
+// the next one when a connection cannot be made (refused) or a reused idle
 // connection was closed before the request reached the gateway.
 
 const QUERY = 'query Rolling { employees(first: 5) { edges { node { id employeeNumber } } } }';
-const GRACE_MILLIS = 300;
+/** Several of the proxy's health checks, even on a busy machine. */
+const GRACE_MILLIS = 1_000;
 const CLIENTS = 6;
 
 let t: TestStack;
@@ -26,14 +28,37 @@ class TestProxy {
   readonly answered = new Map<number, number>();
   readonly answeredClosing = new Map<number, number>();
   private readonly agents = new Map<number, http.Agent>();
+  private readonly ready = new Set<number>();
   private next = 0;
   private server: http.Server | null = null;
+  private checking: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(private readonly ports: number[]) {
-    for (const port of ports) this.agents.set(port, new http.Agent({ keepAlive: true }));
+    for (const port of ports) {
+      this.agents.set(port, new http.Agent({ keepAlive: true }));
+      this.ready.add(port);
+    }
+  }
+
+  /** Health checks, each gateway's /ready every 50 ms: a draining one answers 503 and gets no new requests. */
+  private checkHealth(): void {
+    void Promise.all(
+      this.ports.map(async (port) => {
+        const ok = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+          (r) => r.status === 200,
+          () => false,
+        );
+        if (ok) this.ready.add(port);
+        else this.ready.delete(port);
+      }),
+    ).finally(() => {
+      if (!this.stopped) this.checking = setTimeout(() => this.checkHealth(), 50);
+    });
   }
 
   async start(): Promise<string> {
+    this.checkHealth();
     this.server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -44,7 +69,9 @@ class TestProxy {
   }
 
   private forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse, triesLeft: number): void {
-    const port = this.ports[this.next++ % this.ports.length]!;
+    const candidates = this.ports.filter((p) => this.ready.has(p));
+    const pool = candidates.length > 0 ? candidates : this.ports;
+    const port = pool[this.next++ % pool.length]!;
     const upstream = http.request(
       { host: '127.0.0.1', port, path: req.url, method: req.method, headers: { ...req.headers, host: `127.0.0.1:${port}` }, agent: this.agents.get(port) },
       (answer) => {
@@ -65,6 +92,8 @@ class TestProxy {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.checking) clearTimeout(this.checking);
     for (const agent of this.agents.values()) agent.destroy();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
@@ -127,6 +156,13 @@ it('answers every request while each of two gateways is drained by SIGTERM and s
   const ports = [await freePort(), await freePort()];
   const gateways = new Map<number, GatewayProcess>();
   for (const port of ports) gateways.set(port, await startGatewayProcess(t, port, { FLUXO_DRAIN_GRACE_MS: String(GRACE_MILLIS) }));
+  // Started without FLUXO_EXPOSE_QUERY_PLAN, the entry point keeps its plans to itself.
+  const planned = await graphql(`http://127.0.0.1:${ports[0]}/graphql`, QUERY, undefined, {
+    token: acme.secret,
+    headers: { 'apollo-query-plan-experimental': '1' },
+  });
+  expect(planned.data).toBeDefined();
+  expect(planned.extensions?.__queryPlanExperimental).toBeUndefined();
   const proxy = new TestProxy(ports);
   const load = loadThrough(await proxy.start());
   const drainedWhileAnswering: number[] = [];
