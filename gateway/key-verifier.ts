@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { listenOn } from '../platform/notifications';
 import type { ControlPlane } from '../platform/control-plane';
 import { keyMatches, keyPrefix } from '../platform/access-key-format';
 import type { Logger } from '../platform/logger';
@@ -100,13 +101,7 @@ export class KeyVerifier extends EventEmitter {
       void client.end().catch(() => undefined);
       this.reconnect();
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${KEY_CHANGED_CHANNEL}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
+    await listenOn(client, KEY_CHANGED_CHANNEL);
     if (this.stopped) {
       await client.end().catch(() => undefined);
       return;

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { listenOn } from '../platform/notifications';
 import type { ControlPlane } from '../platform/control-plane';
 import type { PublicEventRow } from '../platform/control-plane/public-event.table';
 import type { Logger } from '../platform/logger';
@@ -102,13 +103,7 @@ export class LiveEventHub {
       void client.end().catch(() => undefined);
       this.reconnect();
     });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${PUBLIC_EVENTS_CHANNEL}`);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
+    await listenOn(client, PUBLIC_EVENTS_CHANNEL);
     if (this.stopped) {
       await client.end().catch(() => undefined);
       return;

@@ -101,6 +101,16 @@ export async function ownSignals<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** The service's settings, or its one-line complaint about them and exit 1. */
+export function loadConfigOrExit(service: string): FluxoConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    reportFatal(service, error);
+    process.exit(1);
+  }
+}
+
 /** What a supervised service tells `fluxo start` over IPC once it serves. */
 export interface ServiceReadyMessage {
   type: 'fluxo:ready';
@@ -122,13 +132,7 @@ const ORPHAN_STOP_MILLIS = 10_000;
  * is gone, even SIGKILLed, so no orphan keeps its port.
  */
 export function runService(service: string, start: (logger: Logger, config: FluxoConfig) => Promise<{ stop: () => Promise<void>; url?: string }>): void {
-  let config: FluxoConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    reportFatal(service, error);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(service);
   // Before the logger, whose lines then carry the trace id.
   startTracing(`fluxo-${service}`, config.tracing);
   const logger = createLogger(service, config.logLevel);

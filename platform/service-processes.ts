@@ -1,7 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
-import { loadConfig, type FluxoConfig } from './config';
+import type { FluxoConfig } from './config';
 import { createLogger, type Logger } from './logger';
-import { isServiceReadyMessage, reportFatal, runService, stopOnSignals, type ServiceReadyMessage } from './process';
+import { isServiceReadyMessage, loadConfigOrExit, runService, stopOnSignals, type ServiceReadyMessage } from './process';
 
 /** Deaths of serving processes within CRASH_WINDOW_MILLIS after which the service gives up instead of starting more. */
 const CRASH_LIMIT = 5;
@@ -21,13 +21,7 @@ export function runServiceProcesses(service: string, processesOf: (config: Fluxo
     runService(service, start);
     return;
   }
-  let config: FluxoConfig;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    reportFatal(service, error);
-    process.exit(1);
-  }
+  const config = loadConfigOrExit(service);
   const count = processesOf(config);
   if (count <= 1) {
     runService(service, start);

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { listenOn } from '../platform/notifications';
 import { parseSetting, type Partition } from '../platform/config';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
@@ -191,13 +192,11 @@ export class OutboxWorker {
       void client.end().catch(() => undefined);
     });
     try {
-      await client.connect();
-      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      await listenOn(client, OUTBOX_CHANNEL);
       this.listeners.set(tenant.id, client);
       this.listenFailures.succeeded(tenant.id, { tenant: tenant.slug });
     } catch (error) {
       this.listenFailures.failed(tenant.id, error, { tenant: tenant.slug });
-      void client.end().catch(() => undefined);
     }
   }
 
