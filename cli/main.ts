@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
+import { FLUXO_VERSION } from '../platform/version';
 import { auditExportCommand, auditListCommand, auditPurgeCommand, auditRetentionCommand, auditVerifyCommand } from './commands/audit';
 import { dbBackupCommand, dbRestoreCommand, dbRolesCommand } from './commands/db';
 import { deadListCommand, deadReplayCommand, deadShowCommand } from './commands/events';
@@ -13,7 +14,7 @@ import { webhooksCreateCommand, webhooksDeliveriesCommand, webhooksListCommand, 
 import { action, positiveInt } from './support';
 
 // Command wiring only: each command lives in cli/commands/.
-const program = new Command('fluxo').description('Fluxo operator CLI').showHelpAfterError();
+const program = new Command('fluxo').description('Fluxo operator CLI').version(FLUXO_VERSION).showHelpAfterError();
 
 program
   .command('start')

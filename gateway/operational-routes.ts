@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { sql } from 'kysely';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
+import { FLUXO_VERSION } from '../platform/version';
 import { credentialForGuessing, type Caller } from './caller';
 import { sendRefusal } from './front-door';
 import type { credentialGuard } from './limits';
@@ -29,7 +30,7 @@ export interface OperationalRouteDeps {
  */
 export function mountOperationalRoutes(app: Express, deps: OperationalRouteDeps): void {
   app.get('/health', (_req, res) => {
-    res.json({ status: 'ok', service: 'gateway' });
+    res.json({ status: 'ok', service: 'gateway', version: FLUXO_VERSION });
   });
   app.get('/ready', async (_req, res) => {
     if (deps.draining()) {

@@ -20,6 +20,7 @@ import { CompanyOrigins, corsFor, refuseForeignOrigin } from './cors';
 import { defaultExplorerDir, mountExplorer } from './explorer';
 import { defaultWebAppDir, mountWebApp } from './web-app';
 import { Drain } from './drain';
+import { FLUXO_VERSION } from '../platform/version';
 import { frontDoor, unexpectedErrors } from './front-door';
 import { credentialGuard, requestBudget } from './limits';
 import { createMetrics } from './metrics';
@@ -32,6 +33,9 @@ import { keepAliveFetcher } from './subgraph-fetcher';
 import { LiveEventHub } from './live-updates-hub';
 import { liveUpdatesRoute } from './live-updates';
 import { readSupergraph } from './supergraph';
+
+/** The response header naming the release that answered. */
+export const VERSION_HEADER = 'x-fluxo-version';
 
 export interface GatewayOptions {
   port: number;
@@ -130,6 +134,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   app.disable('x-powered-by');
   const drain = new Drain();
   app.use(drain.closeConnections);
+  // Which release answered, on every response: what a client reports with a bug.
+  app.use((_req, res, next) => {
+    res.setHeader(VERSION_HEADER, FLUXO_VERSION);
+    next();
+  });
   const httpServer = http.createServer(app);
   httpServer.keepAliveTimeout = 65_000;
   const apollo = createApolloServer({

@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { graphql, startExtraGateway, startTestStack, type TestStack } from '../support/stack';
 
@@ -22,7 +24,12 @@ afterAll(async () => {
 it('answers /health while the process lives, without a credential', async () => {
   const res = await fetch(`${base}/health`);
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: 'ok', service: 'gateway' });
+  // The release that answers: package.json's version, in the body and in a header on every response.
+  const { version } = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  expect(await res.json()).toEqual({ status: 'ok', service: 'gateway', version });
+  expect(res.headers.get('x-fluxo-version')).toBe(version);
+  const graphqlAnswer = await graphql(t.gatewayUrl, '{ __typename }', undefined, { token: acme.secret });
+  expect(graphqlAnswer.headers.get('x-fluxo-version')).toBe(version);
 });
 
 it('is ready when the control plane and every subgraph answer', async () => {
