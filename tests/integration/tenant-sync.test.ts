@@ -76,8 +76,8 @@ describe('tenant sync', () => {
   it('makes `fluxo tenant sync` exit non-zero and name the broken tenant', async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       execFile(
-        'npx',
-        ['tsx', 'cli/main.ts', 'tenant', 'sync', '--concurrency', '2'],
+        process.execPath,
+        ['--import', 'tsx', 'cli/main.ts', 'tenant', 'sync', '--concurrency', '2'],
         {
           cwd: root,
           env: {

@@ -20,7 +20,10 @@ export async function startSecondServer(withinMillis = 120_000): Promise<SecondS
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fluxo-second-pg-'));
   // As root, PostgreSQL runs as the `postgres` system user, which must reach the data dir.
   fs.chmodSync(dir, 0o777);
-  const child = spawn('npx', ['tsx', 'tests/support/embedded-postgres-process.ts', path.join(dir, 'data')], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/embedded-postgres-process.ts', path.join(dir, 'data')], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
     child.kill('SIGTERM');
