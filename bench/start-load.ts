@@ -34,6 +34,9 @@ async function startProduct(dataDir: string): Promise<{ child: ChildProcess; gat
     FLUXO_EMBEDDED_PG_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
     FLUXO_RATE_LIMIT_PER_MINUTE: '100000000',
+    // The bench measures serving, not the per-key cost budget (which would answer most of it with 429).
+    FLUXO_COST_CAPACITY: '100000000',
+    FLUXO_COST_REFILL_PER_SECOND: '100000000',
   };
   delete env.DATABASE_URL;
   for (const name of ['ACCESS', 'ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL']) env[`FLUXO_${name}_PORT`] = String(await freePort());
