@@ -125,15 +125,18 @@ function sendError(res: Response, error: unknown, logger: Logger): void {
 
 /**
  * A `next` message's errors, each with a code: our own refusals keep theirs,
- * a document the schema refuses is GRAPHQL_VALIDATION_FAILED, and anything
- * else is a fault, logged and sent without its message.
+ * a document the schema refuses is GRAPHQL_VALIDATION_FAILED, an operation it
+ * cannot run BAD_REQUEST, and anything else is a fault, logged and sent
+ * without its message.
  */
 function codedResult(result: ExecutionResult, logger: Logger): ExecutionResult | undefined {
   if (!result.errors?.some((e) => e.extensions?.code === undefined)) return undefined;
   const errors = result.errors.map((error) => {
     if (error.extensions?.code !== undefined) return error;
-    if (!('data' in result) && !error.originalError) {
-      return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    // graphql-js's own refusals of the request have no cause and no path: a document the schema refuses, or an
+    // operation it cannot run (a mutation, or several operations without a name).
+    if (!error.originalError && !error.path) {
+      return new GraphQLError(error.message, { nodes: error.nodes, extensions: { code: 'data' in result ? 'BAD_REQUEST' : 'GRAPHQL_VALIDATION_FAILED' } });
     }
     logger.error({ err: error.originalError ?? error }, 'live updates operation failed');
     return new GraphQLError('Internal server error', { path: error.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });

@@ -148,6 +148,11 @@ describe('live updates over SSE', () => {
     const [refusal] = await invalid.collect(1, () => true);
     expect((refusal!.data as NextData).errors![0]!.extensions!.code).toBe('GRAPHQL_VALIDATION_FAILED');
     opened.push(invalid);
+    // The stream's schema has no mutations: a client's mistake, not a fault.
+    const mutation = await liveStream(gateway2Url, { token: acme.secret, query: 'mutation { events }' });
+    const [notRun] = await mutation.collect(1, () => true);
+    expect((notRun!.data as NextData).errors![0]!.extensions!.code).toBe('BAD_REQUEST');
+    opened.push(mutation);
   });
 
   it('refuses, with a code in the stream, event types unknown or not granted', async () => {
