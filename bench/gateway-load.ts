@@ -1,6 +1,7 @@
 import './production';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { startStack } from '../app/stack';
@@ -10,8 +11,10 @@ import type { ControlPlaneDB } from '../platform/control-plane';
 import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
+import { ShardDirectory } from '../platform/shards';
 import { exportKeyPairPem, generateContextKeyPair } from '../platform/tenant-context';
 import { issueKey, post, subscribeCompany } from './gateway';
+import { seedListingData } from './listing-data';
 import { createBenchDatabase } from './scratch-database';
 
 /**
@@ -26,13 +29,26 @@ import { createBenchDatabase } from './scratch-database';
  *   npx tsx bench/gateway-load.ts
  *   BENCH_PROFILE=/tmp/prof npx tsx bench/gateway-load.ts     # also write the gateway's --cpu-prof there
  *
- * BENCH_CONNECTIONS (10), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_SCENARIOS (all; names separated by ;).
+ * BENCH_CONNECTIONS (10), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_SCENARIOS (all; names separated by ;),
+ * BENCH_EMPLOYEES and BENCH_ASSETS (2,000 and 5,000: the company's data, bulk-written as bench/listing.ts does).
+ *
+ * The subgraphs' CPU per request is this process's CPU time over the measured
+ * window divided by the requests answered: the subgraphs are all that works in
+ * it then (autocannon's own share is small but included, so it is an upper
+ * bound). `node --cpu-prof --import tsx bench/gateway-load.ts` profiles them.
  */
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const MODULES = ['ASSETS', 'EMPLOYEES', 'FINANCE', 'PAYROLL'];
 const ME = '{ me { company { slug name } modules } }';
+const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 2_000);
+const ASSETS = Number(process.env.BENCH_ASSETS ?? 5_000);
+/** A page of employees, scalars only: one fetch to the employees subgraph. */
+const Q1 = '{ employees(first: 20) { edges { node { id employeeNumber firstName lastName email status hireDate } } } }';
+/** Q1 with each employee's department and the assets they hold: employees, then assets. */
+const Q2 =
+  '{ employees(first: 20) { edges { node { id employeeNumber firstName lastName email status hireDate department { id name } assets { id tag name status } } } } }';
 const OVERVIEW = fs.readFileSync(path.join(__dirname, '..', 'operations', 'contract', 'overview.graphql'), 'utf8');
 
 interface Scenario {
@@ -43,6 +59,10 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
+  { name: 'employees page (Q1), one key', query: Q1, sharedKey: true },
+  { name: 'employees page (Q1), key per connection', query: Q1, sharedKey: false },
+  { name: 'employees with assets (Q2), one key', query: Q2, sharedKey: true },
+  { name: 'employees with assets (Q2), key per connection', query: Q2, sharedKey: false },
   { name: 'me, one key', query: ME, sharedKey: true },
   { name: 'me, key per connection', query: ME, sharedKey: false },
   { name: 'overview, one key', query: OVERVIEW, sharedKey: true },
@@ -114,6 +134,14 @@ async function main(): Promise<void> {
   let gateway: ChildProcess | undefined;
   try {
     const company = await subscribeCompany(stack.gateway.url, adminToken, 'Bench Gateway', MODULES);
+    if (EMPLOYEES > 0 || ASSETS > 0) {
+      const cp = createDatabase<ControlPlaneDB>(scratch.config.databaseUrl, { max: 1 });
+      const tenant = await cp.selectFrom('tenant').selectAll().where('company_id', '=', company.companyId).executeTakeFirstOrThrow();
+      await cp.destroy();
+      const tenantDb = createDatabase<unknown>(new ShardDirectory(scratch.config.shards).databaseUrl(tenant.shard, tenant.database_name), { max: 2 });
+      await seedListingData(tenantDb, { employees: EMPLOYEES, assets: ASSETS });
+      await tenantDb.destroy();
+    }
     const secrets = [company.key];
     for (let i = 1; i < CONNECTIONS; i += 1) secrets.push(await issueKey(stack.gateway.url, adminToken, company.companyId, MODULES, `connection ${i}`));
 
@@ -133,18 +161,24 @@ async function main(): Promise<void> {
     const logFile = path.join(process.env.BENCH_PROFILE ?? '/tmp', `fluxo-bench-gateway-${process.pid}.log`);
     const started = await startGatewayProcess(env, logFile);
     gateway = started.child;
-    for (const query of [ME, OVERVIEW]) await post(started.url, query, undefined, company.key); // fails loudly if the stack cannot serve it
+    for (const query of [ME, Q1, Q2, OVERVIEW]) await post(started.url, query, undefined, company.key); // fails loudly if the stack cannot serve it
 
     const wanted = process.env.BENCH_SCENARIOS?.split(';').map((s) => s.trim());
     console.log(`gateway ${started.url}, ${CONNECTIONS} connections, ${SECONDS} s per scenario after ${WARMUP_SECONDS} s warm-up (Node ${process.version})`);
-    console.log('| scenario | requests/s | p50 ms | p99 ms | non-2xx |');
-    console.log('|---|---:|---:|---:|---:|');
+    console.log(`${EMPLOYEES} employees, ${ASSETS} assets; load average ${os.loadavg()[0]!.toFixed(1)} at start`);
+    console.log('| scenario | requests/s | p50 ms | p99 ms | non-2xx | subgraph CPU ms per request |');
+    console.log('|---|---:|---:|---:|---:|---:|');
     for (const scenario of SCENARIOS.filter((s) => !wanted || wanted.includes(s.name))) {
       await load(started.url, scenario, secrets, WARMUP_SECONDS);
       const from = (Date.now() - spawnedAt) / 1000;
+      const cpuBefore = process.cpuUsage();
       const result = await load(started.url, scenario, secrets, SECONDS);
+      const cpu = process.cpuUsage(cpuBefore);
+      const subgraphMs = (cpu.user + cpu.system) / 1000 / Math.max(1, result.requests.total);
       if (process.env.BENCH_PROFILE) console.log(`(profile window of this scenario: ${from.toFixed(1)} to ${((Date.now() - spawnedAt) / 1000).toFixed(1)} s)`);
-      console.log(`| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} |`);
+      console.log(
+        `| ${scenario.name} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${result.non2xx} | ${subgraphMs.toFixed(2)} |`,
+      );
     }
     const exited = new Promise((resolve) => gateway!.once('exit', resolve));
     gateway.kill('SIGTERM');
