@@ -6,8 +6,8 @@ import { rowScope } from '../kit/permissions';
 import type { BaseContext } from '../kit/context';
 import type { ServiceRuntime } from '../../platform/runtime';
 import type { RowScope } from '../../platform/permissions';
-import { findAssetsByIds } from './store/assets';
-import { findAssignmentsOfAssets, findAssignmentsOfEmployees, findOpenAssignmentsOfAssets, findOpenAssignmentsOfEmployees } from './store/assignments';
+import { findAssetsByIds, findHeldAssetsOfEmployees, type HeldAssetRow } from './store/assets';
+import { findAssignmentsOfAssets, findAssignmentsOfEmployees, findOpenAssignmentsOfAssets } from './store/assignments';
 import { findCategoriesByIds, findLocationsByIds } from './store/categories';
 import type { AssetRow, AssetsDB, AssignmentRow, CategoryRow, EmployeeProjectionRow, LocationRow, MaintenanceRow } from './store/db';
 import { findEmployeesByIds } from './store/employee-projection';
@@ -26,7 +26,7 @@ export interface AssetsLoaders {
   openAssignmentOfAsset: DataLoader<string, AssignmentRow | null>;
   assignmentsOfAsset: DataLoader<string, AssignmentRow[]>;
   maintenanceOfAsset: DataLoader<string, MaintenanceRow[]>;
-  openAssignmentsOfEmployee: DataLoader<string, AssignmentRow[]>;
+  heldAssetsOfEmployee: DataLoader<string, HeldAssetRow[]>;
   assignmentsOfEmployee: DataLoader<string, AssignmentRow[]>;
   employee: DataLoader<string, EmployeeProjectionRow | null>;
 }
@@ -45,7 +45,7 @@ export function createAssetsLoaders(db: () => Kysely<AssetsDB>, scope: RowScope 
     openAssignmentOfAsset: mapLoader(async (ids) => indexBy(await findOpenAssignmentsOfAssets(db(), ids, scope), (a) => a.asset_id)),
     assignmentsOfAsset: groupLoader(async (ids) => groupBy(await findAssignmentsOfAssets(db(), ids, scope), (a) => a.asset_id)),
     maintenanceOfAsset: groupLoader(async (ids) => groupBy(await findMaintenanceOfAssets(db(), ids), (m) => m.asset_id)),
-    openAssignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findOpenAssignmentsOfEmployees(db(), ids, scope), (a) => a.employee_id)),
+    heldAssetsOfEmployee: groupLoader(async (ids) => groupBy(await findHeldAssetsOfEmployees(db(), ids, scope), (a) => a.holder_id)),
     assignmentsOfEmployee: groupLoader(async (ids) => groupBy(await findAssignmentsOfEmployees(db(), ids, scope), (a) => a.employee_id)),
     employee: mapLoader(async (ids) => indexBy(await findEmployeesByIds(db(), ids), (e) => e.employee_id)),
   };

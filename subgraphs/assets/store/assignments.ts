@@ -51,15 +51,6 @@ export function findOpenAssignmentsOfAssets(db: AssetsExecutor, assetIds: readon
     .execute();
 }
 
-/** What employees hold now, in the order they received it. */
-export function findOpenAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
-  return inScope(db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds), scope)
-    .where('returned_on', 'is', null)
-    .orderBy('assigned_on')
-    .orderBy('created_at')
-    .execute();
-}
-
 /** Everything employees ever held, oldest first. */
 export function findAssignmentsOfEmployees(db: AssetsExecutor, employeeIds: readonly string[], scope: RowScope | null): Promise<AssignmentRow[]> {
   return inScope(db.selectFrom('assets.assignment').selectAll().where('employee_id', 'in', employeeIds), scope)
