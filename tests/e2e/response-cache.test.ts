@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { limitsFromEnv, type LimitOptions } from '../../platform/config';
 import { serviceConfig } from '../../platform/db-roles';
 import { createLogger } from '../../platform/logger';
@@ -56,7 +57,7 @@ async function metric(gatewayUrl: string, series: string): Promise<number> {
 }
 const fetchesTo = (gatewayUrl: string, subgraph: string) =>
   metric(gatewayUrl, `fluxo_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\}`);
-const changesHeard = (gatewayUrl: string, source: 'event' | 'mutation') =>
+const changesHeard = (gatewayUrl: string, source: 'event' | 'mutation' | 'listener') =>
   metric(gatewayUrl, `fluxo_response_cache_invalidations_total\\{source="${source}"\\}`);
 
 async function hire(company: GatewayCompany, gatewayUrl: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -233,5 +234,22 @@ describe('response cache', () => {
     );
     expect(res.headers.get('x-fluxo-cache')).toBeNull();
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('drops everything it kept when its listener is lost, and serves nothing until it listens again', async () => {
+    for (const gateway of [a, b]) {
+      await ask<Directory>(urlOf(gateway), alpha.secret, DIRECTORY);
+      expect((await ask<Directory>(urlOf(gateway), alpha.secret, DIRECTORY)).cache).toBe('hit');
+    }
+    const before = await Promise.all([a, b].map((gateway) => changesHeard(urlOf(gateway), 'listener')));
+    const { rows } = await sql<{ pid: number }>`
+      SELECT pg_terminate_backend(pid) AS pid FROM pg_stat_activity
+      WHERE application_name = 'fluxo-gateway-response-cache' AND datname = current_database()`.execute(database.db);
+    expect(rows).toHaveLength(2);
+    for (const [i, gateway] of [a, b].entries()) {
+      // Lost, then back: anything announced in between is unknown, so nothing kept before may be served.
+      await until(async () => (await changesHeard(urlOf(gateway), 'listener')) >= before[i]! + 2, 'the listener to be lost and back', 10_000);
+      expect((await ask<Directory>(urlOf(gateway), alpha.secret, DIRECTORY)).cache).toBe('miss');
+    }
   });
 });
