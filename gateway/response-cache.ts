@@ -11,7 +11,7 @@ import { announceChange, decodeChange, RESPONSE_CACHE_CHANNEL, type TenantChange
 import { UNSHARED_ANSWER_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
 
-/** Says whether an answer came from the response cache: `hit` or `miss`, on every query that may be cached. */
+/** Says whether an answer came from the response cache (`hit`) or was executed (`miss`), on every query of a company's credential while the cache serves. */
 export const CACHE_HEADER = 'x-fluxo-cache';
 
 /** The header with which a client asks for the query plan (FLUXO_EXPOSE_QUERY_PLAN): such an answer is never cached or served from the cache. */
