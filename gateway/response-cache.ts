@@ -134,10 +134,6 @@ export class ResponseCache {
     });
   }
 
-  get enabled(): boolean {
-    return this.options.enabled;
-  }
-
   /** Whether answers are served and kept: the cache is on and hears every change. */
   get serving(): boolean {
     return this.options.enabled && this.listener !== null;
