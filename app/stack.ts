@@ -108,6 +108,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       subgraphFaults: settings.subgraphFaults,
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
       drainGraceMillis: settings.drainGraceMillis,
+      responseCache: settings.responseCache,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
       publicEventRetentionMillis: options.config.webhooks.publicEventRetentionMillis,

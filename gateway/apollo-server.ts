@@ -1,5 +1,6 @@
 import type http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -17,6 +18,7 @@ import { anonymousAccessPlugin, operationGuard, queryLimits, textInputGuard } fr
 import { errorCount, type GatewayMetrics } from './metrics';
 import { ManifestFirstCache, partnerSafelistPlugin, type LoadedManifest } from './persisted-queries';
 import { costLimitPlugin } from './cost-limits';
+import type { ResponseCache } from './response-cache';
 
 export interface GatewayApolloOptions {
   gateway: ApolloGateway;
@@ -30,13 +32,17 @@ export interface GatewayApolloOptions {
   /** Redis shared by the gateways for the cost budgets, or null for this process's memory. */
   limitStore: Redis | null;
   metrics: GatewayMetrics;
+  /** Whole answers of queries whose every field allows it (see ./response-cache). */
+  responseCache: ResponseCache;
   logger: Logger;
 }
 
 /**
  * The gateway's Apollo Server: query-shape limits, anonymous and partner
- * rules, query-cost budgets, persisted queries served from the manifest first, masked errors,
- * metrics, and a log line with the request id on every operation.
+ * rules, query-cost budgets, persisted queries served from the manifest first, the response
+ * cache, masked errors, metrics, and a log line with the request id on every operation.
+ * Clients are told `cache-control: no-store` whatever the cache hints say: the gateway's
+ * cache hears of every change, a browser's or a proxy's would not.
  */
 export function createApolloServer(options: GatewayApolloOptions): ApolloServer<GatewayContext> {
   const armor = queryLimits(options.limits);
@@ -62,6 +68,9 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       partnerSafelistPlugin(options.manifest.bodies),
       // Last of the checks that refuse an operation: a refused one spends no budget.
       costLimitPlugin({ limits: options.limits, store: options.limitStore, manifestCosts: options.manifest.costs }),
+      // After every check that refuses an operation: a refused one is never answered from the cache.
+      options.responseCache.plugin(),
+      ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       options.metrics.plugin,
       ...(tracingOn() ? [requestTracingPlugin<GatewayContext>((c) => ({ tenant: c.caller.tenant?.companyId, requestId: c.requestId }))] : []),
       {
@@ -69,6 +78,7 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
           return {
             async willSendResponse({ response, operationName, errors }) {
               response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+              response.http.headers.set('cache-control', 'no-store');
               contextValue.logger.info({ operationName, errors: errorCount(errors, response) }, 'operation served');
             },
           };

@@ -51,6 +51,7 @@ runServiceProcesses(
         subgraphFaults: settings.subgraphFaults,
         keyCacheTtlMillis: settings.keyCacheTtlMillis,
         drainGraceMillis: settings.drainGraceMillis,
+        responseCache: settings.responseCache,
         exposeQueryPlan: settings.exposeQueryPlan,
         corsOrigins: settings.corsOrigins,
         publicEventRetentionMillis: config.webhooks.publicEventRetentionMillis,

@@ -33,6 +33,7 @@ import { keepAliveFetcher } from './subgraph-fetcher';
 import { LiveEventHub } from './live-updates-hub';
 import { liveUpdatesRoute } from './live-updates';
 import { readSupergraph } from './supergraph';
+import { NO_RESPONSE_CACHE, ResponseCache, type ResponseCacheOptions } from './response-cache';
 
 /** The response header naming the release that answered. */
 export const VERSION_HEADER = 'x-fluxo-version';
@@ -76,6 +77,8 @@ export interface GatewayOptions {
   exposeQueryPlan?: boolean;
   /** How long the worker keeps public events (FLUXO_PUBLIC_EVENTS_RETENTION_HOURS): live updates resume within it. */
   publicEventRetentionMillis?: number;
+  /** The response cache (FLUXO_RESPONSE_CACHE, docs/response-cache.md); none unless given. */
+  responseCache?: ResponseCacheOptions;
   logger: Logger;
 }
 
@@ -116,6 +119,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const subgraphFetch = keepAliveFetcher();
   const manifest = loadManifest(options.manifestPath);
   const metrics = createMetrics(manifest.names);
+  const responseCache = new ResponseCache(
+    options.responseCache ?? NO_RESPONSE_CACHE,
+    options.controlPlane,
+    options.controlPlaneUrl,
+    metrics.registry,
+    logger.child({ component: 'response-cache' }),
+  );
+  await responseCache.start();
 
   const gateway = new ApolloGateway({
     supergraphSdl: readSupergraph(options.supergraphPath),
@@ -149,6 +160,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     manifest,
     limitStore,
     metrics,
+    responseCache,
     logger,
   });
   await apollo.start();
@@ -203,6 +215,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       // Stops listening, answers the requests in flight, then ends the connections.
       await apollo.stop();
       await keys.stop();
+      await responseCache.stop();
       await subgraphFetch.close();
       limitStore?.disconnect();
     },

@@ -100,6 +100,8 @@ export interface GatewaySettings {
   processes: number;
   /** On stop, how long the gateway answers while /ready says it is draining. */
   drainGraceMillis: number;
+  /** Whole answers kept per caller (docs/response-cache.md). */
+  responseCache: { enabled: boolean; maxBytes: number };
   limits: LimitOptions;
   subgraphFaults: SubgraphFaultOptions;
 }
@@ -396,6 +398,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       corsOrigins: values.FLUXO_CORS_ORIGINS,
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
       drainGraceMillis: values.FLUXO_DRAIN_GRACE_MS,
+      responseCache: { enabled: values.FLUXO_RESPONSE_CACHE, maxBytes: values.FLUXO_RESPONSE_CACHE_MAX_MB * 1024 * 1024 },
       processes: values.FLUXO_GATEWAY_PROCESSES,
       limits: {
         frontDoor: {

@@ -469,6 +469,17 @@ export const SETTINGS = {
     meaning:
       'on SIGTERM, how long the gateway goes on answering (with /ready at 503 and `Connection: close`) before it stops listening; set it to the time your load balancer takes to notice /ready',
   }),
+  FLUXO_RESPONSE_CACHE: setting({
+    ...off,
+    readBy: GATEWAY,
+    meaning:
+      '`1` keeps whole answers of queries whose cache hints allow it, per caller, until an outbox event or a mutation of their tenant changes what they read (docs/response-cache.md)',
+  }),
+  FLUXO_RESPONSE_CACHE_MAX_MB: setting({
+    ...count(64),
+    readBy: GATEWAY,
+    meaning: 'memory the response cache may fill with answers, in MiB; the least recently used go first',
+  }),
   FLUXO_SUBGRAPH_TIMEOUT_MS: setting({
     parse: positiveNumber,
     unset: 10_000,

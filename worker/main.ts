@@ -8,6 +8,7 @@ import { consumerRoles, serviceConfig } from '../platform/db-roles';
 import { loadConsumers } from '../platform/subgraphs';
 import { TenantPoolManager } from '../platform/tenant-pools';
 import { publicEventObserver, publicEventRetention } from './public-events';
+import { responseCacheAnnouncer } from './response-cache';
 import type { RelayOptions } from './relay';
 import { createRelayMetrics, OutboxSampler, serveWorkerMetrics } from './relay-metrics';
 import { DEFAULT_WEBHOOK_RUNNER_OPTIONS, WebhookRunner, webhookMetrics } from './webhook-runner';
@@ -69,6 +70,7 @@ export async function startWorker(runtime: ServiceRuntime, onOutboxDrained?: Rel
     ownsPools: true,
     relay: { ...DEFAULT_WORKER_OPTIONS.relay, faultPoint: crashPoint(settings.crashAt), consumerRole: consumerRoles(runtime.config), onOutboxDrained },
     observerOf: (companyId, tenantLogger) => publicEventObserver(controlPlane, companyId, tenantLogger),
+    changedOf: (companyId, tenantLogger) => responseCacheAnnouncer(controlPlane, companyId, tenantLogger),
     companions: [publicEventRetention(controlPlane, hooks.publicEventRetentionMillis, logger), webhooks],
   });
   try {

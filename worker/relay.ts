@@ -35,6 +35,14 @@ export interface RelayOptions {
   stopping?: () => boolean;
   /** The company id of the tenant drained, named on the relay's traces. */
   tenant?: string;
+  /**
+   * Told, after each pass over an outbox, which modules' data the events it
+   * handled may have changed: each event's source and its consumers, whatever
+   * the outcome (a consumer may have committed before another failed). The
+   * gateways' response caches hear it (docs/response-cache.md). Like `observe`,
+   * it must not throw.
+   */
+  changed?: (modules: ReadonlySet<ModuleName>) => Promise<void>;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -127,6 +135,28 @@ export async function drainOutbox<DB>(
     FROM ${outbox} WHERE status = 'PENDING' ORDER BY seq LIMIT ${options.batchSize}`.execute(db);
   const blocked = new Set<string>();
   const now = Date.now();
+  const touched = new Set<ModuleName>();
+  try {
+    await relayRows(db, outbox, rows, source, tenantModules, consumers, logger, options, { report, blocked, touched, now });
+  } finally {
+    if (touched.size > 0) await options.changed?.(touched);
+  }
+  return report;
+}
+
+/** drainOutbox's loop over the rows it read; `touched` gathers the modules whose data the handled events may change. */
+async function relayRows<DB>(
+  db: Kysely<DB>,
+  outbox: ReturnType<typeof sql.table>,
+  rows: readonly OutboxRow[],
+  source: ModuleName,
+  tenantModules: readonly ModuleName[],
+  consumers: readonly EventConsumer[],
+  logger: Logger,
+  options: RelayOptions,
+  pass: { report: DrainReport; blocked: Set<string>; touched: Set<ModuleName>; now: number },
+): Promise<void> {
+  const { report, blocked, touched, now } = pass;
   for (const row of rows) {
     if (options.stopping?.()) break;
     const aggregate = `${row.aggregate_type}:${row.aggregate_id}`;
@@ -153,13 +183,19 @@ export async function drainOutbox<DB>(
       linkTo: row.trace_parent,
       attributes: tracingOn() ? eventAttributes(event, options, source) : undefined,
     } as const;
+    touched.add(source);
+    for (const c of interestedIn(consumers, event, tenantModules)) touched.add(c.module);
     const outcome = await inSpan(`outbox relay ${row.event_type}`, traced, () =>
       relayEvent(db, outbox, event, row.attempts, tenantModules, consumers, logger, options),
     );
     if (outcome.blocks) blocked.add(aggregate);
     report[outcome.counts] += 1;
   }
-  return report;
+}
+
+/** The consumers of the tenant's other modules that take the event's type. */
+function interestedIn(consumers: readonly EventConsumer[], event: DeliveredEvent, tenantModules: readonly ModuleName[]): EventConsumer[] {
+  return consumers.filter((c) => c.module !== event.source && tenantModules.includes(c.module) && wants(c, event.type));
 }
 
 /** What relaying one event came to; a failed event blocks the later events of its aggregate in this pass. */
@@ -177,7 +213,7 @@ async function relayEvent<DB>(
   options: RelayOptions,
 ): Promise<RelayOutcome> {
   const { source, type } = event;
-  const interested = consumers.filter((c) => c.module !== source && tenantModules.includes(c.module) && wants(c, type));
+  const interested = interestedIn(consumers, event, tenantModules);
   const refusal = unexpectedSource(interested, type, source);
   if (refusal !== null) {
     // No retry can make the source right: dead at once, with the reason, and no consumer has seen it.

@@ -40,6 +40,8 @@ export interface OutboxWorkerOptions {
   relay: RelayOptions;
   /** The relay's observer of one company's events (public events); none when absent. */
   observerOf?: (companyId: string, logger: Logger) => RelayOptions['observe'];
+  /** Told which modules of one company the relayed events changed (the gateways' response caches); none when absent. */
+  changedOf?: (companyId: string, logger: Logger) => RelayOptions['changed'];
   /** Loops that run beside the relay (public event retention, webhook deliveries), started and stopped with it. */
   companions?: readonly WorkerCompanion[];
 }
@@ -237,6 +239,7 @@ export class OutboxWorker {
     const relay = {
       ...this.options.relay,
       observe: this.options.observerOf?.(tenant.companyId, logger),
+      changed: this.options.changedOf?.(tenant.companyId, logger),
       stopping: () => this.stopped,
       tenant: tenant.companyId,
     };

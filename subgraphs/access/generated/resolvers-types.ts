@@ -1735,7 +1735,6 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   AccessKey: ResolverTypeWrapper<AccessKeyMapperModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AccessKeyKind: AccessKeyKind;
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: ResolverTypeWrapper<Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
@@ -1746,7 +1745,6 @@ export type ResolversTypes = {
   AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdgeMapperModel>;
   AuditFilter: AuditFilter;
   Company: ResolverTypeWrapper<CompanyMapperModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   CompanyConnection: ResolverTypeWrapper<CompanyConnectionMapperModel>;
   CompanyEdge: ResolverTypeWrapper<CompanyEdgeMapperModel>;
   CompanyRole: ResolverTypeWrapper<CompanyRoleMapperModel>;
@@ -1843,6 +1841,8 @@ export type ResolversTypes = {
   WebhookEndpointIdInput: WebhookEndpointIdInput;
   WebhookEndpointPayload: ResolverTypeWrapper<Omit<WebhookEndpointPayload, 'endpoint'> & { endpoint?: Maybe<ResolversTypes['WebhookEndpoint']> }>;
   WebhookSecretPayload: ResolverTypeWrapper<Omit<WebhookSecretPayload, 'endpoint'> & { endpoint?: Maybe<ResolversTypes['WebhookEndpoint']> }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1851,7 +1851,6 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   AccessKey: AccessKeyMapperModel;
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   AddCompanyModulesInput: AddCompanyModulesInput;
   AddCompanyModulesPayload: Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
@@ -1861,7 +1860,6 @@ export type ResolversParentTypes = {
   AuditEntryEdge: AuditEntryEdgeMapperModel;
   AuditFilter: AuditFilter;
   Company: CompanyMapperModel;
-  Int: Scalars['Int']['output'];
   CompanyConnection: CompanyConnectionMapperModel;
   CompanyEdge: CompanyEdgeMapperModel;
   CompanyRole: CompanyRoleMapperModel;
@@ -1952,7 +1950,16 @@ export type ResolversParentTypes = {
   WebhookEndpointIdInput: WebhookEndpointIdInput;
   WebhookEndpointPayload: Omit<WebhookEndpointPayload, 'endpoint'> & { endpoint?: Maybe<ResolversParentTypes['WebhookEndpoint']> };
   WebhookSecretPayload: Omit<WebhookSecretPayload, 'endpoint'> & { endpoint?: Maybe<ResolversParentTypes['WebhookEndpoint']> };
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = AccessContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccessKeyResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AccessKey'] = ResolversParentTypes['AccessKey']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -2555,3 +2562,6 @@ export type Resolvers<ContextType = AccessContext> = {
   WebhookSecretPayload?: WebhookSecretPayloadResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = AccessContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

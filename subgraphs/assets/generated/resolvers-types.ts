@@ -811,8 +811,6 @@ export type ResolversTypes = {
   Asset: ResolverTypeWrapper<AssetMapperModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AssetAssignment: ResolverTypeWrapper<AssetAssignmentMapperModel>;
   AssetCategory: ResolverTypeWrapper<AssetCategoryMapperModel>;
   AssetConnection: ResolverTypeWrapper<AssetConnectionMapperModel>;
@@ -861,6 +859,8 @@ export type ResolversTypes = {
   UpdateAssetLedgerSettingsInput: UpdateAssetLedgerSettingsInput;
   UpdateAssetLedgerSettingsPayload: ResolverTypeWrapper<Omit<UpdateAssetLedgerSettingsPayload, 'assetLedgerSettings'> & { assetLedgerSettings?: Maybe<ResolversTypes['AssetLedgerSettings']> }>;
   UserError: ResolverTypeWrapper<UserError>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -868,8 +868,6 @@ export type ResolversParentTypes = {
   Asset: AssetMapperModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   AssetAssignment: AssetAssignmentMapperModel;
   AssetCategory: AssetCategoryMapperModel;
   AssetConnection: AssetConnectionMapperModel;
@@ -913,7 +911,16 @@ export type ResolversParentTypes = {
   UpdateAssetLedgerSettingsInput: UpdateAssetLedgerSettingsInput;
   UpdateAssetLedgerSettingsPayload: Omit<UpdateAssetLedgerSettingsPayload, 'assetLedgerSettings'> & { assetLedgerSettings?: Maybe<ResolversParentTypes['AssetLedgerSettings']> };
   UserError: UserError;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = AssetsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AssetResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Asset'] = ResolversParentTypes['Asset'], FederationReferenceType extends FederationReferenceTypes['Asset'] = FederationReferenceTypes['Asset']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Asset']> | FederationReferenceType, FederationReferenceType, ContextType>;
@@ -1195,3 +1202,6 @@ export type Resolvers<ContextType = AssetsContext> = {
   UserError?: UserErrorResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = AssetsContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -922,7 +922,6 @@ export type ResolversTypes = {
   CreateRoleInput: CreateRoleInput;
   CreateRolePayload: ResolverTypeWrapper<Omit<CreateRolePayload, 'role'> & { role?: Maybe<ResolversTypes['Role']> }>;
   CrossModuleOverview: ResolverTypeWrapper<CrossModuleOverviewMapperModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -934,7 +933,6 @@ export type ResolversTypes = {
   EmployeeEdge: ResolverTypeWrapper<EmployeeEdgeMapperModel>;
   EmployeeFilter: EmployeeFilter;
   EmployeePersonalData: ResolverTypeWrapper<EmployeePersonalData>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   EmployeeStatus: EmployeeStatus;
   EmployeesOverview: ResolverTypeWrapper<EmployeesOverview>;
   GrantRoleInput: GrantRoleInput;
@@ -970,6 +968,8 @@ export type ResolversTypes = {
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: ResolverTypeWrapper<Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   UserError: ResolverTypeWrapper<UserError>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -986,7 +986,6 @@ export type ResolversParentTypes = {
   CreateRoleInput: CreateRoleInput;
   CreateRolePayload: Omit<CreateRolePayload, 'role'> & { role?: Maybe<ResolversParentTypes['Role']> };
   CrossModuleOverview: CrossModuleOverviewMapperModel;
-  Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
@@ -998,7 +997,6 @@ export type ResolversParentTypes = {
   EmployeeEdge: EmployeeEdgeMapperModel;
   EmployeeFilter: EmployeeFilter;
   EmployeePersonalData: EmployeePersonalData;
-  Boolean: Scalars['Boolean']['output'];
   EmployeesOverview: EmployeesOverview;
   GrantRoleInput: GrantRoleInput;
   GrantRolePayload: Omit<GrantRolePayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
@@ -1031,7 +1029,16 @@ export type ResolversParentTypes = {
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   UserError: UserError;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = EmployeesContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ChangePositionPayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['ChangePositionPayload'] = ResolversParentTypes['ChangePositionPayload']> = {
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType>;
@@ -1311,3 +1318,6 @@ export type Resolvers<ContextType = EmployeesContext> = {
   UserError?: UserErrorResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = EmployeesContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -881,9 +881,7 @@ export type ResolversTypes = {
   Account: ResolverTypeWrapper<AccountMapperModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   AccountConnection: ResolverTypeWrapper<AccountConnectionMapperModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AccountEdge: ResolverTypeWrapper<AccountEdgeMapperModel>;
   AccountType: AccountType;
   BalanceSide: BalanceSide;
@@ -941,6 +939,8 @@ export type ResolversTypes = {
   UpdateLedgerSettingsInput: UpdateLedgerSettingsInput;
   UpdateLedgerSettingsPayload: ResolverTypeWrapper<Omit<UpdateLedgerSettingsPayload, 'settings'> & { settings?: Maybe<ResolversTypes['LedgerSettings']> }>;
   UserError: ResolverTypeWrapper<UserError>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -948,9 +948,7 @@ export type ResolversParentTypes = {
   Account: AccountMapperModel;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
   AccountConnection: AccountConnectionMapperModel;
-  Int: Scalars['Int']['output'];
   AccountEdge: AccountEdgeMapperModel;
   BankTransaction: BankTransactionMapperModel;
   BankTransactionConnection: BankTransactionConnectionMapperModel;
@@ -1002,7 +1000,16 @@ export type ResolversParentTypes = {
   UpdateLedgerSettingsInput: UpdateLedgerSettingsInput;
   UpdateLedgerSettingsPayload: Omit<UpdateLedgerSettingsPayload, 'settings'> & { settings?: Maybe<ResolversParentTypes['LedgerSettings']> };
   UserError: UserError;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = FinanceContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AccountResolvers<ContextType = FinanceContext, ParentType extends ResolversParentTypes['Account'] = ResolversParentTypes['Account']> = {
   balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<AccountBalanceArgs>>;
@@ -1304,3 +1311,6 @@ export type Resolvers<ContextType = FinanceContext> = {
   UserError?: UserErrorResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = FinanceContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};

@@ -719,7 +719,6 @@ export type ResolversTypes = {
   CreatePayRunInput: CreatePayRunInput;
   CreatePayRunPayload: ResolverTypeWrapper<Omit<CreatePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversTypes['PayRun']> }>;
   CrossModuleOverview: ResolverTypeWrapper<CrossModuleOverviewMapperModel>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
@@ -727,7 +726,6 @@ export type ResolversTypes = {
   JournalEntry: ResolverTypeWrapper<JournalEntryMapperModel>;
   LedgerExpenseAccount: ResolverTypeWrapper<LedgerExpenseAccount>;
   MatchCount: ResolverTypeWrapper<MatchCount>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ModuleName: ModuleName;
   Money: ResolverTypeWrapper<Money>;
   MoneyInput: MoneyInput;
@@ -757,6 +755,8 @@ export type ResolversTypes = {
   UpdatePayrollSettingsInput: UpdatePayrollSettingsInput;
   UpdatePayrollSettingsPayload: ResolverTypeWrapper<Omit<UpdatePayrollSettingsPayload, 'payrollSettings'> & { payrollSettings?: Maybe<ResolversTypes['PayrollSettings']> }>;
   UserError: ResolverTypeWrapper<UserError>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -773,7 +773,6 @@ export type ResolversParentTypes = {
   CreatePayRunInput: CreatePayRunInput;
   CreatePayRunPayload: Omit<CreatePayRunPayload, 'payRun'> & { payRun?: Maybe<ResolversParentTypes['PayRun']> };
   CrossModuleOverview: CrossModuleOverviewMapperModel;
-  Int: Scalars['Int']['output'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
@@ -781,7 +780,6 @@ export type ResolversParentTypes = {
   JournalEntry: JournalEntryMapperModel;
   LedgerExpenseAccount: LedgerExpenseAccount;
   MatchCount: MatchCount;
-  Boolean: Scalars['Boolean']['output'];
   Money: Money;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -807,7 +805,16 @@ export type ResolversParentTypes = {
   UpdatePayrollSettingsInput: UpdatePayrollSettingsInput;
   UpdatePayrollSettingsPayload: Omit<UpdatePayrollSettingsPayload, 'payrollSettings'> & { payrollSettings?: Maybe<ResolversParentTypes['PayrollSettings']> };
   UserError: UserError;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 };
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = PayrollContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type ApprovePayRunPayloadResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['ApprovePayRunPayload'] = ResolversParentTypes['ApprovePayRunPayload']> = {
   payRun?: Resolver<Maybe<ResolversTypes['PayRun']>, ParentType, ContextType>;
@@ -1069,3 +1076,6 @@ export type Resolvers<ContextType = PayrollContext> = {
   UserError?: UserErrorResolvers<ContextType>;
 };
 
+export type DirectiveResolvers<ContextType = PayrollContext> = {
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+};
