@@ -25,7 +25,8 @@
  * second company's key; every answer must hold its own company's data and none
  * of the other's. Figures are medians over the rounds; CPU per request is the
  * utime+stime growth of /proc/<pid>/stat over all requests of both companies.
- * BENCH_WARMUP_SECONDS (2) warms each pair up once; BENCH_CONTENDERS (A,B,C,C2,F)
+ * BENCH_KEY_PER_CONNECTION=1 gives each connection its own key (nothing identical
+ * in flight, so nothing to share). BENCH_WARMUP_SECONDS (2) warms each pair up once; BENCH_CONTENDERS (A,B,C,C2,F)
  * and BENCH_QUERIES (Q1,Q2,Q3) choose; BENCH_HIVE_PLANNER=js runs C and C2 on
  * Hive's JavaScript planner instead of the Rust one.
  */
@@ -45,7 +46,7 @@ import { createLogger } from '../../platform/logger';
 import { migrateGlobal } from '../../platform/migrations';
 import { ShardDirectory } from '../../platform/shards';
 import { exportKeyPairPem, generateContextKeyPair, type SignedCaller } from '../../platform/tenant-context';
-import { post, subscribeCompany } from '../gateway';
+import { issueKey, post, subscribeCompany } from '../gateway';
 import { seedListingData } from '../listing-data';
 import { BENCH_SERVER, createBenchDatabase, type BenchDatabase } from '../scratch-database';
 import type { ContenderSettings } from './callers';
@@ -56,6 +57,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const OTHER_CONNECTIONS = Number(process.env.BENCH_OTHER_CONNECTIONS ?? 2);
+/** A key per connection: no two requests in flight are identical, so no gateway can share a fetch. */
+const KEY_PER_CONNECTION = Boolean(process.env.BENCH_KEY_PER_CONNECTION);
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 2000);
 const ASSETS = Number(process.env.BENCH_ASSETS ?? 5000);
 const GATEWAY_CORE = process.env.BENCH_GATEWAY_CORE ?? '1';
@@ -74,7 +77,10 @@ type Contender = (typeof CONTENDERS)[number];
 
 interface Company {
   name: string;
+  /** Its first key. */
   key: string;
+  /** The keys its connections take in turn: the first alone, or one per connection with BENCH_KEY_PER_CONNECTION. */
+  keys: string[];
   /** Strings only this company's answers hold: its slug, its e-mail domain, its asset and department name prefix. */
   markers: string[];
 }
@@ -170,6 +176,7 @@ interface Sample {
 
 async function load(url: string, query: string, own: Company, other: Company, connections: number, seconds: number) {
   const counts = { foreign: 0, bad: 0 };
+  let next = 0;
   const result = await autocannon({
     url,
     method: 'POST',
@@ -178,6 +185,7 @@ async function load(url: string, query: string, own: Company, other: Company, co
     timeout: 30,
     headers: { 'content-type': 'application/json', authorization: `Bearer ${own.key}` },
     body: JSON.stringify({ query }),
+    setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', authorization: `Bearer ${own.keys[next++ % own.keys.length]}` }),
     verifyBody: (body) => {
       const verdict = classify(String(body ?? ''), own, other);
       if (verdict !== 'own') counts[verdict] += 1;
@@ -283,7 +291,12 @@ async function main(): Promise<void> {
       await seedListingData(db, { employees: EMPLOYEES, assets: ASSETS });
       await mark(db, tag);
       console.log(`${subscribed.slug}: ${EMPLOYEES} employees, ${ASSETS} assets in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-      companies.push({ name: tag, key: subscribed.key, markers: [`"${subscribed.slug}"`, `@${tag.toLowerCase()}.example`, `"${tag} `] });
+      const keys = [subscribed.key];
+      if (KEY_PER_CONNECTION) {
+        const wanted = tag === 'One' ? CONNECTIONS : OTHER_CONNECTIONS;
+        while (keys.length < wanted) keys.push(await issueKey(setup.url, adminToken, subscribed.companyId, MODULES, `connection ${keys.length}`));
+      }
+      companies.push({ name: tag, key: subscribed.key, keys, markers: [`"${subscribed.slug}"`, `@${tag.toLowerCase()}.example`, `"${tag} `] });
     }
     const pair: [Company, Company] = [companies[0]!, companies[1]!];
 
@@ -294,10 +307,10 @@ async function main(): Promise<void> {
       maxEntries: 10,
     });
     const callers: Record<string, SignedCaller> = {};
-    for (const company of companies) {
-      const principal = await verifier.verify(company.key);
-      if (!principal) throw new Error(`the key of ${company.name} does not verify`);
-      callers[company.key] = {
+    for (const key of companies.flatMap((c) => c.keys)) {
+      const principal = await verifier.verify(key);
+      if (!principal) throw new Error('a key of the bench does not verify');
+      callers[key] = {
         kind: principal.kind,
         keyId: principal.keyId,
         user: principal.owner,
@@ -410,7 +423,7 @@ async function main(): Promise<void> {
     const loadAfter = os.loadavg();
 
     console.log(
-      `\n${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (company one) + ${OTHER_CONNECTIONS} (company two), ${EMPLOYEES} employees and ${ASSETS} assets per company, Node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} (1 min) / ${loadAfter[1]!.toFixed(2)} (5 min) after\n`,
+      `\n${ROUNDS} rounds × ${SECONDS} s, ${CONNECTIONS} connections (company one) + ${OTHER_CONNECTIONS} (company two) on ${KEY_PER_CONNECTION ? 'a key per connection' : 'one key per company'}, ${EMPLOYEES} employees and ${ASSETS} assets per company, Node ${process.version}, ${os.cpus().length} cores, load average ${loadBefore[0]!.toFixed(2)} before, ${loadAfter[0]!.toFixed(2)} (1 min) / ${loadAfter[1]!.toFixed(2)} (5 min) after\n`,
     );
     console.log('| query | contender | requests/s | p50 ms | p99 ms | errors | foreign answers | gateway CPU ms/request | subgraph CPU ms/request |');
     console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
@@ -434,11 +447,13 @@ async function main(): Promise<void> {
         );
       }
     }
-    const served = fs
-      .readFileSync(path.join(logDir, 'A.log'), 'utf8')
-      .split('\n')
-      .filter((l) => l.includes('"operation served"')).length;
-    if (gateways.has('A')) console.log(`A's log: ${served} "operation served" lines in ${logDir}/A.log`);
+    if (gateways.has('A')) {
+      const served = fs
+        .readFileSync(path.join(logDir, 'A.log'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"operation served"')).length;
+      console.log(`A's log: ${served} "operation served" lines in ${logDir}/A.log`);
+    }
   } finally {
     for (const child of children.reverse()) await stopProcess(child);
     for (const db of tenantDbs) await db.destroy();
