@@ -26,7 +26,7 @@
  * of the other's. Figures are medians over the rounds; CPU per request is the
  * utime+stime growth of /proc/<pid>/stat over all requests of both companies.
  * BENCH_KEY_PER_CONNECTION=1 gives each connection its own key (nothing identical
- * in flight, so nothing to share). BENCH_WARMUP_SECONDS (2) warms each pair up once; BENCH_CONTENDERS (A,B,C,C2,F)
+ * in flight, so nothing to share). BENCH_WARMUP_SECONDS (2) warms each pair up once; BENCH_CONTENDERS (A,AC,B,C,C2,F)
  * and BENCH_QUERIES (Q1,Q2,Q3) choose; BENCH_HIVE_PLANNER=js runs C and C2 on
  * Hive's JavaScript planner instead of the Rust one.
  */
@@ -72,7 +72,8 @@ const QUERIES: Record<string, string> = {
   Q2: 'query Q2 { employees(first: 20) { edges { node { id employeeNumber fullName email status hireDate assets { id tag name status } department { id name } } } } }',
   Q3: fs.readFileSync(path.join(ROOT, 'operations', 'contract', 'overview.graphql'), 'utf8'),
 };
-const CONTENDERS = ['A', 'B', 'C', 'C2', 'F'] as const;
+/** AC is A with its response cache on (FLUXO_RESPONSE_CACHE=1, off as shipped): the same gateway, answers kept exactly. */
+const CONTENDERS = ['A', 'AC', 'B', 'C', 'C2', 'F'] as const;
 type Contender = (typeof CONTENDERS)[number];
 
 interface Company {
@@ -360,8 +361,9 @@ async function main(): Promise<void> {
     const gateways = new Map<Contender, Service>();
     for (const contender of wantedContenders) {
       let service: Service;
-      if (contender === 'A') {
-        service = await startProcess('A', GATEWAY_CORE, 'gateway/main.ts', gatewayEnv({ LOG_LEVEL: 'info', PORT: String(await freePort()) }));
+      if (contender === 'A' || contender === 'AC') {
+        const cache = contender === 'AC' ? { FLUXO_RESPONSE_CACHE: '1' } : {};
+        service = await startProcess(contender, GATEWAY_CORE, 'gateway/main.ts', gatewayEnv({ LOG_LEVEL: 'info', PORT: String(await freePort()), ...cache }));
       } else {
         const script = { B: 'apollo-gateway.ts', C: 'hive-gateway.ts', C2: 'hive-gateway.ts', F: 'floor.ts' }[contender];
         const file = await settingsFile(contender, contender === 'F' ? { plans } : contender === 'C2' ? { dedupe: false } : {});
