@@ -42,15 +42,18 @@ export async function deduplicationKey(options: GraphQLDataSourceProcessOptions<
 export class InFlightFetches {
   private readonly pending = new Map<string, { answer: Promise<GatewayGraphQLResponse>; waiting: number }>();
 
-  /** `fetch`'s answer, or the answer of the identical fetch in flight; `shared` says whether it served more than one. */
-  async share(key: string, fetch: () => Promise<GatewayGraphQLResponse>): Promise<{ response: GatewayGraphQLResponse; shared: boolean }> {
+  /**
+   * `fetch`'s answer, or the answer of the identical fetch in flight. `shared` says whether it served more than one;
+   * `fetchedHere` whether this call's own `fetch` brought it (the first of them, or a waiter that had to fetch after all).
+   */
+  async share(key: string, fetch: () => Promise<GatewayGraphQLResponse>): Promise<{ response: GatewayGraphQLResponse; shared: boolean; fetchedHere: boolean }> {
     const inFlight = this.pending.get(key);
     if (inFlight) {
       inFlight.waiting += 1;
       const answer = await inFlight.answer;
       // The subgraph recorded something for the request that fetched it (the audit of a reveal): this one fetches its own.
-      if (!shareable(answer)) return { response: await fetch(), shared: false };
-      return { response: copyOf(answer), shared: true };
+      if (!shareable(answer)) return { response: await fetch(), shared: false, fetchedHere: true };
+      return { response: copyOf(answer), shared: true, fetchedHere: false };
     }
     // Removed as the answer arrives, before anyone awaiting it resumes: no one can join once the answer is out.
     const forget = () => this.pending.delete(key);
@@ -66,7 +69,9 @@ export class InFlightFetches {
     };
     this.pending.set(key, entry);
     const response = await entry.answer;
-    return entry.waiting > 0 && shareable(response) ? { response: copyOf(response), shared: true } : { response, shared: false };
+    return entry.waiting > 0 && shareable(response)
+      ? { response: copyOf(response), shared: true, fetchedHere: true }
+      : { response, shared: false, fetchedHere: true };
   }
 
   /** Keys in flight now (for tests and diagnosis). */

@@ -1,4 +1,5 @@
 import { parse } from 'graphql';
+import type { GraphQLRequestContext } from '@apollo/server';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { subgraphUnavailable } from '../platform/errors';
 import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
@@ -10,6 +11,7 @@ import { noteSubgraphFetch } from './response-cache';
 import { SubgraphUnavailable } from './subgraph-breaker';
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
+type CacheHint = Parameters<GraphQLRequestContext<GatewayContext>['overallCachePolicy']['restrict']>[0];
 
 /**
  * Sends the signed tenant context, request id and trace parent on every subgraph fetch — and nothing the client sent.
@@ -40,9 +42,9 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     try {
       const key = await deduplicationKey(options);
       if (key === null) return await this.timedFetch(options);
-      const { response, shared } = await this.inFlight.share(key, () => this.timedFetch(options));
-      // The answer's cache hints were applied to the request that fetched it; the others are not cacheable.
-      if (shared && 'incomingRequestContext' in options) options.incomingRequestContext.overallCachePolicy?.restrict?.({ maxAge: 0 });
+      const { response, fetchedHere } = await this.inFlight.share(key, () => this.timedFetch(options));
+      // Apollo applied the answer's Cache-Control to the request that fetched it; a request served that answer takes the same hint.
+      if (!fetchedHere && 'incomingRequestContext' in options) options.incomingRequestContext.overallCachePolicy?.restrict?.(cacheHintOf(response));
       return response;
     } catch (error) {
       if (!(error instanceof SubgraphUnavailable)) throw error;
@@ -78,4 +80,26 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     // Traced, the fetch's own span is the subgraph's parent and the instrumentation sends it; a second header would void both.
     if (context.traceparent && !tracingOn()) headers.set('traceparent', context.traceparent);
   }
+}
+
+/**
+ * The cache hint of a subgraph's answer, from its Cache-Control header, read as @apollo/gateway's
+ * RemoteGraphQLDataSource reads it for the request that fetched it: no header, `no-store` or no numeric `max-age`
+ * allow nothing (max age 0).
+ */
+export function cacheHintOf(response: SubgraphResponse): CacheHint {
+  const header = response.http?.headers.get('cache-control');
+  if (!header) return { maxAge: 0 };
+  const directives = new Map(
+    header.split(',').map((part) => {
+      const [name = '', value] = part.trim().toLowerCase().split('=');
+      return [name, value] as const;
+    }),
+  );
+  if (directives.has('no-store')) return { maxAge: 0 };
+  const maxAge = directives.get('max-age');
+  const hint: CacheHint = { maxAge: maxAge !== undefined && /^\d+$/.test(maxAge) ? Number(maxAge) : 0 };
+  if (directives.has('private')) hint.scope = 'PRIVATE';
+  else if (directives.has('public')) hint.scope = 'PUBLIC';
+  return hint;
 }

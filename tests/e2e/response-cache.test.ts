@@ -110,6 +110,19 @@ describe('response cache', () => {
     expect(await fetchesTo(urlOf(a), 'employees')).toBe(before);
   });
 
+  it('keeps an answer that identical requests in flight shared, with the hints of the fetch they shared', async () => {
+    // A query of its own (another page size): nothing kept for it yet, so those in flight together all miss.
+    const query = DIRECTORY.replace('first: 100', 'first: 99');
+    const before = await fetchesTo(urlOf(a), 'employees');
+    const answers = await Promise.all(Array.from({ length: 10 }, () => ask<Directory>(urlOf(a), alpha.secret, query)));
+    // Fewer fetches than misses: misses did share a fetch (gateway/dedup.ts), which is the case this checks.
+    const misses = answers.filter((x) => x.cache === 'miss').length;
+    expect((await fetchesTo(urlOf(a), 'employees')) - before).toBeLessThan(misses);
+    const next = await ask<Directory>(urlOf(a), alpha.secret, query);
+    expect(next.cache).toBe('hit');
+    expect(next.data).toEqual(answers[0]!.data);
+  });
+
   it('reads a write fresh at once on the gateway that ran it, and on another once it heard of it', async () => {
     for (const gateway of [a, b]) {
       await ask<Directory>(urlOf(gateway), alpha.secret, DIRECTORY);
