@@ -16,9 +16,6 @@ export const overviewResolvers: Resolvers = {
       const window = newHireWindow(ctx.today);
       return employeesOverviewFigures(ctx.db(), window.from, window.to);
     },
-  },
-  CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
-    activeHeadcount: (_metrics, _args, ctx) => (ctx.granted ? countActiveEmployees(ctx.db()) : null),
+    activeHeadcount: (_overview, _args, ctx) => (ctx.granted ? countActiveEmployees(ctx.db()) : null),
   },
 };

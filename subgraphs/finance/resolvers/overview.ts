@@ -41,15 +41,12 @@ export const overviewResolvers: Resolvers = {
       const [counts, l] = await Promise.all([ledgerCounts(ctx.db()), ledger(ctx)]);
       return { ...counts, cashBalance: money(l.cash, l.currency, l.decimals) };
     },
-  },
-  CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
-    ledgerFixedAssets: async (_metrics, _args, ctx) => {
+    ledgerFixedAssets: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);
       return money(l.fixedAssets, l.currency, l.decimals);
     },
-    ledgerExpenseAccounts: async (_metrics, _args, ctx) => {
+    ledgerExpenseAccounts: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);
       return l.expenseAccounts.map((a) => ({
