@@ -12,7 +12,8 @@
  *   BENCH_KEEP=1 npx tsx bench/overview.ts      (keeps the databases, to look at plans with psql)
  *
  * Creates its own control-plane and tenant databases and drops them at the
- * end; exits 1 when the sequential p95 is 100 ms or more.
+ * end; exits 1 when the p95 misses issue 17's targets: 30 ms for one client,
+ * 60 ms for four concurrent clients.
  */
 import './production';
 import os from 'node:os';
@@ -242,7 +243,11 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(answer.overview));
     await measure(gateway, key, 20, 1); // warm-up
 
+    // CPU of this one process (gateway and every subgraph) per request: less sensitive than latency to what else runs on the machine.
+    const cpuBefore = process.cpuUsage();
     const sequential = summary(await measure(gateway, key, REQUESTS, 1));
+    const cpu = process.cpuUsage(cpuBefore);
+    const cpuPerRequest = (cpu.user + cpu.system) / 1000 / REQUESTS;
     const concurrent = summary(await measure(gateway, key, REQUESTS, 4));
 
     // The register totals without the 5-second cache: what a request pays once per tenant and 5 s.
@@ -276,7 +281,8 @@ async function main(): Promise<void> {
     console.log(
       `| register totals uncached (2 statements + declining balance in JS), in-process | 20 | ${uncached.p50} | ${uncached.p95} | ${uncached.p99} | ${uncached.max} |`,
     );
-    if (sequential.p95 >= 100) process.exitCode = 1;
+    console.log(`\nNode CPU per sequential request (gateway and subgraphs, one process): ${cpuPerRequest.toFixed(1)} ms`);
+    if (sequential.p95 >= 30 || concurrent.p95 >= 60) process.exitCode = 1;
   } finally {
     await tenantDb?.destroy();
     await stop?.();

@@ -70,5 +70,4 @@ export const permissions: PermissionMap = {
   // Another subgraph's reference to a company resolves to null unless it is the caller's own (resolvers/companies.ts).
   Company: { __resolveReference: 'SIGNED_IN', accessKeys: OPERATOR_OR_KEYS, tenant: 'OPERATOR' },
   Overview: { __resolveReference: 'SIGNED_IN' },
-  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

@@ -19,6 +19,3 @@ export type ContractMapper = ContractRow;
 export interface OverviewMapper {
   tenantId: string;
 }
-export interface CrossModuleOverviewMapper {
-  tenantId: string;
-}

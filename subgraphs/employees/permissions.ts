@@ -24,5 +24,4 @@ export const permissions: PermissionMap = {
   Employee: { __resolveReference: READ, contracts: 'employees:contracts.read', currentContract: 'employees:contracts.read' },
   // Each block of the overview is null unless the caller sees the module's overview (kit/permissions seesOverview).
   Overview: { __resolveReference: 'SIGNED_IN' },
-  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

@@ -24,7 +24,3 @@ export type LedgerSettingsMapper = SettingsRow;
 export interface OverviewMapper {
   tenantId: string;
 }
-/** The cross-module metrics entity as finance sees it: only its key (finance computes no metric, it provides ledger aggregates). */
-export interface CrossModuleOverviewMapper {
-  tenantId: string;
-}

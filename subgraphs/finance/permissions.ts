@@ -31,5 +31,4 @@ export const permissions: PermissionMap = {
   },
   JournalEntry: { __resolveReference: READ },
   Overview: { __resolveReference: 'SIGNED_IN' },
-  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

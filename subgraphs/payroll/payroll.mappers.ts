@@ -31,15 +31,18 @@ export interface EmployeeMapper {
 export interface JournalEntryMapper {
   id: string;
 }
-/** The overview entity as payroll sees it: only its key. */
+/** The overview entity as payroll sees it: its key and, when the plan brings them, what payroll's metrics require from employees, finance and assets. */
 export interface OverviewMapper {
   tenantId: string;
+  activeHeadcount?: number | null;
+  ledgerExpenseAccounts?: LedgerExpenseAccount[] | null;
+  depreciationYearToDate?: Money | null;
 }
 export interface PayrollOverviewMapper {
   payRuns: number;
   lastPayRun: PayRunRow | null;
 }
-/** The cross-module metrics entity: its key and, when the plan brings them, what payroll's metrics require from employees, finance and assets. */
+/** The cross-module metrics: the tenant and what Overview.crossModule was given for payroll's metrics. */
 export interface CrossModuleOverviewMapper {
   tenantId: string;
   activeHeadcount?: number | null;

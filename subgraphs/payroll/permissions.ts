@@ -21,5 +21,4 @@ export const permissions: PermissionMap = {
   Payslip: { __resolveReference: PAYSLIPS, payRun: RUNS },
   Employee: { __resolveReference: 'SIGNED_IN', payslips: PAYSLIPS },
   Overview: { __resolveReference: 'SIGNED_IN' },
-  CrossModuleOverview: { __resolveReference: 'SIGNED_IN' },
 };

@@ -120,25 +120,45 @@ describe("another tenant's overview", () => {
   const OVERVIEW_ENTITY = `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`;
 
   it.each(SUBGRAPHS)('is null from the %s subgraph, even with a genuine context of company B', async (subgraph) => {
-    for (const typename of ['Overview', 'CrossModuleOverview']) {
-      // The cross-module representation carries what the plan would bring; forged figures must not make it resolve either.
-      const representation = { __typename: typename, tenantId: acme.tenant.id, activeHeadcount: 999, ledgerFixedAssets: eur('1.00') };
-      const asBeta = await graphql<Entities<unknown>>(
-        t.subgraphUrl(subgraph),
-        OVERVIEW_ENTITY,
-        { r: [representation] },
-        { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } },
-      );
-      expect(asBeta.errors).toBeUndefined();
-      expect(asBeta.data!._entities).toEqual([null]);
-      const asAcme = await graphql<Entities<unknown>>(
-        t.subgraphUrl(subgraph),
-        OVERVIEW_ENTITY,
-        { r: [representation] },
-        { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } },
-      );
-      expect(asAcme.data!._entities).toEqual([{ __typename: typename }]);
-    }
+    // The representation carries what the plan brings for the metrics; forged figures must not make it resolve either.
+    const representation = { __typename: 'Overview', tenantId: acme.tenant.id, activeHeadcount: 999, ledgerFixedAssets: eur('1.00') };
+    const asBeta = await graphql<Entities<unknown>>(
+      t.subgraphUrl(subgraph),
+      OVERVIEW_ENTITY,
+      { r: [representation] },
+      { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } },
+    );
+    expect(asBeta.errors).toBeUndefined();
+    expect(asBeta.data!._entities).toEqual([null]);
+    const asAcme = await graphql<Entities<unknown>>(
+      t.subgraphUrl(subgraph),
+      OVERVIEW_ENTITY,
+      { r: [representation] },
+      { headers: { [CONTEXT_HEADER]: await signedContext(acme, [...MODULES]) } },
+    );
+    expect(asAcme.data!._entities).toEqual([{ __typename: 'Overview' }]);
+  });
+
+  it.each(['assets', 'payroll'])("gives company B no metric computed from company A's representation in the %s subgraph", async (subgraph) => {
+    const metrics =
+      subgraph === 'assets' ? 'assetsEmployees { activeHeadcount } assetsFinance { ledgerFixedAssets { amount } }' : 'payrollEmployees { activeHeadcount }';
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { crossModule { ${metrics} } } } }`;
+    const representation = {
+      __typename: 'Overview',
+      tenantId: acme.tenant.id,
+      activeHeadcount: 999,
+      ledgerFixedAssets: eur('1.00'),
+      ledgerExpenseAccounts: [],
+      depreciationYearToDate: eur('0.00'),
+    };
+    const asBeta = await graphql<Entities<unknown>>(
+      t.subgraphUrl(subgraph),
+      query,
+      { r: [representation] },
+      { headers: { [CONTEXT_HEADER]: await signedContext(beta, [...MODULES]) } },
+    );
+    expect(asBeta.errors).toBeUndefined();
+    expect(asBeta.data!._entities).toEqual([null]);
   });
 
   it("does not show company A's figures to company B, whatever is cached", async () => {

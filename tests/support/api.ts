@@ -12,11 +12,7 @@ import type * as Payroll from '../../subgraphs/payroll/generated/resolvers-types
 type Wire<T> = T extends Date ? string : T extends Array<infer Item> ? Array<Wire<Item>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
 /** The metrics that need several modules, each computed by one of them. */
-type CrossModuleOverview = Access.CrossModuleOverview &
-  Assets.CrossModuleOverview &
-  Employees.CrossModuleOverview &
-  Finance.CrossModuleOverview &
-  Payroll.CrossModuleOverview;
+type CrossModuleOverview = Access.CrossModuleOverview & Assets.CrossModuleOverview & Payroll.CrossModuleOverview;
 
 /** The overview: access's header, each module's block and the crossModule metrics. */
 export type Overview = Wire<

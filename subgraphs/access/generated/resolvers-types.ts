@@ -309,7 +309,7 @@ export type CreateWebhookEndpointInput = {
   url: Scalars['String']['input'];
 };
 
-/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose, carried by the gateway's query plan. */
+/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose on Overview, carried by the gateway's query plan. */
 export type CrossModuleOverview = {
   __typename?: 'CrossModuleOverview';
   /** The tenant the metrics describe. */
@@ -1710,7 +1710,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Company: Company;
-  CrossModuleOverview: CrossModuleOverview;
   Overview: Overview;
 };
 
@@ -1719,9 +1718,6 @@ export type FederationReferenceTypes = {
   Company:
     ( { __typename: 'Company' }
     & GraphQLRecursivePick<FederationTypes['Company'], {"id":true}> );
-  CrossModuleOverview:
-    ( { __typename: 'CrossModuleOverview' }
-    & GraphQLRecursivePick<FederationTypes['CrossModuleOverview'], {"tenantId":true}> );
   Overview:
     ( { __typename: 'Overview' }
     & GraphQLRecursivePick<FederationTypes['Overview'], {"tenantId":true}> );
@@ -2063,8 +2059,7 @@ export type CreateOperatorPayloadResolvers<ContextType = AccessContext, ParentTy
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
-export type CrossModuleOverviewResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview'], FederationReferenceType extends FederationReferenceTypes['CrossModuleOverview'] = FederationReferenceTypes['CrossModuleOverview']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CrossModuleOverview']> | FederationReferenceType, FederationReferenceType, ContextType>;
+export type CrossModuleOverviewResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview']> = {
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 

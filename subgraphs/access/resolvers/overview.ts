@@ -24,7 +24,4 @@ export const overviewResolvers: Resolvers = {
     generatedAt: () => new Date(),
     crossModule: (overview) => ({ tenantId: overview.tenantId }),
   },
-  CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => (ctx.caller.tenant?.id === ref.tenantId ? { tenantId: ref.tenantId } : null),
-  },
 };

@@ -325,19 +325,13 @@ export type CompleteMaintenancePayload = {
   userErrors: Array<UserError>;
 };
 
-/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose, carried by the gateway's query plan. */
+/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose on Overview, carried by the gateway's query plan. */
 export type CrossModuleOverview = {
   __typename?: 'CrossModuleOverview';
-  /** Provided by the employees subgraph: the number of ACTIVE employees; null without EMPLOYEES. */
-  activeHeadcount?: Maybe<Scalars['Int']['output']>;
   /** Assets per active employee, computed by assets from the employees module's active headcount. Null unless the key grants ASSETS and EMPLOYEES. */
   assetsEmployees?: Maybe<AssetsEmployees>;
   /** The asset register against the ledger, computed by assets from finance's fixed-asset balance. Null unless the key grants ASSETS and FINANCE. */
   assetsFinance?: Maybe<AssetsFinance>;
-  /** Internal to the query plan (not in the API), required by payroll's assetsPayrollFinance: depreciation the schedules charge from 1 January to today (UTC), each month on its last day, of the assets not disposed of and, up to their disposal date, of those disposed of this year (cached up to 5 seconds). Null when the key does not grant ASSETS or the register holds more than one currency. */
-  depreciationYearToDate?: Maybe<Money>;
-  /** Provided by the finance subgraph: the fixed-asset accounts' balance net of accumulated depreciation; null without FINANCE. */
-  ledgerFixedAssets?: Maybe<Money>;
   /** The tenant the metrics describe. */
   tenantId: Scalars['ID']['output'];
 };
@@ -516,8 +510,16 @@ export type MutationUpdateAssetLedgerSettingsArgs = {
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
 export type Overview = {
   __typename?: 'Overview';
+  /** Provided by the employees subgraph: the number of ACTIVE employees; null without EMPLOYEES. */
+  activeHeadcount?: Maybe<Scalars['Int']['output']>;
   /** The assets module's figures; null when the key does not grant ASSETS (never an error). */
   assets?: Maybe<AssetsOverview>;
+  /** Metrics that combine two or more modules; assets computes assetsEmployees and assetsFinance here from the aggregates the plan brings. */
+  crossModule: CrossModuleOverview;
+  /** Internal to the query plan (not in the API), required by payroll's metrics: depreciation the schedules charge from 1 January to today (UTC), each month on its last day, of the assets not disposed of and, up to their disposal date, of those disposed of this year (cached up to 5 seconds). Null when the key does not grant ASSETS or the register holds more than one currency. */
+  depreciationYearToDate?: Maybe<Money>;
+  /** Provided by the finance subgraph: the fixed-asset accounts' balance net of accumulated depreciation; null without FINANCE. */
+  ledgerFixedAssets?: Maybe<Money>;
   /** The tenant the overview describes (the company's tenant registry id). */
   tenantId: Scalars['ID']['output'];
 };
@@ -783,7 +785,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = {
   Asset: Asset;
-  CrossModuleOverview: CrossModuleOverview;
   Employee: Employee;
   Overview: Overview;
 };
@@ -793,9 +794,6 @@ export type FederationReferenceTypes = {
   Asset:
     ( { __typename: 'Asset' }
     & GraphQLRecursivePick<FederationTypes['Asset'], {"id":true}> );
-  CrossModuleOverview:
-    ( { __typename: 'CrossModuleOverview' }
-    & GraphQLRecursivePick<FederationTypes['CrossModuleOverview'], {"tenantId":true}> );
   Employee:
     ( { __typename: 'Employee' }
     & GraphQLRecursivePick<FederationTypes['Employee'], {"id":true}> );
@@ -1044,13 +1042,9 @@ export type CompleteMaintenancePayloadResolvers<ContextType = AssetsContext, Par
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
-export type CrossModuleOverviewResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview'], FederationReferenceType extends FederationReferenceTypes['CrossModuleOverview'] = FederationReferenceTypes['CrossModuleOverview']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CrossModuleOverview']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  activeHeadcount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+export type CrossModuleOverviewResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview']> = {
   assetsEmployees?: Resolver<Maybe<ResolversTypes['AssetsEmployees']>, ParentType, ContextType>;
   assetsFinance?: Resolver<Maybe<ResolversTypes['AssetsFinance']>, ParentType, ContextType>;
-  depreciationYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
-  ledgerFixedAssets?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -1110,7 +1104,11 @@ export type MutationResolvers<ContextType = AssetsContext, ParentType extends Re
 
 export type OverviewResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview'], FederationReferenceType extends FederationReferenceTypes['Overview'] = FederationReferenceTypes['Overview']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Overview']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  activeHeadcount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   assets?: Resolver<Maybe<ResolversTypes['AssetsOverview']>, ParentType, ContextType>;
+  crossModule?: Resolver<ResolversTypes['CrossModuleOverview'], ParentType, ContextType>;
+  depreciationYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ledgerFixedAssets?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 

@@ -13,7 +13,8 @@ import { requestRegisterCounts, requestRegisterTotals } from '../services/overvi
  */
 export const overviewResolvers: Resolvers = {
   Overview: {
-    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
+    // The representation carries what the metrics require (activeHeadcount, ledgerFixedAssets) when the plan asks for crossModule.
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
     assets: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const [counts, totals] = await Promise.all([requestRegisterCounts(ctx), requestRegisterTotals(ctx)]);
@@ -24,10 +25,10 @@ export const overviewResolvers: Resolvers = {
         totalBookValue: totals.bookValue,
       };
     },
+    depreciationYearToDate: async (_overview, _args, ctx) => (ctx.granted ? (await requestRegisterTotals(ctx)).depreciationYearToDate : null),
+    crossModule: (overview) => ({ tenantId: overview.tenantId, activeHeadcount: overview.activeHeadcount, ledgerFixedAssets: overview.ledgerFixedAssets }),
   },
   CrossModuleOverview: {
-    // The representation carries what the metrics require (activeHeadcount, ledgerFixedAssets).
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
     assetsEmployees: async (metrics, _args, ctx) => {
       const activeHeadcount = metrics.activeHeadcount;
       if (!grantsAll(ctx, ['ASSETS', 'EMPLOYEES']) || activeHeadcount === null || activeHeadcount === undefined) return null;
@@ -40,6 +41,5 @@ export const overviewResolvers: Resolvers = {
       const { bookValue } = await requestRegisterTotals(ctx);
       return { registerBookValue: bookValue, ledgerFixedAssets, difference: differenceOf(bookValue, ledgerFixedAssets) };
     },
-    depreciationYearToDate: async (_metrics, _args, ctx) => (ctx.granted ? (await requestRegisterTotals(ctx)).depreciationYearToDate : null),
   },
 };

@@ -31,30 +31,27 @@ export interface RegisterCounts extends RegisterTally {
 }
 
 /**
- * The tally and how many assets employees hold, in one statement. Status is
- * derived from custody and maintenance (domain/status.ts), so the holders are
- * the ASSIGNED assets plus the assets in maintenance that still have an open
- * custody period: one index probe per asset in maintenance, not a count of
- * every open assignment.
+ * The tally and how many assets employees hold, in one statement of a few
+ * rows. Every held asset has exactly one open custody period (an asset is
+ * returned before it is disposed of), so the holders are the open custody
+ * periods, counted by open_custody_count, which triggers keep exact in the
+ * writing transaction.
  */
 export async function registerCounts(db: AssetsExecutor): Promise<RegisterCounts> {
-  const { rows } = await sql<{ registered: string; disposed: string; in_maintenance: string; assigned: string; held_in_maintenance: string }>`
+  const { rows } = await sql<{ registered: string; disposed: string; in_maintenance: string; assigned: string; held: string }>`
     SELECT coalesce(sum(assets), 0) AS registered,
            coalesce(sum(assets) FILTER (WHERE status = 'DISPOSED'), 0) AS disposed,
            coalesce(sum(assets) FILTER (WHERE status = 'IN_MAINTENANCE'), 0) AS in_maintenance,
            coalesce(sum(assets) FILTER (WHERE status = 'ASSIGNED'), 0) AS assigned,
-           (SELECT count(*) FROM assets.asset s
-              CROSS JOIN LATERAL (SELECT 1 FROM assets.assignment a WHERE a.asset_id = s.id AND a.returned_on IS NULL LIMIT 1) holder
-            WHERE s.status = 'IN_MAINTENANCE') AS held_in_maintenance
+           coalesce((SELECT assets FROM assets.open_custody_count), 0) AS held
     FROM assets.asset_status_count`.execute(db);
   const row = rows[0]!;
-  const assigned = Number(row.assigned);
   return {
     registered: Number(row.registered),
     disposed: Number(row.disposed),
     inMaintenance: Number(row.in_maintenance),
-    assigned,
-    held: assigned + Number(row.held_in_maintenance),
+    assigned: Number(row.assigned),
+    held: Number(row.held),
   };
 }
 

@@ -8,23 +8,17 @@ export interface EmployeesOverviewFigures {
   newHiresLast30Days: number;
 }
 
-/** Every figure of the block in one statement: one pass over the employees counts both the active and the new. */
+/**
+ * Every figure of the block in one statement, from the tallies the database
+ * keeps exact in each writing transaction: employees by department and status
+ * (employee_count), hires per day (employee_hire_day, at most 30 rows read)
+ * and the departments (department_count). No employee row is read.
+ */
 export async function employeesOverviewFigures(db: EmployeesExecutor, hiredFrom: string, hiredTo: string): Promise<EmployeesOverviewFigures> {
   const { rows } = await sql<{ active_headcount: string; new_hires: string; departments: string }>`
-    SELECT count(*) FILTER (WHERE status = 'ACTIVE') AS active_headcount,
-           count(*) FILTER (WHERE hire_date BETWEEN ${hiredFrom}::date AND ${hiredTo}::date) AS new_hires,
-           (SELECT count(*) FROM employees.department) AS departments
-    FROM employees.employee`.execute(db);
+    SELECT (SELECT coalesce(sum(employees), 0) FROM employees.employee_count WHERE status = 'ACTIVE') AS active_headcount,
+           (SELECT coalesce(sum(employees), 0) FROM employees.employee_hire_day WHERE hire_date BETWEEN ${hiredFrom}::date AND ${hiredTo}::date) AS new_hires,
+           coalesce((SELECT departments FROM employees.department_count), 0) AS departments`.execute(db);
   const row = rows[0]!;
   return { activeHeadcount: Number(row.active_headcount), departments: Number(row.departments), newHiresLast30Days: Number(row.new_hires) };
-}
-
-/** Employees whose status is ACTIVE: what the other modules' cross-module metrics require. */
-export async function countActiveEmployees(db: EmployeesExecutor): Promise<number> {
-  const row = await db
-    .selectFrom('employees.employee')
-    .select((eb) => eb.fn.countAll<string>().as('n'))
-    .where('status', '=', 'ACTIVE')
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -1,4 +1,4 @@
-import { startOfYear, todayUtc } from '../../../platform/dates';
+import { todayUtc } from '../../../platform/dates';
 import { money } from '../../kit/money';
 import { ownTenant } from '../../kit/overview';
 import type { FinanceContext } from '../context';
@@ -7,6 +7,7 @@ import type { Resolvers } from '../generated/resolvers-types';
 import { accountLedgers, ledgerCounts } from '../store/overview';
 
 interface Ledger extends LedgerFigures {
+  accounts: number;
   currency: string;
   decimals: number;
 }
@@ -18,8 +19,9 @@ function ledger(ctx: FinanceContext): Promise<Ledger> {
   let pending = ledgerOfRequest.get(ctx);
   if (!pending) {
     const today = todayUtc();
-    pending = Promise.all([accountLedgers(ctx.db(), startOfYear(today), today), ctx.loaders.settings()]).then(([accounts, settings]) => ({
+    pending = Promise.all([accountLedgers(ctx.db(), today), ctx.loaders.settings()]).then(([accounts, settings]) => ({
       ...ledgerFigures(accounts),
+      accounts: accounts.length,
       currency: settings.base_currency,
       decimals: settings.currency_decimals,
     }));
@@ -39,17 +41,14 @@ export const overviewResolvers: Resolvers = {
     finance: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const [counts, l] = await Promise.all([ledgerCounts(ctx.db()), ledger(ctx)]);
-      return { ...counts, cashBalance: money(l.cash, l.currency, l.decimals) };
+      return { ...counts, accounts: l.accounts, cashBalance: money(l.cash, l.currency, l.decimals) };
     },
-  },
-  CrossModuleOverview: {
-    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
-    ledgerFixedAssets: async (_metrics, _args, ctx) => {
+    ledgerFixedAssets: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);
       return money(l.fixedAssets, l.currency, l.decimals);
     },
-    ledgerExpenseAccounts: async (_metrics, _args, ctx) => {
+    ledgerExpenseAccounts: async (_overview, _args, ctx) => {
       if (!ctx.granted) return null;
       const l = await ledger(ctx);
       return l.expenseAccounts.map((a) => ({

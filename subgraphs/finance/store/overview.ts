@@ -4,29 +4,24 @@ import type { AccountType } from '../domain/types';
 import type { FinanceExecutor } from './db';
 
 export interface LedgerCounts {
-  accounts: number;
   journalEntries: number;
   unreconciledTransactions: number;
 }
 
 /**
- * The finance block's counts in one statement. Journal entries are the sum of
- * the per-year numbering counters: numbers are gap-free (a rolled-back posting
- * gives its numbers back) and entries are never deleted, so the sum is the
- * number of entries, without counting hundreds of thousands of rows.
+ * The finance block's counts in one statement of a few rows. Journal entries
+ * are the sum of the per-year numbering counters: numbers are gap-free (a
+ * rolled-back posting gives its numbers back) and entries are never deleted,
+ * so the sum is the number of entries. Unreconciled transactions come from
+ * the tally per account and status that triggers keep exact
+ * (bank_transaction_tally). The accounts are counted from accountLedgers.
  */
 export async function ledgerCounts(db: FinanceExecutor): Promise<LedgerCounts> {
-  const row = await db
-    .selectNoFrom((eb) => [
-      eb.selectFrom('finance.account').select(eb.fn.countAll<string>().as('n')).as('accounts'),
-      eb
-        .selectFrom('finance.entry_number_counter')
-        .select(sql<string>`coalesce(sum(last_value), 0)`.as('n'))
-        .as('journal_entries'),
-      eb.selectFrom('finance.bank_transaction').select(eb.fn.countAll<string>().as('n')).where('status', '=', 'UNRECONCILED').as('unreconciled'),
-    ])
-    .executeTakeFirstOrThrow();
-  return { accounts: Number(row.accounts), journalEntries: Number(row.journal_entries), unreconciledTransactions: Number(row.unreconciled) };
+  const { rows } = await sql<{ journal_entries: string; unreconciled: string }>`
+    SELECT (SELECT coalesce(sum(last_value), 0) FROM finance.entry_number_counter) AS journal_entries,
+           (SELECT coalesce(sum(transactions), 0) FROM finance.bank_transaction_tally WHERE status = 'UNRECONCILED') AS unreconciled`.execute(db);
+  const row = rows[0]!;
+  return { journalEntries: Number(row.journal_entries), unreconciledTransactions: Number(row.unreconciled) };
 }
 
 interface AccountLedgerRow {
@@ -43,25 +38,33 @@ interface AccountLedgerRow {
 
 /**
  * Every account with Σ debit − Σ credit of its lines dated up to `today`, and
- * of those dated from `yearStart`, summed from the daily balances (one row per
- * account and day with activity, however many lines), plus whether it holds
- * bank transactions (one index probe per account).
+ * of those dated from 1 January of today's year, from the yearly balances (one
+ * row per account and year) less the daily balances of the days after today
+ * in this year (an index range per account, empty unless lines are dated in
+ * the future), plus whether it holds bank transactions (the tally). Every
+ * figure is kept exact by triggers in the transaction that writes the lines
+ * or the transactions.
  */
-export async function accountLedgers(db: FinanceExecutor, yearStart: string, today: string): Promise<AccountLedger[]> {
+export async function accountLedgers(db: FinanceExecutor, today: string): Promise<AccountLedger[]> {
+  const year = Number(today.slice(0, 4));
   const { rows } = await sql<AccountLedgerRow>`
     SELECT a.id, a.code, a.type, a.parent_id, a.is_cash, a.is_bank,
-           -- Ordered like bank_transaction_by_account with LIMIT 1, so it is one index probe even when one
-           -- account holds nearly every transaction (an EXISTS was planned as a scan of the whole table).
-           (SELECT true FROM finance.bank_transaction t WHERE t.account_id = a.id ORDER BY t.account_id, t.txn_date DESC, t.id LIMIT 1) IS NOT NULL AS has_bank_transactions,
-           coalesce(b.net, 0) AS net, coalesce(b.net_year_to_date, 0) AS net_year_to_date
+           EXISTS (SELECT 1 FROM finance.bank_transaction_tally t WHERE t.account_id = a.id AND t.transactions > 0) AS has_bank_transactions,
+           coalesce(y.net, 0) - coalesce(f.net, 0) AS net,
+           coalesce(y.net_year_to_date, 0) - coalesce(f.net, 0) AS net_year_to_date
     FROM finance.account a
     LEFT JOIN (
       SELECT account_id, sum(debit_total - credit_total) AS net,
-             sum(debit_total - credit_total) FILTER (WHERE day >= ${yearStart}::date) AS net_year_to_date
-      FROM finance.account_daily_balance
-      WHERE day <= ${today}::date
+             sum(debit_total - credit_total) FILTER (WHERE year = ${year}::int) AS net_year_to_date
+      FROM finance.account_year_balance
+      WHERE year <= ${year}::int
       GROUP BY account_id
-    ) b ON b.account_id = a.id
+    ) y ON y.account_id = a.id
+    LEFT JOIN LATERAL (
+      SELECT sum(d.debit_total - d.credit_total) AS net
+      FROM finance.account_daily_balance d
+      WHERE d.account_id = a.id AND d.day > ${today}::date AND d.day < make_date(${year + 1}::int, 1, 1)
+    ) f ON true
     ORDER BY a.code`.execute(db);
   return rows.map((r) => ({
     id: r.id,

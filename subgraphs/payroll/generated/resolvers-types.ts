@@ -103,17 +103,11 @@ export type CreatePayRunPayload = {
   userErrors: Array<UserError>;
 };
 
-/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose, carried by the gateway's query plan. */
+/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose on Overview, carried by the gateway's query plan. */
 export type CrossModuleOverview = {
   __typename?: 'CrossModuleOverview';
-  /** Provided by the employees subgraph: the number of ACTIVE employees; null without EMPLOYEES. */
-  activeHeadcount?: Maybe<Scalars['Int']['output']>;
   /** Workforce and asset costs against all expenses, year to date, computed by payroll. Null unless the key grants ASSETS, PAYROLL and FINANCE. */
   assetsPayrollFinance?: Maybe<AssetsPayrollFinance>;
-  /** Provided by the assets subgraph: depreciation charged in the year to date; null without ASSETS. */
-  depreciationYearToDate?: Maybe<Money>;
-  /** Provided by the finance subgraph: every EXPENSE account with its balances; null without FINANCE. */
-  ledgerExpenseAccounts?: Maybe<Array<LedgerExpenseAccount>>;
   /** Payroll against headcount, computed by payroll from the employees module's active headcount. Null unless the key grants PAYROLL and EMPLOYEES. */
   payrollEmployees?: Maybe<PayrollEmployees>;
   /** Posted payroll against the ledger, computed by payroll from finance's expense balances. Null unless the key grants PAYROLL and FINANCE. */
@@ -242,6 +236,14 @@ export type MutationUpdatePayrollSettingsArgs = {
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
 export type Overview = {
   __typename?: 'Overview';
+  /** Provided by the employees subgraph: the number of ACTIVE employees; null without EMPLOYEES. */
+  activeHeadcount?: Maybe<Scalars['Int']['output']>;
+  /** Metrics that combine two or more modules; payroll computes payrollEmployees, payrollFinance and assetsPayrollFinance here from the aggregates the plan brings. */
+  crossModule: CrossModuleOverview;
+  /** Provided by the assets subgraph: depreciation charged in the year to date; null without ASSETS. */
+  depreciationYearToDate?: Maybe<Money>;
+  /** Provided by the finance subgraph: every EXPENSE account with its balances; null without FINANCE. */
+  ledgerExpenseAccounts?: Maybe<Array<LedgerExpenseAccount>>;
   /** The payroll module's figures; null when the key does not grant PAYROLL (never an error). */
   payroll?: Maybe<PayrollOverview>;
   /** The tenant the overview describes (the company's tenant registry id). */
@@ -677,7 +679,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
-  CrossModuleOverview: CrossModuleOverview;
   Employee: Employee;
   Overview: Overview;
   PayRun: PayRun;
@@ -686,9 +687,6 @@ export type FederationTypes = {
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
-  CrossModuleOverview:
-    ( { __typename: 'CrossModuleOverview' }
-    & GraphQLRecursivePick<FederationTypes['CrossModuleOverview'], {"tenantId":true}> );
   Employee:
     ( { __typename: 'Employee' }
     & GraphQLRecursivePick<FederationTypes['Employee'], {"id":true}> );
@@ -843,12 +841,8 @@ export type CreatePayRunPayloadResolvers<ContextType = PayrollContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
-export type CrossModuleOverviewResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview'], FederationReferenceType extends FederationReferenceTypes['CrossModuleOverview'] = FederationReferenceTypes['CrossModuleOverview']> = {
-  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CrossModuleOverview']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  activeHeadcount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+export type CrossModuleOverviewResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview']> = {
   assetsPayrollFinance?: Resolver<Maybe<ResolversTypes['AssetsPayrollFinance']>, ParentType, ContextType>;
-  depreciationYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
-  ledgerExpenseAccounts?: Resolver<Maybe<Array<ResolversTypes['LedgerExpenseAccount']>>, ParentType, ContextType>;
   payrollEmployees?: Resolver<Maybe<ResolversTypes['PayrollEmployees']>, ParentType, ContextType>;
   payrollFinance?: Resolver<Maybe<ResolversTypes['PayrollFinance']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -903,6 +897,10 @@ export type MutationResolvers<ContextType = PayrollContext, ParentType extends R
 
 export type OverviewResolvers<ContextType = PayrollContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview'], FederationReferenceType extends FederationReferenceTypes['Overview'] = FederationReferenceTypes['Overview']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Overview']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  activeHeadcount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  crossModule?: Resolver<ResolversTypes['CrossModuleOverview'], ParentType, ContextType>;
+  depreciationYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ledgerExpenseAccounts?: Resolver<Maybe<Array<ResolversTypes['LedgerExpenseAccount']>>, ParentType, ContextType>;
   payroll?: Resolver<Maybe<ResolversTypes['PayrollOverview']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };

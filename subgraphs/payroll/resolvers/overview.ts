@@ -47,12 +47,17 @@ function facts(ctx: PayrollContext): ReturnType<typeof postedPayrollFacts> {
  */
 export const overviewResolvers: Resolvers = {
   Overview: {
-    __resolveReference: (ref, ctx) => ownTenant({ tenantId: ref.tenantId }, ctx),
+    // The representation carries what the metrics require (activeHeadcount, ledgerExpenseAccounts, depreciationYearToDate) when the plan asks for crossModule.
+    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
     payroll: (_overview, _args, ctx) => (ctx.granted ? payRunFigures(ctx.db()) : null),
+    crossModule: (overview) => ({
+      tenantId: overview.tenantId,
+      activeHeadcount: overview.activeHeadcount,
+      ledgerExpenseAccounts: overview.ledgerExpenseAccounts,
+      depreciationYearToDate: overview.depreciationYearToDate,
+    }),
   },
   CrossModuleOverview: {
-    // The representation carries what the metrics require (activeHeadcount, ledgerExpenseAccounts, depreciationYearToDate).
-    __resolveReference: (ref, ctx) => ownTenant(ref, ctx),
     payrollEmployees: async (metrics, _args, ctx) => {
       const activeHeadcount = metrics.activeHeadcount;
       if (!grantsAll(ctx, ['PAYROLL', 'EMPLOYEES']) || activeHeadcount === null || activeHeadcount === undefined) return null;

@@ -4,17 +4,13 @@ import type { PayrollTerms } from '../domain/terms';
 import type { PayrollExecutor } from './db';
 import type { PayRunRow } from './pay-run.table';
 
-/** Pay runs that are not cancelled, and the one with the latest period end (the latest created on a tie). */
+/** Pay runs that are not cancelled (from the status tally triggers keep exact), and the one with the latest period end (the latest created on a tie). */
 export async function payRunFigures(db: PayrollExecutor): Promise<{ payRuns: number; lastPayRun: PayRunRow | null }> {
   const [count, last] = await Promise.all([
-    db
-      .selectFrom('payroll.pay_run')
-      .select((eb) => eb.fn.countAll<string>().as('n'))
-      .where('status', '<>', 'CANCELLED')
-      .executeTakeFirstOrThrow(),
+    sql<{ n: string }>`SELECT coalesce(sum(runs), 0) AS n FROM payroll.pay_run_status_count WHERE status <> 'CANCELLED'`.execute(db),
     lastPayRun(db),
   ]);
-  return { payRuns: Number(count.n), lastPayRun: last };
+  return { payRuns: Number(count.rows[0]!.n), lastPayRun: last };
 }
 
 async function lastPayRun(db: PayrollExecutor): Promise<PayRunRow | null> {
@@ -67,13 +63,12 @@ export async function postedRunTerms(db: PayrollExecutor): Promise<Array<Pick<Pa
 /**
  * Of the last pay run (as lastPayRun picks it): how many employees it paid,
  * and how many of them payroll's projection of the employees' events holds
- * ACTIVE — one statement.
+ * ACTIVE, from the per-run tally triggers keep exact (pay_run_active_paid) —
+ * one statement, two rows.
  */
 export async function lastPayRunPaid(db: PayrollExecutor): Promise<{ paid: number; paidStillActive: number }> {
   const { rows } = await sql<{ paid: number; paid_still_active: string }>`
-    SELECT r.payslip_count AS paid,
-           (SELECT count(*) FROM payroll.payslip p JOIN payroll.employee_projection e ON e.employee_id = p.employee_id
-            WHERE p.pay_run_id = r.id AND e.status = 'ACTIVE') AS paid_still_active
+    SELECT r.payslip_count AS paid, coalesce((SELECT a.paid_active FROM payroll.pay_run_active_paid a WHERE a.pay_run_id = r.id), 0) AS paid_still_active
     FROM (SELECT id, payslip_count FROM payroll.pay_run WHERE status <> 'CANCELLED' ORDER BY period_end DESC, created_at DESC, id DESC LIMIT 1) r`.execute(db);
   const row = rows[0];
   return row ? { paid: row.paid, paidStillActive: Number(row.paid_still_active) } : { paid: 0, paidStillActive: 0 };
