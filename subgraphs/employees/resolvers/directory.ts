@@ -2,21 +2,27 @@ import { paginate, type CursorValues } from '../../kit/pagination';
 import { searchTerm, sharingTotal } from '../../kit/search';
 import { isUuid } from '../../../platform/ids';
 import type { EmployeeFilter as DirectoryFilterInput, Resolvers } from '../generated/resolvers-types';
+import type { EmployeesContext } from '../context';
+import { customConditions } from '../../kit/custom-fields/filter';
 import { countEmployees, countEmployeesUpTo, listEmployees, type EmployeeFilter } from '../store/employees';
 
-/** The store's filter, or null when the filter cannot match anyone (a department id that is no id). */
-function directoryFilter(input: DirectoryFilterInput | null | undefined): EmployeeFilter | null {
+/**
+ * The store's filter, or null when the filter cannot match anyone (a department id that is no id).
+ * Custom-field conditions are checked against the fields the caller may read.
+ */
+async function directoryFilter(input: DirectoryFilterInput | null | undefined, ctx: EmployeesContext): Promise<EmployeeFilter | null> {
+  const search = searchTerm(input?.search);
+  const custom = input?.custom?.length ? customConditions(input.custom, await ctx.customFields.readable()) : [];
   const departmentId = input?.departmentId ?? null;
   if (departmentId !== null && !isUuid(departmentId)) return null;
-  const search = searchTerm(input?.search);
-  return { status: input?.status ?? null, departmentId, search };
+  return { status: input?.status ?? null, departmentId, search, custom };
 }
 
 export const directoryResolvers: Resolvers = {
   Query: {
-    employees: (_parent, args, ctx) => {
+    employees: async (_parent, args, ctx) => {
       const db = ctx.db();
-      const filter = directoryFilter(args.filter);
+      const filter = await directoryFilter(args.filter, ctx);
       const scope = ctx.scopes.directory;
       const { fetch, count, countUpTo } = sharingTotal(
         async (page: { after: CursorValues | null; limit: number }, planned) =>

@@ -5,6 +5,7 @@ import type { RowScope } from '../../../platform/permissions';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 import { employeeInScope } from './scope';
+import { conditionSql, type CustomCondition } from '../../kit/custom-fields/filter';
 
 /** Every column but the generated search text, which no caller needs back. */
 const EMPLOYEE_COLUMNS = [
@@ -19,6 +20,7 @@ const EMPLOYEE_COLUMNS = [
   'department_id',
   'position_id',
   'manager_id',
+  'custom_fields',
   'created_at',
   'updated_at',
 ] as const;
@@ -108,6 +110,8 @@ export interface EmployeeFilter {
    * or e-mail (see kit/search.ts).
    */
   search: string | null;
+  /** Conditions on custom fields, checked against their definitions (kit/custom-fields/filter.ts); each has an index. */
+  custom?: readonly CustomCondition[];
 }
 
 /** Only the employees a row scope reaches; null reaches every one. */
@@ -119,6 +123,7 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
   let q = inScope(query, scope);
   if (filter.status !== null) q = q.where('status', '=', filter.status);
   if (filter.departmentId !== null) q = q.where('department_id', '=', filter.departmentId);
+  for (const condition of filter.custom ?? []) q = q.where(conditionSql(condition));
   const term = filter.search;
   if (term !== null) {
     if (isSubstringTerm(term)) {
@@ -167,7 +172,7 @@ export async function listEmployees(
  * scoped caller's employees are counted row by row.
  */
 export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null): Promise<number> {
-  if (filter.search === null && scope === null) {
+  if (filter.search === null && scope === null && !filter.custom?.length) {
     let tally = db.selectFrom('employees.employee_count').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('employees'), sql<string>`0`).as('n'));
     if (filter.status !== null) tally = tally.where('status', '=', filter.status);
     if (filter.departmentId !== null) tally = tally.where('department_id', '=', filter.departmentId);
@@ -183,6 +188,6 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
 
 /** How many employees match, counting no further than `limit` + 1 (MatchCount). */
 export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null, limit: number): Promise<MatchCount> {
-  if (filter.search === null && scope === null) return capped(await countEmployees(db, filter, null), limit);
+  if (filter.search === null && scope === null && !filter.custom?.length) return capped(await countEmployees(db, filter, null), limit);
   return countUpTo(db, filtered(db.selectFrom('employees.employee').select('id'), filter, scope), limit);
 }
