@@ -135,7 +135,15 @@ export const AssetRegisteredV1 = publicEvent({
   permission: 'assets:read',
   description: 'An asset entered the registry.',
   source: AssetRegistered,
-  payload: z.object({ assetId: uuid, tag: z.string(), name: z.string(), category: z.string(), acquisitionDate: isoDate, acquisitionCost: money }),
+  payload: z.object({
+    assetId: uuid,
+    tag: z.string(),
+    name: z.string(),
+    category: z.string(),
+    acquisitionDate: isoDate,
+    acquisitionCost: money,
+    customFields: customFieldValues.optional(),
+  }),
   toPublic: (p) => ({
     assetId: p.assetId,
     tag: p.tag,
@@ -143,6 +151,7 @@ export const AssetRegisteredV1 = publicEvent({
     category: p.category,
     acquisitionDate: p.acquisitionDate,
     acquisitionCost: p.acquisitionCost,
+    ...(p.customFields ? { customFields: p.customFields } : {}),
   }),
 });
 

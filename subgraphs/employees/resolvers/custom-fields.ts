@@ -1,15 +1,8 @@
 import { archiveCustomField, changeCustomField, defineCustomField } from '../../kit/custom-fields/service';
-import { definitionView, valuesView } from '../../kit/custom-fields/view';
+import { definitionPayload as payload, definitionView, valuesView } from '../../kit/custom-fields/view';
 import { runModuleMutation } from '../../kit/mutation';
 import type { Resolvers } from '../generated/resolvers-types';
 import { EMPLOYEE_CUSTOM_FIELDS } from '../store/custom-fields';
-
-const payload = async (
-  work: Promise<{ definition?: Parameters<typeof definitionView>[0]; userErrors: Array<{ field: string[] | null; message: string; code: string }> }>,
-) => {
-  const { definition, userErrors } = await work;
-  return { definition: definition ? definitionView(definition) : null, userErrors };
-};
 
 /** Employees' custom fields: their definitions, managed by the company's administrators, and each employee's values. */
 export const customFieldResolvers: Resolvers = {

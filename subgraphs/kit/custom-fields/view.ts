@@ -1,3 +1,4 @@
+import type { UserError } from '../errors';
 import type { CustomFieldDefinition, CustomFieldOption, CustomFieldRules, CustomFieldType, StoredValue, StoredValues } from './types';
 
 /** GraphQL's CustomFieldValue. */
@@ -80,4 +81,10 @@ export function valuesView(definitions: readonly CustomFieldDefinition[], stored
     if ((def.archivedAt !== null && !includeArchived) || !Object.prototype.hasOwnProperty.call(stored, def.key)) return [];
     return [valueView(def, stored[def.key]!)];
   });
+}
+
+/** A definition mutation's payload (CustomFieldDefinitionPayload) from runModuleMutation's result. */
+export async function definitionPayload(work: Promise<{ definition?: CustomFieldDefinition; userErrors: UserError[] }>) {
+  const { definition, userErrors } = await work;
+  return { definition: definition ? definitionView(definition) : null, userErrors };
 }
