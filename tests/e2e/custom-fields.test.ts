@@ -309,6 +309,33 @@ describe('custom fields of employees', () => {
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/cf_employee_shirt_size/);
   });
 
+  it('sorts by a filterable custom field, then by name, page after page, and refuses a forged cursor', async () => {
+    const SORTED = `query($after: String) { employees(first: 2, after: $after, sortByCustomField: { key: "badge" }, filter: { custom: [{ key: "badge", lte: "99" }] }) {
+      totalCount edges { node { lastName customField(key: "badge") { integer } } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      employees: { totalCount: number; edges: Array<{ node: { customField: { integer: number } } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
+    const seen: number[] = [];
+    let after: string | null = null;
+    let total = 0;
+    for (let i = 0; i < 10; i += 1) {
+      const res: { data?: Page | null; errors?: unknown } = await acme.gql<Page>(SORTED, { after });
+      expect(res.errors).toBeUndefined();
+      total = res.data!.employees.totalCount;
+      seen.push(...res.data!.employees.edges.map((e) => e.node.customField.integer));
+      if (!res.data!.employees.pageInfo.hasNextPage) break;
+      after = res.data!.employees.pageInfo.endCursor;
+    }
+    expect(seen.length).toBe(total);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const forged = Buffer.from(JSON.stringify(['x', 'a', 'b', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    const bad = await acme.gql(SORTED, { after: forged });
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const unsortable = await acme.gql(`{ employees(sortByCustomField: { key: "notes" }) { totalCount } }`);
+    expect(unsortable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses filters on unknown, unfilterable or mistyped fields with a coded error', async () => {
     for (const custom of [
       [{ key: 'nope', eq: 'x' }],

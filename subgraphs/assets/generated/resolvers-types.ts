@@ -470,6 +470,12 @@ export type CustomFieldOptionInput = {
   value: Scalars['String']['input'];
 };
 
+/** Orders a list by a filterable custom field (TEXT, LONG_TEXT, SELECT, INTEGER, DECIMAL, DATE), ascending, then by the list's own order. Only records with a value are listed. */
+export type CustomFieldSort = {
+  /** The field's key; it must be filterable. */
+  key: Scalars['String']['input'];
+};
+
 /** What a custom field holds. */
 export type CustomFieldType =
   /** Yes or no. */
@@ -1190,6 +1196,7 @@ export type ResolversTypes = {
   CustomFieldFilter: CustomFieldFilter;
   CustomFieldOption: ResolverTypeWrapper<CustomFieldOption>;
   CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
   CustomFieldType: CustomFieldType;
   CustomFieldValidation: ResolverTypeWrapper<CustomFieldValidation>;
   CustomFieldValidationInput: CustomFieldValidationInput;
@@ -1261,6 +1268,7 @@ export type ResolversParentTypes = {
   CustomFieldFilter: CustomFieldFilter;
   CustomFieldOption: CustomFieldOption;
   CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
   CustomFieldValidation: CustomFieldValidation;
   CustomFieldValidationInput: CustomFieldValidationInput;
   CustomFieldValue: CustomFieldValue;

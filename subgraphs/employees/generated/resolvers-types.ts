@@ -256,6 +256,12 @@ export type CustomFieldOptionInput = {
   value: Scalars['String']['input'];
 };
 
+/** Orders a list by a filterable custom field (TEXT, LONG_TEXT, SELECT, INTEGER, DECIMAL, DATE), ascending, then by the list's own order. Only records with a value are listed. */
+export type CustomFieldSort = {
+  /** The field's key; it must be filterable. */
+  key: Scalars['String']['input'];
+};
+
 /** What a custom field holds. */
 export type CustomFieldType =
   /** Yes or no. */
@@ -936,6 +942,7 @@ export type QueryEmployeesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EmployeeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sortByCustomField?: InputMaybe<CustomFieldSort>;
 };
 
 
@@ -1259,6 +1266,7 @@ export type ResolversTypes = {
   CustomFieldFilter: CustomFieldFilter;
   CustomFieldOption: ResolverTypeWrapper<CustomFieldOption>;
   CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
   CustomFieldType: CustomFieldType;
   CustomFieldValidation: ResolverTypeWrapper<CustomFieldValidation>;
   CustomFieldValidationInput: CustomFieldValidationInput;
@@ -1337,6 +1345,7 @@ export type ResolversParentTypes = {
   CustomFieldFilter: CustomFieldFilter;
   CustomFieldOption: CustomFieldOption;
   CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
   CustomFieldValidation: CustomFieldValidation;
   CustomFieldValidationInput: CustomFieldValidationInput;
   CustomFieldValue: CustomFieldValue;

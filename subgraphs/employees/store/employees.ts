@@ -5,7 +5,8 @@ import type { RowScope } from '../../../platform/permissions';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 import { employeeInScope } from './scope';
-import { conditionSql, type CustomCondition } from '../../kit/custom-fields/filter';
+import { conditionSql, sortValueSql, type CustomCondition } from '../../kit/custom-fields/filter';
+import { valueExpression } from '../../kit/custom-fields/store';
 
 /** Every column but the generated search text, which no caller needs back. */
 const EMPLOYEE_COLUMNS = [
@@ -112,6 +113,8 @@ export interface EmployeeFilter {
   search: string | null;
   /** Conditions on custom fields, checked against their definitions (kit/custom-fields/filter.ts); each has an index. */
   custom?: readonly CustomCondition[];
+  /** Sort by this custom field first (its condition `present` is also in `custom`); no search with it. */
+  sortBy?: CustomCondition | null;
 }
 
 /** Only the employees a row scope reaches; null reaches every one. */
@@ -153,6 +156,7 @@ export async function listEmployees(
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<EmployeeRow>> {
+  if (filter.sortBy) return { rows: await listByCustomField(db, filter, filter.sortBy, scope, page), total: null };
   if (filter.search === null) {
     planned(false);
     let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter, scope);
@@ -164,6 +168,28 @@ export async function listEmployees(
   }
   const keys = filtered(db.selectFrom('employees.employee').select(DIRECTORY_ORDER), filter, scope);
   return searchPage(db, { keys, order: DIRECTORY_ORDER, table: 'employees.employee', columns: EMPLOYEE_COLUMNS }, page, planned);
+}
+
+/**
+ * A page ordered by a custom field's value, then the directory's order: the
+ * field's index holds exactly that key, so the page walks it in order.
+ */
+function listByCustomField(
+  db: EmployeesExecutor,
+  filter: EmployeeFilter,
+  sortBy: CustomCondition,
+  scope: RowScope | null,
+  page: { after: CursorValues | null; limit: number },
+) {
+  const expr = valueExpression(sortBy.definition.type, sortBy.definition.key);
+  let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter, scope);
+  if (page.after) {
+    const [value, lastName, firstName, id] = page.after;
+    walk = walk.where(
+      sql<boolean>`(${expr}, last_name, first_name, id) > (${sortValueSql(sortBy.definition, value!)}, ${String(lastName)}, ${String(firstName)}, ${String(id)}::uuid)`,
+    );
+  }
+  return walk.orderBy(expr).orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute();
 }
 
 /**

@@ -24,6 +24,8 @@ export interface CustomCondition {
   gte?: StoredValue;
   lte?: StoredValue;
   contains?: string;
+  /** Only records with a value (a sort by the field lists those). */
+  present?: boolean;
 }
 
 export const MAX_CUSTOM_CONDITIONS = 5;
@@ -102,6 +104,7 @@ export function conditionSql(c: CustomCondition): RawBuilder<SqlBool> {
   const def = c.definition;
   const expr = valueExpression(def.type, def.key);
   const parts: Array<RawBuilder<unknown>> = [];
+  if (c.present) parts.push(sql`${expr} IS NOT NULL`);
   if (def.type === 'MULTI_SELECT') {
     const has = (v: StoredValue) => sql`${expr} @> ${JSON.stringify([v])}::jsonb`;
     if (c.eq !== undefined) parts.push(has(c.eq));
@@ -115,4 +118,43 @@ export function conditionSql(c: CustomCondition): RawBuilder<SqlBool> {
     if (c.contains !== undefined) parts.push(sql`${expr} ILIKE ${containsPattern(c.contains)}`);
   }
   return sql<SqlBool>`(${sql.join(parts, sql` AND `)})`;
+}
+
+const SORTABLE: ReadonlyArray<CustomFieldDefinition['type']> = ['TEXT', 'LONG_TEXT', 'SELECT', 'INTEGER', 'DECIMAL', 'DATE'];
+
+/**
+ * A list's sort by a custom field, checked like a filter: the field must be
+ * readable, active and filterable (its index is the value then the list's
+ * order, which serves the sort) and of a type with an order.
+ */
+export function customSort(input: { key: string } | null | undefined, readable: readonly CustomFieldDefinition[]): CustomCondition | null {
+  if (!input) return null;
+  const def = readable.find((d) => d.key === input.key && d.archivedAt === null);
+  if (!def) throw badUserInput(`No custom field ${JSON.stringify(String(input.key).slice(0, 100))} to sort by`, 'sortByCustomField.key');
+  if (!def.filterable || !SORTABLE.includes(def.type))
+    throw badUserInput(`${def.key} is not a filterable field of a type with an order`, 'sortByCustomField.key');
+  return { definition: def, present: true };
+}
+
+/** The value a record's cursor carries for a sort by `def`: a number for integers, text otherwise. */
+export function sortValueOf(def: CustomFieldDefinition, stored: Record<string, unknown>): string | number {
+  const value = stored[def.key];
+  return def.type === 'INTEGER' ? Number(value) : String(value);
+}
+
+/** The cursor value back as SQL of the field's type, for the keyset comparison; a cursor is client input, checked first. */
+export function sortValueSql(def: CustomFieldDefinition, value: string | number): RawBuilder<unknown> {
+  const p = new InputProblems();
+  const data: CustomFieldData =
+    def.type === 'INTEGER'
+      ? { integer: Number(value) }
+      : def.type === 'DECIMAL'
+        ? { decimal: String(value) }
+        : def.type === 'DATE'
+          ? { date: String(value) }
+          : { text: String(value) };
+  if (checkValue({ ...def, type: def.type === 'SELECT' ? 'TEXT' : def.type, validation: {} }, data, ['after'], p) == null) {
+    throw badUserInput('The cursor given as `after` is not valid for this list', 'after');
+  }
+  return typedValue(def, value);
 }
