@@ -3,6 +3,7 @@ import type { Actor } from '../../subgraphs/kit/actor';
 import { signContract } from '../../subgraphs/employees/services/contracts';
 import { changePosition, setEmployeeStatus } from '../../subgraphs/employees/services/employee-changes';
 import { hireEmployee } from '../../subgraphs/employees/services/hiring';
+import type { CustomFieldValueInput } from '../../subgraphs/kit/custom-fields/types';
 import { createDepartment, createPosition } from '../../subgraphs/employees/services/organisation';
 import { createRole, grantRole } from '../../subgraphs/employees/services/roles';
 import { terminateEmployee } from '../../subgraphs/employees/services/termination';
@@ -116,6 +117,7 @@ async function hire(
   organisation: Organisation,
   heads: Map<string, string>,
   report: StaffReport,
+  customFields?: (planned: PlannedEmployee) => CustomFieldValueInput[],
 ): Promise<HiredEmployee> {
   const managerId = planned.reportsToHeadOf === null ? null : heads.get(planned.reportsToHeadOf)!;
   const step = <R>(operation: string, work: (trx: Transaction<EmployeesDB>, actor: Actor) => Promise<R>) => batch.run(operation, planned.email, work);
@@ -130,6 +132,7 @@ async function hire(
         departmentId: organisation.departments.get(planned.department)!,
         positionId: organisation.positions.get(positionKey(planned.department, planned.position))!,
         managerId,
+        ...(customFields ? { customFields: customFields(planned) } : {}),
       },
       actor,
     ),
@@ -175,7 +178,15 @@ async function hire(
 export async function hireStaff(
   db: Kysely<EmployeesDB>,
   scope: BatchScope,
-  input: { plan: readonly PlannedEmployee[]; organisation: Organisation; heads: Map<string, string>; batchSize: number; onBatch: (done: number) => void },
+  input: {
+    plan: readonly PlannedEmployee[];
+    organisation: Organisation;
+    heads: Map<string, string>;
+    batchSize: number;
+    onBatch: (done: number) => void;
+    /** Custom field values to hire each planned employee with (the demo's). */
+    customFields?: (planned: PlannedEmployee) => CustomFieldValueInput[];
+  },
 ): Promise<{ hired: HiredEmployee[]; report: StaffReport }> {
   const report: StaffReport = { hired: 0, contracts: 0, promoted: 0, rolesGranted: 0, onLeave: 0, terminated: 0 };
   const hired: HiredEmployee[] = [];
@@ -186,7 +197,7 @@ export async function hireStaff(
     const people = await db.transaction().execute(async (trx) => {
       const seedBatch = new SeedBatch(trx, 'EMPLOYEES', `${scope.requestId}-employees-${start / input.batchSize + 1}`);
       const done: HiredEmployee[] = [];
-      for (const planned of batch) done.push(await hire(seedBatch, scope.today, planned, input.organisation, batchHeads, batchReport));
+      for (const planned of batch) done.push(await hire(seedBatch, scope.today, planned, input.organisation, batchHeads, batchReport, input.customFields));
       return done;
     });
     // Only a committed batch counts.

@@ -13,6 +13,7 @@ import type { ShardDirectory } from '../../platform/shards';
 import type { TenantRef } from '../../platform/tenant-context';
 import { planAssets } from './asset-plan';
 import type { BatchScope } from './batch';
+import { demoCustomFields, ensureDemoCustomFields } from './custom-fields';
 import { activeHolders, registerAssets, takenTags, type AssetsReport } from './seed-assets';
 import {
   ensureOrganisation,
@@ -47,6 +48,8 @@ export interface SeedTenantOptions {
   asOf?: string;
   /** People or assets per transaction. Default 50. */
   batchSize?: number;
+  /** Define the demo's two custom fields of employees and give every hire values (docs/custom-fields.md). */
+  customFields?: boolean;
   logger?: Logger;
   onProgress?: (progress: SeedProgress) => void;
 }
@@ -233,7 +236,15 @@ export async function seedTenant(options: SeedTenantOptions): Promise<SeedReport
         staffedHeads: new Set(heads.keys()),
       });
       progress('employees')(0, plan.length);
-      const staff = await hireStaff(employeesDb, scope, { plan, organisation, heads, batchSize, onBatch: (done) => progress('employees')(done, plan.length) });
+      if (options.customFields) await ensureDemoCustomFields(employeesDb, scope);
+      const staff = await hireStaff(employeesDb, scope, {
+        plan,
+        organisation,
+        heads,
+        batchSize,
+        onBatch: (done) => progress('employees')(done, plan.length),
+        customFields: options.customFields ? (p) => demoCustomFields(p.email) : undefined,
+      });
       hired = staff.hired;
       report.employees = staff.report;
       addEvents(await deliverEvents(db, modules, logger, progress('events')));

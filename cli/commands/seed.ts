@@ -7,7 +7,7 @@ import { action, cliLogger, CliUsageError, configWithDatabaseUrl, withAccessDeps
 const out = (text: string) => process.stdout.write(`${text}\n`);
 
 /** What `fluxo start --demo` loads into the demo company. */
-export const DEMO_SEED = { employees: 50, assets: 120, seed: 1 } as const;
+export const DEMO_SEED = { employees: 50, assets: 120, seed: 1, customFields: true } as const;
 
 export interface TenantSeedOptions {
   company: string;

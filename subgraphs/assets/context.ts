@@ -12,6 +12,8 @@ import { findCategoriesByIds, findLocationsByIds } from './store/categories';
 import type { AssetRow, AssetsDB, AssignmentRow, CategoryRow, EmployeeProjectionRow, LocationRow, MaintenanceRow } from './store/db';
 import { findEmployeesByIds } from './store/employee-projection';
 import { findMaintenanceOfAssets } from './store/maintenance';
+import { requestCustomFields, type RequestCustomFields } from '../kit/custom-fields/request';
+import { ASSET_CUSTOM_FIELDS } from './store/custom-fields';
 
 /**
  * Per-request batching: every relation of a page resolves in one statement per
@@ -34,6 +36,8 @@ export interface AssetsLoaders {
 export interface AssetsContext extends ModuleContext<AssetsDB, AssetsLoaders> {
   /** The assets the caller reads (null: all); lists take it as a store filter, as the loaders do. */
   scope: RowScope | null;
+  /** The company's custom fields of assets, read once per request, and which of them the caller may read. */
+  customFields: RequestCustomFields;
 }
 
 /** `db` is called only when a loader runs, so the module check happens before any query. */
@@ -55,6 +59,7 @@ export function createAssetsLoaders(db: () => Kysely<AssetsDB>, scope: RowScope 
 export function assetsContextFactory(runtime: ServiceRuntime): (base: BaseContext) => AssetsContext {
   return (base) => {
     const scope = rowScope(base, 'assets:read');
-    return { ...moduleContextFactory<AssetsDB, AssetsLoaders>(runtime, 'ASSETS', (db) => createAssetsLoaders(db, scope))(base), scope };
+    const ctx = moduleContextFactory<AssetsDB, AssetsLoaders>(runtime, 'ASSETS', (db) => createAssetsLoaders(db, scope))(base);
+    return { ...ctx, scope, customFields: requestCustomFields(base, ctx.db, ASSET_CUSTOM_FIELDS) };
   };
 }

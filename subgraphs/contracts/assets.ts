@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from './event';
 import { LedgerPosting } from './posting';
-import { isoDate, money, uuid, yearMonth } from './primitives';
+import { customFieldValues, isoDate, money, uuid, yearMonth } from './primitives';
 
 /*
  * What the assets module announces. Every event but AssetDepreciated is about
@@ -30,7 +30,18 @@ export const AssetRegistered = defineEvent({
     usefulLifeMonths: z.number().int().positive(),
     depreciationMethod: z.enum(['STRAIGHT_LINE', 'DECLINING_BALANCE']),
     posting: LedgerPosting.nullable(),
+    /** The registration's custom field values (absent from events written before custom fields). */
+    customFields: customFieldValues.optional(),
   }),
+});
+
+/** An asset's details changed: today its custom fields, all of their values as they now are. */
+export const AssetDetailsChanged = defineEvent({
+  type: 'AssetDetailsChanged',
+  source: 'ASSETS',
+  aggregateType: ASSET,
+  aggregateIdOf: byAsset,
+  payload: z.object({ assetId: uuid, customFields: customFieldValues }),
 });
 
 /** A custody period of an asset starts (assigned) or ends (returned) with an employee on a date. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from './event';
-import { isoDate, nonNegativeMoney, uuid } from './primitives';
+import { customFieldValues, isoDate, nonNegativeMoney, uuid } from './primitives';
 
 /*
  * What the employees module announces. Payroll and assets keep projections of
@@ -25,6 +25,8 @@ export const EmployeeHired = defineEvent({
     hireDate: isoDate,
     departmentId: uuid.nullable(),
     status: z.literal('ACTIVE'),
+    /** The hire's custom field values (absent from events written before custom fields). */
+    customFields: customFieldValues.optional(),
   }),
 });
 
@@ -46,13 +48,13 @@ export const EmployeeTerminated = defineEvent({
   payload: z.object({ employeeId: uuid, terminationDate: isoDate }),
 });
 
-/** The employee's name or work e-mail was corrected; both carry their new values. */
+/** The employee's name, work e-mail or custom fields were corrected; each carries its new values (customFields: all of them, when any changed). */
 export const EmployeeDetailsChanged = defineEvent({
   type: 'EmployeeDetailsChanged',
   source: 'EMPLOYEES',
   aggregateType: EMPLOYEE,
   aggregateIdOf: byEmployee,
-  payload: z.object({ employeeId: uuid, fullName: z.string().min(1), email: z.string() }),
+  payload: z.object({ employeeId: uuid, fullName: z.string().min(1), email: z.string(), customFields: customFieldValues.optional() }),
 });
 
 /** A contract was signed (it may start in the future). endDate is inclusive, null when open-ended. */

@@ -31,3 +31,11 @@ export const nonNegativeMoney = z.object({
   amount: decimalAmount.refine((v) => !v.startsWith('-') && !/\.\d{3,}$/.test(v), 'not a non-negative amount with at most 2 decimals'),
   currency: currencyCode,
 });
+
+/**
+ * A record's custom field values by key, as the module stores them (text, a JSON number for an
+ * integer, a decimal as text, a boolean, a list of options). Only fields without a read permission
+ * travel in events: a field the company hides stays behind the API's permission check.
+ */
+export const customFieldValues = z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]));
+export type CustomFieldValues = z.infer<typeof customFieldValues>;

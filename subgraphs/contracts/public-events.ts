@@ -6,7 +6,7 @@ import { EmployeeHired, EmployeeTerminated } from './employees';
 import type { EventContract, PayloadOf } from './event';
 import { JournalEntryPosted } from './finance';
 import { PayRunApproved, PayRunCalculated, PayRunCancelled, PayRunCreated, PayRunPosted } from './payroll';
-import { isoDate, money, uuid } from './primitives';
+import { customFieldValues, isoDate, money, uuid } from './primitives';
 
 /*
  * Public events: what a company's own systems may learn of its data, through
@@ -44,8 +44,20 @@ export const EmployeeHiredV1 = publicEvent({
   permission: 'employees:directory.read',
   description: 'Someone joined the company.',
   source: EmployeeHired,
-  payload: z.object({ employeeId: uuid, employeeNumber: z.string(), hireDate: isoDate, departmentId: uuid.nullable() }),
-  toPublic: (p) => ({ employeeId: p.employeeId, employeeNumber: p.employeeNumber, hireDate: p.hireDate, departmentId: p.departmentId }),
+  payload: z.object({
+    employeeId: uuid,
+    employeeNumber: z.string(),
+    hireDate: isoDate,
+    departmentId: uuid.nullable(),
+    customFields: customFieldValues.optional(),
+  }),
+  toPublic: (p) => ({
+    employeeId: p.employeeId,
+    employeeNumber: p.employeeNumber,
+    hireDate: p.hireDate,
+    departmentId: p.departmentId,
+    ...(p.customFields ? { customFields: p.customFields } : {}),
+  }),
 });
 
 export const EmployeeTerminatedV1 = publicEvent({
@@ -123,7 +135,15 @@ export const AssetRegisteredV1 = publicEvent({
   permission: 'assets:read',
   description: 'An asset entered the registry.',
   source: AssetRegistered,
-  payload: z.object({ assetId: uuid, tag: z.string(), name: z.string(), category: z.string(), acquisitionDate: isoDate, acquisitionCost: money }),
+  payload: z.object({
+    assetId: uuid,
+    tag: z.string(),
+    name: z.string(),
+    category: z.string(),
+    acquisitionDate: isoDate,
+    acquisitionCost: money,
+    customFields: customFieldValues.optional(),
+  }),
   toPublic: (p) => ({
     assetId: p.assetId,
     tag: p.tag,
@@ -131,6 +151,7 @@ export const AssetRegisteredV1 = publicEvent({
     category: p.category,
     acquisitionDate: p.acquisitionDate,
     acquisitionCost: p.acquisitionCost,
+    ...(p.customFields ? { customFields: p.customFields } : {}),
   }),
 });
 

@@ -24,6 +24,8 @@ import type { PersonalDataRow } from './store/personal-data.table';
 import { findPersonalDataOf } from './store/personal-data';
 import { DataKeyring, masterKeyFrom } from './services/keyring';
 import { revealAuditLoader, type Reveal } from './services/reveals';
+import { requestCustomFields, type RequestCustomFields } from '../kit/custom-fields/request';
+import { EMPLOYEE_CUSTOM_FIELDS } from './store/custom-fields';
 
 /**
  * Per-request batches: any page of employees and their relations costs a fixed
@@ -57,6 +59,8 @@ export interface EmployeesContext extends ModuleContext<EmployeesDB, EmployeesLo
   reveals: DataLoader<Reveal, true, string>;
   /** The employee record linked to the caller (a self-service member), else null. */
   selfEmployeeId: string | null;
+  /** The company's custom fields of employees, read once per request, and which of them the caller may read. */
+  customFields: RequestCustomFields;
 }
 
 /** The rows the caller's read permissions reach, null for every row (kit/permissions rowScope). */
@@ -101,6 +105,7 @@ export function employeesContextFactory(runtime: ServiceRuntime): (base: BaseCon
       keyring: () => (keyring ??= new DataKeyring(masterKey, ctx.tenant().id)),
       reveals: revealAuditLoader(ctx.db, base),
       selfEmployeeId: linkedEmployee(base),
+      customFields: requestCustomFields(base, ctx.db, EMPLOYEE_CUSTOM_FIELDS),
     };
   };
 }

@@ -2,10 +2,21 @@ import type { PermissionMap } from '../kit/permissions';
 
 const READ = 'employees:directory.read';
 const MANAGE = 'employees:manage';
+/** Custom fields are the company's configuration: its administrators define them. */
+const CONFIGURE = 'company:settings.manage';
 
 /** What each field of the employees subgraph needs (subgraphs/kit/permissions.ts). */
 export const permissions: PermissionMap = {
-  Query: { employees: READ, employee: READ, departments: READ, department: READ, positions: READ, roles: READ, employeesByTaxId: 'employees:sensitive.read' },
+  Query: {
+    employees: READ,
+    employee: READ,
+    departments: READ,
+    department: READ,
+    positions: READ,
+    roles: READ,
+    employeesByTaxId: 'employees:sensitive.read',
+    employeeCustomFields: READ,
+  },
   Mutation: {
     createDepartment: MANAGE,
     moveDepartment: MANAGE,
@@ -20,6 +31,9 @@ export const permissions: PermissionMap = {
     revokeRole: MANAGE,
     terminateEmployee: MANAGE,
     signContract: 'employees:contracts.manage',
+    defineEmployeeCustomField: CONFIGURE,
+    updateEmployeeCustomField: CONFIGURE,
+    archiveEmployeeCustomField: CONFIGURE,
   },
   Employee: { __resolveReference: READ, contracts: 'employees:contracts.read', currentContract: 'employees:contracts.read' },
   // Each block of the overview is null unless the caller sees the module's overview (kit/permissions seesOverview).

@@ -24,7 +24,17 @@ export function moduleNameSdl(): string {
   return `"The business modules a company can subscribe to."\nenum ModuleName {\n${values}}\n`;
 }
 
-/** The SDL a subgraph serves: the kit's shared types, the module names, then its own schema. */
+/**
+ * Kit schema parts a module takes by naming them in its schema.graphql on a
+ * line `# kit: <part>` (e.g. `# kit: custom-fields`, the shared types of
+ * subgraphs/kit/custom-fields.graphql); its codegen.yml lists the same file.
+ */
+function kitParts(schema: string): string[] {
+  return [...schema.matchAll(/^# kit: ([a-z-]+)$/gm)].map((m) => read(`subgraphs/kit/${m[1]}.graphql`));
+}
+
+/** The SDL a subgraph serves: the kit's shared types, the module names, the kit parts it takes, then its own schema. */
 export function subgraphSdl(name: string): string {
-  return `${read('subgraphs/kit/common.graphql')}\n${moduleNameSdl()}\n${read(`subgraphs/${name}/schema.graphql`)}`;
+  const own = read(`subgraphs/${name}/schema.graphql`);
+  return [read('subgraphs/kit/common.graphql'), moduleNameSdl(), ...kitParts(own), own].join('\n');
 }

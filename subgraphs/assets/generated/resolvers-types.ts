@@ -22,6 +22,12 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The custom field to archive. */
+export type ArchiveCustomFieldInput = {
+  /** The field's key. */
+  key: Scalars['String']['input'];
+};
+
 /** Something the company owns and tracks: registry data, custody, depreciation, maintenance and disposal. */
 export type Asset = {
   __typename?: 'Asset';
@@ -37,6 +43,10 @@ export type Asset = {
   category: Scalars['String']['output'];
   /** Id of the asset's category (see assetCategories). */
   categoryId: Scalars['ID']['output'];
+  /** One custom field's value, or null when it has none (or the caller may not read it). */
+  customField?: Maybe<CustomFieldValue>;
+  /** The asset's custom field values, in the fields' display order; fields without a value and fields the caller may not read are left out. */
+  customFields: Array<CustomFieldValue>;
   /** How the asset depreciates. */
   depreciationMethod: DepreciationMethod;
   /** The asset's depreciation month by month over its whole useful life. */
@@ -73,6 +83,18 @@ export type Asset = {
 /** Something the company owns and tracks: registry data, custody, depreciation, maintenance and disposal. */
 export type AssetBookValueArgs = {
   asOf?: InputMaybe<Scalars['Date']['input']>;
+};
+
+
+/** Something the company owns and tracks: registry data, custody, depreciation, maintenance and disposal. */
+export type AssetCustomFieldArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+/** Something the company owns and tracks: registry data, custody, depreciation, maintenance and disposal. */
+export type AssetCustomFieldsArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** One period during which an employee held an asset. */
@@ -170,6 +192,8 @@ export type AssetEdge = {
 export type AssetFilter = {
   /** Only assets of this category. */
   categoryId?: InputMaybe<Scalars['ID']['input']>;
+  /** Conditions on custom fields (at most 5, all must hold); each uses the field's index. */
+  custom?: InputMaybe<Array<CustomFieldFilter>>;
   /** Only assets this employee holds now. */
   holderId?: InputMaybe<Scalars['ID']['input']>;
   /**
@@ -336,6 +360,247 @@ export type CrossModuleOverview = {
   tenantId: Scalars['ID']['output'];
 };
 
+/** A default value: the one slot the field's type takes. */
+export type CustomFieldDataInput = {
+  /** BOOLEAN. */
+  boolean?: InputMaybe<Scalars['Boolean']['input']>;
+  /** DATE. */
+  date?: InputMaybe<Scalars['Date']['input']>;
+  /** DECIMAL. */
+  decimal?: InputMaybe<Scalars['Decimal']['input']>;
+  /** EMPLOYEE_REFERENCE (no default is accepted). */
+  employeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** INTEGER. */
+  integer?: InputMaybe<Scalars['Int']['input']>;
+  /** MULTI_SELECT. */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** TEXT, LONG_TEXT, SELECT. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A company's definition of a custom field: what a form shows and what the API
+ * accepts. Definitions differ per company; the shape of this type does not.
+ */
+export type CustomFieldDefinition = {
+  __typename?: 'CustomFieldDefinition';
+  /** Whether the field is archived: it takes no new values; its values stay readable. */
+  archived: Scalars['Boolean']['output'];
+  /** When it was archived. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was defined. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The value a new record gets when none is given. */
+  defaultValue?: Maybe<CustomFieldValue>;
+  /** What the field is for. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Whether lists can filter it with eq, in, gte and lte (each filterable field is indexed). */
+  filterable: Scalars['Boolean']['output'];
+  /** A hint shown beside the input. */
+  helpText?: Maybe<Scalars['String']['output']>;
+  /** Definition id. */
+  id: Scalars['ID']['output'];
+  /** Stable snake_case key; values are written and filtered by it. */
+  key: Scalars['String']['output'];
+  /** What forms show; may be renamed freely. */
+  label: Scalars['String']['output'];
+  /** The choices of a SELECT or MULTI_SELECT field, in display order. */
+  options: Array<CustomFieldOption>;
+  /** Display order among the entity's fields. */
+  position: Scalars['Int']['output'];
+  /** The permission needed to see this field and its values; null when whoever reads the record may. */
+  readPermission?: Maybe<Scalars['String']['output']>;
+  /** Whether every new record needs a value (or gets the default). */
+  required: Scalars['Boolean']['output'];
+  /** Whether lists can search it with `contains` (TEXT and LONG_TEXT). */
+  searchable: Scalars['Boolean']['output'];
+  /** What the field holds. */
+  type: CustomFieldType;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Rules a written value must meet. */
+  validation: CustomFieldValidation;
+};
+
+/** Result of defining, changing or archiving a custom field. */
+export type CustomFieldDefinitionPayload = {
+  __typename?: 'CustomFieldDefinitionPayload';
+  /** The definition as it now is. */
+  definition?: Maybe<CustomFieldDefinition>;
+  /** Why nothing changed (codes: REQUIRED, TOO_LONG, INVALID_KEY, INVALID_TYPE, KEY_TAKEN, NOT_FOUND, INVALID_OPTIONS, DUPLICATE_OPTION, OPTIONS_NOT_ALLOWED, VALIDATION_NOT_ALLOWED, OUT_OF_RANGE, INVALID_RANGE, INVALID_PATTERN, INVALID_PERMISSION, SEARCH_NOT_SUPPORTED, DEFAULT_NOT_ALLOWED, WRONG_VALUE_TYPE, INVALID_OPTION, TOO_MANY_FIELDS, CUSTOM_FIELD_ARCHIVED, CUSTOM_FIELD_VALUES_BLOCK_CHANGE). */
+  userErrors: Array<UserError>;
+};
+
+/** A condition on a custom field in a list's filter. Values are text read in the field's type ("42", "12.50", "2026-01-31", "true", an option's value, an employee's id). */
+export type CustomFieldFilter = {
+  /** TEXT, LONG_TEXT: contains this text, ignoring case. MULTI_SELECT: has this option. */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this value (MULTI_SELECT: has this option). */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** At least this value. */
+  gte?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to one of these values, 1 to 100 (MULTI_SELECT: has one of these options). */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The field's key; it must be filterable (searchable for `contains` on text). */
+  key: Scalars['String']['input'];
+  /** At most this value. */
+  lte?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One option of a SELECT or MULTI_SELECT custom field. */
+export type CustomFieldOption = {
+  __typename?: 'CustomFieldOption';
+  /** What forms show. */
+  label: Scalars['String']['output'];
+  /** The stored value, stable. */
+  value: Scalars['String']['output'];
+};
+
+/** An option of a SELECT or MULTI_SELECT field. */
+export type CustomFieldOptionInput = {
+  /** What forms show; the value when not given. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Stable value, 1 to 100 characters, unique in the field. */
+  value: Scalars['String']['input'];
+};
+
+/** Orders a list by a filterable custom field (TEXT, LONG_TEXT, SELECT, INTEGER, DECIMAL, DATE), ascending, then by the list's own order. Only records with a value are listed. */
+export type CustomFieldSort = {
+  /** The field's key; it must be filterable. */
+  key: Scalars['String']['input'];
+};
+
+/** What a custom field holds. */
+export type CustomFieldType =
+  /** Yes or no. */
+  | 'BOOLEAN'
+  /** A calendar date. */
+  | 'DATE'
+  /** An exact decimal number, at most 18 digits before the point and 6 after. */
+  | 'DECIMAL'
+  /** An employee of the company, by id. */
+  | 'EMPLOYEE_REFERENCE'
+  /** A whole number (32 bits). */
+  | 'INTEGER'
+  /** Free text, at most 10,000 characters. */
+  | 'LONG_TEXT'
+  /** Any number of the definition's options. */
+  | 'MULTI_SELECT'
+  /** One of the definition's options. */
+  | 'SELECT'
+  /** One line of text, at most 500 characters. */
+  | 'TEXT';
+
+/** Rules a custom field's value must meet when written; each applies only to the types it names. */
+export type CustomFieldValidation = {
+  __typename?: 'CustomFieldValidation';
+  /** INTEGER, DECIMAL, DATE: the largest value, as text. */
+  max?: Maybe<Scalars['String']['output']>;
+  /** TEXT, LONG_TEXT: the most characters (never above the type's own limit). */
+  maxLength?: Maybe<Scalars['Int']['output']>;
+  /** INTEGER, DECIMAL, DATE: the smallest value, as text ("0", "2020-01-01"). */
+  min?: Maybe<Scalars['String']['output']>;
+  /** TEXT, LONG_TEXT: the fewest characters. */
+  minLength?: Maybe<Scalars['Int']['output']>;
+  /** TEXT, LONG_TEXT: a regular expression (JavaScript, unicode) the whole value must match somewhere; anchor it with ^ and $ to match all of it. */
+  pattern?: Maybe<Scalars['String']['output']>;
+};
+
+/** Rules for written values; give only those the type takes. */
+export type CustomFieldValidationInput = {
+  /** INTEGER, DECIMAL, DATE, as text. */
+  max?: InputMaybe<Scalars['String']['input']>;
+  /** TEXT, LONG_TEXT. */
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  /** INTEGER, DECIMAL, DATE, as text. */
+  min?: InputMaybe<Scalars['String']['input']>;
+  /** TEXT, LONG_TEXT. */
+  minLength?: InputMaybe<Scalars['Int']['input']>;
+  /** TEXT, LONG_TEXT: a regular expression, at most 200 characters, without a repeated repeated group such as (a+)+. */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * One custom field's value on a record. Exactly one of the typed fields is set,
+ * the one the type names: text (TEXT, LONG_TEXT, SELECT), integer, decimal,
+ * date, boolean, options (MULTI_SELECT) or employeeId (EMPLOYEE_REFERENCE).
+ */
+export type CustomFieldValue = {
+  __typename?: 'CustomFieldValue';
+  /** Whether the field is archived (its value is kept for the record). */
+  archived: Scalars['Boolean']['output'];
+  /** BOOLEAN. */
+  boolean?: Maybe<Scalars['Boolean']['output']>;
+  /** DATE. */
+  date?: Maybe<Scalars['Date']['output']>;
+  /** DECIMAL, exact. */
+  decimal?: Maybe<Scalars['Decimal']['output']>;
+  /** The value as a person reads it: an option's label, a list joined by commas, true/false as Yes/No. */
+  display: Scalars['String']['output'];
+  /** EMPLOYEE_REFERENCE: the employee's id. */
+  employeeId?: Maybe<Scalars['ID']['output']>;
+  /** INTEGER. */
+  integer?: Maybe<Scalars['Int']['output']>;
+  /** The field's key. */
+  key: Scalars['String']['output'];
+  /** The field's current label. */
+  label: Scalars['String']['output'];
+  /** MULTI_SELECT: the chosen options' values. */
+  options?: Maybe<Array<Scalars['String']['output']>>;
+  /** TEXT, LONG_TEXT and SELECT (the option's value). */
+  text?: Maybe<Scalars['String']['output']>;
+  /** The field's type. */
+  type: CustomFieldType;
+};
+
+/** A custom field's value in a create or update: the key, then the one slot its type takes; no slot (or only nulls) clears the value. */
+export type CustomFieldValueInput = {
+  /** BOOLEAN. */
+  boolean?: InputMaybe<Scalars['Boolean']['input']>;
+  /** DATE. */
+  date?: InputMaybe<Scalars['Date']['input']>;
+  /** DECIMAL. */
+  decimal?: InputMaybe<Scalars['Decimal']['input']>;
+  /** EMPLOYEE_REFERENCE: an employee's id. */
+  employeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** INTEGER. */
+  integer?: InputMaybe<Scalars['Int']['input']>;
+  /** The field's key. */
+  key: Scalars['String']['input'];
+  /** MULTI_SELECT: options' values. */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** TEXT, LONG_TEXT, SELECT (an option's value). */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new custom field. */
+export type DefineCustomFieldInput = {
+  /** The value new records get when none is given. */
+  defaultValue?: InputMaybe<CustomFieldDataInput>;
+  /** At most 1,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Lists may filter it with eq, in, gte, lte (an index is built). Default false. */
+  filterable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 500 characters. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** snake_case, 1 to 40 characters, starting with a letter; never changes; not reusable after archiving. */
+  key: Scalars['String']['input'];
+  /** 1 to 100 characters. */
+  label: Scalars['String']['input'];
+  /** SELECT and MULTI_SELECT: 1 to 200 options. */
+  options?: InputMaybe<Array<CustomFieldOptionInput>>;
+  /** A READ permission of the catalogue needed to see the field, e.g. employees:sensitive.read; none: whoever reads the record. */
+  readPermission?: InputMaybe<Scalars['String']['input']>;
+  /** New records need a value (or get the default). Default false. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** TEXT, LONG_TEXT: lists may search it with `contains` (a trigram index is built). Default false. */
+  searchable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** What it holds. */
+  type: CustomFieldType;
+  /** Rules for written values. */
+  validation?: InputMaybe<CustomFieldValidationInput>;
+};
+
 /** How an asset's cost less salvage is spread over its useful life. */
 export type DepreciationMethod =
   /** Double declining balance (2 / useful life per month on the book value), switching to straight line when that is larger, never below salvage. */
@@ -441,10 +706,14 @@ export type MoneyInput = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Archives a custom field of assets: no new values; existing ones stay readable. Audited. Needs the ASSETS module and company:settings.manage. */
+  archiveAssetCustomField: CustomFieldDefinitionPayload;
   /** Hands an asset to an ACTIVE employee. The asset must be in stock: not assigned, not in maintenance, not disposed. Publishes AssetAssigned. */
   assignAsset: AssignAssetPayload;
   /** Completes an open maintenance job with its cost; the asset goes back to ASSIGNED or IN_STOCK. Publishes MaintenanceCompleted. */
   completeMaintenance: CompleteMaintenancePayload;
+  /** Defines a custom field of assets; audited. Needs the ASSETS module and company:settings.manage (the company's administrators). */
+  defineAssetCustomField: CustomFieldDefinitionPayload;
   /** Takes an asset off the books on a date for some proceeds and records the gain or loss against its book value. The asset must be returned and out of maintenance first. Publishes AssetDisposed. */
   disposeAsset: DisposeAssetPayload;
   /** Adds an asset to the registry, IN_STOCK, with its acquisition and depreciation terms. Publishes AssetRegistered. */
@@ -455,8 +724,18 @@ export type Mutation = {
   runDepreciation: RunDepreciationPayload;
   /** Opens a maintenance job; the asset is IN_MAINTENANCE until it is completed. An assigned asset keeps its holder meanwhile. */
   scheduleMaintenance: ScheduleMaintenancePayload;
+  /** Changes a custom field of assets (label, rules, type, options...); audited. Needs the ASSETS module and company:settings.manage. */
+  updateAssetCustomField: CustomFieldDefinitionPayload;
+  /** Changes an asset's details: today its custom field values. Audited; publishes AssetDetailsChanged. */
+  updateAssetDetails: UpdateAssetDetailsPayload;
   /** Changes the ledger accounts later postings use; fields left out keep their code. Needs the ASSETS module. */
   updateAssetLedgerSettings: UpdateAssetLedgerSettingsPayload;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationArchiveAssetCustomFieldArgs = {
+  input: ArchiveCustomFieldInput;
 };
 
 
@@ -469,6 +748,12 @@ export type MutationAssignAssetArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationCompleteMaintenanceArgs = {
   input: CompleteMaintenanceInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationDefineAssetCustomFieldArgs = {
+  input: DefineCustomFieldInput;
 };
 
 
@@ -499,6 +784,18 @@ export type MutationRunDepreciationArgs = {
 /** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
 export type MutationScheduleMaintenanceArgs = {
   input: ScheduleMaintenanceInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationUpdateAssetCustomFieldArgs = {
+  input: UpdateCustomFieldInput;
+};
+
+
+/** Everything a Fluxo caller can change. Business failures come back as userErrors in each payload. */
+export type MutationUpdateAssetDetailsArgs = {
+  input: UpdateAssetDetailsInput;
 };
 
 
@@ -544,6 +841,8 @@ export type Query = {
   asset?: Maybe<Asset>;
   /** Asset categories in name order (created on first use by registerAsset). Needs the ASSETS module. */
   assetCategories: Array<AssetCategory>;
+  /** The company's custom fields of assets, in display order: what a form renders and what registerAsset and updateAssetDetails accept as customFields. Fields whose readPermission the caller lacks are left out. Needs the ASSETS module. */
+  assetCustomFields: Array<CustomFieldDefinition>;
   /** The ledger accounts (finance's chart of accounts codes) the asset register posts to. Needs the ASSETS module. */
   assetLedgerSettings: AssetLedgerSettings;
   /** The company's assets ordered by tag, a page at a time, optionally filtered. Needs the ASSETS module. */
@@ -556,6 +855,12 @@ export type Query = {
 /** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
 export type QueryAssetArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/** Everything a Fluxo caller can read. Module fields need a key that grants the module. */
+export type QueryAssetCustomFieldsArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -574,6 +879,8 @@ export type RegisterAssetInput = {
   acquisitionDate: Scalars['Date']['input'];
   /** Category name; a new name creates the category. */
   category: Scalars['String']['input'];
+  /** Custom field values, by key (assetCustomFields says which exist). A problem is reported at ["input", "customFields", key]. */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
   /** How it depreciates. */
   depreciationMethod: DepreciationMethod;
   /** Makes retries safe (1–200 characters, kept at least 24 hours): the same key with the same input returns the first result and changes nothing; with another input, IDEMPOTENCY_KEY_REUSED. */
@@ -597,7 +904,7 @@ export type RegisterAssetPayload = {
   __typename?: 'RegisterAssetPayload';
   /** The new asset; null when the input was refused. */
   asset?: Maybe<Asset>;
-  /** Why the asset was not registered (codes: REQUIRED, TOO_LONG, TAG_TAKEN, INVALID_AMOUNT, INVALID_CURRENCY, CURRENCY_MISMATCH, SALVAGE_ABOVE_COST, INVALID_USEFUL_LIFE). */
+  /** Why the asset was not registered (codes: REQUIRED, TOO_LONG, TAG_TAKEN, INVALID_AMOUNT, INVALID_CURRENCY, CURRENCY_MISMATCH, SALVAGE_ABOVE_COST, INVALID_USEFUL_LIFE; for customFields the codes of updateAssetDetails). */
   userErrors: Array<UserError>;
 };
 
@@ -666,6 +973,23 @@ export type ScheduleMaintenancePayload = {
   userErrors: Array<UserError>;
 };
 
+/** Changes to an asset's details; what is not given stays. */
+export type UpdateAssetDetailsInput = {
+  /** The asset. */
+  assetId: Scalars['ID']['input'];
+  /** Custom field values, by key (assetCustomFields says which exist); a key with no value clears it. A problem is reported at ["input", "customFields", key]. */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
+};
+
+/** Result of updateAssetDetails. */
+export type UpdateAssetDetailsPayload = {
+  __typename?: 'UpdateAssetDetailsPayload';
+  /** The asset as changed; null when the input was refused. */
+  asset?: Maybe<Asset>;
+  /** Why nothing changed (codes: NOT_FOUND, NOTHING_TO_CHANGE, CUSTOM_FIELD_UNKNOWN, CUSTOM_FIELD_ARCHIVED, DUPLICATE_KEY, WRONG_VALUE_TYPE, REQUIRED, TOO_LONG, TOO_SHORT, PATTERN_MISMATCH, OUT_OF_RANGE, INVALID_DECIMAL, INVALID_DATE, INVALID_OPTION, DUPLICATE_OPTION). */
+  userErrors: Array<UserError>;
+};
+
 /** Ledger account codes to change; fields left out keep their code. Codes are 1–20 letters, digits, dots or dashes. */
 export type UpdateAssetLedgerSettingsInput = {
   /** Accumulated depreciation account code. */
@@ -691,6 +1015,38 @@ export type UpdateAssetLedgerSettingsPayload = {
   assetLedgerSettings?: Maybe<AssetLedgerSettings>;
   /** Why the change was refused (codes: INVALID_ACCOUNT_CODE). */
   userErrors: Array<UserError>;
+};
+
+/**
+ * A change to a custom field, by key; what is not given stays. A type or options
+ * change converts the stored values when each one converts safely, and is refused
+ * with CUSTOM_FIELD_VALUES_BLOCK_CHANGE, naming the records, when any does not.
+ */
+export type UpdateCustomFieldInput = {
+  /** New default; null clears it. */
+  defaultValue?: InputMaybe<CustomFieldDataInput>;
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether lists may filter it. */
+  filterable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New help text; null clears it. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** The field's key. */
+  key: Scalars['String']['input'];
+  /** New label. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** The whole new list of options; removing an option in use is refused. */
+  options?: InputMaybe<Array<CustomFieldOptionInput>>;
+  /** New read permission; null: whoever reads the record. */
+  readPermission?: InputMaybe<Scalars['String']['input']>;
+  /** Whether new records need a value. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether lists may search it. */
+  searchable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New type; stored values are converted or the change is refused. */
+  type?: InputMaybe<CustomFieldType>;
+  /** The whole new set of rules (they apply to later writes). */
+  validation?: InputMaybe<CustomFieldValidationInput>;
 };
 
 /** A business-rule failure of a mutation: which input field, what went wrong, and a stable code. */
@@ -806,8 +1162,9 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
-  Asset: ResolverTypeWrapper<AssetMapperModel>;
+  ArchiveCustomFieldInput: ArchiveCustomFieldInput;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Asset: ResolverTypeWrapper<AssetMapperModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AssetAssignment: ResolverTypeWrapper<AssetAssignmentMapperModel>;
   AssetCategory: ResolverTypeWrapper<AssetCategoryMapperModel>;
@@ -829,9 +1186,22 @@ export type ResolversTypes = {
   CompleteMaintenanceInput: CompleteMaintenanceInput;
   CompleteMaintenancePayload: ResolverTypeWrapper<Omit<CompleteMaintenancePayload, 'maintenance'> & { maintenance?: Maybe<ResolversTypes['AssetMaintenance']> }>;
   CrossModuleOverview: ResolverTypeWrapper<CrossModuleOverviewMapperModel>;
+  CustomFieldDataInput: CustomFieldDataInput;
+  CustomFieldDefinition: ResolverTypeWrapper<CustomFieldDefinition>;
+  CustomFieldDefinitionPayload: ResolverTypeWrapper<CustomFieldDefinitionPayload>;
+  CustomFieldFilter: CustomFieldFilter;
+  CustomFieldOption: ResolverTypeWrapper<CustomFieldOption>;
+  CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
+  CustomFieldType: CustomFieldType;
+  CustomFieldValidation: ResolverTypeWrapper<CustomFieldValidation>;
+  CustomFieldValidationInput: CustomFieldValidationInput;
+  CustomFieldValue: ResolverTypeWrapper<CustomFieldValue>;
+  CustomFieldValueInput: CustomFieldValueInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DefineCustomFieldInput: DefineCustomFieldInput;
   DepreciationMethod: DepreciationMethod;
   DepreciationPeriod: ResolverTypeWrapper<DepreciationPeriodMapperModel>;
   DisposeAssetInput: DisposeAssetInput;
@@ -854,8 +1224,11 @@ export type ResolversTypes = {
   RunDepreciationPayload: ResolverTypeWrapper<Omit<RunDepreciationPayload, 'runs'> & { runs?: Maybe<Array<ResolversTypes['AssetDepreciationRun']>> }>;
   ScheduleMaintenanceInput: ScheduleMaintenanceInput;
   ScheduleMaintenancePayload: ResolverTypeWrapper<Omit<ScheduleMaintenancePayload, 'asset' | 'maintenance'> & { asset?: Maybe<ResolversTypes['Asset']>, maintenance?: Maybe<ResolversTypes['AssetMaintenance']> }>;
+  UpdateAssetDetailsInput: UpdateAssetDetailsInput;
+  UpdateAssetDetailsPayload: ResolverTypeWrapper<Omit<UpdateAssetDetailsPayload, 'asset'> & { asset?: Maybe<ResolversTypes['Asset']> }>;
   UpdateAssetLedgerSettingsInput: UpdateAssetLedgerSettingsInput;
   UpdateAssetLedgerSettingsPayload: ResolverTypeWrapper<Omit<UpdateAssetLedgerSettingsPayload, 'assetLedgerSettings'> & { assetLedgerSettings?: Maybe<ResolversTypes['AssetLedgerSettings']> }>;
+  UpdateCustomFieldInput: UpdateCustomFieldInput;
   UserError: ResolverTypeWrapper<UserError>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -863,8 +1236,9 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
-  Asset: AssetMapperModel;
+  ArchiveCustomFieldInput: ArchiveCustomFieldInput;
   String: Scalars['String']['output'];
+  Asset: AssetMapperModel;
   ID: Scalars['ID']['output'];
   AssetAssignment: AssetAssignmentMapperModel;
   AssetCategory: AssetCategoryMapperModel;
@@ -884,9 +1258,21 @@ export type ResolversParentTypes = {
   CompleteMaintenanceInput: CompleteMaintenanceInput;
   CompleteMaintenancePayload: Omit<CompleteMaintenancePayload, 'maintenance'> & { maintenance?: Maybe<ResolversParentTypes['AssetMaintenance']> };
   CrossModuleOverview: CrossModuleOverviewMapperModel;
+  CustomFieldDataInput: CustomFieldDataInput;
+  CustomFieldDefinition: CustomFieldDefinition;
+  CustomFieldDefinitionPayload: CustomFieldDefinitionPayload;
+  CustomFieldFilter: CustomFieldFilter;
+  CustomFieldOption: CustomFieldOption;
+  CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
+  CustomFieldValidation: CustomFieldValidation;
+  CustomFieldValidationInput: CustomFieldValidationInput;
+  CustomFieldValue: CustomFieldValue;
+  CustomFieldValueInput: CustomFieldValueInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DefineCustomFieldInput: DefineCustomFieldInput;
   DepreciationPeriod: DepreciationPeriodMapperModel;
   DisposeAssetInput: DisposeAssetInput;
   DisposeAssetPayload: Omit<DisposeAssetPayload, 'asset'> & { asset?: Maybe<ResolversParentTypes['Asset']> };
@@ -906,8 +1292,11 @@ export type ResolversParentTypes = {
   RunDepreciationPayload: Omit<RunDepreciationPayload, 'runs'> & { runs?: Maybe<Array<ResolversParentTypes['AssetDepreciationRun']>> };
   ScheduleMaintenanceInput: ScheduleMaintenanceInput;
   ScheduleMaintenancePayload: Omit<ScheduleMaintenancePayload, 'asset' | 'maintenance'> & { asset?: Maybe<ResolversParentTypes['Asset']>, maintenance?: Maybe<ResolversParentTypes['AssetMaintenance']> };
+  UpdateAssetDetailsInput: UpdateAssetDetailsInput;
+  UpdateAssetDetailsPayload: Omit<UpdateAssetDetailsPayload, 'asset'> & { asset?: Maybe<ResolversParentTypes['Asset']> };
   UpdateAssetLedgerSettingsInput: UpdateAssetLedgerSettingsInput;
   UpdateAssetLedgerSettingsPayload: Omit<UpdateAssetLedgerSettingsPayload, 'assetLedgerSettings'> & { assetLedgerSettings?: Maybe<ResolversParentTypes['AssetLedgerSettings']> };
+  UpdateCustomFieldInput: UpdateCustomFieldInput;
   UserError: UserError;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
@@ -928,6 +1317,8 @@ export type AssetResolvers<ContextType = AssetsContext, ParentType extends Resol
   bookValue?: Resolver<ResolversTypes['Money'], ParentType, ContextType, Partial<AssetBookValueArgs>>;
   category?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   categoryId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  customField?: Resolver<Maybe<ResolversTypes['CustomFieldValue']>, ParentType, ContextType, RequireFields<AssetCustomFieldArgs, 'key'>>;
+  customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType, RequireFields<AssetCustomFieldsArgs, 'includeArchived'>>;
   depreciationMethod?: Resolver<ResolversTypes['DepreciationMethod'], ParentType, ContextType>;
   depreciationSchedule?: Resolver<Array<ResolversTypes['DepreciationPeriod']>, ParentType, ContextType>;
   disposal?: Resolver<Maybe<ResolversTypes['AssetDisposal']>, ParentType, ContextType>;
@@ -1048,6 +1439,60 @@ export type CrossModuleOverviewResolvers<ContextType = AssetsContext, ParentType
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type CustomFieldDefinitionResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CustomFieldDefinition'] = ResolversParentTypes['CustomFieldDefinition']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  defaultValue?: Resolver<Maybe<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filterable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  helpText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Array<ResolversTypes['CustomFieldOption']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readPermission?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  searchable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validation?: Resolver<ResolversTypes['CustomFieldValidation'], ParentType, ContextType>;
+};
+
+export type CustomFieldDefinitionPayloadResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CustomFieldDefinitionPayload'] = ResolversParentTypes['CustomFieldDefinitionPayload']> = {
+  definition?: Resolver<Maybe<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CustomFieldOptionResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CustomFieldOption'] = ResolversParentTypes['CustomFieldOption']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CustomFieldValidationResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CustomFieldValidation'] = ResolversParentTypes['CustomFieldValidation']> = {
+  max?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  maxLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  minLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomFieldValueResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['CustomFieldValue'] = ResolversParentTypes['CustomFieldValue']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  boolean?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  decimal?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  employeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  integer?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -1092,13 +1537,17 @@ export type MoneyResolvers<ContextType = AssetsContext, ParentType extends Resol
 };
 
 export type MutationResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  archiveAssetCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationArchiveAssetCustomFieldArgs, 'input'>>;
   assignAsset?: Resolver<ResolversTypes['AssignAssetPayload'], ParentType, ContextType, RequireFields<MutationAssignAssetArgs, 'input'>>;
   completeMaintenance?: Resolver<ResolversTypes['CompleteMaintenancePayload'], ParentType, ContextType, RequireFields<MutationCompleteMaintenanceArgs, 'input'>>;
+  defineAssetCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationDefineAssetCustomFieldArgs, 'input'>>;
   disposeAsset?: Resolver<ResolversTypes['DisposeAssetPayload'], ParentType, ContextType, RequireFields<MutationDisposeAssetArgs, 'input'>>;
   registerAsset?: Resolver<ResolversTypes['RegisterAssetPayload'], ParentType, ContextType, RequireFields<MutationRegisterAssetArgs, 'input'>>;
   returnAsset?: Resolver<ResolversTypes['ReturnAssetPayload'], ParentType, ContextType, RequireFields<MutationReturnAssetArgs, 'input'>>;
   runDepreciation?: Resolver<ResolversTypes['RunDepreciationPayload'], ParentType, ContextType, RequireFields<MutationRunDepreciationArgs, 'input'>>;
   scheduleMaintenance?: Resolver<ResolversTypes['ScheduleMaintenancePayload'], ParentType, ContextType, RequireFields<MutationScheduleMaintenanceArgs, 'input'>>;
+  updateAssetCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssetCustomFieldArgs, 'input'>>;
+  updateAssetDetails?: Resolver<ResolversTypes['UpdateAssetDetailsPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssetDetailsArgs, 'input'>>;
   updateAssetLedgerSettings?: Resolver<ResolversTypes['UpdateAssetLedgerSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateAssetLedgerSettingsArgs, 'input'>>;
 };
 
@@ -1122,6 +1571,7 @@ export type PageInfoResolvers<ContextType = AssetsContext, ParentType extends Re
 export type QueryResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType, RequireFields<QueryAssetArgs, 'id'>>;
   assetCategories?: Resolver<Array<ResolversTypes['AssetCategory']>, ParentType, ContextType>;
+  assetCustomFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryAssetCustomFieldsArgs, 'includeArchived'>>;
   assetLedgerSettings?: Resolver<ResolversTypes['AssetLedgerSettings'], ParentType, ContextType>;
   assets?: Resolver<ResolversTypes['AssetConnection'], ParentType, ContextType, Partial<QueryAssetsArgs>>;
   locations?: Resolver<Array<ResolversTypes['AssetLocation']>, ParentType, ContextType>;
@@ -1149,6 +1599,11 @@ export type RunDepreciationPayloadResolvers<ContextType = AssetsContext, ParentT
 export type ScheduleMaintenancePayloadResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['ScheduleMaintenancePayload'] = ResolversParentTypes['ScheduleMaintenancePayload']> = {
   asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
   maintenance?: Resolver<Maybe<ResolversTypes['AssetMaintenance']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type UpdateAssetDetailsPayloadResolvers<ContextType = AssetsContext, ParentType extends ResolversParentTypes['UpdateAssetDetailsPayload'] = ResolversParentTypes['UpdateAssetDetailsPayload']> = {
+  asset?: Resolver<Maybe<ResolversTypes['Asset']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
@@ -1180,6 +1635,11 @@ export type Resolvers<ContextType = AssetsContext> = {
   AssignAssetPayload?: AssignAssetPayloadResolvers<ContextType>;
   CompleteMaintenancePayload?: CompleteMaintenancePayloadResolvers<ContextType>;
   CrossModuleOverview?: CrossModuleOverviewResolvers<ContextType>;
+  CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
+  CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
+  CustomFieldOption?: CustomFieldOptionResolvers<ContextType>;
+  CustomFieldValidation?: CustomFieldValidationResolvers<ContextType>;
+  CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;
@@ -1196,6 +1656,7 @@ export type Resolvers<ContextType = AssetsContext> = {
   ReturnAssetPayload?: ReturnAssetPayloadResolvers<ContextType>;
   RunDepreciationPayload?: RunDepreciationPayloadResolvers<ContextType>;
   ScheduleMaintenancePayload?: ScheduleMaintenancePayloadResolvers<ContextType>;
+  UpdateAssetDetailsPayload?: UpdateAssetDetailsPayloadResolvers<ContextType>;
   UpdateAssetLedgerSettingsPayload?: UpdateAssetLedgerSettingsPayloadResolvers<ContextType>;
   UserError?: UserErrorResolvers<ContextType>;
 };

@@ -2,17 +2,19 @@ import { money } from '../../kit/money';
 import { paginate, type CursorValues } from '../../kit/pagination';
 import { searchTerm, sharingTotal } from '../../kit/search';
 import type { Resolvers } from '../generated/resolvers-types';
+import { customConditions } from '../../kit/custom-fields/filter';
 import { countAssets, countAssetsUpTo, listAssets, type AssetListFilter } from '../store/assets';
 
 export const assetResolvers: Resolvers = {
   Query: {
-    assets: (_parent, args, ctx) => {
+    assets: async (_parent, args, ctx) => {
       const db = ctx.db();
       const filter: AssetListFilter = {
         status: args.filter?.status ?? null,
         search: searchTerm(args.filter?.search),
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
+        custom: args.filter?.custom?.length ? customConditions(args.filter.custom, await ctx.customFields.readable()) : [],
       };
       const scope = ctx.scope;
       const { fetch, count, countUpTo } = sharingTotal(

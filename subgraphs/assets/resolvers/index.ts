@@ -2,6 +2,7 @@ import { mergeResolvers } from '../../kit/resolvers';
 import type { Resolvers } from '../generated/resolvers-types';
 import { assetResolvers } from './assets';
 import { custodyResolvers } from './custody';
+import { customFieldResolvers } from './custom-fields';
 import { employeeResolvers } from './employees';
 import { financeResolvers } from './finance';
 import { ledgerResolvers } from './ledger';
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   employeeResolvers,
   ledgerResolvers,
   overviewResolvers,
+  customFieldResolvers,
 );

@@ -9,6 +9,7 @@ export const registryResolvers: Resolvers = {
     locations: (_parent, _args, ctx) => listLocations(ctx.db()),
   },
   Mutation: {
-    registerAsset: (_parent, { input }, ctx) => runModuleMutation(ctx, 'registerAsset', (trx, actor) => registerAsset(trx, input, actor)),
+    registerAsset: (_parent, { input }, ctx) =>
+      runModuleMutation(ctx, 'registerAsset', (trx, actor) => registerAsset(trx, input, actor, ctx.customFields.canRead)),
   },
 };

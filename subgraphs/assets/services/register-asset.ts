@@ -2,7 +2,11 @@ import type { Transaction } from 'kysely';
 import { AssetRegistered } from '../../contracts/assets';
 import { buildEvent } from '../../contracts/event';
 import type { Actor } from '../../kit/actor';
-import { refuseInvalid } from '../../kit/validation';
+import { InputProblems } from '../../kit/validation';
+import { checkCustomFieldWrite } from '../../kit/custom-fields/service';
+import type { CustomFieldDefinition, CustomFieldValueInput } from '../../kit/custom-fields/types';
+import { ASSET_CUSTOM_FIELDS } from '../store/custom-fields';
+import { employeesKnown, withCustomFields } from './asset-details';
 import { isPgError } from '../../../platform/db';
 import { failWith } from '../../kit/errors';
 import { money, type Money } from '../../kit/money';
@@ -24,9 +28,17 @@ const TAG_TAKEN = (tag: string) => `Another asset already has the tag ${tag}`;
  * acquisition credit account, at cost), which finance books if the company
  * subscribes to it.
  */
-async function registerOnce(trx: Transaction<AssetsDB>, input: RegistrationInput, actor: Actor) {
+async function registerOnce(trx: Transaction<AssetsDB>, input: RegistrationWithFields, actor: Actor, readable: FieldVisibility) {
   const registration = normalizeRegistration(input);
-  refuseInvalid(validateRegistration(registration));
+  const problems = new InputProblems();
+  problems.list.push(...validateRegistration(registration));
+  const custom = await checkCustomFieldWrite(
+    trx,
+    ASSET_CUSTOM_FIELDS,
+    { inputs: input.customFields, current: {}, mode: 'create', readable, employeesExist: (ids) => employeesKnown(trx, ids) },
+    problems,
+  );
+  problems.assertNone();
   if (await isTagTaken(trx, registration.tag)) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
   const category = await findOrCreateCategory(trx, registration.category);
   const location = registration.location ? await findOrCreateLocation(trx, registration.location) : null;
@@ -42,6 +54,7 @@ async function registerOnce(trx: Transaction<AssetsDB>, input: RegistrationInput
     salvage_value: registration.salvageValue.amount,
     useful_life_months: registration.usefulLifeMonths,
     depreciation_method: registration.depreciationMethod,
+    custom_fields: JSON.stringify(custom.values),
   }).catch((error: unknown) => {
     // A concurrent registration took the tag between the check and the insert.
     if (isPgError(error, '23505')) failWith(['input', 'tag'], TAG_TAKEN(registration.tag), 'TAG_TAKEN');
@@ -68,26 +81,32 @@ async function registerOnce(trx: Transaction<AssetsDB>, input: RegistrationInput
       usefulLifeMonths: asset.useful_life_months,
       depreciationMethod: asset.depreciation_method,
       posting,
+      ...withCustomFields(custom.announced()),
     }),
   );
   return { asset };
 }
 
+/** A registration with its custom field values, checked in the registration's transaction. */
+type RegistrationWithFields = RegistrationInput & { customFields?: readonly CustomFieldValueInput[] | null };
+/** Which custom fields the caller may read (and so write); the seeder reads them all. */
+type FieldVisibility = (def: CustomFieldDefinition) => boolean;
+
 /** What a key is bound to: the registration as the register reads it, amounts compared as numbers. */
-function canonicalRegistration(input: RegistrationInput & Keyed) {
+function canonicalRegistration(input: RegistrationWithFields & Keyed) {
   const registration = normalizeRegistration({ ...input, idempotencyKey: undefined } as RegistrationInput);
   const amount = (m: Money) => ({ ...m, amount: canonicalAmount(m.amount) });
   return { ...registration, acquisitionCost: amount(registration.acquisitionCost), salvageValue: amount(registration.salvageValue) };
 }
 
 /** Registers an asset; under an idempotency key, at most once (a retry gets the same asset back). */
-export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationInput & Keyed, actor: Actor) {
+export async function registerAsset(trx: Transaction<AssetsDB>, input: RegistrationWithFields & Keyed, actor: Actor, readable: FieldVisibility = () => true) {
   const request = keyedRequest('ASSETS', 'registerAsset', input, () => canonicalRegistration(input));
   return createOncePerKey(
     trx,
     request,
     'asset',
     async (id) => (await findAssetsByIds(trx, [id], null))[0],
-    () => registerOnce(trx, input, actor),
+    () => registerOnce(trx, input, actor, readable),
   );
 }

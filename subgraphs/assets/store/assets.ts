@@ -6,6 +6,7 @@ import { isUuid } from '../../../platform/ids';
 import type { RowScope } from '../../../platform/permissions';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
 import { assetInScope, assignmentInScope } from './scope';
+import { conditionSql, type CustomCondition } from '../../kit/custom-fields/filter';
 
 /** Every column but the generated search text. */
 const ASSET_COLUMNS = [
@@ -25,6 +26,7 @@ const ASSET_COLUMNS = [
   'disposed_on',
   'disposal_proceeds',
   'book_value_at_disposal',
+  'custom_fields',
   'created_at',
   'updated_at',
 ] as const;
@@ -99,12 +101,15 @@ export interface AssetListFilter {
   categoryId: string | null;
   /** Employee currently holding the asset. */
   holderId: string | null;
+  /** Conditions on custom fields, checked against their definitions (kit/custom-fields/filter.ts); each has an index. */
+  custom?: readonly CustomCondition[];
 }
 
 function filtered(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null) {
   let query = db.selectFrom('assets.asset');
   if (scope !== null) query = query.where(assetInScope(scope, 'assets.asset.id'));
   if (filter.status) query = query.where('status', '=', filter.status);
+  for (const condition of filter.custom ?? []) query = query.where(conditionSql(condition));
   const term = filter.search;
   if (term) {
     if (isSubstringTerm(term)) {
@@ -164,7 +169,7 @@ export async function listAssets(
  * scoped caller's assets are counted row by row.
  */
 export async function countAssets(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null): Promise<number> {
-  if (!filter.search && !filter.categoryId && !filter.holderId && scope === null) {
+  if (!filter.search && !filter.categoryId && !filter.holderId && !filter.custom?.length && scope === null) {
     let tally = db.selectFrom('assets.asset_status_count').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('assets'), sql<string>`0`).as('n'));
     if (filter.status) tally = tally.where('status', '=', filter.status);
     return Number((await tally.executeTakeFirstOrThrow()).n);
@@ -177,6 +182,7 @@ export async function countAssets(db: AssetsExecutor, filter: AssetListFilter, s
 
 /** How many assets match, counting no further than `limit` + 1 (MatchCount). */
 export async function countAssetsUpTo(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null, limit: number): Promise<MatchCount> {
-  if (!filter.search && !filter.categoryId && !filter.holderId && scope === null) return capped(await countAssets(db, filter, null), limit);
+  if (!filter.search && !filter.categoryId && !filter.holderId && !filter.custom?.length && scope === null)
+    return capped(await countAssets(db, filter, null), limit);
   return countUpTo(db, filtered(db, filter, scope).select('assets.asset.id'), limit);
 }

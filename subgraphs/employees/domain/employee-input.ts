@@ -4,6 +4,7 @@ import { InputProblems, type Validated } from '../../kit/validation';
 import { email, optionalId, requiredId, requiredText } from './validation';
 import { todayUtc } from '../../../platform/dates';
 import { givenFields, validatePersonalData, type PersonalData, type PersonalDataInput } from './personal-data';
+import type { CustomFieldValueInput } from '../../kit/custom-fields/types';
 
 export interface HireInput extends PersonalDataInput {
   firstName: string;
@@ -13,6 +14,8 @@ export interface HireInput extends PersonalDataInput {
   departmentId?: string | null;
   positionId?: string | null;
   managerId?: string | null;
+  /** Checked against the company's definitions in the hire's transaction (services/hiring.ts). */
+  customFields?: readonly CustomFieldValueInput[] | null;
 }
 
 export interface ValidHire {
@@ -81,6 +84,8 @@ export interface DetailsChangeInput extends PersonalDataInput {
   firstName?: string | null;
   lastName?: string | null;
   email?: string | null;
+  /** Checked against the company's definitions in the change's transaction. */
+  customFields?: readonly CustomFieldValueInput[] | null;
 }
 
 export interface ValidDetailsChange {
@@ -97,8 +102,8 @@ export function validateDetailsChange(input: DetailsChangeInput, today: string =
   const employeeId = requiredId(p, 'input.employeeId', input.employeeId, 'employee');
   const given = (value: string | null | undefined): value is string => value !== null && value !== undefined;
   const personal = validatePersonalData(p, input, today);
-  if (!given(input.firstName) && !given(input.lastName) && !given(input.email) && givenFields(personal).length === 0)
-    p.add('input', 'Give a first name, last name, e-mail or personal data to change', 'NOTHING_TO_CHANGE');
+  if (!given(input.firstName) && !given(input.lastName) && !given(input.email) && givenFields(personal).length === 0 && !input.customFields?.length)
+    p.add('input', 'Give a first name, last name, e-mail, personal data or custom fields to change', 'NOTHING_TO_CHANGE');
   return p.result({
     personal,
     employeeId,

@@ -22,6 +22,12 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** The custom field to archive. */
+export type ArchiveCustomFieldInput = {
+  /** The field's key. */
+  key: Scalars['String']['input'];
+};
+
 /** An employee's move to another position. */
 export type ChangePositionInput = {
   /** First day in the new position. */
@@ -137,6 +143,247 @@ export type CreateRolePayload = {
   userErrors: Array<UserError>;
 };
 
+/** A default value: the one slot the field's type takes. */
+export type CustomFieldDataInput = {
+  /** BOOLEAN. */
+  boolean?: InputMaybe<Scalars['Boolean']['input']>;
+  /** DATE. */
+  date?: InputMaybe<Scalars['Date']['input']>;
+  /** DECIMAL. */
+  decimal?: InputMaybe<Scalars['Decimal']['input']>;
+  /** EMPLOYEE_REFERENCE (no default is accepted). */
+  employeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** INTEGER. */
+  integer?: InputMaybe<Scalars['Int']['input']>;
+  /** MULTI_SELECT. */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** TEXT, LONG_TEXT, SELECT. */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * A company's definition of a custom field: what a form shows and what the API
+ * accepts. Definitions differ per company; the shape of this type does not.
+ */
+export type CustomFieldDefinition = {
+  __typename?: 'CustomFieldDefinition';
+  /** Whether the field is archived: it takes no new values; its values stay readable. */
+  archived: Scalars['Boolean']['output'];
+  /** When it was archived. */
+  archivedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When it was defined. */
+  createdAt: Scalars['DateTime']['output'];
+  /** The value a new record gets when none is given. */
+  defaultValue?: Maybe<CustomFieldValue>;
+  /** What the field is for. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Whether lists can filter it with eq, in, gte and lte (each filterable field is indexed). */
+  filterable: Scalars['Boolean']['output'];
+  /** A hint shown beside the input. */
+  helpText?: Maybe<Scalars['String']['output']>;
+  /** Definition id. */
+  id: Scalars['ID']['output'];
+  /** Stable snake_case key; values are written and filtered by it. */
+  key: Scalars['String']['output'];
+  /** What forms show; may be renamed freely. */
+  label: Scalars['String']['output'];
+  /** The choices of a SELECT or MULTI_SELECT field, in display order. */
+  options: Array<CustomFieldOption>;
+  /** Display order among the entity's fields. */
+  position: Scalars['Int']['output'];
+  /** The permission needed to see this field and its values; null when whoever reads the record may. */
+  readPermission?: Maybe<Scalars['String']['output']>;
+  /** Whether every new record needs a value (or gets the default). */
+  required: Scalars['Boolean']['output'];
+  /** Whether lists can search it with `contains` (TEXT and LONG_TEXT). */
+  searchable: Scalars['Boolean']['output'];
+  /** What the field holds. */
+  type: CustomFieldType;
+  /** When it last changed. */
+  updatedAt: Scalars['DateTime']['output'];
+  /** Rules a written value must meet. */
+  validation: CustomFieldValidation;
+};
+
+/** Result of defining, changing or archiving a custom field. */
+export type CustomFieldDefinitionPayload = {
+  __typename?: 'CustomFieldDefinitionPayload';
+  /** The definition as it now is. */
+  definition?: Maybe<CustomFieldDefinition>;
+  /** Why nothing changed (codes: REQUIRED, TOO_LONG, INVALID_KEY, INVALID_TYPE, KEY_TAKEN, NOT_FOUND, INVALID_OPTIONS, DUPLICATE_OPTION, OPTIONS_NOT_ALLOWED, VALIDATION_NOT_ALLOWED, OUT_OF_RANGE, INVALID_RANGE, INVALID_PATTERN, INVALID_PERMISSION, SEARCH_NOT_SUPPORTED, DEFAULT_NOT_ALLOWED, WRONG_VALUE_TYPE, INVALID_OPTION, TOO_MANY_FIELDS, CUSTOM_FIELD_ARCHIVED, CUSTOM_FIELD_VALUES_BLOCK_CHANGE). */
+  userErrors: Array<UserError>;
+};
+
+/** A condition on a custom field in a list's filter. Values are text read in the field's type ("42", "12.50", "2026-01-31", "true", an option's value, an employee's id). */
+export type CustomFieldFilter = {
+  /** TEXT, LONG_TEXT: contains this text, ignoring case. MULTI_SELECT: has this option. */
+  contains?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to this value (MULTI_SELECT: has this option). */
+  eq?: InputMaybe<Scalars['String']['input']>;
+  /** At least this value. */
+  gte?: InputMaybe<Scalars['String']['input']>;
+  /** Equal to one of these values, 1 to 100 (MULTI_SELECT: has one of these options). */
+  in?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** The field's key; it must be filterable (searchable for `contains` on text). */
+  key: Scalars['String']['input'];
+  /** At most this value. */
+  lte?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One option of a SELECT or MULTI_SELECT custom field. */
+export type CustomFieldOption = {
+  __typename?: 'CustomFieldOption';
+  /** What forms show. */
+  label: Scalars['String']['output'];
+  /** The stored value, stable. */
+  value: Scalars['String']['output'];
+};
+
+/** An option of a SELECT or MULTI_SELECT field. */
+export type CustomFieldOptionInput = {
+  /** What forms show; the value when not given. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** Stable value, 1 to 100 characters, unique in the field. */
+  value: Scalars['String']['input'];
+};
+
+/** Orders a list by a filterable custom field (TEXT, LONG_TEXT, SELECT, INTEGER, DECIMAL, DATE), ascending, then by the list's own order. Only records with a value are listed. */
+export type CustomFieldSort = {
+  /** The field's key; it must be filterable. */
+  key: Scalars['String']['input'];
+};
+
+/** What a custom field holds. */
+export type CustomFieldType =
+  /** Yes or no. */
+  | 'BOOLEAN'
+  /** A calendar date. */
+  | 'DATE'
+  /** An exact decimal number, at most 18 digits before the point and 6 after. */
+  | 'DECIMAL'
+  /** An employee of the company, by id. */
+  | 'EMPLOYEE_REFERENCE'
+  /** A whole number (32 bits). */
+  | 'INTEGER'
+  /** Free text, at most 10,000 characters. */
+  | 'LONG_TEXT'
+  /** Any number of the definition's options. */
+  | 'MULTI_SELECT'
+  /** One of the definition's options. */
+  | 'SELECT'
+  /** One line of text, at most 500 characters. */
+  | 'TEXT';
+
+/** Rules a custom field's value must meet when written; each applies only to the types it names. */
+export type CustomFieldValidation = {
+  __typename?: 'CustomFieldValidation';
+  /** INTEGER, DECIMAL, DATE: the largest value, as text. */
+  max?: Maybe<Scalars['String']['output']>;
+  /** TEXT, LONG_TEXT: the most characters (never above the type's own limit). */
+  maxLength?: Maybe<Scalars['Int']['output']>;
+  /** INTEGER, DECIMAL, DATE: the smallest value, as text ("0", "2020-01-01"). */
+  min?: Maybe<Scalars['String']['output']>;
+  /** TEXT, LONG_TEXT: the fewest characters. */
+  minLength?: Maybe<Scalars['Int']['output']>;
+  /** TEXT, LONG_TEXT: a regular expression (JavaScript, unicode) the whole value must match somewhere; anchor it with ^ and $ to match all of it. */
+  pattern?: Maybe<Scalars['String']['output']>;
+};
+
+/** Rules for written values; give only those the type takes. */
+export type CustomFieldValidationInput = {
+  /** INTEGER, DECIMAL, DATE, as text. */
+  max?: InputMaybe<Scalars['String']['input']>;
+  /** TEXT, LONG_TEXT. */
+  maxLength?: InputMaybe<Scalars['Int']['input']>;
+  /** INTEGER, DECIMAL, DATE, as text. */
+  min?: InputMaybe<Scalars['String']['input']>;
+  /** TEXT, LONG_TEXT. */
+  minLength?: InputMaybe<Scalars['Int']['input']>;
+  /** TEXT, LONG_TEXT: a regular expression, at most 200 characters, without a repeated repeated group such as (a+)+. */
+  pattern?: InputMaybe<Scalars['String']['input']>;
+};
+
+/**
+ * One custom field's value on a record. Exactly one of the typed fields is set,
+ * the one the type names: text (TEXT, LONG_TEXT, SELECT), integer, decimal,
+ * date, boolean, options (MULTI_SELECT) or employeeId (EMPLOYEE_REFERENCE).
+ */
+export type CustomFieldValue = {
+  __typename?: 'CustomFieldValue';
+  /** Whether the field is archived (its value is kept for the record). */
+  archived: Scalars['Boolean']['output'];
+  /** BOOLEAN. */
+  boolean?: Maybe<Scalars['Boolean']['output']>;
+  /** DATE. */
+  date?: Maybe<Scalars['Date']['output']>;
+  /** DECIMAL, exact. */
+  decimal?: Maybe<Scalars['Decimal']['output']>;
+  /** The value as a person reads it: an option's label, a list joined by commas, true/false as Yes/No. */
+  display: Scalars['String']['output'];
+  /** EMPLOYEE_REFERENCE: the employee's id. */
+  employeeId?: Maybe<Scalars['ID']['output']>;
+  /** INTEGER. */
+  integer?: Maybe<Scalars['Int']['output']>;
+  /** The field's key. */
+  key: Scalars['String']['output'];
+  /** The field's current label. */
+  label: Scalars['String']['output'];
+  /** MULTI_SELECT: the chosen options' values. */
+  options?: Maybe<Array<Scalars['String']['output']>>;
+  /** TEXT, LONG_TEXT and SELECT (the option's value). */
+  text?: Maybe<Scalars['String']['output']>;
+  /** The field's type. */
+  type: CustomFieldType;
+};
+
+/** A custom field's value in a create or update: the key, then the one slot its type takes; no slot (or only nulls) clears the value. */
+export type CustomFieldValueInput = {
+  /** BOOLEAN. */
+  boolean?: InputMaybe<Scalars['Boolean']['input']>;
+  /** DATE. */
+  date?: InputMaybe<Scalars['Date']['input']>;
+  /** DECIMAL. */
+  decimal?: InputMaybe<Scalars['Decimal']['input']>;
+  /** EMPLOYEE_REFERENCE: an employee's id. */
+  employeeId?: InputMaybe<Scalars['ID']['input']>;
+  /** INTEGER. */
+  integer?: InputMaybe<Scalars['Int']['input']>;
+  /** The field's key. */
+  key: Scalars['String']['input'];
+  /** MULTI_SELECT: options' values. */
+  options?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** TEXT, LONG_TEXT, SELECT (an option's value). */
+  text?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A new custom field. */
+export type DefineCustomFieldInput = {
+  /** The value new records get when none is given. */
+  defaultValue?: InputMaybe<CustomFieldDataInput>;
+  /** At most 1,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Lists may filter it with eq, in, gte, lte (an index is built). Default false. */
+  filterable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 500 characters. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** snake_case, 1 to 40 characters, starting with a letter; never changes; not reusable after archiving. */
+  key: Scalars['String']['input'];
+  /** 1 to 100 characters. */
+  label: Scalars['String']['input'];
+  /** SELECT and MULTI_SELECT: 1 to 200 options. */
+  options?: InputMaybe<Array<CustomFieldOptionInput>>;
+  /** A READ permission of the catalogue needed to see the field, e.g. employees:sensitive.read; none: whoever reads the record. */
+  readPermission?: InputMaybe<Scalars['String']['input']>;
+  /** New records need a value (or get the default). Default false. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** TEXT, LONG_TEXT: lists may search it with `contains` (a trigram index is built). Default false. */
+  searchable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** What it holds. */
+  type: CustomFieldType;
+  /** Rules for written values. */
+  validation?: InputMaybe<CustomFieldValidationInput>;
+};
+
 /** A unit of the organisation; departments form a tree. */
 export type Department = {
   __typename?: 'Department';
@@ -180,6 +427,10 @@ export type Employee = {
   contracts: Array<Contract>;
   /** The contract in force today (UTC), if any. */
   currentContract?: Maybe<Contract>;
+  /** One custom field's value, or null when it has none (or the caller may not read it). */
+  customField?: Maybe<CustomFieldValue>;
+  /** The employee's custom field values, in the fields' display order; fields without a value and fields the caller may not read are left out. */
+  customFields: Array<CustomFieldValue>;
   /** The employee's department, if any. */
   department?: Maybe<Department>;
   /** Work e-mail address, unique in the company (ignoring case). */
@@ -218,6 +469,18 @@ export type Employee = {
   status: EmployeeStatus;
   /** Last day of employment; set only when TERMINATED. */
   terminationDate?: Maybe<Scalars['Date']['output']>;
+};
+
+
+/** A person employed by the company. Other modules extend it (assets, payslips). */
+export type EmployeeCustomFieldArgs = {
+  key: Scalars['String']['input'];
+};
+
+
+/** A person employed by the company. Other modules extend it (assets, payslips). */
+export type EmployeeCustomFieldsArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 /** A page of the employee directory. */
@@ -259,6 +522,8 @@ export type EmployeeEdge = {
 
 /** Filters of the employee directory; all given filters must match. */
 export type EmployeeFilter = {
+  /** Conditions on custom fields (at most 5, all must hold); each uses the field's index. */
+  custom?: InputMaybe<Array<CustomFieldFilter>>;
   /** Only employees of this department (not its sub-departments). */
   departmentId?: InputMaybe<Scalars['ID']['input']>;
   /**
@@ -329,6 +594,8 @@ export type GrantRolePayload = {
 
 /** A new hire. */
 export type HireEmployeeInput = {
+  /** Custom field values, by key (employeeCustomFields says which exist). A problem is reported at ["input", "customFields", key]. */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
   /** Date of birth: not in the future, at most 120 years ago. Encrypted at rest. */
   dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
   /** Department; defaults to the position's department when a position is given. */
@@ -362,7 +629,7 @@ export type HireEmployeePayload = {
   __typename?: 'HireEmployeePayload';
   /** The new employee. */
   employee?: Maybe<Employee>;
-  /** Why the hire did not happen (codes: REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOT_FOUND, POSITION_NOT_IN_DEPARTMENT, MANAGER_TERMINATED, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE). */
+  /** Why the hire did not happen (codes: REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOT_FOUND, POSITION_NOT_IN_DEPARTMENT, MANAGER_TERMINATED, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE; for customFields: CUSTOM_FIELD_UNKNOWN, CUSTOM_FIELD_ARCHIVED, DUPLICATE_KEY, WRONG_VALUE_TYPE, REQUIRED, TOO_LONG, TOO_SHORT, PATTERN_MISMATCH, OUT_OF_RANGE, INVALID_DECIMAL, INVALID_DATE, INVALID_OPTION, DUPLICATE_OPTION, NOT_FOUND). */
   userErrors: Array<UserError>;
 };
 
@@ -447,6 +714,8 @@ export type MoveDepartmentPayload = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Archives a custom field of employees: no new values; existing ones stay readable. Audited. Needs EMPLOYEES and company:settings.manage. */
+  archiveEmployeeCustomField: CustomFieldDefinitionPayload;
   /** Moves an employee to another position from a date, closing the previous assignment the day before. Needs EMPLOYEES. */
   changePosition: ChangePositionPayload;
   /** Creates a department, at the top of the tree or under a parent. Needs EMPLOYEES. */
@@ -455,6 +724,8 @@ export type Mutation = {
   createPosition: CreatePositionPayload;
   /** Creates a role that can then be granted to employees. Needs EMPLOYEES. */
   createRole: CreateRolePayload;
+  /** Defines a custom field of employees; audited. Needs EMPLOYEES and company:settings.manage (the company's administrators). */
+  defineEmployeeCustomField: CustomFieldDefinitionPayload;
   /** Grants a role to an employee. Needs EMPLOYEES. */
   grantRole: GrantRolePayload;
   /** Hires an employee: gives them the next employee number (gap-free) and status ACTIVE, and announces EmployeeHired. Needs EMPLOYEES. */
@@ -471,8 +742,15 @@ export type Mutation = {
   signContract: SignContractPayload;
   /** Terminates an employee on a date (their last day): sets status TERMINATED, ends the contract and position in force that day, moves their working reports to their own manager (to none when there is none), and announces EmployeeTerminated (and ContractEnded). Needs EMPLOYEES. */
   terminateEmployee: TerminateEmployeePayload;
+  /** Changes a custom field of employees (label, rules, type, options...); audited. Needs EMPLOYEES and company:settings.manage. */
+  updateEmployeeCustomField: CustomFieldDefinitionPayload;
   /** Corrects an employee's name or work e-mail (a typo, a change of name), announcing EmployeeDetailsChanged, or records their personal data (encrypted at rest; not announced). Needs EMPLOYEES. */
   updateEmployeeDetails: UpdateEmployeeDetailsPayload;
+};
+
+
+export type MutationArchiveEmployeeCustomFieldArgs = {
+  input: ArchiveCustomFieldInput;
 };
 
 
@@ -493,6 +771,11 @@ export type MutationCreatePositionArgs = {
 
 export type MutationCreateRoleArgs = {
   input: CreateRoleInput;
+};
+
+
+export type MutationDefineEmployeeCustomFieldArgs = {
+  input: DefineCustomFieldInput;
 };
 
 
@@ -533,6 +816,11 @@ export type MutationSignContractArgs = {
 
 export type MutationTerminateEmployeeArgs = {
   input: TerminateEmployeeInput;
+};
+
+
+export type MutationUpdateEmployeeCustomFieldArgs = {
+  input: UpdateCustomFieldInput;
 };
 
 
@@ -605,6 +893,13 @@ export type Query = {
   departments: Array<Department>;
   /** One employee by id, or null when the company has no such employee. Needs EMPLOYEES. */
   employee?: Maybe<Employee>;
+  /**
+   * The company's custom fields of employees, in display order: what a form
+   * renders and what hireEmployee and updateEmployeeDetails accept as
+   * customFields. Fields whose readPermission the caller lacks are left out.
+   * Needs EMPLOYEES.
+   */
+  employeeCustomFields: Array<CustomFieldDefinition>;
   /** The company's employees in a stable order (last name, first name, id), optionally filtered. Needs EMPLOYEES. */
   employees: EmployeeConnection;
   /**
@@ -631,10 +926,16 @@ export type QueryEmployeeArgs = {
 };
 
 
+export type QueryEmployeeCustomFieldsArgs = {
+  includeArchived?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
+
 export type QueryEmployeesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<EmployeeFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sortByCustomField?: InputMaybe<CustomFieldSort>;
 };
 
 
@@ -757,8 +1058,42 @@ export type TerminateEmployeePayload = {
   userErrors: Array<UserError>;
 };
 
+/**
+ * A change to a custom field, by key; what is not given stays. A type or options
+ * change converts the stored values when each one converts safely, and is refused
+ * with CUSTOM_FIELD_VALUES_BLOCK_CHANGE, naming the records, when any does not.
+ */
+export type UpdateCustomFieldInput = {
+  /** New default; null clears it. */
+  defaultValue?: InputMaybe<CustomFieldDataInput>;
+  /** New description; null clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether lists may filter it. */
+  filterable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New help text; null clears it. */
+  helpText?: InputMaybe<Scalars['String']['input']>;
+  /** The field's key. */
+  key: Scalars['String']['input'];
+  /** New label. */
+  label?: InputMaybe<Scalars['String']['input']>;
+  /** The whole new list of options; removing an option in use is refused. */
+  options?: InputMaybe<Array<CustomFieldOptionInput>>;
+  /** New read permission; null: whoever reads the record. */
+  readPermission?: InputMaybe<Scalars['String']['input']>;
+  /** Whether new records need a value. */
+  required?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Whether lists may search it. */
+  searchable?: InputMaybe<Scalars['Boolean']['input']>;
+  /** New type; stored values are converted or the change is refused. */
+  type?: InputMaybe<CustomFieldType>;
+  /** The whole new set of rules (they apply to later writes). */
+  validation?: InputMaybe<CustomFieldValidationInput>;
+};
+
 /** Corrections to an employee's name, e-mail or personal data; a field left null keeps its value. */
 export type UpdateEmployeeDetailsInput = {
+  /** Custom field values, by key (employeeCustomFields says which exist). A problem is reported at ["input", "customFields", key]. */
+  customFields?: InputMaybe<Array<CustomFieldValueInput>>;
   /** Date of birth: not in the future, at most 120 years ago. Encrypted at rest. */
   dateOfBirth?: InputMaybe<Scalars['Date']['input']>;
   /** Work e-mail address, unique in the company. */
@@ -784,7 +1119,7 @@ export type UpdateEmployeeDetailsPayload = {
   __typename?: 'UpdateEmployeeDetailsPayload';
   /** The employee as corrected. */
   employee?: Maybe<Employee>;
-  /** Why nothing changed (codes: NOT_FOUND, REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOTHING_TO_CHANGE, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE). */
+  /** Why nothing changed (codes: NOT_FOUND, REQUIRED, TOO_LONG, INVALID_EMAIL, EMAIL_TAKEN, NOTHING_TO_CHANGE, INVALID_TAX_ID, INVALID_IBAN, DATE_IN_FUTURE, DATE_OUT_OF_RANGE, INVALID_COUNTRY, INVALID_PHONE; for customFields: CUSTOM_FIELD_UNKNOWN, CUSTOM_FIELD_ARCHIVED, DUPLICATE_KEY, WRONG_VALUE_TYPE, REQUIRED, TOO_LONG, TOO_SHORT, PATTERN_MISMATCH, OUT_OF_RANGE, INVALID_DECIMAL, INVALID_DATE, INVALID_OPTION, DUPLICATE_OPTION, NOT_FOUND). */
   userErrors: Array<UserError>;
 };
 
@@ -897,6 +1232,8 @@ export type FederationReferenceTypes = {
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ChangePositionInput: ChangePositionInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ChangePositionPayload: ResolverTypeWrapper<Omit<ChangePositionPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
@@ -904,15 +1241,27 @@ export type ResolversTypes = {
   ContractStatus: ContractStatus;
   ContractType: ContractType;
   CreateDepartmentInput: CreateDepartmentInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   CreateDepartmentPayload: ResolverTypeWrapper<Omit<CreateDepartmentPayload, 'department'> & { department?: Maybe<ResolversTypes['Department']> }>;
   CreatePositionInput: CreatePositionInput;
   CreatePositionPayload: ResolverTypeWrapper<Omit<CreatePositionPayload, 'position'> & { position?: Maybe<ResolversTypes['Position']> }>;
   CreateRoleInput: CreateRoleInput;
   CreateRolePayload: ResolverTypeWrapper<Omit<CreateRolePayload, 'role'> & { role?: Maybe<ResolversTypes['Role']> }>;
+  CustomFieldDataInput: CustomFieldDataInput;
+  CustomFieldDefinition: ResolverTypeWrapper<CustomFieldDefinition>;
+  CustomFieldDefinitionPayload: ResolverTypeWrapper<CustomFieldDefinitionPayload>;
+  CustomFieldFilter: CustomFieldFilter;
+  CustomFieldOption: ResolverTypeWrapper<CustomFieldOption>;
+  CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
+  CustomFieldType: CustomFieldType;
+  CustomFieldValidation: ResolverTypeWrapper<CustomFieldValidation>;
+  CustomFieldValidationInput: CustomFieldValidationInput;
+  CustomFieldValue: ResolverTypeWrapper<CustomFieldValue>;
+  CustomFieldValueInput: CustomFieldValueInput;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Decimal: ResolverTypeWrapper<Scalars['Decimal']['output']>;
+  DefineCustomFieldInput: DefineCustomFieldInput;
   Department: ResolverTypeWrapper<DepartmentMapperModel>;
   EmergencyContact: ResolverTypeWrapper<EmergencyContact>;
   EmergencyContactInput: EmergencyContactInput;
@@ -953,6 +1302,7 @@ export type ResolversTypes = {
   SignContractPayload: ResolverTypeWrapper<Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversTypes['Contract']> }>;
   TerminateEmployeeInput: TerminateEmployeeInput;
   TerminateEmployeePayload: ResolverTypeWrapper<Omit<TerminateEmployeePayload, 'employee' | 'reassignedReports'> & { employee?: Maybe<ResolversTypes['Employee']>, reassignedReports?: Maybe<Array<ResolversTypes['Employee']>> }>;
+  UpdateCustomFieldInput: UpdateCustomFieldInput;
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: ResolverTypeWrapper<Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   UserError: ResolverTypeWrapper<UserError>;
@@ -962,20 +1312,33 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  String: Scalars['String']['output'];
   ChangePositionInput: ChangePositionInput;
   ID: Scalars['ID']['output'];
   ChangePositionPayload: Omit<ChangePositionPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   Contract: ContractMapperModel;
   CreateDepartmentInput: CreateDepartmentInput;
-  String: Scalars['String']['output'];
   CreateDepartmentPayload: Omit<CreateDepartmentPayload, 'department'> & { department?: Maybe<ResolversParentTypes['Department']> };
   CreatePositionInput: CreatePositionInput;
   CreatePositionPayload: Omit<CreatePositionPayload, 'position'> & { position?: Maybe<ResolversParentTypes['Position']> };
   CreateRoleInput: CreateRoleInput;
   CreateRolePayload: Omit<CreateRolePayload, 'role'> & { role?: Maybe<ResolversParentTypes['Role']> };
+  CustomFieldDataInput: CustomFieldDataInput;
+  CustomFieldDefinition: CustomFieldDefinition;
+  CustomFieldDefinitionPayload: CustomFieldDefinitionPayload;
+  CustomFieldFilter: CustomFieldFilter;
+  CustomFieldOption: CustomFieldOption;
+  CustomFieldOptionInput: CustomFieldOptionInput;
+  CustomFieldSort: CustomFieldSort;
+  CustomFieldValidation: CustomFieldValidation;
+  CustomFieldValidationInput: CustomFieldValidationInput;
+  CustomFieldValue: CustomFieldValue;
+  CustomFieldValueInput: CustomFieldValueInput;
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   Decimal: Scalars['Decimal']['output'];
+  DefineCustomFieldInput: DefineCustomFieldInput;
   Department: DepartmentMapperModel;
   EmergencyContact: EmergencyContact;
   EmergencyContactInput: EmergencyContactInput;
@@ -1013,6 +1376,7 @@ export type ResolversParentTypes = {
   SignContractPayload: Omit<SignContractPayload, 'contract'> & { contract?: Maybe<ResolversParentTypes['Contract']> };
   TerminateEmployeeInput: TerminateEmployeeInput;
   TerminateEmployeePayload: Omit<TerminateEmployeePayload, 'employee' | 'reassignedReports'> & { employee?: Maybe<ResolversParentTypes['Employee']>, reassignedReports?: Maybe<Array<ResolversParentTypes['Employee']>> };
+  UpdateCustomFieldInput: UpdateCustomFieldInput;
   UpdateEmployeeDetailsInput: UpdateEmployeeDetailsInput;
   UpdateEmployeeDetailsPayload: Omit<UpdateEmployeeDetailsPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   UserError: UserError;
@@ -1058,6 +1422,60 @@ export type CreateRolePayloadResolvers<ContextType = EmployeesContext, ParentTyp
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type CustomFieldDefinitionResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['CustomFieldDefinition'] = ResolversParentTypes['CustomFieldDefinition']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  archivedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  defaultValue?: Resolver<Maybe<ResolversTypes['CustomFieldValue']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  filterable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  helpText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Array<ResolversTypes['CustomFieldOption']>, ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  readPermission?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  required?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  searchable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  validation?: Resolver<ResolversTypes['CustomFieldValidation'], ParentType, ContextType>;
+};
+
+export type CustomFieldDefinitionPayloadResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['CustomFieldDefinitionPayload'] = ResolversParentTypes['CustomFieldDefinitionPayload']> = {
+  definition?: Resolver<Maybe<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType>;
+  userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type CustomFieldOptionResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['CustomFieldOption'] = ResolversParentTypes['CustomFieldOption']> = {
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type CustomFieldValidationResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['CustomFieldValidation'] = ResolversParentTypes['CustomFieldValidation']> = {
+  max?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  maxLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  min?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  minLength?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  pattern?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CustomFieldValueResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['CustomFieldValue'] = ResolversParentTypes['CustomFieldValue']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  boolean?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  date?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  decimal?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  display?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  employeeId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  integer?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['CustomFieldType'], ParentType, ContextType>;
+};
+
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
   name: 'Date';
 }
@@ -1088,6 +1506,8 @@ export type EmployeeResolvers<ContextType = EmployeesContext, ParentType extends
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']> | FederationReferenceType, FederationReferenceType, ContextType>;
   contracts?: Resolver<Array<ResolversTypes['Contract']>, ParentType, ContextType>;
   currentContract?: Resolver<Maybe<ResolversTypes['Contract']>, ParentType, ContextType>;
+  customField?: Resolver<Maybe<ResolversTypes['CustomFieldValue']>, ParentType, ContextType, RequireFields<EmployeeCustomFieldArgs, 'key'>>;
+  customFields?: Resolver<Array<ResolversTypes['CustomFieldValue']>, ParentType, ContextType, RequireFields<EmployeeCustomFieldsArgs, 'includeArchived'>>;
   department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType>;
   email?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   employeeNumber?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1166,10 +1586,12 @@ export type MoveDepartmentPayloadResolvers<ContextType = EmployeesContext, Paren
 };
 
 export type MutationResolvers<ContextType = EmployeesContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  archiveEmployeeCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationArchiveEmployeeCustomFieldArgs, 'input'>>;
   changePosition?: Resolver<ResolversTypes['ChangePositionPayload'], ParentType, ContextType, RequireFields<MutationChangePositionArgs, 'input'>>;
   createDepartment?: Resolver<ResolversTypes['CreateDepartmentPayload'], ParentType, ContextType, RequireFields<MutationCreateDepartmentArgs, 'input'>>;
   createPosition?: Resolver<ResolversTypes['CreatePositionPayload'], ParentType, ContextType, RequireFields<MutationCreatePositionArgs, 'input'>>;
   createRole?: Resolver<ResolversTypes['CreateRolePayload'], ParentType, ContextType, RequireFields<MutationCreateRoleArgs, 'input'>>;
+  defineEmployeeCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationDefineEmployeeCustomFieldArgs, 'input'>>;
   grantRole?: Resolver<ResolversTypes['GrantRolePayload'], ParentType, ContextType, RequireFields<MutationGrantRoleArgs, 'input'>>;
   hireEmployee?: Resolver<ResolversTypes['HireEmployeePayload'], ParentType, ContextType, RequireFields<MutationHireEmployeeArgs, 'input'>>;
   moveDepartment?: Resolver<ResolversTypes['MoveDepartmentPayload'], ParentType, ContextType, RequireFields<MutationMoveDepartmentArgs, 'input'>>;
@@ -1178,6 +1600,7 @@ export type MutationResolvers<ContextType = EmployeesContext, ParentType extends
   setEmployeeStatus?: Resolver<ResolversTypes['SetEmployeeStatusPayload'], ParentType, ContextType, RequireFields<MutationSetEmployeeStatusArgs, 'input'>>;
   signContract?: Resolver<ResolversTypes['SignContractPayload'], ParentType, ContextType, RequireFields<MutationSignContractArgs, 'input'>>;
   terminateEmployee?: Resolver<ResolversTypes['TerminateEmployeePayload'], ParentType, ContextType, RequireFields<MutationTerminateEmployeeArgs, 'input'>>;
+  updateEmployeeCustomField?: Resolver<ResolversTypes['CustomFieldDefinitionPayload'], ParentType, ContextType, RequireFields<MutationUpdateEmployeeCustomFieldArgs, 'input'>>;
   updateEmployeeDetails?: Resolver<ResolversTypes['UpdateEmployeeDetailsPayload'], ParentType, ContextType, RequireFields<MutationUpdateEmployeeDetailsArgs, 'input'>>;
 };
 
@@ -1212,6 +1635,7 @@ export type QueryResolvers<ContextType = EmployeesContext, ParentType extends Re
   department?: Resolver<Maybe<ResolversTypes['Department']>, ParentType, ContextType, RequireFields<QueryDepartmentArgs, 'id'>>;
   departments?: Resolver<Array<ResolversTypes['Department']>, ParentType, ContextType>;
   employee?: Resolver<Maybe<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeeArgs, 'id'>>;
+  employeeCustomFields?: Resolver<Array<ResolversTypes['CustomFieldDefinition']>, ParentType, ContextType, RequireFields<QueryEmployeeCustomFieldsArgs, 'includeArchived'>>;
   employees?: Resolver<ResolversTypes['EmployeeConnection'], ParentType, ContextType, Partial<QueryEmployeesArgs>>;
   employeesByTaxId?: Resolver<Array<ResolversTypes['Employee']>, ParentType, ContextType, RequireFields<QueryEmployeesByTaxIdArgs, 'taxId'>>;
   positions?: Resolver<Array<ResolversTypes['Position']>, ParentType, ContextType, Partial<QueryPositionsArgs>>;
@@ -1267,6 +1691,11 @@ export type Resolvers<ContextType = EmployeesContext> = {
   CreateDepartmentPayload?: CreateDepartmentPayloadResolvers<ContextType>;
   CreatePositionPayload?: CreatePositionPayloadResolvers<ContextType>;
   CreateRolePayload?: CreateRolePayloadResolvers<ContextType>;
+  CustomFieldDefinition?: CustomFieldDefinitionResolvers<ContextType>;
+  CustomFieldDefinitionPayload?: CustomFieldDefinitionPayloadResolvers<ContextType>;
+  CustomFieldOption?: CustomFieldOptionResolvers<ContextType>;
+  CustomFieldValidation?: CustomFieldValidationResolvers<ContextType>;
+  CustomFieldValue?: CustomFieldValueResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Decimal?: GraphQLScalarType;

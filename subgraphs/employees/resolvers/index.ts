@@ -1,6 +1,7 @@
 import { mergeResolvers } from '../../kit/resolvers';
 import type { Resolvers } from '../generated/resolvers-types';
 import { contractResolvers } from './contracts';
+import { customFieldResolvers } from './custom-fields';
 import { directoryResolvers } from './directory';
 import { employeeResolvers } from './employee';
 import { employeeMutationResolvers } from './employee-mutations';
@@ -19,4 +20,5 @@ export const resolvers: Resolvers = mergeResolvers<Resolvers>(
   contractResolvers,
   overviewResolvers,
   personalDataResolvers,
+  customFieldResolvers,
 );

@@ -19,6 +19,11 @@ import type { EmployeesDB } from '../store/db';
 import { givenFields } from '../domain/personal-data';
 import type { DataKeyring } from './keyring';
 import { savePersonalData } from './personal-data';
+import { checkCustomFieldWrite } from '../../kit/custom-fields/service';
+import { InputProblems } from '../../kit/validation';
+import { EMPLOYEE_CUSTOM_FIELDS } from '../store/custom-fields';
+import { employeesExist } from './guards';
+import type { FieldVisibility } from './hiring';
 
 /** Sets or clears the manager; the reporting-line lock makes the cycle check hold against concurrent changes. */
 export async function setEmployeeManager(trx: Transaction<EmployeesDB>, input: { employeeId: string; managerId?: string | null }, actor: Actor) {
@@ -107,13 +112,28 @@ export async function setEmployeeStatus(trx: Transaction<EmployeesDB>, input: St
  * names its fields, never their values. Corrections of a terminated
  * employee's record are allowed; they change no employment.
  */
-export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input: DetailsChangeInput, actor: Actor, keyring: DataKeyring) {
+export async function updateEmployeeDetails(
+  trx: Transaction<EmployeesDB>,
+  input: DetailsChangeInput,
+  actor: Actor,
+  keyring: DataKeyring,
+  readable: FieldVisibility = () => true,
+) {
   const v = validOrRefuse(validateDetailsChange(input));
   const employee = await lockEmployee(trx, v.employeeId);
+  const problems = new InputProblems();
+  const custom = await checkCustomFieldWrite(
+    trx,
+    EMPLOYEE_CUSTOM_FIELDS,
+    { inputs: input.customFields, current: employee.custom_fields, mode: 'update', readable, employeesExist: (ids) => employeesExist(trx, ids) },
+    problems,
+  );
+  problems.assertNone();
   const changes = {
     ...(v.firstName !== null && v.firstName !== employee.first_name ? { first_name: v.firstName } : {}),
     ...(v.lastName !== null && v.lastName !== employee.last_name ? { last_name: v.lastName } : {}),
     ...(v.email !== null && v.email !== employee.email ? { email: v.email } : {}),
+    ...(custom.changed.length > 0 ? { custom_fields: JSON.stringify(custom.values) } : {}),
   };
   const personalFields = givenFields(v.personal);
   if (Object.keys(changes).length === 0 && personalFields.length === 0)
@@ -126,7 +146,13 @@ export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input
   const taken = `${v.email} is already an employee's address`;
   if (changes.email !== undefined && (await emailTaken(trx, changes.email, employee.id))) failWith('input.email', taken, 'EMAIL_TAKEN');
   const updated = await orUserError(updateEmployee(trx, employee.id, changes), { employee_email: ['input.email', taken, 'EMAIL_TAKEN'] });
-  const before = { firstName: employee.first_name, lastName: employee.last_name, email: employee.email };
+  const customChanged = custom.changed.length > 0;
+  const before = {
+    firstName: employee.first_name,
+    lastName: employee.last_name,
+    email: employee.email,
+    ...(customChanged ? { customFields: employee.custom_fields } : {}),
+  };
   actor.audit({
     entity: 'employee',
     entityId: employee.id,
@@ -136,8 +162,16 @@ export async function updateEmployeeDetails(trx: Transaction<EmployeesDB>, input
       lastName: updated.last_name,
       email: updated.email,
       ...(personalFields.length > 0 ? { personalData: personalFields } : {}),
+      ...(customChanged ? { customFields: updated.custom_fields } : {}),
     },
   });
-  actor.publish(buildEvent(EmployeeDetailsChanged, { employeeId: employee.id, fullName: fullName(updated), email: updated.email }));
+  actor.publish(
+    buildEvent(EmployeeDetailsChanged, {
+      employeeId: employee.id,
+      fullName: fullName(updated),
+      email: updated.email,
+      ...(customChanged ? { customFields: custom.announced() } : {}),
+    }),
+  );
   return { employee: updated };
 }

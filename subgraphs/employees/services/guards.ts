@@ -3,7 +3,8 @@ import { failWith } from '../../kit/errors';
 import { violatedConstraint } from '../store/constraints';
 import type { EmployeesDB } from '../store/db';
 import type { EmployeeRow } from '../store/employee.table';
-import { findEmployee } from '../store/employees';
+import { findEmployee, findEmployeesByIds } from '../store/employees';
+import { onlyUuids } from '../../../platform/ids';
 
 /**
  * Awaits a statement and turns a known unique/exclusion violation into a
@@ -30,4 +31,10 @@ export async function lockEmployee(trx: Transaction<EmployeesDB>, id: string, fi
 /** Most changes make no sense for someone who has left. */
 export function assertNotTerminated(employee: EmployeeRow, field = 'input.employeeId'): void {
   if (employee.status === 'TERMINATED') failWith(field, `${employee.employee_number} was terminated on ${employee.termination_date}`, 'EMPLOYEE_TERMINATED');
+}
+
+/** Which of these ids are employees of the company (a custom field's employee references), in one query. */
+export async function employeesExist(trx: Transaction<EmployeesDB>, ids: readonly string[]): Promise<Set<string>> {
+  const found = await findEmployeesByIds(trx, onlyUuids(ids), null);
+  return new Set(found.map((e) => e.id));
 }

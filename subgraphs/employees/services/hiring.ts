@@ -17,9 +17,24 @@ import { createOncePerKey, keyedRequest, type Keyed } from '../../kit/idempotenc
 import { givenFields, PERSONAL_FIELDS, type PersonalField } from '../domain/personal-data';
 import type { DataKeyring } from './keyring';
 import { personalDataDigest, savePersonalData } from './personal-data';
+import { checkCustomFieldWrite } from '../../kit/custom-fields/service';
+import type { CustomFieldDefinition, StoredValues } from '../../kit/custom-fields/types';
+import { EMPLOYEE_CUSTOM_FIELDS } from '../store/custom-fields';
+import { employeesExist } from './guards';
 
-/** Checks everything the hire refers to, reporting every problem at once; returns the department the hire lands in. */
-async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Promise<string | null> {
+/** Which custom fields the caller may read (and so write); the seeder and the CLI read them all. */
+export type FieldVisibility = (def: CustomFieldDefinition) => boolean;
+const EVERY_FIELD: FieldVisibility = () => true;
+
+/** An event's customFields, left out when there are none, so a company without custom fields sends what it always sent. */
+export const withCustomFields = (values: StoredValues) => (Object.keys(values).length > 0 ? { customFields: values } : {});
+
+/** Checks everything the hire refers to and its custom fields, reporting every problem at once; returns the department the hire lands in. */
+async function checkReferences(
+  trx: Transaction<EmployeesDB>,
+  v: ValidHire,
+  custom: Pick<HireInput, 'customFields'> & { readable: FieldVisibility },
+): Promise<{ departmentId: string | null; customFields: StoredValues; announced: () => StoredValues }> {
   const problems = new InputProblems();
   let departmentId = v.departmentId;
   if (v.departmentId !== null && !(await findDepartment(trx, v.departmentId)))
@@ -37,8 +52,14 @@ async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Pro
     else if (manager.status === 'TERMINATED') problems.add('input.managerId', `${manager.employee_number} has been terminated`, 'MANAGER_TERMINATED');
   }
   if (await emailTaken(trx, v.email)) problems.add('input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN');
+  const { values, announced } = await checkCustomFieldWrite(
+    trx,
+    EMPLOYEE_CUSTOM_FIELDS,
+    { inputs: custom.customFields, current: {}, mode: 'create', readable: custom.readable, employeesExist: (ids) => employeesExist(trx, ids) },
+    problems,
+  );
   problems.assertNone();
-  return departmentId;
+  return { departmentId, customFields: values, announced };
 }
 
 /**
@@ -46,10 +67,10 @@ async function checkReferences(trx: Transaction<EmployeesDB>, v: ValidHire): Pro
  * counter row stays locked until commit, so hires queue only for that short
  * tail, and a hire that fails gives its number back (gap-free).
  */
-async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor, keyring?: DataKeyring) {
+async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput, actor: Actor, keyring: DataKeyring | undefined, readable: FieldVisibility) {
   const v = validOrRefuse(validateHire(input));
   const personalFields = givenFields(v.personal);
-  const departmentId = await checkReferences(trx, v);
+  const { departmentId, customFields, announced } = await checkReferences(trx, v, { customFields: input.customFields, readable });
   const number = formatEmployeeNumber(await takeNextEmployeeNumber(trx));
   const employee = await orUserError(
     insertEmployee(trx, {
@@ -61,6 +82,7 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
       department_id: departmentId,
       position_id: v.positionId,
       manager_id: v.managerId,
+      custom_fields: JSON.stringify(customFields),
     }),
     { employee_email: ['input.email', `${v.email} is already an employee's address`, 'EMAIL_TAKEN'] },
   );
@@ -80,6 +102,7 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
       hireDate: employee.hire_date,
       departmentId: employee.department_id,
       status: 'ACTIVE',
+      ...withCustomFields(announced()),
     }),
   );
   return { employee };
@@ -90,7 +113,13 @@ async function hireEmployeeOnce(trx: Transaction<EmployeesDB>, input: HireInput,
  * no number taken. The claim hashes the input; its personal fields enter the
  * hash only through a keyed HMAC, so the claim holds no unkeyed hash of a tax id.
  */
-export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInput & Keyed, actor: Actor, keyring?: DataKeyring) {
+export async function hireEmployee(
+  trx: Transaction<EmployeesDB>,
+  input: HireInput & Keyed,
+  actor: Actor,
+  keyring?: DataKeyring,
+  readable: FieldVisibility = EVERY_FIELD,
+) {
   const personal = PERSONAL_FIELDS.filter((f) => input[f] != null);
   let canonicalInput: (() => unknown) | undefined;
   if (input.idempotencyKey != null && personal.length > 0 && keyring) {
@@ -107,6 +136,6 @@ export async function hireEmployee(trx: Transaction<EmployeesDB>, input: HireInp
     keyedRequest('EMPLOYEES', 'hireEmployee', input, canonicalInput),
     'employee',
     (id) => findEmployee(trx, id),
-    () => hireEmployeeOnce(trx, input, actor, keyring),
+    () => hireEmployeeOnce(trx, input, actor, keyring, readable),
   );
 }

@@ -5,6 +5,8 @@ import type { RowScope } from '../../../platform/permissions';
 import type { EmployeesDB, EmployeesExecutor } from './db';
 import type { EmployeeRow, EmployeeStatus, EmployeeUpdate, NewEmployee } from './employee.table';
 import { employeeInScope } from './scope';
+import { conditionSql, sortValueSql, type CustomCondition } from '../../kit/custom-fields/filter';
+import { valueExpression } from '../../kit/custom-fields/store';
 
 /** Every column but the generated search text, which no caller needs back. */
 const EMPLOYEE_COLUMNS = [
@@ -19,6 +21,7 @@ const EMPLOYEE_COLUMNS = [
   'department_id',
   'position_id',
   'manager_id',
+  'custom_fields',
   'created_at',
   'updated_at',
 ] as const;
@@ -108,6 +111,10 @@ export interface EmployeeFilter {
    * or e-mail (see kit/search.ts).
    */
   search: string | null;
+  /** Conditions on custom fields, checked against their definitions (kit/custom-fields/filter.ts); each has an index. */
+  custom?: readonly CustomCondition[];
+  /** Sort by this custom field first (its condition `present` is also in `custom`); no search with it. */
+  sortBy?: CustomCondition | null;
 }
 
 /** Only the employees a row scope reaches; null reaches every one. */
@@ -119,6 +126,7 @@ function filtered<O>(query: SelectQueryBuilder<EmployeesDB, 'employees.employee'
   let q = inScope(query, scope);
   if (filter.status !== null) q = q.where('status', '=', filter.status);
   if (filter.departmentId !== null) q = q.where('department_id', '=', filter.departmentId);
+  for (const condition of filter.custom ?? []) q = q.where(conditionSql(condition));
   const term = filter.search;
   if (term !== null) {
     if (isSubstringTerm(term)) {
@@ -148,6 +156,7 @@ export async function listEmployees(
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<EmployeeRow>> {
+  if (filter.sortBy) return { rows: await listByCustomField(db, filter, filter.sortBy, scope, page), total: null };
   if (filter.search === null) {
     planned(false);
     let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter, scope);
@@ -162,12 +171,34 @@ export async function listEmployees(
 }
 
 /**
+ * A page ordered by a custom field's value, then the directory's order: the
+ * field's index holds exactly that key, so the page walks it in order.
+ */
+function listByCustomField(
+  db: EmployeesExecutor,
+  filter: EmployeeFilter,
+  sortBy: CustomCondition,
+  scope: RowScope | null,
+  page: { after: CursorValues | null; limit: number },
+) {
+  const expr = valueExpression(sortBy.definition.type, sortBy.definition.key);
+  let walk = filtered(db.selectFrom('employees.employee').select(EMPLOYEE_COLUMNS), filter, scope);
+  if (page.after) {
+    const [value, lastName, firstName, id] = page.after;
+    walk = walk.where(
+      sql<boolean>`(${expr}, last_name, first_name, id) > (${sortValueSql(sortBy.definition, value!)}, ${String(lastName)}, ${String(firstName)}, ${String(id)}::uuid)`,
+    );
+  }
+  return walk.orderBy(expr).orderBy('last_name').orderBy('first_name').orderBy('id').limit(page.limit).execute();
+}
+
+/**
  * How many employees match; without a search or scope the total comes from the
  * tally, without counting rows. The tally counts the whole company, so a
  * scoped caller's employees are counted row by row.
  */
 export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null): Promise<number> {
-  if (filter.search === null && scope === null) {
+  if (filter.search === null && scope === null && !filter.custom?.length) {
     let tally = db.selectFrom('employees.employee_count').select((eb) => eb.fn.coalesce(eb.fn.sum<string>('employees'), sql<string>`0`).as('n'));
     if (filter.status !== null) tally = tally.where('status', '=', filter.status);
     if (filter.departmentId !== null) tally = tally.where('department_id', '=', filter.departmentId);
@@ -183,6 +214,6 @@ export async function countEmployees(db: EmployeesExecutor, filter: EmployeeFilt
 
 /** How many employees match, counting no further than `limit` + 1 (MatchCount). */
 export async function countEmployeesUpTo(db: EmployeesExecutor, filter: EmployeeFilter, scope: RowScope | null, limit: number): Promise<MatchCount> {
-  if (filter.search === null && scope === null) return capped(await countEmployees(db, filter, null), limit);
+  if (filter.search === null && scope === null && !filter.custom?.length) return capped(await countEmployees(db, filter, null), limit);
   return countUpTo(db, filtered(db.selectFrom('employees.employee').select('id'), filter, scope), limit);
 }
