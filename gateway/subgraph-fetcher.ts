@@ -3,10 +3,13 @@ import { Agent, request } from 'undici';
 
 /**
  * Subgraph fetcher on undici's keep-alive pool: connections to subgraphs are
- * reused across requests instead of being opened per fetch.
+ * reused across requests instead of being opened per fetch. Callers bound
+ * each call's time themselves (guardedFetcher).
  */
 export function keepAliveFetcher(options: { connections: number } = { connections: 32 }): { fetcher: Fetcher; close: () => Promise<void> } {
-  const dispatcher = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, pipelining: 1 });
+  // No header or body timers of undici's own: every call runs under the subgraph's deadline (see ./subgraph-breaker),
+  // which aborts it, and a connection's timers were re-armed twice per request.
+  const dispatcher = new Agent({ connections: options.connections, keepAliveTimeout: 30_000, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
   const fetcher = (async (url: string, init?: FetcherRequestInit) => {
     const headers: Record<string, string> = {};
     const source = init?.headers as Record<string, string> | undefined;
