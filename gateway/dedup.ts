@@ -27,7 +27,18 @@ export async function deduplicationKey(options: GraphQLDataSourceProcessOptions<
   const { query, variables, operationName } = options.request;
   if (!query || !QUERY_DOCUMENT.test(query)) return null;
   const signed = await context.signedContext();
-  return JSON.stringify([context.signedCaller, signed, operationName ?? null, query, variables ?? null]);
+  return `${callerPart(context.signedCaller, signed)},${JSON.stringify([operationName ?? null, query, variables ?? null])}]`;
+}
+
+/** The caller's part of a request's keys, serialized once per request however many fetches its plan makes. */
+const callerParts = new WeakMap<object, { signed: string; part: string }>();
+
+function callerPart(signedCaller: object, signed: string): string {
+  const known = callerParts.get(signedCaller);
+  if (known?.signed === signed) return known.part;
+  const part = `[${JSON.stringify(signedCaller)},${JSON.stringify(signed)}`;
+  callerParts.set(signedCaller, { signed, part });
+  return part;
 }
 
 /**

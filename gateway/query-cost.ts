@@ -74,12 +74,41 @@ export interface CostOptions {
 
 /** The cost of the operation a request runs, or null when the document has no such operation. */
 export function operationCost(schema: GraphQLSchema, document: DocumentNode, operationName?: string | null, options: CostOptions = {}): number | null {
+  const key = costKey(operationName, options);
+  let known = key === null ? undefined : knownCosts.get(document);
+  if (known?.schema !== schema) known = undefined;
+  const remembered = key === null ? undefined : known?.costs.get(key);
+  if (remembered !== undefined) return remembered;
   const operation = pickOperation(document, operationName);
   if (!operation) return null;
   const root = schema.getRootType(operation.operation);
   if (!root) return null;
   const walker = new CostWalker(schema, document, operation, options);
-  return walker.selectionCost(root, operation.selectionSet, null, []);
+  const cost = walker.selectionCost(root, operation.selectionSet, null, []);
+  if (key !== null) {
+    if (!known) knownCosts.set(document, (known = { schema, costs: new Map() }));
+    if (known.costs.size >= COSTS_PER_DOCUMENT) known.costs.clear();
+    known.costs.set(key, cost);
+  }
+  return cost;
+}
+
+/**
+ * Costs already computed, by document: Apollo hands a repeated query over as
+ * the same parsed document (its document store), so a repeat costs a lookup.
+ * A cost depends on the document, the operation, and the variables sent (a
+ * `first`, an `@include`), which make up the key; documents are weakly held,
+ * so a document Apollo lets go of takes its costs with it.
+ */
+const knownCosts = new WeakMap<DocumentNode, { schema: GraphQLSchema; costs: Map<string, number> }>();
+const COSTS_PER_DOCUMENT = 64;
+const MAX_COST_KEY_LENGTH = 2_000;
+
+/** The key of an operation's cost among its document's, or null when the variables are too large to be worth remembering. */
+function costKey(operationName: string | null | undefined, options: CostOptions): string | null {
+  const variables = options.variables === undefined || options.variables === null ? '' : JSON.stringify(options.variables);
+  if (variables.length > MAX_COST_KEY_LENGTH) return null;
+  return `${options.conservative ? 'c' : 'v'}${operationName ?? ''}\u0000${variables}`;
 }
 
 /** A connection's edges and page info are shaped from rows already read: only the nodes count. */
@@ -105,6 +134,12 @@ function pickOperation(document: DocumentNode, operationName?: string | null): O
   if (operationName) return operations.find((o) => o.name?.value === operationName) ?? null;
   return operations.length === 1 ? operations[0]! : null;
 }
+
+/** A field's price: its whole cost, or its definition, named type, weight and declared exceptions. */
+type Priced = number | { field: GraphQLField<unknown, unknown>; named: ReturnType<typeof getNamedType>; weight: number; declared: FieldCost };
+
+/** Prices by field node, for the parent type and kind of operation they were computed for. */
+const pricedFields = new WeakMap<FieldNode, { parent: GraphQLCompositeType; mutation: boolean; priced: Priced }>();
 
 class CostWalker {
   private readonly fragments = new Map<string, FragmentDefinitionNode>();
@@ -193,8 +228,21 @@ class CostWalker {
     return total;
   }
 
-  /** A field's definition and weight, or its whole cost when it has no definition to weigh (introspection, __typename). */
-  private priced(parent: GraphQLCompositeType, node: FieldNode) {
+  /**
+   * A field's definition and weight, or its whole cost when it has no definition to weigh (introspection, __typename).
+   * Remembered by the field's node, as an answer's list prices the same field once per item, and a repeated query's
+   * document is the same one (see knownCosts).
+   */
+  private priced(parent: GraphQLCompositeType, node: FieldNode): Priced {
+    const mutation = this.operation.operation === OperationTypeNode.MUTATION;
+    const known = pricedFields.get(node);
+    if (known && known.parent === parent && known.mutation === mutation) return known.priced;
+    const priced = this.price(parent, node);
+    pricedFields.set(node, { parent, mutation, priced });
+    return priced;
+  }
+
+  private price(parent: GraphQLCompositeType, node: FieldNode): Priced {
     const name = node.name.value;
     if (name === '__schema' || name === '__type') return INTROSPECTION_COST;
     if (name === '__typename' || !('getFields' in parent)) return 0;

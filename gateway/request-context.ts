@@ -31,14 +31,13 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
   return async ({ req }) => {
     const inbound = req.headers[REQUEST_ID_HEADER];
     const requestId = typeof inbound === 'string' && SAFE_REQUEST_ID.test(inbound) ? inbound : randomUUID();
-    const requestLogger = deps.logger.child({ requestId });
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
     const identify = () => deps.identify(req);
     // Only requests that present a credential count towards (or are stopped by) the guessing limit.
     const caller = await (
       presentsCredential(req.headers) ? deps.guardCredentials(clientAddress, credentialForGuessing(req.headers), identify) : identify()
     ).catch((error: unknown) => {
-      requestLogger.info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
+      deps.logger.child({ requestId }).info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
       throw error;
     });
     deps.checkOrigin?.(req, caller);
@@ -51,7 +50,8 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
       caller,
       clientAddress,
       traceparent: typeof traceparent === 'string' ? traceparent : null,
-      logger: requestLogger.child({ tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
+      // One child logger per request, made once the caller is known (a child costs its bindings' serialization).
+      logger: deps.logger.child({ requestId, tenant: caller.tenant?.slug ?? null, keyId: caller.keyId }),
       signedCaller,
       // Looked up on the first subgraph fetch, and reused by the others.
       signedContext: () => (signed ??= signer.sign(signedCaller)),

@@ -158,6 +158,8 @@ export class ResponseCache {
 
   /** The Apollo Server plugin that answers from the cache, keeps answers, and moves generations after mutations. */
   plugin(): ApolloServerPlugin<GatewayContext> {
+    // Off (the default), it has nothing to do on any request: no hooks to run.
+    if (!this.options.enabled) return {};
     return {
       requestDidStart: async ({ contextValue }) => {
         let pending: { key: string; companyId: string; snapshot: Snapshot } | null = null;

@@ -8,7 +8,6 @@ import {
   TaskCancelledError,
   timeout,
   TimeoutStrategy,
-  wrap,
   type FailureReason,
 } from 'cockatiel';
 import type { SubgraphFaultOptions } from '../platform/config';
@@ -81,7 +80,9 @@ export function guardedFetcher(subgraph: string, fetcher: Fetcher, options: Subg
     halfOpenAfter: options.halfOpenAfterMillis,
     breaker: new ConsecutiveBreaker(options.breakerFailures),
   });
-  const policy = wrap(breaker, timeout(options.timeoutMillis, TimeoutStrategy.Aggressive));
+  // The fetcher has read the whole answer when it returns, so nothing is left to abort then: aborting on return
+  // (cockatiel's default) only built an AbortError (a DOMException with its stack) per call.
+  const deadline = timeout(options.timeoutMillis, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   let outage = false;
   breaker.onBreak((failure) => {
     // A failed probe re-opens the circuit: the outage was reported when it began.
@@ -101,18 +102,22 @@ export function guardedFetcher(subgraph: string, fetcher: Fetcher, options: Subg
 
   return async (url, init) => {
     try {
-      return await policy.execute(
-        async ({ signal }) => {
-          const response = await fetcher(url, { ...init, signal }).catch((error: unknown) => {
-            // The deadline aborts the request, which may reject before the timeout policy does.
-            throw signal.aborted ? new TaskCancelledError() : error;
-          });
-          if (OUTAGE_STATUSES.has(response.status)) throw new OutageStatus(response.status);
-          return response;
-        },
-        // Without a signal of the call's own, cockatiel listens on one shared signal, and more than ten calls
-        // at once trip Node's listener-leak warning; a signal per call keeps each listener with its call.
-        (init?.signal as AbortSignal | undefined) ?? new AbortController().signal,
+      // The breaker outside the deadline, each called directly: the deadline's signal is then the call's only one,
+      // derived from the caller's when there is one. (Through `wrap`, a call without a signal of its own listened on
+      // cockatiel's one shared signal, tripping Node's listener-leak warning past ten calls at once, unless it
+      // brought a signal of its own: a second AbortController per call.)
+      return await breaker.execute(() =>
+        deadline.execute(
+          async ({ signal }) => {
+            const response = await fetcher(url, { ...init, signal }).catch((error: unknown) => {
+              // The deadline aborts the request, which may reject before the timeout policy does.
+              throw signal.aborted ? new TaskCancelledError() : error;
+            });
+            if (OUTAGE_STATUSES.has(response.status)) throw new OutageStatus(response.status);
+            return response;
+          },
+          init?.signal as AbortSignal | undefined,
+        ),
       );
     } catch (error) {
       const unavailable = new SubgraphUnavailable(subgraph, reasonOf(error, options), { cause: error });

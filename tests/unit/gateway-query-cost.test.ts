@@ -75,6 +75,21 @@ describe('operationCost', () => {
     expect(cost(two)).toBeNull();
     expect(cost(two, {}, 'C')).toBeNull();
   });
+
+  it('costs a repeated document anew for other variables, another operation or another schema', () => {
+    // A repeated query is the same parsed document: its cost is remembered, but only for what it was computed with.
+    const document = parse('query A($n: Int) { employees(first: $n) { edges { node { id } } } } query B { me { company { slug } } }');
+    expect(operationCost(schema, document, 'A', { variables: { n: 5 } })).toBe(1 + 5);
+    expect(operationCost(schema, document, 'A', { variables: { n: 50 } })).toBe(1 + 50);
+    expect(operationCost(schema, document, 'A', { variables: { n: 5 } })).toBe(1 + 5);
+    expect(operationCost(schema, document, 'A', { conservative: true })).toBe(1 + MAX_PAGE_SIZE);
+    expect(operationCost(schema, document, 'A', {})).toBe(1 + DEFAULT_PAGE_SIZE);
+    expect(operationCost(schema, document, 'B')).toBe(2);
+    // A new supergraph whose page sizes differ: the cost remembered for the old one is not its.
+    const items = parse('{ items { id } }');
+    expect(operationCost(buildSchema('type Query { items(first: Int = 5): [Item!]! } type Item { id: ID! }'), items)).toBe(5);
+    expect(operationCost(buildSchema('type Query { items(first: Int = 30): [Item!]! } type Item { id: ID! }'), items)).toBe(30);
+  });
 });
 
 describe('resultCost', () => {
