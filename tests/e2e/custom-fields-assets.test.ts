@@ -144,6 +144,72 @@ describe('custom fields of assets', () => {
     expect(filter.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('sorts by a filterable custom field, then by tag, in keyset pages whose cursors carry the value', async () => {
+    await defineField(acme.gql, 'Asset', { key: 'shelf', label: 'Shelf', type: 'INTEGER', filterable: true });
+    // Registered out of order; two share shelf 20 and are told apart by tag.
+    for (const [tag, shelf] of [
+      ['SH-E', 30],
+      ['SH-D', 10],
+      ['SH-A', 50],
+      ['SH-C', 20],
+      ['SH-F', 40],
+      ['SH-B', 20],
+    ] as const) {
+      const res = await register(
+        acme,
+        [
+          { key: 'colour', text: 'black' },
+          { key: 'shelf', integer: shelf },
+        ],
+        tag,
+      );
+      expect(res.data!.registerAsset.userErrors).toEqual([]);
+    }
+    const SORTED = `query($first: Int, $after: String, $filter: AssetFilter) { assets(first: $first, after: $after, filter: $filter, sortByCustomField: { key: "shelf" }) {
+      edges { cursor node { tag customField(key: "shelf") { integer } } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      assets: {
+        edges: Array<{ cursor: string; node: { tag: string; customField: { integer: number } } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
+    const rows = (p: Page) => p.assets.edges.map((e) => [e.node.customField.integer, e.node.tag]);
+    const first = await acme.gql<Page>(SORTED, { first: 2 });
+    expect(first.errors).toBeUndefined();
+    // Only assets with a shelf are listed, lowest first; the tie at 20 goes by tag.
+    expect(rows(first.data!)).toEqual([
+      [10, 'SH-D'],
+      [20, 'SH-B'],
+    ]);
+    expect(first.data!.assets.pageInfo.hasNextPage).toBe(true);
+    const cursor = first.data!.assets.pageInfo.endCursor;
+    expect(cursor).toBe(first.data!.assets.edges[1]!.cursor);
+    expect((JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[]).slice(0, 2)).toEqual([20, 'SH-B']);
+    const next = await acme.gql<Page>(SORTED, { first: 10, after: cursor });
+    expect(next.errors).toBeUndefined();
+    expect(rows(next.data!)).toEqual([
+      [20, 'SH-C'],
+      [30, 'SH-E'],
+      [40, 'SH-F'],
+      [50, 'SH-A'],
+    ]);
+    expect(next.data!.assets.pageInfo.hasNextPage).toBe(false);
+    // Filters narrow the sorted list.
+    const narrowed = await acme.gql<Page>(SORTED, { first: 10, filter: { custom: [{ key: 'shelf', gte: '20', lte: '40' }] } });
+    expect(rows(narrowed.data!).map(([, tag]) => tag)).toEqual(['SH-B', 'SH-C', 'SH-E', 'SH-F']);
+
+    const forged = Buffer.from(JSON.stringify(['x', 'SH-A', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
+    for (const res of [
+      await acme.gql(SORTED, { first: 2, after: forged }),
+      await acme.gql(SORTED, { first: 2, filter: { search: 'SH-' } }),
+      await acme.gql(`{ assets(sortByCustomField: { key: "purchase_order" }) { totalCount } }`),
+      await beta.gql(SORTED, { first: 2 }),
+    ]) {
+      expect(res.status).toBeLessThan(500);
+      expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
   it('converts a SELECT to MULTI_SELECT and archives it', async () => {
     const res = await acme.gql<Record<string, DefinitionPayload>>(CF.update('Asset'), { input: { key: 'colour', type: 'MULTI_SELECT', required: false } });
     expect(res.data!.updateAssetCustomField!.userErrors).toEqual([]);

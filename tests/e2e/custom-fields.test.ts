@@ -3,7 +3,7 @@ import { createCompany, type GatewayCompany } from '../support/company';
 import { CF, defineField, type DefinitionPayload } from '../support/custom-fields';
 import { hireSomeone, outboxOf } from '../support/employees-fixtures';
 import { member } from '../support/people';
-import { startTestStack, type TestStack } from '../support/stack';
+import { graphql, startTestStack, type TestStack } from '../support/stack';
 
 // Custom fields of employees through the gateway (docs/custom-fields.md): definitions, values written with
 // hireEmployee and updateEmployeeDetails, reads, filters, type changes, archiving, visibility and isolation.
@@ -310,30 +310,59 @@ describe('custom fields of employees', () => {
   });
 
   it('sorts by a filterable custom field, then by name, page after page, and refuses a forged cursor', async () => {
-    const SORTED = `query($after: String) { employees(first: 2, after: $after, sortByCustomField: { key: "badge" }, filter: { custom: [{ key: "badge", lte: "99" }] }) {
-      totalCount edges { node { lastName customField(key: "badge") { integer } } } pageInfo { hasNextPage endCursor } } }`;
-    type Page = {
-      employees: { totalCount: number; edges: Array<{ node: { customField: { integer: number } } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
-    };
-    const seen: number[] = [];
-    let after: string | null = null;
-    let total = 0;
-    for (let i = 0; i < 10; i += 1) {
-      const res: { data?: Page | null; errors?: unknown } = await acme.gql<Page>(SORTED, { after });
-      expect(res.errors).toBeUndefined();
-      total = res.data!.employees.totalCount;
-      seen.push(...res.data!.employees.edges.map((e) => e.node.customField.integer));
-      if (!res.data!.employees.pageInfo.hasNextPage) break;
-      after = res.data!.employees.pageInfo.endCursor;
+    // Hired out of order, in a badge range of their own; two share badge 520 and are told apart by name.
+    for (const [lastName, badge] of [
+      ['Sortq', 530],
+      ['Sortb', 510],
+      ['Sortz', 520],
+      ['Sorta', 540],
+      ['Sortk', 520],
+      ['Sortm', 505],
+    ] as const) {
+      expect(errorsOf(await hire(acme, [{ key: 'badge', integer: badge }], lastName))).toEqual([]);
     }
-    expect(seen.length).toBe(total);
-    expect(seen.length).toBeGreaterThanOrEqual(2);
-    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const SORTED = `query($first: Int, $after: String) { employees(first: $first, after: $after, sortByCustomField: { key: "badge" }, filter: { custom: [{ key: "badge", gte: "500", lte: "599" }] }) {
+      totalCount edges { cursor node { lastName customField(key: "badge") { integer } } } pageInfo { hasNextPage endCursor } } }`;
+    type Page = {
+      employees: {
+        totalCount: number;
+        edges: Array<{ cursor: string; node: { lastName: string; customField: { integer: number } } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      };
+    };
+    const rows = (p: Page) => p.employees.edges.map((e) => [e.node.customField.integer, e.node.lastName]);
+    const first = await acme.gql<Page>(SORTED, { first: 2 });
+    expect(first.errors).toBeUndefined();
+    expect(first.data!.employees.totalCount).toBe(6);
+    expect(rows(first.data!)).toEqual([
+      [505, 'Sortm'],
+      [510, 'Sortb'],
+    ]);
+    expect(first.data!.employees.pageInfo.hasNextPage).toBe(true);
+    const cursor = first.data!.employees.pageInfo.endCursor;
+    expect(cursor).toBe(first.data!.employees.edges[1]!.cursor);
+    // The cursor carries the value, then the directory's order.
+    expect((JSON.parse(Buffer.from(cursor, 'base64url').toString()) as unknown[]).slice(0, 3)).toEqual([510, 'Sortb', 'Field']);
+    const next = await acme.gql<Page>(SORTED, { first: 10, after: cursor });
+    expect(next.errors).toBeUndefined();
+    expect(rows(next.data!)).toEqual([
+      [520, 'Sortk'],
+      [520, 'Sortz'],
+      [530, 'Sortq'],
+      [540, 'Sorta'],
+    ]);
+    expect(next.data!.employees.pageInfo.hasNextPage).toBe(false);
+    // A cursor inside the tie resumes after its name, not after the value.
+    const tie = await acme.gql<Page>(SORTED, { first: 1, after: next.data!.employees.edges[0]!.cursor });
+    expect(rows(tie.data!)).toEqual([[520, 'Sortz']]);
+
     const forged = Buffer.from(JSON.stringify(['x', 'a', 'b', '00000000-0000-4000-8000-000000000000'])).toString('base64url');
-    const bad = await acme.gql(SORTED, { after: forged });
+    const bad = await acme.gql(SORTED, { first: 2, after: forged });
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const unsortable = await acme.gql(`{ employees(sortByCustomField: { key: "notes" }) { totalCount } }`);
     expect(unsortable.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const searched = await acme.gql(`{ employees(sortByCustomField: { key: "badge" }, filter: { search: "Sort" }) { totalCount } }`);
+    expect(searched.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('refuses filters on unknown, unfilterable or mistyped fields with a coded error', async () => {
@@ -422,6 +451,17 @@ describe('custom fields of employees', () => {
     const manager = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_MANAGER' }] });
     const full = await manager.gql<{ employee: { customFields: Value[] } }>(READ, { id: e.id });
     expect(full.data!.employee.customFields.find((v) => v.key === 'medical_notes')).toMatchObject({ text: 'asthma' });
+  });
+
+  it('refuses the operator token a definition change with a coded error, since it names no company (docs/custom-fields.md)', async () => {
+    const input = { key: 'operator_note', label: 'Operator note', type: 'TEXT' };
+    for (const entity of ['Employee', 'Asset'] as const) {
+      const res = await graphql(t.gatewayUrl, CF.define(entity), { input }, { token: t.adminToken });
+      expect(res.status).toBeLessThan(500);
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM employees.custom_field_definition WHERE key = 'operator_note'`.execute(acme.tenantDb);
+    expect(rows[0]!.n).toBe('0');
   });
 
   it('keeps each company to its own definitions and values', async () => {

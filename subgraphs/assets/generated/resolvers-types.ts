@@ -869,6 +869,7 @@ export type QueryAssetsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AssetFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sortByCustomField?: InputMaybe<CustomFieldSort>;
 };
 
 /** A new asset. */

@@ -2,19 +2,25 @@ import { money } from '../../kit/money';
 import { paginate, type CursorValues } from '../../kit/pagination';
 import { searchTerm, sharingTotal } from '../../kit/search';
 import type { Resolvers } from '../generated/resolvers-types';
-import { customConditions } from '../../kit/custom-fields/filter';
+import { customConditions, customSort, sortValueOf } from '../../kit/custom-fields/filter';
+import { badUserInput } from '../../kit/errors';
 import { countAssets, countAssetsUpTo, listAssets, type AssetListFilter } from '../store/assets';
 
 export const assetResolvers: Resolvers = {
   Query: {
     assets: async (_parent, args, ctx) => {
       const db = ctx.db();
+      const custom = args.filter?.custom?.length ? customConditions(args.filter.custom, await ctx.customFields.readable()) : [];
+      const sortBy = args.sortByCustomField ? customSort(args.sortByCustomField, await ctx.customFields.readable()) : null;
+      const search = searchTerm(args.filter?.search);
+      if (sortBy && search) throw badUserInput('A search is listed in tag order: drop sortByCustomField or the search', 'sortByCustomField');
       const filter: AssetListFilter = {
         status: args.filter?.status ?? null,
-        search: searchTerm(args.filter?.search),
+        search,
         categoryId: args.filter?.categoryId ?? null,
         holderId: args.filter?.holderId ?? null,
-        custom: args.filter?.custom?.length ? customConditions(args.filter.custom, await ctx.customFields.readable()) : [],
+        custom: sortBy ? [...custom, sortBy] : custom,
+        sortBy,
       };
       const scope = ctx.scope;
       const { fetch, count, countUpTo } = sharingTotal(
@@ -27,7 +33,15 @@ export const assetResolvers: Resolvers = {
         () => countAssets(db, filter, scope),
         (limit) => countAssetsUpTo(db, filter, scope, limit),
       );
-      return paginate(args, { cursorShape: ['string', 'uuid'], fetch, cursorOf: (a) => [a.tag, a.id], count, countUpTo });
+      const sorted = sortBy?.definition;
+      return paginate(args, {
+        // The register's order: tag, id; after the sorted field's value when there is one.
+        cursorShape: sorted ? [sorted.type === 'INTEGER' ? 'integer' : 'string', 'string', 'uuid'] : ['string', 'uuid'],
+        fetch,
+        cursorOf: (a) => (sorted ? [sortValueOf(sorted, a.custom_fields), a.tag, a.id] : [a.tag, a.id]),
+        count,
+        countUpTo,
+      });
     },
     asset: (_parent, { id }, ctx) => {
       ctx.tenant();

@@ -6,7 +6,8 @@ import { isUuid } from '../../../platform/ids';
 import type { RowScope } from '../../../platform/permissions';
 import type { AssetRow, AssetsExecutor, AssetUpdate, NewAsset } from './db';
 import { assetInScope, assignmentInScope } from './scope';
-import { conditionSql, type CustomCondition } from '../../kit/custom-fields/filter';
+import { conditionSql, sortValueSql, type CustomCondition } from '../../kit/custom-fields/filter';
+import { valueExpression } from '../../kit/custom-fields/store';
 
 /** Every column but the generated search text. */
 const ASSET_COLUMNS = [
@@ -103,6 +104,8 @@ export interface AssetListFilter {
   holderId: string | null;
   /** Conditions on custom fields, checked against their definitions (kit/custom-fields/filter.ts); each has an index. */
   custom?: readonly CustomCondition[];
+  /** Sort by this custom field first (its condition `present` is also in `custom`); no search with it. */
+  sortBy?: CustomCondition | null;
 }
 
 function filtered(db: AssetsExecutor, filter: AssetListFilter, scope: RowScope | null) {
@@ -150,6 +153,7 @@ export async function listAssets(
   page: { after: CursorValues | null; limit: number },
   planned: Planned = () => undefined,
 ): Promise<ListedPage<AssetRow>> {
+  if (filter.sortBy) return { rows: await listByCustomField(db, filter, filter.sortBy, scope, page), total: null };
   if (!filter.search) {
     planned(false);
     let walk = filtered(db, filter, scope).select(ASSET_COLUMNS);
@@ -161,6 +165,26 @@ export async function listAssets(
   }
   const keys = filtered(db, filter, scope).select(['assets.asset.tag', 'assets.asset.id']);
   return searchPage(db, { keys, order: ['tag', 'id'], table: 'assets.asset', columns: ASSET_COLUMNS }, page, planned);
+}
+
+/**
+ * A page ordered by a custom field's value, then the register's (tag, id): the
+ * field's index holds exactly that key, so the page walks it in order.
+ */
+function listByCustomField(
+  db: AssetsExecutor,
+  filter: AssetListFilter,
+  sortBy: CustomCondition,
+  scope: RowScope | null,
+  page: { after: CursorValues | null; limit: number },
+) {
+  const expr = valueExpression(sortBy.definition.type, sortBy.definition.key);
+  let walk = filtered(db, filter, scope).select(ASSET_COLUMNS);
+  if (page.after) {
+    const [value, tag, id] = page.after;
+    walk = walk.where(sql<boolean>`(${expr}, tag, id) > (${sortValueSql(sortBy.definition, value!)}, ${String(tag)}, ${String(id)}::uuid)`);
+  }
+  return walk.orderBy(expr).orderBy('tag').orderBy('id').limit(page.limit).execute();
 }
 
 /**
