@@ -9,6 +9,7 @@
  * `deduplicateInflightRequests: false` (see @graphql-tools/executor-http).
  * Imports packages of bench/gateway/package.json only: the root typecheck leaves
  * this file out (bench/gateway/tsconfig.json checks it once they are installed).
+ * BENCH_HIVE_LOG=1 turns Hive's own debug log on (in the run's C.log / C2.log).
  */
 import http from 'node:http';
 import fs from 'node:fs';
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const runtime = createGatewayRuntime({
     supergraph: fs.readFileSync(settings.supergraphPath, 'utf8'),
     ...(planner === 'rust' ? { unifiedGraphHandler } : {}),
-    logging: false,
+    logging: process.env.BENCH_HIVE_LOG ? 'debug' : false,
     landingPage: false,
     graphiql: false,
     graphqlEndpoint: '/graphql',

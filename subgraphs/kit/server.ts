@@ -108,6 +108,8 @@ export async function startSubgraph<Ctx extends BaseContext>(
     for (const [name, value] of response.headers) res.setHeader(name, value);
     res.statusCode = response.status ?? 200;
     if (response.body.kind === 'complete') {
+      // A length, not chunked framing: one write, and clients that mishandle a chunked JSON answer read it whole.
+      res.setHeader('content-length', Buffer.byteLength(response.body.string));
       res.end(response.body.string);
       return;
     }
