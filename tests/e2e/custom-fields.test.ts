@@ -4,6 +4,7 @@ import { CF, defineField, type DefinitionPayload } from '../support/custom-field
 import { hireSomeone, outboxOf } from '../support/employees-fixtures';
 import { member } from '../support/people';
 import { graphql, startTestStack, type TestStack } from '../support/stack';
+import { valueExpression } from '../../subgraphs/kit/custom-fields/store';
 
 // Custom fields of employees through the gateway (docs/custom-fields.md): definitions, values written with
 // hireEmployee and updateEmployeeDetails, reads, filters, type changes, archiving, visibility and isolation.
@@ -307,6 +308,12 @@ describe('custom fields of employees', () => {
     const { rows } = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT id FROM employees.employee
       WHERE (custom_fields ->> 'shirt_size') = 'L'::text ORDER BY last_name, first_name, id LIMIT 21`.execute(acme.tenantDb);
     expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/cf_employee_shirt_size/);
+    // A typed field's expression (a cast that gives null rather than fail) is the index's own, so a range uses it too.
+    const typed = await sql<{ 'QUERY PLAN': string }>`EXPLAIN SELECT id FROM employees.employee
+      WHERE ${valueExpression('INTEGER', 'badge')} >= 8::bigint ORDER BY ${valueExpression('INTEGER', 'badge')}, last_name, first_name, id LIMIT 21`.execute(
+      acme.tenantDb,
+    );
+    expect(typed.rows.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/cf_employee_badge/);
   });
 
   it('sorts by a filterable custom field, then by name, page after page, and refuses a forged cursor', async () => {

@@ -53,9 +53,11 @@ BEGIN
   EXECUTE format('DROP INDEX IF EXISTS ${schema}.%I', 'cf_${table}_' || p_key);
   EXECUTE format('DROP INDEX IF EXISTS ${schema}.%I', 'cf_${table}_' || p_key || '_text');
   value_expr := CASE p_type
-    WHEN 'INTEGER' THEN format('((custom_fields ->> %L)::bigint)', p_key)
-    WHEN 'DECIMAL' THEN format('((custom_fields ->> %L)::numeric)', p_key)
-    WHEN 'BOOLEAN' THEN format('((custom_fields ->> %L)::boolean)', p_key)
+    -- A value that does not cast gives null, never an error: CREATE INDEX also reads row versions that a type
+    -- change has just rewritten but that an older snapshot may still see, holding the values from before it.
+    WHEN 'INTEGER' THEN format('(CASE WHEN (custom_fields ->> %L) ~ %L THEN (custom_fields ->> %L)::bigint END)', p_key, '^-?[0-9]{1,18}$', p_key)
+    WHEN 'DECIMAL' THEN format('(CASE WHEN (custom_fields ->> %L) ~ %L THEN (custom_fields ->> %L)::numeric END)', p_key, '^-?[0-9]{1,30}([.][0-9]{1,30})?$', p_key)
+    WHEN 'BOOLEAN' THEN format('(CASE WHEN (custom_fields ->> %L) ~ %L THEN (custom_fields ->> %L)::boolean END)', p_key, '^(true|false)$', p_key)
     WHEN 'MULTI_SELECT' THEN NULL
     ELSE format('(custom_fields ->> %L)', p_key)
   END;

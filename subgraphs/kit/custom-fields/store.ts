@@ -137,16 +137,24 @@ export async function rewriteValues(db: Executor, t: CustomFieldTables, key: str
     WHERE e.id = v.id`.execute(db);
 }
 
-/** The typed expression of a key, written exactly as the index is built, so the planner matches the two. */
+/** A cast that gives null for a text it cannot read, with the index's own pattern (the migrations' custom_field_indexes). */
+function castOrNull(k: RawBuilder<unknown>, pattern: string, type: 'bigint' | 'numeric' | 'boolean'): RawBuilder<unknown> {
+  return sql`(CASE WHEN (custom_fields ->> ${k}) ~ ${sql.lit(pattern)} THEN (custom_fields ->> ${k})::${sql.raw(type)} END)`;
+}
+
+/**
+ * The typed expression of a key, written exactly as the index is built, so the planner matches the two. A text that
+ * does not cast is null, never an error: an index build also reads row versions a type change has just rewritten.
+ */
 export function valueExpression(type: CustomFieldType, key: string): RawBuilder<unknown> {
   const k = sql.lit(key);
   switch (type) {
     case 'INTEGER':
-      return sql`((custom_fields ->> ${k})::bigint)`;
+      return castOrNull(k, '^-?[0-9]{1,18}$', 'bigint');
     case 'DECIMAL':
-      return sql`((custom_fields ->> ${k})::numeric)`;
+      return castOrNull(k, '^-?[0-9]{1,30}([.][0-9]{1,30})?$', 'numeric');
     case 'BOOLEAN':
-      return sql`((custom_fields ->> ${k})::boolean)`;
+      return castOrNull(k, '^(true|false)$', 'boolean');
     case 'MULTI_SELECT':
       return sql`(custom_fields -> ${k})`;
     default:
