@@ -16,6 +16,7 @@ import type { WebhookDeliveryAttemptRow, WebhookEndpointRow } from '../../platfo
 import type { PublicEventType } from '../contracts/public-events';
 import type { Connection, Edge } from '../kit/pagination';
 import type { DeadLetter } from './services/dead-letters';
+import type { OverviewAggregates } from './domain/overview-metrics';
 import type { AuditEntryRecord } from './store/audit-log';
 
 // Parent types of the access subgraph's resolvers: rows as the store returns them.
@@ -45,11 +46,13 @@ export type SubscriptionRequestConnectionMapper = Connection<SubscriptionRequest
 export type SubscriptionRequestEdgeMapper = Edge<SubscriptionRequestRow>;
 export type CompanyConnectionMapper = Connection<CompanyRow>;
 export type CompanyEdgeMapper = Edge<CompanyRow>;
-export interface OverviewMapper {
+/** The overview entity as access sees it: its key, the company, and, when the plan asks for crossModule, the aggregates each module brings. */
+export interface OverviewMapper extends OverviewAggregates {
   tenantId: string;
   companyId: string;
 }
-export interface CrossModuleOverviewMapper {
+/** The cross-module metrics: the tenant and the aggregates they are computed from. */
+export interface CrossModuleOverviewMapper extends OverviewAggregates {
   tenantId: string;
 }
 export type DeadLetterMapper = DeadLetter;

@@ -22,15 +22,7 @@ export type AssetEdgeMapper = Edge<AssetRow>;
 /** The ledger accounts as the store reads them. */
 export type AssetLedgerSettingsMapper = AssetLedgerSettingsView;
 export type AssetDepreciationRunMapper = DepreciationRunRow;
-/** The overview entity as assets sees it: its key and, when the plan brings them, the employees' headcount and finance's fixed-asset balance (a Money) its metrics require. */
+/** The overview entity as assets sees it: its key. */
 export interface OverviewMapper {
   tenantId: string;
-  activeHeadcount?: number | null;
-  ledgerFixedAssets?: { amount: string; currency: string } | null;
-}
-/** The cross-module metrics: the tenant and what Overview.crossModule was given for assets' metrics. */
-export interface CrossModuleOverviewMapper {
-  tenantId: string;
-  activeHeadcount?: number | null;
-  ledgerFixedAssets?: { amount: string; currency: string } | null;
 }

@@ -1,6 +1,4 @@
-import type { Money } from '../kit/money';
 import type { Connection, Edge } from '../kit/pagination';
-import type { LedgerExpenseAccount } from './domain/overview';
 import type { PayComponentTerms } from './domain/terms';
 import type { PayrollSettingsView } from './store/settings';
 import type { PayRunRow } from './store/pay-run.table';
@@ -31,21 +29,11 @@ export interface EmployeeMapper {
 export interface JournalEntryMapper {
   id: string;
 }
-/** The overview entity as payroll sees it: its key and, when the plan brings them, what payroll's metrics require from employees, finance and assets. */
+/** The overview entity as payroll sees it: its key. */
 export interface OverviewMapper {
   tenantId: string;
-  activeHeadcount?: number | null;
-  ledgerExpenseAccounts?: LedgerExpenseAccount[] | null;
-  depreciationYearToDate?: Money | null;
 }
 export interface PayrollOverviewMapper {
   payRuns: number;
   lastPayRun: PayRunRow | null;
-}
-/** The cross-module metrics: the tenant and what Overview.crossModule was given for payroll's metrics. */
-export interface CrossModuleOverviewMapper {
-  tenantId: string;
-  activeHeadcount?: number | null;
-  ledgerExpenseAccounts?: LedgerExpenseAccount[] | null;
-  depreciationYearToDate?: Money | null;
 }

@@ -139,10 +139,13 @@ describe("another tenant's overview", () => {
     expect(asAcme.data!._entities).toEqual([{ __typename: 'Overview' }]);
   });
 
-  it.each(['assets', 'payroll'])("gives company B no metric computed from company A's representation in the %s subgraph", async (subgraph) => {
-    const metrics =
-      subgraph === 'assets' ? 'assetsEmployees { activeHeadcount } assetsFinance { ledgerFixedAssets { amount } }' : 'payrollEmployees { activeHeadcount }';
-    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { crossModule { ${metrics} } } } }`;
+  it.each([
+    ['access', 'crossModule { assetsEmployees { activeHeadcount } assetsFinance { ledgerFixedAssets { amount } } payrollEmployees { activeHeadcount } }'],
+    ['assets', 'assetsHeld registerBookValue { amount } depreciationYearToDate { amount }'],
+    ['payroll', 'payrollFacts { paidInLastPayRun postedPayrollCost { amount } }'],
+  ])("gives company B nothing from company A's representation in the %s subgraph", async (subgraph, fields) => {
+    const metrics = fields;
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Overview { ${metrics} } } }`;
     const representation = {
       __typename: 'Overview',
       tenantId: acme.tenant.id,
@@ -150,6 +153,16 @@ describe("another tenant's overview", () => {
       ledgerFixedAssets: eur('1.00'),
       ledgerExpenseAccounts: [],
       depreciationYearToDate: eur('0.00'),
+      assetsHeld: 5,
+      registerBookValue: eur('1.00'),
+      payrollFacts: {
+        currency: 'EUR',
+        paidInLastPayRun: 1,
+        paidStillActiveInLastPayRun: 1,
+        postedPayrollCost: eur('1.00'),
+        payrollCostYearToDate: eur('1.00'),
+        expenseAccountCodes: [],
+      },
     };
     const asBeta = await graphql<Entities<unknown>>(
       t.subgraphUrl(subgraph),

@@ -12,9 +12,10 @@ import { graphql, startTestStack, type TestStack } from '../support/stack';
 // The query plan of the contract's Overview, read from a gateway with the
 // `apollo-query-plan-experimental` header: access first; then, in parallel,
 // one request per module subgraph for its block and the aggregates it
-// provides (employees' headcount, finance's ledger balances, assets'
-// depreciation), all on `overview`; then, in parallel, the two subgraphs that
-// compute the cross-module metrics from them. Seven requests in three steps.
+// provides (employees' headcount, finance's ledger balances, assets' held
+// count, book value and depreciation, payroll's figures), all on `overview`;
+// then access again, which computes every cross-module metric from them. Six
+// requests in three steps, and one subgraph defines CrossModuleOverview.
 // The plan printed in docs/overview.md must be the one the gateway really makes.
 
 const PLAN_HEADER = { 'apollo-query-plan-experimental': '1' };
@@ -55,53 +56,43 @@ const only = (list: PlannedFetch[]) => {
 };
 
 describe("the Overview's query plan", () => {
-  it('is a sequence of three steps: access, then one request per module in parallel, then the computing subgraphs in parallel', () => {
+  it('is a sequence of three steps: access, then one request per module in parallel, then access for the metrics', () => {
     const root = internal.node!;
     expect(root.kind).toBe('Sequence');
-    expect(root.nodes!.map((n) => n.kind)).toEqual(['Fetch', 'Parallel', 'Parallel']);
+    expect(root.nodes!.map((n) => n.kind)).toEqual(['Fetch', 'Parallel', 'Flatten']);
     expect(root.nodes![0]!.serviceName).toBe('access');
     expect(root.nodes![1]!.nodes).toHaveLength(4);
-    expect(root.nodes![2]!.nodes).toHaveLength(2);
-    expect(fetches).toHaveLength(7);
+    expect(fetches).toHaveLength(6);
     expect(fetches.every((f) => f.path === '' || f.path === 'overview')).toBe(true);
   });
 
   it('fetches each module block together with the aggregates that module provides, right after access', () => {
-    const access = only(fetches.filter((f) => f.service === 'access'));
+    const access = only(fetches.filter((f) => f.service === 'access' && f.path === ''));
     expect(access.path).toBe('');
     for (const [service, ...fields] of [
-      ['assets', 'assets', 'depreciationYearToDate'],
+      ['assets', 'assets', 'assetsHeld', 'registerBookValue', 'depreciationYearToDate'],
       ['employees', 'employees', 'activeHeadcount'],
       ['finance', 'finance', 'ledgerFixedAssets', 'ledgerExpenseAccounts'],
-      ['payroll', 'payroll'],
+      ['payroll', 'payroll', 'payrollFacts'],
     ]) {
-      const fetch = only(fetches.filter((f) => f.service === service && f.after.length === 1));
+      const fetch = only(fetches.filter((f) => f.service === service));
       expect(fetch.path).toBe('overview');
       expect(selects(fetch, ...fields)).toBe(true);
       expect(fetch.after).toEqual([access.index]);
     }
   });
 
-  it('sends assets and payroll the aggregates they require, after the fetches that provide them', () => {
-    const provider = (service: string) => only(fetches.filter((f) => f.service === service && f.after.length === 1)).index;
-    const assets = only(fetches.filter((f) => f.service === 'assets' && f.after.length > 1));
-    expect(selects(assets, 'crossModule', 'assetsEmployees', 'assetsFinance')).toBe(true);
-    expect(assets.requires).toBe('... on Overview { __typename activeHeadcount ledgerFixedAssets { amount currency } tenantId }');
-    expect(assets.after).toEqual(expect.arrayContaining([provider('employees'), provider('finance')]));
-
-    const payroll = only(fetches.filter((f) => f.service === 'payroll' && f.after.length > 1));
-    expect(selects(payroll, 'crossModule', 'payrollEmployees', 'payrollFinance', 'assetsPayrollFinance')).toBe(true);
-    expect(payroll.requires).toBe(
-      '... on Overview { __typename activeHeadcount ledgerExpenseAccounts { code balance { amount currency } yearToDate { amount currency } } depreciationYearToDate { amount currency } tenantId }',
+  it('sends access every aggregate the metrics require, after all four module fetches', () => {
+    const first = fetches.find((f) => f.service === 'access' && f.path === '')!;
+    const metrics = only(fetches.filter((f) => f.service === 'access' && f.path === 'overview'));
+    expect(selects(metrics, 'crossModule', 'assetsEmployees', 'assetsFinance', 'payrollEmployees', 'payrollFinance', 'assetsPayrollFinance')).toBe(true);
+    expect(metrics.requires).toBe(
+      '... on Overview { __typename activeHeadcount assetsHeld registerBookValue { amount currency } depreciationYearToDate { amount currency } ledgerFixedAssets { amount currency } ledgerExpenseAccounts { code balance { amount currency } yearToDate { amount currency } } payrollFacts { currency paidInLastPayRun paidStillActiveInLastPayRun postedPayrollCost { amount currency } payrollCostYearToDate { amount currency } expenseAccountCodes } tenantId }',
     );
-    expect(payroll.after).toEqual(expect.arrayContaining([provider('employees'), provider('finance'), provider('assets')]));
-    // Nobody computes in finance or employees: they only provide.
-    expect(
-      fetches
-        .filter((f) => f.after.length > 1)
-        .map((f) => f.service)
-        .sort(),
-    ).toEqual(['assets', 'payroll']);
+    const providers = fetches.filter((f) => f.service !== 'access').map((f) => f.index);
+    expect(metrics.after).toEqual(expect.arrayContaining([first.index, ...providers]));
+    // The modules only provide: nothing computes a metric in a module subgraph.
+    expect(fetches.filter((f) => f.service !== 'access').every((f) => !selects(f, 'crossModule'))).toBe(true);
   });
 
   it('is printed, exactly as the gateway prints it, in docs/overview.md', async () => {

@@ -11,13 +11,8 @@ import type * as Payroll from '../../subgraphs/payroll/generated/resolvers-types
 /** A type as its JSON arrives: resolvers may return a Date for a DateTime, the client reads an ISO string. */
 type Wire<T> = T extends Date ? string : T extends Array<infer Item> ? Array<Wire<Item>> : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
 
-/** The metrics that need several modules, each computed by one of them. */
-type CrossModuleOverview = Access.CrossModuleOverview & Assets.CrossModuleOverview & Payroll.CrossModuleOverview;
-
-/** The overview: access's header, each module's block and the crossModule metrics. */
-export type Overview = Wire<
-  Omit<Access.Overview & Assets.Overview & Employees.Overview & Finance.Overview & Payroll.Overview, 'crossModule'> & { crossModule: CrossModuleOverview }
->;
+/** The overview: access's header and crossModule metrics, and each module's block. */
+export type Overview = Wire<Access.Overview & Assets.Overview & Employees.Overview & Finance.Overview & Payroll.Overview>;
 
 /** An employee with what assets and payroll add to it. */
 export type Employee = Wire<Employees.Employee & Assets.Employee & Payroll.Employee>;

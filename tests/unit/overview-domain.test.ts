@@ -6,6 +6,7 @@ import * as assets from '../../subgraphs/assets/domain/overview';
 import { RefreshingCache } from '../../subgraphs/assets/services/refreshing-cache';
 import { newHireWindow } from '../../subgraphs/employees/domain/overview';
 import { accountSubtree, isCashAccount, ledgerFigures, type AccountLedger } from '../../subgraphs/finance/domain/overview';
+import * as metrics from '../../subgraphs/access/domain/overview-metrics';
 import * as payroll from '../../subgraphs/payroll/domain/overview';
 
 // The overview's rules, module by module. Expected figures are worked out by
@@ -156,22 +157,22 @@ describe('payroll', () => {
       { code: '6100', balance: eur('2303.75'), yearToDate: eur('1710.00') },
       { code: '6500', balance: eur('400.00'), yearToDate: eur('100.00') },
     ];
-    expect(payroll.ledgerPayrollExpense(ledger, ['6000', '6100', '6999'], 'EUR')).toEqual(eur('12003.75'));
-    expect(payroll.ledgerExpensesYearToDate(ledger, 'EUR')).toEqual(eur('9010.00'));
-    expect(payroll.ledgerPayrollExpense([], ['6000'], 'CHF')).toEqual({ amount: '0.00', currency: 'CHF' });
+    expect(metrics.ledgerPayrollExpense(ledger, ['6000', '6100', '6999'], 'EUR')).toEqual(eur('12003.75'));
+    expect(metrics.ledgerExpensesYearToDate(ledger, 'EUR')).toEqual(eur('9010.00'));
+    expect(metrics.ledgerPayrollExpense([], ['6000'], 'CHF')).toEqual({ amount: '0.00', currency: 'CHF' });
   });
 
   it('sets workforce costs against expenses only in one currency', () => {
     // (8910.00 + 90.00) ÷ 12000.00 = 0.75
-    expect(payroll.workforceCostShare(eur('8910.00'), eur('90.00'), eur('12000.00'))).toBe('0.75');
-    expect(payroll.workforceCostShare(eur('8910.00'), eur('90.00'), eur('0.00'))).toBeNull();
-    expect(payroll.workforceCostShare(eur('8910.00'), null, eur('12000.00'))).toBeNull();
-    expect(payroll.workforceCostShare(eur('8910.00'), { amount: '1.00', currency: 'USD' }, eur('12000.00'))).toBeNull();
+    expect(metrics.workforceCostShare(eur('8910.00'), eur('90.00'), eur('12000.00'))).toBe('0.75');
+    expect(metrics.workforceCostShare(eur('8910.00'), eur('90.00'), eur('0.00'))).toBeNull();
+    expect(metrics.workforceCostShare(eur('8910.00'), null, eur('12000.00'))).toBeNull();
+    expect(metrics.workforceCostShare(eur('8910.00'), { amount: '1.00', currency: 'USD' }, eur('12000.00'))).toBeNull();
   });
 
   it('never counts a negative number of unpaid active employees', () => {
-    expect(payroll.activeNotPaid(2, 1)).toBe(1);
-    expect(payroll.activeNotPaid(2, 3)).toBe(0);
+    expect(metrics.activeNotPaid(2, 1)).toBe(1);
+    expect(metrics.activeNotPaid(2, 3)).toBe(0);
   });
 
   it('totals in one currency, zero in the settings currency when nothing is posted', () => {
@@ -186,6 +187,60 @@ describe('payroll', () => {
         'EUR',
       ),
     ).toBeNull();
+  });
+});
+
+describe('the cross-module metrics access computes', () => {
+  const facts = {
+    currency: 'EUR',
+    paidInLastPayRun: 3,
+    paidStillActiveInLastPayRun: 2,
+    postedPayrollCost: eur('12003.75'),
+    payrollCostYearToDate: eur('8910.00'),
+    expenseAccountCodes: ['6000', '6100'],
+  };
+  const ledger = [
+    { code: '6000', balance: eur('9700.00'), yearToDate: eur('7200.00') },
+    { code: '6100', balance: eur('2303.75'), yearToDate: eur('1710.00') },
+    { code: '6500', balance: eur('3090.00'), yearToDate: eur('3090.00') },
+  ];
+  const all = {
+    activeHeadcount: 4,
+    assetsHeld: 6,
+    registerBookValue: eur('1500.00'),
+    depreciationYearToDate: eur('90.00'),
+    ledgerFixedAssets: eur('1400.00'),
+    ledgerExpenseAccounts: ledger,
+    payrollFacts: facts,
+  };
+
+  it('combines the aggregates the plan brings', () => {
+    expect(metrics.assetsEmployees(all)).toEqual({ assignedAssets: 6, activeHeadcount: 4, assetsPerActiveEmployee: '1.5' });
+    expect(metrics.assetsFinance(all)).toEqual({ registerBookValue: eur('1500.00'), ledgerFixedAssets: eur('1400.00'), difference: eur('100.00') });
+    expect(metrics.payrollEmployees(all)).toEqual({ activeHeadcount: 4, paidInLastPayRun: 3, activeNotPaidInLastPayRun: 2 });
+    expect(metrics.payrollFinance(all)).toEqual({ postedPayrollCost: eur('12003.75'), ledgerPayrollExpense: eur('12003.75'), difference: eur('0.00') });
+    // (8910.00 + 90.00) ÷ 12000.00 = 0.75
+    expect(metrics.assetsPayrollFinance(all)).toEqual({
+      payrollCost: eur('8910.00'),
+      depreciation: eur('90.00'),
+      ledgerExpenses: eur('12000.00'),
+      workforceCostShare: '0.75',
+    });
+  });
+
+  it('is null when a module sends nothing, and keeps a metric whose book value is null for several currencies', () => {
+    expect(metrics.assetsEmployees({ ...all, activeHeadcount: null })).toBeNull();
+    expect(metrics.assetsEmployees({ ...all, assetsHeld: undefined })).toBeNull();
+    expect(metrics.assetsFinance({ ...all, ledgerFixedAssets: null })).toBeNull();
+    expect(metrics.assetsFinance({ ...all, registerBookValue: null })).toEqual({
+      registerBookValue: null,
+      ledgerFixedAssets: eur('1400.00'),
+      difference: null,
+    });
+    expect(metrics.payrollEmployees({ ...all, payrollFacts: null })).toBeNull();
+    expect(metrics.payrollFinance({ ...all, ledgerExpenseAccounts: null })).toBeNull();
+    expect(metrics.assetsPayrollFinance({ ...all, payrollFacts: undefined })).toBeNull();
+    expect(metrics.assetsPayrollFinance({ ...all, depreciationYearToDate: null })!.workforceCostShare).toBeNull();
   });
 });
 

@@ -114,6 +114,41 @@ export type ApproveSubscriptionRequestPayload = {
   userErrors: Array<UserError>;
 };
 
+/** Assets held against active staff: the assets module's held assets against the employees module's active headcount. */
+export type AssetsEmployees = {
+  __typename?: 'AssetsEmployees';
+  /** Employees whose status is ACTIVE, as the employees module counts them now (EmployeesOverview.activeHeadcount). */
+  activeHeadcount: Scalars['Int']['output'];
+  /** assignedAssets ÷ activeHeadcount, rounded half-even to at most 4 decimal places without trailing zeros (3 ÷ 2 = "1.5", 1 ÷ 3 = "0.3333"); null when nobody is active. */
+  assetsPerActiveEmployee?: Maybe<Scalars['Decimal']['output']>;
+  /** Assets an employee holds now (AssetsOverview.assignedAssets). */
+  assignedAssets: Scalars['Int']['output'];
+};
+
+/** The asset register against the ledger: the assets module's book value against the fixed-asset balance finance exposes. */
+export type AssetsFinance = {
+  __typename?: 'AssetsFinance';
+  /** registerBookValue − ledgerFixedAssets: what the ledger has not (yet) booked of the register. Null when registerBookValue is null or in another currency than the ledger. */
+  difference?: Maybe<Money>;
+  /** Balance of the fixed-asset accounts net of accumulated depreciation, as finance computes it: account 1500 and every account below it in the chart (1590 Accumulated depreciation, a contra account, is its child in the default chart), debit minus credit. */
+  ledgerFixedAssets: Money;
+  /** Book value today of the assets not disposed of (AssetsOverview.totalBookValue; cached up to 5 seconds). Null when the register holds assets in more than one currency. */
+  registerBookValue?: Maybe<Money>;
+};
+
+/** The year to date (1 January of the current year to today, UTC): what the workforce and the assets cost against every expense in the ledger, from payroll, assets and finance. */
+export type AssetsPayrollFinance = {
+  __typename?: 'AssetsPayrollFinance';
+  /** Depreciation the assets' schedules charge in the year to date (each month's charge on its last day; up to the disposal date for assets disposed of this year), as the assets module computes it (cached up to 5 seconds). Null when the register holds assets in more than one currency. */
+  depreciation?: Maybe<Money>;
+  /** Debit minus credit of every EXPENSE account of the ledger over the journal lines dated in the year to date. */
+  ledgerExpenses: Money;
+  /** Gross pay plus employer contributions of the POSTED pay runs whose pay date (the date of their journal entry) falls in the year to date. Null when those runs are in more than one currency. */
+  payrollCost?: Maybe<Money>;
+  /** (payrollCost + depreciation) ÷ ledgerExpenses as a decimal fraction, rounded half-even to at most 4 decimal places without trailing zeros (e.g. "0.4167"). Null when ledgerExpenses is zero, or when an amount is null or in another currency than the ledger. */
+  workforceCostShare?: Maybe<Scalars['Decimal']['output']>;
+};
+
 /** One change recorded in an audit log. */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
@@ -309,9 +344,19 @@ export type CreateWebhookEndpointInput = {
   url: Scalars['String']['input'];
 };
 
-/** Metrics computed from several modules. Each metric is resolved by one module from small aggregates the others expose on Overview, carried by the gateway's query plan. */
+/** Metrics computed from several modules by access, from the small aggregates each module exposes on Overview and the query plan carries. */
 export type CrossModuleOverview = {
   __typename?: 'CrossModuleOverview';
+  /** Assets held against active staff. Null unless the key grants ASSETS and EMPLOYEES. */
+  assetsEmployees?: Maybe<AssetsEmployees>;
+  /** The asset register against the ledger. Null unless the key grants ASSETS and FINANCE. */
+  assetsFinance?: Maybe<AssetsFinance>;
+  /** Workforce and asset costs against all expenses, year to date. Null unless the key grants ASSETS, PAYROLL and FINANCE. */
+  assetsPayrollFinance?: Maybe<AssetsPayrollFinance>;
+  /** Payroll against headcount. Null unless the key grants PAYROLL and EMPLOYEES. */
+  payrollEmployees?: Maybe<PayrollEmployees>;
+  /** Posted payroll against the ledger. Null unless the key grants PAYROLL and FINANCE. */
+  payrollFinance?: Maybe<PayrollFinance>;
   /** The tenant the metrics describe. */
   tenantId: Scalars['ID']['output'];
 };
@@ -457,6 +502,17 @@ export type IssueAccessKeyPayload = {
   secret?: Maybe<Scalars['String']['output']>;
   /** Why the key was not issued (codes: NOT_FOUND, REQUIRED, TOO_LONG, NO_MODULES, MODULE_NOT_SUBSCRIBED, MODULE_NOT_GRANTED, KIND_NOT_GRANTED, TENANT_NOT_READY). */
   userErrors: Array<UserError>;
+};
+
+/** Internal to the query plan (not in the API): one EXPENSE account of the ledger with its balances, provided by finance for the metrics access computes. */
+export type LedgerExpenseAccount = {
+  __typename?: 'LedgerExpenseAccount';
+  /** Debit minus credit of the account's journal lines dated today (UTC) or earlier. */
+  balance: Money;
+  /** Account code, e.g. 6000. */
+  code: Scalars['String']['output'];
+  /** Debit minus credit of the account's journal lines dated from 1 January of the current year to today (UTC). */
+  yearToDate: Money;
 };
 
 /** How many items a list's filter matches, counted no further than a limit: as quick for a search term that matches every item as for a rare one. */
@@ -821,14 +877,28 @@ export type MutationUpdateWebhookEndpointArgs = {
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
 export type Overview = {
   __typename?: 'Overview';
+  /** Provided by the employees subgraph: the number of ACTIVE employees; null without EMPLOYEES. */
+  activeHeadcount?: Maybe<Scalars['Int']['output']>;
+  /** Provided by the assets subgraph: assets an employee holds now; null without ASSETS. */
+  assetsHeld?: Maybe<Scalars['Int']['output']>;
   /** The company. */
   company: Company;
-  /** Metrics that combine two or more modules; each is null unless the key grants all of its modules. */
+  /** Metrics that combine two or more modules; each is null unless the key grants all of its modules. Access computes them from the aggregates the query plan brings from each module. */
   crossModule: CrossModuleOverview;
+  /** Provided by the assets subgraph: depreciation charged in the year to date; null without ASSETS or when the register holds more than one currency. */
+  depreciationYearToDate?: Maybe<Money>;
   /** When the overview was computed. Module figures may be up to 5 seconds older. */
   generatedAt: Scalars['DateTime']['output'];
+  /** Provided by the finance subgraph: every EXPENSE account with its balances; null without FINANCE. */
+  ledgerExpenseAccounts?: Maybe<Array<LedgerExpenseAccount>>;
+  /** Provided by the finance subgraph: the fixed-asset accounts' balance net of accumulated depreciation; null without FINANCE. */
+  ledgerFixedAssets?: Maybe<Money>;
   /** Modules the calling key grants: exactly the blocks that are not null. */
   modules: Array<ModuleName>;
+  /** Provided by the payroll subgraph: what payroll's metrics need from its own records; null without PAYROLL. */
+  payrollFacts?: Maybe<PayrollOverviewFacts>;
+  /** Provided by the assets subgraph: book value today of the assets not disposed of; null without ASSETS or when the register holds more than one currency. */
+  registerBookValue?: Maybe<Money>;
   /** The tenant the overview describes (the company's tenant registry id). */
   tenantId: Scalars['ID']['output'];
 };
@@ -844,6 +914,45 @@ export type PageInfo = {
   hasPreviousPage: Scalars['Boolean']['output'];
   /** Cursor of the first edge, null when empty. */
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+/** How many active employees the last pay run paid, from payroll's own records and the employees module's headcount. */
+export type PayrollEmployees = {
+  __typename?: 'PayrollEmployees';
+  /** Employees whose status is ACTIVE, as the employees module counts them now (EmployeesOverview.activeHeadcount). */
+  activeHeadcount: Scalars['Int']['output'];
+  /** activeHeadcount less the employees paid in the last pay run that payroll's projection of the employees' events still records as ACTIVE; never below 0 (while events are in flight the two modules may briefly disagree). */
+  activeNotPaidInLastPayRun: Scalars['Int']['output'];
+  /** Employees with a payslip in the last pay run (PayrollOverview.lastPayRun; 0 when there is none or it is a draft). */
+  paidInLastPayRun: Scalars['Int']['output'];
+};
+
+/** Posted payroll against the ledger's payroll expense accounts: payroll's posted cost against the expense balances finance exposes. */
+export type PayrollFinance = {
+  __typename?: 'PayrollFinance';
+  /** postedPayrollCost − ledgerPayrollExpense: zero once finance has booked every posted run and nothing else touched those accounts. Null when postedPayrollCost is null or in another currency than the ledger. */
+  difference?: Maybe<Money>;
+  /** Balance of the accounts payroll debits expenses to — the salary and employer contribution expense accounts (6000 and 6100 by default) and the accounts of EARNING pay components, from the settings and every posted run's terms — among the ledger's EXPENSE accounts, debit minus credit of the lines dated today or earlier. */
+  ledgerPayrollExpense: Money;
+  /** Gross pay plus employer contributions (PayRunTotals.employerCost) summed over every POSTED pay run. Null when posted runs are in more than one currency. */
+  postedPayrollCost?: Maybe<Money>;
+};
+
+/** Internal to the query plan (not in the API): payroll's own figures behind the metrics that combine payroll with other modules. */
+export type PayrollOverviewFacts = {
+  __typename?: 'PayrollOverviewFacts';
+  /** The payroll currency in the settings: the currency of a zero when there is nothing to sum. */
+  currency: Scalars['String']['output'];
+  /** The ledger accounts payroll debits expenses to, sorted: the salary and employer contribution expense accounts and the accounts of EARNING pay components, from the settings and every posted run's terms. */
+  expenseAccountCodes: Array<Scalars['String']['output']>;
+  /** Employees with a payslip in the last pay run that is not CANCELLED (0 when there is none or it is a draft). */
+  paidInLastPayRun: Scalars['Int']['output'];
+  /** Of those, the employees payroll's projection of the employees' events still records as ACTIVE. */
+  paidStillActiveInLastPayRun: Scalars['Int']['output'];
+  /** The same over the POSTED runs whose pay date falls in the year to date (UTC); null when they are in more than one currency. */
+  payrollCostYearToDate?: Maybe<Money>;
+  /** Gross pay plus employer contributions summed over every POSTED pay run; null when they are in more than one currency. */
+  postedPayrollCost?: Maybe<Money>;
 };
 
 /** A permission of the catalogue. */
@@ -1736,6 +1845,9 @@ export type ResolversTypes = {
   AddCompanyModulesPayload: ResolverTypeWrapper<Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversTypes['Company']> }>;
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
   ApproveSubscriptionRequestPayload: ResolverTypeWrapper<Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'ownerInvitation' | 'request'> & { accessKey?: Maybe<ResolversTypes['AccessKey']>, company?: Maybe<ResolversTypes['Company']>, ownerInvitation?: Maybe<ResolversTypes['Invitation']>, request?: Maybe<ResolversTypes['SubscriptionRequest']> }>;
+  AssetsEmployees: ResolverTypeWrapper<AssetsEmployees>;
+  AssetsFinance: ResolverTypeWrapper<AssetsFinance>;
+  AssetsPayrollFinance: ResolverTypeWrapper<AssetsPayrollFinance>;
   AuditEntry: ResolverTypeWrapper<AuditEntryMapperModel>;
   AuditEntryConnection: ResolverTypeWrapper<AuditEntryConnectionMapperModel>;
   AuditEntryEdge: ResolverTypeWrapper<AuditEntryEdgeMapperModel>;
@@ -1765,6 +1877,7 @@ export type ResolversTypes = {
   InviteMemberPayload: ResolverTypeWrapper<Omit<InviteMemberPayload, 'invitation'> & { invitation?: Maybe<ResolversTypes['Invitation']> }>;
   IssueAccessKeyInput: IssueAccessKeyInput;
   IssueAccessKeyPayload: ResolverTypeWrapper<Omit<IssueAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversTypes['AccessKey']> }>;
+  LedgerExpenseAccount: ResolverTypeWrapper<LedgerExpenseAccount>;
   MatchCount: ResolverTypeWrapper<MatchCount>;
   Me: ResolverTypeWrapper<MeMapperModel>;
   Member: ResolverTypeWrapper<MemberMapperModel>;
@@ -1777,6 +1890,9 @@ export type ResolversTypes = {
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Overview: ResolverTypeWrapper<OverviewMapperModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PayrollEmployees: ResolverTypeWrapper<PayrollEmployees>;
+  PayrollFinance: ResolverTypeWrapper<PayrollFinance>;
+  PayrollOverviewFacts: ResolverTypeWrapper<PayrollOverviewFacts>;
   PermissionInfo: ResolverTypeWrapper<PermissionInfo>;
   Plan: ResolverTypeWrapper<PlanMapperModel>;
   PublicEventType: ResolverTypeWrapper<PublicEventTypeMapperModel>;
@@ -1851,6 +1967,9 @@ export type ResolversParentTypes = {
   AddCompanyModulesPayload: Omit<AddCompanyModulesPayload, 'company'> & { company?: Maybe<ResolversParentTypes['Company']> };
   ApproveSubscriptionRequestInput: ApproveSubscriptionRequestInput;
   ApproveSubscriptionRequestPayload: Omit<ApproveSubscriptionRequestPayload, 'accessKey' | 'company' | 'ownerInvitation' | 'request'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']>, company?: Maybe<ResolversParentTypes['Company']>, ownerInvitation?: Maybe<ResolversParentTypes['Invitation']>, request?: Maybe<ResolversParentTypes['SubscriptionRequest']> };
+  AssetsEmployees: AssetsEmployees;
+  AssetsFinance: AssetsFinance;
+  AssetsPayrollFinance: AssetsPayrollFinance;
   AuditEntry: AuditEntryMapperModel;
   AuditEntryConnection: AuditEntryConnectionMapperModel;
   AuditEntryEdge: AuditEntryEdgeMapperModel;
@@ -1880,6 +1999,7 @@ export type ResolversParentTypes = {
   InviteMemberPayload: Omit<InviteMemberPayload, 'invitation'> & { invitation?: Maybe<ResolversParentTypes['Invitation']> };
   IssueAccessKeyInput: IssueAccessKeyInput;
   IssueAccessKeyPayload: Omit<IssueAccessKeyPayload, 'accessKey'> & { accessKey?: Maybe<ResolversParentTypes['AccessKey']> };
+  LedgerExpenseAccount: LedgerExpenseAccount;
   MatchCount: MatchCount;
   Me: MeMapperModel;
   Member: MemberMapperModel;
@@ -1891,6 +2011,9 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   Overview: OverviewMapperModel;
   PageInfo: PageInfo;
+  PayrollEmployees: PayrollEmployees;
+  PayrollFinance: PayrollFinance;
+  PayrollOverviewFacts: PayrollOverviewFacts;
   PermissionInfo: PermissionInfo;
   Plan: PlanMapperModel;
   PublicEventType: PublicEventTypeMapperModel;
@@ -1988,6 +2111,25 @@ export type ApproveSubscriptionRequestPayloadResolvers<ContextType = AccessConte
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
 };
 
+export type AssetsEmployeesResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AssetsEmployees'] = ResolversParentTypes['AssetsEmployees']> = {
+  activeHeadcount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  assetsPerActiveEmployee?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+  assignedAssets?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AssetsFinanceResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AssetsFinance'] = ResolversParentTypes['AssetsFinance']> = {
+  difference?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ledgerFixedAssets?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  registerBookValue?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type AssetsPayrollFinanceResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AssetsPayrollFinance'] = ResolversParentTypes['AssetsPayrollFinance']> = {
+  depreciation?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ledgerExpenses?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  payrollCost?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  workforceCostShare?: Resolver<Maybe<ResolversTypes['Decimal']>, ParentType, ContextType>;
+};
+
 export type AuditEntryResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = {
   action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   actorEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2060,6 +2202,11 @@ export type CreateOperatorPayloadResolvers<ContextType = AccessContext, ParentTy
 };
 
 export type CrossModuleOverviewResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['CrossModuleOverview'] = ResolversParentTypes['CrossModuleOverview']> = {
+  assetsEmployees?: Resolver<Maybe<ResolversTypes['AssetsEmployees']>, ParentType, ContextType>;
+  assetsFinance?: Resolver<Maybe<ResolversTypes['AssetsFinance']>, ParentType, ContextType>;
+  assetsPayrollFinance?: Resolver<Maybe<ResolversTypes['AssetsPayrollFinance']>, ParentType, ContextType>;
+  payrollEmployees?: Resolver<Maybe<ResolversTypes['PayrollEmployees']>, ParentType, ContextType>;
+  payrollFinance?: Resolver<Maybe<ResolversTypes['PayrollFinance']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -2135,6 +2282,12 @@ export type IssueAccessKeyPayloadResolvers<ContextType = AccessContext, ParentTy
   accessKey?: Resolver<Maybe<ResolversTypes['AccessKey']>, ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userErrors?: Resolver<Array<ResolversTypes['UserError']>, ParentType, ContextType>;
+};
+
+export type LedgerExpenseAccountResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['LedgerExpenseAccount'] = ResolversParentTypes['LedgerExpenseAccount']> = {
+  balance?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  yearToDate?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
 };
 
 export type MatchCountResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['MatchCount'] = ResolversParentTypes['MatchCount']> = {
@@ -2220,10 +2373,17 @@ export type MutationResolvers<ContextType = AccessContext, ParentType extends Re
 
 export type OverviewResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['Overview'] = ResolversParentTypes['Overview'], FederationReferenceType extends FederationReferenceTypes['Overview'] = FederationReferenceTypes['Overview']> = {
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Overview']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  activeHeadcount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  assetsHeld?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   company?: Resolver<ResolversTypes['Company'], ParentType, ContextType>;
   crossModule?: Resolver<ResolversTypes['CrossModuleOverview'], ParentType, ContextType>;
+  depreciationYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   generatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  ledgerExpenseAccounts?: Resolver<Maybe<Array<ResolversTypes['LedgerExpenseAccount']>>, ParentType, ContextType>;
+  ledgerFixedAssets?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   modules?: Resolver<Array<ResolversTypes['ModuleName']>, ParentType, ContextType>;
+  payrollFacts?: Resolver<Maybe<ResolversTypes['PayrollOverviewFacts']>, ParentType, ContextType>;
+  registerBookValue?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
   tenantId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
@@ -2232,6 +2392,27 @@ export type PageInfoResolvers<ContextType = AccessContext, ParentType extends Re
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PayrollEmployeesResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['PayrollEmployees'] = ResolversParentTypes['PayrollEmployees']> = {
+  activeHeadcount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  activeNotPaidInLastPayRun?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paidInLastPayRun?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PayrollFinanceResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['PayrollFinance'] = ResolversParentTypes['PayrollFinance']> = {
+  difference?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  ledgerPayrollExpense?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
+  postedPayrollCost?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+};
+
+export type PayrollOverviewFactsResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['PayrollOverviewFacts'] = ResolversParentTypes['PayrollOverviewFacts']> = {
+  currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expenseAccountCodes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  paidInLastPayRun?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paidStillActiveInLastPayRun?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  payrollCostYearToDate?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
+  postedPayrollCost?: Resolver<Maybe<ResolversTypes['Money']>, ParentType, ContextType>;
 };
 
 export type PermissionInfoResolvers<ContextType = AccessContext, ParentType extends ResolversParentTypes['PermissionInfo'] = ResolversParentTypes['PermissionInfo']> = {
@@ -2489,6 +2670,9 @@ export type Resolvers<ContextType = AccessContext> = {
   AccessKey?: AccessKeyResolvers<ContextType>;
   AddCompanyModulesPayload?: AddCompanyModulesPayloadResolvers<ContextType>;
   ApproveSubscriptionRequestPayload?: ApproveSubscriptionRequestPayloadResolvers<ContextType>;
+  AssetsEmployees?: AssetsEmployeesResolvers<ContextType>;
+  AssetsFinance?: AssetsFinanceResolvers<ContextType>;
+  AssetsPayrollFinance?: AssetsPayrollFinanceResolvers<ContextType>;
   AuditEntry?: AuditEntryResolvers<ContextType>;
   AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
   AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
@@ -2511,6 +2695,7 @@ export type Resolvers<ContextType = AccessContext> = {
   Invitation?: InvitationResolvers<ContextType>;
   InviteMemberPayload?: InviteMemberPayloadResolvers<ContextType>;
   IssueAccessKeyPayload?: IssueAccessKeyPayloadResolvers<ContextType>;
+  LedgerExpenseAccount?: LedgerExpenseAccountResolvers<ContextType>;
   MatchCount?: MatchCountResolvers<ContextType>;
   Me?: MeResolvers<ContextType>;
   Member?: MemberResolvers<ContextType>;
@@ -2521,6 +2706,9 @@ export type Resolvers<ContextType = AccessContext> = {
   Mutation?: MutationResolvers<ContextType>;
   Overview?: OverviewResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PayrollEmployees?: PayrollEmployeesResolvers<ContextType>;
+  PayrollFinance?: PayrollFinanceResolvers<ContextType>;
+  PayrollOverviewFacts?: PayrollOverviewFactsResolvers<ContextType>;
   PermissionInfo?: PermissionInfoResolvers<ContextType>;
   Plan?: PlanResolvers<ContextType>;
   PublicEventType?: PublicEventTypeResolvers<ContextType>;

@@ -1,9 +1,14 @@
+import { grantsAll } from '../../kit/overview';
 import { assertCan } from '../authz';
+import { assetsEmployees, assetsFinance, assetsPayrollFinance, payrollEmployees, payrollFinance } from '../domain/overview-metrics';
 import type { Resolvers } from '../generated/resolvers-types';
 
 /**
  * The overview's root lives in access: it names the tenant, and the module
- * subgraphs extend the Overview entity with their blocks.
+ * subgraphs extend the Overview entity with their blocks and with the small
+ * aggregates access requires for the cross-module metrics. Each metric is
+ * null unless the caller sees every module it combines (a module that is not
+ * granted sends null for its aggregates too); no SQL runs here.
  */
 export const overviewResolvers: Resolvers = {
   Query: {
@@ -14,7 +19,8 @@ export const overviewResolvers: Resolvers = {
     },
   },
   Overview: {
-    __resolveReference: (ref, ctx) => (ctx.caller.tenant?.id === ref.tenantId ? { tenantId: ref.tenantId, companyId: ctx.caller.tenant.companyId } : null),
+    // The representation carries the aggregates crossModule requires when the plan asks for it.
+    __resolveReference: (ref, ctx) => (ctx.caller.tenant?.id === ref.tenantId ? { ...ref, companyId: ctx.caller.tenant.companyId } : null),
     company: async (overview, _args, ctx) => {
       const company = await ctx.loaders.company.load(overview.companyId);
       if (!company) throw new Error(`company ${overview.companyId} of a verified key is missing`);
@@ -22,6 +28,13 @@ export const overviewResolvers: Resolvers = {
     },
     modules: (_overview, _args, ctx) => ctx.caller.modules,
     generatedAt: () => new Date(),
-    crossModule: (overview) => ({ tenantId: overview.tenantId }),
+    crossModule: ({ companyId: _companyId, ...aggregates }) => aggregates,
+  },
+  CrossModuleOverview: {
+    assetsEmployees: (a, _args, ctx) => (grantsAll(ctx, ['ASSETS', 'EMPLOYEES']) ? assetsEmployees(a) : null),
+    assetsFinance: (a, _args, ctx) => (grantsAll(ctx, ['ASSETS', 'FINANCE']) ? assetsFinance(a) : null),
+    payrollEmployees: (a, _args, ctx) => (grantsAll(ctx, ['PAYROLL', 'EMPLOYEES']) ? payrollEmployees(a) : null),
+    payrollFinance: (a, _args, ctx) => (grantsAll(ctx, ['PAYROLL', 'FINANCE']) ? payrollFinance(a) : null),
+    assetsPayrollFinance: (a, _args, ctx) => (grantsAll(ctx, ['ASSETS', 'PAYROLL', 'FINANCE']) ? assetsPayrollFinance(a) : null),
   },
 };

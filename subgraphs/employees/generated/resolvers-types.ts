@@ -831,7 +831,7 @@ export type MutationUpdateEmployeeDetailsArgs = {
 /** The company's dashboard. Access provides the company and the key's modules; each module subgraph adds its block. */
 export type Overview = {
   __typename?: 'Overview';
-  /** Internal to the query plan (not in the API): the number of ACTIVE employees, as EmployeesOverview.activeHeadcount; assets (assetsEmployees) and payroll (payrollEmployees) require it. Null when the key does not grant EMPLOYEES. */
+  /** Internal to the query plan (not in the API): the number of ACTIVE employees, as EmployeesOverview.activeHeadcount; access requires it for assetsEmployees and payrollEmployees. Null when the key does not grant EMPLOYEES. */
   activeHeadcount?: Maybe<Scalars['Int']['output']>;
   /** The employees module's figures; null when the key does not grant EMPLOYEES (never an error). */
   employees?: Maybe<EmployeesOverview>;

@@ -339,7 +339,7 @@ export type JournalLineInput = {
   description?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** Internal to the query plan (not in the API): one EXPENSE account of the ledger with its balances, provided by finance for the metrics payroll computes. */
+/** Internal to the query plan (not in the API): one EXPENSE account of the ledger with its balances, provided by finance for the metrics access computes. */
 export type LedgerExpenseAccount = {
   __typename?: 'LedgerExpenseAccount';
   /** Debit minus credit of the account's journal lines dated today (UTC) or earlier. */
@@ -496,9 +496,9 @@ export type Overview = {
   __typename?: 'Overview';
   /** The finance module's figures; null when the key does not grant FINANCE (never an error). */
   finance?: Maybe<FinanceOverview>;
-  /** Internal to the query plan (not in the API), required by payroll's payrollFinance and assetsPayrollFinance: every EXPENSE account of the chart, in code order, with its balance and its year to date (a list as long as the chart's expense accounts). Null when the key does not grant FINANCE. */
+  /** Internal to the query plan (not in the API), required by access's payrollFinance and assetsPayrollFinance: every EXPENSE account of the chart, in code order, with its balance and its year to date (a list as long as the chart's expense accounts). Null when the key does not grant FINANCE. */
   ledgerExpenseAccounts?: Maybe<Array<LedgerExpenseAccount>>;
-  /** Internal to the query plan (not in the API), required by assets' assetsFinance: the balance of the fixed-asset accounts net of accumulated depreciation — account 1500 and every account below it in the chart (1590 Accumulated depreciation, a contra account, is its child in the default chart), debit minus credit of the lines dated today or earlier. Null when the key does not grant FINANCE. */
+  /** Internal to the query plan (not in the API), required by access's assetsFinance: the balance of the fixed-asset accounts net of accumulated depreciation — account 1500 and every account below it in the chart (1590 Accumulated depreciation, a contra account, is its child in the default chart), debit minus credit of the lines dated today or earlier. Null when the key does not grant FINANCE. */
   ledgerFixedAssets?: Maybe<Money>;
   /** The tenant the overview describes (the company's tenant registry id). */
   tenantId: Scalars['ID']['output'];
