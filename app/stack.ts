@@ -109,6 +109,7 @@ export async function startStack(given: StackOptions): Promise<RunningStack> {
       keyCacheTtlMillis: options.keyCacheTtlMillis ?? settings.keyCacheTtlMillis,
       drainGraceMillis: settings.drainGraceMillis,
       responseCache: settings.responseCache,
+      sharedQueries: settings.sharedQueries,
       exposeQueryPlan: settings.exposeQueryPlan,
       corsOrigins: settings.corsOrigins,
       publicEventRetentionMillis: options.config.webhooks.publicEventRetentionMillis,

@@ -19,6 +19,7 @@ import { errorCount, type GatewayMetrics } from './metrics';
 import { ManifestFirstCache, partnerSafelistPlugin, type LoadedManifest } from './persisted-queries';
 import { costLimitPlugin } from './cost-limits';
 import type { ResponseCache } from './response-cache';
+import type { SharedQueries } from './shared-queries';
 
 export interface GatewayApolloOptions {
   gateway: ApolloGateway;
@@ -34,13 +35,15 @@ export interface GatewayApolloOptions {
   metrics: GatewayMetrics;
   /** Whole answers of queries whose every field allows it (see ./response-cache). */
   responseCache: ResponseCache;
+  /** Identical queries of one caller in flight at once, executed once (see ./shared-queries). */
+  sharedQueries: SharedQueries;
   logger: Logger;
 }
 
 /**
  * The gateway's Apollo Server: query-shape limits, anonymous and partner
  * rules, query-cost budgets, persisted queries served from the manifest first, the response
- * cache, masked errors, metrics, and a log line with the request id on every operation.
+ * cache, identical queries in flight executed once, masked errors, metrics, and a log line with the request id on every operation.
  * Clients are told `cache-control: no-store` whatever the cache hints say: the gateway's
  * cache hears of every change, a browser's or a proxy's would not.
  */
@@ -70,6 +73,8 @@ export function createApolloServer(options: GatewayApolloOptions): ApolloServer<
       costLimitPlugin({ limits: options.limits, store: options.limitStore, manifestCosts: options.manifest.costs }),
       // After every check that refuses an operation: a refused one is never answered from the cache.
       options.responseCache.plugin(),
+      // After the cache: a query it answers waits for nothing.
+      options.sharedQueries.plugin(),
       ApolloServerPluginCacheControl({ calculateHttpHeaders: false }),
       options.metrics.plugin,
       ...(tracingOn() ? [requestTracingPlugin<GatewayContext>((c) => ({ tenant: c.caller.tenant?.companyId, requestId: c.requestId }))] : []),

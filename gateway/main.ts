@@ -52,6 +52,7 @@ runServiceProcesses(
         keyCacheTtlMillis: settings.keyCacheTtlMillis,
         drainGraceMillis: settings.drainGraceMillis,
         responseCache: settings.responseCache,
+        sharedQueries: settings.sharedQueries,
         exposeQueryPlan: settings.exposeQueryPlan,
         corsOrigins: settings.corsOrigins,
         publicEventRetentionMillis: config.webhooks.publicEventRetentionMillis,

@@ -1,21 +1,16 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import client from 'prom-client';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
-import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { ControlPlane } from '../platform/control-plane';
 import type { Logger } from '../platform/logger';
 import { isModuleName, MODULES } from '../platform/modules';
 import { listenOn } from '../platform/notifications';
 import { announceChange, decodeChange, RESPONSE_CACHE_CHANNEL, type TenantChange } from '../platform/response-cache-signal';
-import { UNSHARED_ANSWER_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
+import { fetchTraceOf, operationKey, traceFetches } from './fetch-trace';
 
 /** Says whether an answer came from the response cache (`hit`) or was executed (`miss`), on every query of a company's credential while the cache serves. */
 export const CACHE_HEADER = 'x-fluxo-cache';
-
-/** The header with which a client asks for the query plan (FLUXO_EXPOSE_QUERY_PLAN): such an answer is never cached or served from the cache. */
-const QUERY_PLAN_HEADER = 'apollo-query-plan-experimental';
 
 /** A change of every tenant: the operator ran a mutation (see `mutated`). */
 const EVERY_TENANT = '*';
@@ -29,12 +24,6 @@ export interface ResponseCacheOptions {
 
 /** No response cache: what a gateway does unless its settings ask for one. */
 export const NO_RESPONSE_CACHE: ResponseCacheOptions = { enabled: false, maxBytes: 0 };
-
-/** What one request's query plan fetched: the subgraphs it read, and whether any answer was the requester's own. */
-interface FetchTrace {
-  subgraphs: Set<string>;
-  unshared: boolean;
-}
 
 /** The generations an answer was read under: any change of them after the read began means it may be stale. */
 interface Snapshot {
@@ -51,21 +40,6 @@ interface Entry {
   snapshot: Snapshot;
   expiresAt: number;
   bytes: number;
-}
-
-const traces = new WeakMap<GatewayContext, FetchTrace>();
-
-/**
- * Called by the subgraph data source with each fetch's answer: the modules a
- * cached answer depends on are exactly those its plan fetched from, and an
- * answer the subgraph marked as the requester's own (UNSHARED_ANSWER_HEADER,
- * the audit of a reveal) makes the whole response uncacheable.
- */
-export function noteSubgraphFetch(context: object, subgraph: string, response: GatewayGraphQLResponse | null): void {
-  const trace = traces.get(context as GatewayContext);
-  if (!trace) return;
-  trace.subgraphs.add(subgraph);
-  if (response?.http?.headers.get(UNSHARED_ANSWER_HEADER) === '1') trace.unshared = true;
 }
 
 /** The module a subgraph serves (`employees` → EMPLOYEES), or null for the platform's own (access). */
@@ -182,7 +156,7 @@ export class ResponseCache {
             outcome = 'miss';
             this.lookups.inc({ outcome });
             pending = { key, companyId, snapshot: this.snapshot(companyId) };
-            traces.set(contextValue, { subgraphs: new Set(), unshared: false });
+            traceFetches(contextValue);
             return null;
           },
           executionDidStart: async () => {
@@ -198,14 +172,9 @@ export class ResponseCache {
     };
   }
 
-  /** The cache key of a query that may be answered from the cache, or null for any other operation. */
+  /** The cache key of a query that may be answered from the cache (a company caller's query), or null for any other operation. */
   private keyOf(rc: GraphQLRequestContext<GatewayContext>): string | null {
-    if (!this.serving || rc.operation?.operation !== 'query') return null;
-    const context = rc.contextValue;
-    if (!context.caller.tenant) return null; // the operator's and anonymous queries: not cached
-    if (rc.request.http?.headers.get(QUERY_PLAN_HEADER)) return null;
-    const identity = JSON.stringify([context.signedCaller, rc.operationName ?? null, rc.source ?? null, rc.request.variables ?? null]);
-    return createHash('sha256').update(identity).digest('base64url');
+    return this.serving ? operationKey(rc) : null;
   }
 
   private entryFor(key: string): Entry | null {
@@ -223,8 +192,7 @@ export class ResponseCache {
 
   /** Keeps a query's answer when everything allows it (see the class comment). */
   private keep(pending: { key: string; companyId: string; snapshot: Snapshot }, rc: GraphQLRequestContext<GatewayContext>): void {
-    const trace = traces.get(rc.contextValue);
-    traces.delete(rc.contextValue);
+    const trace = fetchTraceOf(rc.contextValue);
     if (!this.serving || !trace || trace.unshared || trace.subgraphs.size === 0) return;
     const body = rc.response.body;
     if (body?.kind !== 'single' || body.singleResult.errors?.length || rc.errors?.length) return;

@@ -34,6 +34,7 @@ import { LiveEventHub } from './live-updates-hub';
 import { liveUpdatesRoute } from './live-updates';
 import { readSupergraph } from './supergraph';
 import { NO_RESPONSE_CACHE, ResponseCache, type ResponseCacheOptions } from './response-cache';
+import { SharedQueries } from './shared-queries';
 
 /** The response header naming the release that answered. */
 export const VERSION_HEADER = 'x-fluxo-version';
@@ -79,6 +80,8 @@ export interface GatewayOptions {
   publicEventRetentionMillis?: number;
   /** The response cache (FLUXO_RESPONSE_CACHE, docs/response-cache.md); none unless given. */
   responseCache?: ResponseCacheOptions;
+  /** Identical queries of one caller in flight at once executed once (FLUXO_SHARED_QUERIES, ./shared-queries); on unless false. */
+  sharedQueries?: boolean;
   logger: Logger;
 }
 
@@ -161,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     limitStore,
     metrics,
     responseCache,
+    sharedQueries: new SharedQueries(options.sharedQueries ?? true, metrics.registry),
     logger,
   });
   await apollo.start();

@@ -7,7 +7,7 @@ import { tracingOn } from '../platform/tracing';
 import type { GatewayContext } from './context';
 import { deduplicationKey, InFlightFetches } from './dedup';
 import { fetchPaths } from './fetch-paths';
-import { noteSubgraphFetch } from './response-cache';
+import { noteSubgraphFetch } from './fetch-trace';
 import { SubgraphUnavailable } from './subgraph-breaker';
 
 type SubgraphResponse = Awaited<ReturnType<RemoteGraphQLDataSource['process']>>;
@@ -32,7 +32,7 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   private readonly inFlight = new InFlightFetches();
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<SubgraphResponse> {
-    // The response cache learns which modules an answer read, and whether any part of it was the requester's own.
+    // The response cache and shared queries learn which modules an answer read, and whether any part of it was the requester's own.
     const response = await this.fetchOrShare(options);
     noteSubgraphFetch(options.context, this.subgraph, response);
     return response;

@@ -102,6 +102,8 @@ export interface GatewaySettings {
   drainGraceMillis: number;
   /** Whole answers kept per caller (docs/response-cache.md). */
   responseCache: { enabled: boolean; maxBytes: number };
+  /** Identical queries of one caller in flight at once executed once (gateway/shared-queries.ts). */
+  sharedQueries: boolean;
   limits: LimitOptions;
   subgraphFaults: SubgraphFaultOptions;
 }
@@ -399,6 +401,7 @@ function assemble(values: SettingValues, families: Families, given: ReadonlySet<
       keyCacheTtlMillis: values.FLUXO_KEY_CACHE_TTL_MS,
       drainGraceMillis: values.FLUXO_DRAIN_GRACE_MS,
       responseCache: { enabled: values.FLUXO_RESPONSE_CACHE, maxBytes: values.FLUXO_RESPONSE_CACHE_MAX_MB * 1024 * 1024 },
+      sharedQueries: values.FLUXO_SHARED_QUERIES,
       processes: values.FLUXO_GATEWAY_PROCESSES,
       limits: {
         frontDoor: {

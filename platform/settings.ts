@@ -480,6 +480,14 @@ export const SETTINGS = {
     readBy: GATEWAY,
     meaning: 'memory the response cache may fill with answers, in MiB; the least recently used go first',
   }),
+  FLUXO_SHARED_QUERIES: setting({
+    parse: flag,
+    unset: true,
+    default: 'on',
+    readBy: GATEWAY,
+    meaning:
+      '`0` turns off sharing: a query identical to one of the same caller in flight (same credential and grants, document and variables) waits for that execution and gets its answer instead of executing again (docs/shared-queries.md)',
+  }),
   FLUXO_SUBGRAPH_TIMEOUT_MS: setting({
     parse: positiveNumber,
     unset: 10_000,

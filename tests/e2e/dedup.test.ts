@@ -36,7 +36,10 @@ beforeAll(async () => {
   // Hundreds of requests of one key within a second: the budgets are not what this file tests.
   const budget = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
   const limits: LimitOptions = { ...limitsFromEnv(), perKeyPerMinute: 1_000_000, costBudget: { keyed: budget, anonymous: budget } };
+  // Subgraph fetches are what this file tests: identical queries are not shared whole before they reach them.
+  process.env.FLUXO_SHARED_QUERIES = '0';
   t = await startTestStack({ limits });
+  delete process.env.FLUXO_SHARED_QUERIES;
   alpha = await createCompany(t, { name: 'Alpha Dedup', modules: ['EMPLOYEES', 'ASSETS'], keys: { assetsOnly: { modules: ['ASSETS'] } } });
   beta = await createCompany(t, { name: 'Beta Dedup', modules: ['EMPLOYEES', 'ASSETS'] });
   for (let i = 0; i < 3; i += 1) {
