@@ -202,7 +202,9 @@ export class ResponseCache {
   private keyOf(rc: GraphQLRequestContext<GatewayContext>): string | null {
     if (!this.serving || rc.operation?.operation !== 'query') return null;
     const context = rc.contextValue;
-    if (!context.caller.tenant) return null; // the operator's and anonymous queries: not cached
+    // The operator's and anonymous queries: not cached. Acting for a company (X-Fluxo-Company) the operator may still
+    // read other companies through the access subgraph, whose changes would not reach an entry filed under the header's.
+    if (!context.caller.tenant || context.caller.kind === 'ADMIN') return null;
     if (rc.request.http?.headers.get(QUERY_PLAN_HEADER)) return null;
     const identity = JSON.stringify([context.signedCaller, rc.operationName ?? null, rc.source ?? null, rc.request.variables ?? null]);
     return createHash('sha256').update(identity).digest('base64url');
