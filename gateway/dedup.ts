@@ -17,7 +17,9 @@ const QUERY_DOCUMENT = /^\s*(?:query\b|\{)/;
  * user, session, client address, modules, permissions and row scopes), the very
  * signed context that goes to the subgraph (which says all of that again, under
  * the gateway's signature), the document and the variables as they go on the
- * wire. Nothing in the key comes from a header the client sent.
+ * wire. Nothing in the key comes from a header the client sent, but for the
+ * operator's X-Fluxo-Company, and only as the tenant the gateway looked up for it
+ * (gateway/operator-company.ts), which is part of the verified caller.
  */
 export async function deduplicationKey(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<string | null> {
   if (!('incomingRequestContext' in options)) return null; // a health check or a schema load

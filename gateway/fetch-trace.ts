@@ -47,15 +47,18 @@ const operationKeys = new WeakMap<GatewayContext, string | null>();
  * verified caller as it is signed for the subgraphs (company and its database,
  * credential, person, session, client address, modules, permissions and row
  * scopes), with the operation's name, document and variables; computed once
- * per request. Null for anything that is not a company caller's query, and for
- * a request that asks for the query plan: such answers are never shared.
+ * per request. Null for anything that is not a company caller's query (the
+ * operator acting for a company with X-Fluxo-Company may read other companies
+ * through the access subgraph, whose changes reach no entry filed under the
+ * header's), and for a request that asks for the query plan: such answers are
+ * never shared or cached.
  */
 export function operationKey(rc: GraphQLRequestContext<GatewayContext>): string | null {
   const context = rc.contextValue;
   const known = operationKeys.get(context);
   if (known !== undefined) return known;
   let key: string | null = null;
-  if (rc.operation?.operation === 'query' && context.caller.tenant && !rc.request.http?.headers.get(QUERY_PLAN_HEADER)) {
+  if (rc.operation?.operation === 'query' && context.caller.tenant && context.caller.kind !== 'ADMIN' && !rc.request.http?.headers.get(QUERY_PLAN_HEADER)) {
     const identity = JSON.stringify([context.signedCaller, rc.operationName ?? null, rc.source ?? null, rc.request.variables ?? null]);
     key = createHash('sha256').update(identity).digest('base64url');
   }

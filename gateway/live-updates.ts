@@ -255,7 +255,8 @@ export function liveUpdatesRoute(options: LiveUpdatesOptions): { handler: Reques
       const context = await options.context({ req });
       const { caller } = context;
       if (caller.kind === 'ANONYMOUS') throw unauthenticated('Live updates need a company’s access key or a member’s access token');
-      if (!caller.tenant) throw forbidden('Live updates carry one company’s events: the operator has none');
+      // The operator has no company of its own; acting for one (X-Fluxo-Company) it manages configuration, not events.
+      if (!caller.tenant || caller.kind === 'ADMIN') throw forbidden('Live updates carry one company’s events: the operator has none');
       const lastEventId = req.headers['last-event-id'];
       connection = {
         caller: { ...caller, tenant: caller.tenant },

@@ -13,6 +13,8 @@ export interface RequestContextDeps {
   identify: (req: IncomingMessage) => Promise<Caller>;
   guardCredentials: ReturnType<typeof credentialGuard>;
   spendBudget: ReturnType<typeof requestBudget>;
+  /** The caller as it acts: the operator for the company it names (X-Fluxo-Company); refuses the header from anyone else. */
+  actingFor?: (req: IncomingMessage, caller: Caller) => Promise<Caller>;
   /** Refuses a credential used from another company's console origin. */
   checkOrigin?: (req: IncomingMessage, caller: Caller) => void;
   contextPrivateKey: KeyObject;
@@ -34,12 +36,14 @@ export function requestContextBuilder(deps: RequestContextDeps): (args: { req: I
     const clientAddress = req.socket.remoteAddress ?? 'unknown';
     const identify = () => deps.identify(req);
     // Only requests that present a credential count towards (or are stopped by) the guessing limit.
-    const caller = await (
+    const verified = await (
       presentsCredential(req.headers) ? deps.guardCredentials(clientAddress, credentialForGuessing(req.headers), identify) : identify()
     ).catch((error: unknown) => {
       deps.logger.child({ requestId }).info({ reason: error instanceof Error ? error.message : 'invalid' }, 'refused credential');
       throw error;
     });
+    // After the credential is judged: naming a company is not guessing a credential.
+    const caller = deps.actingFor ? await deps.actingFor(req, verified) : verified;
     deps.checkOrigin?.(req, caller);
     await deps.spendBudget(caller, clientAddress);
     const signedCaller = { ...caller, clientAddress };

@@ -27,6 +27,7 @@ import { createMetrics } from './metrics';
 import { mountOperationalRoutes } from './operational-routes';
 import { loadManifest } from './persisted-queries';
 import { requestContextBuilder } from './request-context';
+import { actingFor } from './operator-company';
 import { guardedFetcher } from './subgraph-breaker';
 import { TenantContextDataSource } from './subgraph-source';
 import { keepAliveFetcher } from './subgraph-fetcher';
@@ -186,6 +187,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     identify,
     guardCredentials,
     spendBudget: requestBudget(options.limits, limitStore),
+    actingFor: (req, caller) => actingFor(req.headers, caller, options.controlPlane),
     // After the credential is judged: a page on the wrong company's origin is not a guessed credential.
     checkOrigin: (req, caller) => refuseForeignOrigin(req.headers, caller, globalOrigins, companyOrigins),
     contextPrivateKey: options.contextPrivateKey,

@@ -4,10 +4,12 @@ const READ = 'assets:read';
 const MANAGE = 'assets:manage';
 /** Custom fields are the company's configuration: its administrators define them. */
 const CONFIGURE = 'company:settings.manage';
+/** The operator may manage them too, for the company it names (X-Fluxo-Company; docs/custom-fields.md). */
+const CONFIGURE_OR_OPERATOR = [CONFIGURE, 'OPERATOR_FOR_COMPANY'] as const;
 
 /** What each field of the assets subgraph needs (subgraphs/kit/permissions.ts). */
 export const permissions: PermissionMap = {
-  Query: { assets: READ, asset: READ, assetCategories: READ, locations: READ, assetLedgerSettings: READ, assetCustomFields: READ },
+  Query: { assets: READ, asset: READ, assetCategories: READ, locations: READ, assetLedgerSettings: READ, assetCustomFields: [READ, 'OPERATOR_FOR_COMPANY'] },
   Mutation: {
     registerAsset: MANAGE,
     assignAsset: MANAGE,
@@ -16,9 +18,9 @@ export const permissions: PermissionMap = {
     completeMaintenance: MANAGE,
     disposeAsset: MANAGE,
     updateAssetDetails: MANAGE,
-    defineAssetCustomField: CONFIGURE,
-    updateAssetCustomField: CONFIGURE,
-    archiveAssetCustomField: CONFIGURE,
+    defineAssetCustomField: CONFIGURE_OR_OPERATOR,
+    updateAssetCustomField: CONFIGURE_OR_OPERATOR,
+    archiveAssetCustomField: CONFIGURE_OR_OPERATOR,
     updateAssetLedgerSettings: 'assets:depreciation.run',
     runDepreciation: 'assets:depreciation.run',
   },

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../../platform/logger';
@@ -77,12 +78,36 @@ export function hasModule(ctx: BaseContext, module: ModuleName): boolean {
   return ctx.caller.modules.includes(module) && (ctx.caller.tenant?.companyModules.includes(module) ?? false);
 }
 
-/** Root fields of a module subgraph call this first; the overview blocks use hasModule instead. */
+/**
+ * The caller of the field being resolved when that field accepts the operator
+ * acting for a company (OPERATOR_FOR_COMPANY, subgraphs/kit/permissions.ts):
+ * set by the field's guard around its resolver, and only there.
+ */
+const operatorField = new AsyncLocalStorage<TenantContext>();
+
+/** Runs a field's resolver as one that accepts the operator acting for the company the gateway signed. */
+export function asOperatorField<T>(ctx: BaseContext, resolve: () => T): T {
+  return operatorField.run(ctx.caller, resolve);
+}
+
+/** Whether the caller is the operator acting for a company: the gateway signed it a tenant (X-Fluxo-Company). */
+export function isOperatorForCompany(ctx: BaseContext): boolean {
+  return ctx.caller.kind === 'ADMIN' && ctx.caller.tenant !== null;
+}
+
+/**
+ * Root fields of a module subgraph call this first; the overview blocks use hasModule instead. The operator is
+ * refused even when it acts for a company, except inside a field that opts in (asOperatorField): the company
+ * header lets it manage definitions, never hire, pay, post or read records.
+ */
 export function requireModule(ctx: BaseContext, module: ModuleName): TenantRef {
   const tenant = ctx.caller.tenant;
   if (!tenant) {
     if (ctx.caller.kind === 'ANONYMOUS') throw unauthenticated();
     throw forbidden('This operation needs a company access key');
+  }
+  if (ctx.caller.kind === 'ADMIN' && operatorField.getStore() !== ctx.caller) {
+    throw forbidden('The operator acting for a company may manage its custom-field definitions only');
   }
   if (!hasModule(ctx, module)) throw moduleNotSubscribed(module);
   return tenant;

@@ -29,12 +29,11 @@ export function moduleContextFactory<DB, Loaders>(
   return (base) => {
     let database: Kysely<DB> | undefined;
     const tenant = () => requireModule(base, module);
+    // The check runs on every call, not only the first: a field that admits the operator acting for a
+    // company must not open the database for the other fields of the same request.
     const db = () => {
-      if (!database) {
-        const t = tenant();
-        database = runtime.tenantPools().get<DB>(t.shard, t.database);
-      }
-      return database;
+      const t = tenant();
+      return (database ??= runtime.tenantPools().get<DB>(t.shard, t.database));
     };
     return { ...base, module, tenant, db, granted: seesOverview(base, module), loaders: createLoaders(db) };
   };

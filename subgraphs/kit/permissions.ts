@@ -1,7 +1,7 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { isPermission, OVERVIEW_PERMISSION, permissionModule, type Permission, type RowScope } from '../../platform/permissions';
 import type { ModuleName } from '../../platform/modules';
-import { hasModule, type BaseContext } from './context';
+import { asOperatorField, hasModule, isOperatorForCompany, type BaseContext } from './context';
 import { forbidden, moduleNotSubscribed, unauthenticated } from './errors';
 
 /**
@@ -9,10 +9,15 @@ import { forbidden, moduleNotSubscribed, unauthenticated } from './errors';
  * or one of
  * - PUBLIC: anyone, signed in or not;
  * - SIGNED_IN: any credential (the resolver narrows further, e.g. `me`);
- * - OPERATOR: the platform operator.
+ * - OPERATOR: the platform operator;
+ * - OPERATOR_FOR_COMPANY: the platform operator acting for the company it
+ *   named (X-Fluxo-Company), holding the grant the gateway signed for it
+ *   (gateway/operator-company.ts). Only the fields that list it admit that
+ *   context: elsewhere the operator holds no company permission at all, and
+ *   requireModule refuses it.
  * A list means any one of them.
  */
-export type FieldRule = Permission | 'PUBLIC' | 'SIGNED_IN' | 'OPERATOR';
+export type FieldRule = Permission | 'PUBLIC' | 'SIGNED_IN' | 'OPERATOR' | 'OPERATOR_FOR_COMPANY';
 export type FieldPermission = FieldRule | readonly FieldRule[];
 
 /**
@@ -24,7 +29,7 @@ export type FieldPermission = FieldRule | readonly FieldRule[];
  */
 export type PermissionMap = Record<string, Record<string, FieldPermission>>;
 
-const PSEUDO_RULES: readonly string[] = ['PUBLIC', 'SIGNED_IN', 'OPERATOR'];
+const PSEUDO_RULES: readonly string[] = ['PUBLIC', 'SIGNED_IN', 'OPERATOR', 'OPERATOR_FOR_COMPANY'];
 
 export function isFieldRule(value: unknown): value is FieldRule {
   return isPermission(value) || (typeof value === 'string' && PSEUDO_RULES.includes(value));
@@ -34,6 +39,9 @@ function passes(ctx: BaseContext, rule: FieldRule): boolean {
   if (rule === 'PUBLIC') return true;
   if (rule === 'SIGNED_IN') return ctx.caller.kind !== 'ANONYMOUS';
   if (rule === 'OPERATOR') return ctx.caller.kind === 'ADMIN';
+  if (rule === 'OPERATOR_FOR_COMPANY') return isOperatorForCompany(ctx) && ctx.caller.grants.permissions.includes('company:settings.manage');
+  // The operator's signed grant serves only the fields that admit OPERATOR_FOR_COMPANY.
+  if (ctx.caller.kind === 'ADMIN') return false;
   const module = permissionModule(rule);
   return ctx.caller.tenant !== null && (module === null || hasModule(ctx, module)) && ctx.caller.grants.permissions.includes(rule);
 }
@@ -49,6 +57,9 @@ export function authorize(ctx: BaseContext, permission: FieldPermission): void {
   if (rules.some((rule) => passes(ctx, rule))) return;
   if (ctx.caller.kind === 'ANONYMOUS') throw unauthenticated();
   const needed = rules.filter(isPermission);
+  if (isOperatorForCompany(ctx)) throw forbidden('The operator acting for a company may manage its custom-field definitions only');
+  if (ctx.caller.kind === 'ADMIN' && rules.includes('OPERATOR_FOR_COMPANY'))
+    throw forbidden('The operator names the company it acts for with the X-Fluxo-Company header');
   if (needed.length === 0) throw forbidden('This operation is for the platform operator');
   if (ctx.caller.tenant === null) throw forbidden('This operation needs a company credential');
   // The module gate first: a permission of a module the caller cannot reach is a missing module, not a missing role.
@@ -109,8 +120,10 @@ export function guardResolvers<R extends object>(resolvers: R, map: PermissionMa
       }
       const resolve: AnyResolver =
         typeof inner === 'function' ? (inner as AnyResolver) : (parent) => (parent as Record<string, unknown> | null)?.[field] ?? null;
+      const admitsOperator = rules.includes('OPERATOR_FOR_COMPANY');
       typeResolvers[field] = (parent: unknown, args: Record<string, unknown>, ctx: BaseContext, info: Parameters<AnyResolver>[3]) => {
         authorize(ctx, rule);
+        if (admitsOperator && isOperatorForCompany(ctx)) return asOperatorField(ctx, () => resolve(parent, args, ctx, info));
         return resolve(parent, args, ctx, info);
       };
     }

@@ -48,6 +48,28 @@ describe('the deduplication key', () => {
     expect(await deduplicationKey(fetchOf(caller, { token: 'token-2' }))).not.toBe(base);
   });
 
+  it('differs for the operator acting for one company or another (X-Fluxo-Company), and from the operator acting for none', async () => {
+    const operator: SignedCaller = {
+      ...caller,
+      kind: 'ADMIN',
+      user: null,
+      sessionId: null,
+      tenant: null,
+      modules: [],
+      grants: { permissions: [], scoped: {} },
+    };
+    const forCompany = (companyId: string, database: string): SignedCaller => ({
+      ...operator,
+      tenant: { id: `tenant-${companyId}`, slug: companyId, companyId, database, shard: 'default', companyModules: ['EMPLOYEES'] },
+      modules: ['EMPLOYEES'],
+      grants: { permissions: ['company:settings.manage', 'employees:directory.read'], scoped: {} },
+    });
+    const keys = await Promise.all(
+      [operator, forCompany('company-1', 'db_acme'), forCompany('company-2', 'db_globex')].map((c) => deduplicationKey(fetchOf(c))),
+    );
+    expect(new Set(keys).size).toBe(3);
+  });
+
   it('differs with the document and the variables', async () => {
     const base = await deduplicationKey(fetchOf(caller));
     expect(await deduplicationKey(fetchOf(caller, { query: '{ employees { edges { cursor } } }' }))).not.toBe(base);

@@ -24,6 +24,8 @@ export type Scalars = {
 
 /** The custom field to archive. */
 export type ArchiveCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** The field's key. */
   key: Scalars['String']['input'];
 };
@@ -542,6 +544,8 @@ export type CustomFieldValueInput = {
 
 /** A new custom field. */
 export type DefineCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** The value new records get when none is given. */
   defaultValue?: InputMaybe<CustomFieldDataInput>;
   /** At most 1,000 characters. */
@@ -989,6 +993,8 @@ export type UpdateAssetLedgerSettingsPayload = {
  * with CUSTOM_FIELD_VALUES_BLOCK_CHANGE, naming the records, when any does not.
  */
 export type UpdateCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** New default; null clears it. */
   defaultValue?: InputMaybe<CustomFieldDataInput>;
   /** New description; null clears it. */
@@ -1129,9 +1135,9 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Asset: ResolverTypeWrapper<AssetMapperModel>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AssetAssignment: ResolverTypeWrapper<AssetAssignmentMapperModel>;
   AssetCategory: ResolverTypeWrapper<AssetCategoryMapperModel>;
   AssetConnection: ResolverTypeWrapper<AssetConnectionMapperModel>;
@@ -1200,9 +1206,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   Asset: AssetMapperModel;
-  ID: Scalars['ID']['output'];
   AssetAssignment: AssetAssignmentMapperModel;
   AssetCategory: AssetCategoryMapperModel;
   AssetConnection: AssetConnectionMapperModel;

@@ -1,6 +1,7 @@
 import { archiveCustomField, changeCustomField, defineCustomField } from '../../kit/custom-fields/service';
 import { definitionPayload as payload, definitionView, valuesView } from '../../kit/custom-fields/view';
 import { runModuleMutation } from '../../kit/mutation';
+import { checkNamedCompany } from '../../kit/custom-fields/request';
 import type { Resolvers } from '../generated/resolvers-types';
 import { updateAssetDetails } from '../services/asset-details';
 import { ASSET_CUSTOM_FIELDS } from '../store/custom-fields';
@@ -16,12 +17,18 @@ export const customFieldResolvers: Resolvers = {
   Mutation: {
     updateAssetDetails: (_parent, { input }, ctx) =>
       runModuleMutation(ctx, 'updateAssetDetails', (trx, actor) => updateAssetDetails(trx, input, actor, ctx.customFields.canRead)),
-    defineAssetCustomField: (_parent, { input }, ctx) =>
-      payload(runModuleMutation(ctx, 'defineAssetCustomField', (trx, actor) => defineCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor))),
-    updateAssetCustomField: (_parent, { input }, ctx) =>
-      payload(runModuleMutation(ctx, 'updateAssetCustomField', (trx, actor) => changeCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor, 'asset'))),
-    archiveAssetCustomField: (_parent, { input }, ctx) =>
-      payload(runModuleMutation(ctx, 'archiveAssetCustomField', (trx, actor) => archiveCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor))),
+    defineAssetCustomField: (_parent, { input }, ctx) => {
+      checkNamedCompany(ctx, input.companyId);
+      return payload(runModuleMutation(ctx, 'defineAssetCustomField', (trx, actor) => defineCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor)));
+    },
+    updateAssetCustomField: (_parent, { input }, ctx) => {
+      checkNamedCompany(ctx, input.companyId);
+      return payload(runModuleMutation(ctx, 'updateAssetCustomField', (trx, actor) => changeCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor, 'asset')));
+    },
+    archiveAssetCustomField: (_parent, { input }, ctx) => {
+      checkNamedCompany(ctx, input.companyId);
+      return payload(runModuleMutation(ctx, 'archiveAssetCustomField', (trx, actor) => archiveCustomField(trx, ASSET_CUSTOM_FIELDS, input, actor)));
+    },
   },
   Asset: {
     customFields: async (a, { includeArchived }, ctx) => valuesView(await ctx.customFields.readable(), a.custom_fields, includeArchived ?? false),

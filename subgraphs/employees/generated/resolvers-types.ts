@@ -24,6 +24,8 @@ export type Scalars = {
 
 /** The custom field to archive. */
 export type ArchiveCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** The field's key. */
   key: Scalars['String']['input'];
 };
@@ -358,6 +360,8 @@ export type CustomFieldValueInput = {
 
 /** A new custom field. */
 export type DefineCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** The value new records get when none is given. */
   defaultValue?: InputMaybe<CustomFieldDataInput>;
   /** At most 1,000 characters. */
@@ -1064,6 +1068,8 @@ export type TerminateEmployeePayload = {
  * with CUSTOM_FIELD_VALUES_BLOCK_CHANGE, naming the records, when any does not.
  */
 export type UpdateCustomFieldInput = {
+  /** The company whose field this is: the operator names the company it chose with X-Fluxo-Company; a company credential may name only its own. Optional for a company credential. */
+  companyId?: InputMaybe<Scalars['ID']['input']>;
   /** New default; null clears it. */
   defaultValue?: InputMaybe<CustomFieldDataInput>;
   /** New description; null clears it. */
@@ -1233,9 +1239,9 @@ export type FederationReferenceTypes = {
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ChangePositionInput: ChangePositionInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ChangePositionPayload: ResolverTypeWrapper<Omit<ChangePositionPayload, 'employee'> & { employee?: Maybe<ResolversTypes['Employee']> }>;
   Contract: ResolverTypeWrapper<ContractMapperModel>;
   ContractStatus: ContractStatus;
@@ -1313,9 +1319,9 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   ArchiveCustomFieldInput: ArchiveCustomFieldInput;
+  ID: Scalars['ID']['output'];
   String: Scalars['String']['output'];
   ChangePositionInput: ChangePositionInput;
-  ID: Scalars['ID']['output'];
   ChangePositionPayload: Omit<ChangePositionPayload, 'employee'> & { employee?: Maybe<ResolversParentTypes['Employee']> };
   Contract: ContractMapperModel;
   CreateDepartmentInput: CreateDepartmentInput;
