@@ -226,7 +226,9 @@ export class ResponseCache {
     if (!this.options.enabled) return;
     if (context.caller.kind === 'ANONYMOUS') return; // anonymous mutations reach only the platform's public ones, which no hinted type shows
     // The operator's mutations are not of one tenant: every tenant's answers go.
-    const change: TenantChange = { companyId: context.caller.tenant?.companyId ?? EVERY_TENANT, modules: null, source: 'mutation' };
+    // Even acting for one company (X-Fluxo-Company), the operator's mutations may change any company through access.
+    const companyId = context.caller.kind === 'ADMIN' ? EVERY_TENANT : (context.caller.tenant?.companyId ?? EVERY_TENANT);
+    const change: TenantChange = { companyId, modules: null, source: 'mutation' };
     this.changed(change);
     try {
       await announceChange(this.controlPlane, change);

@@ -87,7 +87,8 @@ export class SharedQueries {
           },
           willSendResponse: async (rc) => {
             if (rc.operation?.operation === 'mutation' && contextValue.caller.kind !== 'ANONYMOUS')
-              this.wrote(contextValue.caller.tenant?.companyId ?? EVERY_COMPANY);
+              // Even acting for one company (X-Fluxo-Company), the operator's mutations may change any company through access.
+              this.wrote(contextValue.caller.kind === 'ADMIN' ? EVERY_COMPANY : (contextValue.caller.tenant?.companyId ?? EVERY_COMPANY));
             if (!leading) return;
             if (this.executions.get(leading.key) === leading.execution) this.executions.delete(leading.key);
             const body = rc.response.body;

@@ -138,6 +138,30 @@ describe('response cache', () => {
     expect(onB.data.employees.edges.map((e) => e.node.id)).toContain(id);
   });
 
+  it("drops every company's answers after an operator's mutation, even one made acting for another company", async () => {
+    await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY);
+    expect((await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY)).cache).toBe('hit');
+    serial += 1;
+    const res = await graphql<{ defineEmployeeCustomField: { userErrors: unknown[] } }>(
+      urlOf(a),
+      `
+        mutation Define($input: DefineCustomFieldInput!) {
+          defineEmployeeCustomField(input: $input) {
+            userErrors {
+              code
+            }
+          }
+        }
+      `,
+      { input: { companyId: beta.companyId, key: `badge_${serial}`, label: 'Badge', type: 'TEXT' } },
+      { token: t.adminToken, headers: { 'x-fluxo-company': beta.companyId } },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.defineEmployeeCustomField.userErrors).toEqual([]);
+    // The operator reaches any company through access, whichever company it named.
+    expect((await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY)).cache).toBe('miss');
+  });
+
   it("never serves a consumer's stale answer once the event is relayed, on either gateway", async () => {
     // Nothing else is waiting in the outboxes: the first relay the gateways hear of is the asset's.
     for (const company of [alpha, beta]) await deliverEvents(database.config, database.db, company.slug);

@@ -132,6 +132,16 @@ describe('identical queries in flight', () => {
     expect(dataOf(await waiting)).toEqual({ employees: { totalCount: 1 } });
   });
 
+  it("never join an execution that began before an operator's mutation, whichever company it named", async () => {
+    const before = await start(shared, globex);
+    await respond(before);
+    const operator = { ...acme, kind: 'ADMIN' as const, keyId: null };
+    const write = await start(shared, operator, { operation: 'mutation' });
+    await respond(write);
+    await finish(write, { addCompanyModules: { company: { id: 'company-2' } } });
+    expect(await respond(await start(shared, globex))).toBeNull();
+  });
+
   it('do nothing when turned off', async () => {
     const off = new SharedQueries(false, new client.Registry());
     expect(off.plugin()).toEqual({});
