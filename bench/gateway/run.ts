@@ -98,7 +98,9 @@ const children: ChildProcess[] = [];
 /** Starts a service pinned to a core and waits for its `fluxo:ready` message (platform/process.ts, callers.ts). */
 async function startProcess(name: string, core: string, script: string, env: NodeJS.ProcessEnv): Promise<Service> {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'w');
-  const child = spawn('taskset', ['-c', core, process.execPath, '--import', 'tsx', script], {
+  // BENCH_CPU_PROF=A,C: those processes write V8 CPU profiles (one per thread) into <log directory>/<name>-profiles when they stop.
+  const profile = (process.env.BENCH_CPU_PROF?.split(',') ?? []).includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `${name}-profiles`)}`] : [];
+  const child = spawn('taskset', ['-c', core, process.execPath, ...profile, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...env },
     stdio: ['ignore', log, log, 'ipc'],

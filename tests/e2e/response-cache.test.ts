@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../support/db';
 import { deliverEvents } from '../support/events';
 import { until } from '../support/gateway-process';
 import { member } from '../support/people';
+import { OVERVIEW } from '../support/overview';
 import { graphql, startExtraGateway, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // The gateway's response cache, on two gateways over one control plane, with
@@ -136,6 +137,19 @@ describe('response cache', () => {
     await until(async () => (await changesHeard(urlOf(b), 'mutation')) > heardBefore, 'gateway B to hear of the mutation', 10_000);
     const onB = await ask<Directory>(urlOf(b), alpha.secret, DIRECTORY);
     expect(onB.data.employees.edges.map((e) => e.node.id)).toContain(id);
+  });
+
+  it('keeps the overview, and reads it fresh at once after a write of a module it shows', async () => {
+    type Headcount = { overview: { generatedAt: string; employees: { activeHeadcount: number } | null } };
+    await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
+    const cached = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
+    expect(cached.cache).toBe('hit');
+    const headcount = cached.data.overview.employees!.activeHeadcount;
+    await hire(alpha, urlOf(a), { lastName: 'Counted' });
+    const fresh = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
+    expect(fresh.cache).toBe('miss');
+    expect(fresh.data.overview.employees!.activeHeadcount).toBe(headcount + 1);
+    expect(fresh.data.overview.generatedAt > cached.data.overview.generatedAt).toBe(true);
   });
 
   it("drops every company's answers after an operator's mutation, even one made acting for another company", async () => {
