@@ -2,6 +2,7 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { UNSHARED_ANSWER_HEADER } from '../platform/tenant-context';
 import type { GatewayContext } from './context';
+import { callerIdentity } from './request-keys';
 
 /** A fetch document the planner made for a read: `query …` or a bare selection set. */
 const QUERY_DOCUMENT = /^\s*(?:query\b|\{)/;
@@ -29,18 +30,8 @@ export async function deduplicationKey(options: GraphQLDataSourceProcessOptions<
   const { query, variables, operationName } = options.request;
   if (!query || !QUERY_DOCUMENT.test(query)) return null;
   const signed = await context.signedContext();
-  return `${callerPart(context.signedCaller, signed)},${JSON.stringify([operationName ?? null, query, variables ?? null])}]`;
-}
-
-/** The caller's part of a request's keys, serialized once per request however many fetches its plan makes. */
-const callerParts = new WeakMap<object, { signed: string; part: string }>();
-
-function callerPart(signedCaller: object, signed: string): string {
-  const known = callerParts.get(signedCaller);
-  if (known?.signed === signed) return known.part;
-  const part = `[${JSON.stringify(signedCaller)},${JSON.stringify(signed)}`;
-  callerParts.set(signedCaller, { signed, part });
-  return part;
+  // The caller's identity is serialised once per caller and address (./request-keys), not per fetch or request.
+  return `[${callerIdentity(context as GatewayContext).json},${JSON.stringify(signed)},${JSON.stringify([operationName ?? null, query, variables ?? null])}]`;
 }
 
 /**

@@ -7,7 +7,8 @@ import { isModuleName, MODULES } from '../platform/modules';
 import { listenOn } from '../platform/notifications';
 import { announceChange, decodeChange, RESPONSE_CACHE_CHANNEL, type TenantChange } from '../platform/response-cache-signal';
 import type { GatewayContext } from './context';
-import { fetchTraceOf, operationKey, traceFetches } from './fetch-trace';
+import { fetchTraceOf, traceFetches } from './fetch-trace';
+import { operationKey } from './request-keys';
 
 /** Says whether an answer came from the response cache (`hit`) or was executed (`miss`), on every query of a company's credential while the cache serves. */
 export const CACHE_HEADER = 'x-fluxo-cache';

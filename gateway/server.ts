@@ -170,17 +170,6 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   await apollo.start();
 
-  if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
-  mountWebApp(app, options.webAppDir ?? defaultWebAppDir());
-  mountOperationalRoutes(app, {
-    controlPlane: options.controlPlane,
-    subgraphUrls: options.subgraphUrls,
-    metrics,
-    identify,
-    guardCredentials,
-    draining: () => drain.draining,
-    logger,
-  });
   const liveEvents = new LiveEventHub(options.controlPlane, options.controlPlaneUrl, logger.child({ component: 'live-updates' }));
   await liveEvents.start();
   const context = requestContextBuilder({
@@ -204,6 +193,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   // Before /graphql, which would take the path too.
   app.use('/graphql/stream', ...frontDoor(options.limits.frontDoor, logger), liveUpdates.handler);
   app.use('/graphql', corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  // After /graphql, the busiest route, which then meets no other route's layer first.
+  if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
+  mountWebApp(app, options.webAppDir ?? defaultWebAppDir());
+  mountOperationalRoutes(app, {
+    controlPlane: options.controlPlane,
+    subgraphUrls: options.subgraphUrls,
+    metrics,
+    identify,
+    guardCredentials,
+    draining: () => drain.draining,
+    logger,
+  });
   app.use(unexpectedErrors(logger));
 
   const port = await listen(httpServer, options.port, host, 'PORT');

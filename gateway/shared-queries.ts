@@ -1,7 +1,8 @@
 import client from 'prom-client';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { GatewayContext } from './context';
-import { fetchTraceOf, operationKey, traceFetches } from './fetch-trace';
+import { fetchTraceOf, traceFetches } from './fetch-trace';
+import { operationKey } from './request-keys';
 
 /** An answer one execution gave to every identical query that waited for it. */
 type SharedData = Record<string, unknown>;
