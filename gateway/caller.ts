@@ -4,7 +4,7 @@ import { hashKey } from '../platform/access-key-format';
 import type { TenantContext } from '../platform/tenant-context';
 import { unauthenticated } from '../platform/errors';
 import { NO_GRANTS } from '../platform/permissions';
-import type { KeyVerifier } from './key-verifier';
+import type { KeyPrincipal, KeyVerifier } from './key-verifier';
 import { claimedProvider } from '../platform/oidc';
 import { looksLikeJwt } from '../platform/session-token';
 import type { OidcVerifier } from './oidc-verifier';
@@ -65,16 +65,29 @@ export async function identifyCaller(
   }
   const principal = await keys.verify(credential);
   if (!principal) throw unauthenticated('The access key is not valid, or it was revoked');
-  return {
-    kind: principal.kind,
-    keyId: principal.keyId,
-    user: principal.owner,
-    sessionId: null,
-    clientAddress: null,
-    tenant: principal.tenant,
-    modules: principal.modules,
-    grants: principal.grants,
-  };
+  return keyCaller(principal);
+}
+
+// One caller object per verified key, for as long as the key verifier keeps its principal: keys that tell
+// callers apart are derived from it once, not on every request (./request-keys). Callers are never mutated.
+const keyCallers = new WeakMap<KeyPrincipal, Caller>();
+
+function keyCaller(principal: KeyPrincipal): Caller {
+  let caller = keyCallers.get(principal);
+  if (!caller) {
+    caller = {
+      kind: principal.kind,
+      keyId: principal.keyId,
+      user: principal.owner,
+      sessionId: null,
+      clientAddress: null,
+      tenant: principal.tenant,
+      modules: principal.modules,
+      grants: principal.grants,
+    };
+    keyCallers.set(principal, caller);
+  }
+  return caller;
 }
 
 async function sessionCaller(token: string, sessions: SessionVerifier | null): Promise<Caller> {
