@@ -105,6 +105,13 @@ describe('SQL while serving the overview', () => {
     }
   });
 
+  it('runs 12 statements once warm, each reading a tally or a small table (docs/overview.md, "Performance")', async () => {
+    await overviewWith(t, acme.secret); // the register totals, kept up to 5 s, are computed
+    const statements = await statementsDuring(async () => expect((await overviewWith(t, acme.secret)).errors).toBeUndefined());
+    const counts = Object.fromEntries(Object.entries(statements).map(([subgraph, sqls]) => [subgraph, sqls.length]));
+    expect(counts).toEqual({ employees: 1, assets: 1, finance: 3, payroll: 7 });
+  });
+
   it('runs none in a module the key does not grant', async () => {
     const onlyEmployees = await issueKey(t, acme, ['EMPLOYEES']);
     const statements = await statementsDuring(async () => {
