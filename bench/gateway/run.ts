@@ -99,7 +99,9 @@ const children: ChildProcess[] = [];
 async function startProcess(name: string, core: string, script: string, env: NodeJS.ProcessEnv): Promise<Service> {
   const log = fs.openSync(path.join(logDir, `${name}.log`), 'w');
   // BENCH_CPU_PROF=A,C: those processes write V8 CPU profiles (one per thread) into <log directory>/<name>-profiles when they stop.
-  const profile = (process.env.BENCH_CPU_PROF?.split(',') ?? []).includes(name) ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `${name}-profiles`)}`] : [];
+  const profile = (process.env.BENCH_CPU_PROF?.split(',') ?? []).includes(name)
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(logDir, `${name}-profiles`)}`]
+    : [];
   const child = spawn('taskset', ['-c', core, process.execPath, ...profile, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, NODE_ENV: 'production', ...env },
