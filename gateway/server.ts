@@ -192,7 +192,12 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
   // Before /graphql, which would take the path too.
   app.use('/graphql/stream', ...frontDoor(options.limits.frontDoor, logger), liveUpdates.handler);
-  app.use('/graphql', corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  // Its own app, without ETags: every answer is `cache-control: no-store`, so hashing each body for one was wasted.
+  const graphqlApp = express();
+  graphqlApp.disable('x-powered-by');
+  graphqlApp.disable('etag');
+  graphqlApp.use(corsFor(globalOrigins, companyOrigins), ...frontDoor(options.limits.frontDoor, logger), expressMiddleware(apollo, { context }));
+  app.use('/graphql', graphqlApp);
   // After /graphql, the busiest route, which then meets no other route's layer first.
   if (options.sandbox) mountExplorer(app, options.explorerDir ?? defaultExplorerDir());
   mountWebApp(app, options.webAppDir ?? defaultWebAppDir());

@@ -30,6 +30,10 @@ it('answers /health while the process lives, without a credential', async () => 
   expect(res.headers.get('x-fluxo-version')).toBe(version);
   const graphqlAnswer = await graphql(t.gatewayUrl, '{ __typename }', undefined, { token: acme.secret });
   expect(graphqlAnswer.headers.get('x-fluxo-version')).toBe(version);
+  // An answer is never to be kept (no-store), so it carries no ETag; nor does anything name the server's framework.
+  expect(graphqlAnswer.headers.get('cache-control')).toBe('no-store');
+  expect(graphqlAnswer.headers.get('etag')).toBeNull();
+  expect(graphqlAnswer.headers.get('x-powered-by')).toBeNull();
 });
 
 it('is ready when the control plane and every subgraph answer', async () => {

@@ -141,9 +141,9 @@ describe('response cache', () => {
 
   it('keeps the overview, and reads it fresh at once after a write of a module it shows', async () => {
     type Headcount = { overview: { generatedAt: string; employees: { activeHeadcount: number } | null } };
-    await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
-    const cached = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
-    expect(cached.cache).toBe('hit');
+    // Events of earlier tests' hires may still be relayed, each making a kept answer stale: ask until one is kept.
+    let cached = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
+    await until(async () => (cached = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW)).cache === 'hit', 'the overview to be kept', 10_000);
     const headcount = cached.data.overview.employees!.activeHeadcount;
     await hire(alpha, urlOf(a), { lastName: 'Counted' });
     const fresh = await ask<Headcount>(urlOf(a), alpha.secret, OVERVIEW);
@@ -153,8 +153,8 @@ describe('response cache', () => {
   });
 
   it("drops every company's answers after an operator's mutation, even one made acting for another company", async () => {
-    await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY);
-    expect((await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY)).cache).toBe('hit');
+    // Events of earlier tests' hires may still be relayed, each making a kept answer stale: ask until one is kept.
+    await until(async () => (await ask<Directory>(urlOf(a), alpha.secret, DIRECTORY)).cache === 'hit', 'the directory to be kept', 10_000);
     serial += 1;
     const res = await graphql<{ defineEmployeeCustomField: { userErrors: unknown[] } }>(
       urlOf(a),
