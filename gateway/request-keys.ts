@@ -47,6 +47,18 @@ function identityOf(signedCaller: object): Identity {
   return { json, digest: createHash('sha256').update(json).digest('base64url') };
 }
 
+/** Every company: what an operator's mutation may have changed. */
+export const EVERY_COMPANY = '*';
+
+/**
+ * The company a mutation by `caller` may have changed: its own, or every
+ * company for the operator, who reaches any company through access even when
+ * acting for one (X-Fluxo-Company).
+ */
+export function companyWrittenBy(caller: Caller): string {
+  return caller.kind === 'ADMIN' ? EVERY_COMPANY : (caller.tenant?.companyId ?? EVERY_COMPANY);
+}
+
 const operationKeys = new WeakMap<GatewayContext, string | null>();
 
 /**

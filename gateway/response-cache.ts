@@ -8,13 +8,13 @@ import { listenOn } from '../platform/notifications';
 import { announceChange, decodeChange, RESPONSE_CACHE_CHANNEL, type TenantChange } from '../platform/response-cache-signal';
 import type { GatewayContext } from './context';
 import { fetchTraceOf, traceFetches } from './fetch-trace';
-import { operationKey } from './request-keys';
+import { companyWrittenBy, EVERY_COMPANY, operationKey } from './request-keys';
 
 /** Says whether an answer came from the response cache (`hit`) or was executed (`miss`), on every query of a company's credential while the cache serves. */
 export const CACHE_HEADER = 'x-fluxo-cache';
 
 /** A change of every tenant: the operator ran a mutation (see `mutated`). */
-const EVERY_TENANT = '*';
+const EVERY_TENANT = EVERY_COMPANY;
 
 export interface ResponseCacheOptions {
   /** FLUXO_RESPONSE_CACHE: off unless asked for (docs/response-cache.md says why). */
@@ -227,9 +227,7 @@ export class ResponseCache {
     if (!this.options.enabled) return;
     if (context.caller.kind === 'ANONYMOUS') return; // anonymous mutations reach only the platform's public ones, which no hinted type shows
     // The operator's mutations are not of one tenant: every tenant's answers go.
-    // Even acting for one company (X-Fluxo-Company), the operator's mutations may change any company through access.
-    const companyId = context.caller.kind === 'ADMIN' ? EVERY_TENANT : (context.caller.tenant?.companyId ?? EVERY_TENANT);
-    const change: TenantChange = { companyId, modules: null, source: 'mutation' };
+    const change: TenantChange = { companyId: companyWrittenBy(context.caller), modules: null, source: 'mutation' };
     this.changed(change);
     try {
       await announceChange(this.controlPlane, change);

@@ -2,7 +2,7 @@ import client from 'prom-client';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLResponse } from '@apollo/server';
 import type { GatewayContext } from './context';
 import { fetchTraceOf, traceFetches } from './fetch-trace';
-import { operationKey } from './request-keys';
+import { companyWrittenBy, EVERY_COMPANY, operationKey } from './request-keys';
 
 /** An answer one execution gave to every identical query that waited for it. */
 type SharedData = Record<string, unknown>;
@@ -13,9 +13,6 @@ interface Execution {
   /** The company's write count on this gateway when the execution began. */
   writes: number;
 }
-
-/** A write by the operator: every company's. */
-const EVERY_COMPANY = '*';
 
 /**
  * Identical queries in flight at once, executed once (docs/shared-queries.md).
@@ -87,9 +84,7 @@ export class SharedQueries {
             return null;
           },
           willSendResponse: async (rc) => {
-            if (rc.operation?.operation === 'mutation' && contextValue.caller.kind !== 'ANONYMOUS')
-              // Even acting for one company (X-Fluxo-Company), the operator's mutations may change any company through access.
-              this.wrote(contextValue.caller.kind === 'ADMIN' ? EVERY_COMPANY : (contextValue.caller.tenant?.companyId ?? EVERY_COMPANY));
+            if (rc.operation?.operation === 'mutation' && contextValue.caller.kind !== 'ANONYMOUS') this.wrote(companyWrittenBy(contextValue.caller));
             if (!leading) return;
             if (this.executions.get(leading.key) === leading.execution) this.executions.delete(leading.key);
             const body = rc.response.body;
