@@ -25,10 +25,9 @@ import { createDatabase } from '../platform/db';
 import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
-import { limitsFromEnv } from '../platform/config';
 import { startStack } from '../app/stack';
 import { generateContextKeyPair } from '../platform/tenant-context';
-import { post, subscribeCompany } from './gateway';
+import { benchLimits, post, subscribeCompany } from './gateway';
 import { seedListingData } from './listing-data';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 100_000);
@@ -112,8 +111,6 @@ async function main(): Promise<void> {
   try {
     await migrateGlobal(controlPlane);
     // One client asks thousands of pages a minute here; the per-key rate and cost budgets are not what is measured.
-    const base = limitsFromEnv();
-    const ample = { capacity: 100_000_000, refillPerSecond: base.costBudget.keyed.refillPerSecond };
     const stack = await startStack({
       config,
       logger: createLogger('bench', 'silent'),
@@ -122,7 +119,7 @@ async function main(): Promise<void> {
       gatewayPort: 0,
       subgraphPort: () => 0,
       sandbox: false,
-      limits: { ...base, perKeyPerMinute: 1_000_000, costBudget: { keyed: ample, anonymous: ample } },
+      limits: benchLimits(),
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;

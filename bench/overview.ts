@@ -29,12 +29,11 @@ import { createLogger } from '../platform/logger';
 import { migrateGlobal } from '../platform/migrations';
 import { ShardDirectory } from '../platform/shards';
 import { startStack } from '../app/stack';
-import { limitsFromEnv } from '../platform/config';
 import { generateContextKeyPair } from '../platform/tenant-context';
 import { registerTotals } from '../subgraphs/assets/domain/overview';
 import { decliningBalanceGroups, straightLineTotals } from '../subgraphs/assets/store/overview';
 import type { AssetsDB } from '../subgraphs/assets/store/db';
-import { post, subscribeCompany } from './gateway';
+import { benchLimits, post, subscribeCompany } from './gateway';
 
 const EMPLOYEES = 10_000;
 const ASSETS = 50_000;
@@ -208,9 +207,6 @@ async function main(): Promise<void> {
   const adminToken = generateAdminToken();
   try {
     await migrateGlobal(controlPlane);
-    // The key's rate and cost budget lifted far above the load, as in the other gateway benches: they are not what this measures.
-    const base = limitsFromEnv();
-    const ample = { capacity: 100_000_000, refillPerSecond: base.costBudget.keyed.refillPerSecond };
     const stack = await startStack({
       config,
       logger: createLogger('bench', 'silent'),
@@ -219,7 +215,7 @@ async function main(): Promise<void> {
       gatewayPort: 0,
       subgraphPort: () => 0,
       sandbox: false,
-      limits: { ...base, perKeyPerMinute: 1_000_000, costBudget: { keyed: ample, anonymous: ample } },
+      limits: benchLimits(),
     });
     stop = stack.stop;
     const gateway = stack.gateway.url;

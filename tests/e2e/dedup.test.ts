@@ -1,7 +1,6 @@
-import { limitsFromEnv, type LimitOptions } from '../../platform/config';
 import { createCompany, type GatewayCompany, type GatewayKey } from '../support/company';
 import { hireSomeone } from '../support/employees-fixtures';
-import { startTestStack, type TestStack } from '../support/stack';
+import { liftedLimits, startTestStack, type TestStack } from '../support/stack';
 
 // Identical subgraph queries in flight together are sent once, but only for the
 // same caller: two companies (or two keys of one company with other modules)
@@ -34,8 +33,7 @@ async function together<T>(clients: ReadonlyArray<GatewayKey>, count: number, do
 
 beforeAll(async () => {
   // Hundreds of requests of one key within a second: the budgets are not what this file tests.
-  const budget = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
-  const limits: LimitOptions = { ...limitsFromEnv(), perKeyPerMinute: 1_000_000, costBudget: { keyed: budget, anonymous: budget } };
+  const limits = liftedLimits();
   // Subgraph fetches are what this file tests: identical queries are not shared whole before they reach them.
   process.env.FLUXO_SHARED_QUERIES = '0';
   t = await startTestStack({ limits });

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { limitsFromEnv, type LimitOptions } from '../../platform/config';
 import { serviceConfig } from '../../platform/db-roles';
 import { createLogger } from '../../platform/logger';
 import { ServiceRuntime } from '../../platform/runtime';
@@ -12,7 +11,7 @@ import { deliverEvents } from '../support/events';
 import { until } from '../support/gateway-process';
 import { member } from '../support/people';
 import { OVERVIEW } from '../support/overview';
-import { graphql, startExtraGateway, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
+import { graphql, liftedLimits, startExtraGateway, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // The gateway's response cache, on two gateways over one control plane, with
 // the real worker relaying outbox events: a repeated query is answered without
@@ -71,8 +70,7 @@ async function hire(company: GatewayCompany, gatewayUrl: string, extra: Record<s
 
 beforeAll(async () => {
   // Hundreds of requests of one key within a second: the budgets are not what this file tests.
-  const budget = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
-  const limits: LimitOptions = { ...limitsFromEnv(), perKeyPerMinute: 1_000_000, costBudget: { keyed: budget, anonymous: budget } };
+  const limits = liftedLimits();
   database = await createTestDatabase();
   t = await startTestStack({ database, limits });
   const cached = { responseCache: { enabled: true, maxBytes: 16 * 1024 * 1024 }, limits };

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { MODULES } from '../../platform/modules';
-import { limitsFromEnv, type LimitOptions } from '../../platform/config';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { hireSomeone } from '../support/employees-fixtures';
 import { OVERVIEW } from '../support/overview';
 import type { Overview } from '../support/api';
-import { graphql, startTestStack, type TestStack } from '../support/stack';
+import { graphql, liftedLimits, startTestStack, type TestStack } from '../support/stack';
 
 // Identical queries of one caller in flight at once are executed once by the
 // gateway (gateway/shared-queries.ts): many requests, one execution, and never
@@ -35,8 +34,7 @@ const fetchesTo = (subgraph: string) => metric(`fluxo_subgraph_fetch_duration_se
 
 beforeAll(async () => {
   // Hundreds of requests of one key within a second: the budgets are not what this file tests.
-  const budget = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
-  const limits: LimitOptions = { ...limitsFromEnv(), perKeyPerMinute: 1_000_000, costBudget: { keyed: budget, anonymous: budget } };
+  const limits = liftedLimits();
   t = await startTestStack({ limits });
   alpha = await createCompany(t, { name: 'Alpha Shared', modules: [...MODULES], keys: { employeesOnly: { modules: ['EMPLOYEES'] } } });
   beta = await createCompany(t, { name: 'Beta Shared', modules: [...MODULES] });

@@ -9,9 +9,15 @@ import { serviceConfig } from '../../platform/db-roles';
 import type { ControlPlaneDB } from '../../platform/control-plane';
 import { startStack, type RunningStack } from '../../app/stack';
 import { startGateway, type GatewayOptions, type RunningGateway } from '../../gateway/server';
-import type { FluxoConfig, LimitOptions } from '../../platform/config';
+import { limitsFromEnv, type FluxoConfig, type LimitOptions } from '../../platform/config';
 import { generateContextKeyPair, type ContextKeyPair } from '../../platform/tenant-context';
 import { createTestDatabase, type TestDatabase } from './db';
+
+/** The limits of the environment, with the key's rate and cost budgets far above any test's load: for files that send hundreds of requests of one key within a second. */
+export function liftedLimits(): LimitOptions {
+  const budget = { capacity: 1_000_000, refillPerSecond: 1_000_000 };
+  return { ...limitsFromEnv(), perKeyPerMinute: 1_000_000, costBudget: { keyed: budget, anonymous: budget } };
+}
 
 export interface TestStack {
   stack: RunningStack;
