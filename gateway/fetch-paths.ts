@@ -1,4 +1,4 @@
-import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { Kind, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 
 export type ResponsePath = Array<string | number>;
 
@@ -50,9 +50,16 @@ const typenameOf = (representation: unknown): string | null => {
  * in that fetch's own response: each root field, or for an entity fetch each
  * field of each entity (`_entities`, index, field), which the gateway maps to
  * the entity's place in the client's answer. Errors at these paths sit exactly
- * on the fields that are null because the subgraph did not answer.
+ * on the fields that are null because the subgraph did not answer. Given the
+ * response names the client's own operation selects, an entity field it never
+ * selected is left out: the planner adds such fields for another subgraph's
+ * `@requires` (internal, `@inaccessible`), and their names are not the API's.
  */
-export function fetchPaths(document: DocumentNode, variables: Readonly<Record<string, unknown>> | undefined): ResponsePath[] {
+export function fetchPaths(
+  document: DocumentNode,
+  variables: Readonly<Record<string, unknown>> | undefined,
+  clientNames?: ReadonlySet<string>,
+): ResponsePath[] {
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return [];
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]));
@@ -67,8 +74,19 @@ export function fetchPaths(document: DocumentNode, variables: Readonly<Record<st
     representations.forEach((representation, index) => {
       const fields = fieldsOf(entitySelection, fragments, typenameOf(representation));
       if (fields.length === 0) paths.push([root.responseName, index]);
-      for (const field of fields) paths.push([root.responseName, index, field.responseName]);
+      for (const field of fields) if (!clientNames || clientNames.has(field.responseName)) paths.push([root.responseName, index, field.responseName]);
     });
   }
   return paths;
+}
+
+/** Every response name (alias or field name) an operation document selects, anywhere in it. */
+export function selectedNames(document: DocumentNode): Set<string> {
+  const names = new Set<string>();
+  visit(document, {
+    Field(field) {
+      names.add(field.alias?.value ?? field.name.value);
+    },
+  });
+  return names;
 }

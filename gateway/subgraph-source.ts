@@ -6,7 +6,7 @@ import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
 import { tracingOn } from '../platform/tracing';
 import type { GatewayContext } from './context';
 import { deduplicationKey, InFlightFetches } from './dedup';
-import { fetchPaths } from './fetch-paths';
+import { fetchPaths, selectedNames } from './fetch-paths';
 import { noteSubgraphFetch } from './fetch-trace';
 import { SubgraphUnavailable } from './subgraph-breaker';
 
@@ -68,7 +68,8 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
   /** No data, and an error at every path this fetch would have filled. */
   private unavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>): SubgraphResponse {
     // The planner's fetch documents are not handed over parsed (exposeDocumentNodeInFetchNode is off); parsing one costs little, and only on failure.
-    const paths = options.request.query ? fetchPaths(parse(options.request.query), options.request.variables) : [];
+    const client = 'incomingRequestContext' in options ? options.incomingRequestContext.document : undefined;
+    const paths = options.request.query ? fetchPaths(parse(options.request.query), options.request.variables, client ? selectedNames(client) : undefined) : [];
     return { errors: paths.length > 0 ? paths.map((path) => subgraphUnavailable(this.subgraph, path)) : [subgraphUnavailable(this.subgraph)] };
   }
 

@@ -1,5 +1,5 @@
 import { parse } from 'graphql';
-import { fetchPaths } from '../../gateway/fetch-paths';
+import { fetchPaths, selectedNames } from '../../gateway/fetch-paths';
 
 describe('the paths a subgraph fetch would have filled', () => {
   it('are the root fields of a root fetch, by response name', () => {
@@ -29,6 +29,23 @@ describe('the paths a subgraph fetch would have filled', () => {
       ['_entities', 2, 'id'],
       ['_entities', 2, 'assets'],
       ['_entities', 2, 'history'],
+    ]);
+  });
+
+  it("leave out entity fields the client's operation never selects: what the planner added for another subgraph's @requires", () => {
+    const client = parse('query Overview { overview { payroll { payRuns } crossModule { payrollEmployees { activeHeadcount } } } }');
+    const document = parse(
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Overview { payroll { payRuns } payrollFacts { currency } } } }',
+    );
+    expect(fetchPaths(document, { representations: [{ __typename: 'Overview', tenantId: 't1' }] }, selectedNames(client))).toEqual([
+      ['_entities', 0, 'payroll'],
+    ]);
+    const aliased = parse('{ overview { run: payroll { payRuns } } }');
+    const aliasedFetch = parse(
+      'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Overview { run: payroll { payRuns } } } }',
+    );
+    expect(fetchPaths(aliasedFetch, { representations: [{ __typename: 'Overview', tenantId: 't1' }] }, selectedNames(aliased))).toEqual([
+      ['_entities', 0, 'run'],
     ]);
   });
 
