@@ -90,3 +90,18 @@ export function selectedNames(document: DocumentNode): Set<string> {
   });
   return names;
 }
+
+/** A fetch's data with null at each of `paths` (a root field, an entity, or an entity's field). */
+export function nullsAt(paths: readonly ResponsePath[]): Record<string, unknown> {
+  const data: Record<string, unknown> = {};
+  for (const [root, index, field] of paths) {
+    if (index === undefined) {
+      data[root as string] = null;
+      continue;
+    }
+    const entities = (data[root as string] ??= []) as Array<Record<string, unknown> | null>;
+    if (field === undefined) entities[index as number] = null;
+    else ((entities[index as number] ??= {}) as Record<string, unknown>)[field as string] = null;
+  }
+  return data;
+}

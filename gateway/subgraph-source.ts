@@ -6,7 +6,7 @@ import { CONTEXT_HEADER, REQUEST_ID_HEADER } from '../platform/tenant-context';
 import { tracingOn } from '../platform/tracing';
 import type { GatewayContext } from './context';
 import { deduplicationKey, InFlightFetches } from './dedup';
-import { fetchPaths, selectedNames } from './fetch-paths';
+import { fetchPaths, nullsAt, selectedNames } from './fetch-paths';
 import { noteSubgraphFetch } from './fetch-trace';
 import { SubgraphUnavailable } from './subgraph-breaker';
 
@@ -65,12 +65,22 @@ export class TenantContextDataSource extends RemoteGraphQLDataSource<GatewayCont
     }
   }
 
-  /** No data, and an error at every path this fetch would have filled. */
+  /**
+   * Null at every path this fetch would have filled, and an error at each of them the client asked for. The nulls
+   * matter: a field another subgraph @requires is then null, not missing, so the plan's next fetch still runs and
+   * the metric that needed it is null, instead of the whole answer.
+   */
   private unavailable(options: GraphQLDataSourceProcessOptions<GatewayContext>): SubgraphResponse {
     // The planner's fetch documents are not handed over parsed (exposeDocumentNodeInFetchNode is off); parsing one costs little, and only on failure.
+    const document = options.request.query ? parse(options.request.query) : null;
+    if (!document) return { errors: [subgraphUnavailable(this.subgraph)] };
     const client = 'incomingRequestContext' in options ? options.incomingRequestContext.document : undefined;
-    const paths = options.request.query ? fetchPaths(parse(options.request.query), options.request.variables, client ? selectedNames(client) : undefined) : [];
-    return { errors: paths.length > 0 ? paths.map((path) => subgraphUnavailable(this.subgraph, path)) : [subgraphUnavailable(this.subgraph)] };
+    const filled = fetchPaths(document, options.request.variables);
+    const shown = client ? fetchPaths(document, options.request.variables, selectedNames(client)) : filled;
+    return {
+      data: nullsAt(filled),
+      errors: shown.length > 0 ? shown.map((path) => subgraphUnavailable(this.subgraph, path)) : [subgraphUnavailable(this.subgraph)],
+    };
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

@@ -196,6 +196,45 @@ describe('a dead subgraph', () => {
   });
 });
 
+describe('a dead subgraph behind the overview', () => {
+  it('nulls its block and the metrics that need it, serves the rest, and names no internal field', async () => {
+    const gateway = await gatewayWithAssetsAt(await deadUrl());
+    try {
+      const res = await graphql<{ overview: { employees: { activeHeadcount: number } | null; assets: unknown; crossModule: { assetsEmployees: unknown } } }>(
+        gateway.url,
+        `
+          {
+            overview {
+              employees {
+                activeHeadcount
+              }
+              assets {
+                totalAssets
+              }
+              crossModule {
+                assetsEmployees {
+                  activeHeadcount
+                }
+              }
+            }
+          }
+        `,
+        {},
+        { token: acme.secret },
+      );
+      expect(res.status).toBe(200);
+      expect(res.data!.overview.employees!.activeHeadcount).toBeGreaterThan(0);
+      expect(res.data!.overview.assets).toBeNull();
+      expect(res.data!.overview.crossModule.assetsEmployees).toBeNull();
+      expect(res.errors).toEqual([
+        expect.objectContaining({ path: ['overview', 'assets'], extensions: expect.objectContaining({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'assets' }) }),
+      ]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
+
 describe("a subgraph's circuit", () => {
   it('opens after repeated failures, then fails fast without calling the subgraph', async () => {
     fake.behave('unavailable');
