@@ -97,7 +97,7 @@ export class ResponseCache {
     });
     this.invalidations = new client.Counter({
       name: 'fluxo_response_cache_invalidations_total',
-      help: 'Changes that made cached answers stale, by source (event: relayed outbox events; mutation: a mutation on any gateway; listener: the change listener was lost or back)',
+      help: 'Changes that made cached answers stale, by source (event: relayed outbox events; data: a tenant database written by anyone, or restored; mutation: a mutation on any gateway; listener: the change listener was lost or back)',
       labelNames: ['source'] as const,
       registers: [registry],
     });

@@ -226,8 +226,8 @@ async function presentModules(db: Kysely<unknown>): Promise<ModuleName[]> {
 /**
  * A tenant database's grants, run as its owner after its migrations: each
  * module's login uses only its own schema and appends to the audit log; the
- * worker reads and marks outboxes (it runs consumers as the consuming
- * module's role); access may connect (it provisions as the owner), and for
+ * worker reads and marks outboxes and reads and clears the marks of writes
+ * (it runs consumers as the consuming module's role); access may connect (it provisions as the owner), and for
  * the operations API reads the audit log and reads and re-queues outboxes'
  * dead letters, no other tenant data. Default
  * privileges cover tables that later migrations create. Running it again
@@ -257,6 +257,8 @@ export async function grantTenantDatabase(db: Kysely<unknown>, prefix: string, d
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA ${schema} GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO ${role}`,
       `GRANT SELECT, UPDATE ON ${schema}.outbox TO ${worker}, ${access}`,
+      // The relay reads and clears the marks of writes (migrations/tenant/data-changes.ts), once a tenant has them.
+      `DO $$ BEGIN IF to_regclass('${moduleSchema(module)}.data_change') IS NOT NULL THEN GRANT SELECT, DELETE ON ${schema}.data_change TO ${worker}; END IF; END $$`,
     );
   }
   await run(db, statements);

@@ -10,8 +10,13 @@ import { isModuleName, type ModuleName } from './modules';
  */
 export const RESPONSE_CACHE_CHANNEL = 'fluxo_response_cache';
 
-/** Who said a tenant's data changed: the relay of outbox events, or a gateway that ran a mutation. */
-export type ChangeSource = 'event' | 'mutation';
+/**
+ * Who said a tenant's data changed: the relay of outbox events (`event`), the
+ * relay having found its tables written by anyone (`data`: the marks of
+ * migrations/tenant/data-changes.ts, or a restore), or a gateway that ran a
+ * mutation.
+ */
+export type ChangeSource = 'event' | 'data' | 'mutation';
 
 /** What changed: the company, and the modules whose answers may have changed (null: every module, and the platform's own data). */
 export interface TenantChange {
@@ -30,7 +35,7 @@ export function decodeChange(payload: string): TenantChange | null {
   try {
     const value = JSON.parse(payload) as { c?: unknown; m?: unknown; s?: unknown };
     if (typeof value.c !== 'string' || value.c === '') return null;
-    const source: ChangeSource = value.s === 'event' ? 'event' : 'mutation';
+    const source: ChangeSource = value.s === 'event' || value.s === 'data' ? value.s : 'mutation';
     if (value.m === null) return { companyId: value.c, modules: null, source };
     if (!Array.isArray(value.m) || !value.m.every((m) => typeof m === 'string' && isModuleName(m))) return null;
     return { companyId: value.c, modules: value.m as ModuleName[], source };

@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger';
 import { moduleSchema, type ModuleName } from '../platform/modules';
 import { unexpectedSource, wants, type DeliveredEvent, type EventConsumer } from '../platform/outbox';
 import { inSpan, markFailed, tracingOn } from '../platform/tracing';
+import { clearDataChanges, readDataChanges } from './data-changes';
 
 export interface RelayOptions {
   /** Rows read from one outbox per pass. */
@@ -41,8 +42,14 @@ export interface RelayOptions {
    * the outcome (a consumer may have committed before another failed). The
    * gateways' response caches hear it (docs/response-cache.md). Like `observe`,
    * it must not throw.
+   *
+   * Told too, after the tenant's outboxes are drained, which modules' tables
+   * were written by anyone (source `data`, the marks of
+   * migrations/tenant/data-changes.ts): the marks are cleared only when it
+   * does not answer false (the announcement went out), else read again on the
+   * next pass.
    */
-  changed?: (modules: ReadonlySet<ModuleName>) => Promise<void>;
+  changed?: (modules: ReadonlySet<ModuleName>, source: 'event' | 'data') => Promise<boolean | void>;
 }
 
 export const DEFAULT_RELAY_OPTIONS: RelayOptions = { batchSize: 200, maxAttempts: 8, backoffBaseMillis: 500, backoffMaxMillis: 5 * 60_000 };
@@ -139,7 +146,7 @@ export async function drainOutbox<DB>(
   try {
     await relayRows(db, outbox, rows, source, tenantModules, consumers, logger, options, { report, blocked, touched, now });
   } finally {
-    if (touched.size > 0) await options.changed?.(touched);
+    if (touched.size > 0) await options.changed?.(touched, 'event');
   }
   return report;
 }
@@ -264,7 +271,16 @@ export async function drainTenant<DB>(
     // Consumers may publish events of their own; go round again while anything moved.
     if (progressed === 0 || options.stopping?.()) break;
   }
+  if (options.changed) await announceDataChanges(db, tenantModules, options.changed);
   return total;
+}
+
+/** Announces the modules whose tables were written (consumers' writes of this drain included), then clears what it announced. */
+async function announceDataChanges<DB>(db: Kysely<DB>, tenantModules: readonly ModuleName[], changed: NonNullable<RelayOptions['changed']>): Promise<void> {
+  const marks = await readDataChanges(db, tenantModules);
+  if (marks.size === 0) return;
+  if ((await changed(new Set(marks.keys()), 'data')) === false) return;
+  await clearDataChanges(db, marks);
 }
 
 /**

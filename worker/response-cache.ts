@@ -5,18 +5,25 @@ import { announceChange } from '../platform/response-cache-signal';
 
 /**
  * The relay's announcement, to every gateway, that one company's events were
- * relayed and which modules they may have changed: the gateways' response
- * caches stop serving what they kept of those modules (docs/response-cache.md).
- * It comes after the consumers committed, so an answer read after it is read
- * from the changed data. A failure is logged and never reaches the relay; the
- * answers it would have invalidated expire with their cache hints' max age.
+ * relayed, or its tables written, and which modules that may have changed:
+ * the gateways' response caches stop serving what they kept of those modules
+ * (docs/response-cache.md). It comes after the writes committed, so an answer
+ * read after it is read from the changed data. A failure is logged and never
+ * reaches the relay; it answers false, and the relay keeps the tables' marks
+ * to announce them on its next pass.
  */
-export function responseCacheAnnouncer(controlPlane: ControlPlane, companyId: string, logger: Logger): (modules: ReadonlySet<ModuleName>) => Promise<void> {
-  return async (modules) => {
+export function responseCacheAnnouncer(
+  controlPlane: ControlPlane,
+  companyId: string,
+  logger: Logger,
+): (modules: ReadonlySet<ModuleName>, source: 'event' | 'data') => Promise<boolean> {
+  return async (modules, source) => {
     try {
-      await announceChange(controlPlane, { companyId, modules: [...modules].sort(), source: 'event' });
+      await announceChange(controlPlane, { companyId, modules: [...modules].sort(), source });
+      return true;
     } catch (error) {
-      logger.warn({ err: error, modules: [...modules] }, 'response caches not told of relayed events');
+      logger.warn({ err: error, modules: [...modules], source }, 'response caches not told of changed data');
+      return false;
     }
   };
 }

@@ -57,7 +57,7 @@ async function metric(gatewayUrl: string, series: string): Promise<number> {
 }
 const fetchesTo = (gatewayUrl: string, subgraph: string) =>
   metric(gatewayUrl, `fluxo_subgraph_fetch_duration_seconds_count\\{[^}]*subgraph="${subgraph}"[^}]*\\}`);
-const changesHeard = (gatewayUrl: string, source: 'event' | 'mutation' | 'listener') =>
+const changesHeard = (gatewayUrl: string, source: 'event' | 'data' | 'mutation' | 'listener') =>
   metric(gatewayUrl, `fluxo_response_cache_invalidations_total\\{source="${source}"\\}`);
 
 async function hire(company: GatewayCompany, gatewayUrl: string, extra: Record<string, unknown> = {}): Promise<string> {
@@ -209,6 +209,37 @@ describe('response cache', () => {
       expect(booked(after.data)).toBe(true);
     }
     // The tests below count hits of their own: no relay may drop their answers meanwhile.
+    await worker.stop();
+    await runtime.close();
+    worker = undefined;
+    runtime = undefined;
+  });
+
+  it('never serves an answer that a write made without the gateway changed, once the relay announced the write', async () => {
+    const marks = async (company: GatewayCompany) =>
+      Number((await sql<{ n: string }>`SELECT count(*) AS n FROM employees.data_change`.execute(company.tenantDb)).rows[0]!.n);
+    const fixed = await hire(alpha, urlOf(a), { lastName: 'Alphason Misspelt' });
+    runtime = new ServiceRuntime(serviceConfig(database.config, 'worker'), createLogger('test', 'silent'));
+    worker = await startWorker(runtime);
+    // The marks of the writes above are announced first; the check starts once they are gone.
+    for (const company of [alpha, beta]) await until(async () => (await marks(company)) === 0, 'the relay to announce the earlier writes', 20_000);
+    for (const gateway of [a, b]) {
+      for (const company of [alpha, beta]) {
+        await ask<Directory>(urlOf(gateway), company.secret, DIRECTORY);
+        expect((await ask<Directory>(urlOf(gateway), company.secret, DIRECTORY)).cache).toBe('hit');
+      }
+    }
+    const heard = await Promise.all([a, b].map((gateway) => changesHeard(urlOf(gateway), 'data')));
+    // An operator's fix in SQL: no gateway, no outbox event.
+    await sql`UPDATE employees.employee SET last_name = 'Alphason Corrected' WHERE id = ${fixed}::uuid`.execute(alpha.tenantDb);
+    for (const [i, gateway] of [a, b].entries()) {
+      await until(async () => (await changesHeard(urlOf(gateway), 'data')) > heard[i]!, 'the relay to announce the write', 20_000);
+      const after = await ask<Directory>(urlOf(gateway), alpha.secret, DIRECTORY);
+      expect(after.cache).toBe('miss');
+      expect(after.data.employees.edges.find((e) => e.node.id === fixed)?.node.lastName).toBe('Alphason Corrected');
+      // The other company's answers are not touched.
+      expect((await ask<Directory>(urlOf(gateway), beta.secret, DIRECTORY)).cache).toBe('hit');
+    }
     await worker.stop();
     await runtime.close();
     worker = undefined;
