@@ -28,6 +28,8 @@ const register = async (company: GatewayCompany, change: Record<string, unknown>
 
 beforeAll(async () => {
   t = await startTestStack({
+    // It counts the statements of executing queries: the response cache would answer a repeated one from memory.
+    responseCache: false,
     onQuery: (_sql, _db, subgraph) => {
       if (counting && subgraph === 'assets') statements += 1;
     },

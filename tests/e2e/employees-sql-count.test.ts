@@ -17,6 +17,8 @@ const FULL_QUERY = `query($first: Int) { employees(first: $first) { totalCount e
 
 beforeAll(async () => {
   t = await startTestStack({
+    // It counts the statements of executing queries: the response cache would answer a repeated one from memory.
+    responseCache: false,
     onQuery: (sql, database, subgraph) => {
       if (subgraph === 'employees' && database !== 'control-plane') statements.push(sql);
     },

@@ -43,14 +43,22 @@ export async function startTestStack(
     logger?: Logger;
     /** Settings of this stack that differ from the test database's, e.g. `oidc: { allowHttp: true }`. */
     config?: Partial<Pick<FluxoConfig, 'oidc' | 'mail' | 'webhooks'>>;
+    /**
+     * False runs the gateway without its response cache (on as shipped): for a
+     * test that counts what executing a query costs, or that writes in SQL
+     * with no worker to announce it and reads at once.
+     */
+    responseCache?: boolean;
   } = {},
 ): Promise<TestStack> {
   const database = options.database ?? (await createTestDatabase());
+  const { gateway } = database.config;
+  const responseCache = options.responseCache === undefined ? gateway.responseCache : { ...gateway.responseCache, enabled: options.responseCache };
   const keys = generateContextKeyPair();
   const sessionKeys = generateContextKeyPair();
   const adminToken = generateAdminToken();
   const stack = await startStack({
-    config: { ...database.config, ...options.config },
+    config: { ...database.config, ...options.config, gateway: { ...gateway, responseCache } },
     logger: options.logger ?? createLogger('test', process.env.TEST_LOG_LEVEL ?? 'silent'),
     keys,
     sessionKeys,
