@@ -9,7 +9,7 @@ export const BENCH_SERVER = withDatabase(process.env.DATABASE_URL ?? 'postgres:/
 export interface BenchDatabase {
   /** The control-plane database's name; tenant databases are named `<name>_t_…`. */
   name: string;
-  /** The product's settings on that database, in production mode, with `env` on top. */
+  /** The product's settings on that database, in production mode and with the response cache off unless asked for, with `env` on top. */
   config: FluxoConfig;
   /** Drops the control plane and its tenant databases, or keeps them (and says so) with BENCH_KEEP set. */
   drop: () => Promise<void>;
@@ -27,6 +27,9 @@ export async function createBenchDatabase(label: string, env: Record<string, str
     FLUXO_DEFAULT_SHARD: 'default',
     FLUXO_TENANT_DB_PREFIX: `${name}_t_`,
     FLUXO_DATA_DIR: '/nonexistent',
+    // The benches measure queries executed: the response cache, on as shipped,
+    // would answer their repeated queries from memory. FLUXO_RESPONSE_CACHE=1 keeps it on.
+    FLUXO_RESPONSE_CACHE: process.env.FLUXO_RESPONSE_CACHE ?? '0',
     LOG_LEVEL: 'silent',
     NODE_ENV: 'production',
     ...env,

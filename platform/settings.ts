@@ -470,10 +470,12 @@ export const SETTINGS = {
       'on SIGTERM, how long the gateway goes on answering (with /ready at 503 and `Connection: close`) before it stops listening; set it to the time your load balancer takes to notice /ready',
   }),
   FLUXO_RESPONSE_CACHE: setting({
-    ...off,
+    parse: flag,
+    unset: true,
+    default: 'on',
     readBy: GATEWAY,
     meaning:
-      '`1` keeps whole answers of queries whose cache hints allow it, per caller, until an outbox event or a mutation of their tenant changes what they read (docs/response-cache.md)',
+      '`0` turns off the response cache, which keeps whole answers of queries whose cache hints allow it, per caller, until a write of their tenant (a mutation, a relayed event, or any write to its tables) changes what they read (docs/response-cache.md)',
   }),
   FLUXO_RESPONSE_CACHE_MAX_MB: setting({
     ...count(64),

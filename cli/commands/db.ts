@@ -8,6 +8,7 @@ import { listTenants, type TenantWithCompany } from '../../subgraphs/access/stor
 import type { AccessDeps } from '../../subgraphs/access/deps';
 import { CliUsageError, configWithDatabaseUrl, setUpDatabaseRoles, withAccessDeps } from '../support';
 import { loginServices, ownerRole, roleName } from '../../platform/db-roles';
+import { announceChange } from '../../platform/response-cache-signal';
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -116,6 +117,9 @@ export async function restoreTenant(
   if (archiveFormat(file) === 'pg_dump') await restoreToNewDatabase(server, replacement, file, pgBin);
   else await restoreTenantBuiltIn(server, replacement, file);
   await swapDatabase(server, tenant.database_name, replacement, retired);
+  // The database keeps its name, so the gateways' response caches would still
+  // serve answers read from the retired one: they drop all of the company's.
+  await announceChange(deps.controlPlane, { companyId: tenant.company_id, modules: null, source: 'data' });
   const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
   if (result && !result.ok)
     throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);

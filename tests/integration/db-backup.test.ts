@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { seedTenant } from '../../app/seed/seed-tenant';
 import { assertToolFits, backupDatabase, BackupError, findPgTool, parseToolMajor, serverMajor } from '../../platform/backup';
 import { createDatabase, withDatabase } from '../../platform/db';
@@ -14,6 +15,7 @@ import { restoreTenant } from '../../cli/commands/db';
 import { accessDeps } from '../../subgraphs/access/subgraph';
 import { TENANT_DATABASE_SETTINGS } from '../../subgraphs/access/provisioning/tenant-schemas';
 import { ServiceRuntime } from '../../platform/runtime';
+import { decodeChange, RESPONSE_CACHE_CHANNEL, type TenantChange } from '../../platform/response-cache-signal';
 import { databaseContents, databasesNamed, inDatabase } from '../support/backups';
 import { createCompany, type Company } from '../support/company';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -90,8 +92,17 @@ describe('the built-in archive', () => {
     const lingering = createDatabase<unknown>(tenantUrl(company), { max: 1 });
     await sql`SELECT 1`.execute(lingering);
 
+    // The gateways' response caches hear that everything of the company changed.
+    const listener = new pg.Client({ connectionString: database.url });
+    await listener.connect();
+    const heard: Array<TenantChange | null> = [];
+    listener.on('notification', (n) => heard.push(decodeChange(n.payload ?? '')));
+    await listener.query(`LISTEN ${RESPONSE_CACHE_CHANNEL}`);
     const report = await restoreTenant(accessDeps(runtime), company.slug, file);
     await lingering.destroy().catch(() => undefined);
+    await listener.query('SELECT 1');
+    await listener.end();
+    expect(heard).toEqual([{ companyId: company.companyId, modules: null, source: 'data' }]);
 
     expect(report.applied).toEqual([]);
     expect(await databaseContents(tenantUrl(company))).toEqual(before);

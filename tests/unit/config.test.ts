@@ -166,6 +166,11 @@ describe('loadConfig', () => {
     expect(config.given.size).toBe(0);
   });
 
+  it('keeps answers in the response cache unless told not to', () => {
+    expect(loadConfig({}).gateway.responseCache).toEqual({ enabled: true, maxBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ FLUXO_RESPONSE_CACHE: '0' }).gateway.responseCache.enabled).toBe(false);
+  });
+
   it('reads the values it is given, an empty one counting as unset', () => {
     const config = loadConfig({
       DATABASE_URL: 'postgres://cp:5432/fluxo',
