@@ -227,10 +227,10 @@ async function presentModules(db: Kysely<unknown>): Promise<ModuleName[]> {
  * A tenant database's grants, run as its owner after its migrations: each
  * module's login uses only its own schema and appends to the audit log; the
  * worker reads and marks outboxes and reads and clears the marks of writes
- * (it runs consumers as the consuming module's role); access may connect (it provisions as the owner), and for
- * the operations API reads the audit log and reads and re-queues outboxes'
- * dead letters, no other tenant data. Default
- * privileges cover tables that later migrations create. Running it again
+ * (it runs consumers as the consuming module's role); access may connect (it
+ * provisions as the owner), and for the operations API reads the audit log
+ * and reads and re-queues outboxes' dead letters, no other tenant data.
+ * Default privileges cover tables that later migrations create. Running it again
  * restores whatever was revoked: `fluxo tenant sync` repairs a tenant so.
  */
 export async function grantTenantDatabase(db: Kysely<unknown>, prefix: string, database: string): Promise<void> {

@@ -119,7 +119,12 @@ export async function restoreTenant(
   await swapDatabase(server, tenant.database_name, replacement, retired);
   // The database keeps its name, so the gateways' response caches would still
   // serve answers read from the retired one: they drop all of the company's.
-  await announceChange(deps.controlPlane, { companyId: tenant.company_id, modules: null, source: 'data' });
+  // The restore is done either way; unannounced, those answers expire with their max age.
+  await announceChange(deps.controlPlane, { companyId: tenant.company_id, modules: null, source: 'data' }).catch((error: unknown) =>
+    process.stderr.write(
+      `warning: gateways not told of the restore (${error instanceof Error ? error.message : String(error)}); their cached answers of ${slug} expire within 60 s\n`,
+    ),
+  );
   const [result] = await syncTenants(deps, { concurrency: 1, slugs: [slug] });
   if (result && !result.ok)
     throw new CliUsageError(`restored, but migrating ${slug} failed: ${result.error} (fix it, then run fluxo tenant sync --company ${slug})`);
