@@ -68,26 +68,32 @@ export async function identifyCaller(
   return keyCaller(principal);
 }
 
-// One caller object per verified key, for as long as the key verifier keeps its principal: keys that tell
-// callers apart are derived from it once, not on every request (./request-keys). Callers are never mutated.
-const keyCallers = new WeakMap<KeyPrincipal, Caller>();
+// One caller object per verified principal (a key's, a session's, a provider member's), for as long as its
+// verifier keeps that principal: keys that tell callers apart are derived from it once, not on every request
+// (./request-keys). A revocation, or a change of grants, makes the verifier load a new principal, hence a new
+// caller. Callers are never mutated.
+const callers = new WeakMap<object, Caller>();
 
-function keyCaller(principal: KeyPrincipal): Caller {
-  let caller = keyCallers.get(principal);
+function callerOf<P extends object>(principal: P, build: (principal: P) => Caller): Caller {
+  let caller = callers.get(principal);
   if (!caller) {
-    caller = {
-      kind: principal.kind,
-      keyId: principal.keyId,
-      user: principal.owner,
-      sessionId: null,
-      clientAddress: null,
-      tenant: principal.tenant,
-      modules: principal.modules,
-      grants: principal.grants,
-    };
-    keyCallers.set(principal, caller);
+    caller = build(principal);
+    callers.set(principal, caller);
   }
   return caller;
+}
+
+function keyCaller(principal: KeyPrincipal): Caller {
+  return callerOf(principal, (p) => ({
+    kind: p.kind,
+    keyId: p.keyId,
+    user: p.owner,
+    sessionId: null,
+    clientAddress: null,
+    tenant: p.tenant,
+    modules: p.modules,
+    grants: p.grants,
+  }));
 }
 
 async function sessionCaller(token: string, sessions: SessionVerifier | null): Promise<Caller> {
@@ -95,16 +101,16 @@ async function sessionCaller(token: string, sessions: SessionVerifier | null): P
   if (verified === 'EXPIRED') throw tokenRefused('The access token has expired: refresh the session', 'TOKEN_EXPIRED');
   if (verified === 'INVALID') throw tokenRefused('The access token is not valid', 'TOKEN_INVALID');
   if (verified === 'ENDED') throw tokenRefused('The session of this access token has ended, or its membership was removed', 'SESSION_ENDED');
-  return {
-    kind: verified.kind,
+  return callerOf(verified, (p) => ({
+    kind: p.kind,
     keyId: null,
-    user: verified.user,
-    sessionId: verified.sessionId,
+    user: p.user,
+    sessionId: p.sessionId,
     clientAddress: null,
-    tenant: verified.tenant,
-    modules: verified.modules,
-    grants: verified.grants,
-  };
+    tenant: p.tenant,
+    modules: p.modules,
+    grants: p.grants,
+  }));
 }
 
 const PROVIDER_REFUSALS = {
@@ -122,16 +128,16 @@ async function providerCaller(token: string, providers: OidcVerifier | null): Pr
     const [message, reason] = PROVIDER_REFUSALS[verified];
     throw tokenRefused(message, reason);
   }
-  return {
-    kind: verified.kind,
+  return callerOf(verified, (p) => ({
+    kind: p.kind,
     keyId: null,
-    user: verified.user,
+    user: p.user,
     sessionId: null,
     clientAddress: null,
-    tenant: verified.tenant,
-    modules: verified.modules,
-    grants: verified.grants,
-  };
+    tenant: p.tenant,
+    modules: p.modules,
+    grants: p.grants,
+  }));
 }
 
 /** 401 with a reason a client can act on (refresh, or sign in again). */
