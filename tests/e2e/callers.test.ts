@@ -8,7 +8,7 @@ import { createDatabase } from '../../platform/db';
 import { createLogger } from '../../platform/logger';
 import { createCompany, type GatewayCompany } from '../support/company';
 import { until } from '../support/gateway-process';
-import { member } from '../support/people';
+import { member, membershipIdOf, setMemberRoles } from '../support/people';
 import { startTestStack, type TestStack } from '../support/stack';
 
 // The gateway makes one caller object per verified principal (a key's, a
@@ -53,16 +53,8 @@ it('is one object per key and per session, and a new one with the new grants onc
   expect(before).not.toBe(await identify(admin.accessToken));
   expect(before.grants.permissions).toContain('employees:manage');
 
-  const members = await admin.gql<{ members: Array<{ id: string; user: { email: string } }> }>(
-    'query($id: ID!) { members(companyId: $id) { id user { email } } }',
-    {
-      id: acme.companyId,
-    },
-  );
-  const membershipId = members.data!.members.find((m) => m.user.email === hr.email)!.id;
-  await admin.gql('mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { userErrors { code } } }', {
-    input: { membershipId, roles: [{ role: 'HR_VIEWER' }] },
-  });
+  const membershipId = await membershipIdOf(admin, acme.companyId, hr.email);
+  await setMemberRoles(admin, membershipId, [{ role: 'HR_VIEWER' }]);
   await until(async () => (await identify(hr.accessToken)) !== before, 'the verifier to hear of the new roles', 5_000);
   const after = await identify(hr.accessToken);
   expect(after.grants.permissions).not.toContain('employees:manage');

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
 import { signAccessToken } from '../../platform/session-token';
 import { createCompany, type GatewayCompany } from '../support/company';
-import { accept, invite, member, personClient, refresh, signIn, tokensOf } from '../support/people';
+import { accept, invite, member, membershipIdOf, personClient, refresh, signIn, tokensOf } from '../support/people';
 import { graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 // People through the real gateway: invitation, sign-in, permissions, refresh
@@ -177,13 +177,7 @@ describe('sign-in attacks', () => {
     const admin = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'ADMIN' }] });
     const clerk = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_VIEWER' }] });
     expect((await clerk.gql(ME)).errors).toBeUndefined();
-    const members = await admin.gql<{ members: Array<{ id: string; user: { email: string } }> }>(
-      'query($id: ID!) { members(companyId: $id) { id user { email } } }',
-      {
-        id: acme.companyId,
-      },
-    );
-    const membershipId = members.data!.members.find((m) => m.user.email === clerk.email)!.id;
+    const membershipId = await membershipIdOf(admin, acme.companyId, clerk.email);
     const removed = await admin.gql<{ removeMember: { userErrors: unknown[] } }>(
       'mutation($input: RemoveMemberInput!) { removeMember(input: $input) { member { id } userErrors { code } } }',
       { input: { membershipId } },

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { createCompany, issueKey, type GatewayCompany } from '../support/company';
-import { member } from '../support/people';
+import { member, membershipIdOf, setMemberRoles } from '../support/people';
 import manifest from '../../operations/manifest.json';
 import { exampleVariables, graphql, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
@@ -82,16 +82,8 @@ describe('personal access tokens', () => {
     const hr = await member(t, acme.secret, { companyId: acme.companyId, roles: [{ role: 'HR_MANAGER' }] });
     const token = await personalToken(hr.gql, { name: 'Script' });
     expect(codes(await as(token.secret!)(HIRE))).toEqual([]);
-    const members = await admin.gql<{ members: Array<{ id: string; user: { email: string } }> }>(
-      'query($id: ID!) { members(companyId: $id) { id user { email } } }',
-      {
-        id: acme.companyId,
-      },
-    );
-    const membershipId = members.data!.members.find((m) => m.user.email === hr.email)!.id;
-    await admin.gql('mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { userErrors { code } } }', {
-      input: { membershipId, roles: [{ role: 'HR_VIEWER' }] },
-    });
+    const membershipId = await membershipIdOf(admin, acme.companyId, hr.email);
+    await setMemberRoles(admin, membershipId, [{ role: 'HR_VIEWER' }]);
     const until = Date.now() + 1000;
     let res = await as(token.secret!)(HIRE);
     while (codes(res).length === 0 && Date.now() < until) res = await as(token.secret!)(HIRE);

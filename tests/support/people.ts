@@ -75,3 +75,25 @@ export function personClient(t: TestStack, accessToken: string): Gql {
       headers: { 'x-request-id': options.requestId ?? `test-${randomUUID()}`, ...options.headers },
     });
 }
+
+/** The membership id of the member with `email`, as an administrator of the company lists it. */
+export async function membershipIdOf(admin: { gql: Gql }, companyId: string, email: string): Promise<string> {
+  const members = await admin.gql<{ members: Array<{ id: string; user: { email: string } }> }>(
+    'query($id: ID!) { members(companyId: $id) { id user { email } } }',
+    {
+      id: companyId,
+    },
+  );
+  const found = members.data?.members.find((m) => m.user.email === email);
+  if (!found) throw new Error(`no member ${email} in company ${companyId}`);
+  return found.id;
+}
+
+/** Gives a member exactly `roles`, as an administrator of the company would. */
+export async function setMemberRoles(admin: { gql: Gql }, membershipId: string, roles: Array<{ role: string; departmentId?: string | null }>): Promise<void> {
+  const res = await admin.gql<{ setMemberRoles: { userErrors: unknown[] } }>(
+    'mutation($input: SetMemberRolesInput!) { setMemberRoles(input: $input) { userErrors { code } } }',
+    { input: { membershipId, roles } },
+  );
+  expect(res.data?.setMemberRoles.userErrors).toEqual([]);
+}
